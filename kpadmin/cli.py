@@ -1,0 +1,68 @@
+"""The `kpadmin` command: the GUI by default, headless subcommands on the same core.
+
+Each subcommand lives in its own module exposing ``configure(parser)`` and ``run(args) -> int``;
+modules are imported only when their command runs, so `kpadmin reconcile` never loads Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from kpadmin import __version__
+
+# command name -> (module, one-line help)
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "gui": ("kpadmin.gui.app", "open the desktop app (the default)"),
+    "sandbox": ("kpadmin.sandbox.cli", "run the i'mport sandbox (REST API + iamport.js + Kakao Pay window)"),
+    "config": ("kpadmin.commands.config", "show or change settings"),
+    "import": ("kpadmin.commands.import_csv", "import subscribers from a CSV file"),
+    "export": ("kpadmin.commands.export_csv", "export subscribers or charges to CSV"),
+    "charge-due": ("kpadmin.commands.charge_due", "charge every subscriber that is due"),
+    "reconcile": ("kpadmin.commands.reconcile", "resolve unknown charge outcomes with i'mport"),
+    "selftest": ("kpadmin.gui.selftest", "run the whole journey offscreen against a sandbox"),
+}
+
+
+def build_parser(chosen: str | None) -> argparse.ArgumentParser:
+    """The full parser; only the chosen subcommand's module is imported to add its options."""
+    parser = argparse.ArgumentParser(prog="kpadmin", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"kpadmin {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        default=None,
+        help="where kpadmin keeps its data (default: env KPADMIN_DATA_DIR, else the user data dir)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module_name, help_text) in SUBCOMMANDS.items():
+        command_parser = sub.add_parser(name, help=help_text)
+        command_parser.set_defaults(_module=module_name)
+        if name == chosen:
+            importlib.import_module(module_name).configure(command_parser)
+    return parser
+
+
+def chosen_command(argv: Sequence[str]) -> str:
+    """The first argument naming a subcommand; the GUI when there is none."""
+    return next((arg for arg in argv if arg in SUBCOMMANDS), "gui")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    chosen: str | None = chosen_command(args_in)
+    if chosen not in args_in:
+        if any(a in ("-h", "--help", "--version") for a in args_in):
+            chosen = None  # top-level help or version: import no subcommand at all
+        else:
+            args_in.append("gui")
+    args = build_parser(chosen).parse_args(args_in)
+    if args.command is None:  # only `--help`/`--version` get here, and they exit first
+        return 0
+    result: int = importlib.import_module(args._module).run(args)
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,95 @@
+"""The rows kpadmin keeps locally: subscribers, charge attempts (the journal) and audit events.
+
+Plain frozen dataclasses, shared by the store, the billing engine, the CLI and the GUI's models.
+Money is whole KRW in ``int``; dates are ``datetime.date`` in Asia/Seoul; instants are aware UTC
+``datetime``s.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+class SubscriberState(enum.StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    CANCELLED = "cancelled"
+    KEY_MISSING = "key_missing"  # i'mport has no billing key for this customer_uid (deleted or never issued)
+
+
+class SignupChannel(enum.StrEnum):
+    PHONE = "phone"
+    IN_PERSON = "in_person"
+    IMPORT = "import"  # came in through `kpadmin import`
+
+
+class ChargeState(enum.StrEnum):
+    PLANNED = "planned"  # intent durable; the request may not have left yet
+    SENT = "sent"  # the request left (or may have); no answer recorded yet
+    PAID = "paid"
+    DECLINED = "declined"  # code 0 + status failed: the card side said no
+    REJECTED = "rejected"  # code != 0 and a lookup confirmed nothing was paid
+    UNKNOWN = "unknown"  # the answer was lost and a lookup could not settle it yet
+
+    @property
+    def in_doubt(self) -> bool:
+        """Rows whose outcome must be looked up before anything else happens to the subscriber."""
+        return self in (ChargeState.PLANNED, ChargeState.SENT, ChargeState.UNKNOWN)
+
+    @property
+    def final(self) -> bool:
+        return self in (ChargeState.PAID, ChargeState.DECLINED, ChargeState.REJECTED)
+
+
+@dataclass(frozen=True, slots=True)
+class Subscriber:
+    id: int
+    customer_uid: str
+    name: str
+    phone: str
+    email: str
+    plan: str
+    amount: int
+    billing_day: int  # 1..31; the next charge date is clamped to the month's end
+    next_charge_date: date
+    state: SubscriberState
+    card_name: str | None
+    card_number: str | None  # masked, as i'mport reports it
+    channel: SignupChannel
+    memo: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Charge:
+    """One charge attempt: the journal row."""
+
+    id: int
+    subscriber_id: int
+    customer_uid: str
+    period: str  # "YYYY-MM" of the billing period in Asia/Seoul
+    attempt: int  # 1, 2, … within (subscriber, period)
+    merchant_uid: str  # deterministic, ≤ 40 chars, [A-Za-z0-9_-]
+    amount: int
+    state: ChargeState
+    imp_uid: str | None
+    fail_reason: str | None
+    receipt_url: str | None
+    paid_at: datetime | None
+    cancelled_amount: int
+    batch_id: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    id: int
+    at: datetime
+    staff: str
+    action: str  # e.g. "charge", "refund", "signup", "signup_failed", "key_deleted", "settings"
+    subscriber_id: int | None
+    detail: str  # human-readable, never a secret, phone numbers masked

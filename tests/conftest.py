@@ -1,0 +1,57 @@
+"""Suite-wide set-up: headless Qt, an isolated data dir, and the opt-in slow proofs."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Before anything imports Qt: draw offscreen, let QtWebEngine run as root, no GPU on this machine kind.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu --disable-features=Vulkan")
+# Import PySide6 first so qasync picks it even if another binding happens to be installed.
+os.environ.setdefault("QT_API", "pyside6")
+
+pytest_plugins = [
+    "tests.fixtures.sandbox",
+    "tests.fixtures.qt",
+]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--run-slow", action="store_true", default=False, help="also run the long proofs (slow)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--run-slow"):
+        return
+    skip_slow = pytest.mark.skip(reason="long proof: run with --run-slow (make test-all)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip_slow)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """No test ever touches the real user data dir."""
+    root = tmp_path_factory.mktemp("kpadmin-data")
+    old = os.environ.get("KPADMIN_DATA_DIR")
+    os.environ["KPADMIN_DATA_DIR"] = str(root)
+    yield root
+    if old is None:
+        os.environ.pop("KPADMIN_DATA_DIR", None)
+    else:
+        os.environ["KPADMIN_DATA_DIR"] = old
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A fresh data dir for one test."""
+    path = tmp_path / "data"
+    path.mkdir()
+    return path
