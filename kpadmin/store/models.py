@@ -16,7 +16,8 @@ class SubscriberState(enum.StrEnum):
     ACTIVE = "active"
     PAUSED = "paused"
     CANCELLED = "cancelled"
-    KEY_MISSING = "key_missing"  # i'mport has no billing key for this customer_uid (deleted or never issued)
+    # i'mport has no billing key for this customer_uid (deleted or never issued)
+    KEY_MISSING = "key_missing"
 
 
 class SignupChannel(enum.StrEnum):
@@ -93,3 +94,15 @@ class AuditEvent:
     action: str  # e.g. "charge", "refund", "signup", "signup_failed", "key_deleted", "settings"
     subscriber_id: int | None
     detail: str  # human-readable, never a secret, phone numbers masked
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeSummary:
+    """What the subscriber table shows about a subscriber's charges (computed in SQL, one query)."""
+
+    subscriber_id: int
+    last_state: ChargeState | None  # the newest attempt's state; None = never charged
+    last_at: datetime | None  # when that attempt last changed
+    last_amount: int | None
+    paid_this_month: int  # paid charges whose paid_at falls in the current Asia/Seoul month
+    in_doubt: bool  # a planned / sent / unknown row exists: reconcile before charging again

@@ -1,0 +1,60 @@
+"""Billing periods and charge dates, always in Asia/Seoul.
+
+A period is the calendar month ("YYYY-MM") of a subscriber's next charge date. After a paid charge
+the next charge date moves one month on, clamped to the month's end, and goes back to the billing
+day whenever the month is long enough: billing day 31 gives Jan 31 → Feb 28 (29) → Mar 31.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+SEOUL = ZoneInfo("Asia/Seoul")
+
+Clock = Callable[[], datetime]
+
+
+def utc_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def today_in_seoul(clock: Clock = utc_clock) -> date:
+    """Today's date in Asia/Seoul according to `clock` (which returns an aware instant)."""
+    now = clock()
+    if now.tzinfo is None:
+        raise ValueError("the clock must return an aware datetime")
+    return now.astimezone(SEOUL).date()
+
+
+def period_of(day: date) -> str:
+    """The billing period ("YYYY-MM") a charge date belongs to."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def month_of(moment: datetime) -> str:
+    """The Asia/Seoul calendar month ("YYYY-MM") of an aware instant."""
+    return period_of(moment.astimezone(SEOUL).date())
+
+
+def clamp_day(year: int, month: int, billing_day: int) -> date:
+    """`billing_day` in that month, or the month's last day when the month is shorter."""
+    if not 1 <= billing_day <= 31:
+        raise ValueError(f"billing day must be 1..31, got {billing_day}")
+    return date(year, month, min(billing_day, calendar.monthrange(year, month)[1]))
+
+
+def next_charge_date(current: date, billing_day: int) -> date:
+    """The charge date one month after `current`, on `billing_day` clamped to that month's end."""
+    if current.month == 12:
+        year, month = current.year + 1, 1
+    else:
+        year, month = current.year, current.month + 1
+    return clamp_day(year, month, billing_day)
+
+
+def first_charge_date(signup_day: date, billing_day: int | None = None) -> date:
+    """A new subscriber's first re-charge: one cycle after sign-up (billing day = sign-up day)."""
+    return next_charge_date(signup_day, billing_day or signup_day.day)
