@@ -72,7 +72,15 @@ def migrate(conn: sqlite3.Connection) -> int:
 
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One write transaction: committed (and fsynced) on success, rolled back on any exception."""
+    """One write transaction: committed (and fsynced) on success, rolled back on any exception.
+
+    Inside an already open transaction it joins that one (the outer block commits or rolls back),
+    so repository calls that open their own, like `SubscriberRepository.add_many`, can be part of
+    a caller's larger all-or-nothing write (the CSV import).
+    """
+    if conn.in_transaction:
+        yield conn
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
