@@ -1,0 +1,191 @@
+"""The composition root: one place that turns a data dir into settings, credentials, a database
+path and a connected i'mport client, for the headless commands and the GUI alike.
+
+    runtime = open_runtime(args.data_dir)
+    async with runtime.api() as api:          # starts the in-process sandbox when needed
+        customers = await api.client.get_customers(uids)
+
+In sandbox mode without ``api_base_url`` an in-process `SandboxServer` is started for the duration
+of the ``async with``, on a state file below the data dir, so the training sandbox's billing keys
+and payments survive restarts and are the same for the GUI and for `kpadmin charge-due`. This is
+the only module outside the tests that wires the sandbox in; `billing` only ever sees a base URL.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from kpadmin import paths
+from kpadmin.billing import secrets
+from kpadmin.billing import settings as settings_mod
+from kpadmin.billing.secrets import Credentials, SecretsError
+from kpadmin.billing.settings import Settings, SettingsError
+from kpadmin.iamport.client import IamportClient
+from kpadmin.iamport.errors import (
+    ApiError,
+    AuthenticationFailed,
+    IamportError,
+    RequestNotSent,
+    TransportError,
+)
+
+if TYPE_CHECKING:
+    from kpadmin.sandbox.server import SandboxServer
+
+DB_FILE: Final = "kpadmin.sqlite3"
+SANDBOX_STATE_FILE: Final = "sandbox-state.sqlite3"
+
+
+@dataclass(frozen=True, slots=True)
+class Api:
+    """A connected client plus what the sign-up page needs to load the right SDK."""
+
+    client: IamportClient
+    base_url: str
+    sdk_url: str
+    imp_code: str | None  # None in test/live until the merchant code is configured
+    pg: str
+    #: The in-process sandbox when this session started one (the GUI's training tools and tests
+    #: use it); None when talking to i'mport or to a sandbox somewhere else.
+    sandbox: SandboxServer | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    """Settings and paths for one data dir. Immutable: settings changes give a new Runtime."""
+
+    data_root: Path
+    settings: Settings
+
+    @property
+    def mode(self) -> str:
+        return self.settings.mode
+
+    @property
+    def mode_dir(self) -> Path:
+        return paths.mode_dir(self.data_root, self.mode)
+
+    @property
+    def db_path(self) -> Path:
+        """The local store of the current mode (test and live never share data)."""
+        return self.mode_dir / DB_FILE
+
+    @property
+    def sandbox_state_path(self) -> Path:
+        return paths.mode_dir(self.data_root, "sandbox") / SANDBOX_STATE_FILE
+
+    @property
+    def log_dir(self) -> Path:
+        return paths.log_dir(self.data_root)
+
+    @property
+    def imp_code(self) -> str | None:
+        return settings_mod.resolved_imp_code(self.settings)
+
+    @property
+    def pg(self) -> str:
+        return self.settings.pg
+
+    @property
+    def staff(self) -> str:
+        return settings_mod.staff(self.settings)
+
+    def credentials(self) -> Credentials:
+        """The REST key and secret of the current mode (env, keyring, or the sandbox defaults).
+
+        Raises `secrets.SecretsUnavailable` or `secrets.CredentialsMissing` with a fix-it message.
+        """
+        return secrets.load_credentials(self.mode)
+
+    def with_settings(self, new_settings: Settings) -> Runtime:
+        """The same data dir with other settings (call `save_settings` to keep them)."""
+        return replace(self, settings=new_settings)
+
+    def save_settings(self, new_settings: Settings) -> Runtime:
+        settings_mod.save_settings(self.data_root, new_settings)
+        return self.with_settings(new_settings)
+
+    @asynccontextmanager
+    async def api(self) -> AsyncIterator[Api]:
+        """A connected client for the current mode; starts and stops the sandbox when needed."""
+        creds = self.credentials()
+        base_url = settings_mod.rest_base_url(self.settings)
+        server: SandboxServer | None = None
+        if base_url is None:
+            server = self._sandbox_server(creds)
+            base_url = server.start()
+        try:
+            async with IamportClient(base_url, creds.imp_key, creds.imp_secret) as client:
+                yield Api(
+                    client=client,
+                    base_url=base_url,
+                    sdk_url=settings_mod.sdk_url(self.settings, base_url),
+                    imp_code=self.imp_code,
+                    pg=self.pg,
+                    sandbox=server,
+                )
+        finally:
+            if server is not None:
+                server.close()
+
+    @asynccontextmanager
+    async def client(self) -> AsyncIterator[IamportClient]:
+        """Just the client, for commands that need nothing else."""
+        async with self.api() as api:
+            yield api.client
+
+    def _sandbox_server(self, creds: Credentials) -> SandboxServer:
+        # Imported here: only sandbox mode pays for Starlette/uvicorn.
+        from kpadmin.sandbox.config import SandboxConfig
+        from kpadmin.sandbox.server import SandboxServer
+
+        config = SandboxConfig(
+            imp_code=self.imp_code or SandboxConfig.imp_code,
+            # Whatever credentials this mode resolves to are the ones the sandbox accepts, so
+            # keys a trainer stored for the sandbox keep working with the in-process one too.
+            imp_key=creds.imp_key,
+            imp_secret=creds.imp_secret,
+        )
+        return SandboxServer(config, state_path=self.sandbox_state_path)
+
+
+def open_runtime(data_dir_override: str | os.PathLike[str] | None = None) -> Runtime:
+    """The runtime for ``--data-dir`` (else env KPADMIN_DATA_DIR, else the user data dir).
+
+    Raises `settings.SettingsError` when the settings file is unreadable.
+    """
+    root = paths.data_dir(data_dir_override)
+    return Runtime(data_root=root, settings=settings_mod.load_settings(root))
+
+
+#: Errors a command or the GUI reports as a calm message rather than a traceback.
+EXPECTED_ERRORS: Final = (SettingsError, SecretsError, IamportError, OSError)
+
+
+def explain(exc: BaseException, runtime: Runtime | None = None) -> str:
+    """One or two sentences for the user about an expected error (never a secret: the client's
+    and the secrets module's messages never contain one)."""
+    mode = f" for {runtime.mode} mode" if runtime is not None else ""
+    where = ""
+    if runtime is not None:
+        base = settings_mod.rest_base_url(runtime.settings)
+        where = f" at {base}" if base else " (the built-in sandbox)"
+    if isinstance(exc, AuthenticationFailed):
+        return (
+            f"i'mport refused the REST API key and secret{mode} ({exc}). "
+            "Check them with `kpadmin config show` and set them with `kpadmin config set`."
+        )
+    if isinstance(exc, RequestNotSent):
+        return f"Could not reach i'mport{where}: {exc}. Check the network and api_base_url."
+    if isinstance(exc, TransportError):
+        return f"The connection to i'mport{where} failed mid-request: {exc}."
+    if isinstance(exc, ApiError):
+        return f"i'mport answered with an error{where}: {exc}"
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.strerror or exc}: {exc.filename}"
+    return str(exc) or type(exc).__name__
