@@ -2,9 +2,10 @@
 
 The split follows what a caller must do differently, above all for money:
 
-* ``RequestNotSent`` — the request surely never reached i'mport (connect failure). Safe to send again.
-* ``OutcomeUnknown`` — the request may have been processed (read timeout, dropped connection, 5xx after
-  sending). Never re-send blindly: look the ``merchant_uid`` up first.
+* ``RequestNotSent`` — the request surely never reached i'mport (connect failure). Safe to send
+  again.
+* ``OutcomeUnknown`` — the request may have been processed (read timeout, dropped connection, 5xx
+  after sending). Never re-send blindly: look the ``merchant_uid`` up first.
 
 Those two are never collapsed into one.
 """
@@ -23,7 +24,14 @@ class AuthenticationFailed(IamportError):
 
 
 class TransportError(IamportError):
-    """The network failed. Subclasses tell whether the request may have been processed."""
+    """The network failed. Subclasses tell whether the request may have been processed.
+
+    ``http_status`` is set when an HTTP answer did arrive but carries no usable outcome (a 5xx).
+    """
+
+    def __init__(self, message: str, *, http_status: int | None = None) -> None:
+        super().__init__(message)
+        self.http_status = http_status
 
 
 class RequestNotSent(TransportError):
@@ -72,6 +80,19 @@ class InvalidResponse(ApiError):
     For a POST that moves money this is treated like ``OutcomeUnknown`` by the engine: the
     request was processed somehow, and only a lookup can tell how.
     """
+
+
+class PaymentNotFinal(InvalidResponse):
+    """A charge answered ``code == 0`` with a status that is neither ``paid`` nor ``failed``.
+
+    ``ready`` (or ``cancelled``) right after ``subscribe/payments/again`` says nothing final about
+    the money, so it is handled like an unknown outcome: look the ``merchant_uid`` up later.
+    Carries the payment as i'mport described it.
+    """
+
+    def __init__(self, message: str, *, payment: Any) -> None:
+        super().__init__(message, http_status=200, body=payment)
+        self.payment = payment
 
 
 class PaymentDeclined(IamportError):
