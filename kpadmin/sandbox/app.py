@@ -62,9 +62,9 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
-from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -150,8 +150,10 @@ async def read_params(request: Request) -> dict[str, Any]:
         if not isinstance(body, dict):
             raise ApiReject("요청 본문은 JSON 객체여야 합니다.", status=400)
         return body
-    form: FormData = await request.form()
-    return {key: value for key, value in form.items() if isinstance(value, str)}
+    # url-encoded forms parsed here: Starlette's request.form() needs python-multipart, and
+    # i'mport documents only JSON and x-www-form-urlencoded bodies.
+    raw = (await request.body()).decode("utf-8", errors="replace")
+    return dict(parse_qsl(raw, keep_blank_values=True))
 
 
 def text_param(

@@ -38,7 +38,8 @@ _INT_KEYWORDS = ("maxLength", "minLength", "minimum", "maximum", "maxItems", "mi
 @functools.cache
 def load_spec() -> dict[str, Any]:
     with SPEC_PATH.open(encoding="utf-8") as handle:
-        spec: dict[str, Any] = yaml.safe_load(handle)
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10x faster
+        spec: dict[str, Any] = yaml.load(handle, Loader=loader)
     return spec
 
 
