@@ -1,0 +1,54 @@
+"""`kpadmin sandbox` as a child process: URL first, flags honoured, clean exit on SIGTERM/SIGINT."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+from tests.fixtures.sandbox import SandboxProcess, get_token
+
+
+def test_prints_url_first_and_stops_cleanly_on_sigterm(
+    sandbox_process: Callable[..., SandboxProcess], tmp_path: Path
+) -> None:
+    state = tmp_path / "cli.sqlite"
+    child = sandbox_process(
+        "--imp-key", "k2", "--imp-secret", "s2", "--imp-code", "imp12345678", state_path=state
+    )
+    assert child.base_url.startswith("http://127.0.0.1:")
+    token = get_token(child.base_url, "k2", "s2")
+    headers = {"Authorization": f"Bearer {token}"}
+    issued = httpx.post(
+        f"{child.base_url}/subscribe/customers/cu",
+        headers=headers,
+        json={"card_number": "4111-1111-1111-1111", "expiry": "2099-01"},
+    )
+    assert issued.json()["code"] == 0
+    assert httpx.post(f"{child.base_url}/users/getToken", json={}).status_code == 401
+    assert child.stop(signal.SIGTERM) == 0
+    printed = "\n".join(child.output())
+    assert "imp12345678" in printed and "k2" in printed
+    assert token not in printed + "\n".join(child.stderr)  # tokens never printed
+
+    # Same file, new process: the key is still there.
+    again = sandbox_process(state_path=state)
+    token = get_token(again.base_url, "sandbox-key", "sandbox-secret")
+    got = httpx.get(f"{again.base_url}/subscribe/customers/cu", headers={"Authorization": token})
+    assert got.status_code == 200
+    assert again.stop(signal.SIGINT) == 0
+
+
+def test_bad_flags_fail_fast() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "kpadmin", "sandbox", "--decline-rate", "2"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2 and "between 0 and 1" in result.stderr
