@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import httpx
@@ -111,3 +112,20 @@ def test_latency_still_answers_correctly(sandbox_factory: SandboxFactory) -> Non
     api = Api(box)
     assert api.issue_key("cu").json()["code"] == 0
     api.close()
+
+
+def test_logs_carry_no_secret_or_token(
+    sandbox: RunningSandbox, api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "kpadmin"):
+        caplog.set_level(logging.DEBUG, logger=name)
+    token = httpx.post(f"{sandbox.base_url}/users/getToken", json=sandbox.credentials)
+    access_token = token.json()["response"]["access_token"]
+    sandbox.set_faults(drop_after=1.0)
+    with pytest.raises(httpx.TransportError):
+        charge(api, "m-log")
+    sandbox.set_faults(drop_after=0.0, error_after=1.0)
+    charge(api, "m-log2")
+    text = caplog.text
+    assert sandbox.imp_secret not in text
+    assert access_token not in text and api.token not in text
