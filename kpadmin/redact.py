@@ -94,14 +94,10 @@ def mask_phone(phone: str) -> str:
 
 def _phone_head_len(digits: str, international: bool) -> int:
     """How many leading digits identify the network/area (kept visible)."""
-    offset = 0
-    if international and digits.startswith("82"):
-        offset = 2
-        if digits[2:3] == "0":  # "+82 010-..." written with the trunk 0
-            offset = 3
+    offset = 2 if international and digits.startswith("82") else 0
     rest = digits[offset:]
-    if not international or offset == 3:
-        # Domestic form: the trunk 0 is part of the prefix ("010", "02", "031").
+    if rest.startswith("0"):
+        # With the trunk 0 (domestic, or "+82 010-…"), it belongs to the prefix: 010, 02, 031.
         return offset + (2 if rest.startswith("02") else 3)
     # International without trunk 0: "10" (mobile), "2" (Seoul), "31" (area).
     return offset + (1 if rest.startswith("2") else 2)
