@@ -1,0 +1,362 @@
+"""The sandbox's iamport.js and Kakao Pay window in a real browser (QtWebEngine, offscreen).
+
+A checkout page on another origin (``http://localhost:<port>``, while the sandbox is
+``http://127.0.0.1:<port>``: same server, different origin, like the app's own checkout page)
+loads ``/v1/iamport.js`` and calls ``IMP.request_pay``. The test then plays the customer inside
+the window's iframe and reads the callback back from the page.
+
+Clicking inside the iframe (what the app's self-test and e2e tests do too) — PySide6 ≥ 6.8::
+
+    frames = view.page().mainFrame().children()          # list[QWebEngineFrame]
+    window = next(f for f in frames if "/sandbox/kakaopay/window/" in f.url().toString())
+    window.runJavaScript("document.getElementById('approve').click()", 0, callback)
+
+``QWebEngineFrame.runJavaScript(source, worldId, callback)`` runs in that frame's document
+(worldId 0 = the page's main world); ``children()`` is a snapshot, so take it again after the
+frame navigates. Wait for ``document.body.dataset.ready == "1"`` before clicking: the window's
+script is deferred and sets it last. Element ids: ``#tab-qr``, ``#tab-phone``, ``#phone-input``,
+``#birth-input``, ``#send-request``, ``#method-card``, ``#card-select``, ``#method-money``,
+``#approve``, ``#decline``, ``#decline-reason``, ``#cancel``, ``#close``, ``#simulate-timeout``.
+
+One view, page and off-the-record profile serve the whole module (a page load per test).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import shiboken6
+from PySide6.QtCore import QUrl
+from PySide6.QtWebEngineCore import QWebEngineFrame, QWebEnginePage, QWebEngineProfile
+from PySide6.QtWebEngineWidgets import QWebEngineView
+
+from kpadmin.sandbox.checkout import CANCEL_CODE, DECLINE_CODE, TIMEOUT_CODE
+from kpadmin.sandbox.config import SandboxConfig
+from kpadmin.sandbox.server import SandboxServer
+
+pytestmark = pytest.mark.e2e
+
+WINDOW_PATH = "/sandbox/kakaopay/window/"
+CHECKOUT_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>checkout</title>
+<script src="{base}/v1/iamport.js"></script></head>
+<body><h1>checkout</h1>
+<script>
+window.__calls = [];
+window.__sentinel = false;
+window.addEventListener("message", function (e) {{
+  if (e.data === "sentinel") {{ window.__sentinel = true; }}
+}});
+window.startPay = function (impCode, params) {{
+  if (impCode !== null) {{ IMP.init(impCode); }}
+  IMP.request_pay(params, function (rsp) {{
+    window.__calls.push(rsp);
+    document.title = "callback";
+  }});
+}};
+</script></body></html>
+"""
+
+
+class RecordingPage(QWebEnginePage):
+    """Keeps the console, so a CSP violation or a script error fails the test."""
+
+    def __init__(self, profile: QWebEngineProfile) -> None:
+        super().__init__(profile)
+        self.console: list[str] = []
+
+    def javaScriptConsoleMessage(self, level: Any, message: str, line: int, source: str) -> None:
+        self.console.append(f"{source}:{line}: {message}")
+
+
+class Browser:
+    def __init__(self, server: SandboxServer, view: QWebEngineView, page: RecordingPage) -> None:
+        self.server = server
+        self.view = view
+        self.page = page
+        self.qtbot: Any = None
+
+    @property
+    def base(self) -> str:
+        return self.server.base_url
+
+    @property
+    def port(self) -> str:
+        return self.base.rsplit(":", 1)[1]
+
+    # -------------------------------------------------------------- JS plumbing
+    def js(self, frame: QWebEngineFrame, code: str, timeout: int = 5000) -> Any:
+        box: list[Any] = []
+        frame.runJavaScript(code, 0, box.append)
+        self.qtbot.waitUntil(lambda: bool(box), timeout=timeout)
+        return box[0]
+
+    def wait_js(self, frame: QWebEngineFrame, expression: str, timeout: int = 10_000) -> None:
+        """Poll until `expression` is true in `frame` (one evaluation in flight at a time)."""
+        poll = {"ok": False, "pending": False}
+
+        def answered(value: Any) -> None:
+            poll["pending"] = False
+            poll["ok"] = value is True
+
+        def check() -> bool:
+            if not poll["pending"] and not poll["ok"]:
+                poll["pending"] = True
+                frame.runJavaScript(f"!!({expression})", 0, answered)
+            return poll["ok"]
+
+        self.qtbot.waitUntil(check, timeout=timeout)
+
+    @property
+    def main(self) -> QWebEngineFrame:
+        return self.page.mainFrame()
+
+    # -------------------------------------------------------------- the journey
+    def load_checkout(self) -> None:
+        self.page.console.clear()
+        with self.qtbot.waitSignal(self.page.loadFinished, timeout=10_000):
+            self.page.setHtml(
+                CHECKOUT_PAGE.format(base=self.base),
+                QUrl(f"http://localhost:{self.port}/checkout"),
+            )
+        self.wait_js(self.main, "window.IMP && window.startPay")
+
+    def start_pay(self, params: dict[str, Any], imp_code: str | None = "imp00000000") -> None:
+        self.js(self.main, f"startPay({json.dumps(imp_code)}, {json.dumps(params)}); true")
+
+    def window_frame(self) -> QWebEngineFrame:
+        def frames() -> list[QWebEngineFrame]:
+            return [f for f in self.main.children() if WINDOW_PATH in f.url().toString()]
+
+        self.qtbot.waitUntil(lambda: bool(frames()), timeout=10_000)
+        frame = frames()[0]
+        self.wait_js(frame, "document.body && document.body.dataset.ready === '1'")
+        return frame
+
+    def click(self, frame: QWebEngineFrame, element_id: str) -> None:
+        clicked = self.js(
+            frame,
+            f"(function () {{ var el = document.getElementById({json.dumps(element_id)});"
+            " if (!el || el.disabled) { return false; } el.click(); return true; })()",
+        )
+        assert clicked is True, f"#{element_id} is missing or disabled"
+
+    def callback(self) -> dict[str, Any]:
+        self.wait_js(self.main, "window.__calls.length > 0")
+        calls = json.loads(self.js(self.main, "JSON.stringify(window.__calls)"))
+        assert len(calls) == 1, calls
+        return dict(calls[0])
+
+    def overlay_present(self) -> bool:
+        return bool(self.js(self.main, "!!document.querySelector('[data-imp-sandbox]')"))
+
+    def assert_clean_console(self) -> None:
+        bad = [m for m in self.page.console if "Refused" in m or "Uncaught" in m]
+        assert bad == [], bad
+
+
+@pytest.fixture(scope="module")
+def _browser(qapp: Any) -> Iterator[Browser]:
+    server = SandboxServer(SandboxConfig(seed=0))
+    server.start()
+    profile = QWebEngineProfile()  # no storage name: off the record
+    page = RecordingPage(profile)
+    view = QWebEngineView()
+    view.setPage(page)
+    view.resize(900, 760)
+    view.show()
+    yield Browser(server, view, page)
+    view.close()
+    # View, then page, then profile: a profile released while a page lives makes Qt warn
+    # "Release of profile requested but WebEnginePage still not deleted".
+    shiboken6.delete(view)
+    shiboken6.delete(page)
+    shiboken6.delete(profile)
+    server.close()
+
+
+@pytest.fixture
+def browser(_browser: Browser, qtbot: Any) -> Iterator[Browser]:
+    _browser.qtbot = qtbot
+    _browser.load_checkout()
+    yield _browser
+    _browser.assert_clean_console()
+
+
+def pay_params(**overrides: Any) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "pg": "kakaopay.TCSUBSCRIP",
+        "pay_method": "card",
+        "merchant_uid": "signup_1",
+        "customer_uid": "cu_1",
+        "name": "프리미엄 월간 구독",
+        "amount": 0,
+        "buyer_name": "김민지",
+        "buyer_tel": "010-2222-3333",
+        "buyer_email": "minji@example.com",
+        "m_redirect_url": "http://localhost/never-used-with-a-callback",
+    }
+    params.update(overrides)
+    return params
+
+
+def test_approve_amount_zero_in_person_issues_the_key(browser: Browser) -> None:
+    state = browser.server.state
+    browser.start_pay(pay_params(merchant_uid="b_issue_0", customer_uid="cu_b0"))
+    frame = browser.window_frame()
+    assert browser.overlay_present()
+    assert (
+        browser.js(frame, "document.getElementById('order-amount').textContent") == "정기결제 등록"
+    )
+    browser.click(frame, "approve")
+    rsp = browser.callback()
+
+    assert rsp["error_code"] is None and rsp["error_msg"] is None
+    assert "success" not in rsp and "imp_success" not in rsp
+    assert rsp["merchant_uid"] == "b_issue_0" and rsp["imp_uid"].startswith("imps_")
+    assert rsp["status"] == "ready" and rsp["paid_amount"] == 0
+    assert rsp["pay_method"] == "card" and rsp["pg_provider"] == "kakaopay"
+    assert rsp["card_name"] == "카카오페이 (신한카드)"
+    assert not browser.overlay_present()
+    key = state.get_customer("cu_b0")
+    assert key is not None and key["customer_name"] == "김민지"
+    record = state.get_payment(rsp["imp_uid"])
+    assert record is not None and record["status"] == "ready" and record["amount"] == 0
+
+
+def test_approve_by_phone_with_a_first_payment_in_kakao_money(browser: Browser) -> None:
+    state = browser.server.state
+    browser.start_pay(pay_params(merchant_uid="b_pay_1", customer_uid="cu_b1", amount=14900))
+    frame = browser.window_frame()
+    assert browser.js(frame, "document.getElementById('order-amount').textContent") == "₩14,900"
+    browser.click(frame, "tab-phone")
+    # By phone, nothing can be approved before the KakaoTalk request is sent.
+    assert browser.js(frame, "document.getElementById('approve').disabled") is True
+    browser.js(frame, "document.getElementById('phone-input').value = '010-5555-7777'; true")
+    browser.click(frame, "send-request")
+    browser.wait_js(frame, "!document.getElementById('request-sent').hidden")
+    assert browser.js(frame, "document.getElementById('sent-phone').textContent") == (
+        "010-****-7777"
+    )
+    browser.click(frame, "method-money")
+    browser.click(frame, "approve")
+    rsp = browser.callback()
+
+    assert rsp["error_code"] is None
+    assert rsp["status"] == "paid" and rsp["paid_amount"] == 14900 and rsp["paid_at"] > 0
+    assert rsp["pay_method"] == "point" and rsp["currency"] == "KRW"
+    assert rsp["receipt_url"].startswith(browser.base)
+    record = state.get_payment(rsp["imp_uid"])
+    assert record is not None
+    assert record["status"] == "paid" and record["amount"] == 14900
+    assert record["customer_uid_usage"] == "issue"
+    key = state.get_customer("cu_b1")
+    assert key is not None and key["card_name"] == "카카오머니"
+
+
+def test_decline(browser: Browser) -> None:
+    state = browser.server.state
+    browser.start_pay(pay_params(merchant_uid="b_decline", customer_uid="cu_decline", amount=9900))
+    frame = browser.window_frame()
+    browser.js(frame, "document.getElementById('decline-reason').value = 'limit'; true")
+    browser.click(frame, "decline")
+    rsp = browser.callback()
+    assert rsp["error_code"] == DECLINE_CODE and "한도" in rsp["error_msg"]
+    assert rsp["status"] == "failed" and rsp["imp_uid"]
+    assert state.get_customer("cu_decline") is None
+    record = state.get_payment(rsp["imp_uid"])
+    assert record is not None and record["status"] == "failed"
+    assert record["fail_reason"] == rsp["error_msg"]
+
+
+def test_the_close_button_cancels(browser: Browser) -> None:
+    browser.start_pay(pay_params(merchant_uid="b_cancel", customer_uid="cu_cancel"))
+    frame = browser.window_frame()
+    browser.click(frame, "close")
+    rsp = browser.callback()
+    assert rsp["error_code"] == CANCEL_CODE
+    assert rsp["error_msg"] == "사용자가 결제를 취소 하였습니다."
+    assert browser.server.state.get_customer("cu_cancel") is None
+    assert not browser.overlay_present()
+
+
+def test_the_countdown_times_out(browser: Browser) -> None:
+    config = browser.server.config
+    old = config.window_timeout_s
+    config.window_timeout_s = 2
+    try:
+        browser.start_pay(pay_params(merchant_uid="b_timeout", customer_uid="cu_timeout"))
+        browser.window_frame()
+        rsp = browser.callback()
+    finally:
+        config.window_timeout_s = old
+    assert rsp["error_code"] == TIMEOUT_CODE
+    assert browser.server.state.get_customer("cu_timeout") is None
+
+
+def test_prevalidation_calls_back_without_a_window(browser: Browser) -> None:
+    browser.start_pay(pay_params(merchant_uid="b_pre"), imp_code=None)
+    rsp = browser.callback()
+    assert rsp == {
+        "imp_uid": None,
+        "merchant_uid": "b_pre",
+        "error_code": "NOT_INITIALIZED",
+        "error_msg": rsp["error_msg"],
+    }
+    browser.js(browser.main, "window.__calls = []; true")
+    browser.start_pay(pay_params(merchant_uid="m" * 41))
+    rsp = browser.callback()
+    assert rsp["imp_uid"] is None and rsp["error_code"] == "INVALID_MERCHANT_UID"
+    assert browser.main.children() == []
+    assert not browser.overlay_present()
+
+
+def test_forged_results_are_ignored(browser: Browser) -> None:
+    browser.start_pay(pay_params(merchant_uid="b_forge", customer_uid="cu_forge"))
+    frame = browser.window_frame()
+    session_id = browser.js(frame, "JSON.parse(document.body.dataset.session).session_id")
+    forged = json.dumps(
+        {
+            "type": "kpadmin-sandbox:kakaopay-result",
+            "session_id": session_id,
+            "rsp": {"imp_uid": "imps_forged", "merchant_uid": "b_forge", "error_code": None},
+        }
+    )
+    # From the checkout page itself, and from a same-origin iframe that is not the window.
+    browser.js(
+        browser.main,
+        f"""(function () {{
+          window.postMessage({forged}, "*");
+          var other = document.createElement("iframe");
+          document.body.appendChild(other);
+          other.contentWindow.parent.postMessage({forged}, "*");
+          window.postMessage("sentinel", "*");
+          return true;
+        }})()""",
+    )
+    browser.wait_js(browser.main, "window.__sentinel")  # the forged ones were dispatched first
+    assert browser.js(browser.main, "window.__calls.length") == 0
+    assert browser.overlay_present()
+
+    browser.click(frame, "approve")
+    rsp = browser.callback()
+    assert rsp["imp_uid"] != "imps_forged" and rsp["error_code"] is None
+
+
+def test_the_demo_page_works_in_an_ordinary_browser(browser: Browser) -> None:
+    page = browser.page
+    with browser.qtbot.waitSignal(page.loadFinished, timeout=10_000):
+        page.load(QUrl(f"{browser.base}/sandbox/"))
+    browser.wait_js(browser.main, "document.getElementById('customer-uid').value !== ''")
+    customer_uid = browser.js(browser.main, "document.getElementById('customer-uid').value")
+    browser.js(browser.main, "document.getElementById('amount').value = '3300'; true")
+    browser.click(browser.main, "pay")
+    frame = browser.window_frame()
+    browser.click(frame, "approve")
+    browser.wait_js(browser.main, "document.title === 'rsp:ok'")
+    shown = json.loads(browser.js(browser.main, "document.getElementById('rsp').textContent"))
+    assert shown["error_code"] is None and shown["paid_amount"] == 3300
+    assert browser.server.state.get_customer(customer_uid) is not None
