@@ -198,6 +198,18 @@ class SubscriberRepository:
         ).fetchall()
         return list(map(row_to_subscriber, rows))
 
+    def due_candidates(self, day: date) -> list[Subscriber]:
+        """Everyone the charge-due run must look at on `day`: not cancelled and dated `day` or
+        earlier, plus active subscribers with an open planned charge (an intent to settle)."""
+        rows = self.conn.execute(
+            f"SELECT {_COLUMNS} FROM subscribers WHERE state != 'cancelled' "
+            "AND (next_charge_date <= ? OR (state = 'active' AND id IN "
+            "(SELECT subscriber_id FROM charges WHERE state = 'planned'))) "
+            "ORDER BY next_charge_date, id",
+            (day.isoformat(),),
+        ).fetchall()
+        return list(map(row_to_subscriber, rows))
+
     def summaries(self, month: str) -> dict[int, ChargeSummary]:
         """Per-subscriber charge summaries; `month` is the current Asia/Seoul month "YYYY-MM"."""
         return {s.subscriber_id: s for _, s in self.list_with_summaries(month)}

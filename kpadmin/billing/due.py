@@ -1,0 +1,212 @@
+"""Who is due, and the plan of a batch: what the confirmation dialog shows before money moves.
+
+`build_plan` reads the store only (no network, fast, synchronous) and returns a `Plan`: one item per
+subscriber to charge (with the period and attempt it would charge) and, for everyone else that was
+asked for or is due, the reason they are skipped. The engine re-checks every item inside the
+transaction that journals the intents, so a plan that went stale while the dialog was open cannot
+charge anyone twice.
+
+A subscriber is due when they are active, their next charge date is today or earlier (Asia/Seoul),
+the period of that date has no paid charge, no earlier attempt is in doubt (sent / unknown), and
+Kakao Pay's monthly cap (a setting) would not be exceeded.
+"""
+
+from __future__ import annotations
+
+import enum
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from kpadmin.billing.merchant_uid import merchant_uid_for
+from kpadmin.billing.periods import period_of
+from kpadmin.store.charges import ChargeRepository
+from kpadmin.store.models import Charge, ChargeState, Subscriber, SubscriberState
+from kpadmin.store.subscribers import SubscriberRepository
+
+
+class SkipReason(enum.StrEnum):
+    PAUSED = "paused"
+    CANCELLED = "cancelled"
+    KEY_MISSING = "key_missing"
+    NOT_DUE = "not_due"
+    ALREADY_PAID = "already_paid"
+    IN_DOUBT = "in_doubt"
+    MONTHLY_CAP = "monthly_cap"
+    UNKNOWN_SUBSCRIBER = "unknown_subscriber"
+    DECLINED_THIS_RUN = "declined_this_run"
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    subscriber_id: int
+    customer_uid: str
+    name: str
+    reason: SkipReason
+    message: str  # one sentence for staff
+
+
+@dataclass(frozen=True, slots=True)
+class PlanItem:
+    subscriber_id: int
+    customer_uid: str
+    name: str
+    plan_name: str
+    amount: int
+    period: str
+    attempt: int
+    merchant_uid: str
+    #: An open planned row to send again (same merchant_uid) instead of writing a new attempt.
+    resend_charge_id: int | None = None
+    #: merchant_uids of earlier settled attempts for this period; looked up again before a new
+    #: attempt is written (an answer lost long ago must not become a second payment).
+    earlier_merchant_uids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    today: date
+    staff: str
+    items: tuple[PlanItem, ...]
+    skipped: tuple[Skip, ...] = field(default=())
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+    @property
+    def total_amount(self) -> int:
+        return sum(item.amount for item in self.items)
+
+    def skip_counts(self) -> dict[SkipReason, int]:
+        counts: dict[SkipReason, int] = {}
+        for skip in self.skipped:
+            counts[skip.reason] = counts.get(skip.reason, 0) + 1
+        return counts
+
+
+_STATE_SKIPS = {
+    SubscriberState.PAUSED: (SkipReason.PAUSED, "paused"),
+    SubscriberState.CANCELLED: (SkipReason.CANCELLED, "cancelled"),
+    SubscriberState.KEY_MISSING: (
+        SkipReason.KEY_MISSING,
+        "no billing key at i'mport (sign the customer up again)",
+    ),
+}
+
+
+def build_plan(
+    conn: sqlite3.Connection,
+    *,
+    today: date,
+    staff: str,
+    month: str,
+    monthly_limit: int | None,
+    subscriber_ids: Iterable[int] | None = None,
+    include_not_due: bool = False,
+) -> Plan:
+    """Plan a batch. `month` is the current Asia/Seoul month ("YYYY-MM") the monthly cap counts in.
+
+    With `subscriber_ids` None every due subscriber is planned (paused and key-missing ones whose
+    date has come are listed as skipped, cancelled ones are not mentioned). With explicit ids each
+    one is planned or skipped with a reason; `include_not_due` charges them before their date.
+    """
+    subs = SubscriberRepository(conn)
+    if subscriber_ids is None:
+        candidates = subs.due_candidates(today)
+        asked: list[int] = []
+    else:
+        asked = list(dict.fromkeys(subscriber_ids))
+        candidates = subs.get_many(asked)
+    skipped: list[Skip] = []
+    found = {s.id for s in candidates}
+    for missing in (sid for sid in asked if sid not in found):
+        skipped.append(Skip(missing, "", "", SkipReason.UNKNOWN_SUBSCRIBER, "no such subscriber"))
+    active = [s for s in candidates if s.state is SubscriberState.ACTIVE]
+    history = ChargeRepository(conn).for_subscribers(s.id for s in active)
+    paid_counts = ChargeRepository(conn).paid_in_month((s.id for s in active), month)
+    items: list[PlanItem] = []
+    for sub in candidates:
+        if sub.state is not SubscriberState.ACTIVE:
+            reason, text = _STATE_SKIPS[sub.state]
+            skipped.append(_skip(sub, reason, text))
+            continue
+        decision = decide(
+            sub,
+            history[sub.id],
+            today=today,
+            paid_this_month=paid_counts.get(sub.id, 0),
+            monthly_limit=monthly_limit,
+            include_not_due=include_not_due,
+        )
+        if isinstance(decision, Skip):
+            skipped.append(decision)
+        else:
+            items.append(decision)
+    return Plan(today=today, staff=staff, items=tuple(items), skipped=tuple(skipped))
+
+
+def decide(
+    sub: Subscriber,
+    charges: Sequence[Charge],
+    *,
+    today: date,
+    paid_this_month: int,
+    monthly_limit: int | None,
+    include_not_due: bool = False,
+) -> PlanItem | Skip:
+    """The rule for one active subscriber, given their journal rows (oldest first)."""
+    open_rows = [c for c in charges if c.state.in_doubt]
+    if any(c.state in (ChargeState.SENT, ChargeState.UNKNOWN) for c in open_rows):
+        doubt = next(c for c in open_rows if c.state is not ChargeState.PLANNED)
+        return _skip(
+            sub,
+            SkipReason.IN_DOUBT,
+            f"the outcome of {doubt.merchant_uid} ({doubt.period}) is not known yet; "
+            "reconcile before charging again",
+        )
+    if open_rows:
+        # A planned row is an intent whose request may or may not have left (a crash, a cancelled
+        # batch): it is sent again with the same merchant_uid, after a lookup (engine.run).
+        row = open_rows[0]
+        return PlanItem(
+            subscriber_id=sub.id,
+            customer_uid=sub.customer_uid,
+            name=sub.name,
+            plan_name=sub.plan,
+            amount=row.amount,
+            period=row.period,
+            attempt=row.attempt,
+            merchant_uid=row.merchant_uid,
+            resend_charge_id=row.id,
+        )
+    if sub.next_charge_date > today and not include_not_due:
+        return _skip(sub, SkipReason.NOT_DUE, f"next charge date is {sub.next_charge_date}")
+    period = period_of(sub.next_charge_date)
+    this_period = [c for c in charges if c.period == period]
+    if any(c.state is ChargeState.PAID for c in this_period):
+        return _skip(sub, SkipReason.ALREADY_PAID, f"already paid for {period}")
+    if monthly_limit is not None and paid_this_month >= monthly_limit:
+        return _skip(
+            sub,
+            SkipReason.MONTHLY_CAP,
+            f"{paid_this_month} paid charge(s) this month; the Kakao Pay monthly cap is "
+            f"{monthly_limit} per billing key",
+        )
+    attempt = max((c.attempt for c in this_period), default=0) + 1
+    return PlanItem(
+        subscriber_id=sub.id,
+        customer_uid=sub.customer_uid,
+        name=sub.name,
+        plan_name=sub.plan,
+        amount=sub.amount,
+        period=period,
+        attempt=attempt,
+        merchant_uid=merchant_uid_for(sub.customer_uid, period, attempt),
+        earlier_merchant_uids=tuple(c.merchant_uid for c in this_period),
+    )
+
+
+def _skip(sub: Subscriber, reason: SkipReason, message: str) -> Skip:
+    return Skip(sub.id, sub.customer_uid, sub.name, reason, message)

@@ -1,0 +1,783 @@
+"""The charge engine: plans a batch, journals every intent durably, sends, records, reconciles.
+
+One `ChargeEngine` per database connection and i'mport client, used from one asyncio loop (the
+GUI's qasync loop or `asyncio.run` in the CLI). Its API is small:
+
+* `plan(subscriber_ids | None, today, staff) -> Plan` — synchronous, store only: who would be
+  charged, the total, and why the others are skipped (for the confirmation dialog).
+* `await run(plan, concurrency=, rps=, on_event=, cancel=) -> BatchResult` — the batch.
+* `await reconcile() -> ReconcileReport` — settle every row in doubt by looking it up.
+
+The rules a batch follows (docs/architecture.md, "A charge, from the button to the money"):
+
+1. Reconcile first: every planned / sent / unknown row is looked up (`reconcile.py`).
+2. Earlier settled attempts of a period are looked up again before a new attempt is written.
+3. All intents are written in **one transaction** (``synchronous=FULL``) before any request leaves.
+4. Up to `concurrency` requests at once (one per subscriber, one per merchant_uid), optionally
+   paced to `rps`. Outcomes are written in short grouped transactions (`journal.py` explains why
+   that is safe).
+5. A lost answer (``OutcomeUnknown``, ``InvalidResponse``, a non-final status) is never re-sent
+   blindly: it is looked up; paid → paid; only failed → declined; nothing → sent again with the
+   *same* merchant_uid (a few times); otherwise unknown, which blocks the subscriber until a later
+   reconciliation settles it. ``RequestRejected`` is confirmed by a lookup before it is recorded.
+   ``RequestNotSent`` is retried a few times. Declines are not retried within a run.
+6. Cancelling stops new sends; requests in flight finish. Intents of this batch that never left
+   are withdrawn (deleted: nothing was sent for them). If the task itself is cancelled, requests in
+   flight are recorded as unknown.
+
+Progress is reported through `on_event(ChargeEvent)`, called on the loop (cheap callbacks only).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import enum
+import logging
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from kpadmin.billing.due import Plan, PlanItem, Skip, SkipReason, build_plan, decide
+from kpadmin.billing.journal import Journal, RowRef, Write
+from kpadmin.billing.periods import Clock, month_of, today_in_seoul, utc_clock
+from kpadmin.billing.reconcile import (
+    Lookup,
+    PaymentsApi,
+    ReconcileReport,
+    Settled,
+    Verdict,
+    look_up,
+)
+from kpadmin.iamport.errors import (
+    AuthenticationFailed,
+    IamportError,
+    PaymentDeclined,
+    RequestNotSent,
+    RequestRejected,
+)
+from kpadmin.iamport.models import Payment
+from kpadmin.store.audit import AuditRepository
+from kpadmin.store.charges import ChargeRepository, NewCharge
+from kpadmin.store.db import transaction
+from kpadmin.store.models import Charge, ChargeState, Subscriber
+from kpadmin.store.subscribers import SubscriberRepository
+
+log = logging.getLogger(__name__)
+
+MAX_CONCURRENCY = 32
+_OPEN = frozenset({ChargeState.PLANNED, ChargeState.SENT})
+
+
+class EngineBusy(RuntimeError):
+    """A batch is already running on this engine."""
+
+
+class EventKind(enum.StrEnum):
+    RECONCILING = "reconciling"  # looking up rows in doubt before the batch
+    STARTED = "started"  # intents are durable; sending begins
+    CHARGE = "charge"  # one charge reached its outcome for this batch
+    FINISHED = "finished"
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    total: int = 0
+    done: int = 0
+    paid: int = 0
+    declined: int = 0
+    rejected: int = 0
+    unknown: int = 0
+    unsent: int = 0  # never reached i'mport; stays planned and is sent again next time
+    paid_amount: int = 0
+    in_flight: int = 0
+
+    @property
+    def failed(self) -> int:
+        return self.declined + self.rejected + self.unknown + self.unsent
+
+    @property
+    def fraction(self) -> float:
+        return self.done / self.total if self.total else 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeOutcome:
+    charge_id: int
+    subscriber_id: int
+    customer_uid: str
+    name: str
+    period: str
+    attempt: int
+    merchant_uid: str
+    amount: int
+    state: ChargeState
+    imp_uid: str | None = None
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeEvent:
+    kind: EventKind
+    progress: Progress
+    outcome: ChargeOutcome | None = None
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    batch_id: str
+    progress: Progress
+    outcomes: tuple[ChargeOutcome, ...]
+    skipped: tuple[Skip, ...]
+    reconcile: ReconcileReport
+    cancelled: bool = False
+    error: str | None = None  # why the batch stopped early (e.g. authentication failed)
+
+    @property
+    def ok(self) -> bool:
+        """Nothing ended declined, rejected, unknown or unsent, and the batch was not aborted."""
+        return self.progress.failed == 0 and self.error is None
+
+
+@dataclass(slots=True)
+class _Intent:
+    item: PlanItem
+    row: RowRef
+    fresh: bool  # written by this batch (as opposed to an older planned row sent again)
+
+
+class ChargeEngine:
+    """See the module docstring. `api` is an `IamportClient` (or a fake with the same methods)."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        api: PaymentsApi,
+        *,
+        monthly_limit: int | None = None,
+        clock: Clock = utc_clock,
+        send_retries: int = 3,
+        resends: int = 2,
+        lookup_tries: int = 4,
+        retry_delays: Sequence[float] = (0.2, 0.5, 1.0, 2.0),
+        flush_interval: float = 0.05,
+        flush_size: int = 128,
+    ) -> None:
+        self.conn = conn
+        self.api = api
+        self.monthly_limit = monthly_limit
+        self.clock = clock
+        self.send_retries = send_retries
+        self.resends = resends
+        self.lookup_tries = lookup_tries
+        self.retry_delays = tuple(retry_delays) or (0.0,)
+        self.flush_interval = flush_interval
+        self.flush_size = flush_size
+        self.subscribers = SubscriberRepository(conn)
+        self.charges = ChargeRepository(conn)
+        self._running = False
+        self._batch_rows: set[int] = set()  # charge ids owned by the running batch
+
+    # -- planning ------------------------------------------------------------------------------
+
+    def today(self) -> date:
+        return today_in_seoul(self.clock)
+
+    def plan(
+        self,
+        subscriber_ids: Iterable[int] | None = None,
+        today: date | None = None,
+        staff: str = "",
+        *,
+        include_not_due: bool = False,
+    ) -> Plan:
+        return build_plan(
+            self.conn,
+            today=today or self.today(),
+            staff=staff,
+            month=month_of(self.clock()),
+            monthly_limit=self.monthly_limit,
+            subscriber_ids=subscriber_ids,
+            include_not_due=include_not_due,
+        )
+
+    def due_subscribers(self, today: date | None = None) -> list[Subscriber]:
+        ids = [item.subscriber_id for item in self.plan(None, today).items]
+        return self.subscribers.get_many(ids)
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    # -- the batch -----------------------------------------------------------------------------
+
+    async def run(
+        self,
+        plan: Plan,
+        *,
+        concurrency: int = 4,
+        rps: float | None = None,
+        on_event: Callable[[ChargeEvent], None] | None = None,
+        cancel: asyncio.Event | None = None,
+    ) -> BatchResult:
+        if self._running:
+            raise EngineBusy("a charge batch is already running")
+        if not 1 <= concurrency <= MAX_CONCURRENCY:
+            raise ValueError(f"concurrency must be 1..{MAX_CONCURRENCY}, got {concurrency}")
+        if rps is not None and rps <= 0:
+            raise ValueError("rps must be positive")
+        self._running = True
+        try:
+            return await self._run(plan, concurrency, rps, on_event, cancel or asyncio.Event())
+        finally:
+            self._running = False
+            self._batch_rows.clear()
+
+    async def _run(
+        self,
+        plan: Plan,
+        concurrency: int,
+        rps: float | None,
+        on_event: Callable[[ChargeEvent], None] | None,
+        cancel: asyncio.Event,
+    ) -> BatchResult:
+        emit = on_event or (lambda event: None)
+        batch_id = f"{self.clock():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
+        emit(ChargeEvent(EventKind.RECONCILING, Progress(), message="looking up charges in doubt"))
+        report = await self._reconcile(plan.staff, concurrency)
+        earlier = await self._verify_earlier(plan, concurrency, plan.staff)
+        for settled in report.rows:
+            # A decline (or rejection) this run's reconciliation discovered counts as this run's:
+            # declines are not retried within a run.
+            if settled.after in (ChargeState.DECLINED, ChargeState.REJECTED):
+                for item in plan.items:
+                    if item.subscriber_id == settled.subscriber_id:
+                        earlier.setdefault(
+                            item.subscriber_id,
+                            Skip(
+                                item.subscriber_id,
+                                item.customer_uid,
+                                item.name,
+                                SkipReason.DECLINED_THIS_RUN,
+                                f"{settled.merchant_uid} turned out {settled.after.value}: "
+                                f"{settled.detail}",
+                            ),
+                        )
+        intents, late_skips = self._journal_intents(plan, batch_id, earlier)
+        skipped = (*plan.skipped, *late_skips)
+        total = len(intents)
+        progress = Progress(total=total)
+        outcomes: list[ChargeOutcome] = []
+        emit(ChargeEvent(EventKind.STARTED, progress, message=f"batch {batch_id}"))
+        journal = Journal(
+            self.conn,
+            clock=self.clock,
+            flush_interval=self.flush_interval,
+            flush_size=self.flush_size,
+        )
+        queue = collections.deque(intents)
+        pacer = _Pacer(rps)
+        abort: list[str] = []
+
+        def record(intent: _Intent, outcome: ChargeOutcome) -> None:
+            nonlocal progress
+            outcomes.append(outcome)
+            progress = _count(progress, outcome)
+            emit(ChargeEvent(EventKind.CHARGE, progress, outcome))
+
+        async def worker() -> None:
+            nonlocal progress
+            while queue and not cancel.is_set() and not abort:
+                intent = queue.popleft()
+                await pacer.wait()
+                if cancel.is_set() or abort:
+                    queue.appendleft(intent)
+                    return
+                progress = replace(progress, in_flight=progress.in_flight + 1)
+                try:
+                    outcome = await self._charge(intent, journal, plan.staff, cancel, abort)
+                finally:
+                    progress = replace(progress, in_flight=progress.in_flight - 1)
+                record(intent, outcome)
+
+        tasks = [asyncio.create_task(worker()) for _ in range(min(concurrency, total))]
+        try:
+            await asyncio.gather(*tasks)
+        finally:
+            for task in tasks:
+                task.cancel()
+            journal.flush()
+            withdrawn = self._withdraw([i for i in queue if i.fresh], plan.staff, batch_id)
+        cancelled = cancel.is_set() and bool(withdrawn or queue)
+        error = abort[0] if abort else None
+        AuditRepository(self.conn).record(
+            plan.staff,
+            "charge_batch",
+            f"batch {batch_id}: {progress.paid} paid (₩{progress.paid_amount:,}), "
+            f"{progress.declined} declined, {progress.rejected} rejected, {progress.unknown} "
+            f"unknown, {progress.unsent} not sent, {len(withdrawn)} withdrawn"
+            + (" — cancelled" if cancelled else "")
+            + (f" — stopped: {error}" if error else ""),
+            at=self.clock(),
+        )
+        emit(ChargeEvent(EventKind.FINISHED, progress, message=error or ""))
+        return BatchResult(
+            batch_id=batch_id,
+            progress=progress,
+            outcomes=tuple(outcomes),
+            skipped=tuple(skipped),
+            reconcile=report,
+            cancelled=cancelled,
+            error=error,
+        )
+
+    def _journal_intents(
+        self, plan: Plan, batch_id: str, earlier: dict[int, Skip]
+    ) -> tuple[list[_Intent], list[Skip]]:
+        """Re-check every item against the store and write the intents in ONE transaction.
+
+        Runs under ``BEGIN IMMEDIATE``: no other writer (another kpadmin process) can slip an
+        attempt in between the check and the insert. Returns the intents and late skips.
+        """
+        intents: list[_Intent] = []
+        skips: list[Skip] = list(earlier.values())
+        ids = [item.subscriber_id for item in plan.items if item.subscriber_id not in earlier]
+        month = month_of(self.clock())
+        with transaction(self.conn):
+            subs = {s.id: s for s in self.subscribers.get_many(ids)}
+            history = self.charges.for_subscribers(ids)
+            paid_counts = self.charges.paid_in_month(ids, month)
+            for item in plan.items:
+                if item.subscriber_id in earlier:
+                    continue
+                sub = subs.get(item.subscriber_id)
+                if sub is None:
+                    skips.append(
+                        Skip(
+                            item.subscriber_id,
+                            item.customer_uid,
+                            item.name,
+                            SkipReason.UNKNOWN_SUBSCRIBER,
+                            "the subscriber was deleted",
+                        )
+                    )
+                    continue
+                decision = decide(
+                    sub,
+                    history.get(sub.id, []),
+                    today=plan.today,
+                    paid_this_month=paid_counts.get(sub.id, 0),
+                    monthly_limit=self.monthly_limit,
+                    include_not_due=True,  # the plan already applied the date rule
+                )
+                if isinstance(decision, Skip):
+                    skips.append(decision)
+                    continue
+                if decision.resend_charge_id is not None:
+                    charge_id = decision.resend_charge_id
+                    self.conn.execute(
+                        "UPDATE charges SET batch_id = ? WHERE id = ?", (batch_id, charge_id)
+                    )
+                    fresh = False
+                else:
+                    charge_id = self.charges.insert(
+                        NewCharge(
+                            sub.id,
+                            sub.customer_uid,
+                            decision.period,
+                            decision.attempt,
+                            decision.merchant_uid,
+                            decision.amount,
+                        ),
+                        batch_id=batch_id,
+                        staff=plan.staff,
+                        now=self.clock(),
+                    )
+                    fresh = True
+                row = RowRef(
+                    charge_id,
+                    sub.id,
+                    sub.customer_uid,
+                    decision.period,
+                    decision.attempt,
+                    decision.merchant_uid,
+                    decision.amount,
+                )
+                intents.append(_Intent(decision, row, fresh))
+                self._batch_rows.add(charge_id)
+        # The COMMIT above returned: every intent is on disk. Only now may requests leave.
+        return intents, skips
+
+    async def _charge(
+        self,
+        intent: _Intent,
+        journal: Journal,
+        staff: str,
+        cancel: asyncio.Event,
+        abort: list[str],
+    ) -> ChargeOutcome:
+        """Send one intent and settle it (see rule 5 in the module docstring)."""
+        row = intent.row
+        journal.put(Write(row, ChargeState.SENT, _OPEN, staff, audit_action=None))
+        not_sent = 0
+        resent = 0
+        try:
+            while True:
+                try:
+                    payment = await self.api.pay_again(
+                        row.customer_uid, row.merchant_uid, row.amount, _order_name(intent.item)
+                    )
+                except PaymentDeclined as exc:
+                    return self._settle(
+                        journal,
+                        intent,
+                        staff,
+                        ChargeState.DECLINED,
+                        _payment(exc.payment),
+                        exc.fail_reason,
+                    )
+                except RequestNotSent as exc:
+                    not_sent += 1
+                    if not_sent > self.send_retries or cancel.is_set():
+                        return self._settle(
+                            journal, intent, staff, ChargeState.PLANNED, None, f"not sent: {exc}"
+                        )
+                    await asyncio.sleep(self._delay(not_sent))
+                    continue
+                except AuthenticationFailed as exc:
+                    abort.append(f"authentication failed: {exc}")
+                    return self._settle(
+                        journal,
+                        intent,
+                        staff,
+                        ChargeState.PLANNED,
+                        None,
+                        "not sent: authentication failed",
+                    )
+                except RequestRejected as exc:
+                    # REFERENCE §0: code != 0 is not proof that no money moved. Look it up.
+                    found = await self._look_up(row.merchant_uid)
+                    reason = exc.api_message or str(exc)
+                    if found.verdict is Verdict.PAID:
+                        return self._paid(journal, intent, staff, found)
+                    if found.verdict in (Verdict.NOTHING, Verdict.DECLINED):
+                        return self._settle(
+                            journal, intent, staff, ChargeState.REJECTED, None, reason
+                        )
+                    return self._settle(
+                        journal,
+                        intent,
+                        staff,
+                        ChargeState.UNKNOWN,
+                        None,
+                        f"rejected ({reason}) but {found.detail}",
+                    )
+                except IamportError as exc:
+                    # OutcomeUnknown, InvalidResponse, a non-final status, anything ambiguous.
+                    found = await self._look_up(row.merchant_uid)
+                    if found.verdict is Verdict.PAID:
+                        return self._paid(journal, intent, staff, found)
+                    if found.verdict is Verdict.DECLINED:
+                        return self._settle(
+                            journal,
+                            intent,
+                            staff,
+                            ChargeState.DECLINED,
+                            found.payment,
+                            found.detail,
+                        )
+                    if found.verdict is Verdict.NOTHING:
+                        if resent < self.resends and not cancel.is_set():
+                            resent += 1  # same merchant_uid: i'mport cannot pay it twice
+                            await asyncio.sleep(self._delay(resent))
+                            continue
+                        return self._settle(
+                            journal,
+                            intent,
+                            staff,
+                            ChargeState.PLANNED,
+                            None,
+                            f"not processed by i'mport ({type(exc).__name__}); "
+                            "will be sent again with the same merchant_uid",
+                        )
+                    return self._settle(
+                        journal,
+                        intent,
+                        staff,
+                        ChargeState.UNKNOWN,
+                        None,
+                        f"{type(exc).__name__}; {found.detail}",
+                    )
+                if payment.status != "paid":  # a client that returns instead of raising
+                    found = await self._look_up(row.merchant_uid)
+                    if found.verdict is Verdict.PAID:
+                        return self._paid(journal, intent, staff, found)
+                    return self._settle(
+                        journal,
+                        intent,
+                        staff,
+                        ChargeState.UNKNOWN,
+                        None,
+                        f"status {payment.status}",
+                    )
+                return self._settle(journal, intent, staff, ChargeState.PAID, payment, "")
+        except asyncio.CancelledError:
+            self._settle(
+                journal,
+                intent,
+                staff,
+                ChargeState.UNKNOWN,
+                None,
+                "interrupted while the request was in flight",
+            )
+            raise
+        except Exception as exc:  # a bug must not lose track of money: keep the row in doubt
+            log.exception("charge %s failed unexpectedly", row.merchant_uid)
+            return self._settle(
+                journal,
+                intent,
+                staff,
+                ChargeState.UNKNOWN,
+                None,
+                f"internal error: {type(exc).__name__}",
+            )
+
+    def _paid(self, journal: Journal, intent: _Intent, staff: str, found: Lookup) -> ChargeOutcome:
+        return self._settle(journal, intent, staff, ChargeState.PAID, found.payment, "")
+
+    def _settle(
+        self,
+        journal: Journal,
+        intent: _Intent,
+        staff: str,
+        state: ChargeState,
+        payment: Payment | None,
+        message: str,
+    ) -> ChargeOutcome:
+        row = intent.row
+        if state is ChargeState.PAID and payment is not None and payment.amount != row.amount:
+            message = f"i'mport charged ₩{payment.amount:,}, not ₩{row.amount:,}"
+        journal.put(Write(row, state, _OPEN, staff, payment, message))
+        return ChargeOutcome(
+            charge_id=row.charge_id,
+            subscriber_id=row.subscriber_id,
+            customer_uid=row.customer_uid,
+            name=intent.item.name,
+            period=row.period,
+            attempt=row.attempt,
+            merchant_uid=row.merchant_uid,
+            amount=row.amount,
+            state=state,
+            imp_uid=payment.imp_uid if payment else None,
+            message=message,
+        )
+
+    def _withdraw(self, intents: list[_Intent], staff: str, batch_id: str) -> list[_Intent]:
+        """Delete this batch's intents that never left (cancel or abort): nothing was sent for
+        them, so the next batch plans them afresh (with the same deterministic merchant_uid)."""
+        if not intents:
+            return []
+        with transaction(self.conn):
+            for intent in intents:
+                self.conn.execute(
+                    "DELETE FROM charges WHERE id = ? AND state = 'planned'",
+                    (intent.row.charge_id,),
+                )
+            AuditRepository(self.conn).record(
+                staff,
+                "charge_withdrawn",
+                f"batch {batch_id}: {len(intents)} planned charge(s) withdrawn before sending",
+                at=self.clock(),
+            )
+        return intents
+
+    async def _verify_earlier(self, plan: Plan, concurrency: int, staff: str) -> dict[int, Skip]:
+        """Before attempt N+1 of a period, look attempts 1..N up again: an answer lost long ago
+        (a decline recorded from a lookup while a retry was still on its way) must not become a
+        second payment. Returns the subscribers to skip (with the reason)."""
+        todo = [(item, uid) for item in plan.items for uid in item.earlier_merchant_uids]
+        if not todo:
+            return {}
+        limit = asyncio.Semaphore(concurrency)
+
+        async def one(uid: str) -> Lookup:
+            async with limit:
+                return await self._look_up(uid)
+
+        results = await asyncio.gather(*(one(uid) for _, uid in todo))
+        skips: dict[int, Skip] = {}
+        journal = Journal(self.conn, clock=self.clock)
+        for (item, uid), found in zip(todo, results, strict=True):
+            if found.verdict is Verdict.PAID:
+                charge = self.charges.by_merchant_uid(uid)
+                if charge is not None:
+                    journal.put(
+                        Write(
+                            _ref(charge),
+                            ChargeState.PAID,
+                            frozenset({charge.state}),
+                            staff,
+                            found.payment,
+                            "found paid at i'mport when planning a new attempt",
+                        )
+                    )
+                skips[item.subscriber_id] = Skip(
+                    item.subscriber_id,
+                    item.customer_uid,
+                    item.name,
+                    SkipReason.ALREADY_PAID,
+                    f"an earlier attempt ({uid}) turned out to be paid",
+                )
+            elif found.verdict in (Verdict.UNCLEAR, Verdict.LOOKUP_FAILED):
+                skips.setdefault(
+                    item.subscriber_id,
+                    Skip(
+                        item.subscriber_id,
+                        item.customer_uid,
+                        item.name,
+                        SkipReason.IN_DOUBT,
+                        f"could not confirm that {uid} was not paid: {found.detail}",
+                    ),
+                )
+        journal.flush()
+        return skips
+
+    # -- reconciliation -----------------------------------------------------------------------
+
+    async def reconcile(self, *, staff: str = "", concurrency: int = 8) -> ReconcileReport:
+        """Look up every row in doubt (not those a running batch has in hand) and settle it."""
+        return await self._reconcile(staff, concurrency)
+
+    async def _reconcile(self, staff: str, concurrency: int) -> ReconcileReport:
+        rows = [c for c in self.charges.in_doubt() if c.id not in self._batch_rows]
+        if not rows:
+            return ReconcileReport()
+        limit = asyncio.Semaphore(max(1, concurrency))
+
+        async def one(charge: Charge) -> Lookup:
+            async with limit:
+                return await self._look_up(charge.merchant_uid)
+
+        results = await asyncio.gather(*(one(c) for c in rows))
+        journal = Journal(self.conn, clock=self.clock)
+        settled: list[Settled] = []
+        for charge, found in zip(rows, results, strict=True):
+            after, payment, detail = _verdict_state(found)
+            settled.append(
+                Settled(
+                    charge.id,
+                    charge.subscriber_id,
+                    charge.merchant_uid,
+                    charge.state,
+                    after,
+                    detail,
+                )
+            )
+            if after is charge.state and after is not ChargeState.UNKNOWN:
+                continue
+            journal.put(
+                Write(
+                    _ref(charge),
+                    after,
+                    frozenset({charge.state}),
+                    staff,
+                    payment,
+                    f"reconciled: {detail}" if detail else "reconciled",
+                    audit_action="reconcile",
+                )
+            )
+        applied = {w.row.charge_id: w.state for w in journal.flush()}
+        # Report what is on disk now (a write may have been skipped because the row moved on).
+        final = [replace(s, after=applied.get(s.charge_id, s.after)) for s in settled]
+        return ReconcileReport(tuple(final))
+
+    async def _look_up(self, merchant_uid: str) -> Lookup:
+        return await look_up(
+            self.api, merchant_uid, tries=self.lookup_tries, delays=self.retry_delays
+        )
+
+    def _delay(self, attempt: int) -> float:
+        return self.retry_delays[min(attempt - 1, len(self.retry_delays) - 1)]
+
+
+def _verdict_state(found: Lookup) -> tuple[ChargeState, Payment | None, str]:
+    if found.verdict is Verdict.PAID:
+        return ChargeState.PAID, found.payment, ""
+    if found.verdict is Verdict.DECLINED:
+        return ChargeState.DECLINED, found.payment, found.detail
+    if found.verdict is Verdict.NOTHING:
+        return ChargeState.PLANNED, None, "i'mport has no attempt; it will be sent again"
+    return ChargeState.UNKNOWN, None, found.detail
+
+
+def _ref(charge: Charge) -> RowRef:
+    return RowRef(
+        charge.id,
+        charge.subscriber_id,
+        charge.customer_uid,
+        charge.period,
+        charge.attempt,
+        charge.merchant_uid,
+        charge.amount,
+    )
+
+
+def _payment(value: object) -> Payment | None:
+    return value if isinstance(value, Payment) else None
+
+
+def _order_name(item: PlanItem) -> str:
+    """The ``name`` i'mport requires (≤ 40 characters)."""
+    base = item.plan_name.strip() or "정기결제"
+    return f"{base} {item.period}"[:40]
+
+
+def _count(progress: Progress, outcome: ChargeOutcome) -> Progress:
+    state = outcome.state
+    return replace(
+        progress,
+        done=progress.done + 1,
+        paid=progress.paid + (state is ChargeState.PAID),
+        declined=progress.declined + (state is ChargeState.DECLINED),
+        rejected=progress.rejected + (state is ChargeState.REJECTED),
+        unknown=progress.unknown + (state is ChargeState.UNKNOWN),
+        unsent=progress.unsent + (state is ChargeState.PLANNED),
+        paid_amount=progress.paid_amount + (outcome.amount if state is ChargeState.PAID else 0),
+    )
+
+
+class _Pacer:
+    """Spaces request starts to at most `rps` per second (None: no limit)."""
+
+    def __init__(self, rps: float | None) -> None:
+        self.interval = 1.0 / rps if rps else 0.0
+        self.next_at = 0.0
+
+    async def wait(self) -> None:
+        if not self.interval:
+            return
+        now = time.monotonic()
+        start = max(now, self.next_at)
+        self.next_at = start + self.interval
+        if start > now:
+            await asyncio.sleep(start - now)
+
+
+__all__ = [
+    "BatchResult",
+    "ChargeEngine",
+    "ChargeEvent",
+    "ChargeOutcome",
+    "EngineBusy",
+    "EventKind",
+    "Plan",
+    "PlanItem",
+    "Progress",
+    "ReconcileReport",
+    "Skip",
+    "SkipReason",
+]

@@ -1,0 +1,219 @@
+"""Grouped, compare-and-set writes of charge outcomes to the journal.
+
+Why results are grouped: with ``synchronous=FULL`` every COMMIT is an fsync. One commit per result
+would cost more than the HTTP call itself at low latency, so outcomes are buffered and written in
+short transactions (every `flush_interval` seconds or `flush_size` rows, and always at the end of a
+batch). This is safe because the *intent* is already durable before its request left: if the
+process dies with outcomes still buffered, those rows are left planned / sent, which means "in
+doubt", and reconciliation settles them by looking their merchant_uid up at i'mport. A lost result
+write can delay the truth, never invent or repeat a payment.
+
+Each write names the states it expects the row to be in; a row that moved on meanwhile (another
+reconciliation, another process) is left alone. A paid row is never overwritten (the schema also
+forbids it), and a second paid payment for a period that is already paid is recorded as unknown
+with a loud message instead of breaking the whole group.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from kpadmin.billing.periods import next_charge_date, period_of
+from kpadmin.iamport.models import Payment
+from kpadmin.store.audit import AuditRepository
+from kpadmin.store.db import encode_instant, transaction
+from kpadmin.store.models import ChargeState
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class RowRef:
+    """What the journal needs to know about the row it writes."""
+
+    charge_id: int
+    subscriber_id: int
+    customer_uid: str
+    period: str
+    attempt: int
+    merchant_uid: str
+    amount: int
+
+
+@dataclass(slots=True)
+class Write:
+    row: RowRef
+    state: ChargeState
+    expect: frozenset[ChargeState]
+    staff: str
+    payment: Payment | None = None
+    message: str = ""
+    audit_action: str | None = "charge"
+
+
+class Journal:
+    """Buffers outcome writes for one connection and commits them in groups."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        *,
+        clock: Callable[[], datetime],
+        flush_interval: float = 0.05,
+        flush_size: int = 128,
+        on_flushed: Callable[[list[Write]], None] | None = None,
+    ) -> None:
+        self.conn = conn
+        self.clock = clock
+        self.flush_interval = flush_interval
+        self.flush_size = flush_size
+        self.on_flushed = on_flushed
+        self._pending: dict[int, Write] = {}
+        self._timer: asyncio.TimerHandle | None = None
+
+    def put(self, write: Write) -> None:
+        """Queue a write; a later write for the same row replaces an earlier, unflushed one
+        (a 'sent' mark that never reached the disk is simply superseded by the result)."""
+        previous = self._pending.pop(write.row.charge_id, None)
+        if previous is not None and previous.state is ChargeState.SENT:
+            write.expect = write.expect | previous.expect
+        self._pending[write.row.charge_id] = write
+        if len(self._pending) >= self.flush_size:
+            self.flush()
+        elif self._timer is None:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                self.flush()
+                return
+            self._timer = loop.call_later(self.flush_interval, self.flush)
+
+    def flush(self) -> list[Write]:
+        """Commit everything pending in one transaction; returns the writes that were applied."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if not self._pending:
+            return []
+        writes = list(self._pending.values())
+        self._pending.clear()
+        now = self.clock()
+        stamp = encode_instant(now)
+        applied: list[Write] = []
+        audit = AuditRepository(self.conn)
+        with transaction(self.conn):
+            for write in writes:
+                if self._apply(write, stamp, now, audit):
+                    applied.append(write)
+        if self.on_flushed is not None and applied:
+            self.on_flushed(applied)
+        return applied
+
+    def _apply(self, write: Write, stamp: str, now: datetime, audit: AuditRepository) -> bool:
+        row = write.row
+        found = self.conn.execute("SELECT state FROM charges WHERE id = ?", (row.charge_id,))
+        current_row = found.fetchone()
+        if current_row is None:
+            log.warning(
+                "journal: charge %s vanished; write to %s dropped", row.charge_id, write.state
+            )
+            return False
+        current = ChargeState(current_row[0])
+        if current is ChargeState.PAID or current not in write.expect:
+            if current is not write.state:
+                log.info(
+                    "journal: %s is %s, not %s; leaving it (wanted %s)",
+                    row.merchant_uid,
+                    current.value,
+                    "/".join(s.value for s in write.expect),
+                    write.state.value,
+                )
+            return False
+        state = write.state
+        message = write.message
+        payment = write.payment
+        if state is ChargeState.PAID:
+            clash = self.conn.execute(
+                "SELECT merchant_uid FROM charges WHERE subscriber_id = ? AND period = ? "
+                "AND state = 'paid' AND id != ?",
+                (row.subscriber_id, row.period, row.charge_id),
+            ).fetchone()
+            if clash is not None:
+                # Money moved twice at i'mport (two merchant_uids paid for one period). The
+                # schema cannot hold that as paid; keep it in front of staff, loudly.
+                state = ChargeState.UNKNOWN
+                message = (
+                    f"DOUBLE PAYMENT: {row.period} is already paid by {clash[0]}; "
+                    f"refund {payment.imp_uid if payment else row.merchant_uid}"
+                )
+                log.error("journal: %s", message)
+        fields: dict[str, object] = {"state": state.value, "updated_at": stamp}
+        if payment is not None:
+            fields["imp_uid"] = payment.imp_uid
+            fields["receipt_url"] = payment.receipt_url
+        if state is ChargeState.PAID:
+            assert payment is not None
+            fields["paid_at"] = encode_instant(payment.paid_at or now)
+            fields["cancelled_amount"] = payment.cancel_amount
+            fields["fail_reason"] = message or None
+        elif state is not ChargeState.SENT:
+            fields["fail_reason"] = message or None
+        assignments = ", ".join(f"{k} = ?" for k in fields)
+        self.conn.execute(
+            f"UPDATE charges SET {assignments} WHERE id = ?", (*fields.values(), row.charge_id)
+        )
+        if state is ChargeState.PAID:
+            assert payment is not None
+            self._after_paid(row, payment, stamp)
+        if write.audit_action and state is not ChargeState.SENT:
+            audit.record(
+                write.staff,
+                write.audit_action,
+                describe(row, state, payment, message),
+                subscriber_id=row.subscriber_id,
+                at=now,
+            )
+        write.state = state
+        write.message = message
+        return True
+
+    def _after_paid(self, row: RowRef, payment: Payment, stamp: str) -> None:
+        """Move the next charge date one month on (only if it still points into the paid period,
+        so a repeated write is harmless) and keep the card details i'mport reported."""
+        sub = self.conn.execute(
+            "SELECT next_charge_date, billing_day, card_name, card_number FROM subscribers "
+            "WHERE id = ?",
+            (row.subscriber_id,),
+        ).fetchone()
+        if sub is None:
+            return
+        current = date.fromisoformat(sub[0])
+        nxt = current
+        if period_of(current) == row.period:
+            nxt = next_charge_date(current, sub[1])
+        card_name = payment.card_name or sub[2]
+        card_number = payment.card_number or sub[3]
+        self.conn.execute(
+            "UPDATE subscribers SET next_charge_date = ?, card_name = ?, card_number = ?, "
+            "updated_at = ? WHERE id = ?",
+            (nxt.isoformat(), card_name, card_number, stamp, row.subscriber_id),
+        )
+
+
+def describe(row: RowRef, state: ChargeState, payment: Payment | None, message: str) -> str:
+    """The audit line for a charge outcome (no personal data: ids and amounts only)."""
+    text = (
+        f"{state.value} ₩{row.amount:,} for {row.period} (attempt {row.attempt}, "
+        f"merchant_uid {row.merchant_uid}"
+    )
+    if payment is not None:
+        text += f", imp_uid {payment.imp_uid}"
+    text += ")"
+    if message:
+        text += f": {message}"
+    return text

@@ -1,0 +1,143 @@
+"""Looking a merchant_uid up at i'mport and deciding what the journal row must become.
+
+The only way to settle a charge whose answer was lost is ``GET /payments/findAll/{merchant_uid}``:
+every attempt i'mport has for that id. The verdict:
+
+* some attempt is ``paid`` (or ``cancelled``: it was paid, then refunded) → the row is **paid**;
+* attempts exist and all ``failed`` → the card side said no: **declined**;
+* nothing at all → the request was never processed: the row may be sent again **with the same
+  merchant_uid** (never a new one — a request still on its way would then pay twice; with the same
+  id i'mport refuses the second payment);
+* anything else (``ready``, or the lookup itself failed) → **unknown**: the subscriber is blocked
+  until a later lookup settles it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from kpadmin.iamport.errors import IamportError, NotFound
+from kpadmin.iamport.models import Payment
+from kpadmin.store.models import ChargeState
+
+
+class PaymentsApi(Protocol):
+    """What the engine needs from `kpadmin.iamport.IamportClient` (a fake in unit tests)."""
+
+    async def pay_again(
+        self, customer_uid: str, merchant_uid: str, amount: int, name: str, **extra: Any
+    ) -> Payment: ...
+
+    async def find_all_payments(
+        self,
+        merchant_uid: str,
+        status: str | None = None,
+        page: int = 1,
+        limit: int = 20,
+    ) -> Any: ...
+
+
+class Verdict(enum.Enum):
+    PAID = "paid"
+    DECLINED = "declined"
+    NOTHING = "nothing"  # i'mport never processed it: safe to send again with the same id
+    UNCLEAR = "unclear"  # an attempt that is neither paid nor failed (e.g. ready)
+    LOOKUP_FAILED = "lookup_failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    verdict: Verdict
+    payment: Payment | None = None  # the paid one, or the newest failed one
+    detail: str = ""
+
+
+def classify(merchant_uid: str, payments: Sequence[Payment]) -> Lookup:
+    mine = [p for p in payments if p.merchant_uid == merchant_uid]
+    paid = [p for p in mine if p.status in ("paid", "cancelled")]
+    if paid:
+        return Lookup(Verdict.PAID, paid[0])
+    if not mine:
+        return Lookup(Verdict.NOTHING)
+    if all(p.status == "failed" for p in mine):
+        newest = max(mine, key=lambda p: (p.failed_at or p.started_at or 0, p.imp_uid))
+        return Lookup(Verdict.DECLINED, newest, newest.fail_reason or "declined")
+    statuses = ", ".join(sorted({p.status for p in mine}))
+    return Lookup(Verdict.UNCLEAR, None, f"i'mport shows status {statuses}")
+
+
+async def look_up(
+    api: PaymentsApi,
+    merchant_uid: str,
+    *,
+    tries: int = 3,
+    delays: Sequence[float] = (0.2, 0.5, 1.0),
+) -> Lookup:
+    """findAll with a few retries (a lookup moves no money, so retrying it is always safe)."""
+    last = ""
+    for attempt in range(max(1, tries)):
+        try:
+            page = await api.find_all_payments(merchant_uid, limit=100)
+        except NotFound:
+            return classify(merchant_uid, ())
+        except IamportError as exc:
+            last = f"{type(exc).__name__}: {exc}"
+            if attempt + 1 < tries:
+                await asyncio.sleep(delays[min(attempt, len(delays) - 1)])
+            continue
+        payments = page.list if hasattr(page, "list") else page
+        return classify(merchant_uid, tuple(payments))
+    return Lookup(Verdict.LOOKUP_FAILED, None, f"lookup failed: {last}")
+
+
+@dataclass(frozen=True, slots=True)
+class Settled:
+    """One journal row looked at by a reconciliation."""
+
+    charge_id: int
+    subscriber_id: int
+    merchant_uid: str
+    before: ChargeState
+    after: ChargeState
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReconcileReport:
+    rows: tuple[Settled, ...] = field(default=())
+
+    def count(self, state: ChargeState) -> int:
+        return sum(1 for r in self.rows if r.after is state)
+
+    @property
+    def checked(self) -> int:
+        return len(self.rows)
+
+    @property
+    def unknown(self) -> int:
+        return self.count(ChargeState.UNKNOWN)
+
+    @property
+    def paid(self) -> int:
+        return self.count(ChargeState.PAID)
+
+    @property
+    def to_resend(self) -> int:
+        """Rows i'mport has never seen: the next batch sends them again with the same id."""
+        return self.count(ChargeState.PLANNED)
+
+    def summary(self) -> str:
+        if not self.rows:
+            return "nothing in doubt"
+        parts = [
+            f"{self.count(s)} {s.value}"
+            for s in (ChargeState.PAID, ChargeState.DECLINED, ChargeState.UNKNOWN)
+            if self.count(s)
+        ]
+        if self.to_resend:
+            parts.append(f"{self.to_resend} never reached i'mport (will be sent again)")
+        return f"{self.checked} checked: " + ", ".join(parts)

@@ -1,0 +1,366 @@
+"""The charge engine against a scripted fake API: every outcome class, the durability rule, the
+concurrency promises, cancellation, the monthly cap, and reconciliation of crash leftovers."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from kpadmin.billing.due import SkipReason
+from kpadmin.billing.engine import ChargeEngine, ChargeEvent, EngineBusy, EventKind
+from kpadmin.billing.merchant_uid import merchant_uid_for
+from kpadmin.store import (
+    AuditRepository,
+    ChargeRepository,
+    NewCharge,
+    NewSubscriber,
+    SubscriberRepository,
+    open_database,
+)
+from kpadmin.store.models import ChargeState, SubscriberState
+from tests.billing.fakes import FakeApi
+
+pytestmark = pytest.mark.anyio
+
+NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)  # 12:00 in Seoul
+TODAY = date(2026, 11, 27)
+
+
+def clock() -> datetime:
+    return NOW
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "kp.sqlite3"
+
+
+@pytest.fixture
+def conn(db_path: Path) -> sqlite3.Connection:
+    return open_database(db_path)
+
+
+def add_subscribers(conn: sqlite3.Connection, n: int, **overrides: object) -> list[int]:
+    fields: dict[str, object] = {"billing_day": 15, "next_charge_date": date(2026, 11, 15)}
+    fields.update(overrides)
+    return SubscriberRepository(conn).add_many(
+        NewSubscriber(f"cust-{i}", f"고객{i}", 10_000 + i, **fields)  # type: ignore[arg-type]
+        for i in range(n)
+    )
+
+
+def engine(conn: sqlite3.Connection, api: FakeApi, **kw: object) -> ChargeEngine:
+    kw.setdefault("retry_delays", (0.0,))
+    return ChargeEngine(conn, api, clock=clock, **kw)  # type: ignore[arg-type]
+
+
+def muid(i: int, attempt: int = 1, period: str = "2026-11") -> str:
+    return merchant_uid_for(f"cust-{i}", period, attempt)
+
+
+def states(conn: sqlite3.Connection) -> dict[str, ChargeState]:
+    return {c.merchant_uid: c.state for c in ChargeRepository(conn).list_all()}
+
+
+async def test_happy_batch_pays_advances_and_audits(conn: sqlite3.Connection) -> None:
+    ids = add_subscribers(conn, 3)
+    api = FakeApi()
+    eng = engine(conn, api)
+    plan = eng.plan(None, TODAY, "김직원")
+    assert (plan.count, plan.total_amount) == (3, 30_003)
+    events: list[ChargeEvent] = []
+    result = await eng.run(plan, concurrency=2, on_event=events.append)
+    assert result.ok and result.progress.paid == 3 and result.progress.paid_amount == 30_003
+    assert [e.kind for e in events] == [
+        EventKind.RECONCILING,
+        EventKind.STARTED,
+        EventKind.CHARGE,
+        EventKind.CHARGE,
+        EventKind.CHARGE,
+        EventKind.FINISHED,
+    ]
+    assert events[-1].progress.done == 3 and events[-1].progress.in_flight == 0
+    assert set(states(conn).values()) == {ChargeState.PAID}
+    for sub in SubscriberRepository(conn).get_many(ids):
+        assert sub.next_charge_date == date(2026, 12, 15)
+        assert sub.card_name == "카카오페이머니"
+    charge_audits = AuditRepository(conn).list(action="charge")
+    assert len(charge_audits) == 3 and {a.staff for a in charge_audits} == {"김직원"}
+    # Nothing is due any more; a second run charges nobody.
+    assert eng.plan(None, TODAY, "김직원").count == 0
+    assert len(api.pay_calls) == 3
+
+
+async def test_intents_are_durable_before_any_request_leaves(
+    conn: sqlite3.Connection, db_path: Path
+) -> None:
+    add_subscribers(conn, 5)
+    api = FakeApi()
+    seen: list[set[str]] = []
+
+    def check(merchant_uid: str) -> None:
+        # Another connection (another process, after a crash) must already see every intent.
+        other = sqlite3.connect(db_path)
+        try:
+            seen.append({r[0] for r in other.execute("SELECT merchant_uid FROM charges")})
+        finally:
+            other.close()
+
+    api.before_send = check
+    await engine(conn, api).run(engine(conn, api).plan(None, TODAY, "k"), concurrency=1)
+    assert seen and all(s == {muid(i) for i in range(5)} for s in seen)
+
+
+async def test_lost_answer_after_payment_is_looked_up_not_resent(conn: sqlite3.Connection) -> None:
+    add_subscribers(conn, 2)
+    api = FakeApi()
+    api.when(muid(0), "drop_after")
+    api.when(muid(1), "garbage_after")
+    result = await engine(conn, api).run(engine(conn, api).plan(None, TODAY, "k"))
+    assert result.ok and result.progress.paid == 2
+    assert api.pay_calls.count(muid(0)) == 1 and api.pay_calls.count(muid(1)) == 1
+    assert muid(0) in api.lookups and muid(1) in api.lookups
+    assert all(len(ps) == 1 for ps in api.paid().values())
+
+
+async def test_lost_request_is_resent_with_the_same_merchant_uid(conn: sqlite3.Connection) -> None:
+    add_subscribers(conn, 1)
+    api = FakeApi()
+    api.when(muid(0), "drop_before", "drop_before")
+    result = await engine(conn, api).run(engine(conn, api).plan(None, TODAY, "k"))
+    assert result.ok
+    assert api.pay_calls == [muid(0)] * 3  # looked up in between, same id each time
+    assert api.lookups.count(muid(0)) == 2
+
+
+async def test_nothing_found_after_every_resend_stays_planned(conn: sqlite3.Connection) -> None:
+    add_subscribers(conn, 1)
+    api = FakeApi()
+    api.when(muid(0), "drop_before", "drop_before", "drop_before")
+    eng = engine(conn, api, resends=2)
+    result = await eng.run(eng.plan(None, TODAY, "k"))
+    assert not result.ok and result.progress.unsent == 1
+    assert states(conn) == {muid(0): ChargeState.PLANNED}
+    # The next batch sends the very same merchant_uid again (after a lookup).
+    again = await eng.run(eng.plan(None, TODAY, "k"))
+    assert again.ok and states(conn) == {muid(0): ChargeState.PAID}
+
+
+async def test_rejection_is_confirmed_by_lookup(conn: sqlite3.Connection) -> None:
+    add_subscribers(conn, 2)
+    api = FakeApi()
+    api.when(muid(0), "reject")
+    api.when(muid(1), "reject_after")  # code != 0, yet money moved (REFERENCE §0)
+    result = await engine(conn, api).run(engine(conn, api).plan(None, TODAY, "k"))
+    assert states(conn) == {muid(0): ChargeState.REJECTED, muid(1): ChargeState.PAID}
+    assert result.progress.rejected == 1 and not result.ok
+    assert muid(0) in api.lookups and muid(1) in api.lookups
+
+
+async def test_declines_are_not_retried_within_a_run(conn: sqlite3.Connection) -> None:
+    add_subscribers(conn, 1)
+    api = FakeApi()
+    api.when(muid(0), "decline")
+    eng = engine(conn, api)
+    result = await eng.run(eng.plan(None, TODAY, "k"))
+    assert result.progress.declined == 1 and api.pay_calls == [muid(0)]
+    (outcome,) = result.outcomes
+    assert "잔액" in outcome.message
+    # A later run writes attempt 2, after looking attempt 1 up again.
+    api.lookups.clear()
+    again = await eng.run(eng.plan(None, TODAY, "k"))
+    assert again.ok and api.pay_calls == [muid(0), muid(0, 2)]
+    assert api.lookups == [muid(0)]
+    assert states(conn) == {muid(0): ChargeState.DECLINED, muid(0, 2): ChargeState.PAID}
+
+
+async def test_earlier_attempt_found_paid_blocks_a_new_attempt(conn: sqlite3.Connection) -> None:
+    (sid,) = add_subscribers(conn, 1)
+    charges = ChargeRepository(conn)
+    cid = charges.insert(
+        NewCharge(sid, "cust-0", "2026-11", 1, muid(0), 10_000), batch_id=None, staff="k"
+    )
+    charges.set_state(cid, ChargeState.DECLINED, fail_reason="recorded from a stale lookup")
+    api = FakeApi()
+    api.add_payment(muid(0), "cust-0", 10_000, "paid")  # the answer that was lost, long ago
+    eng = engine(conn, api)
+    result = await eng.run(eng.plan(None, TODAY, "k"))
+    assert api.pay_calls == []
+    assert [s.reason for s in result.skipped] == [SkipReason.ALREADY_PAID]
+    assert states(conn) == {muid(0): ChargeState.PAID}
+    sub = SubscriberRepository(conn).get(sid)
+    assert sub is not None and sub.next_charge_date == date(2026, 12, 15)
+
+
+async def test_unsettled_lookup_blocks_the_subscriber_until_reconciled(
+    conn: sqlite3.Connection,
+) -> None:
+    add_subscribers(conn, 2)
+    api = FakeApi()
+    api.when(muid(0), "drop_after")
+    api.lookup_failures[muid(0)] = 4  # every lookup try of this run fails
+    eng = engine(conn, api, lookup_tries=4)
+    result = await eng.run(eng.plan(None, TODAY, "k"))
+    assert result.progress.unknown == 1 and result.progress.paid == 1
+    plan = eng.plan(None, TODAY, "k")
+    assert plan.count == 0 and [s.reason for s in plan.skipped] == [SkipReason.IN_DOUBT]
+    report = await eng.reconcile(staff="k")
+    assert report.paid == 1 and report.unknown == 0
+    assert set(states(conn).values()) == {ChargeState.PAID}
+    assert sum(len(ps) for ps in api.paid().values()) == 2
+
+
+async def test_not_sent_is_retried(conn: sqlite3.Connection) -> None:
+    add_subscribers(conn, 1)
+    api = FakeApi()
+    api.when(muid(0), "not_sent", "not_sent")
+    result = await engine(conn, api).run(engine(conn, api).plan(None, TODAY, "k"))
+    assert result.ok and api.pay_calls == [muid(0)] * 3
+    assert api.lookups == []  # surely not sent: no lookup needed
+
+
+async def test_authentication_failure_stops_the_batch(conn: sqlite3.Connection) -> None:
+    add_subscribers(conn, 4)
+    api = FakeApi()
+    api.default = "auth"
+    eng = engine(conn, api)
+    result = await eng.run(eng.plan(None, TODAY, "k"), concurrency=1)
+    assert result.error is not None and "authentication" in result.error
+    assert len(api.pay_calls) == 1
+    # The refused one stays planned (sent again next time); the untouched ones are withdrawn.
+    assert states(conn) == {muid(0): ChargeState.PLANNED}
+
+
+async def test_cancel_stops_new_sends_and_withdraws_the_rest(conn: sqlite3.Connection) -> None:
+    add_subscribers(conn, 6)
+    api = FakeApi()
+    cancel = asyncio.Event()
+
+    def on_event(event: ChargeEvent) -> None:
+        if event.kind is EventKind.CHARGE and event.progress.done == 2:
+            cancel.set()
+
+    eng = engine(conn, api)
+    result = await eng.run(
+        eng.plan(None, TODAY, "k"), concurrency=1, on_event=on_event, cancel=cancel
+    )
+    assert result.cancelled and result.progress.paid == 2
+    assert states(conn) == {muid(0): ChargeState.PAID, muid(1): ChargeState.PAID}
+    assert AuditRepository(conn).list(action="charge_withdrawn")
+    assert eng.plan(None, TODAY, "k").count == 4
+
+
+async def test_concurrency_bound_and_one_request_per_subscriber(conn: sqlite3.Connection) -> None:
+    add_subscribers(conn, 40)
+    api = FakeApi(latency=0.005)
+    eng = engine(conn, api)
+    result = await eng.run(eng.plan(None, TODAY, "k"), concurrency=7)
+    assert result.ok and result.progress.paid == 40
+    assert 1 < api.max_in_flight <= 7
+
+
+async def test_one_batch_at_a_time(conn: sqlite3.Connection) -> None:
+    add_subscribers(conn, 3)
+    api = FakeApi(latency=0.01)
+    eng = engine(conn, api)
+    first = asyncio.create_task(eng.run(eng.plan(None, TODAY, "k")))
+    await asyncio.sleep(0)
+    with pytest.raises(EngineBusy):
+        await eng.run(eng.plan(None, TODAY, "k"))
+    assert (await first).ok
+
+
+async def test_plan_explains_every_skip(conn: sqlite3.Connection) -> None:
+    ids = add_subscribers(conn, 5)
+    subs = SubscriberRepository(conn)
+    subs.update(ids[0], state=SubscriberState.PAUSED)
+    subs.update(ids[1], state=SubscriberState.KEY_MISSING)
+    subs.update(ids[2], next_charge_date=date(2026, 11, 28))
+    subs.update(ids[3], state=SubscriberState.CANCELLED)
+    eng = engine(conn, FakeApi())
+    plan = eng.plan(None, TODAY, "k")
+    assert [i.subscriber_id for i in plan.items] == [ids[4]]
+    assert {s.reason for s in plan.skipped} == {SkipReason.PAUSED, SkipReason.KEY_MISSING}
+    chosen = eng.plan([ids[2], ids[3], 999], TODAY, "k")
+    assert {s.reason for s in chosen.skipped} == {
+        SkipReason.NOT_DUE,
+        SkipReason.CANCELLED,
+        SkipReason.UNKNOWN_SUBSCRIBER,
+    }
+    early = eng.plan([ids[2]], TODAY, "k", include_not_due=True)
+    assert early.count == 1 and early.items[0].period == "2026-11"
+    assert [s.id for s in eng.due_subscribers(TODAY)] == [ids[4]]
+
+
+async def test_monthly_cap_refuses_and_says_why(conn: sqlite3.Connection) -> None:
+    (sid,) = add_subscribers(conn, 1, next_charge_date=date(2026, 10, 15))
+    api = FakeApi()
+    eng = engine(conn, api, monthly_limit=1)
+    first = await eng.run(eng.plan(None, TODAY, "k"))  # pays October (overdue), paid in Nov
+    assert first.ok
+    plan = eng.plan(None, TODAY, "k")  # November is due too, but the cap is reached
+    assert plan.count == 0
+    (skip,) = plan.skipped
+    assert skip.reason is SkipReason.MONTHLY_CAP and "cap" in skip.message
+    assert eng.plan(None, TODAY, "k").skipped[0].subscriber_id == sid
+
+
+async def test_crash_leftovers_are_reconciled_before_the_batch(conn: sqlite3.Connection) -> None:
+    ids = add_subscribers(conn, 3)
+    charges = ChargeRepository(conn)
+    api = FakeApi()
+    # A crashed run left: #0 sent and paid at i'mport, #1 sent but never processed, #2 planned
+    # and declined at i'mport.
+    for i, state in ((0, ChargeState.SENT), (1, ChargeState.SENT), (2, ChargeState.PLANNED)):
+        cid = charges.insert(
+            NewCharge(ids[i], f"cust-{i}", "2026-11", 1, muid(i), 10_000 + i),
+            batch_id="old",
+            staff="k",
+        )
+        charges.set_state(cid, state)
+    api.add_payment(muid(0), "cust-0", 10_000, "paid")
+    api.add_payment(muid(2), "cust-2", 10_002, "failed")
+    eng = engine(conn, api)
+    # A plan made before reconciling offers to send #2's intent again; the run's own
+    # reconciliation finds it declined and does not start attempt 2 in the same run.
+    stale = await eng.run(eng.plan(None, TODAY, "k"))
+    assert stale.reconcile.paid == 1 and stale.reconcile.to_resend == 1
+    assert [s.reason for s in stale.skipped] == [
+        SkipReason.IN_DOUBT,  # #0 and #1 were "sent" when planned
+        SkipReason.IN_DOUBT,
+        SkipReason.DECLINED_THIS_RUN,
+    ]
+    assert api.pay_calls == []
+    # The CLI and the GUI reconcile, then plan: #1 (never processed) goes out with its old id.
+    assert (await eng.reconcile()).checked == 1
+    result = await eng.run(eng.plan(None, TODAY, "k"))
+    # #0 needed no request; #1 goes out with its old id; #2's decline was in an earlier run, so
+    # this run may try attempt 2.
+    assert sorted(api.pay_calls) == sorted([muid(1), muid(2, 2)]) and result.ok
+    assert states(conn) == {
+        muid(0): ChargeState.PAID,
+        muid(1): ChargeState.PAID,
+        muid(2): ChargeState.DECLINED,
+        muid(2, 2): ChargeState.PAID,
+    }
+    assert SubscriberRepository(conn).get(ids[0]).next_charge_date == date(2026, 12, 15)  # type: ignore[union-attr]
+
+
+async def test_cancelling_the_task_leaves_in_flight_rows_in_doubt(
+    conn: sqlite3.Connection,
+) -> None:
+    add_subscribers(conn, 2)
+    api = FakeApi(latency=10)
+    eng = engine(conn, api)
+    task = asyncio.create_task(eng.run(eng.plan(None, TODAY, "k"), concurrency=2))
+    while len(api.pay_calls) < 2:
+        await asyncio.sleep(0.01)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert set(states(conn).values()) == {ChargeState.UNKNOWN}
+    assert not eng.running
