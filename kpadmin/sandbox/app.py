@@ -257,7 +257,7 @@ def create_app(config: SandboxConfig, state: SandboxState) -> Starlette:
                     await asyncio.sleep(config.latency_ms / 1000)
                 if auth:
                     token = bearer_token(request)
-                    if token is None or not state.token_is_valid(token):
+                    if token is None or not state.token_is_valid(token, config.imp_key):
                         return reject("Unauthorized", code=-1, status=401)
                 fault = runtime.faults.draw(name)
                 if fault is Fault.ERROR_BEFORE:
@@ -512,12 +512,22 @@ def create_app(config: SandboxConfig, state: SandboxState) -> Starlette:
         Route("/sandbox/receipts/{imp_uid}", receipt, methods=["GET"]),
         *web.browser_routes(state, config),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(
+        routes=routes,
+        # Clients parse every answer as an envelope (REFERENCE §2): no bare-text 404/405 pages.
+        exception_handlers={404: _not_routed, 405: _not_routed},
+    )
     app.state.sandbox = runtime
     return app
 
 
 # ---------------------------------------------------------------------------- helpers
+
+
+async def _not_routed(request: Request, exc: Exception) -> Response:
+    status = getattr(exc, "status_code", 404)
+    detail = "지원하지 않는 HTTP 메소드입니다." if status == 405 else "존재하지 않는 API입니다."
+    return reject(f"{detail} ({request.method} {request.url.path})", code=-1, status=status)
 
 
 async def _wait_or_disconnect(request: Request, seconds: float) -> None:

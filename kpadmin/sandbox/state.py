@@ -19,6 +19,7 @@ with ``code != 0``; the REST layer turns them into envelopes. Times come from `c
 from __future__ import annotations
 
 import json
+import os
 import random
 import secrets
 import sqlite3
@@ -163,6 +164,8 @@ class SandboxState:
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         if self.path != ":memory:":
+            # Sandbox tokens only, but still nobody else's business.
+            os.chmod(self.path, 0o600)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
@@ -221,11 +224,15 @@ class SandboxState:
                 )
             return {"access_token": token, "now": now, "expired_at": expired_at}
 
-    def token_is_valid(self, token: str) -> bool:
+    def token_is_valid(self, token: str, imp_key: str | None = None) -> bool:
+        """Whether `token` is live (and, given `imp_key`, was issued for that key)."""
         with self._lock:
-            row = self._db.execute("SELECT expired_at FROM tokens WHERE token = ?", (token,))
-            found = row.fetchone()
-            return found is not None and self.now() < found["expired_at"]
+            row = self._db.execute(
+                "SELECT imp_key, expired_at FROM tokens WHERE token = ?", (token,)
+            ).fetchone()
+            if row is None or (imp_key is not None and row["imp_key"] != imp_key):
+                return False
+            return self.now() < int(row["expired_at"])
 
     # ------------------------------------------------------------------ customers
     def issue_billing_key(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import httpx
@@ -417,3 +418,38 @@ def test_schedule_endpoints_say_not_supported(api: Api) -> None:
         answer = api.call(method, path, json={} if method == "post" else None)
         assert answer.status_code == 200 and answer.json()["code"] == -1
     assert api.call("post", "/subscribe/payments/schedule", auth=False).status_code == 401
+
+
+def test_unknown_paths_and_methods_get_envelopes(api: Api) -> None:
+    for method, path, status in (
+        ("get", "/no/such/api", 404),
+        ("put", "/subscribe/payments/again", 405),
+    ):
+        answer = api.call(method, path)
+        assert answer.status_code == status
+        assert answer.json()["code"] != 0 and answer.json()["response"] is None
+
+
+def test_concurrent_again_on_one_merchant_uid_pays_once(api: Api) -> None:
+    api.issue_key("cu")
+    body = {"customer_uid": "cu", "merchant_uid": "same", "amount": 100, "name": "n"}
+
+    def charge(_: int) -> int:
+        with httpx.Client(base_url=api.box.base_url) as http:  # one connection per thread
+            answer = http.post(
+                "/subscribe/payments/again", json=body, headers={"Authorization": api.token}
+            )
+            return int(answer.json()["code"])
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        codes = list(pool.map(charge, range(8)))
+    assert sorted(codes) == [0] + [1] * 7
+    assert api.find_all("same").json()["response"]["total"] == 1
+
+
+def test_token_for_another_imp_key_is_refused(sandbox: RunningSandbox) -> None:
+    other = sandbox.state.get_token("someone-else")["access_token"]
+    answer = httpx.get(
+        f"{sandbox.base_url}/subscribe/customers/x", headers={"Authorization": f"Bearer {other}"}
+    )
+    assert answer.status_code == 401
