@@ -31,6 +31,12 @@ error — the billing engine decides after a lookup. ``GET`` lookups and getToke
 ``RequestNotSent`` only, up to ``get_retries`` times (default 2) with a short back-off: the request
 never left, and they move no money. ``OutcomeUnknown`` is never retried here.
 
+Cancellation: a call cancelled by its caller (``asyncio.CancelledError``) after the request may
+have left is, for money, an unknown outcome as well; the client just lets the cancellation through.
+
+``transport=`` replaces httpx's own transport (tests); a custom transport brings its own pool, so
+the pool limits above apply only when it is None.
+
 Logging goes to ``kpadmin.iamport``: method, path (never the query), HTTP status, envelope code and
 duration. The secret and every token are registered with ``kpadmin.redact`` and the logger carries
 a ``SecretRedactingFilter``, so even an accidental ``log.info("%r", ...)`` cannot leak them.
@@ -104,6 +110,12 @@ class Timeouts:
     read: float = 60.0
     write: float = 30.0
     pool: float = 60.0
+
+    def __post_init__(self) -> None:
+        for name in ("connect", "read", "write", "pool"):
+            value = getattr(self, name)
+            if not value > 0:
+                raise ValueError(f"Timeouts.{name} must be > 0 seconds, got {value!r}")
 
     def to_httpx(self) -> httpx.Timeout:
         return httpx.Timeout(connect=self.connect, read=self.read, write=self.write, pool=self.pool)

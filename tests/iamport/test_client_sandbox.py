@@ -428,3 +428,42 @@ def test_pool_exhausted_is_request_not_sent(sandbox: RunningSandbox) -> None:
             assert len(done) == busy
 
     run(go())
+
+
+# ------------------------------------------------------------------------------ batch shapes
+
+
+def test_pool_holds_32_concurrent_charges(sandbox_factory: SandboxFactory) -> None:
+    """32 charges each holding a connection for 300 ms, with a 0.1 s pool timeout: a pool smaller
+    than 32 would make some of them RequestNotSent."""
+    box = sandbox_factory(latency_ms=300)
+    for i in range(32):
+        key(box, f"cu_{i}")
+
+    async def go() -> list[Payment]:
+        async with client_for(box, timeouts=Timeouts(pool=0.1)) as client:
+            await client.get_token()
+            return await asyncio.gather(
+                *(client.pay_again(f"cu_{i}", f"m-{i}", 1000 + i, "월 구독") for i in range(32))
+            )
+
+    paid = run(go())
+    assert sorted(p.amount for p in paid) == [1000 + i for i in range(32)]
+    assert len({p.imp_uid for p in paid}) == 32
+
+
+def test_get_customers_with_a_thousand_uids(sandbox: RunningSandbox) -> None:
+    for i in range(0, 1000, 3):
+        key(sandbox, f"cu_{i:04d}")
+    uids = [f"cu_{i:04d}" for i in range(1000)]
+    transport = CountingTransport()
+
+    async def go() -> tuple[set[str], set[str]]:
+        async with client_for(sandbox, transport=transport) as client:
+            result = await client.get_customers(uids)
+            return {c.customer_uid for c in result.found}, set(result.missing)
+
+    found, missing = run(go())
+    assert found == {f"cu_{i:04d}" for i in range(0, 1000, 3)}
+    assert missing == set(uids) - found
+    assert transport.count("GET /subscribe/customers") == 20
