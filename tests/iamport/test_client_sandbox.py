@@ -349,6 +349,26 @@ def test_lookup_faults_are_outcome_unknown_and_not_retried(
     assert transport.count("GET /subscribe/customers/cu_1") == 1
 
 
+@pytest.mark.parametrize("fault", ["error_before", "drop_after"])
+def test_get_token_fault_means_the_charge_was_not_sent(sandbox: RunningSandbox, fault: str) -> None:
+    """getToken itself fails: the token call is unknown, but the charge behind it never left."""
+    key(sandbox)
+    sandbox.set_faults(**{fault: 1.0}, endpoints={"token"})
+    transport = CountingTransport()
+
+    async def go() -> None:
+        async with client_for(sandbox, transport=transport, get_retries=0) as client:
+            with pytest.raises(OutcomeUnknown):
+                await client.get_token()
+            with pytest.raises(RequestNotSent, match="no access token"):
+                await client.pay_again("cu_1", "m-1", 9900, "월 구독")
+            sandbox.clear_faults()
+            assert (await client.pay_again("cu_1", "m-1", 9900, "월 구독")).status == "paid"
+
+    run(go())
+    assert transport.count(f"POST {AGAIN}") == 1
+
+
 def test_connect_refused_is_request_not_sent(sandbox: RunningSandbox) -> None:
     key(sandbox)
     base_url = sandbox.base_url
