@@ -15,6 +15,7 @@ Endpoints (fault names from `config.FAULT_ENDPOINTS` in brackets)::
     GET    /subscribe/customers?customer_uid[]=…             [customers_multi]  200 / 207 / 404
     GET    /subscribe/customers/{customer_uid}/payments?page= [customer_payments]  20 per page
     GET    /payments/{imp_uid}?include_sandbox=              [payment_get]
+    GET    /payments?imp_uid[]=…&merchant_uid[]=…            [payments_multi]  ≤100; 200 / 207 / 404
     GET    /payments/find/{merchant_uid}[/{status}]?sorting= [payment_find]
     GET    /payments/findAll/{merchant_uid}[/{status}]?page&limit&sorting   [payment_find_all]
     GET    /payments/status/{status}?page&limit&from&to&sorting             [payments_by_status]
@@ -417,6 +418,30 @@ def create_app(config: SandboxConfig, state: SandboxState) -> Starlette:
             raise ApiReject("존재하지 않는 결제정보입니다.", status=404)
         return envelope(payment)
 
+    @endpoint("payments_multi")
+    async def get_payments(request: Request) -> Response:
+        imp_uids = request.query_params.getlist("imp_uid[]")
+        merchant_uids = request.query_params.getlist("merchant_uid[]")
+        asked = len(imp_uids) + len(merchant_uids)
+        if asked == 0:
+            raise ApiReject("imp_uid[] 또는 merchant_uid[] 파라메터가 필요합니다.", status=400)
+        if asked > 100:
+            raise ApiReject("한 번에 최대 100건까지 조회할 수 있습니다.", status=400)
+        found: list[dict[str, Any]] = []
+        for imp_uid in imp_uids:
+            payment = state.get_payment(imp_uid)
+            if payment is not None:
+                found.append(payment)
+        for merchant_uid in merchant_uids:
+            matches = state.find_payments(merchant_uid)  # the newest attempt, as find does
+            if matches:
+                found.append(matches[0])
+        if not found:
+            raise ApiReject("존재하지 않는 결제정보입니다.", status=404)
+        if len(found) < asked:
+            return envelope(found, status=207, message="일부 결제정보를 찾을 수 없습니다.")
+        return envelope(found)
+
     @endpoint("payment_find")
     async def find_payment(request: Request) -> Response:
         merchant_uid = str(request.path_params["merchant_uid"])
@@ -498,6 +523,7 @@ def create_app(config: SandboxConfig, state: SandboxState) -> Starlette:
         Route("/subscribe/customers/{customer_uid}", get_customer, methods=["GET"]),
         Route("/subscribe/customers/{customer_uid}", issue_customer, methods=["POST"]),
         Route("/subscribe/customers/{customer_uid}", delete_customer, methods=["DELETE"]),
+        Route("/payments", get_payments, methods=["GET"]),
         Route("/payments/cancel", cancel_payment, methods=["POST"]),
         Route("/payments/find/{merchant_uid}", find_payment, methods=["GET"]),
         Route("/payments/find/{merchant_uid}/{payment_status}", find_payment, methods=["GET"]),

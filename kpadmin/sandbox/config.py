@@ -48,6 +48,7 @@ FAULT_ENDPOINTS: dict[str, str] = {
     "customers_multi": "GET /subscribe/customers?customer_uid[]=",
     "customer_payments": "GET /subscribe/customers/{customer_uid}/payments",
     "payment_get": "GET /payments/{imp_uid}",
+    "payments_multi": "GET /payments?imp_uid[]=&merchant_uid[]=",
     "payment_find": "GET /payments/find/{merchant_uid}[/{status}]",
     "payment_find_all": "GET /payments/findAll/{merchant_uid}[/{status}]",
     "payments_by_status": "GET /payments/status/{status}",

@@ -453,3 +453,20 @@ def test_token_for_another_imp_key_is_refused(sandbox: RunningSandbox) -> None:
         f"{sandbox.base_url}/subscribe/customers/x", headers={"Authorization": f"Bearer {other}"}
     )
     assert answer.status_code == 401
+
+
+def test_payments_multi_get(api: Api) -> None:
+    api.issue_key("cu")
+    a = api.again("cu", "multi-a").json()["response"]
+    b = api.again("cu", "multi-b").json()["response"]
+    path = "/payments"
+    both = api.call(
+        "get", path, path, params={"imp_uid[]": [a["imp_uid"]], "merchant_uid[]": ["multi-b"]}
+    )
+    assert both.status_code == 200
+    assert [p["imp_uid"] for p in both.json()["response"]] == [a["imp_uid"], b["imp_uid"]]
+    some = api.call("get", path, path, params={"imp_uid[]": [a["imp_uid"], "imps_0"]})
+    assert some.status_code == 207 and len(some.json()["response"]) == 1
+    assert api.call("get", path, path, params={"merchant_uid[]": ["nope"]}).status_code == 404
+    too_many = {"imp_uid[]": [f"imps_{i}" for i in range(101)]}
+    assert api.call("get", path, params=too_many).status_code == 400
