@@ -1,0 +1,284 @@
+"""`kpadmin charge-due`: charge every subscriber that is due, with the same engine as the GUI.
+
+Steps: reconcile what is in doubt → plan (who, how much, who is skipped and why) → confirm →
+run the batch → summary. On a terminal a progress bar is drawn on stderr; ``--json`` prints one
+machine-readable object on stdout instead of the summary. Exit codes: 0 all charged (or nothing
+due), 1 something ended declined / rejected / unknown / not sent, 2 refused or could not start.
+
+Without ``--yes`` it asks for confirmation on a terminal and refuses when stdin is not one (a
+scheduler must say ``--yes`` explicitly). The first Ctrl-C stops new sends (charges in flight
+finish and are recorded); a second one interrupts, leaving in-flight charges in doubt for
+`kpadmin reconcile`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import sys
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any, TextIO
+
+from kpadmin.billing.engine import MAX_CONCURRENCY, BatchResult, ChargeEngine, ChargeEvent
+from kpadmin.billing.reconcile import ReconcileReport
+from kpadmin.commands import wiring
+from kpadmin.store.db import open_database
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_REFUSED = 2
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dry-run", action="store_true", help="show who is due; charge nobody")
+    parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    parser.add_argument(
+        "--concurrency",
+        type=_concurrency,
+        default=None,
+        help=f"charges in flight at once, 1..{MAX_CONCURRENCY} (default: the setting)",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object at the end")
+
+
+def _concurrency(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {raw!r}") from None
+    if not 1 <= value <= MAX_CONCURRENCY:
+        raise argparse.ArgumentTypeError(f"must be 1..{MAX_CONCURRENCY}")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        return asyncio.run(_main(args))
+    except wiring.EXPECTED_ERRORS as exc:
+        print(f"kpadmin charge-due: {wiring.explain(exc)}", file=sys.stderr)
+        return EXIT_REFUSED
+
+
+async def _main(args: argparse.Namespace) -> int:
+    env = wiring.load(args.data_dir)
+    conn = open_database(env.db_path)
+    try:
+        async with env.client() as client:
+            engine = ChargeEngine(conn, client, monthly_limit=env.monthly_limit)
+            report = await engine.reconcile(staff=env.staff)
+            plan = engine.plan(None, None, env.staff)
+            if args.dry_run:
+                return _report_plan(args, engine, plan, report)
+            if plan.count == 0:
+                return _finish(args, None, report, plan_skips=plan.skipped)
+            if not args.yes and not _confirm(plan.count, plan.total_amount):
+                return EXIT_REFUSED
+            concurrency = args.concurrency or env.concurrency
+            bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.json else None
+            async with _cancel_on_sigint() as cancel:
+                result = await engine.run(
+                    plan,
+                    concurrency=concurrency,
+                    rps=env.rps,
+                    on_event=bar.update if bar else None,
+                    cancel=cancel,
+                )
+            if bar:
+                bar.close()
+            return _finish(args, result, report, plan_skips=())
+    finally:
+        conn.close()
+
+
+def _confirm(count: int, total: int) -> bool:
+    if not sys.stdin.isatty():
+        print(
+            f"kpadmin charge-due: {count} subscriber(s) due, ₩{total:,} in total. Not on a "
+            "terminal, so not asking: run again with --yes to charge them.",
+            file=sys.stderr,
+        )
+        return False
+    answer = input(f"Charge {count} subscriber(s), ₩{total:,} in total? [y/N] ")
+    if answer.strip().lower() in ("y", "yes"):
+        return True
+    print("Nothing charged.", file=sys.stderr)
+    return False
+
+
+def _report_plan(args: argparse.Namespace, engine: ChargeEngine, plan: Any, report: Any) -> int:
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "dry_run": True,
+                    "due": plan.count,
+                    "total_amount": plan.total_amount,
+                    "charges": [
+                        {
+                            "customer_uid": i.customer_uid,
+                            "period": i.period,
+                            "attempt": i.attempt,
+                            "merchant_uid": i.merchant_uid,
+                            "amount": i.amount,
+                        }
+                        for i in plan.items
+                    ],
+                    "skipped": _skips(plan.skipped),
+                    "reconciled": _reconciled(report),
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        print(f"{plan.count} subscriber(s) due, ₩{plan.total_amount:,} in total (dry run).")
+        for item in plan.items:
+            print(f"  {item.customer_uid}  {item.period} #{item.attempt}  ₩{item.amount:,}")
+        _print_skips(plan.skipped)
+    return EXIT_FAILED if report.unknown else EXIT_OK
+
+
+def _finish(
+    args: argparse.Namespace,
+    result: BatchResult | None,
+    report: ReconcileReport,
+    *,
+    plan_skips: Any,
+) -> int:
+    skipped = result.skipped if result else plan_skips
+    in_doubt = report.unknown
+    ok = (result is None or result.ok) and in_doubt == 0
+    if args.json:
+        progress = result.progress if result else None
+        print(
+            json.dumps(
+                {
+                    "dry_run": False,
+                    "batch_id": result.batch_id if result else None,
+                    "due": progress.total if progress else 0,
+                    "paid": progress.paid if progress else 0,
+                    "paid_amount": progress.paid_amount if progress else 0,
+                    "declined": progress.declined if progress else 0,
+                    "rejected": progress.rejected if progress else 0,
+                    "unknown": progress.unknown if progress else 0,
+                    "not_sent": progress.unsent if progress else 0,
+                    "cancelled": result.cancelled if result else False,
+                    "error": result.error if result else None,
+                    "charges": [
+                        {
+                            "customer_uid": o.customer_uid,
+                            "period": o.period,
+                            "attempt": o.attempt,
+                            "merchant_uid": o.merchant_uid,
+                            "amount": o.amount,
+                            "state": o.state.value,
+                            "imp_uid": o.imp_uid,
+                            "message": o.message,
+                        }
+                        for o in (result.outcomes if result else ())
+                    ],
+                    "skipped": _skips(skipped),
+                    "reconciled": _reconciled(report),
+                    "ok": ok,
+                },
+                ensure_ascii=False,
+            )
+        )
+        return EXIT_OK if ok else EXIT_FAILED
+    if report.checked:
+        print(f"Reconciled before the batch: {report.summary()}.")
+    if result is None:
+        print("Nobody is due.")
+    else:
+        p = result.progress
+        print(
+            f"{p.paid} paid (₩{p.paid_amount:,}), {p.declined} declined, {p.rejected} rejected, "
+            f"{p.unknown} unknown, {p.unsent} not sent — batch {result.batch_id}"
+            + (" (cancelled)" if result.cancelled else "")
+        )
+        for o in result.outcomes:
+            if o.state.value != "paid":
+                print(f"  {o.state.value:9} {o.customer_uid}  {o.merchant_uid}  {o.message}")
+        if result.error:
+            print(f"Stopped early: {result.error}", file=sys.stderr)
+    _print_skips(skipped)
+    if in_doubt:
+        print(f"{in_doubt} charge(s) still in doubt: run `kpadmin reconcile` later.")
+    return EXIT_OK if ok else EXIT_FAILED
+
+
+def _skips(skipped: Any) -> list[dict[str, str]]:
+    return [
+        {"customer_uid": s.customer_uid, "reason": s.reason.value, "message": s.message}
+        for s in skipped
+    ]
+
+
+def _print_skips(skipped: Any) -> None:
+    if not skipped:
+        return
+    print(f"Skipped {len(skipped)}:")
+    for s in skipped:
+        print(f"  {s.reason.value:17} {s.customer_uid}  {s.message}")
+
+
+def _reconciled(report: ReconcileReport) -> dict[str, int]:
+    return {
+        "checked": report.checked,
+        "paid": report.paid,
+        "unknown": report.unknown,
+        "to_resend": report.to_resend,
+    }
+
+
+@asynccontextmanager
+async def _cancel_on_sigint() -> AsyncIterator[asyncio.Event]:
+    """First Ctrl-C: stop sending new charges. Second: interrupt (KeyboardInterrupt)."""
+    cancel = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def on_sigint() -> None:
+        if cancel.is_set():
+            loop.remove_signal_handler(signal.SIGINT)
+            signal.raise_signal(signal.SIGINT)
+            return
+        print("\nStopping: no new charges; waiting for those in flight…", file=sys.stderr)
+        cancel.set()
+
+    try:
+        loop.add_signal_handler(signal.SIGINT, on_sigint)
+        installed = True
+    except (NotImplementedError, RuntimeError):  # Windows' proactor loop has no signal handlers
+        installed = False
+    try:
+        yield cancel
+    finally:
+        if installed:
+            loop.remove_signal_handler(signal.SIGINT)
+
+
+class _ProgressBar:
+    """One line on a terminal: [#####-----] done/total, paid, failed."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.write: Callable[[str], object] = stream.write
+
+    def update(self, event: ChargeEvent) -> None:
+        p = event.progress
+        if not p.total:
+            return
+        filled = int(self.WIDTH * p.done / p.total)
+        self.write(
+            f"\r[{'#' * filled}{'-' * (self.WIDTH - filled)}] {p.done}/{p.total}  "
+            f"paid {p.paid}  failed {p.failed}  ₩{p.paid_amount:,}"
+        )
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.write("\n")
+        self.stream.flush()

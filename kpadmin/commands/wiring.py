@@ -1,0 +1,57 @@
+"""The one place the charge commands get their settings, database path and i'mport client.
+
+It sits on `kpadmin.runtime` (settings file, per-mode data dir, keyring/env credentials, and the
+in-process sandbox in sandbox mode) so `charge-due` and `reconcile` behave exactly like the GUI.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from kpadmin import runtime as rt
+from kpadmin.iamport.client import IamportClient
+
+EXPECTED_ERRORS: Final = rt.EXPECTED_ERRORS
+
+
+def explain(exc: BaseException) -> str:
+    return rt.explain(exc)
+
+
+@dataclass(frozen=True, slots=True)
+class Environment:
+    runtime: rt.Runtime
+
+    @property
+    def db_path(self) -> Path:
+        return self.runtime.db_path
+
+    @property
+    def staff(self) -> str:
+        return self.runtime.staff
+
+    @property
+    def monthly_limit(self) -> int | None:
+        return self.runtime.settings.monthly_limit
+
+    @property
+    def concurrency(self) -> int:
+        return self.runtime.settings.concurrency
+
+    @property
+    def rps(self) -> float | None:
+        return self.runtime.settings.requests_per_second
+
+    @asynccontextmanager
+    async def client(self) -> AsyncIterator[IamportClient]:
+        async with self.runtime.client() as client:
+            yield client
+
+
+def load(data_dir: str | os.PathLike[str] | None) -> Environment:
+    return Environment(rt.open_runtime(data_dir))
