@@ -73,7 +73,10 @@ class Runtime:
     @property
     def db_path(self) -> Path:
         """The local store of the current mode (test and live never share data)."""
-        return self.mode_dir / DB_FILE
+        return self.db_path_for(self.mode)
+
+    def db_path_for(self, mode: str) -> Path:
+        return paths.mode_dir(self.data_root, mode) / DB_FILE
 
     @property
     def sandbox_state_path(self) -> Path:

@@ -1,0 +1,186 @@
+"""`kpadmin config show` and `kpadmin config set KEY VALUE`.
+
+Settings go to the settings file; ``imp_key`` and ``imp_secret`` go to the OS keyring (for the
+current mode, or ``--mode``). A secret is never printed: `show` says only whether it is set and
+where it comes from. ``-`` as the value reads it from stdin (a hidden prompt on a terminal), so it
+does not land in the shell history. Every change is written to the audit table with the staff name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from typing import Any
+
+from kpadmin import runtime as rt
+from kpadmin.billing import secrets
+from kpadmin.billing import settings as st
+from kpadmin.paths import MODES
+from kpadmin.store.audit import AuditRepository
+from kpadmin.store.db import open_database
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # the environment let us down (keyring, disk)
+EXIT_USAGE = 2  # the input was wrong
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="config_action", metavar="ACTION", required=True)
+    show = actions.add_parser("show", help="print every setting and whether the secrets are set")
+    show.add_argument("--json", action="store_true", help="one JSON object instead of a table")
+    show.add_argument(
+        "--mode", choices=MODES, help="whose secrets to check (default: the current mode)"
+    )
+    keys = ", ".join((*st.KEYS, *secrets.SECRET_NAMES))
+    change = actions.add_parser(
+        "set",
+        help="change one setting or secret",
+        description=f"Keys: {keys}. An empty VALUE clears an optional setting or removes a "
+        "secret from the keyring; '-' reads the value from stdin.",
+    )
+    change.add_argument("key", metavar="KEY")
+    change.add_argument("value", metavar="VALUE")
+    change.add_argument(
+        "--mode",
+        choices=MODES,
+        help="for imp_key/imp_secret: the mode they belong to (default: the current mode)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        runtime = rt.open_runtime(args.data_dir)
+    except rt.EXPECTED_ERRORS as exc:
+        print(f"kpadmin config: {rt.explain(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.config_action == "show":
+        return _show(runtime, mode=args.mode or runtime.mode, as_json=args.json)
+    return _set(runtime, args.key, args.value, mode=args.mode)
+
+
+# --- show -------------------------------------------------------------------------------------
+
+
+def _secret_lines(mode: str) -> dict[str, str]:
+    try:
+        sources = secrets.secret_sources(mode)
+    except secrets.SecretsUnavailable as exc:
+        return dict.fromkeys(secrets.SECRET_NAMES, f"unavailable: {exc}")
+    described = {}
+    for name, source in sources.items():
+        if source is secrets.SecretSource.UNSET:
+            described[name] = "unset"
+        elif source is secrets.SecretSource.SANDBOX_DEFAULT:
+            described[name] = "sandbox default"
+        else:
+            described[name] = f"set ({source.value})"
+    return described
+
+
+def _show(runtime: rt.Runtime, *, mode: str, as_json: bool) -> int:
+    settings = runtime.settings
+    rest = st.rest_base_url(settings)
+    values: dict[str, Any] = {
+        "data_dir": str(runtime.data_root),
+        **{key: st.format_value(settings, key) for key in st.KEYS},
+        "secrets_mode": mode,
+        **_secret_lines(mode),
+        "rest_base_url": rest or "(built-in sandbox, started on demand)",
+        "sdk_url": st.sdk_url(settings, rest) if rest else "(built-in sandbox)/v1/iamport.js",
+        "database": str(runtime.db_path),
+    }
+    if as_json:
+        print(json.dumps(values, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    width = max(len(k) for k in values)
+    for key, value in values.items():
+        shown = value if value != "" else "(unset)"
+        print(f"{key:<{width}}  {shown}")
+    if settings.mode == "live":
+        print("\nLIVE mode: charges move real money.")
+    return EXIT_OK
+
+
+# --- set --------------------------------------------------------------------------------------
+
+
+def _read_value(key: str, raw: str) -> str:
+    if raw != "-":
+        return raw
+    if sys.stdin.isatty():
+        return getpass.getpass(f"{key}: ")
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _audit(runtime: rt.Runtime, modes: list[str], detail: str) -> None:
+    """Record a settings change in the audit table of each affected mode's database."""
+    for mode in dict.fromkeys(modes):
+        conn = open_database(runtime.db_path_for(mode))
+        try:
+            AuditRepository(conn).record(runtime.staff, "settings", detail)
+        finally:
+            conn.close()
+
+
+def _set(runtime: rt.Runtime, key: str, raw: str, *, mode: str | None) -> int:
+    if key in secrets.SECRET_NAMES:
+        return _set_secret(runtime, key, raw, mode=mode or runtime.mode)
+    if mode is not None:
+        print("kpadmin config: --mode applies only to imp_key and imp_secret", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        value = _read_value(key, raw)
+        changed = st.set_value(runtime.settings, key, value)
+    except st.SettingsError as exc:
+        print(f"kpadmin config: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    before = st.format_value(runtime.settings, key) or "(unset)"
+    after = st.format_value(changed, key) or "(unset)"
+    if changed == runtime.settings:
+        print(f"{key} is already {after}")
+        return EXIT_OK
+    try:
+        updated = runtime.save_settings(changed)
+        _audit(updated, [runtime.mode, updated.mode], f"setting {key}: {before} → {after}")
+    except OSError as exc:
+        print(f"kpadmin config: {rt.explain(exc)}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"{key}: {before} → {after}")
+    if key == "mode" and after == "live":
+        print("LIVE mode: charges now move real money.")
+    return EXIT_OK
+
+
+def _set_secret(runtime: rt.Runtime, name: str, raw: str, *, mode: str) -> int:
+    if raw not in ("-", ""):
+        print(
+            f"note: {name} was given on the command line and may be in your shell history; "
+            f"`kpadmin config set {name} -` reads it from stdin instead",
+            file=sys.stderr,
+        )
+    value = _read_value(name, raw)
+    try:
+        if value.strip():
+            secrets.store_secret(mode, name, value)
+            detail, told = f"{name} stored in the OS keyring for {mode} mode", "stored"
+        else:
+            removed = secrets.delete_secret(mode, name)
+            detail, told = (
+                f"{name} removed from the OS keyring for {mode} mode",
+                ("removed" if removed else "was not set"),
+            )
+    except secrets.InvalidSecret as exc:
+        print(f"kpadmin config: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except secrets.SecretsUnavailable as exc:
+        print(f"kpadmin config: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    _audit(runtime, [mode], detail)
+    print(f"{name} for {mode} mode: {told} (OS keyring)")
+    env_var = secrets.ENV_VARS[name]
+    if os.environ.get(env_var):
+        print(f"note: env {env_var} is set and takes precedence over the keyring", file=sys.stderr)
+    return EXIT_OK
