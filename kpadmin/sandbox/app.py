@@ -29,11 +29,10 @@ Rules worth knowing (REFERENCE.md §0–§5):
   endpoint needs ``Authorization: Bearer <token>`` (a bare token and the legacy
   ``X-ImpTokenHeader`` also work), else 401 with an envelope body.
 * A decline is HTTP 200, ``code 0``, ``response.status "failed"`` with ``fail_reason`` and
-  ``failed_at``.
-  A merchant_uid that is already paid → ``code 1``, ``response null``, nothing recorded; one whose
-  attempts all failed may be charged again (new imp_uid). Unknown or deleted customer_uid → ``code
-  -1``, no payment row. Bad amount (not a positive integer) or missing/too long name or ids →
-  ``code 1``.
+  ``failed_at``. A merchant_uid that is already paid → ``code 1``, ``response null``, nothing
+  recorded; one whose attempts all failed may be charged again (new imp_uid). Unknown or deleted
+  customer_uid → ``code -1``, no payment row. Bad amount (not a positive integer) or missing or
+  too long name or ids → ``code 1``.
 * Every sandbox payment is ``sandbox: true``, so ``GET /payments/{imp_uid}`` answers 404 unless
   ``include_sandbox=true`` — the real rule since 2026-01-26. ``find``/``findAll``/``status`` and the
   customer's payment list are not filtered (the real behaviour there is not documented).
@@ -44,8 +43,12 @@ Rules worth knowing (REFERENCE.md §0–§5):
   `FAILING_TEST_CARD` is always refused (``code -1``, like a failed card check);
   `DECLINING_TEST_CARD` gets a key whose every charge is declined.
 * ``--decline-rate`` declines charges at random (seeded); ``--monthly-limit N`` declines a key's
-  charge once it has N paid charges in the current Asia/Seoul calendar month; ``--latency-ms``
-  delays every REST answer (asyncio.sleep, never blocking the loop).
+  charge once it has N paid re-charges (``again``; refunded ones count too, the first payment in
+  the window does not) in the current Asia/Seoul calendar month; ``--latency-ms`` delays every
+  REST answer (asyncio.sleep, never blocking the loop).
+* The sandbox keeps every payment's ``receipt_url`` on ``{base_url}/sandbox/receipts/{imp_uid}``;
+  cancel history entries get their own receipt links. ``channel_key`` is not required for key-in
+  (``pg`` = ``kakaopay.{CID}`` by default).
 
 Faults (see `faults.py`): after authentication, a request to a fault-enabled endpoint may get
 ``error_before`` (500, nothing done), ``error_after`` (done, then 500), ``drop_after`` (done, then
