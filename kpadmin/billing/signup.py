@@ -1,0 +1,822 @@
+"""Signing a customer up: the form, the ids for the Kakao Pay window, server-side verification.
+
+No Qt here. The sign-up dialog (``kpadmin.gui.signup``) drives these steps:
+
+1. `validate_form` turns what staff typed (`RawSignupForm`) into a `SignupForm`, or reports one
+   clear message per field (`FormInvalid.errors`); `form_errors` is the as-you-type variant.
+2. `start_attempt` mints the ids: a `customer_uid` (``kpa_`` + 16 base32 characters, random, no
+   personal data, fresh for every attempt so an old key is never overwritten) and a window
+   `merchant_uid` (``kpa-su-`` + 16 base32 characters, ≤ 40, ``[a-z0-9-]``). It returns a
+   `SignupAttempt` that carries everything `IMP.request_pay` will be given.
+3. The checkout page's callback reaches Python as JSON; `parse_bridge_message` checks it strictly
+   (size, types, known fields, the attempt's merchant_uid) and gives a `CheckoutCallback`.
+4. `verify_signup` treats that callback only as a hint. The billing key must exist at i'mport
+   under the customer_uid *we* minted (``GET /subscribe/customers/{customer_uid}``); a first
+   payment must be ``paid`` with our merchant_uid, the exact amount and our customer_uid
+   (``GET /payments/{imp_uid}``). Anything else raises `SignupFailed(reason, user_message)`.
+5. `save_verified_signup` writes the subscriber row (and the first payment's journal row, paid
+   for the current period) and the audit entry in one transaction; `record_failed_attempt`
+   writes only an audit entry. Nothing else is saved for a failed attempt.
+
+Next charge date rule (Asia/Seoul dates; a billing day past a month's end is clamped):
+
+* first payment taken now: it pays for the current month's period, so the next charge is the
+  billing day of the **next** month (`periods.next_charge_date`);
+* no first payment: the first charge is the next billing day **on or after** today (today itself
+  when today is the billing day).
+"""
+
+from __future__ import annotations
+
+import base64
+import enum
+import json
+import logging
+import re
+import secrets
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
+
+from kpadmin.billing import periods
+from kpadmin.iamport.errors import IamportError, NotFound
+from kpadmin.redact import mask_email, mask_phone
+from kpadmin.store.audit import AuditRepository
+from kpadmin.store.charges import ChargeRepository, NewCharge
+from kpadmin.store.db import encode_instant, transaction
+from kpadmin.store.models import ChargeState, SignupChannel, Subscriber, SubscriberState
+from kpadmin.store.subscribers import SubscriberRepository
+
+log = logging.getLogger(__name__)
+
+CUSTOMER_UID_PREFIX = "kpa_"
+MERCHANT_UID_PREFIX = "kpa-su-"
+CUSTOMER_UID_MAX = 80
+MERCHANT_UID_MAX = 40
+#: i'mport limits `name` (the order name shown in the window) to 40 characters.
+PLAN_MAX = 40
+NAME_MAX = 50
+EMAIL_MAX = 200
+#: A typo guard: a monthly subscription above this is almost certainly a mistyped amount.
+AMOUNT_MAX = 10_000_000
+#: The bridge refuses any callback message larger than this (bytes of UTF-8 JSON).
+CALLBACK_MAX_BYTES = 16 * 1024
+
+_MERCHANT_UID_RE = re.compile(r"[A-Za-z0-9_-]{1,40}")
+_IMP_UID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+# Korean mobile numbers: 010 (always 4+4 digits) or the old 011/016/017/018/019 (3 or 4 + 4).
+_MOBILE_010_RE = re.compile(r"010(\d{4})(\d{4})")
+_MOBILE_OLD_RE = re.compile(r"01([16789])(\d{3,4})(\d{4})")
+
+
+# ----------------------------------------------------------------------------- the form
+
+
+@dataclass(frozen=True, slots=True)
+class RawSignupForm:
+    """The form exactly as typed (strings), before validation."""
+
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    plan: str = ""
+    amount: str = ""
+    billing_day: str = ""
+    first_payment_now: bool = False
+    channel: str = SignupChannel.PHONE.value
+
+
+@dataclass(frozen=True, slots=True)
+class SignupForm:
+    """A validated form: normalised values ready for the window and the store."""
+
+    name: str
+    phone: str  # normalised "010-1234-5678"
+    email: str  # "" when not given
+    plan: str
+    amount: int  # whole KRW per cycle
+    billing_day: int  # 1..31
+    first_payment_now: bool
+    channel: SignupChannel
+
+    @property
+    def first_payment_amount(self) -> int:
+        """What the window charges now: the amount, or 0 for a key-only window."""
+        return self.amount if self.first_payment_now else 0
+
+
+class FormInvalid(ValueError):
+    """One or more fields are invalid; `errors` maps field name -> message."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = dict(errors)
+
+
+# The messages are fixed strings (no values formatted in) so the GUI can translate them as they are.
+MSG_NAME_EMPTY = "Enter the customer's name."
+MSG_NAME_LONG = "The name is too long (50 characters at most)."
+MSG_NAME_CHARS = "The name contains characters that cannot be used."
+MSG_PHONE_EMPTY = "Enter a mobile number."
+MSG_PHONE_FORMAT = "Enter a Korean mobile number, e.g. 010-1234-5678."
+MSG_EMAIL_FORMAT = "Enter a valid e-mail address, or leave it empty."
+MSG_PLAN_EMPTY = "Enter the plan name."
+MSG_PLAN_LONG = "The plan name is too long (40 characters at most)."
+MSG_AMOUNT_EMPTY = "Enter the monthly amount in won."
+MSG_AMOUNT_FORMAT = "The amount must be a whole number of won, e.g. 9,900."
+MSG_AMOUNT_ZERO = "The amount must be more than ₩0."
+MSG_AMOUNT_HIGH = "The amount is above ₩10,000,000; check it."
+MSG_DAY = "The billing day must be between 1 and 31."
+MSG_CHANNEL = "Choose phone or in person."
+
+
+def normalise_phone(raw: str) -> str | None:
+    """A Korean mobile number as ``010-1234-5678``, or None if `raw` is not one.
+
+    Accepts separators (``-``, ``.``, spaces, parentheses) and the international form ``+82 10…``
+    (with or without the trunk 0).
+    """
+    text = raw.strip()
+    if not text or len(text) > 25:
+        return None
+    if not re.fullmatch(r"[+\d\-. ()]+", text):
+        return None
+    digits = re.sub(r"\D", "", text)
+    if text.startswith("+"):
+        if not digits.startswith("82"):
+            return None
+        digits = digits[2:]
+        if not digits.startswith("0"):
+            digits = "0" + digits
+    m = _MOBILE_010_RE.fullmatch(digits)
+    if m:
+        return f"010-{m.group(1)}-{m.group(2)}"
+    m = _MOBILE_OLD_RE.fullmatch(digits)
+    if m:
+        return f"01{m.group(1)}-{m.group(2)}-{m.group(3)}"
+    return None
+
+
+def parse_amount(raw: str) -> int | None:
+    """Whole won from ``9900``, ``9,900``, ``₩9,900`` or ``9,900원``; None if not a whole number."""
+    text = raw.strip().removeprefix("₩").removesuffix("원").strip().replace(",", "")
+    if not text.isascii() or not text.isdigit() or len(text) > 12:
+        return None
+    return int(text)
+
+
+def _field_errors(raw: RawSignupForm) -> tuple[dict[str, str], dict[str, Any]]:
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+
+    name = " ".join(raw.name.split())
+    if not name:
+        errors["name"] = MSG_NAME_EMPTY
+    elif len(name) > NAME_MAX:
+        errors["name"] = MSG_NAME_LONG
+    elif _CONTROL_RE.search(raw.name.replace("\t", " ")) or any(c in name for c in "<>"):
+        errors["name"] = MSG_NAME_CHARS
+    values["name"] = name
+
+    if not raw.phone.strip():
+        errors["phone"] = MSG_PHONE_EMPTY
+    else:
+        phone = normalise_phone(raw.phone)
+        if phone is None:
+            errors["phone"] = MSG_PHONE_FORMAT
+        values["phone"] = phone
+
+    email = raw.email.strip()
+    if email and (len(email) > EMAIL_MAX or not _EMAIL_RE.fullmatch(email)):
+        errors["email"] = MSG_EMAIL_FORMAT
+    values["email"] = email
+
+    plan = " ".join(raw.plan.split())
+    if not plan:
+        errors["plan"] = MSG_PLAN_EMPTY
+    elif len(plan) > PLAN_MAX:
+        errors["plan"] = MSG_PLAN_LONG
+    elif _CONTROL_RE.search(raw.plan.replace("\t", " ")) or any(c in plan for c in "<>"):
+        errors["plan"] = MSG_NAME_CHARS
+    values["plan"] = plan
+
+    if not raw.amount.strip():
+        errors["amount"] = MSG_AMOUNT_EMPTY
+    else:
+        amount = parse_amount(raw.amount)
+        if amount is None:
+            errors["amount"] = MSG_AMOUNT_FORMAT
+        elif amount <= 0:
+            errors["amount"] = MSG_AMOUNT_ZERO
+        elif amount > AMOUNT_MAX:
+            errors["amount"] = MSG_AMOUNT_HIGH
+        values["amount"] = amount
+
+    day_text = raw.billing_day.strip()
+    if not (day_text.isascii() and day_text.isdigit() and 1 <= int(day_text) <= 31):
+        errors["billing_day"] = MSG_DAY
+    else:
+        values["billing_day"] = int(day_text)
+
+    try:
+        channel = SignupChannel(raw.channel)
+    except ValueError:
+        channel = None
+    if channel not in (SignupChannel.PHONE, SignupChannel.IN_PERSON):
+        errors["channel"] = MSG_CHANNEL
+    values["channel"] = channel
+    return errors, values
+
+
+def form_errors(raw: RawSignupForm) -> dict[str, str]:
+    """Field name -> message for every invalid field (empty when the form is valid)."""
+    return _field_errors(raw)[0]
+
+
+def validate_form(raw: RawSignupForm) -> SignupForm:
+    """The validated form, or `FormInvalid` with one message per bad field."""
+    errors, values = _field_errors(raw)
+    if errors:
+        raise FormInvalid(errors)
+    return SignupForm(first_payment_now=bool(raw.first_payment_now), **values)
+
+
+# ----------------------------------------------------------------------------- the attempt
+
+
+def _random_base32(n_chars: int = 16) -> str:
+    # 10 random bytes = 80 bits = exactly 16 base32 characters; lower case reads better in support.
+    return base64.b32encode(secrets.token_bytes(n_chars * 5 // 8)).decode("ascii").lower()
+
+
+def mint_customer_uid() -> str:
+    """A new billing-key id: ``kpa_`` + 16 random base32 characters. No personal data in it."""
+    return CUSTOMER_UID_PREFIX + _random_base32()
+
+
+def mint_merchant_uid() -> str:
+    """A new order id for the sign-up window: ``kpa-su-`` + 16 random base32 characters (23 chars).
+
+    The ``kpa-su-`` prefix keeps window orders apart from the charge engine's ids.
+    """
+    return MERCHANT_UID_PREFIX + _random_base32()
+
+
+@dataclass(frozen=True, slots=True)
+class SignupAttempt:
+    """One opening of the Kakao Pay window: what is sent to `IMP.request_pay`."""
+
+    form: SignupForm
+    customer_uid: str
+    merchant_uid: str
+    imp_code: str
+    pg: str
+    started_at: datetime  # aware UTC
+
+    @property
+    def amount(self) -> int:
+        """What `request_pay` gets as `amount`: 0 for a key-only window."""
+        return self.form.first_payment_amount
+
+    def request_pay_params(self) -> dict[str, Any]:
+        """The `IMP.request_pay` parameters, exactly (REFERENCE.md §7)."""
+        params: dict[str, Any] = {
+            "pg": self.pg,
+            "pay_method": "card",
+            "merchant_uid": self.merchant_uid,
+            "name": self.form.plan,
+            "amount": self.amount,
+            "customer_uid": self.customer_uid,
+            "buyer_name": self.form.name,
+            "buyer_tel": self.form.phone,
+        }
+        if self.form.email:
+            params["buyer_email"] = self.form.email
+        return params
+
+    def describe(self) -> str:
+        """For the audit log and logs: no full phone number, no e-mail local part."""
+        return (
+            f"customer_uid={self.customer_uid} merchant_uid={self.merchant_uid} "
+            f"name={self.form.name} phone={mask_phone(self.form.phone)}"
+            + (f" email={mask_email(self.form.email)}" if self.form.email else "")
+            + f" plan={self.form.plan} amount={self.form.amount} "
+            f"first_payment={self.amount} billing_day={self.form.billing_day} "
+            f"channel={self.form.channel.value}"
+        )
+
+
+def start_attempt(
+    form: SignupForm, *, imp_code: str, pg: str, now: datetime | None = None
+) -> SignupAttempt:
+    """Mint fresh ids for one window opening."""
+    return SignupAttempt(
+        form=form,
+        customer_uid=mint_customer_uid(),
+        merchant_uid=mint_merchant_uid(),
+        imp_code=imp_code,
+        pg=pg,
+        started_at=now or datetime.now(UTC),
+    )
+
+
+# ----------------------------------------------------------------------------- the callback
+
+
+class CallbackRejected(ValueError):
+    """A bridge message that is not a well-formed callback for this attempt (logged, ignored)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutCallback:
+    """The `rsp` object of `IMP.request_pay`'s callback, as far as kpadmin reads it.
+
+    New-SDK callbacks carry no ``success`` (REFERENCE.md §7): failure is ``error_code`` not null.
+    """
+
+    merchant_uid: str
+    imp_uid: str | None
+    error_code: str | None
+    error_msg: str | None
+    status: str | None = None
+    extra: Mapping[str, str | int | float | bool | None] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        return self.error_code is not None
+
+
+# Fields the callback may carry (REFERENCE.md §7): all scalars. Anything else is refused.
+_CALLBACK_STR_FIELDS = frozenset(
+    {
+        "imp_uid",
+        "merchant_uid",
+        "error_code",
+        "error_msg",
+        "status",
+        "pay_method",
+        "name",
+        "pg_provider",
+        "emb_pg_provider",
+        "pg_tid",
+        "pg_type",
+        "buyer_name",
+        "buyer_tel",
+        "buyer_email",
+        "buyer_addr",
+        "buyer_postcode",
+        "custom_data",
+        "receipt_url",
+        "apply_num",
+        "card_name",
+        "card_number",
+        "currency",
+        "customer_uid",
+        "bank_name",
+    }
+)
+_CALLBACK_NUM_FIELDS = frozenset({"paid_amount", "paid_at", "card_quota", "card_type"})
+_CALLBACK_BOOL_FIELDS = frozenset({"success", "imp_success"})
+_CALLBACK_STR_MAX = 2000
+
+
+class PageStatus(enum.StrEnum):
+    """Progress the checkout page reports through the bridge (no data attached)."""
+
+    SDK_LOADED = "sdk_loaded"  # iamport.js loaded; IMP.init done
+    SDK_FAILED = "sdk_failed"  # iamport.js could not be loaded (network, blocked)
+    REQUESTED = "requested"  # IMP.request_pay was called: the window is opening
+
+
+def parse_bridge_message(
+    message: object, *, expected_merchant_uid: str
+) -> CheckoutCallback | PageStatus:
+    """Check one bridge message strictly; return the callback or the page status it carries.
+
+    Messages are JSON text of at most `CALLBACK_MAX_BYTES`: ``{"type": "status", "status": ...}``
+    or ``{"type": "callback", "rsp": {...}}``, where `rsp` holds only known scalar fields (no
+    nesting) and its ``merchant_uid`` is the attempt's own. Anything else raises
+    `CallbackRejected` with a short reason (safe to log: it never echoes the message).
+    """
+    if not isinstance(message, str):
+        raise CallbackRejected("not text")
+    if len(message.encode("utf-8", "surrogatepass")) > CALLBACK_MAX_BYTES:
+        raise CallbackRejected("too large")
+    try:
+        envelope = json.loads(message, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as exc:
+        raise CallbackRejected("not JSON") from exc
+    if not isinstance(envelope, dict):
+        raise CallbackRejected("not an object")
+    if envelope.get("type") == "status" and set(envelope) == {"type", "status"}:
+        try:
+            return PageStatus(envelope["status"])
+        except ValueError:
+            raise CallbackRejected("unknown status") from None
+    if envelope.get("type") != "callback" or set(envelope) != {"type", "rsp"}:
+        raise CallbackRejected("unknown message")
+    rsp = envelope["rsp"]
+    if not isinstance(rsp, dict):
+        raise CallbackRejected("rsp is not an object")
+    clean: dict[str, str | int | float | bool | None] = {}
+    for key, value in rsp.items():
+        if key in _CALLBACK_STR_FIELDS:
+            if value is not None and not isinstance(value, str):
+                raise CallbackRejected(f"{key} must be a string or null")
+            if isinstance(value, str) and len(value) > _CALLBACK_STR_MAX:
+                raise CallbackRejected(f"{key} too long")
+        elif key in _CALLBACK_NUM_FIELDS:
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int | float)
+            ):
+                raise CallbackRejected(f"{key} must be a number or null")
+        elif key in _CALLBACK_BOOL_FIELDS:
+            if value is not None and not isinstance(value, bool):
+                raise CallbackRejected(f"{key} must be a boolean or null")
+        else:
+            raise CallbackRejected("unknown field")
+        clean[key] = value
+    merchant_uid = clean.get("merchant_uid")
+    if not isinstance(merchant_uid, str) or not _MERCHANT_UID_RE.fullmatch(merchant_uid):
+        raise CallbackRejected("merchant_uid missing or malformed")
+    if merchant_uid != expected_merchant_uid:
+        raise CallbackRejected("merchant_uid is not this attempt's")
+    imp_uid = clean.get("imp_uid")
+    if imp_uid is not None and not (isinstance(imp_uid, str) and _IMP_UID_RE.fullmatch(imp_uid)):
+        raise CallbackRejected("imp_uid malformed")
+    error_code = clean.get("error_code")
+    error_msg = clean.get("error_msg")
+    status = clean.get("status")
+    known = {"merchant_uid", "imp_uid", "error_code", "error_msg", "status"}
+    return CheckoutCallback(
+        merchant_uid=merchant_uid,
+        imp_uid=imp_uid if isinstance(imp_uid, str) else None,
+        # Some PGs send an empty string for "no error"; treat it as null.
+        error_code=error_code if isinstance(error_code, str) and error_code else None,
+        error_msg=error_msg if isinstance(error_msg, str) and error_msg else None,
+        status=status if isinstance(status, str) else None,
+        extra={k: v for k, v in clean.items() if k not in known},
+    )
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+# ----------------------------------------------------------------------------- verification
+
+
+class FailureReason(enum.StrEnum):
+    CANCELLED = "cancelled"  # the customer or staff closed the window
+    DECLINED = "declined"  # Kakao Pay / the card said no
+    TIMED_OUT = "timed_out"  # nobody approved in time
+    VERIFICATION_FAILED = "verification_failed"  # the API does not confirm what the callback said
+    UNREACHABLE = "unreachable"  # i'mport could not be asked; may be checked again
+
+
+class SignupFailed(Exception):
+    """The sign-up did not complete; nothing was saved.
+
+    `reason` says why (for code and the audit log), `user_message` is what staff read, `detail` is
+    for the audit log (no personal data). `paid_imp_uid` is set when a paid payment for the
+    attempt's merchant_uid exists anyway (money taken, sign-up not verified): staff must look.
+    """
+
+    def __init__(
+        self,
+        reason: FailureReason,
+        user_message: str,
+        *,
+        detail: str = "",
+        paid_imp_uid: str | None = None,
+    ) -> None:
+        super().__init__(f"{reason.value}: {detail or user_message}")
+        self.reason = reason
+        self.user_message = user_message
+        self.detail = detail
+        self.paid_imp_uid = paid_imp_uid
+
+    @property
+    def retryable(self) -> bool:
+        """Checking again later may succeed (the API could not be reached)."""
+        return self.reason is FailureReason.UNREACHABLE
+
+
+class CustomerLike(Protocol):
+    """What verification reads from `kpadmin.iamport.models.Customer`."""
+
+    @property
+    def customer_uid(self) -> str: ...
+    @property
+    def pg_provider(self) -> str | None: ...
+    @property
+    def card_name(self) -> str | None: ...
+    @property
+    def card_number(self) -> str | None: ...
+
+
+class PaymentLike(Protocol):
+    """What verification reads from `kpadmin.iamport.models.Payment`."""
+
+    @property
+    def imp_uid(self) -> str: ...
+    @property
+    def merchant_uid(self) -> str: ...
+    @property
+    def customer_uid(self) -> str | None: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def amount(self) -> int: ...
+    @property
+    def currency(self) -> str | None: ...
+    @property
+    def card_name(self) -> str | None: ...
+    @property
+    def card_number(self) -> str | None: ...
+    @property
+    def receipt_url(self) -> str | None: ...
+    @property
+    def paid_at(self) -> datetime | None: ...
+
+
+class SignupClient(Protocol):
+    """The part of `kpadmin.iamport.client.IamportClient` verification uses."""
+
+    async def get_customer(self, customer_uid: str) -> Any: ...
+    async def get_payment(self, imp_uid: str, include_sandbox: bool = True) -> Any: ...
+    async def find_payment(self, merchant_uid: str, status: str | None = None) -> Any: ...
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedPayment:
+    imp_uid: str
+    amount: int
+    receipt_url: str | None
+    paid_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedSignup:
+    """A sign-up the REST API confirmed: the key exists (and the first payment is paid)."""
+
+    attempt: SignupAttempt
+    card_name: str | None
+    card_number: str | None  # masked, as i'mport reports it
+    first_payment: VerifiedPayment | None
+
+
+CANCEL_CODES = frozenset({"F0005", "F400", "USER_CANCEL"})
+TIMEOUT_CODES = frozenset({"F0004"})
+
+MSG_CANCELLED = "The Kakao Pay window was closed before approval. Nothing was saved."
+MSG_DECLINED = "Kakao Pay declined the request. Nothing was saved."
+MSG_TIMED_OUT = "Nobody approved in time; the request expired. Nothing was saved."
+MSG_NOT_VERIFIED = "i'mport does not confirm this sign-up. Nothing was saved."
+MSG_PAID_NOT_VERIFIED = (
+    "A first payment was taken but the sign-up could not be verified. Nothing was saved; "
+    "check the payment in the i'mport console and refund it if needed."
+)
+MSG_UNREACHABLE = "i'mport could not be reached to verify the sign-up. Nothing was saved yet."
+
+
+def _classify_error(callback: CheckoutCallback) -> SignupFailed:
+    code = callback.error_code or ""
+    msg = callback.error_msg or ""
+    detail = f"window: error_code={code} error_msg={msg[:200]}"
+    if code in CANCEL_CODES or "취소" in msg or "cancel" in msg.lower():
+        return SignupFailed(FailureReason.CANCELLED, MSG_CANCELLED, detail=detail)
+    if code in TIMEOUT_CODES or "시간" in msg or "timeout" in msg.lower():
+        return SignupFailed(FailureReason.TIMED_OUT, MSG_TIMED_OUT, detail=detail)
+    return SignupFailed(FailureReason.DECLINED, MSG_DECLINED, detail=detail)
+
+
+async def verify_signup(
+    client: SignupClient, attempt: SignupAttempt, callback: CheckoutCallback
+) -> VerifiedSignup:
+    """Confirm with the REST API what the window's callback claims, or raise `SignupFailed`.
+
+    The callback decides only the message when things fail: a key is accepted solely because
+    ``GET /subscribe/customers/{attempt.customer_uid}`` returns it, and a first payment solely
+    because ``GET /payments/{imp_uid}`` shows it paid for this attempt.
+    """
+    if callback.merchant_uid != attempt.merchant_uid:
+        raise SignupFailed(
+            FailureReason.VERIFICATION_FAILED, MSG_NOT_VERIFIED, detail="merchant_uid mismatch"
+        )
+    if callback.failed:
+        # The window says it failed. Do not take its word for "nothing happened" either: if money
+        # was taken under our merchant_uid, staff must know.
+        failure = _classify_error(callback)
+        if attempt.amount > 0:
+            failure.paid_imp_uid = await _paid_payment_for(client, attempt)
+            if failure.paid_imp_uid:
+                failure.user_message = MSG_PAID_NOT_VERIFIED
+        raise failure
+    try:
+        customer = await client.get_customer(attempt.customer_uid)
+    except NotFound:
+        raise await _not_verified(client, attempt, "no billing key for our customer_uid") from None
+    except IamportError as exc:
+        raise SignupFailed(
+            FailureReason.UNREACHABLE, MSG_UNREACHABLE, detail=f"key lookup: {type(exc).__name__}"
+        ) from exc
+    if getattr(customer, "customer_uid", None) != attempt.customer_uid:
+        raise await _not_verified(client, attempt, "the API returned another customer_uid")
+    provider = attempt.pg.split(".", 1)[0]
+    if (getattr(customer, "pg_provider", None) or provider) != provider:
+        raise await _not_verified(client, attempt, "the key belongs to another PG")
+
+    first: VerifiedPayment | None = None
+    card_name: str | None = customer.card_name
+    card_number: str | None = customer.card_number
+    if attempt.amount > 0:
+        payment = await _verified_first_payment(client, attempt, callback)
+        first = VerifiedPayment(
+            imp_uid=payment.imp_uid,
+            amount=payment.amount,
+            receipt_url=payment.receipt_url,
+            paid_at=payment.paid_at,
+        )
+        card_name = card_name or payment.card_name
+        card_number = card_number or payment.card_number
+    return VerifiedSignup(
+        attempt=attempt, card_name=card_name, card_number=card_number, first_payment=first
+    )
+
+
+async def _verified_first_payment(
+    client: SignupClient, attempt: SignupAttempt, callback: CheckoutCallback
+) -> PaymentLike:
+    if not callback.imp_uid:
+        raise await _not_verified(client, attempt, "no imp_uid for the first payment")
+    try:
+        payment: PaymentLike = await client.get_payment(callback.imp_uid, include_sandbox=True)
+    except NotFound:
+        raise await _not_verified(client, attempt, "the callback's imp_uid is unknown") from None
+    except IamportError as exc:
+        raise SignupFailed(
+            FailureReason.UNREACHABLE,
+            MSG_UNREACHABLE,
+            detail=f"payment lookup: {type(exc).__name__}",
+        ) from exc
+    problems = []
+    if payment.merchant_uid != attempt.merchant_uid:
+        problems.append("merchant_uid differs")
+    if payment.status != "paid":
+        problems.append(f"status is {payment.status}")
+    if payment.amount != attempt.amount:
+        problems.append(f"amount {payment.amount} != {attempt.amount}")
+    if payment.customer_uid != attempt.customer_uid:
+        problems.append("customer_uid differs")
+    if (payment.currency or "KRW") != "KRW":
+        problems.append(f"currency {payment.currency}")
+    if problems:
+        raise await _not_verified(
+            client, attempt, f"first payment {callback.imp_uid}: " + ", ".join(problems)
+        )
+    return payment
+
+
+async def _not_verified(client: SignupClient, attempt: SignupAttempt, detail: str) -> SignupFailed:
+    paid = await _paid_payment_for(client, attempt) if attempt.amount > 0 else None
+    return SignupFailed(
+        FailureReason.VERIFICATION_FAILED,
+        MSG_PAID_NOT_VERIFIED if paid else MSG_NOT_VERIFIED,
+        detail=detail + (f"; paid payment {paid} exists for merchant_uid" if paid else ""),
+        paid_imp_uid=paid,
+    )
+
+
+async def _paid_payment_for(client: SignupClient, attempt: SignupAttempt) -> str | None:
+    """The imp_uid of a paid payment under the attempt's merchant_uid, if i'mport has one."""
+    try:
+        payment = await client.find_payment(attempt.merchant_uid, "paid")
+    except IamportError:
+        return None
+    if payment is None or getattr(payment, "status", None) != "paid":
+        return None
+    imp_uid = getattr(payment, "imp_uid", None)
+    return imp_uid if isinstance(imp_uid, str) else None
+
+
+# ----------------------------------------------------------------------------- dates
+
+
+def first_next_charge_date(today: date, billing_day: int, *, first_payment_taken: bool) -> date:
+    """The subscriber's first scheduled charge date (see the module docstring for the rule)."""
+    if first_payment_taken:
+        return periods.next_charge_date(today, billing_day)
+    this_month = periods.clamp_day(today.year, today.month, billing_day)
+    return this_month if this_month >= today else periods.next_charge_date(today, billing_day)
+
+
+# ----------------------------------------------------------------------------- persistence
+
+AUDIT_STARTED = "signup_started"
+AUDIT_SIGNUP = "signup"
+AUDIT_FAILED = "signup_failed"
+
+
+def record_attempt_started(conn: sqlite3.Connection, attempt: SignupAttempt, *, staff: str) -> None:
+    """Audit: a window is about to open for this attempt."""
+    AuditRepository(conn).record(staff, AUDIT_STARTED, attempt.describe())
+
+
+def record_failed_attempt(
+    conn: sqlite3.Connection, attempt: SignupAttempt, failure: SignupFailed, *, staff: str
+) -> None:
+    """Audit: the attempt ended without a verified sign-up. Nothing else is written."""
+    detail = (
+        f"{failure.reason.value}: {failure.detail or failure.user_message}; {attempt.describe()}"
+    )
+    if failure.paid_imp_uid:
+        detail += f"; PAID PAYMENT WITHOUT SIGN-UP imp_uid={failure.paid_imp_uid}"
+    AuditRepository(conn).record(staff, AUDIT_FAILED, detail)
+
+
+def save_verified_signup(
+    conn: sqlite3.Connection,
+    verified: VerifiedSignup,
+    *,
+    staff: str,
+    now: datetime | None = None,
+) -> Subscriber:
+    """Write the subscriber, a first payment's journal row (paid, current period) and the audit
+    entry in one transaction; return the new subscriber."""
+    attempt = verified.attempt
+    form = attempt.form
+    moment = now or datetime.now(UTC)
+    today = periods.today_in_seoul(lambda: moment)
+    next_date = first_next_charge_date(
+        today, form.billing_day, first_payment_taken=verified.first_payment is not None
+    )
+    stamp = encode_instant(moment)
+    first = verified.first_payment
+    with transaction(conn):
+        # Not SubscriberRepository.add: it opens its own transaction, and the subscriber, its first
+        # paid charge and the audit entry must be written together or not at all.
+        cursor = conn.execute(
+            "INSERT INTO subscribers (customer_uid, name, phone, email, plan, amount, billing_day,"
+            " next_charge_date, state, card_name, card_number, channel, memo, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?)",
+            (
+                attempt.customer_uid,
+                form.name,
+                form.phone,
+                form.email,
+                form.plan,
+                form.amount,
+                form.billing_day,
+                next_date.isoformat(),
+                SubscriberState.ACTIVE.value,
+                verified.card_name,
+                verified.card_number,
+                form.channel.value,
+                stamp,
+                stamp,
+            ),
+        )
+        assert cursor.lastrowid is not None
+        subscriber_id = cursor.lastrowid
+        if first is not None:
+            charges = ChargeRepository(conn)
+            charge_id = charges.insert(
+                NewCharge(
+                    subscriber_id=subscriber_id,
+                    customer_uid=attempt.customer_uid,
+                    period=periods.period_of(today),
+                    attempt=1,
+                    merchant_uid=attempt.merchant_uid,
+                    amount=first.amount,
+                ),
+                batch_id=None,
+                staff=staff,
+                now=moment,
+            )
+            charges.set_state(
+                charge_id,
+                ChargeState.PAID,
+                now=moment,
+                imp_uid=first.imp_uid,
+                receipt_url=first.receipt_url,
+                paid_at=first.paid_at or moment,
+            )
+        paid = f"; first payment ₩{first.amount:,} imp_uid={first.imp_uid}" if first else ""
+        card = f"{verified.card_name or '-'} {verified.card_number or ''}".rstrip()
+        AuditRepository(conn).record(
+            staff,
+            AUDIT_SIGNUP,
+            f"verified: card={card}; next charge {next_date.isoformat()}{paid}; "
+            + attempt.describe(),
+            subscriber_id=subscriber_id,
+            at=moment,
+        )
+    log.info("sign-up saved: subscriber %s, %s", subscriber_id, attempt.describe())
+    saved = SubscriberRepository(conn).get(subscriber_id)
+    assert saved is not None
+    return saved

@@ -1,0 +1,445 @@
+"""The sign-up dialog: form → Kakao Pay window → verified result (or a clear failure).
+
+    dialog = SignupDialog(parent, backend)     # backend: kpadmin.gui.backend.Backend
+    dialog.signed_up.connect(on_new_subscriber)  # emits the new kpadmin.store.models.Subscriber
+    dialog.open()                                # never exec(): everything runs on the qasync loop
+
+Steps (`QStackedWidget` pages):
+
+1. **Form** — validation as you type; "Open Kakao Pay" is enabled only when the form is valid and
+   the i'mport connection is up.
+2. **Window** — fresh ids are minted (`kpadmin.billing.signup.start_attempt`), the attempt is
+   audited, and the embedded web view (`webview.CheckoutWebView`, imported only now: start-up never
+   loads QtWebEngine) shows the checkout page. For an in-person sign-up, "Show on second screen"
+   moves this window to another screen when there is one (disabled otherwise).
+3. **Checking** — the callback is only a hint: `verify_signup` asks the REST API.
+4. **Result** — ✓ with the card and the amount taken, or ✕ with the reason. Verified sign-ups are
+   saved (subscriber + first payment's journal row + audit, one transaction); every other outcome
+   is audited and nothing else is saved.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpadmin.billing.signup import (
+    MSG_CANCELLED,
+    CheckoutCallback,
+    FailureReason,
+    FormInvalid,
+    PageStatus,
+    SignupAttempt,
+    SignupFailed,
+    record_attempt_started,
+    record_failed_attempt,
+    save_verified_signup,
+    start_attempt,
+    verify_signup,
+)
+from kpadmin.gui.formatting import won
+from kpadmin.gui.signup.form import SignupFormWidget, translate_message
+from kpadmin.store.models import SignupChannel, Subscriber
+
+if TYPE_CHECKING:  # QtWebEngine is imported only when the window opens
+    from kpadmin.gui.signup.webview import CheckoutWebView
+
+log = logging.getLogger(__name__)
+
+PAGE_FORM, PAGE_WINDOW, PAGE_RESULT = range(3)
+
+
+class SignupDialog(QDialog):
+    #: The new subscriber (`kpadmin.store.models.Subscriber`) once verified and saved.
+    signed_up = Signal(object)
+    #: Any final outcome: ("signed_up" or a FailureReason value, user-facing text).
+    finished_attempt = Signal(str, str)
+
+    def __init__(self, parent: QWidget | None, backend: Any) -> None:
+        super().__init__(parent)
+        self.backend = backend
+        self.setWindowTitle(self.tr("New sign-up"))
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.resize(560, 640)
+        self.attempt: SignupAttempt | None = None
+        self.web: CheckoutWebView | None = None  # created on the first attempt
+        self.subscriber: Subscriber | None = None
+        self._callback: CheckoutCallback | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._finished = True
+
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self._build_form_page())
+        self.stack.addWidget(self._build_window_page())
+        self.stack.addWidget(self._build_result_page())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.addWidget(self.stack)
+
+        if hasattr(backend, "api_state_changed"):
+            backend.api_state_changed.connect(self._update_start_button)
+        screen_signals = QGuiApplication.instance()
+        assert isinstance(screen_signals, QGuiApplication)
+        screen_signals.screenAdded.connect(lambda _s: self._update_screen_button())
+        screen_signals.screenRemoved.connect(lambda _s: self._update_screen_button())
+        self._update_start_button()
+
+    # --- pages --------------------------------------------------------------------------------
+
+    def _build_form_page(self) -> QWidget:
+        page = QWidget()
+        title = QLabel(self.tr("New sign-up"))
+        title.setStyleSheet("font-size: 18px; font-weight: 600;")
+        intro = QLabel(
+            self.tr(
+                "Enter the customer's details. The customer then approves in Kakao Pay; "
+                "nothing is saved until i'mport confirms the card."
+            )
+        )
+        intro.setWordWrap(True)
+        intro.setStyleSheet("color: #57606a;")
+        self.form = SignupFormWidget()
+        self.form.validity_changed.connect(lambda _v: self._update_start_button())
+        self.connection_note = QLabel()
+        self.connection_note.setStyleSheet("color: #9a6700;")
+        self.connection_note.setWordWrap(True)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.clicked.connect(self.reject)
+        self.start_button = QPushButton(self.tr("Open Kakao Pay"))
+        self.start_button.setDefault(True)
+        self.start_button.clicked.connect(self.start)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.start_button)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(10)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addSpacing(6)
+        layout.addWidget(self.form)
+        layout.addStretch(1)
+        layout.addWidget(self.connection_note)
+        layout.addLayout(buttons)
+        return page
+
+    def _build_window_page(self) -> QWidget:
+        page = QWidget()
+        self.summary = QLabel()
+        self.summary.setStyleSheet("font-size: 15px; font-weight: 600;")
+        self.window_status = QLabel()
+        self.window_status.setStyleSheet("color: #57606a;")
+        self.window_status.setWordWrap(True)
+        self.web_holder = QVBoxLayout()
+        self.web_holder.setContentsMargins(0, 0, 0, 0)
+        self.screen_button = QPushButton(self.tr("Show on second screen"))
+        self.screen_button.clicked.connect(self.move_to_other_screen)
+        self.abort_button = QPushButton(self.tr("Cancel sign-up"))
+        self.abort_button.clicked.connect(self.abort_window)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.screen_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.abort_button)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.window_status)
+        layout.addLayout(self.web_holder, 1)
+        layout.addLayout(buttons)
+        return page
+
+    def _build_result_page(self) -> QWidget:
+        page = QWidget()
+        self.result_icon = QLabel()
+        self.result_icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.result_title = QLabel()
+        self.result_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.result_title.setStyleSheet("font-size: 18px; font-weight: 600;")
+        self.result_detail = QLabel()
+        self.result_detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.result_detail.setWordWrap(True)
+        self.result_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.check_again_button = QPushButton(self.tr("Check again"))
+        self.check_again_button.clicked.connect(self.check_again)
+        self.retry_button = QPushButton(self.tr("Try again"))
+        self.retry_button.clicked.connect(self.try_again)
+        self.close_button = QPushButton(self.tr("Close"))
+        self.close_button.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.check_again_button)
+        buttons.addWidget(self.retry_button)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        layout.addWidget(self.result_icon)
+        layout.addWidget(self.result_title)
+        layout.addSpacing(6)
+        layout.addWidget(self.result_detail)
+        layout.addStretch(2)
+        layout.addLayout(buttons)
+        return page
+
+    # --- state ------------------------------------------------------------------------------
+
+    @property
+    def api(self) -> Any:
+        return getattr(self.backend, "api", None)
+
+    def _update_start_button(self) -> None:
+        connected = self.api is not None and getattr(self.api, "imp_code", None)
+        if self.api is None:
+            note = self.tr("Connecting to i'mport… The window opens once the connection is up.")
+            error = getattr(self.backend, "api_error", None)
+            if error:
+                note = self.tr("Not connected to i'mport: %s") % error
+        elif not connected:
+            note = self.tr("Set the merchant code (imp_code) in Settings first.")
+        else:
+            note = ""
+        self.connection_note.setText(note)
+        self.connection_note.setVisible(bool(note))
+        self.start_button.setEnabled(bool(connected) and self.form.is_valid())
+
+    def _update_screen_button(self) -> None:
+        in_person = (
+            self.attempt is not None and self.attempt.form.channel is SignupChannel.IN_PERSON
+        )
+        self.screen_button.setVisible(in_person)
+        others = len(QGuiApplication.screens()) > 1
+        self.screen_button.setEnabled(others)
+        self.screen_button.setToolTip(
+            ""
+            if others
+            else self.tr("Only one screen is connected; connect a screen facing the customer.")
+        )
+
+    # --- step 2: the window -----------------------------------------------------------------
+
+    def start(self) -> None:
+        """Validate, mint the ids, audit the attempt and open the Kakao Pay window."""
+        if not self._finished:
+            return
+        try:
+            form = self.form.validated()
+        except FormInvalid:
+            self.form.reveal_all_errors()
+            return
+        api = self.api
+        if api is None or not api.imp_code:
+            self._update_start_button()
+            return
+        # Imported here, not at module level: this is where QtWebEngine gets loaded.
+        from kpadmin.gui.signup.checkout_page import PageTexts
+        from kpadmin.gui.signup.navigation import NavigationPolicy, Origin
+        from kpadmin.gui.signup.webview import CheckoutWebView
+
+        self.attempt = attempt = start_attempt(form, imp_code=api.imp_code, pg=api.pg)
+        self._callback = None
+        self._finished = False
+        record_attempt_started(self.backend.conn, attempt, staff=self.backend.staff)
+        web = self.web
+        if web is None:
+            sdk_origin = Origin.of(api.sdk_url)
+            policy = NavigationPolicy([sdk_origin] if sdk_origin else [])
+            web = self.web = CheckoutWebView(policy, self)
+            web.callback_received.connect(self._on_callback)
+            web.status_received.connect(self._on_page_status)
+            self.web_holder.addWidget(web)
+        korean = QLocale().language() == QLocale.Language.Korean
+        texts = PageTexts(
+            title=self.tr("Kakao Pay"),
+            loading=self.tr("Opening the Kakao Pay window…"),
+            waiting=self.tr("Waiting for the customer to approve in Kakao Pay…"),
+            checking=self.tr("Checking with i'mport…"),
+            sdk_failed=self.tr("The Kakao Pay window could not be loaded."),
+            lang="ko" if korean else "en",
+        )
+        first = attempt.amount
+        self.summary.setText(
+            f"{form.name} · {form.plan} · {won(form.amount)}"
+            + (self.tr(" (first payment now)") if first else self.tr(" (card only, ₩0 now)"))
+        )
+        self.window_status.setText(texts.loading)
+        self._update_screen_button()
+        self.abort_button.setEnabled(True)
+        self.stack.setCurrentIndex(PAGE_WINDOW)
+        self.resize(max(self.width(), 720), max(self.height(), 760))
+        web.start(attempt, sdk_url=api.sdk_url, texts=texts)
+
+    def _on_page_status(self, status: PageStatus) -> None:
+        if status is PageStatus.REQUESTED:
+            self.window_status.setText(
+                self.tr("Waiting for the customer to approve in Kakao Pay (QR code or phone).")
+            )
+        elif status is PageStatus.SDK_FAILED and not self._finished and self.attempt:
+            self._fail(
+                SignupFailed(
+                    FailureReason.UNREACHABLE,
+                    "The Kakao Pay window could not be loaded. Nothing was saved.",
+                    detail="iamport.js did not load",
+                ),
+                can_check_again=False,
+            )
+
+    def move_to_other_screen(self) -> None:
+        """Put this window on another screen (the one facing the customer), or back."""
+        screens = QGuiApplication.screens()
+        current = self.screen()
+        others = [s for s in screens if s is not current]
+        if not others:
+            return
+        target = others[0]
+        handle = self.windowHandle()
+        if handle is not None:
+            handle.setScreen(target)
+        geometry = target.availableGeometry()
+        self.move(geometry.center() - self.rect().center())
+
+    def abort_window(self) -> None:
+        """Staff gave up while the window was open: audited as cancelled, nothing saved."""
+        if self._finished or self.attempt is None:
+            return
+        self._fail(
+            SignupFailed(
+                FailureReason.CANCELLED,
+                MSG_CANCELLED,
+                detail="staff cancelled the sign-up while the window was open",
+            ),
+            can_check_again=False,
+        )
+
+    # --- step 3: verification ---------------------------------------------------------------
+
+    def _on_callback(self, callback: CheckoutCallback) -> None:
+        if self._finished or self.attempt is None:
+            return
+        self._callback = callback
+        self.window_status.setText(self.tr("Checking with i'mport…"))
+        self.abort_button.setEnabled(False)
+        self._task = asyncio.ensure_future(self._verify(self.attempt, callback))
+
+    async def _verify(self, attempt: SignupAttempt, callback: CheckoutCallback) -> None:
+        try:
+            verified = await verify_signup(self.api.client, attempt, callback)
+        except SignupFailed as failure:
+            self._fail(failure, can_check_again=failure.retryable)
+            return
+        except Exception as exc:  # an unexpected bug: nothing saved, audited, re-raised
+            self._fail(
+                SignupFailed(
+                    FailureReason.VERIFICATION_FAILED,
+                    "The sign-up could not be verified. Nothing was saved.",
+                    detail=f"unexpected {type(exc).__name__}",
+                ),
+                can_check_again=True,
+            )
+            raise
+        subscriber = save_verified_signup(self.backend.conn, verified, staff=self.backend.staff)
+        self.subscriber = subscriber
+        self._finished = True
+        card = " ".join(p for p in (verified.card_name, verified.card_number) if p) or "—"
+        if verified.first_payment:
+            paid = self.tr("First payment of %s received.") % won(verified.first_payment.amount)
+        else:
+            paid = self.tr("Card registered; nothing was charged yet.")
+        self._show_result(
+            ok=True,
+            title=self.tr("%s is signed up") % subscriber.name,
+            detail=(
+                f"{self.tr('Card')}: {card}\n{paid}\n"
+                + self.tr("Next charge: %s (%s)")
+                % (subscriber.next_charge_date.isoformat(), won(subscriber.amount))
+            ),
+        )
+        self.signed_up.emit(subscriber)
+        self.finished_attempt.emit("signed_up", paid)
+
+    def check_again(self) -> None:
+        """Re-run verification for the same callback (after i'mport could not be reached)."""
+        if self.attempt is None or self._callback is None:
+            return
+        self.check_again_button.setEnabled(False)
+        self._show_checking()
+        self._finished = False
+        self._task = asyncio.ensure_future(self._verify(self.attempt, self._callback))
+
+    def _show_checking(self) -> None:
+        self.stack.setCurrentIndex(PAGE_WINDOW)
+        self.window_status.setText(self.tr("Checking with i'mport…"))
+
+    # --- step 4: result ---------------------------------------------------------------------
+
+    def _fail(self, failure: SignupFailed, *, can_check_again: bool) -> None:
+        assert self.attempt is not None
+        self._finished = True
+        record_failed_attempt(self.backend.conn, self.attempt, failure, staff=self.backend.staff)
+        log.info("sign-up not completed: %s", failure)
+        titles = {
+            FailureReason.CANCELLED: self.tr("Sign-up cancelled"),
+            FailureReason.DECLINED: self.tr("Kakao Pay declined"),
+            FailureReason.TIMED_OUT: self.tr("The request timed out"),
+            FailureReason.VERIFICATION_FAILED: self.tr("Not verified"),
+            FailureReason.UNREACHABLE: self.tr("Could not verify"),
+        }
+        detail = translate_message(failure.user_message)
+        if failure.paid_imp_uid:
+            detail += "\n" + self.tr("Payment to look at: %s") % failure.paid_imp_uid
+        self._show_result(
+            ok=False,
+            title=titles[failure.reason],
+            detail=detail,
+            can_check_again=can_check_again and self._callback is not None,
+        )
+        if self.web is not None:
+            self.web.dispose()
+        self.finished_attempt.emit(failure.reason.value, failure.user_message)
+
+    def _show_result(
+        self, *, ok: bool, title: str, detail: str, can_check_again: bool = False
+    ) -> None:
+        self.result_icon.setText("✓" if ok else "✕")
+        self.result_icon.setStyleSheet(f"font-size: 44px; color: {'#1a7f37' if ok else '#b42318'};")
+        self.result_title.setText(title)
+        self.result_detail.setText(detail)
+        self.check_again_button.setVisible(can_check_again)
+        self.check_again_button.setEnabled(True)
+        self.retry_button.setVisible(not ok)
+        self.retry_button.setText(self.tr("Try again"))
+        self.stack.setCurrentIndex(PAGE_RESULT)
+
+    def try_again(self) -> None:
+        """Back to the (kept) form; a new attempt mints new ids."""
+        self.stack.setCurrentIndex(PAGE_FORM)
+        self._update_start_button()
+
+    # --- closing ----------------------------------------------------------------------------
+
+    def reject(self) -> None:
+        if not self._finished and self._callback is None:
+            self.abort_window()
+        self._dispose_web()
+        super().reject()
+
+    def accept(self) -> None:
+        self._dispose_web()
+        super().accept()
+
+    def _dispose_web(self) -> None:
+        if self.web is not None:
+            self.web.dispose()
