@@ -12,6 +12,7 @@ secret assignment, and phone numbers.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import sys
@@ -45,16 +46,26 @@ _dialog: ExceptionDialog | None = None
 
 
 def register_secret(value: str | None) -> None:
-    """Values that must never appear in an error report (the REST secret, tokens)."""
+    """Values that must never appear in an error report or a log (the REST secret, tokens)."""
     if value and len(value) >= 4:
         _secrets.add(value)
+        with contextlib.suppress(ImportError):
+            from kpadmin import redact as core
+
+            core.register_secret(value)
 
 
 def redact(text: str) -> str:
+    """Registered secrets, secret-looking assignments, phone and card numbers scrubbed."""
     for value in sorted(_secrets, key=len, reverse=True):
         text = text.replace(value, "[secret]")
     text = _SECRET_ASSIGNMENT.sub(lambda m: f"{m.group(1)}{m.group(2)}[redacted]", text)
-    return _PHONE.sub(lambda m: f"{m.group(1)}-****-{m.group(3)}", text)
+    text = _PHONE.sub(lambda m: f"{m.group(1)}-****-{m.group(3)}", text)
+    try:
+        from kpadmin import redact as core
+    except ImportError:
+        return text
+    return core.redact_text(text)
 
 
 def format_exception(

@@ -1,7 +1,7 @@
 """How money, phone numbers, dates and states look on screen.
 
 One place so the table, the detail pane, the overview and the dialogs agree. Labels go through
-Qt's translation system (`QCoreApplication.translate`) under the context ``"kpadmin"``.
+Qt's translation system (`QCoreApplication.translate`) under the empty context (see `tr`).
 """
 
 from __future__ import annotations
@@ -19,8 +19,12 @@ _NON_DIGITS = re.compile(r"\D+")
 
 
 def tr(text: str) -> str:
-    """Translate a label outside any QObject (context ``kpadmin``)."""
-    return QCoreApplication.translate("kpadmin", text)
+    """Translate text outside a QObject method.
+
+    Call it by this bare name with a literal (``tr("Paid")``): pyside6-lupdate files such
+    calls under the empty context, so that is the context looked up here.
+    """
+    return QCoreApplication.translate("", text)
 
 
 def won(amount: int | None) -> str:

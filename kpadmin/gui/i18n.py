@@ -37,7 +37,7 @@ def install(language: str) -> str:
         app.removeTranslator(translator)
     _installed.clear()
     if language == "en":
-        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Territory.UnitedStates))
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
         return "en"
     ours = QTranslator(app)
     if ours.load(str(resource_path("translations", f"kpadmin_{language}.qm"))):
@@ -52,5 +52,5 @@ def install(language: str) -> str:
     ):
         app.installTranslator(qt_own)
         _installed.append(qt_own)
-    QLocale.setDefault(QLocale(QLocale.Language.Korean, QLocale.Territory.SouthKorea))
+    QLocale.setDefault(QLocale(QLocale.Language.Korean, QLocale.Country.SouthKorea))
     return language

@@ -27,6 +27,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from kpadmin.gui import formatting as fmt
+from kpadmin.gui.formatting import tr
 from kpadmin.gui.rows import SubscriberRow, normalise_query
 from kpadmin.store.models import SubscriberState
 
@@ -58,15 +59,15 @@ class Column(enum.IntEnum):
 
 def column_title(column: Column) -> str:
     return {
-        Column.NAME: fmt.tr("Name"),
-        Column.PHONE: fmt.tr("Phone"),
-        Column.PLAN: fmt.tr("Plan"),
-        Column.AMOUNT: fmt.tr("Amount"),
-        Column.STATE: fmt.tr("State"),
-        Column.CARD: fmt.tr("Card"),
-        Column.LAST_CHARGE: fmt.tr("Last charge"),
-        Column.NEXT_CHARGE: fmt.tr("Next charge"),
-        Column.THIS_MONTH: fmt.tr("This month"),
+        Column.NAME: tr("Name"),
+        Column.PHONE: tr("Phone"),
+        Column.PLAN: tr("Plan"),
+        Column.AMOUNT: tr("Amount"),
+        Column.STATE: tr("State"),
+        Column.CARD: tr("Card"),
+        Column.LAST_CHARGE: tr("Last charge"),
+        Column.NEXT_CHARGE: tr("Next charge"),
+        Column.THIS_MONTH: tr("This month"),
     }[column]
 
 
@@ -304,13 +305,13 @@ class SubscriberTableModel(QAbstractTableModel):
 
     def _tooltip(self, row: SubscriberRow, column: Column) -> str | None:
         if column == Column.LAST_CHARGE and row.in_doubt:
-            return fmt.tr(
+            return tr(
                 "The outcome of the last charge is not known yet. Reconcile before charging again."
             )
         if column == Column.THIS_MONTH and self._monthly_cap:
-            return fmt.tr("Paid charges this month against the monthly cap per billing key")
+            return tr("Paid charges this month against the monthly cap per billing key")
         if column == Column.PHONE:
-            return fmt.tr("Masked; the full number is in the detail pane")
+            return tr("Masked; the full number is in the detail pane")
         return None
 
 

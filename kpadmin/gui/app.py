@@ -1,0 +1,180 @@
+"""`kpadmin` (the default command): start the desktop app.
+
+Order matters here:
+
+1. Headless/root defaults go into the environment before Qt is imported: offscreen only when Linux
+   has no display; ``QTWEBENGINE_DISABLE_SANDBOX=1`` as root (QtWebEngine refuses root otherwise).
+2. ``sys.excepthook`` is installed before the QApplication exists (Vorta does the same), so nothing
+   unexpected is ever lost.
+3. One qasync loop, run exactly once: ``with loop: loop.run_until_complete(main())``, with all async
+   clean-up inside ``main()`` (STYLE pitfall 3: ``qasync.run()`` crashed at exit with QtWebEngine).
+4. The window is shown first; the i'mport connection (and in sandbox mode the in-process sandbox)
+   opens after, in the background. QtWebEngine is not imported until a sign-up starts.
+
+A first run needs no set-up: default settings are sandbox mode with the built-in simulator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import time
+
+_STARTED = time.perf_counter()
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--language",
+        choices=("auto", "ko", "en"),
+        default=None,
+        help="UI language for this run (default: the setting, which follows the OS locale)",
+    )
+    # For bench/startup.py: print start-up timings as JSON once the window is shown, then quit.
+    parser.add_argument("--startup-probe", action="store_true", help=argparse.SUPPRESS)
+
+
+def prepare_environment(
+    env: dict[str, str] | os._Environ[str] | None = None,
+    *,
+    platform: str | None = None,
+    is_root: bool | None = None,
+) -> None:
+    """Defaults for a machine with no display and for running as root (never overrides a choice)."""
+    env = os.environ if env is None else env
+    platform = sys.platform if platform is None else platform
+    if is_root is None:
+        is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    if platform.startswith("linux") and not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
+        env.setdefault("QT_QPA_PLATFORM", "offscreen")
+        env.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu")
+    if is_root:
+        env.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+    env.setdefault("QT_API", "pyside6")  # qasync must pick PySide6 (STYLE pitfall 6)
+
+
+def run(args: argparse.Namespace) -> int:
+    prepare_environment()
+    from kpadmin.gui import crash
+
+    crash.install_excepthook()
+
+    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from kpadmin import APP_NAME, APP_ORGANIZATION, __version__
+    from kpadmin.billing.settings import SettingsError
+    from kpadmin.logs import setup_logging
+    from kpadmin.runtime import open_runtime
+
+    # QtWebEngine is imported late (sign-up); it needs shared GL contexts set before the app exists.
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_ORGANIZATION)
+    app.setApplicationVersion(__version__)
+    app.setApplicationDisplayName("kpadmin")
+    # The controller decides when to quit (after async clean-up), not the last closed window.
+    app.setQuitOnLastWindowClosed(False)
+    _set_window_icon(app)
+
+    try:
+        runtime = open_runtime(args.data_dir)
+    except SettingsError as exc:
+        QMessageBox.critical(None, "kpadmin", str(exc))
+        return 2
+    setup_logging(runtime.data_root)
+
+    import qasync
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    loop.set_exception_handler(crash.asyncio_exception_handler)
+    controller = AppController(runtime, language=args.language, probe=args.startup_probe)
+    with loop:
+        result: int = loop.run_until_complete(controller.main())
+    return result
+
+
+class AppController:
+    """Owns the runtime, the backend and the window; reopens them when settings change."""
+
+    def __init__(self, runtime, *, language: str | None = None, probe: bool = False) -> None:
+        self.runtime = runtime
+        self.language_override = language
+        self.probe = probe
+        self.window = None
+        self.backend = None
+
+    async def main(self) -> int:
+        from kpadmin.gui import i18n
+        from kpadmin.gui.backend import Backend
+        from kpadmin.gui.main_window import MainWindow
+
+        while True:
+            wanted = self.language_override or self.runtime.settings.language
+            i18n.install(i18n.resolve_language(wanted))
+            backend = Backend(self.runtime)
+            window = MainWindow(backend)
+            self.backend, self.window = backend, window
+            outcome: asyncio.Future[object] = asyncio.get_running_loop().create_future()
+
+            def finish(value: object, fut: asyncio.Future[object] = outcome) -> None:
+                if not fut.done():
+                    fut.set_result(value)
+
+            window.closed.connect(lambda: finish("quit"))
+            window.settings_saved.connect(lambda _old, new: finish(new))
+            window.show()
+            if self.probe:
+                await self._probe(window)
+            connecting = asyncio.ensure_future(backend.connect())
+            result = await outcome
+            if not connecting.done():
+                connecting.cancel()
+                with _suppress_cancel():
+                    await connecting
+            if result == "quit":
+                await backend.aclose()
+                return 0
+            # Settings saved: reopen everything for the (possibly new) mode and language.
+            self.runtime = backend.runtime
+            window.closed.disconnect()
+            window.close()
+            window.deleteLater()
+            await backend.aclose()
+
+    async def _probe(self, window) -> None:
+        from PySide6.QtCore import QCoreApplication
+
+        QCoreApplication.processEvents()
+        await asyncio.sleep(0)
+        figures = {
+            "window_visible": window.isVisible(),
+            "since_run_s": round(time.perf_counter() - _STARTED, 4),
+            "rows": window.model.rowCount(),
+            "webengine_loaded": any(m.startswith("PySide6.QtWebEngine") for m in sys.modules),
+        }
+        print(json.dumps(figures), flush=True)
+        window.close()
+
+
+class _suppress_cancel:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        return exc_type is not None and issubclass(exc_type, asyncio.CancelledError)
+
+
+def _set_window_icon(app) -> None:
+    from PySide6.QtGui import QIcon
+
+    from kpadmin.gui.resources import resource_path
+
+    icon = resource_path("icons", "kpadmin.svg")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))

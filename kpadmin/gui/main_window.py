@@ -1,0 +1,589 @@
+"""The main window: mode banner, actions, overview, the subscriber table and the detail pane.
+
+Hooks for the other GUI parts, loaded lazily so start-up stays fast and QtWebEngine is imported only
+when a sign-up starts:
+
+* ``kpadmin.gui.signup.SignupDialog(parent, backend)`` with a ``signed_up(int)`` signal.
+* ``kpadmin.gui.charging.ChargingController(window)`` with ``charge_selected(ids)``,
+  ``charge_all_due()``, ``reconcile()``, ``charge_now(id)`` and ``refund(id, charge_id)``. The
+  controller may use ``window.backend``, ``window.refresh_rows(ids)``, ``window.selected_ids()``
+  and ``kpadmin.gui.messages``. While it is missing, the charging actions are disabled with a
+  tooltip that says so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import importlib.util
+import logging
+
+from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenuBar,
+    QSizePolicy,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpadmin import APP_NAME, APP_ORGANIZATION, __version__
+from kpadmin.gui import aio, messages
+from kpadmin.gui import formatting as fmt
+from kpadmin.gui.backend import Backend
+from kpadmin.gui.detail_pane import DetailPane
+from kpadmin.gui.mode_banner import ModeBanner
+from kpadmin.gui.overview import OverviewStrip
+from kpadmin.gui.subscriber_model import (
+    ROW_ROLE,
+    Column,
+    SubscriberFilterProxy,
+    SubscriberTableModel,
+)
+from kpadmin.store.models import SubscriberState
+
+log = logging.getLogger(__name__)
+
+STATUS_TIMEOUT_MS = 8000
+
+
+class MainWindow(QMainWindow):
+    closed = Signal()
+    settings_saved = Signal(object, object)  # old Settings, new Settings
+
+    def __init__(self, backend: Backend, parent=None) -> None:
+        super().__init__(parent)
+        self.backend = backend
+        self.setObjectName("main_window")
+        self.setWindowTitle(self.tr("kpadmin — Kakao Pay subscriptions"))
+        self.today = fmt.seoul_today()
+        self.charging = self._load_charging()
+        self._dialogs: list = []  # keep open() dialogs alive
+
+        self.model = SubscriberTableModel(self, monthly_cap=backend.monthly_cap)
+        self.proxy = SubscriberFilterProxy(self, today=self.today)
+        self.proxy.setSourceModel(self.model)
+
+        self._build_actions()
+        self._build_menus_and_banner()
+        self._build_central()
+        self._build_status_bar()
+
+        backend.rows_changed.connect(self.refresh_rows)
+        backend.api_state_changed.connect(self._show_api_state)
+        messages.bridge().shown.connect(self._show_message)
+        self._day_timer = QTimer(self)  # "due today" follows midnight in Seoul
+        self._day_timer.timeout.connect(self._check_day)
+        self._day_timer.start(60_000)
+        self.reload()
+        self._restore_geometry()
+
+    # --- construction -----------------------------------------------------------------------
+
+    def _action(self, text: str, slot, shortcut: str | QKeySequence | None = None, tip: str = ""):
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _build_actions(self) -> None:
+        self.act_signup = self._action(
+            self.tr("New sign-up"),
+            self.new_signup,
+            "Ctrl+N",
+            self.tr("Sign a customer up in the Kakao Pay window (phone or in person)"),
+        )
+        self.act_charge_selected = self._action(
+            self.tr("Charge selected"),
+            self.charge_selected,
+            "Ctrl+Shift+C",
+            self.tr("Charge the selected subscribers now"),
+        )
+        self.act_charge_due = self._action(
+            self.tr("Charge all due"),
+            self.charge_all_due,
+            "Ctrl+Shift+D",
+            self.tr("Charge every subscriber whose charge date has come"),
+        )
+        self.act_reconcile = self._action(
+            self.tr("Reconcile"),
+            self.reconcile,
+            "Ctrl+Shift+R",
+            self.tr("Look up charges whose outcome is unknown"),
+        )
+        self.act_import = self._action(
+            self.tr("Import CSV…"), self.import_csv, "Ctrl+I", self.tr("Import subscribers")
+        )
+        self.act_export = self._action(
+            self.tr("Export CSV…"),
+            self.export_csv,
+            "Ctrl+E",
+            self.tr("Export subscribers or charges"),
+        )
+        self.act_settings = self._action(
+            self.tr("Settings…"), self.open_settings, "Ctrl+,", self.tr("Mode, keys, limits")
+        )
+        self.act_settings.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.act_find = self._action(
+            self.tr("Find"), self.focus_search, QKeySequence.StandardKey.Find
+        )
+        self.act_refresh = self._action(
+            self.tr("Refresh"), self.reload, QKeySequence.StandardKey.Refresh
+        )
+        self.act_quit = self._action(self.tr("Quit"), self.close, QKeySequence.StandardKey.Quit)
+        self.act_quit.setMenuRole(QAction.MenuRole.QuitRole)
+        self.act_about = self._action(self.tr("About kpadmin"), self.about)
+        self.act_about.setMenuRole(QAction.MenuRole.AboutRole)
+        if self.charging is None:
+            why = self.tr("Charging is not available in this build yet.")
+            for action in (self.act_charge_selected, self.act_charge_due, self.act_reconcile):
+                action.setEnabled(False)
+                action.setToolTip(why)
+                action.setStatusTip(why)
+        for action in (
+            self.act_signup,
+            self.act_charge_selected,
+            self.act_charge_due,
+            self.act_reconcile,
+            self.act_import,
+            self.act_export,
+            self.act_settings,
+        ):
+            shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            if shortcut and action.toolTip():
+                action.setToolTip(f"{action.toolTip()} ({shortcut})")
+
+    def _build_menus_and_banner(self) -> None:
+        menu_bar = QMenuBar()
+        file_menu = menu_bar.addMenu(self.tr("&File"))
+        file_menu.addActions([self.act_import, self.act_export])
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_settings)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        subs_menu = menu_bar.addMenu(self.tr("&Subscribers"))
+        subs_menu.addActions([self.act_signup, self.act_find, self.act_refresh])
+        charge_menu = menu_bar.addMenu(self.tr("&Charging"))
+        charge_menu.addActions([self.act_charge_selected, self.act_charge_due, self.act_reconcile])
+        help_menu = menu_bar.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.act_about)
+        # The banner lives in the menu widget: above the toolbar, below the menus, never hidden.
+        self.banner = ModeBanner(self.backend.mode)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.setSpacing(0)
+        top_layout.addWidget(menu_bar)
+        top_layout.addWidget(self.banner)
+        self.setMenuWidget(top)
+        self.menu_bar_widget = menu_bar
+
+        toolbar = QToolBar(self.tr("Actions"))
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setMovable(False)
+        toolbar.setFloatable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addAction(self.act_signup)
+        toolbar.addSeparator()
+        toolbar.addActions([self.act_charge_selected, self.act_charge_due, self.act_reconcile])
+        toolbar.addSeparator()
+        toolbar.addActions([self.act_import, self.act_export])
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        toolbar.addAction(self.act_settings)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        self.toolbar = toolbar
+
+    def _build_central(self) -> None:
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(6, 4, 6, 0)
+        outer.setSpacing(4)
+        self.overview = OverviewStrip()
+        outer.addWidget(self.overview)
+
+        filters = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(self.tr("Search name, phone or customer UID"))
+        self.search.setMinimumWidth(260)
+        self.search.textChanged.connect(self.proxy.set_search)
+        self.search.textChanged.connect(lambda _t: self._update_count())
+        self.state_filter = QComboBox()
+        self.state_filter.setObjectName("state_filter")
+        self.state_filter.addItem(self.tr("All states"), None)
+        for state in SubscriberState:
+            self.state_filter.addItem(fmt.state_label(state), state)
+        self.state_filter.currentIndexChanged.connect(self._on_state_filter)
+        self.due_filter = QCheckBox(self.tr("Due today"))
+        self.failed_filter = QCheckBox(self.tr("Last charge failed"))
+        self.unknown_filter = QCheckBox(self.tr("Unknown outcome"))
+        self.due_filter.toggled.connect(self._on_flag_filter(self.proxy.set_due_only))
+        self.failed_filter.toggled.connect(self._on_flag_filter(self.proxy.set_failed_only))
+        self.unknown_filter.toggled.connect(self._on_flag_filter(self.proxy.set_unknown_only))
+        self.count_label = QLabel()
+        self.count_label.setObjectName("count_label")
+        self.count_label.setStyleSheet("color: #6b6b6b;")
+        filters.addWidget(self.search, 2)
+        filters.addWidget(self.state_filter)
+        filters.addWidget(self.due_filter)
+        filters.addWidget(self.failed_filter)
+        filters.addWidget(self.unknown_filter)
+        filters.addStretch(1)
+        filters.addWidget(self.count_label)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(filters)
+        self.table = QTableView()
+        self.table.setObjectName("subscriber_table")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # keep the store's order at start
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        vheader = self.table.verticalHeader()
+        vheader.hide()
+        # Fixed row heights: with 100,000 rows, Qt would otherwise measure every row.
+        vheader.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vheader.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        # Widths from the text they hold, so Korean and English both fit without a resize pass.
+        em = self.fontMetrics().horizontalAdvance("0")
+        widths = {
+            Column.NAME: 8 * em,
+            Column.PHONE: 14 * em,
+            Column.PLAN: 13 * em,
+            Column.AMOUNT: 11 * em,
+            Column.STATE: 11 * em,
+            Column.CARD: 15 * em,
+            Column.LAST_CHARGE: 18 * em,
+            Column.NEXT_CHARGE: 12 * em,
+            Column.THIS_MONTH: 8 * em,
+        }
+        for column, width in widths.items():
+            header.resizeSection(column, width)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.table.doubleClicked.connect(lambda _i: self.edit_current())
+        left_layout.addWidget(self.table, 1)
+
+        self.detail = DetailPane(self.backend)
+        self.detail.charging_available = self.charging is not None
+        self.detail.charge_now_requested.connect(self.charge_now)
+        self.detail.refund_requested.connect(self.refund)
+        self.detail.edit_requested.connect(lambda _sid: self.edit_current())
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.detail)
+        # Extra width goes to the table; the detail pane keeps the width it was given.
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setChildrenCollapsible(False)
+        outer.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.connection_label = QLabel()
+        self.connection_label.setObjectName("connection_label")
+        self.staff_label = QLabel(self.tr("Staff: {name}").format(name=self.backend.staff))
+        bar.addPermanentWidget(self.connection_label)
+        bar.addPermanentWidget(self.staff_label)
+        self._show_api_state()
+
+    # --- data -------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Reload every row from the store (start, F5, after an import)."""
+        selected = self.selected_ids()
+        self.model.set_rows(self.backend.load_rows(self.today))
+        self.update_overview()
+        self._update_count()
+        if selected:
+            self.select_ids(selected)
+        else:
+            self.detail.show_row(None)
+
+    def refresh_rows(self, ids: list[int]) -> None:
+        """Reload a few rows in place (after an edit or a charge result)."""
+        if not ids:
+            return
+        self.model.update_rows(self.backend.rows_for(list(ids), self.today))
+        current = self.current_row()
+        if current is not None and current.id in ids:
+            self.detail.show_row(self.model.row_for_id(current.id))
+        self.update_overview()
+        self._update_count()
+
+    def update_overview(self) -> None:
+        self.overview.update_figures(
+            self.model.rows, self.today, self.backend.last_batch(), self.backend.monthly_totals()
+        )
+
+    # --- selection --------------------------------------------------------------------------
+
+    def selected_ids(self) -> list[int]:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        out = []
+        for index in rows:
+            row = index.data(ROW_ROLE)
+            if row is not None:
+                out.append(row.id)
+        return out
+
+    def current_row(self):
+        ids = self.selected_ids()
+        return self.model.row_for_id(ids[0]) if len(ids) == 1 else None
+
+    def select_ids(self, ids: list[int]) -> None:
+        selection = self.table.selectionModel()
+        selection.clearSelection()
+        first = None
+        for sid in ids:
+            pos = self.model.position_of(sid)
+            if pos is None:
+                continue
+            index = self.proxy.mapFromSource(self.model.index(pos, 0))
+            if index.isValid():
+                selection.select(
+                    index,
+                    QItemSelectionModel.SelectionFlag.Select
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+                first = first or index
+        if first is not None:
+            self.table.scrollTo(first)
+        self._on_selection()
+
+    def _on_selection(self, *_args) -> None:
+        ids = self.selected_ids()
+        self.detail.show_row(self.model.row_for_id(ids[0]) if len(ids) == 1 else None)
+        if len(ids) > 1:
+            self.detail.empty.setText(self.tr("{n} subscribers selected").format(n=len(ids)))
+        else:
+            self.detail.empty.setText(self.tr("Select a subscriber to see their details."))
+        self._update_count()
+
+    def _update_count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        text = (
+            self.tr("{shown} of {total} subscribers").format(shown=f"{shown:,}", total=f"{total:,}")
+            if shown != total
+            else self.tr("{total} subscribers").format(total=f"{total:,}")
+        )
+        selected = len(self.selected_ids())
+        if selected > 1:
+            text += " · " + self.tr("{n} selected").format(n=selected)
+        self.count_label.setText(text)
+
+    def _on_state_filter(self, _index: int) -> None:
+        self.proxy.set_state(self.state_filter.currentData())
+        self._update_count()
+
+    def _on_flag_filter(self, setter):
+        def apply(on: bool) -> None:
+            setter(on)
+            self._update_count()
+
+        return apply
+
+    def _check_day(self) -> None:
+        today = fmt.seoul_today()
+        if today != self.today:
+            self.today = today
+            self.proxy.set_today(today)
+            self.reload()
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def new_signup(self) -> None:
+        # Imported only now: the sign-up dialog pulls in QtWebEngine, which start-up must not load.
+        try:
+            module = importlib.import_module("kpadmin.gui.signup")
+            dialog_class = module.SignupDialog
+        except (ImportError, AttributeError):
+            log.info("sign-up dialog not available", exc_info=True)
+            messages.warning(self.tr("Sign-up is not available in this build yet."))
+            return
+        dialog = dialog_class(self, self.backend)
+        if hasattr(dialog, "signed_up"):
+            dialog.signed_up.connect(self._on_signed_up)
+        self._keep(dialog)
+        dialog.open()
+
+    def _on_signed_up(self, subscriber_id: int) -> None:
+        self.refresh_rows([int(subscriber_id)])
+        self.search.clear()
+        self.select_ids([int(subscriber_id)])
+
+    def charge_selected(self) -> None:
+        if self.charging is not None:
+            self.charging.charge_selected(self.selected_ids())
+
+    def charge_all_due(self) -> None:
+        if self.charging is not None:
+            self.charging.charge_all_due()
+
+    def reconcile(self) -> None:
+        if self.charging is not None:
+            self.charging.reconcile()
+
+    def charge_now(self, subscriber_id: int) -> None:
+        row = self.model.row_for_id(subscriber_id)
+        # Never offer a second charge while one is in flight or unknown, whatever asked for it.
+        if self.charging is not None and row is not None and row.chargeable():
+            self.charging.charge_now(subscriber_id)
+
+    def refund(self, subscriber_id: int, charge_id: int = 0) -> None:
+        if self.charging is not None:
+            self.charging.refund(subscriber_id, charge_id)
+
+    def edit_current(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        from kpadmin.gui.edit_dialog import EditSubscriberDialog
+
+        dialog = EditSubscriberDialog(row.subscriber, self)
+        sid = row.id
+
+        def save() -> None:
+            changes = dialog.changes()
+            if changes:
+                self.backend.edit(sid, changes)
+                messages.info(
+                    self.tr("{name}: changes saved.").format(name=dialog.values()["name"])
+                )
+
+        dialog.accepted.connect(save)
+        self._keep(dialog)
+        dialog.open()
+        self.edit_dialog = dialog
+
+    def import_csv(self) -> None:
+        from kpadmin.gui import csv_actions
+
+        csv_actions.start_import(self)
+
+    def export_csv(self) -> None:
+        from kpadmin.gui import csv_actions
+
+        csv_actions.start_export(self)
+
+    def open_settings(self) -> None:
+        from kpadmin.gui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.backend, self)
+        dialog.saved.connect(self.settings_saved.emit)
+        self._keep(dialog)
+        dialog.open()
+        self.settings_dialog = dialog
+
+    def about(self) -> None:
+        messages.info(
+            self.tr("kpadmin {version} — data in {path}").format(
+                version=__version__, path=self.backend.runtime.db_path
+            )
+        )
+
+    def _keep(self, dialog) -> None:
+        self._dialogs.append(dialog)
+        dialog.finished.connect(
+            lambda _r, d=dialog: self._dialogs.remove(d) if d in self._dialogs else None
+        )
+
+    # --- status -----------------------------------------------------------------------------
+
+    def _show_message(self, level: str, text: str) -> None:
+        bar = self.statusBar()
+        colour = {"error": "#c0392b", "warning": "#b9770e"}.get(level, "")
+        bar.setStyleSheet(f"QStatusBar {{ color: {colour}; }}" if colour else "")
+        bar.showMessage(text, 0 if level == "error" else STATUS_TIMEOUT_MS)
+
+    def _show_api_state(self) -> None:
+        backend = self.backend
+        if backend.api is not None:
+            where = self.tr("built-in sandbox") if backend.api.sandbox else backend.api.base_url
+            self.connection_label.setText(self.tr("Connected: {where}").format(where=where))
+            self.connection_label.setToolTip(backend.api.base_url)
+        elif backend.connecting:
+            self.connection_label.setText(self.tr("Connecting to i'mport…"))
+        elif backend.api_error:
+            self.connection_label.setText(self.tr("Not connected"))
+            self.connection_label.setToolTip(backend.api_error)
+            messages.warning(
+                self.tr("Not connected to i'mport: {reason}").format(reason=backend.api_error)
+            )
+        else:
+            self.connection_label.setText("")
+
+    # --- window state -----------------------------------------------------------------------
+
+    def _settings_store(self) -> QSettings:
+        return QSettings(APP_ORGANIZATION, APP_NAME)
+
+    def _restore_geometry(self) -> None:
+        store = self._settings_store()
+        geometry = store.value("main_window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1440, 860)
+        state = store.value("main_window/splitter")
+        if state is not None:
+            self.splitter.restoreState(state)
+        else:
+            self.splitter.setSizes([1000, 430])
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        store = self._settings_store()
+        store.setValue("main_window/geometry", self.saveGeometry())
+        store.setValue("main_window/splitter", self.splitter.saveState())
+        with contextlib.suppress(RuntimeError, TypeError):  # already disconnected
+            messages.bridge().shown.disconnect(self._show_message)
+        super().closeEvent(event)
+        self.closed.emit()
+
+    # --- hooks ------------------------------------------------------------------------------
+
+    def _load_charging(self):
+        if importlib.util.find_spec("kpadmin.gui.charging") is None:
+            return None
+        try:
+            module = importlib.import_module("kpadmin.gui.charging")
+            controller = getattr(module, "ChargingController", None)
+            return controller(self) if controller is not None else None
+        except Exception as exc:  # a broken add-on must not keep the window from opening
+            aio.report_failure(exc)
+            return None

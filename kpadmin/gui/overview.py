@@ -1,0 +1,195 @@
+"""The overview strip: four figures people glance at, and a small chart of collected vs failed.
+
+The chart is drawn with QPainter (QtCharts would add weight for six pairs of bars).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from PySide6.QtCore import QLocale, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from kpadmin.gui import formatting as fmt
+from kpadmin.gui.backend import BatchResult, MonthTotal
+from kpadmin.gui.formatting import tr
+from kpadmin.gui.rows import SubscriberRow
+from kpadmin.store.models import SubscriberState
+
+COLLECTED = QColor("#3a7bd5")
+FAILED = QColor("#d9534f")
+
+
+def compact_won(amount: int) -> str:
+    """Short axis/tooltip amounts: ₩1.2M in English, 120만 in Korean style when translated."""
+    if amount >= 1_000_000:
+        return tr("₩{n}M").format(n=f"{amount / 1_000_000:.1f}".rstrip("0").rstrip("."))
+    if amount >= 1_000:
+        return tr("₩{n}K").format(n=f"{amount / 1_000:.0f}")
+    return fmt.won(amount)
+
+
+class Figure(QFrame):
+    """A caption over a big number."""
+
+    def __init__(self, caption: str, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("figure")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setSpacing(2)
+        self.caption = QLabel(caption)
+        self.caption.setObjectName("figure_caption")
+        self.value = QLabel("–")
+        self.value.setObjectName("figure_value")
+        self.detail = QLabel("")
+        self.detail.setObjectName("figure_detail")
+        big = QFont(self.value.font())
+        big.setPointSizeF(big.pointSizeF() * 1.45)
+        big.setWeight(QFont.Weight.DemiBold)
+        self.value.setFont(big)
+        for label in (self.caption, self.detail):
+            pal = label.palette()
+            pal.setColor(QPalette.ColorRole.WindowText, QColor("#6b6b6b"))
+            label.setPalette(pal)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.value)
+        layout.addWidget(self.detail)
+        layout.addStretch(1)
+
+    def set(self, value: str, detail: str = "") -> None:
+        self.value.setText(value)
+        self.detail.setText(detail)
+
+
+class MonthlyChart(QWidget):
+    """Grouped bars per month: collected (blue) and failed (red)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("monthly_chart")
+        self.totals: list[MonthTotal] = []
+        self.setMinimumSize(260, 88)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+    def sizeHint(self) -> QSize:
+        return QSize(320, 96)
+
+    def set_totals(self, totals: Sequence[MonthTotal]) -> None:
+        self.totals = list(totals)
+        lines = [
+            self.tr("{month}: collected {collected}, failed {failed}").format(
+                month=t.month, collected=fmt.won(t.collected), failed=fmt.won(t.failed)
+            )
+            for t in self.totals
+        ]
+        self.setToolTip("\n".join(lines))
+        self.update()
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(self.rect()).adjusted(6, 4, -6, -4)
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.8))
+        painter.setFont(small)
+        metrics = painter.fontMetrics()
+        legend_h = metrics.height() + 2
+        label_h = metrics.height() + 2
+        text_color = self.palette().color(QPalette.ColorRole.WindowText)
+        muted = QColor(text_color)
+        muted.setAlpha(150)
+
+        # Legend along the top.
+        x = rect.left()
+        for colour, text in ((COLLECTED, self.tr("Collected")), (FAILED, self.tr("Failed"))):
+            painter.fillRect(QRectF(x, rect.top() + 3, 9, 9), colour)
+            painter.setPen(muted)
+            painter.drawText(QRectF(x + 13, rect.top(), 200, legend_h), text)
+            x += 13 + metrics.horizontalAdvance(text) + 14
+
+        plot = QRectF(rect.left(), rect.top() + legend_h, rect.width(), rect.height() - legend_h)
+        bars = QRectF(plot.left(), plot.top() + 2, plot.width(), plot.height() - label_h - 2)
+        painter.setPen(QColor(0, 0, 0, 40))
+        painter.drawLine(bars.bottomLeft(), bars.bottomRight())
+        if not self.totals:
+            return
+        peak = max(max(t.collected, t.failed) for t in self.totals) or 1
+        slot = bars.width() / len(self.totals)
+        bar_w = max(3.0, min(14.0, slot * 0.28))
+        for i, total in enumerate(self.totals):
+            centre = bars.left() + slot * (i + 0.5)
+            for j, (value, colour) in enumerate(
+                ((total.collected, COLLECTED), (total.failed, FAILED))
+            ):
+                height = bars.height() * value / peak
+                if value and height < 1.5:
+                    height = 1.5
+                left = centre - bar_w - 1 + j * (bar_w + 2)
+                painter.fillRect(QRectF(left, bars.bottom() - height, bar_w, height), colour)
+            painter.setPen(muted)
+            label = _month_label(total.month)
+            painter.drawText(
+                QRectF(centre - slot / 2, bars.bottom() + 2, slot, label_h),
+                int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop),
+                label,
+            )
+        painter.end()
+
+
+def _month_label(month: str) -> str:
+    """Short month name in the UI language (Jun / 6월)."""
+    return QLocale().monthName(int(month[5:7]), QLocale.FormatType.ShortFormat)
+
+
+class OverviewStrip(QWidget):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("overview")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.setSpacing(8)
+        self.active = Figure(self.tr("Active subscribers"))
+        self.due = Figure(self.tr("Due today"))
+        self.mrr = Figure(self.tr("Monthly recurring revenue"))
+        self.batch = Figure(self.tr("Last batch"))
+        self.chart = MonthlyChart()
+        for widget in (self.active, self.due, self.mrr, self.batch):
+            layout.addWidget(widget)
+        layout.addWidget(self.chart, 1)
+
+    def update_figures(
+        self,
+        rows: Sequence[SubscriberRow],
+        today: date,
+        batch: BatchResult | None,
+        totals: Sequence[MonthTotal],
+    ) -> None:
+        active = [r for r in rows if r.subscriber.state == SubscriberState.ACTIVE]
+        due = [r for r in active if r.is_due(today)]
+        doubt = sum(1 for r in rows if r.in_doubt)
+        self.active.set(f"{len(active):,}", self.tr("of {n} in total").format(n=f"{len(rows):,}"))
+        self.due.set(
+            f"{len(due):,}",
+            self.tr("{amount} to collect").format(
+                amount=fmt.won(sum(r.subscriber.amount for r in due))
+            )
+            if due
+            else "",
+        )
+        if doubt:
+            self.due.detail.setText(self.tr("{n} with unknown outcome (reconcile)").format(n=doubt))
+        self.mrr.set(fmt.won(sum(r.subscriber.amount for r in active)))
+        if batch is None:
+            self.batch.set(self.tr("None yet"))
+        else:
+            self.batch.set(
+                self.tr("{paid} paid · {failed} failed").format(
+                    paid=batch.paid, failed=batch.failed
+                ),
+                (self.tr("{n} unknown · ").format(n=batch.in_doubt) if batch.in_doubt else "")
+                + fmt.format_instant(batch.at),
+            )
+        self.chart.set_totals(totals)

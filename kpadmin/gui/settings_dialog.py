@@ -1,0 +1,336 @@
+"""Settings: mode, merchant code, REST key and secret, channel, limits, staff name, language.
+
+Values are validated by `kpadmin.billing.settings` (the same rules as `kpadmin config set`), so the
+dialog and the command line never disagree. The REST key and secret go to the OS keyring through
+`kpadmin.billing.secrets`; the dialog shows only *whether* each is set and where it comes from, and
+never reads a stored secret into a field. Switching to LIVE asks first. "Test connection" fetches a
+token on the qasync loop with the values as typed.
+
+`saved(old, new)` is emitted after the file (and any secret) is written; the app reopens the store
+when the mode changed and rebuilds the window when the language changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpadmin.billing import secrets
+from kpadmin.billing import settings as settings_mod
+from kpadmin.gui import aio, messages
+from kpadmin.gui.backend import Backend
+
+log = logging.getLogger(__name__)
+
+
+class SettingsDialog(QDialog):
+    saved = Signal(object, object)  # old Settings, new Settings
+    connection_tested = Signal(bool, str)  # ok, message (for tests and the label)
+
+    def __init__(self, backend: Backend, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("settings_dialog")
+        self.backend = backend
+        self.original = backend.runtime.settings
+        self.setWindowTitle(self.tr("Settings"))
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self._confirm_box: QMessageBox | None = None
+        self._last_mode = self.original.mode
+        s = self.original
+
+        layout = QVBoxLayout(self)
+        conn_box = QGroupBox(self.tr("i'mport connection"))
+        form = QFormLayout(conn_box)
+        self.mode = QComboBox()
+        self.mode.setObjectName("mode")
+        self.mode.addItem(self.tr("Sandbox (training, built-in simulator)"), "sandbox")
+        self.mode.addItem(self.tr("Test (i'mport test channel)"), "test")
+        self.mode.addItem(self.tr("LIVE (real money)"), "live")
+        self.mode.setCurrentIndex(max(0, self.mode.findData(s.mode)))
+        self.mode.currentIndexChanged.connect(self._on_mode_changed)
+        form.addRow(self.tr("Mode"), self.mode)
+        self.imp_code = QLineEdit(s.imp_code or "")
+        self.imp_code.setPlaceholderText(self.tr("imp12345678"))
+        form.addRow(self.tr("Merchant code"), self.imp_code)
+        self.imp_key = QLineEdit()
+        self.imp_key.setObjectName("imp_key")
+        self.imp_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.imp_secret = QLineEdit()
+        self.imp_secret.setObjectName("imp_secret")
+        self.imp_secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key_state = QLabel()
+        self.secret_state = QLabel()
+        for state in (self.key_state, self.secret_state):
+            state.setStyleSheet("color: #6b6b6b;")
+        form.addRow(self.tr("REST API key"), _pair(self.imp_key, self.key_state))
+        form.addRow(self.tr("REST API secret"), _pair(self.imp_secret, self.secret_state))
+        self.keyring_note = QLabel()
+        self.keyring_note.setWordWrap(True)
+        self.keyring_note.setStyleSheet("color: #b9770e;")
+        form.addRow("", self.keyring_note)
+        self.pg = QLineEdit(s.pg)
+        self.pg.setPlaceholderText("kakaopay.TCSUBSCRIP")
+        form.addRow(self.tr("PG / channel"), self.pg)
+        self.api_base_url = QLineEdit(s.api_base_url or "")
+        self.api_base_url.setPlaceholderText(self.tr("(default for the mode)"))
+        form.addRow(self.tr("API address"), self.api_base_url)
+        test_row = QHBoxLayout()
+        self.test_button = QPushButton(self.tr("Test connection"))
+        self.test_button.setObjectName("test_connection")
+        self.test_button.clicked.connect(self.test_connection)
+        self.test_result = QLabel()
+        self.test_result.setObjectName("test_result")
+        self.test_result.setWordWrap(True)
+        test_row.addWidget(self.test_button)
+        test_row.addWidget(self.test_result, 1)
+        form.addRow("", test_row)
+        layout.addWidget(conn_box)
+
+        work_box = QGroupBox(self.tr("Charging and staff"))
+        work = QFormLayout(work_box)
+        self.concurrency = QSpinBox()
+        self.concurrency.setRange(1, settings_mod.MAX_CONCURRENCY)
+        self.concurrency.setValue(s.concurrency)
+        work.addRow(self.tr("Charges at once"), self.concurrency)
+        self.monthly_limit = QSpinBox()
+        self.monthly_limit.setRange(0, settings_mod.MAX_MONTHLY_LIMIT)
+        self.monthly_limit.setSpecialValueText(self.tr("No cap"))
+        self.monthly_limit.setValue(s.monthly_limit or 0)
+        work.addRow(self.tr("Charges per key per month"), self.monthly_limit)
+        self.staff_name = QLineEdit(s.staff_name)
+        self.staff_name.setPlaceholderText(backend.staff)
+        work.addRow(self.tr("Staff name"), self.staff_name)
+        self.language = QComboBox()
+        self.language.addItem(self.tr("Follow the system"), "auto")
+        self.language.addItem("한국어", "ko")
+        self.language.addItem("English", "en")
+        self.language.setCurrentIndex(max(0, self.language.findData(s.language)))
+        work.addRow(self.tr("Language"), self.language)
+        layout.addWidget(work_box)
+
+        self.problem = QLabel()
+        self.problem.setObjectName("settings_problem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #c0392b;")
+        layout.addWidget(self.problem)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.buttons = buttons
+        self._refresh_secret_state()
+
+    # --- values -----------------------------------------------------------------------------
+
+    def selected_mode(self) -> str:
+        return self.mode.currentData()
+
+    def candidate(self) -> settings_mod.Settings:
+        """The settings as typed; raises `SettingsError` with a message for the user."""
+        s = self.original
+        for key, raw in (
+            ("mode", self.selected_mode()),
+            ("imp_code", self.imp_code.text()),
+            ("pg", self.pg.text()),
+            ("api_base_url", self.api_base_url.text()),
+            ("concurrency", str(self.concurrency.value())),
+            ("monthly_limit", str(self.monthly_limit.value() or "")),
+            ("staff_name", self.staff_name.text()),
+            ("language", self.language.currentData()),
+        ):
+            s = settings_mod.set_value(s, key, raw)
+        return s
+
+    def _refresh_secret_state(self) -> None:
+        mode = self.selected_mode()
+        ok, why = secrets.keyring_available()
+        self.keyring_note.setText(
+            "" if ok else self.tr("The OS keyring is not available: {why}").format(why=why)
+        )
+        self.keyring_note.setVisible(not ok)
+        for line in (self.imp_key, self.imp_secret):
+            line.setEnabled(ok)
+        try:
+            sources = secrets.secret_sources(mode)
+        except secrets.SecretsError as exc:
+            sources = {}
+            self.keyring_note.setText(str(exc))
+            self.keyring_note.setVisible(True)
+        for name, label, line in (
+            ("imp_key", self.key_state, self.imp_key),
+            ("imp_secret", self.secret_state, self.imp_secret),
+        ):
+            source = sources.get(name, secrets.SecretSource.UNSET)
+            label.setText(self._source_text(source))
+            line.setPlaceholderText(
+                self.tr("set — type to replace")
+                if source != secrets.SecretSource.UNSET
+                else self.tr("not set")
+            )
+
+    def _source_text(self, source: secrets.SecretSource) -> str:
+        return {
+            secrets.SecretSource.ENV: self.tr("set (environment)"),
+            secrets.SecretSource.KEYRING: self.tr("set (keyring)"),
+            secrets.SecretSource.SANDBOX_DEFAULT: self.tr("sandbox default"),
+            secrets.SecretSource.UNSET: self.tr("not set"),
+        }.get(source, str(source))
+
+    def _on_mode_changed(self, _index: int) -> None:
+        mode = self.selected_mode()
+        if mode == "live" and self._last_mode != "live":
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                self.tr("Switch to LIVE?"),
+                self.tr(
+                    "In LIVE mode charges take real money from real customers' Kakao Pay"
+                    " accounts. LIVE keeps its own subscribers, separate from test and sandbox."
+                    "\n\nSwitch to LIVE?"
+                ),
+                QMessageBox.StandardButton.Cancel,
+                self,
+            )
+            box.addButton(self.tr("Switch to LIVE"), QMessageBox.ButtonRole.AcceptRole)
+            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+            box.setWindowModality(Qt.WindowModality.WindowModal)
+            box.accepted.connect(self._live_confirmed)
+            box.rejected.connect(self._live_refused)
+            self._confirm_box = box
+            box.open()
+            return
+        self._last_mode = mode
+        self._refresh_secret_state()
+
+    def _live_confirmed(self) -> None:
+        self._last_mode = "live"
+        self._refresh_secret_state()
+
+    def _live_refused(self) -> None:
+        self.mode.blockSignals(True)
+        self.mode.setCurrentIndex(max(0, self.mode.findData(self._last_mode)))
+        self.mode.blockSignals(False)
+        self._refresh_secret_state()
+
+    # --- test connection --------------------------------------------------------------------
+
+    def test_connection(self) -> None:
+        try:
+            candidate = self.candidate()
+        except settings_mod.SettingsError as exc:
+            self._tested(False, str(exc))
+            return
+        self.test_button.setEnabled(False)
+        self.test_result.setStyleSheet("")
+        self.test_result.setText(self.tr("Asking i'mport for a token…"))
+        aio.run_op(
+            self._fetch_token(candidate),
+            on_success=lambda _t: self._tested(
+                True, self.tr("Connected: i'mport issued a token for this key and secret.")
+            ),
+            on_failure=lambda exc: self._tested(False, self._connection_problem(exc)),
+        )
+
+    async def _fetch_token(self, candidate: settings_mod.Settings):
+        from kpadmin.iamport.client import IamportClient
+
+        mode = candidate.mode
+        key = self.imp_key.text().strip() or secrets.read_secret(mode, "imp_key")[0]
+        secret = self.imp_secret.text().strip() or secrets.read_secret(mode, "imp_secret")[0]
+        if not key or not secret:
+            raise aio.UserError(
+                self.tr("Enter the REST API key and secret for {mode} mode first.").format(
+                    mode=mode
+                )
+            )
+        base = settings_mod.rest_base_url(candidate)
+        if base is None:  # the built-in sandbox: the one this window already runs
+            api = self.backend.api
+            if api is None or api.sandbox is None:
+                raise aio.UserError(
+                    self.tr("The built-in sandbox is not running; save and reopen first.")
+                )
+            base = api.base_url
+        async with IamportClient(base, key, secret) as client:
+            return await client.get_token()
+
+    def _connection_problem(self, exc: BaseException) -> str:
+        text = aio.describe_error(exc)
+        if text is None:
+            log.warning("test connection failed", exc_info=exc)
+            text = self.tr("Unexpected problem: {detail}").format(
+                detail=str(exc) or type(exc).__name__
+            )
+        return text
+
+    def _tested(self, ok: bool, text: str) -> None:
+        self.test_button.setEnabled(True)
+        self.test_result.setText(text)
+        self.test_result.setStyleSheet("color: #1e7e34;" if ok else "color: #c0392b;")
+        self.connection_tested.emit(ok, text)
+
+    # --- save -------------------------------------------------------------------------------
+
+    def save(self) -> None:
+        try:
+            new = self.candidate()
+            mode = new.mode
+            for name, line in (("imp_key", self.imp_key), ("imp_secret", self.imp_secret)):
+                if line.text().strip():
+                    secrets.store_secret(mode, name, line.text())
+        except (settings_mod.SettingsError, secrets.SecretsError) as exc:
+            self.problem.setText(str(exc))
+            return
+        old = self.original
+        runtime = self.backend.runtime.save_settings(new)
+        changed = [
+            f.name for f in dataclasses.fields(new) if getattr(old, f.name) != getattr(new, f.name)
+        ]
+        stored = [
+            n
+            for n, line in (("imp_key", self.imp_key), ("imp_secret", self.imp_secret))
+            if line.text().strip()
+        ]
+        self.imp_key.clear()
+        self.imp_secret.clear()
+        if changed or stored:
+            detail = ", ".join(
+                [f"{k}: {_shown(old, k)} → {_shown(new, k)}" for k in changed]
+                + [f"{n} replaced (keyring, {mode})" for n in stored]
+            )
+            self.backend.record("settings", detail)
+        self.backend.runtime = runtime
+        messages.info(self.tr("Settings saved."))
+        self.accept()
+        self.saved.emit(old, new)
+
+
+def _shown(settings: settings_mod.Settings, key: str) -> str:
+    return settings_mod.format_value(settings, key) or "-"
+
+
+def _pair(line: QLineEdit, label: QLabel) -> QWidget:
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(line, 1)
+    row.addWidget(label)
+    return box

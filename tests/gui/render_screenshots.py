@@ -1,0 +1,55 @@
+"""Render the main window with the sample data to PNG, in English and Korean.
+
+    .venv/bin/python -m tests.gui.render_screenshots docs/screenshots
+
+Not a test (no ``test_`` prefix): a tool to look at the window and to refresh docs/screenshots.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_API", "pyside6")
+
+
+def render(out_dir: Path, language: str, *, size=(1440, 860)) -> Path:
+    from PySide6.QtWidgets import QApplication
+
+    from kpadmin.gui import i18n
+    from kpadmin.gui.backend import Backend
+    from kpadmin.gui.formatting import seoul_today
+    from kpadmin.gui.main_window import MainWindow
+    from kpadmin.gui.sample_data import seed
+    from kpadmin.runtime import open_runtime
+
+    app = QApplication.instance() or QApplication([])
+    i18n.install(language)
+    with tempfile.TemporaryDirectory() as tmp:
+        runtime = open_runtime(tmp)
+        backend = Backend(runtime)
+        seed(backend.conn, today=seoul_today(), count=30)
+        window = MainWindow(backend)
+        window.resize(*size)
+        window.show()
+        window.select_ids([3])
+        window.statusBar().showMessage(
+            window.tr("{total} subscribers").format(total=30) if language == "en" else "준비됨"
+        )
+        for _ in range(5):
+            app.processEvents()
+        path = out_dir / f"main-window-{language}.png"
+        window.grab().save(str(path))
+        window.close()
+        backend.conn.close()
+    return path
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
+    target.mkdir(parents=True, exist_ok=True)
+    for lang in ("en", "ko"):
+        print(render(target, lang))
