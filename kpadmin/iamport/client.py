@@ -12,7 +12,9 @@ How an answer is read (REFERENCE.md §2):
   (``get_customer``, ``get_payment``, ``find_payment``), where it becomes ``NotFound``: REFERENCE.md
   §2 says an unknown ``customer_uid`` may come back as 200 + non-zero code instead of a 404. The
   ``NotFound`` keeps ``http_status``/``code`` so a caller can still tell the two shapes apart;
-* 404 -> ``NotFound``; other 4xx -> ``RequestRejected`` (envelope parsed when the body is JSON);
+* 404 with i'mport's envelope -> ``NotFound``; a bare 404 (no envelope: a wrong base URL or a
+  proxy's page) -> ``InvalidResponse``, so it can never pass for "no such payment";
+* other 4xx -> ``RequestRejected`` (envelope parsed when the body is JSON);
 * 401 -> one token refresh and one retry of the same request (safe even for a charge: a 401 means
   i'mport refused it before processing); a second 401 -> ``AuthenticationFailed``;
 * 5xx -> ``OutcomeUnknown``: a 500 before processing looks exactly like a 500 after it;
@@ -310,8 +312,16 @@ class IamportClient:
             async with gate:
                 return await self._customers_chunk(chunk)
 
+        tasks = [asyncio.create_task(fetch(chunk)) for chunk in chunks]
+        try:
+            answers = await asyncio.gather(*tasks)
+        except BaseException:
+            for task in tasks:  # one chunk failed: don't leave the others running unowned
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
         found: dict[str, Customer] = {}
-        for customers in await asyncio.gather(*(fetch(chunk) for chunk in chunks)):
+        for customers in answers:
             for customer in customers:
                 found.setdefault(customer.customer_uid, customer)
         asked = set(uids)
@@ -324,6 +334,7 @@ class IamportClient:
         params = [("customer_uid[]", uid) for uid in chunk]
         reply = await self._call("GET", "/subscribe/customers", params=params, retry=True)
         if reply.status == 404:
+            _require_api_404(reply, "customers")
             return []
         if reply.status == 207:
             if reply.envelope_error is not None:
@@ -614,6 +625,7 @@ class IamportClient:
             "body": reply.body,
         }
         if status == 404:
+            _require_api_404(reply, op)
             raise NotFound(f"{op}: not found (HTTP 404){_detail(reply)}", **args)
         if status == 401:
             raise AuthenticationFailed(f"{op}: HTTP 401{_detail(reply)}")
@@ -646,6 +658,21 @@ def _parse_reply(response: httpx.Response) -> _Reply:
         envelope_error=None,
         body=body,
     )
+
+
+def _require_api_404(reply: _Reply, op: str) -> None:
+    """A 404 counts as "i'mport has none" only when i'mport said so in its own envelope.
+
+    A bare 404 (a wrong base URL, a proxy's error page) must not read as "this payment does not
+    exist": the engine would take that as licence to charge again.
+    """
+    if reply.envelope_error is not None:
+        raise InvalidResponse(
+            f"{op}: HTTP 404 that is not an i'mport answer ({reply.envelope_error}); "
+            "is the API base URL right?",
+            http_status=404,
+            body=reply.body,
+        )
 
 
 def _detail(reply: _Reply) -> str:

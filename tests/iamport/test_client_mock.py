@@ -141,23 +141,26 @@ def test_unexpected_statuses() -> None:
     api.reply("GET", "/payments/imp_1", 302, b"")
     api.reply("GET", "/payments/imp_2", 400, envelope(None, code=1, message="bad param"))
     api.reply("GET", "/payments/imp_3", 403, b"forbidden")
-    api.reply("GET", "/payments/imp_4", 404, b"")
+    api.reply("GET", "/payments/imp_4", 404, envelope(None, code=1, message="없음"))
+    api.reply("GET", "/payments/imp_5", 404, b"<html>Not Found</html>")
 
     async def go() -> list[BaseException]:
         errors: list[BaseException] = []
         async with api.client() as client:
-            for uid in ("imp_1", "imp_2", "imp_3", "imp_4"):
+            for uid in ("imp_1", "imp_2", "imp_3", "imp_4", "imp_5"):
                 try:
                     await client.get_payment(uid)
                 except Exception as exc:
                     errors.append(exc)
         return errors
 
-    e302, e400, e403, e404 = run(go())
+    e302, e400, e403, e404, bare404 = run(go())
     assert type(e302) is InvalidResponse and e302.http_status == 302
     assert type(e400) is RequestRejected and e400.code == 1 and e400.api_message == "bad param"
     assert type(e403) is RequestRejected and e403.http_status == 403 and e403.code is None
-    assert type(e404) is NotFound
+    assert type(e404) is NotFound and e404.code == 1
+    # A 404 that is not i'mport's (wrong base URL, proxy page) never passes for "none exists".
+    assert type(bare404) is InvalidResponse and "base URL" in str(bare404)
 
 
 # ---------------------------------------------------------------------- transport failures
@@ -430,6 +433,46 @@ def test_get_customers_chunks_dedupes_and_reports_missing() -> None:
     assert [c.customer_uid for c in result.found] == [f"cu_{i}" for i in range(0, 130, 2)]  # type: ignore[attr-defined]
     assert list(result.missing) == [f"cu_{i}" for i in range(1, 130, 2)]  # type: ignore[attr-defined]
     assert len(api.calls("GET", "/subscribe/customers")) == 3
+
+
+def test_bare_404_on_lookups_is_not_none_found() -> None:
+    api = FakeApi()
+    api.reply("GET", "/subscribe/customers", 404, b"")
+    api.reply("GET", "/payments/findAll/m1", 404, b"Not Found")
+
+    async def go() -> None:
+        async with api.client() as client:
+            with pytest.raises(InvalidResponse):
+                await client.get_customers(["cu_1", "cu_2"])
+            with pytest.raises(InvalidResponse):
+                await client.all_payments("m1")
+
+    run(go())
+
+
+def test_one_failing_chunk_fails_the_multi_get_and_stops_the_rest() -> None:
+    api = FakeApi()
+    started: list[str] = []
+
+    async def multi(request: httpx.Request) -> httpx.Response:
+        first = request.url.params.get_list("customer_uid[]")[0]
+        started.append(first)
+        if first == "cu_0":
+            raise httpx.ReadTimeout("slow", request=request)
+        await asyncio.sleep(0.5)
+        return httpx.Response(200, json=envelope([]))
+
+    api.routes[("GET", "/subscribe/customers")] = multi
+
+    async def go() -> None:
+        async with api.client() as client:
+            with pytest.raises(OutcomeUnknown):
+                await client.get_customers([f"cu_{i}" for i in range(400)])
+
+    run(go())
+    # 8 chunks of 50; the gate lets 4 run (one more slips in as the failing one frees its slot):
+    # the rest were cancelled instead of being left running unowned.
+    assert len(started) <= 5
 
 
 def test_path_segments_are_percent_encoded() -> None:
