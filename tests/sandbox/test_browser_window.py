@@ -24,7 +24,9 @@ One view, page and off-the-record profile serve the whole module (a page load pe
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -360,3 +362,54 @@ def test_the_demo_page_works_in_an_ordinary_browser(browser: Browser) -> None:
     shown = json.loads(browser.js(browser.main, "document.getElementById('rsp').textContent"))
     assert shown["error_code"] is None and shown["paid_amount"] == 3300
     assert browser.server.state.get_customer(customer_uid) is not None
+
+
+def test_the_window_fits_its_frame_on_every_tab(browser: Browser, tmp_path: Path) -> None:
+    """No scrolling inside the 420×700 layer, whatever the tab; also renders the screenshots.
+
+    ``KPADMIN_SCREENSHOTS=docs/screenshots pytest tests/sandbox/test_browser_window.py -k fits``
+    refreshes ``docs/screenshots/sandbox-window-*.png``.
+    """
+    out = Path(os.environ.get("KPADMIN_SCREENSHOTS") or tmp_path)
+    page = browser.page
+    with browser.qtbot.waitSignal(page.loadFinished, timeout=10_000):
+        page.load(QUrl(f"{browser.base}/sandbox/"))
+    browser.wait_js(browser.main, "document.getElementById('customer-uid').value !== ''")
+    fits = "document.documentElement.scrollHeight <= window.innerHeight"
+    shots: list[Path] = []
+
+    def shoot(name: str) -> None:
+        # The compositor paints a moment after the DOM is ready; grab() takes the last frame.
+        browser.qtbot.wait(600)
+        path = out / f"sandbox-window-{name}.png"
+        assert browser.view.grab().save(str(path))
+        shots.append(path)
+
+    def open_window(amount: int) -> QWebEngineFrame:
+        browser.js(
+            browser.main,
+            f"document.getElementById('amount').value = '{amount}';"
+            " document.getElementById('name').value = '프리미엄 구독 (월간)'; true",
+        )
+        browser.click(browser.main, "pay")
+        return browser.window_frame()
+
+    frame = open_window(0)
+    assert browser.js(frame, fits) is True
+    shoot("qr")
+    browser.click(frame, "cancel")
+    browser.wait_js(browser.main, "!document.querySelector('[data-imp-sandbox]')")
+
+    frame = open_window(29900)
+    browser.click(frame, "tab-phone")
+    browser.js(frame, "document.getElementById('phone-input').value = '010-1234-5678'; true")
+    assert browser.js(frame, fits) is True
+    shoot("phone")
+    browser.click(frame, "send-request")
+    browser.wait_js(frame, "!document.getElementById('request-sent').hidden")
+    assert browser.js(frame, fits) is True
+    shoot("phone-sent")
+    browser.click(frame, "approve")
+    browser.wait_js(browser.main, "document.title === 'rsp:ok'")
+    shoot("demo-callback")
+    assert all(path.stat().st_size > 10_000 for path in shots)
