@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.fixtures.sandbox import SandboxProcess, get_token
+from tests.fixtures.sandbox import RunningSandbox, SandboxProcess, get_token
 
 
 def test_prints_url_first_and_stops_cleanly_on_sigterm(
@@ -52,3 +52,16 @@ def test_bad_flags_fail_fast() -> None:
         check=False,
     )
     assert result.returncode == 2 and "between 0 and 1" in result.stderr
+
+
+def test_busy_port_is_reported(sandbox: RunningSandbox) -> None:
+    port = sandbox.base_url.rsplit(":", 1)[1]
+    result = subprocess.run(
+        [sys.executable, "-m", "kpadmin", "sandbox", "--port", port],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1 and "could not start" in result.stderr
+    assert result.stdout == ""  # no URL printed for a server that is not running
