@@ -220,6 +220,8 @@ class DetailPane(QWidget):
         self.empty.setVisible(row is None)
         self.body.setVisible(row is not None)
         if row is None:
+            for button in (self.charge_now, self.refund, self.pause, self.cancel, self.edit):
+                button.setEnabled(False)
             return
         s = row.subscriber
         self.title.setText(s.name)

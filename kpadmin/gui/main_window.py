@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpadmin import APP_NAME, APP_ORGANIZATION, __version__
+from kpadmin import __version__
 from kpadmin.gui import aio, messages
 from kpadmin.gui import formatting as fmt
 from kpadmin.gui.backend import Backend
@@ -442,10 +442,13 @@ class MainWindow(QMainWindow):
         self._keep(dialog)
         dialog.open()
 
-    def _on_signed_up(self, subscriber_id: int) -> None:
-        self.refresh_rows([int(subscriber_id)])
+    def _on_signed_up(self, subscriber) -> None:
+        """The sign-up dialog saved a verified subscriber: show and select the new row."""
+        sid = int(getattr(subscriber, "id", subscriber))
+        self.refresh_rows([sid])
         self.search.clear()
-        self.select_ids([int(subscriber_id)])
+        self.select_ids([sid])
+        messages.info(self.tr("{name} is signed up.").format(name=getattr(subscriber, "name", "")))
 
     def charge_selected(self) -> None:
         if self.charging is not None:
@@ -551,7 +554,9 @@ class MainWindow(QMainWindow):
     # --- window state -----------------------------------------------------------------------
 
     def _settings_store(self) -> QSettings:
-        return QSettings(APP_ORGANIZATION, APP_NAME)
+        # Beside the data (not the OS-wide QSettings), so --data-dir and tests stay self-contained.
+        path = self.backend.runtime.data_root / "window.ini"
+        return QSettings(str(path), QSettings.Format.IniFormat)
 
     def _restore_geometry(self) -> None:
         store = self._settings_store()

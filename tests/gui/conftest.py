@@ -1,0 +1,64 @@
+"""GUI test fixtures: a runtime on a temporary data dir, a backend on it, and a seeded window."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kpadmin.billing.settings import Settings
+from kpadmin.runtime import Runtime, open_runtime
+
+TODAY = date(2026, 11, 27)
+
+
+@pytest.fixture
+def runtime(tmp_path: Path) -> Runtime:
+    return open_runtime(tmp_path / "data")
+
+
+@pytest.fixture
+def backend(qapp, runtime: Runtime) -> Iterator:
+    from kpadmin.gui.backend import Backend
+
+    b = Backend(runtime)
+    yield b
+    if b.api is None:
+        b.conn.close()
+
+
+@pytest.fixture
+def seeded(backend):
+    from kpadmin.gui.formatting import seoul_today
+    from kpadmin.gui.sample_data import seed
+
+    seed(backend.conn, today=seoul_today(), count=30)
+    return backend
+
+
+@pytest.fixture
+def window(qtbot, seeded):
+    from kpadmin.gui.main_window import MainWindow
+
+    w = MainWindow(seeded)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+@pytest.fixture
+def sandbox_backend(qapp, tmp_path: Path, sandbox, qloop, arun) -> Iterator:
+    """A backend whose sandbox mode talks to the test's own sandbox (not an in-process one)."""
+    from kpadmin.gui.backend import Backend
+
+    runtime = open_runtime(tmp_path / "data").with_settings(
+        Settings(mode="sandbox", api_base_url=sandbox.base_url)
+    )
+    b = Backend(runtime)
+    arun(b.connect())
+    assert b.api is not None, b.api_error
+    yield b
+    arun(b.aclose())
