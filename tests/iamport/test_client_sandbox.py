@@ -487,3 +487,26 @@ def test_get_customers_with_a_thousand_uids(sandbox: RunningSandbox) -> None:
     assert found == {f"cu_{i:04d}" for i in range(0, 1000, 3)}
     assert missing == set(uids) - found
     assert transport.count("GET /subscribe/customers") == 20
+
+
+def test_paging_helpers_walk_every_page(sandbox: RunningSandbox) -> None:
+    key(sandbox)
+    sandbox.set_faults(decline_rate=1.0)
+
+    async def go() -> tuple[int, int, int, int]:
+        async with client_for(sandbox) as client:
+            for _ in range(3):  # three declined attempts on one merchant_uid
+                with pytest.raises(PaymentDeclined):
+                    await client.pay_again("cu_1", "m-retried", 9900, "월 구독")
+            sandbox.set_faults(decline_rate=0.0)
+            for i in range(42):
+                await client.pay_again("cu_1", f"m-{i}", 9900, "월 구독")
+            first = await client.customer_payments("cu_1")
+            assert len(first.list) == 20 and first.next == 2 and first.total == 45
+            by_key = {p.imp_uid async for p in client.iter_customer_payments("cu_1")}
+            paid = {p.imp_uid async for p in client.iter_payments_by_status("paid", limit=10)}
+            attempts = await client.all_payments("m-retried", limit=1)
+            assert all(p.status == "failed" for p in attempts)
+            return len(by_key), len(paid), len(attempts), len(await client.all_payments("m-0"))
+
+    assert run(go()) == (45, 42, 3, 1)
