@@ -347,6 +347,10 @@ class CheckoutSessions:
         self._sessions[session.session_id] = session
         return session
 
+    def clear(self) -> None:
+        """Forget every session — what a sandbox restart does to the windows still open."""
+        self._sessions.clear()
+
     def get(self, session_id: str) -> CheckoutSession | None:
         return self._sessions.get(session_id)
 

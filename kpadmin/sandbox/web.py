@@ -65,7 +65,14 @@ _CONTENT_TYPES = {
 }
 #: Only these files are served from static/ (the HTML templates are rendered, never served raw).
 _PUBLIC_STATIC = frozenset(
-    {"kakaopay-window.js", "kakaopay-window.css", "demo.js", "demo.css", "kakaopay-mark.svg"}
+    {
+        "kakaopay-window.js",
+        "kakaopay-window.css",
+        "kakaopay-gone.js",
+        "demo.js",
+        "demo.css",
+        "kakaopay-mark.svg",
+    }
 )
 _PLACEHOLDER = re.compile(r"\{\{(\{?)\s*([a-z_]+)\s*\}?\}\}")
 
@@ -262,12 +269,22 @@ class BrowserSide:
         }
 
     async def window(self, request: Request) -> Response:
-        session = self.sessions.get(request.path_params["session_id"])
+        session_id = request.path_params["session_id"]
+        session = self.sessions.get(session_id)
         if session is None:
+            # Expired long ago, or the sandbox restarted (sessions live in memory). The page
+            # still tells a waiting SDK, so its overlay does not hang forever.
             page = render(
-                _static_text("kakaopay-gone.html"), {"message": "결제 요청을 찾을 수 없습니다."}
+                _static_text("kakaopay-gone.html"),
+                {
+                    "message": "결제 요청을 찾을 수 없습니다.",
+                    "gone_json": json.dumps(
+                        {"session_id": session_id, "message_type": MESSAGE_TYPE},
+                        ensure_ascii=False,
+                    ),
+                },
             )
-            return _html(page, status=404)
+            return _html(page, frame_ancestors="*", status=404)
         ancestors = "*" if session.parent_origin == "null" else session.parent_origin
         card_options = "".join(
             f'<option value="{c.key}">{html.escape(c.company)}</option>' for c in CARDS
@@ -296,17 +313,19 @@ class BrowserSide:
             return JSONResponse({"error": "cross-origin outcome refused"}, status_code=403)
         if request.headers.get("x-window-token") != session.window_token:
             return JSONResponse({"error": "bad window token"}, status_code=403)
-        if session.rsp is not None:
-            return JSONResponse(
-                {"error": "this window already has an outcome", "rsp": session.rsp},
-                status_code=409,
-            )
         try:
             choice = parse_choice(await _json_body(request))
         except (ValueError, UnicodeDecodeError) as exc:
             # ChoiceError is a ValueError: its message is ours, safe to show.
             detail = str(exc) if isinstance(exc, ChoiceError) else "bad request body"
             return JSONResponse({"error": detail}, status_code=400)
+        # Checked after the last await: from here to finish() nothing else runs on this loop,
+        # so two racing POSTs cannot both get past it.
+        if session.rsp is not None:
+            return JSONResponse(
+                {"error": "this window already has an outcome", "rsp": session.rsp},
+                status_code=409,
+            )
         rsp = self.sessions.finish(session, choice)
         return JSONResponse({"rsp": rsp, "outcome": session.outcome})
 

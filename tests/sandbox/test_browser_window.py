@@ -34,10 +34,12 @@ import shiboken6
 from PySide6.QtCore import QUrl
 from PySide6.QtWebEngineCore import QWebEngineFrame, QWebEnginePage, QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
+from starlette.routing import Route
 
 from kpadmin.sandbox.checkout import CANCEL_CODE, DECLINE_CODE, TIMEOUT_CODE
 from kpadmin.sandbox.config import SandboxConfig
 from kpadmin.sandbox.server import SandboxServer
+from kpadmin.sandbox.web import BrowserSide
 
 pytestmark = pytest.mark.e2e
 
@@ -346,6 +348,24 @@ def test_forged_results_are_ignored(browser: Browser) -> None:
     browser.click(frame, "approve")
     rsp = browser.callback()
     assert rsp["imp_uid"] != "imps_forged" and rsp["error_code"] is None
+
+
+def test_a_window_whose_session_is_gone_still_calls_back(browser: Browser) -> None:
+    """A sandbox restart forgets open windows (they live in memory): the SDK must not hang."""
+    browser.start_pay(pay_params(merchant_uid="b_gone", customer_uid="cu_gone"))
+    frame = browser.window_frame()
+    side = next(
+        route.endpoint.__self__
+        for route in browser.server.app.routes
+        if isinstance(route, Route) and route.name == "kakaopay_window"
+    )
+    assert isinstance(side, BrowserSide)
+    side.sessions.clear()
+    browser.js(frame, "location.reload(); true")
+    rsp = browser.callback()
+    assert rsp["imp_uid"] is None and rsp["error_code"] == "SESSION_NOT_FOUND"
+    assert not browser.overlay_present()
+    assert browser.server.state.get_customer("cu_gone") is None
 
 
 def test_the_demo_page_works_in_an_ordinary_browser(browser: Browser) -> None:

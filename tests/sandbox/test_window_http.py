@@ -4,6 +4,7 @@ test_browser_window.py.)"""
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import re
@@ -390,10 +391,37 @@ def test_bad_outcome_bodies_are_refused_and_the_window_stays_open(
 
 
 def test_unknown_session(sandbox: RunningSandbox) -> None:
-    url = f"{sandbox.base_url}/sandbox/kakaopay/window/ks_nope"
+    url = f"{sandbox.base_url}/sandbox/kakaopay/window/ks_nope%22%3E%3Cb%3E"
     page = httpx.get(url)
     assert page.status_code == 404 and "찾을 수 없습니다" in page.text
+    # The page tells a waiting SDK (whatever its origin) that this window is gone.
+    gone = re.search(r'data-gone="([^"]*)"', page.text)
+    assert gone is not None
+    assert json.loads(html.unescape(gone.group(1)))["session_id"] == 'ks_nope"><b>'
+    assert "<b>" not in page.text
+    assert "frame-ancestors *" in page.headers["content-security-policy"]
     assert httpx.post(f"{url}/outcome", json={"outcome": "approve"}).status_code == 404
+
+
+def test_racing_outcomes_record_exactly_one(sandbox: RunningSandbox) -> None:
+    window = open_window(sandbox, params(amount=2500))
+
+    async def race() -> list[int]:
+        async with httpx.AsyncClient() as client:
+            answers = await asyncio.gather(
+                *(
+                    client.post(
+                        f"{window.url}/outcome",
+                        json={"outcome": outcome},
+                        headers={"X-Window-Token": window.token},
+                    )
+                    for outcome in ("approve", "decline", "cancel", "approve", "timeout") * 2
+                )
+            )
+        return sorted(answer.status_code for answer in answers)
+
+    assert asyncio.run(race()) == [200] + [409] * 9
+    assert len(sandbox.state.all_payments()) == 1
 
 
 class ManualClock:
