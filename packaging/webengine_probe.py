@@ -1,0 +1,105 @@
+"""A QtWebEngine probe that packaging tests build next to the app (never shipped).
+
+It proves that a frozen build really runs Chromium: the helper process starts, resources and locales
+are found, JavaScript runs and the page is painted. It loads a small page, reads a value the page's
+script computed, grabs the painted view and checks two pixels, then prints one JSON line and exits
+0 (or 1, with the reason). Built only when `KPADMIN_BUILD_PROBE=1` (see build.spec).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from PySide6.QtCore import QTimer, QUrl
+from PySide6.QtGui import QColor
+from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QApplication
+
+# A dark box on Kakao yellow; the script writes what the layout engine measured into the title.
+PAGE = """<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>loading</title></head>
+<body style="margin:0;background:#fee500">
+<div id="box" style="width:120px;height:80px;background:#191919"></div>
+<p>구독 결제 ₩9,900</p>
+<script>
+const width = document.getElementById("box").getBoundingClientRect().width;
+document.title = "ready:" + (6 * 7) + ":" + width;
+</script></body></html>"""
+EXPECTED_TITLE = "ready:42:120"
+DARK, YELLOW = (0x19, 0x19, 0x19), (0xFE, 0xE5, 0x00)
+TIMEOUT_MS = 60_000
+
+
+def _close(color: QColor, rgb: tuple[int, int, int]) -> bool:
+    ours = (color.red(), color.green(), color.blue())
+    return all(abs(a - b) <= 24 for a, b in zip(ours, rgb, strict=True))
+
+
+class Probe:
+    """One off-the-record view that loads PAGE and checks it."""
+
+    def __init__(self, app: QApplication) -> None:
+        self.app = app
+        self.result: dict[str, object] = {"ok": False}
+        self.profile = QWebEngineProfile()  # off the record: the probe leaves nothing on disk
+        self.page = QWebEnginePage(self.profile)
+        self.view = QWebEngineView()
+        self.view.setPage(self.page)
+        self.view.resize(320, 200)
+        self.page.loadFinished.connect(self._on_loaded)
+
+    def start(self) -> None:
+        self.view.show()
+        QTimer.singleShot(TIMEOUT_MS, lambda: self._finish(False, "timed out"))
+        self.page.setHtml(PAGE, QUrl("http://probe.invalid/"))
+
+    def close(self) -> None:
+        # The page must go before its profile, or Qt warns and may crash at exit.
+        self.view.close()
+        self.view.setPage(None)  # type: ignore[arg-type]
+        del self.view
+        del self.page
+        del self.profile
+
+    def _finish(self, ok: bool, reason: str) -> None:
+        if "reason" in self.result:
+            return
+        self.result.update(ok=ok, reason=reason)
+        self.app.exit(0 if ok else 1)
+
+    def _on_loaded(self, ok: bool) -> None:
+        if not ok:
+            self._finish(False, "loadFinished(false)")
+            return
+        self.page.runJavaScript("document.title", 0, self._on_title)
+
+    def _on_title(self, title: object) -> None:
+        self.result["title"] = title
+        if title != EXPECTED_TITLE:
+            self._finish(False, f"script result {title!r}, expected {EXPECTED_TITLE!r}")
+            return
+        QTimer.singleShot(500, self._check_pixels)  # give the compositor a frame or two
+
+    def _check_pixels(self) -> None:
+        image = self.view.grab().toImage()
+        dark, light = image.pixelColor(20, 20), image.pixelColor(250, 150)
+        self.result["pixels"] = [dark.name(), light.name()]
+        if _close(dark, DARK) and _close(light, YELLOW):
+            self._finish(True, "rendered")
+        else:
+            self._finish(False, "the page was not painted as expected")
+
+
+def main() -> int:
+    app = QApplication(sys.argv)
+    probe = Probe(app)
+    probe.start()
+    code = app.exec()
+    probe.close()
+    print(json.dumps(probe.result, ensure_ascii=False), flush=True)
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
