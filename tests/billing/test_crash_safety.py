@@ -1,0 +1,149 @@
+"""Crash safety: `kpadmin charge-due` in a child process, against a sandbox in another process
+(with latency), killed with SIGKILL at random points, then run again until done.
+
+Afterwards the sandbox holds exactly one paid payment per subscriber and period, the local paid set
+equals the sandbox's, nothing is in doubt after reconcile, and the database passes
+``PRAGMA integrity_check``. The kill points are chosen two ways: at a random time (start-up,
+reconciliation, the intent transaction, the first sends) and when the journal shows a random
+amount of progress (mid-batch, with requests in flight and results still buffered).
+"""
+
+from __future__ import annotations
+
+import random
+import signal
+import sqlite3
+import subprocess
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.billing import helpers as h
+from tests.fixtures.sandbox import SandboxProcess
+
+DUE = date(2026, 11, 1)
+
+
+def _settled(db: Path) -> int:
+    """Rows whose outcome the child has written (paid/declined/…), from another connection."""
+    if not db.exists():
+        return 0
+    conn = sqlite3.connect(db, timeout=5)
+    try:
+        return int(
+            conn.execute(
+                "SELECT count(*) FROM charges WHERE state NOT IN ('planned', 'sent')"
+            ).fetchone()[0]
+        )
+    except sqlite3.OperationalError:  # the schema is not there yet
+        return 0
+    finally:
+        conn.close()
+
+
+def crash_loop(
+    sandbox_process: Callable[..., SandboxProcess],
+    tmp_path: Path,
+    *,
+    subscribers: int,
+    kills: int,
+    seed: int,
+    latency_ms: int = 100,
+) -> None:
+    rng = random.Random(seed)
+    box = sandbox_process("--port", "0", "--latency-ms", str(latency_ms), "--seed", str(seed))
+    data = tmp_path / "data"
+    uids = h.prepare(data, box.base_url, subscribers, due=DUE)
+    db = h.db_path(data)
+    done_kills = 0
+    finished = False
+    runs = 0
+    while done_kills < kills and not finished:
+        runs += 1
+        child = subprocess.Popen(
+            h.kpadmin_command(data, "charge-due", "--yes", "--json", "--concurrency", "2"),
+            cwd=h.REPO_ROOT,
+            env=h.child_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        if rng.random() < 0.3:
+            deadline = time.monotonic() + rng.uniform(0.05, 1.5)  # anywhere early
+            target = None
+        else:
+            deadline = time.monotonic() + 60
+            target = _settled(db) + rng.randint(0, 3)  # mid-batch
+        while child.poll() is None and time.monotonic() < deadline:
+            if target is not None and _settled(db) >= target:
+                break
+            time.sleep(0.01)
+        if child.poll() is None:
+            child.send_signal(signal.SIGKILL)
+            child.wait(timeout=30)
+            done_kills += 1
+        else:
+            assert child.returncode in (0, 1), child.stderr.read() if child.stderr else ""
+            finished = child.returncode == 0 and _settled(db) >= subscribers
+        if child.stderr:
+            child.stderr.close()
+    assert done_kills >= kills, f"only {done_kills} kills happened before the batch finished"
+
+    # Run again until everything is charged (a run ending 1 left something to settle).
+    for _ in range(10):
+        result = h.run_kpadmin(data, "charge-due", "--yes", "--json")
+        assert result.returncode in (0, 1), result.stderr
+        if result.returncode == 0 and '"due": 0' in result.stdout:
+            break
+    else:
+        pytest.fail("charge-due never settled")
+    time.sleep(latency_ms / 1000 * 3)  # let any request of a killed child land at the sandbox
+    final = h.run_kpadmin(data, "reconcile", "--json")
+    assert final.returncode == 0, final.stdout + final.stderr
+
+    paid_remote = h.paid_at_sandbox(box.base_url, uids)
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        rows = conn.execute(
+            "SELECT s.customer_uid, c.period, c.merchant_uid, c.state FROM charges c "
+            "JOIN subscribers s ON s.id = c.subscriber_id"
+        ).fetchall()
+        doubt = [r for r in rows if r[3] in ("planned", "sent", "unknown")]
+        assert doubt == []
+        local_paid = {r[2] for r in rows if r[3] == "paid"}
+        by_subscriber_period: dict[tuple[str, str], int] = {}
+        for uid, period, _merchant_uid, state in rows:
+            if state == "paid":
+                key = (uid, period)
+                by_subscriber_period[key] = by_subscriber_period.get(key, 0) + 1
+        next_dates = {
+            r[0] for r in conn.execute("SELECT DISTINCT next_charge_date FROM subscribers")
+        }
+    finally:
+        conn.close()
+    # Exactly one paid payment per subscriber and period at the sandbox…
+    assert all(n == 1 for n in paid_remote.values()), paid_remote
+    muid_owner = {r[2]: (r[0], r[1]) for r in rows}
+    remote_per_period: dict[tuple[str, str], int] = {}
+    for merchant_uid in paid_remote:
+        owner = muid_owner[merchant_uid]  # …every one of them journaled locally…
+        remote_per_period[owner] = remote_per_period.get(owner, 0) + 1
+    assert sorted(remote_per_period) == sorted((uid, "2026-11") for uid in uids)
+    assert set(remote_per_period.values()) == {1}
+    # …and the local paid set is exactly the sandbox's.
+    assert local_paid == set(paid_remote)
+    assert set(by_subscriber_period.values()) == {1}
+    assert next_dates == {"2026-12-01"}
+
+
+def test_crash_safety_short(sandbox_process: Callable[..., SandboxProcess], tmp_path: Path) -> None:
+    crash_loop(sandbox_process, tmp_path, subscribers=30, kills=5, seed=11)
+
+
+@pytest.mark.slow
+def test_crash_safety_full(sandbox_process: Callable[..., SandboxProcess], tmp_path: Path) -> None:
+    crash_loop(sandbox_process, tmp_path, subscribers=120, kills=24, seed=2026)
