@@ -14,7 +14,7 @@ import logging.handlers
 import sys
 from io import TextIOWrapper
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from kpadmin import paths
 from kpadmin.redact import SecretRedactingFilter
@@ -39,6 +39,26 @@ class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
         return stream
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is at the moment of writing, not at set-up: tests swap
+    it per test, and a Windows GUI build has none at all (then records are dropped)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass  # StreamHandler.__init__ assigns it; the property always follows sys.stderr
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if sys.stderr is not None:
+            super().emit(record)
+
+
 def setup_logging(data_root: Path, *, verbose: bool = False, console: bool = True) -> Path:
     """Configure the root logger; returns the log file's path. Safe to call more than once.
 
@@ -58,7 +78,7 @@ def setup_logging(data_root: Path, *, verbose: bool = False, console: bool = Tru
     file_handler.setFormatter(logging.Formatter(FILE_FORMAT))
     handlers: list[logging.Handler] = [file_handler]
     if console:
-        console_handler = logging.StreamHandler(sys.stderr)
+        console_handler = _StderrHandler()
         console_handler.setLevel(logging.INFO if verbose else logging.WARNING)
         console_handler.setFormatter(logging.Formatter(CONSOLE_FORMAT))
         handlers.append(console_handler)

@@ -121,7 +121,11 @@ class Runtime:
         server: SandboxServer | None = None
         if base_url is None:
             server = self._sandbox_server(creds)
-            base_url = server.start()
+            try:
+                base_url = server.start()
+            except BaseException:
+                server.close()
+                raise
         try:
             async with IamportClient(base_url, creds.imp_key, creds.imp_secret) as client:
                 yield Api(

@@ -34,6 +34,7 @@ from typing import Any, Final, Protocol
 
 from kpadmin.billing.periods import first_charge_date
 from kpadmin.iamport.models import Customer, CustomersResult
+from kpadmin.redact import mask_email, mask_phone
 from kpadmin.store.audit import AuditRepository
 from kpadmin.store.charges import ChargeRepository
 from kpadmin.store.db import transaction
@@ -491,13 +492,43 @@ async def import_subscribers(
             good.append(row)
     report.problems.sort(key=lambda p: p.line)
 
+    if dry_run:
+        _plan(conn, good, customers, report, today=today, has_dates=parsed.has_next_charge_date)
+        return report
+    # Plan and write under one write lock, so a sign-up in the GUI between our reads and our
+    # writes cannot make the plan stale.
+    with transaction(conn):
+        new, updates = _plan(
+            conn, good, customers, report, today=today, has_dates=parsed.has_next_charge_date
+        )
+        if (report.problems and not skip_bad) or not (new or updates):
+            return report
+        _apply(conn, new, updates, report, staff=staff)
+    report.applied = True
+    return report
+
+
+_Update = tuple[Subscriber, ImportRow, dict[str, Any]]
+
+
+def _plan(
+    conn: sqlite3.Connection,
+    good: list[ImportRow],
+    customers: dict[str, Customer],
+    report: ImportReport,
+    *,
+    today: date,
+    has_dates: bool,
+) -> tuple[list[tuple[ImportRow, NewSubscriber]], list[_Update]]:
+    """Sort the verified rows into new / updated / unchanged (filling ``report``)."""
     subscribers = SubscriberRepository(conn)
+    in_doubt = {charge.subscriber_id for charge in ChargeRepository(conn).in_doubt()}
     new: list[tuple[ImportRow, NewSubscriber]] = []
-    updates: list[tuple[Subscriber, ImportRow, dict[str, Any]]] = []
+    updates: list[_Update] = []
     for row in good:
         existing = subscribers.get_by_uid(row.customer_uid)
-        customer = customers[row.customer_uid]
         if existing is None:
+            customer = customers[row.customer_uid]
             first = row.next_charge_date or first_charge_date(today)
             new.append(
                 (
@@ -518,40 +549,66 @@ async def import_subscribers(
                 )
             )
             report.added.append(row.customer_uid)
+            continue
+        changes = _changes(existing, row, has_dates)
+        if not changes:
+            report.unchanged.append(row.customer_uid)
+        elif existing.id in in_doubt:
+            # Changing the amount or date under a charge whose outcome is not known yet would
+            # make the journal and the subscriber disagree; settle it first.
+            report.problems.append(
+                RowProblem(
+                    row.line,
+                    row.customer_uid,
+                    "this subscriber has a charge in flight or with an unknown outcome; "
+                    "run `kpadmin reconcile` first",
+                )
+            )
         else:
-            changes = _changes(existing, row, parsed.has_next_charge_date)
-            if changes:
-                updates.append((existing, row, changes))
-                report.updated.append(row.customer_uid)
-            else:
-                report.unchanged.append(row.customer_uid)
+            updates.append((existing, row, changes))
+            report.updated.append(row.customer_uid)
+    report.problems.sort(key=lambda p: p.line)
+    return new, updates
 
-    if dry_run or (report.problems and not skip_bad) or not (new or updates):
-        return report
+
+def _describe(existing: Subscriber, changes: dict[str, Any]) -> str:
+    parts = []
+    for key in sorted(changes):
+        old, new = getattr(existing, key), changes[key]
+        if key == "phone":
+            old, new = mask_phone(old), mask_phone(new)
+        elif key == "email":
+            old, new = mask_email(old), mask_email(new)
+        parts.append(f"{key}: {old} → {new}")
+    return "CSV import changed " + "; ".join(parts)
+
+
+def _apply(
+    conn: sqlite3.Connection,
+    new: list[tuple[ImportRow, NewSubscriber]],
+    updates: list[_Update],
+    report: ImportReport,
+    *,
+    staff: str,
+) -> None:
+    """Write the plan; the caller holds the transaction."""
+    subscribers = SubscriberRepository(conn)
     audit = AuditRepository(conn)
-    with transaction(conn):
-        for existing, _row, changes in updates:
-            subscribers.update(existing.id, **changes)
-            audit.record(
-                staff,
-                "import_update",
-                f"import changed {', '.join(sorted(changes))}",
-                subscriber_id=existing.id,
-            )
-        # add_many joins this transaction (kpadmin.store.db.transaction is re-entrant).
-        ids = subscribers.add_many([n for _, n in new]) if new else []
-        for (row, _n), sub_id in zip(new, ids, strict=True):
-            audit.record(
-                staff, "import", f"imported from CSV line {row.line}", subscriber_id=sub_id
-            )
+    for existing, _row, changes in updates:
+        subscribers.update(existing.id, **changes)
         audit.record(
-            staff,
-            "import_file",
-            f"CSV import: {len(new)} added, {len(updates)} updated, "
-            f"{len(report.unchanged)} unchanged, {len(report.problems)} bad rows skipped",
+            staff, "import_update", _describe(existing, changes), subscriber_id=existing.id
         )
-    report.applied = True
-    return report
+    # add_many joins this transaction (kpadmin.store.db.transaction is re-entrant).
+    ids = subscribers.add_many([n for _, n in new]) if new else []
+    for (row, _n), sub_id in zip(new, ids, strict=True):
+        audit.record(staff, "import", f"imported from CSV line {row.line}", subscriber_id=sub_id)
+    audit.record(
+        staff,
+        "import_file",
+        f"CSV import: {len(new)} added, {len(updates)} updated, "
+        f"{len(report.unchanged)} unchanged, {len(report.problems)} bad rows skipped",
+    )
 
 
 # --- exporting --------------------------------------------------------------------------------

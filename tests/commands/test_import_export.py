@@ -327,3 +327,41 @@ def test_export_charges(setup: Setup, capsys: pytest.CaptureFixture[str]) -> Non
     assert rows[1]["state"] == "declined"
     assert rows[1]["fail_reason"] == "'=한도초과"
     assert list(rows[0]) == list(csvio.CHARGE_EXPORT_COLUMNS)
+
+
+def test_no_update_under_a_charge_in_doubt(
+    setup: Setup, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert setup.run("import", str(setup.write("good.csv", GOOD))) == 0
+    conn = open_database(setup.data_dir / "sandbox" / "kpadmin.sqlite3")
+    try:
+        sub = SubscriberRepository(conn).get_by_uid("cu_1")
+        assert sub is not None
+        with transaction(conn):
+            ChargeRepository(conn).insert(
+                NewCharge(sub.id, "cu_1", "2026-12", 1, "kp-doubt-1", 9900),
+                batch_id=None,
+                staff="tester",
+            )  # planned: the outcome is not known yet
+    finally:
+        conn.close()
+    changed = setup.write("changed.csv", GOOD.replace("9900", "12000"))
+    capsys.readouterr()
+    assert setup.run("import", str(changed)) == 1
+    assert "line 2 (cu_1): this subscriber has a charge in flight" in capsys.readouterr().out
+    assert {s.customer_uid: s.amount for s in setup.subscribers()}["cu_1"] == 9900
+
+
+def test_update_audit_says_what_changed_with_phone_masked(setup: Setup) -> None:
+    assert setup.run("import", str(setup.write("good.csv", GOOD))) == 0
+    changed = GOOD.replace("9900", "12000").replace("010-1234-5678", "010-2222-3333")
+    assert setup.run("import", str(setup.write("changed.csv", changed))) == 0
+    conn = open_database(setup.data_dir / "sandbox" / "kpadmin.sqlite3")
+    try:
+        (event,) = AuditRepository(conn).list(action="import_update")
+    finally:
+        conn.close()
+    assert event.staff == "tester"
+    assert "amount: 9900 → 12000" in event.detail
+    assert "phone: 010-****-5678 → 010-****-3333" in event.detail
+    assert "2222" not in event.detail
