@@ -50,6 +50,8 @@ MERCHANT_UID_MAX = 40
 CUSTOMER_UID_MAX = 80
 NAME_MAX = 40
 BUYER_FIELD_MAX = 200
+#: JavaScript's largest exact integer: beyond it the page's number is not the amount it meant.
+MAX_AMOUNT = 2**53 - 1
 CUSTOM_DATA_MAX = 4000
 #: Live (unfinished) sessions kept at once; more means a page is looping request_pay.
 MAX_OPEN_SESSIONS = 500
@@ -217,6 +219,7 @@ def validate_request(
         or not isinstance(amount, int | float)
         or not math.isfinite(amount)
         or amount < 0
+        or amount > MAX_AMOUNT
         or amount != int(amount)
     ):
         raise PrevalidationError("INVALID_AMOUNT", "amount는 0 이상의 정수(숫자 타입)여야 합니다.")

@@ -318,6 +318,21 @@ def test_prevalidation_calls_back_without_a_window(browser: Browser) -> None:
     assert not browser.overlay_present()
 
 
+def test_one_window_at_a_time(browser: Browser) -> None:
+    browser.start_pay(pay_params(merchant_uid="b_first", customer_uid="cu_first"))
+    frame = browser.window_frame()
+    browser.start_pay(pay_params(merchant_uid="b_second", customer_uid="cu_second"))
+    rsp = browser.callback()
+    assert rsp["merchant_uid"] == "b_second" and rsp["error_code"] == "IN_PROGRESS"
+    assert rsp["imp_uid"] is None
+    assert browser.overlay_present()  # the first window is untouched
+    browser.click(frame, "cancel")
+    browser.wait_js(browser.main, "window.__calls.length === 2")
+    first = browser.js(browser.main, "JSON.stringify(window.__calls[1])")
+    assert json.loads(first)["merchant_uid"] == "b_first"
+    assert json.loads(first)["error_code"] == CANCEL_CODE
+
+
 def test_forged_results_are_ignored(browser: Browser) -> None:
     browser.start_pay(pay_params(merchant_uid="b_forge", customer_uid="cu_forge"))
     frame = browser.window_frame()

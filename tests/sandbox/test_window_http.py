@@ -167,6 +167,7 @@ def test_checkout_is_a_simple_cors_request(sandbox: RunningSandbox) -> None:
         ("imp00000000", {"amount": -1}, "INVALID_AMOUNT"),
         ("imp00000000", {"amount": 10.5}, "INVALID_AMOUNT"),
         ("imp00000000", {"amount": True}, "INVALID_AMOUNT"),
+        ("imp00000000", {"amount": 2**63}, "INVALID_AMOUNT"),
         ("imp00000000", {"amount": None}, "INVALID_AMOUNT"),
         ("imp00000000", {"merchant_uid": "m" * 41}, "INVALID_MERCHANT_UID"),
         ("imp00000000", {"merchant_uid": None}, "INVALID_MERCHANT_UID"),
