@@ -10,9 +10,11 @@ If the server hands back a token that is still inside the margin (clock drift, l
 is used as is and asked for again at most every ``retry_gap_s`` seconds rather than on every call.
 
 Concurrency: callers that find no usable token queue on one ``asyncio.Lock``; the first fetches,
-the rest find the fresh token when they get the lock. ``refresh(stale=...)`` is the 401 path: it
-only fetches if the cached token is still the one that was refused, so fifty requests that all got
-a 401 with the same old token cause one getToken between them.
+the rest find the fresh token when they get the lock — or, if that fetch failed, get its error
+without trying again themselves (a later call, arriving after the failure, tries afresh).
+``refresh(stale=...)`` is the 401 path: it only fetches if the cached token is still the one that
+was refused, so fifty requests that all got a 401 with the same old token cause one getToken
+between them.
 """
 
 from __future__ import annotations
@@ -54,6 +56,10 @@ class TokenCache:
         self._lock = asyncio.Lock()
         #: How many getToken calls this cache has made (for tests and diagnostics).
         self.fetch_count = 0
+        # The outcome of the latest fetch, so callers queued behind a failed fetch share its error
+        # instead of each trying again (50 callers x a 10 s connect timeout would take minutes).
+        self._last_error: BaseException | None = None
+        self._finished = 0  # fetches that have ended, either way
 
     def _usable(self) -> str | None:
         cached = self._cached
@@ -76,24 +82,40 @@ class TokenCache:
         token = self._usable()
         if token is not None:
             return token
+        seen = self._finished
         async with self._lock:
             token = self._usable()
             if token is not None:
                 return token
+            self._raise_if_failed_meanwhile(seen)
             return await self._fetch_and_store()
 
     async def refresh(self, stale: str) -> str:
         """A token other than ``stale`` (refused by the server); one fetch per stale token."""
+        seen = self._finished
         async with self._lock:
             cached = self._cached
             if cached is not None and cached.token != stale and self._usable() is not None:
                 return cached.token
+            self._raise_if_failed_meanwhile(seen)
             return await self._fetch_and_store()
+
+    def _raise_if_failed_meanwhile(self, seen: int) -> None:
+        """A fetch ran and failed while this caller waited for the lock: share its answer."""
+        if self._finished != seen and self._last_error is not None:
+            raise self._last_error
 
     async def _fetch_and_store(self) -> str:
         started = self._clock()
         self.fetch_count += 1
-        answer = await self._fetch()
+        self._last_error = None
+        try:
+            answer = await self._fetch()
+        except Exception as exc:
+            self._last_error = exc
+            raise
+        finally:
+            self._finished += 1
         lifetime = answer.lifetime_s
         expires_at = started + lifetime
         refresh_after = expires_at - self._margin_s

@@ -268,6 +268,33 @@ def test_concurrent_callers_share_one_get_token() -> None:
     assert len(api.calls("GET", "/payments/imp_1")) == 50
 
 
+def test_callers_queued_behind_a_failed_token_fetch_share_its_error() -> None:
+    api = FakeApi()
+
+    async def refused_slowly(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0.05)  # a connect attempt takes time; the other callers queue up
+        raise httpx.ConnectError("refused", request=request)
+
+    api.routes[("POST", "/users/getToken")] = refused_slowly
+    api.reply("GET", "/payments/imp_1", 200, envelope(payment_json()))
+
+    async def go() -> list[BaseException]:
+        async with api.client(get_retries=0) as client:
+            results = await asyncio.gather(
+                *(client.get_payment("imp_1") for _ in range(50)), return_exceptions=True
+            )
+            assert all(isinstance(r, RequestNotSent) for r in results)
+            del api.routes[("POST", "/users/getToken")]  # the network is back
+            api.__post_init__()
+            await client.get_payment("imp_1")  # a later call tries afresh
+            return [r for r in results if isinstance(r, BaseException)]
+
+    assert len(run(go())) == 50
+    # One failed fetch for all 50, then one more that works.
+    assert len(api.calls("POST", "/users/getToken")) == 1 + 1
+    assert len(api.calls("GET", "/payments/imp_1")) == 1
+
+
 def test_token_refreshed_60s_before_expiry_by_local_clock() -> None:
     api = FakeApi()
     api.reply("GET", "/payments/imp_1", 200, envelope(payment_json()))
