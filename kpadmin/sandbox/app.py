@@ -543,7 +543,8 @@ def create_app(config: SandboxConfig, state: SandboxState) -> Starlette:
     ]
     app = Starlette(
         routes=routes,
-        # Clients parse every answer as an envelope (REFERENCE §2): no bare-text 404/405 pages.
+        # A path or method the API does not have gets a JSON body that is deliberately *not* an
+        # envelope: a client must never read a wrong URL as "no such payment" (and charge again).
         exception_handlers={404: _not_routed, 405: _not_routed},
     )
     app.state.sandbox = runtime
@@ -555,8 +556,10 @@ def create_app(config: SandboxConfig, state: SandboxState) -> Starlette:
 
 async def _not_routed(request: Request, exc: Exception) -> Response:
     status = getattr(exc, "status_code", 404)
-    detail = "지원하지 않는 HTTP 메소드입니다." if status == 405 else "존재하지 않는 API입니다."
-    return reject(f"{detail} ({request.method} {request.url.path})", code=-1, status=status)
+    error = "method not allowed" if status == 405 else "no such API"
+    return JSONResponse(
+        {"error": error, "method": request.method, "path": request.url.path}, status_code=status
+    )
 
 
 async def _wait_or_disconnect(request: Request, seconds: float) -> None:
