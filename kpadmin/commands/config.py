@@ -64,11 +64,12 @@ def run(args: argparse.Namespace) -> int:
 # --- show -------------------------------------------------------------------------------------
 
 
-def _secret_lines(mode: str) -> dict[str, str]:
+def _secret_lines(mode: str) -> tuple[dict[str, str], str | None]:
+    """How each secret of ``mode`` is set, and why the keyring is unusable (if it is)."""
     try:
         sources = secrets.secret_sources(mode)
     except secrets.SecretsUnavailable as exc:
-        return dict.fromkeys(secrets.SECRET_NAMES, f"unavailable: {exc}")
+        return dict.fromkeys(secrets.SECRET_NAMES, "unavailable (no usable OS keyring)"), str(exc)
     described = {}
     for name, source in sources.items():
         if source is secrets.SecretSource.UNSET:
@@ -77,28 +78,35 @@ def _secret_lines(mode: str) -> dict[str, str]:
             described[name] = "sandbox default"
         else:
             described[name] = f"set ({source.value})"
-    return described
+    return described, None
 
 
 def _show(runtime: rt.Runtime, *, mode: str, as_json: bool) -> int:
     settings = runtime.settings
     rest = st.rest_base_url(settings)
+    secret_lines, keyring_problem = _secret_lines(mode)
     values: dict[str, Any] = {
         "data_dir": str(runtime.data_root),
         **{key: st.format_value(settings, key) for key in st.KEYS},
+        "imp_code_in_use": runtime.imp_code or "",
         "secrets_mode": mode,
-        **_secret_lines(mode),
+        **secret_lines,
         "rest_base_url": rest or "(built-in sandbox, started on demand)",
         "sdk_url": st.sdk_url(settings, rest) if rest else "(built-in sandbox)/v1/iamport.js",
         "database": str(runtime.db_path),
     }
+    if keyring_problem:
+        values["keyring_problem"] = keyring_problem
     if as_json:
         print(json.dumps(values, ensure_ascii=False, indent=2))
         return EXIT_OK
+    values.pop("keyring_problem", None)
     width = max(len(k) for k in values)
     for key, value in values.items():
         shown = value if value != "" else "(unset)"
         print(f"{key:<{width}}  {shown}")
+    if keyring_problem:
+        print(f"\n{keyring_problem}")
     if settings.mode == "live":
         print("\nLIVE mode: charges move real money.")
     return EXIT_OK

@@ -126,11 +126,12 @@ def _print_report(path: Path, report: csvio.ImportReport, *, skip_bad: bool) -> 
             print("A real run would import nothing unless --skip-bad is given.", file=out)
     elif report.problems and not skip_bad:
         good = len(report.added) + len(report.updated) + len(report.unchanged)
-        print(
-            f"Nothing was imported. Fix the rows above, or use --skip-bad to import the "
-            f"{good} good row(s).",
-            file=out,
+        hint = (
+            f", or use --skip-bad to import the {good} good row(s)"
+            if good
+            else " (no row of this file can be imported as it is)"
         )
+        print(f"Nothing was imported. Fix the rows above{hint}.", file=out)
     elif report.applied:
         skipped = f", {len(report.problems)} bad row(s) skipped" if report.problems else ""
         print(f"Imported: {counts}{skipped}.", file=out)

@@ -38,6 +38,7 @@ def test_show_defaults(
     assert shown["pg"] == "kakaopay.TCSUBSCRIP"
     assert shown["concurrency"] == "4"
     assert shown["imp_key"] == shown["imp_secret"] == "sandbox default"
+    assert shown["imp_code"] == "" and shown["imp_code_in_use"] == "imp00000000"
     assert shown["rest_base_url"].startswith("(built-in sandbox")
     assert shown["data_dir"] == str(data_dir)
     assert config(data_dir, "show") == 0
@@ -157,7 +158,8 @@ def test_no_keyring_is_a_clear_failure(
             assert b"s3cret-value" not in path.read_bytes()
     assert config(data_dir, "show", "--json", "--mode", "live") == 0
     shown = json.loads(capsys.readouterr().out)
-    assert shown["imp_secret"].startswith("unavailable: No usable OS keyring")
+    assert shown["imp_secret"] == "unavailable (no usable OS keyring)"
+    assert "KPADMIN_IMP_SECRET" in shown["keyring_problem"]
 
 
 def test_invalid_secret_is_refused(
