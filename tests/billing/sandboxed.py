@@ -1,0 +1,85 @@
+"""Shared set-up for engine tests against an in-process sandbox over real HTTP."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date
+from pathlib import Path
+
+import httpx
+
+from kpadmin.billing.engine import ChargeEngine
+from kpadmin.iamport.client import IamportClient, Timeouts
+from kpadmin.store import ChargeRepository, NewSubscriber, SubscriberRepository, open_database
+from kpadmin.store.models import ChargeState
+from tests.fixtures.sandbox import RunningSandbox
+
+
+def seed(
+    sandbox: RunningSandbox, db: sqlite3.Connection, n: int, *, due: date, prefix: str = "cu"
+) -> list[str]:
+    uids = [f"{prefix}-{i:04d}" for i in range(n)]
+    for uid in uids:
+        sandbox.state.issue_billing_key(uid, card_name="신한카드")
+    SubscriberRepository(db).add_many(
+        NewSubscriber(uid, f"구독자{i}", 1000 + i, due.day, due) for i, uid in enumerate(uids)
+    )
+    return uids
+
+
+@asynccontextmanager
+async def client_for(
+    sandbox: RunningSandbox,
+    *,
+    read_timeout: float = 5.0,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> AsyncIterator[IamportClient]:
+    timeouts = Timeouts(connect=2.0, read=read_timeout, write=5.0, pool=30.0)
+    async with IamportClient(
+        sandbox.base_url,
+        sandbox.imp_key,
+        sandbox.imp_secret,
+        timeouts=timeouts,
+        transport=transport,
+        retry_backoff_s=0.05,
+    ) as client:
+        yield client
+
+
+def sandbox_paid(sandbox: RunningSandbox) -> Counter[str]:
+    """merchant_uid -> paid payments at the sandbox."""
+    return Counter(p["merchant_uid"] for p in sandbox.state.all_payments() if p["status"] == "paid")
+
+
+def check_end_state(sandbox: RunningSandbox, db: sqlite3.Connection, uids: list[str]) -> None:
+    """Exactly one paid payment per subscriber and period; local paid set == the sandbox's;
+    nothing in doubt; the database intact."""
+    remote = sandbox_paid(sandbox)
+    charges = ChargeRepository(db).list_all()
+    assert [c for c in charges if c.state.in_doubt] == []
+    local_paid = {c.merchant_uid for c in charges if c.state is ChargeState.PAID}
+    assert local_paid == set(remote)
+    assert set(remote.values()) <= {1}
+    owners = Counter((c.customer_uid, c.period) for c in charges if c.state is ChargeState.PAID)
+    assert sorted(owners) == sorted((uid, "2026-11") for uid in uids)
+    assert set(owners.values()) == {1}
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+async def settle(engine: ChargeEngine, *, rounds: int = 12, concurrency: int = 4) -> int:
+    """Reconcile and run batches until nothing is due or in doubt; returns the rounds used."""
+    for used in range(1, rounds + 1):
+        report = await engine.reconcile(concurrency=concurrency)
+        plan = engine.plan(None, None, "tester")
+        if plan.count == 0 and report.unknown == 0 and not engine.charges.in_doubt():
+            return used
+        if plan.count:
+            await engine.run(plan, concurrency=concurrency)
+    raise AssertionError("the engine did not settle")
+
+
+def open_db(tmp_path: Path) -> sqlite3.Connection:
+    return open_database(tmp_path / "kp.sqlite3")
