@@ -86,6 +86,8 @@ _CORS = {
     "Access-Control-Allow-Methods": "POST, OPTIONS",
     "Access-Control-Allow-Headers": "Content-Type",
     "Access-Control-Max-Age": "600",
+    # Chromium's Private Network Access: a page on a public origin may call the loopback sandbox.
+    "Access-Control-Allow-Private-Network": "true",
     "Vary": "Origin",
 }
 

@@ -45,10 +45,10 @@ pytestmark = pytest.mark.e2e
 
 WINDOW_PATH = "/sandbox/kakaopay/window/"
 CHECKOUT_PAGE = """<!doctype html>
-<html><head><meta charset="utf-8"><title>checkout</title>
+<html><head><meta charset="utf-8"><title>checkout</title>{csp}
 <script src="{base}/v1/iamport.js"></script></head>
 <body><h1>checkout</h1>
-<script>
+<script nonce="t3st">
 window.__calls = [];
 window.__sentinel = false;
 window.addEventListener("message", function (e) {{
@@ -119,12 +119,14 @@ class Browser:
         return self.page.mainFrame()
 
     # -------------------------------------------------------------- the journey
-    def load_checkout(self) -> None:
+    def load_checkout(self, origin: str | None = None, csp: str = "") -> None:
+        """The checkout page on `origin` (default ``http://localhost:<port>``)."""
         self.page.console.clear()
+        meta = f'<meta http-equiv="Content-Security-Policy" content="{csp}">' if csp else ""
         with self.qtbot.waitSignal(self.page.loadFinished, timeout=10_000):
             self.page.setHtml(
-                CHECKOUT_PAGE.format(base=self.base),
-                QUrl(f"http://localhost:{self.port}/checkout"),
+                CHECKOUT_PAGE.format(base=self.base, csp=meta),
+                QUrl(f"{origin or f'http://localhost:{self.port}'}/checkout"),
             )
         self.wait_js(self.main, "window.IMP && window.startPay")
 
@@ -379,8 +381,31 @@ def test_a_window_whose_session_is_gone_still_calls_back(browser: Browser) -> No
     browser.js(frame, "location.reload(); true")
     rsp = browser.callback()
     assert rsp["imp_uid"] is None and rsp["error_code"] == "SESSION_NOT_FOUND"
+    assert rsp["merchant_uid"] == "b_gone"  # filled in by the SDK, which knows its request
     assert not browser.overlay_present()
     assert browser.server.state.get_customer("cu_gone") is None
+
+
+def test_from_an_https_page_under_a_strict_csp(browser: Browser) -> None:
+    """The app's case: its checkout page is setHtml() under an https origin with a nonce CSP
+    that names the SDK's origin in script-src, connect-src and frame-src — and allows no
+    inline style (the overlay is styled through CSSOM)."""
+    sdk = browser.base
+    browser.load_checkout(
+        origin="https://checkout.kpadmin.invalid",
+        csp=(
+            f"default-src 'none'; script-src 'nonce-t3st' {sdk}; style-src 'none'; "
+            f"connect-src {sdk}; frame-src {sdk}; img-src 'none'; base-uri 'none'"
+        ),
+    )
+    browser.start_pay(pay_params(merchant_uid="b_https", customer_uid="cu_https", amount=1000))
+    frame = browser.window_frame()
+    overlay_position = "getComputedStyle(document.querySelector('[data-imp-sandbox]')).position"
+    assert browser.js(browser.main, overlay_position) == "fixed"
+    browser.click(frame, "approve")
+    rsp = browser.callback()
+    assert rsp["error_code"] is None and rsp["status"] == "paid"
+    assert browser.server.state.get_customer("cu_https") is not None
 
 
 def test_the_demo_page_works_in_an_ordinary_browser(browser: Browser) -> None:

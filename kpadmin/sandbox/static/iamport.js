@@ -85,7 +85,7 @@
     });
   }
 
-  function showWindow(session, deliver) {
+  function showWindow(session, params, deliver) {
     var overlay = document.createElement("div");
     overlay.setAttribute("data-imp-sandbox", "overlay");
     overlay.setAttribute("role", "dialog");
@@ -130,8 +130,12 @@
       if (!data.rsp || typeof data.rsp !== "object") {
         return;
       }
+      var rsp = Object.assign({}, data.rsp);
+      if (rsp.merchant_uid == null) {
+        rsp.merchant_uid = params.merchant_uid; // a window that lost its session does not know it
+      }
       close();
-      deliver(data.rsp);
+      deliver(rsp);
     }
 
     function close() {
@@ -192,7 +196,7 @@
           deliver(answer.rsp); // refused before any window opened
           return;
         }
-        open = showWindow(answer, deliver);
+        open = showWindow(answer, params, deliver);
       })
       .catch(function (err) {
         open = null;
