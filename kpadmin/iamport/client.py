@@ -123,12 +123,12 @@ class Timeouts:
         return httpx.Timeout(connect=self.connect, read=self.read, write=self.write, pool=self.pool)
 
 
-# Keep-alive expiry below uvicorn's 5 s default idle timeout (and far below typical load balancers):
-# re-using a connection the server is closing at that moment would turn a charge that never reached
-# the server into an OutcomeUnknown.
-_LIMITS = httpx.Limits(
-    max_connections=MAX_CONCURRENT_CHARGES
-    + 8,  # + lookups and token refreshes next to a full batch
+# Room for a full batch of charges plus the lookups and token refreshes running next to it.
+# Keep-alive expiry stays below uvicorn's 5 s default idle timeout (and far below typical load
+# balancers): re-using a connection the server is closing at that moment would turn a charge that
+# never reached the server into an OutcomeUnknown.
+POOL_LIMITS: Final = httpx.Limits(
+    max_connections=MAX_CONCURRENT_CHARGES + 8,
     max_keepalive_connections=MAX_CONCURRENT_CHARGES,
     keepalive_expiry=4.0,
 )
@@ -180,7 +180,7 @@ class IamportClient:
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             timeout=timeouts.to_httpx(),
-            limits=_LIMITS,
+            limits=POOL_LIMITS,
             transport=transport,
             http1=True,
             http2=False,

@@ -429,11 +429,11 @@ def test_connect_refused_on_the_charge_itself_is_not_retried() -> None:
 def test_pool_exhausted_is_request_not_sent(sandbox: RunningSandbox) -> None:
     """Every pooled connection hangs on a delayed answer; one more request waits for a
     connection, times out in the pool and is reported as never sent."""
-    from kpadmin.iamport.client import _LIMITS
+    from kpadmin.iamport.client import POOL_LIMITS
 
     key(sandbox)
-    assert _LIMITS.max_connections is not None
-    busy = _LIMITS.max_connections
+    assert POOL_LIMITS.max_connections is not None
+    busy = POOL_LIMITS.max_connections
     sandbox.set_faults(delay_after=1.0, delay_s=1.5, endpoints={"customer_get"})
 
     async def go() -> None:
