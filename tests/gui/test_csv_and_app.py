@@ -1,0 +1,98 @@
+"""CSV import/export from the window, and the app's start-up."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kpadmin.gui import csv_actions
+from kpadmin.gui.app import prepare_environment
+from kpadmin.gui.main_window import MainWindow
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def sandbox_window(qtbot, sandbox_backend):
+    w = MainWindow(sandbox_backend)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def test_import_reports_bad_lines_then_imports_the_good_ones(qtbot, sandbox, sandbox_window):
+    for uid in ("cu_csv_1", "cu_csv_2"):
+        sandbox.state.issue_billing_key(uid, card_name="신한카드")
+    data = (
+        "customer_uid,name,phone,amount\n"
+        "cu_csv_1,김하늘,010-1111-2222,9900\n"
+        "cu_csv_2,이바다,010-3333-4444,-5\n"
+        "cu_csv_3,박구름,010-5555-6666,19900\n"
+        "cu_csv_2,이바다,010-3333-4444,19900\n"
+    ).encode()
+    task = csv_actions.run_import(sandbox_window, data, skip_bad=False)
+    qtbot.waitUntil(task.done, timeout=10_000)
+    dialog = sandbox_window.import_dialog
+    assert not dialog.report.applied
+    problems = dialog.problems.toPlainText()
+    assert "line 3" in problems  # the bad amount, by line number
+    assert "line 4" in problems  # no billing key at i'mport
+    assert sandbox_window.model.rowCount() == 0  # nothing imported
+    assert dialog.import_good is not None
+    dialog.accept()  # "Import the good rows"
+    qtbot.waitUntil(lambda: sandbox_window.model.rowCount() > 0, timeout=10_000)
+    names = {r.subscriber.name for r in sandbox_window.model.rows}
+    assert "김하늘" in names and "박구름" not in names
+
+
+def test_export_subscribers_and_charges(qtbot, window, tmp_path):
+    target = tmp_path / "subs.csv"
+    count = csv_actions.start_export(window, str(target), "subscribers")
+    assert count == 30
+    with target.open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 30 and rows[0]["customer_uid"]
+    charges = tmp_path / "charges.csv"
+    assert csv_actions.start_export(window, str(charges), "charges") > 0
+    assert window.backend.audit.list(action="export", limit=1)
+
+
+def test_environment_defaults_only_fill_gaps():
+    env: dict[str, str] = {}
+    prepare_environment(env, platform="linux", is_root=True)
+    assert env["QT_QPA_PLATFORM"] == "offscreen"
+    assert env["QTWEBENGINE_DISABLE_SANDBOX"] == "1"
+    with_display = {"DISPLAY": ":0"}
+    prepare_environment(with_display, platform="linux", is_root=False)
+    assert "QT_QPA_PLATFORM" not in with_display
+    assert "QTWEBENGINE_DISABLE_SANDBOX" not in with_display
+    chosen = {"QT_QPA_PLATFORM": "xcb"}
+    prepare_environment(chosen, platform="linux", is_root=False)
+    assert chosen["QT_QPA_PLATFORM"] == "xcb"
+    mac: dict[str, str] = {}
+    prepare_environment(mac, platform="darwin", is_root=False)
+    assert "QT_QPA_PLATFORM" not in mac
+
+
+def test_first_run_opens_the_window_without_set_up_or_webengine(tmp_path):
+    """The real `kpadmin` command in a child process, on an empty data dir."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KPADMIN_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "kpadmin", "--data-dir", str(tmp_path), "gui", "--startup-probe"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    probe = json.loads(result.stdout.strip().splitlines()[-1])
+    assert probe["window_visible"] is True
+    assert probe["webengine_loaded"] is False
+    assert (tmp_path / "sandbox" / "kpadmin.sqlite3").exists()  # sandbox mode by default

@@ -1,0 +1,101 @@
+"""The settings dialog: LIVE asks first, secrets go to the keyring unseen, Test connection."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLineEdit
+
+from kpadmin.billing import settings as settings_mod
+from kpadmin.billing.secrets import SERVICE
+from kpadmin.gui.settings_dialog import SettingsDialog
+
+
+def make(qtbot, backend) -> SettingsDialog:
+    dialog = SettingsDialog(backend)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_switching_to_live_asks_and_refusing_reverts(qtbot, backend, memory_keyring):
+    dialog = make(qtbot, backend)
+    dialog.mode.setCurrentIndex(dialog.mode.findData("live"))
+    box = dialog._confirm_box
+    assert box is not None and box.isVisible()
+    assert "real money" in box.text()
+    box.reject()
+    assert dialog.selected_mode() == "sandbox"
+    dialog.mode.setCurrentIndex(dialog.mode.findData("live"))
+    dialog._confirm_box.accept()
+    assert dialog.selected_mode() == "live"
+    assert dialog.key_state.text() == "not set"
+
+
+def test_save_writes_settings_secrets_and_audit_without_showing_secrets(
+    qtbot, backend, memory_keyring
+):
+    dialog = make(qtbot, backend)
+    assert dialog.imp_secret.echoMode() == QLineEdit.EchoMode.Password
+    dialog.mode.setCurrentIndex(dialog.mode.findData("test"))
+    dialog.imp_code.setText("imp12345678")
+    dialog.imp_key.setText("rest-key-123")
+    dialog.imp_secret.setText("very-secret-value-456")
+    dialog.staff_name.setText("김지원")
+    dialog.monthly_limit.setValue(3)
+    with qtbot.waitSignal(dialog.saved) as saved:
+        dialog.save()
+    old, new = saved.args
+    assert (old.mode, new.mode, new.staff_name, new.monthly_limit) == (
+        "sandbox",
+        "test",
+        "김지원",
+        3,
+    )
+    on_disk = settings_mod.load_settings(backend.runtime.data_root)
+    assert on_disk == new
+    assert memory_keyring.store[(SERVICE, "test:imp_secret")] == "very-secret-value-456"
+    settings_file = settings_mod.settings_path(backend.runtime.data_root).read_text()
+    assert "very-secret-value-456" not in settings_file
+    entry = backend.audit.list(action="settings", limit=1)[0]
+    assert "mode: sandbox → test" in entry.detail and "very-secret" not in entry.detail
+    # Reopened, the dialog says the secret is set and shows nothing of it.
+    again = make(qtbot, backend)
+    again.mode.setCurrentIndex(again.mode.findData("test"))
+    assert again.imp_secret.text() == ""
+    assert again.secret_state.text() == "set (keyring)"
+
+
+def test_bad_values_are_refused_inline(qtbot, backend, memory_keyring):
+    dialog = make(qtbot, backend)
+    dialog.imp_code.setText("not-a-code")
+    dialog.save()
+    assert "imp_code" in dialog.problem.text()
+    assert dialog.isVisible()
+    assert settings_mod.load_settings(backend.runtime.data_root).imp_code is None
+
+
+def test_missing_keyring_is_explained(qtbot, backend, no_keyring):
+    dialog = make(qtbot, backend)
+    assert dialog.keyring_note.isVisibleTo(dialog)
+    assert "keyring" in dialog.keyring_note.text().lower()
+    assert not dialog.imp_secret.isEnabled()
+
+
+def test_test_connection_fetches_a_token(qtbot, sandbox_backend, memory_keyring):
+    dialog = make(qtbot, sandbox_backend)
+    dialog.api_base_url.setText(sandbox_backend.api.base_url)
+    with qtbot.waitSignal(dialog.connection_tested, timeout=10_000) as result:
+        dialog.test_connection()
+    assert result.args[0] is True, result.args[1]
+    assert "token" in dialog.test_result.text()
+
+
+def test_test_connection_says_what_is_wrong(qtbot, sandbox_backend, memory_keyring):
+    dialog = make(qtbot, sandbox_backend)
+    dialog.api_base_url.setText(sandbox_backend.api.base_url)
+    dialog.imp_secret.setText("wrong-secret")
+    with qtbot.waitSignal(dialog.connection_tested, timeout=10_000) as result:
+        dialog.test_connection()
+    ok, text = result.args
+    assert not ok
+    assert "refused the REST API key or secret" in text
+    assert "wrong-secret" not in text
