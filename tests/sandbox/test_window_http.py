@@ -8,6 +8,7 @@ import asyncio
 import html
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,11 +17,15 @@ import httpx
 import pytest
 
 from kpadmin.sandbox.checkout import CANCEL_CODE, CANCEL_MESSAGE, DECLINE_CODE, TIMEOUT_CODE
+from kpadmin.sandbox.config import SandboxConfig
+from kpadmin.sandbox.server import SandboxServer
 from kpadmin.sandbox.web import format_won, qr_svg, render
 from tests.fixtures.sandbox import RunningSandbox, SandboxFactory
 from tests.sandbox.spec import assert_matches_spec
 
 PARENT = "http://localhost:5173"
+#: One connection pool for the module: a fresh httpx client per request costs ~50 ms (SSL set-up).
+HTTP = httpx.Client()
 CALLBACK_KEYS = {
     "imp_uid",
     "merchant_uid",
@@ -44,6 +49,21 @@ CALLBACK_KEYS = {
 }
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _close_http_client() -> Iterator[None]:
+    yield
+    HTTP.close()
+
+
+@pytest.fixture(scope="module")
+def quiet_sandbox() -> Iterator[RunningSandbox]:
+    """One sandbox for the tests that must leave no trace (starting one costs ~0.2 s)."""
+    server = SandboxServer(SandboxConfig(seed=0))
+    server.start()
+    yield RunningSandbox(server)
+    server.close()
+
+
 def params(**overrides: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
         "pg": "kakaopay.TCSUBSCRIP",
@@ -65,7 +85,7 @@ def checkout(
     sandbox: RunningSandbox, p: dict[str, Any], *, imp_code: str | None = "imp00000000"
 ) -> httpx.Response:
     body = json.dumps({"imp_code": imp_code, "params": p})
-    return httpx.post(
+    return HTTP.post(
         f"{sandbox.base_url}/sandbox/kakaopay/checkout",
         content=body,
         headers={"Content-Type": "text/plain;charset=UTF-8", "Origin": PARENT},
@@ -83,7 +103,7 @@ class Window:
         return str(self.session["window_token"])
 
     def post(self, body: dict[str, Any], **headers: str) -> httpx.Response:
-        return httpx.post(
+        return HTTP.post(
             f"{self.url}/outcome",
             json=body,
             headers={"X-Window-Token": self.token, **headers},
@@ -95,7 +115,7 @@ def open_window(sandbox: RunningSandbox, p: dict[str, Any]) -> Window:
     assert answer.status_code == 200
     body = answer.json()
     assert "rsp" not in body, body
-    page = httpx.get(body["window_url"])
+    page = HTTP.get(body["window_url"])
     assert page.status_code == 200
     found = re.search(r'data-session="([^"]*)"', page.text)
     assert found is not None
@@ -103,14 +123,14 @@ def open_window(sandbox: RunningSandbox, p: dict[str, Any]) -> Window:
 
 
 def rest_get(sandbox: RunningSandbox, path: str) -> httpx.Response:
-    return httpx.get(f"{sandbox.base_url}{path}", headers=sandbox.auth_headers())
+    return HTTP.get(f"{sandbox.base_url}{path}", headers=sandbox.auth_headers())
 
 
 # ----------------------------------------------------------------------------- static parts
 
 
 def test_iamport_js_is_served_as_javascript(sandbox: RunningSandbox) -> None:
-    answer = httpx.get(f"{sandbox.base_url}/v1/iamport.js")
+    answer = HTTP.get(f"{sandbox.base_url}/v1/iamport.js")
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/javascript")
     assert answer.headers["x-content-type-options"] == "nosniff"
@@ -121,10 +141,10 @@ def test_iamport_js_is_served_as_javascript(sandbox: RunningSandbox) -> None:
 
 
 def test_demo_page_and_root_redirect(sandbox: RunningSandbox) -> None:
-    root = httpx.get(f"{sandbox.base_url}/", follow_redirects=False)
+    root = HTTP.get(f"{sandbox.base_url}/", follow_redirects=False)
     assert root.status_code == 307
     assert root.headers["location"].endswith("/sandbox/")
-    demo = httpx.get(f"{sandbox.base_url}/sandbox/")
+    demo = HTTP.get(f"{sandbox.base_url}/sandbox/")
     assert demo.status_code == 200
     assert '<script src="/v1/iamport.js"></script>' in demo.text
     assert 'data-imp-code="imp00000000"' in demo.text
@@ -133,14 +153,14 @@ def test_demo_page_and_root_redirect(sandbox: RunningSandbox) -> None:
 
 
 def test_static_serves_only_listed_files(sandbox: RunningSandbox) -> None:
-    ok = httpx.get(f"{sandbox.base_url}/sandbox/static/kakaopay-window.js")
+    ok = HTTP.get(f"{sandbox.base_url}/sandbox/static/kakaopay-window.js")
     assert ok.status_code == 200 and ok.headers["content-type"].startswith("text/javascript")
     for name in ("kakaopay-window.html", "..%2Fweb.py", "nope.js"):
-        assert httpx.get(f"{sandbox.base_url}/sandbox/static/{name}").status_code == 404
+        assert HTTP.get(f"{sandbox.base_url}/sandbox/static/{name}").status_code == 404
 
 
 def test_checkout_is_a_simple_cors_request(sandbox: RunningSandbox) -> None:
-    preflight = httpx.options(
+    preflight = HTTP.options(
         f"{sandbox.base_url}/sandbox/kakaopay/checkout",
         headers={"Origin": PARENT, "Access-Control-Request-Method": "POST"},
     )
@@ -178,8 +198,12 @@ def test_checkout_is_a_simple_cors_request(sandbox: RunningSandbox) -> None:
     ],
 )
 def test_prevalidation_refuses_before_any_window(
-    sandbox: RunningSandbox, imp_code: str | None, overrides: dict[str, Any], error_code: str
+    quiet_sandbox: RunningSandbox,
+    imp_code: str | None,
+    overrides: dict[str, Any],
+    error_code: str,
 ) -> None:
+    sandbox = quiet_sandbox
     p = params(**{k: v for k, v in overrides.items() if v is not None})
     for key, value in overrides.items():
         if value is None:
@@ -280,7 +304,7 @@ def test_approve_with_first_payment_by_kakao_money_is_kept_for_later_charges(
     assert key is not None and key["card_name"] == "카카오머니"
 
     # The customer's choice in the window is reused by the re-charges (REFERENCE §3).
-    again = httpx.post(
+    again = HTTP.post(
         f"{sandbox.base_url}/subscribe/payments/again",
         json={"customer_uid": "cu_0001", "merchant_uid": "charge_2", "amount": 12900, "name": "x"},
         headers=sandbox.auth_headers(),
@@ -327,7 +351,7 @@ def test_one_outcome_per_window(sandbox: RunningSandbox) -> None:
         assert again.json()["rsp"] == first.json()["rsp"]  # what was recorded, unchanged
     assert len(sandbox.state.all_payments()) == 1
     # Reloading the window shows the recorded result and changes nothing.
-    reloaded = httpx.get(window.url)
+    reloaded = HTTP.get(window.url)
     assert "finished_rsp&quot;: {" in reloaded.text
     assert len(sandbox.state.all_payments()) == 1
 
@@ -350,11 +374,11 @@ def test_the_window_cannot_change_what_it_was_opened_with(sandbox: RunningSandbo
 
 def test_outcome_needs_the_window_token_and_the_sandbox_origin(sandbox: RunningSandbox) -> None:
     window = open_window(sandbox, params())
-    forged = httpx.post(
+    forged = HTTP.post(
         f"{window.url}/outcome", json={"outcome": "approve"}, headers={"X-Window-Token": "guess"}
     )
     assert forged.status_code == 403
-    missing = httpx.post(f"{window.url}/outcome", json={"outcome": "approve"})
+    missing = HTTP.post(f"{window.url}/outcome", json={"outcome": "approve"})
     assert missing.status_code == 403
     # The merchant page (another origin) may know the session id, but not act for the customer.
     cross = window.post({"outcome": "approve"}, Origin=PARENT)
@@ -383,9 +407,7 @@ def test_bad_outcome_bodies_are_refused_and_the_window_stays_open(
     sandbox: RunningSandbox, body: Any
 ) -> None:
     window = open_window(sandbox, params())
-    answer = httpx.post(
-        f"{window.url}/outcome", json=body, headers={"X-Window-Token": window.token}
-    )
+    answer = HTTP.post(f"{window.url}/outcome", json=body, headers={"X-Window-Token": window.token})
     assert answer.status_code == 400
     assert sandbox.state.all_payments() == []
     assert window.post({"outcome": "cancel"}).status_code == 200
@@ -393,7 +415,7 @@ def test_bad_outcome_bodies_are_refused_and_the_window_stays_open(
 
 def test_unknown_session(sandbox: RunningSandbox) -> None:
     url = f"{sandbox.base_url}/sandbox/kakaopay/window/ks_nope%22%3E%3Cb%3E"
-    page = httpx.get(url)
+    page = HTTP.get(url)
     assert page.status_code == 404 and "찾을 수 없습니다" in page.text
     # The page tells a waiting SDK (whatever its origin) that this window is gone.
     gone = re.search(r'data-gone="([^"]*)"', page.text)
@@ -401,7 +423,7 @@ def test_unknown_session(sandbox: RunningSandbox) -> None:
     assert json.loads(html.unescape(gone.group(1)))["session_id"] == 'ks_nope"><b>'
     assert "<b>" not in page.text
     assert "frame-ancestors *" in page.headers["content-security-policy"]
-    assert httpx.post(f"{url}/outcome", json={"outcome": "approve"}).status_code == 404
+    assert HTTP.post(f"{url}/outcome", json={"outcome": "approve"}).status_code == 404
 
 
 def test_racing_outcomes_record_exactly_one(sandbox: RunningSandbox) -> None:
@@ -492,12 +514,12 @@ def test_amount_zero_reads_as_a_registration(sandbox: RunningSandbox) -> None:
 
 def test_a_bogus_origin_header_is_not_trusted(sandbox: RunningSandbox) -> None:
     body = json.dumps({"imp_code": "imp00000000", "params": params()})
-    answer = httpx.post(
+    answer = HTTP.post(
         f"{sandbox.base_url}/sandbox/kakaopay/checkout",
         content=body,
         headers={"Origin": "http://x; script-src *"},
     )
-    page = httpx.get(answer.json()["window_url"])
+    page = HTTP.get(answer.json()["window_url"])
     assert "script-src *" not in page.headers["content-security-policy"].replace(
         "script-src 'self'", ""
     )
