@@ -25,6 +25,10 @@ cancel     a ``failed`` payment, reason = the user-cancel    ``error_code`` "F00
 timeout    a ``failed`` payment [I]; no key                 ``error_code`` "F0004" [I]
 =========  ===============================================  ====================================
 
+With ``pg: "kakaopay.TC0ONETIME"`` (Kakao Pay's one-time test CID) an approval looks successful
+but leaves no billing key, the known misconfiguration of REFERENCE §8: sign-up verification has to
+notice.
+
 Pre-validation failures (`PrevalidationError`) leave nothing and call back with ``imp_uid`` null.
 Their codes are the sandbox's own (the real SDK's are not published); the app must only test
 ``error_code`` against null.
@@ -83,6 +87,9 @@ class Card:
     code: str
     bin: str
 
+
+#: Kakao Pay's one-time test CID: a window opened with it approves but issues no billing key.
+ONE_TIME_CIDS = frozenset({"TC0ONETIME"})
 
 #: KB국민 is missing on purpose: Kakao Pay's test mode does not offer it (REFERENCE §8).
 CARDS: tuple[Card, ...] = (
@@ -416,6 +423,10 @@ class CheckoutSessions:
                 pay_method=choice.pay_method,
                 **card_fields,
             )
+            if p.pg_id in ONE_TIME_CIDS:
+                # REFERENCE §8: a one-time CID with customer_uid approves, but no reusable key
+                # exists afterwards. The app's verification must catch it.
+                return _rsp_from_payment(payment, None, None)
             self._state.issue_billing_key(
                 p.customer_uid,
                 pg_provider="kakaopay",

@@ -257,6 +257,15 @@ def test_plain_pg_and_other_cids(sandbox: RunningSandbox) -> None:
 # ----------------------------------------------------------------------------- outcomes
 
 
+def test_a_one_time_cid_approves_but_leaves_no_billing_key(sandbox: RunningSandbox) -> None:
+    window = open_window(sandbox, params(pg="kakaopay.TC0ONETIME", amount=4900))
+    rsp = window.post({"outcome": "approve"}).json()["rsp"]
+    assert rsp["error_code"] is None and rsp["status"] == "paid"  # looks fine in the browser…
+    assert rest_get(sandbox, "/subscribe/customers/cu_0001").status_code == 404  # …but no key
+    payment = sandbox.state.get_payment(rsp["imp_uid"])
+    assert payment is not None and payment["pg_id"] == "TC0ONETIME"
+
+
 def test_approve_amount_zero_issues_the_key_and_leaves_a_ready_record(
     sandbox: RunningSandbox,
 ) -> None:
