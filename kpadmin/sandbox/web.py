@@ -28,6 +28,7 @@ A host page that embeds the SDK needs the SDK's origin in its own CSP ``script-s
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -150,8 +151,6 @@ def qr_svg(seed: str, modules: int = 29) -> str:
     Not a real QR encoder: nothing scans it. It only has to look like the code a customer would
     scan with KakaoTalk, and differ per session.
     """
-    import hashlib
-
     bits: list[int] = []
     counter = 0
     while len(bits) < modules * modules:
@@ -252,7 +251,6 @@ class BrowserSide:
             ),
             "amount_class": "issue-only" if is_issue_only else "with-payment",
             "merchant_uid": p.merchant_uid,
-            "buyer_name": p.buyer.get("buyer_name") or "",
             "session_json": json.dumps(
                 {
                     "session_id": session.session_id,
