@@ -1,0 +1,396 @@
+"""The charging UI's brain: confirmation → batch on the qasync loop → live rows → result list.
+
+Created by the main window (``ChargingController(window)``); everything money-related goes through
+the one `ChargeEngine` it holds for the window's database connection and i'mport client, so a
+reconcile never touches rows the running batch has in hand.
+
+Why the refresh is coalesced: the engine reports every charge through ``on_event`` on the loop.
+Reloading a table row (a SQL read + a model update + the overview) per event would be a thousand
+small freezes in a big batch. Events only note *which* subscribers changed; a 100 ms timer then
+refreshes those rows in one go. The ids wait one tick before they are read back, because the
+engine's journal commits results in groups (every 50 ms): by then the row on disk is the new one.
+
+Explicit selections follow the same due rule as "Charge all due": a subscriber whose next charge
+date has not come (e.g. paid for this month already) is listed as skipped, never charged early for
+next month by a stray click.
+
+One batch at a time, and nobody twice: while a batch runs, Charge selected / Charge all due /
+Reconcile are disabled and Charge now is refused with a reason; subscribers with a charge in
+flight or an unknown outcome are skipped by the engine's plan anyway (shown in the confirmation).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from kpadmin.billing.due import Plan
+from kpadmin.billing.engine import (
+    BatchResult,
+    ChargeEngine,
+    ChargeEvent,
+    ChargeOutcome,
+    EventKind,
+    Progress,
+)
+from kpadmin.billing.reconcile import ReconcileReport
+from kpadmin.gui import aio, messages
+from kpadmin.gui import formatting as fmt
+from kpadmin.gui.charging.confirm import ConfirmChargeDialog
+from kpadmin.gui.charging.progress import BatchDialog
+from kpadmin.gui.charging.refund import (
+    RefundDialog,
+    RefundOutcome,
+    RefundRequest,
+    perform_refund,
+    refundable,
+)
+from kpadmin.gui.charging.texts import skip_label
+from kpadmin.gui.formatting import tr
+from kpadmin.store.models import ChargeState
+
+log = logging.getLogger(__name__)
+
+REFRESH_MS = 100
+
+
+class ChargingController(QObject):
+    #: A confirmation dialog was opened (tests and the self-test accept it programmatically).
+    confirm_opened = Signal(object)
+    batch_started = Signal()
+    batch_finished = Signal(object)  # engine BatchResult (or None when the batch crashed)
+    reconciled = Signal(object)  # ReconcileReport
+    refund_finished = Signal(object)  # RefundOutcome
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.backend = window.backend
+        self._engine: ChargeEngine | None = None
+        self._engine_client = None
+        self._preparing = False
+        self._running = False
+        self._reconciling = False
+        self._cancel: asyncio.Event | None = None
+        self.batch_ids: set[int] = set()
+        self.confirm_dialog: ConfirmChargeDialog | None = None
+        self.batch_dialog: BatchDialog | None = None
+        self.refund_dialog: RefundDialog | None = None
+        self.last_result: BatchResult | None = None
+        self.task: asyncio.Task | None = None
+        # Coalescing state (see the module docstring).
+        self._progress = Progress()
+        self._phase: EventKind | None = None
+        self._changed: set[int] = set()
+        self._settling: set[int] = set()
+        self._new_outcomes: list[ChargeOutcome] = []
+        self._timer = QTimer(self)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self._tick)
+
+    # --- state ------------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    def engine(self) -> ChargeEngine:
+        """The engine for the current connection (raises `aio.UserError` when not connected)."""
+        client = self.backend.client()
+        if self._engine is None or self._engine_client is not client:
+            if self._engine is not None and self._engine.running:
+                raise aio.UserError(tr("A charge batch is still running."))
+            self._engine = ChargeEngine(
+                self.backend.conn, client, monthly_limit=self.backend.monthly_cap
+            )
+            self._engine_client = client
+        return self._engine
+
+    def _busy_reason(self) -> str | None:
+        if self._running:
+            return tr("A charge batch is running. Wait for it to finish, or stop it, first.")
+        if self._preparing:
+            return tr("A charge is being prepared; finish or close its confirmation first.")
+        if self._reconciling:
+            return tr("Reconciling; try again in a moment.")
+        return None
+
+    def _set_actions(self, enabled: bool) -> None:
+        w = self.window
+        tip = "" if enabled else tr("A charge batch is running.")
+        for action in (w.act_charge_selected, w.act_charge_due, w.act_reconcile):
+            action.setEnabled(enabled)
+            action.setStatusTip(tip or action.statusTip())
+        detail = getattr(w, "detail", None)
+        if detail is not None and not enabled:
+            detail.charge_now.setEnabled(False)
+
+    # --- the three ways to start a batch ----------------------------------------------------
+
+    def charge_selected(self, ids: list[int]) -> None:
+        if not ids:
+            messages.info(tr("Select the subscribers to charge first."))
+            return
+        self._prepare(list(ids), include_not_due=False)
+
+    def charge_all_due(self) -> None:
+        self._prepare(None, include_not_due=False)
+
+    def charge_now(self, subscriber_id: int) -> None:
+        self._prepare([subscriber_id], include_not_due=False, single=True)
+
+    def _prepare(self, ids: list[int] | None, *, include_not_due: bool, single: bool = False):
+        busy = self._busy_reason()
+        if busy:
+            messages.warning(busy)
+            if self.batch_dialog is not None and self._running:
+                self.batch_dialog.raise_()
+            return
+        try:
+            engine = self.engine()
+        except aio.UserError as exc:
+            messages.warning(str(exc))
+            return
+        self._preparing = True
+
+        async def plan() -> Plan:
+            # Settle rows in doubt first, so the confirmation shows the truth, not a stale skip.
+            if engine.charges.in_doubt():
+                report = await engine.reconcile(staff=self.backend.staff)
+                self._refresh_settled(report)
+            return engine.plan(ids, None, self.backend.staff, include_not_due=include_not_due)
+
+        def failed(exc: BaseException) -> None:
+            self._preparing = False
+            aio.report_failure(exc)
+
+        aio.run_op(plan(), on_success=lambda p: self._confirm(p, single), on_failure=failed)
+
+    def _confirm(self, plan: Plan, single: bool) -> None:
+        if single and plan.count == 0:
+            self._preparing = False
+            skip = plan.skipped[0] if plan.skipped else None
+            if skip is not None:
+                messages.warning(
+                    tr("{name} is not charged: {why} — {detail}").format(
+                        name=skip.name or skip.customer_uid,
+                        why=skip_label(skip.reason),
+                        detail=skip.message,
+                    )
+                )
+            return
+        early = 0
+        for item in plan.items:
+            row = self.window.model.row_for_id(item.subscriber_id)
+            if row is not None and row.subscriber.next_charge_date > plan.today:
+                early += 1
+        dialog = ConfirmChargeDialog(plan, self.window, early=early)
+        self.confirm_dialog = dialog
+        dialog.accepted.connect(lambda: self._start(plan))
+        dialog.finished.connect(lambda _r: self._confirm_closed(dialog))
+        dialog.open()
+        self.confirm_opened.emit(dialog)
+
+    def _confirm_closed(self, dialog: ConfirmChargeDialog) -> None:
+        self._preparing = False
+        if self.confirm_dialog is dialog:
+            self.confirm_dialog = None
+        dialog.deleteLater()
+
+    # --- the batch ----------------------------------------------------------------------------
+
+    def _start(self, plan: Plan) -> None:
+        self._preparing = False
+        if plan.count == 0:
+            return
+        if self._running:
+            messages.warning(self._busy_reason() or "")
+            return
+        try:
+            engine = self.engine()
+        except aio.UserError as exc:
+            messages.warning(str(exc))
+            return
+        settings = self.backend.runtime.settings
+        self._running = True
+        self._cancel = asyncio.Event()
+        self.batch_ids = {item.subscriber_id for item in plan.items}
+        self._progress = Progress(total=plan.count)
+        self._phase = None
+        self._changed.clear()
+        self._settling.clear()
+        self._new_outcomes = []
+        self._set_actions(False)
+        if self.batch_dialog is not None:
+            self.batch_dialog.close()
+            self.batch_dialog.deleteLater()
+        dialog = BatchDialog(plan.count, plan.total_amount, self.window)
+        dialog.cancel_requested.connect(self.cancel_batch)
+        self.batch_dialog = dialog
+        dialog.show()
+        self._timer.start()
+        self.batch_started.emit()
+        self.task = aio.run_op(
+            engine.run(
+                plan,
+                concurrency=settings.concurrency,
+                rps=settings.requests_per_second,
+                on_event=self._on_event,
+                cancel=self._cancel,
+            ),
+            on_success=self._on_batch_done,
+            on_failure=self._on_batch_failed,
+        )
+
+    def cancel_batch(self) -> None:
+        """Stop sending new charges; those in flight finish (or end unknown) and are recorded."""
+        if self._cancel is not None and self._running:
+            self._cancel.set()
+            messages.info(tr("Stopping the batch: no new charges are sent."))
+
+    def _on_event(self, event: ChargeEvent) -> None:
+        # Called by the engine for every charge: keep it to a few set/list operations.
+        self._progress = event.progress
+        self._phase = event.kind
+        if event.outcome is not None:
+            self._changed.add(event.outcome.subscriber_id)
+            self._new_outcomes.append(event.outcome)
+        elif event.kind is EventKind.STARTED:
+            # The intents are committed: these rows are now "in flight" in the table.
+            self._settling |= self.batch_ids
+
+    def _tick(self) -> None:
+        ready, self._settling = self._settling, self._changed
+        self._changed = set()
+        if ready:
+            self.window.refresh_rows(sorted(ready))
+        dialog = self.batch_dialog
+        if dialog is not None:
+            dialog.update_progress(self._progress, self._phase)
+            if self._new_outcomes:
+                dialog.add_outcomes(self._new_outcomes)
+        self._new_outcomes = []
+
+    def _finish(self) -> None:
+        self._timer.stop()
+        self._running = False
+        self._cancel = None
+        self._set_actions(True)
+        ids = sorted(self.batch_ids | self._settling | self._changed)
+        self._settling.clear()
+        self._changed.clear()
+        self.window.refresh_rows(ids)
+        self.window.update_overview()
+
+    def _on_batch_done(self, result: BatchResult) -> None:
+        dialog = self.batch_dialog
+        if dialog is not None and self._new_outcomes:
+            dialog.add_outcomes(self._new_outcomes)
+        self._new_outcomes = []
+        self._finish()
+        self.last_result = result
+        if dialog is not None:
+            dialog.show_result(result)
+        p = result.progress
+        text = tr("Batch finished: {paid} paid ({amount}), {failed} not paid.").format(
+            paid=p.paid, amount=fmt.won(p.paid_amount), failed=p.failed
+        )
+        if result.cancelled:
+            text = tr("Batch stopped: {paid} paid ({amount}), {failed} not paid.").format(
+                paid=p.paid, amount=fmt.won(p.paid_amount), failed=p.failed
+            )
+        (messages.info if p.failed == 0 and not result.error else messages.warning)(text)
+        self.batch_finished.emit(result)
+
+    def _on_batch_failed(self, exc: BaseException) -> None:
+        self._finish()
+        text = aio.describe_error(exc)
+        if self.batch_dialog is not None:
+            self.batch_dialog.show_error(text or type(exc).__name__)
+        aio.report_failure(exc)
+        self.batch_finished.emit(None)
+
+    # --- reconcile ----------------------------------------------------------------------------
+
+    def reconcile(self) -> None:
+        busy = self._busy_reason()
+        if busy:
+            messages.warning(busy)
+            return
+        try:
+            engine = self.engine()
+        except aio.UserError as exc:
+            messages.warning(str(exc))
+            return
+        self._reconciling = True
+        self.window.act_reconcile.setEnabled(False)
+        messages.info(tr("Reconciling: looking up charges whose outcome is unknown…"))
+
+        def done(report: ReconcileReport) -> None:
+            self._reconciling = False
+            self.window.act_reconcile.setEnabled(True)
+            self._refresh_settled(report)
+            self.window.update_overview()
+            if not report.checked:
+                messages.info(tr("Reconcile: nothing is in doubt."))
+            else:
+                text = tr(
+                    "Reconcile: {checked} looked up — {paid} paid, {declined} declined, "
+                    "{resend} never reached i'mport (sent again next time), "
+                    "{unknown} still unknown."
+                ).format(
+                    checked=report.checked,
+                    paid=report.paid,
+                    declined=report.count(ChargeState.DECLINED),
+                    resend=report.to_resend,
+                    unknown=report.unknown,
+                )
+                (messages.warning if report.unknown else messages.info)(text)
+            self.reconciled.emit(report)
+
+        def failed(exc: BaseException) -> None:
+            self._reconciling = False
+            self.window.act_reconcile.setEnabled(True)
+            aio.report_failure(exc)
+
+        aio.run_op(engine.reconcile(staff=self.backend.staff), on_success=done, on_failure=failed)
+
+    def _refresh_settled(self, report: ReconcileReport) -> None:
+        ids = sorted({s.subscriber_id for s in report.rows})
+        if ids:
+            self.window.refresh_rows(ids)
+
+    # --- refunds ------------------------------------------------------------------------------
+
+    def refund(self, subscriber_id: int, charge_id: int = 0) -> None:
+        sub = self.backend.subscribers.get(subscriber_id)
+        if sub is None:
+            return
+        charges = [c for c in self.backend.charge_history(subscriber_id) if refundable(c) > 0]
+        if not charges:
+            messages.warning(tr("{name} has no paid charge left to refund.").format(name=sub.name))
+            return
+        if charge_id and not any(c.id == charge_id for c in charges):
+            messages.warning(tr("That charge cannot be refunded (not paid, or refunded already)."))
+            return
+        dialog = RefundDialog(subscriber_id, sub.name, charges, charge_id, self.window)
+        self.refund_dialog = dialog
+        dialog.refund_requested.connect(self._refund)
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        dialog.open()
+
+    def _refund(self, request: RefundRequest) -> None:
+        def done(outcome: RefundOutcome) -> None:
+            (messages.info if outcome.ok else messages.error)(outcome.text)
+            self.window.refresh_rows([request.subscriber_id])
+            self.window.update_overview()
+            self.refund_finished.emit(outcome)
+
+        def failed(exc: BaseException) -> None:
+            aio.report_failure(exc)
+            self.refund_finished.emit(RefundOutcome(False, aio.describe_error(exc) or str(exc)))
+
+        messages.info(tr("Refunding {amount}…").format(amount=fmt.won(request.amount)))
+        aio.run_op(perform_refund(self.backend, request), on_success=done, on_failure=failed)

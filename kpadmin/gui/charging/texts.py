@@ -1,0 +1,34 @@
+"""Words the charging UI shows for the engine's reasons and outcomes (translated in one place)."""
+
+from __future__ import annotations
+
+from kpadmin.billing.due import SkipReason
+from kpadmin.gui.formatting import tr
+from kpadmin.store.models import ChargeState
+
+
+def skip_label(reason: SkipReason) -> str:
+    """Why a subscriber is left out of a batch, as staff would say it."""
+    return {
+        SkipReason.PAUSED: tr("Paused"),
+        SkipReason.CANCELLED: tr("Subscription cancelled"),
+        SkipReason.KEY_MISSING: tr("Billing key missing"),
+        SkipReason.NOT_DUE: tr("Not due yet"),
+        SkipReason.ALREADY_PAID: tr("Already paid for this period"),
+        SkipReason.IN_DOUBT: tr("Earlier charge in doubt (reconcile first)"),
+        SkipReason.MONTHLY_CAP: tr("Monthly cap reached"),
+        SkipReason.UNKNOWN_SUBSCRIBER: tr("No such subscriber"),
+        SkipReason.DECLINED_THIS_RUN: tr("Declined earlier in this run"),
+    }.get(reason, str(reason))
+
+
+def outcome_label(state: ChargeState) -> str:
+    """An outcome in the result list (PLANNED after a run means it never left)."""
+    return {
+        ChargeState.PAID: tr("Paid"),
+        ChargeState.DECLINED: tr("Declined"),
+        ChargeState.REJECTED: tr("Rejected"),
+        ChargeState.UNKNOWN: tr("Outcome unknown"),
+        ChargeState.PLANNED: tr("Not sent"),
+        ChargeState.SENT: tr("Sending"),
+    }.get(state, str(state))

@@ -1,0 +1,193 @@
+"""The charging UI against a real sandbox over HTTP: confirmation, progress, live rows, cancel,
+declines in the result list, and the never-twice rule from every door of the UI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kpadmin.gui import messages
+from kpadmin.store.charges import ChargeRepository
+from kpadmin.store.models import ChargeState
+from tests.gui.charging_harness import accept_confirmation, close_desk, open_desk
+
+
+@pytest.fixture
+def desk_factory(qtbot, arun, sandbox_factory, tmp_path, memory_keyring):
+    opened = []
+
+    def make(*, latency_ms: int = 0, **kwargs: Any):
+        box = sandbox_factory(seed=1, latency_ms=latency_ms)
+        desk = open_desk(qtbot, arun, box, tmp_path / f"d{len(opened)}", **kwargs)
+        opened.append(desk)
+        return desk
+
+    yield make
+    for desk in opened:
+        close_desk(desk, qtbot, arun)
+
+
+def wait_batch(qtbot, controller, timeout=30_000):
+    qtbot.waitUntil(lambda: controller.task is not None and controller.task.done(), timeout=timeout)
+    qtbot.waitUntil(lambda: not controller.running, timeout=timeout)
+    return controller.last_result
+
+
+def test_charge_all_due_confirms_shows_progress_and_updates_rows_live(qtbot, desk_factory):
+    desk = desk_factory(latency_ms=120, count=8, declining=frozenset({3}), paused=frozenset({5}))
+    window, controller = desk.window, desk.controller
+    refreshed: list[list[int]] = []
+    original = window.refresh_rows
+    window.refresh_rows = lambda ids: (refreshed.append(list(ids)), original(ids))[1]
+
+    window.act_charge_due.trigger()
+    dialog = accept_confirmation(qtbot, controller)
+    # 7 due (one paused is skipped, with its reason), ₩9,900 each.
+    assert "7" in dialog.headline.text()
+    assert dialog.total.text().startswith("₩69,300")
+    assert dialog.items.topLevelItemCount() == 7
+    assert dialog.skipped.topLevelItemCount() == 1
+    assert dialog.skipped.topLevelItem(0).text(1) == "Paused"
+    assert not dialog.charge_button.isDefault()  # Enter never charges
+    dialog.charge_button.click()
+
+    qtbot.waitUntil(lambda: controller.running, timeout=5000)
+    batch = controller.batch_dialog
+    assert batch.isVisible() and not batch.isModal()
+    assert not window.act_charge_due.isEnabled() and not window.act_charge_selected.isEnabled()
+
+    # Rows turn paid in the table while the batch is still running (live, not only at the end).
+    def a_row_paid_mid_batch() -> bool:
+        paid = [r for r in window.model.rows if r.last_charge_state is ChargeState.PAID]
+        return bool(paid) and controller.running
+
+    qtbot.waitUntil(a_row_paid_mid_batch, timeout=15_000)
+    assert 0 < batch.bar.value() < 7 or controller._progress.done < 7
+
+    result = wait_batch(qtbot, controller)
+    assert result.progress.paid == 6 and result.progress.declined == 1
+    assert batch.paid.value.text() == "6" and batch.declined.value.text() == "1"
+    assert batch.bar.value() == 7
+    # The declined one is in the result list with the card side's reason.
+    rows = [
+        [batch.results.topLevelItem(i).text(c) for c in range(4)]
+        for i in range(batch.results.topLevelItemCount())
+    ]
+    declined = [r for r in rows if r[2] == "Declined"]
+    assert len(declined) == 1 and declined[0][0] == "최유나" and declined[0][3]
+    assert any(r[2] == "Paused" for r in rows)  # the skipped one is listed too
+    assert batch.close_button.isEnabled()
+    assert window.act_charge_due.isEnabled()
+
+    # Coalesced: far fewer row refreshes than charge events, each a handful of ids.
+    assert refreshed and len(refreshed) <= 2 + result.progress.total
+    # Every row in the table agrees with the journal, and the overview shows this batch.
+    for sid in desk.ids:
+        row = window.model.row_for_id(sid)
+        expected = {3: ChargeState.DECLINED, 5: None}.get(desk.ids.index(sid), ChargeState.PAID)
+        assert row.last_charge_state is expected
+    last = desk.backend.last_batch()
+    assert last.batch_id == result.batch_id and last.paid == 6 and last.failed == 1
+    assert window.overview.batch.value.text() == "6 paid · 1 failed"
+    # The sandbox holds exactly one paid payment per charged customer.
+    for i in range(len(desk.ids)):
+        uid = f"kp_test_{i:04d}"
+        assert len(desk.paid_at_sandbox(uid)) == (0 if i in (3, 5) else 1)
+
+
+def test_cancel_mid_batch_never_double_charges_and_the_rest_can_be_charged_later(
+    qtbot, desk_factory
+):
+    desk = desk_factory(latency_ms=150, count=12, concurrency=2)
+    controller = desk.controller
+    controller.charge_all_due()
+    accept_confirmation(qtbot, controller).accept()
+    qtbot.waitUntil(lambda: controller._progress.done >= 2, timeout=15_000)
+    controller.batch_dialog.cancel_button.click()
+    assert "Stopping" in controller.batch_dialog.headline.text()
+    first = wait_batch(qtbot, controller)
+    assert first.cancelled
+    assert 2 <= first.progress.done < 12
+    charges = ChargeRepository(desk.backend.conn)
+    # Nothing is left planned for the withdrawn ones; nothing is paid twice anywhere.
+    states = [c.state for c in charges.list_all()]
+    assert ChargeState.PLANNED not in states and ChargeState.SENT not in states
+    for i in range(12):
+        assert len(desk.paid_at_sandbox(f"kp_test_{i:04d}")) <= 1
+    assert "Stopped" in controller.batch_dialog.headline.text()
+
+    # Whatever is in doubt can be reconciled; then the rest is charged, each exactly once.
+    controller.reconcile()
+    qtbot.waitUntil(lambda: desk.window.act_reconcile.isEnabled(), timeout=15_000)
+    assert any("Reconcile" in text for _level, text in messages.bridge().history[-3:])
+    controller.charge_all_due()
+    dialog = accept_confirmation(qtbot, controller)
+    assert dialog.plan.count == 12 - first.progress.paid
+    dialog.accept()
+    second = wait_batch(qtbot, controller)
+    assert second.progress.paid == 12 - first.progress.paid
+    for i in range(12):
+        assert len(desk.paid_at_sandbox(f"kp_test_{i:04d}")) == 1
+    assert all(c.state is ChargeState.PAID for c in charges.list_all())
+
+
+def test_no_second_charge_while_in_flight_or_unknown(qtbot, desk_factory, arun):
+    desk = desk_factory(latency_ms=150, count=6, concurrency=1)
+    window, controller, backend = desk.window, desk.controller, desk.backend
+    charges = ChargeRepository(backend.conn)
+
+    # An unknown outcome (the answer was lost, but i'mport did charge): the row is blocked.
+    victim = desk.ids[5]
+    uid = "kp_test_0005"
+    from kpadmin.billing.merchant_uid import merchant_uid_for
+    from kpadmin.billing.periods import period_of
+    from kpadmin.gui.formatting import seoul_today
+    from kpadmin.store.charges import NewCharge
+    from kpadmin.store.db import transaction
+
+    period = period_of(seoul_today())
+    muid = merchant_uid_for(uid, period, 1)
+    with transaction(backend.conn):
+        cid = charges.insert(
+            NewCharge(victim, uid, period, 1, muid, 9_900), batch_id=None, staff="t"
+        )
+        charges.set_state(cid, ChargeState.UNKNOWN, fail_reason="answer lost")
+    arun(backend.api.client.pay_again(uid, muid, 9_900, "프리미엄 월 구독"))
+    window.reload()
+    window.select_ids([victim])
+    row = window.model.row_for_id(victim)
+    assert row.in_doubt and not row.chargeable()
+    assert not window.detail.charge_now.isEnabled()
+    assert "reconcile" in window.detail.charge_now.toolTip().lower()
+
+    # Charge now for it (from anywhere): reconciled first, found paid, not charged again.
+    controller.charge_now(victim)
+    qtbot.waitUntil(lambda: not controller._preparing, timeout=15_000)
+    assert controller.confirm_dialog is None
+    assert "not charged" in messages.bridge().history[-1][1]
+    assert charges.get(cid).state is ChargeState.PAID
+    assert len(desk.paid_at_sandbox(uid)) == 1
+
+    # In flight: a batch for the first five is running; nobody can start another charge.
+    window.select_ids(desk.ids[:5])
+    window.act_charge_selected.trigger()
+    accept_confirmation(qtbot, controller).accept()
+    qtbot.waitUntil(lambda: controller.running, timeout=5000)
+    qtbot.waitUntil(
+        lambda: window.model.row_for_id(desk.ids[4]).in_doubt, timeout=5000
+    )  # planned rows show as in flight
+    assert not window.model.row_for_id(desk.ids[4]).chargeable()
+    for trigger in (
+        lambda: controller.charge_now(desk.ids[4]),
+        lambda: controller.charge_selected(desk.ids[:5]),
+        controller.charge_all_due,
+        controller.reconcile,
+    ):
+        trigger()
+        assert controller.confirm_dialog is None
+        assert "running" in messages.bridge().history[-1][1]
+    assert not window.act_charge_selected.isEnabled()
+    wait_batch(qtbot, controller)
+    for i in range(6):
+        assert len(desk.paid_at_sandbox(f"kp_test_{i:04d}")) == 1
