@@ -4,11 +4,17 @@ It proves that a frozen build really runs Chromium: the helper process starts, r
 are found, JavaScript runs and the page is painted. It loads a small page, reads a value the page's
 script computed, grabs the painted view and checks two pixels, then prints one JSON line and exits
 0 (or 1, with the reason). Built only when `KPADMIN_BUILD_PROBE=1` (see build.spec).
+
+``--import-all`` instead imports every module of the frozen ``kpadmin`` package and prints which
+imported and which failed: a module PyInstaller missed, or one that needs a file the build left out,
+shows up here rather than in a staff member's hands.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 import sys
 
 from PySide6.QtCore import QTimer, QUrl
@@ -91,7 +97,28 @@ class Probe:
             self._finish(False, "the page was not painted as expected")
 
 
+def import_all() -> int:
+    """Import every kpadmin module (except ``__main__``, which runs the app)."""
+    import kpadmin
+
+    imported: list[str] = ["kpadmin"]
+    failed: dict[str, str] = {}
+    for info in pkgutil.walk_packages(kpadmin.__path__, "kpadmin."):
+        if info.name.rsplit(".", 1)[-1] == "__main__":
+            continue
+        try:
+            importlib.import_module(info.name)
+        except Exception as exc:  # report every failure, not just the first
+            failed[info.name] = f"{type(exc).__name__}: {exc}"
+        else:
+            imported.append(info.name)
+    print(json.dumps({"imported": sorted(imported), "failed": failed}), flush=True)
+    return 1 if failed else 0
+
+
 def main() -> int:
+    if "--import-all" in sys.argv[1:]:
+        return import_all()
     app = QApplication(sys.argv)
     probe = Probe(app)
     probe.start()
