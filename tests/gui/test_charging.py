@@ -10,7 +10,7 @@ import pytest
 from kpadmin.gui import messages
 from kpadmin.store.charges import ChargeRepository
 from kpadmin.store.models import ChargeState
-from tests.gui.charging_harness import accept_confirmation, close_desk, open_desk
+from tests.gui.test_charging_harness import accept_confirmation, close_desk, open_desk
 
 
 @pytest.fixture
