@@ -72,6 +72,17 @@ class GuardedPage(QWebEnginePage):
             self._blocked(url, decision.reason)
         return decision.allowed
 
+    def javaScriptConsoleMessage(  # Qt override: into our log (redacted), not Qt's
+        self,
+        level: QWebEnginePage.JavaScriptConsoleMessageLevel,
+        message: str,
+        line: int,
+        source: str,
+    ) -> None:
+        log.debug(
+            "sign-up page console (%s) %s:%s: %s", level.name, loggable(source), line, message
+        )
+
     def createWindow(  # type: ignore[override]  # returning None refuses the window
         self, window_type: QWebEnginePage.WebWindowType
     ) -> QWebEnginePage | None:

@@ -1,0 +1,298 @@
+"""The sign-up end to end: the real dialog, the real QtWebEngine view, the real sandbox over HTTP.
+
+Each test opens the dialog, lets the checkout page load the sandbox's iamport.js, and clicks inside
+the simulated Kakao Pay window's iframe with `QWebEngineFrame.runJavaScript`. What counts is what
+ends up in the SQLite file: a verified subscriber after approval, nothing but audit rows otherwise.
+The hostile part drives the same page: navigations, frames and popups to forbidden places, and
+bridge messages forged from the page and from the Kakao Pay frame.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kpadmin.billing.signup import PageStatus
+from kpadmin.gui.signup import SignupDialog
+from kpadmin.store.audit import AuditRepository
+from kpadmin.store.charges import ChargeRepository
+from kpadmin.store.models import ChargeState, Subscriber
+from kpadmin.store.subscribers import SubscriberRepository
+from tests.fixtures.sandbox import RunningSandbox
+from tests.gui.signup.harness import (
+    SignupBackend,
+    click,
+    fill,
+    run_js,
+    wait_for_window_frame,
+)
+
+pytestmark = pytest.mark.e2e
+
+APP_WORLD = 1  # QWebEngineScript.ApplicationWorld: where the bridge lives
+MAIN_WORLD = 0
+
+
+@pytest.fixture
+def backend(
+    sandbox: RunningSandbox, tmp_path: Path, qloop: Any, arun: Any
+) -> Iterator[SignupBackend]:
+    b = SignupBackend.for_sandbox(sandbox, tmp_path)
+    yield b
+    assert b.api is not None
+    arun(b.api.client.aclose())
+    b.conn.close()
+
+
+@pytest.fixture
+def dialog(qtbot: Any, backend: SignupBackend) -> Iterator[SignupDialog]:
+    d = SignupDialog(None, backend)
+    qtbot.addWidget(d)
+    d.resize(760, 820)
+    d.show()
+    yield d
+    if not d._finished and d.attempt is not None:
+        d.abort_window()
+    d._dispose_web()
+
+
+class Outcome:
+    def __init__(self, dialog: SignupDialog) -> None:
+        self.results: list[tuple[str, str]] = []
+        self.subscribers: list[Subscriber] = []
+        dialog.finished_attempt.connect(lambda r, m: self.results.append((r, m)))
+        dialog.signed_up.connect(self.subscribers.append)
+
+
+def open_window(qtbot: Any, dialog: SignupDialog, **form: Any) -> tuple[Any, Outcome]:
+    outcome = Outcome(dialog)
+    fill(dialog, **form)
+    assert dialog.start_button.isEnabled()
+    dialog.start_button.click()
+    return wait_for_window_frame(qtbot, dialog), outcome
+
+
+def wait_result(qtbot: Any, outcome: Outcome) -> tuple[str, str]:
+    qtbot.waitUntil(lambda: bool(outcome.results), timeout=20_000)
+    return outcome.results[0]
+
+
+# ----------------------------------------------------------------------------- outcomes
+
+
+def test_approve_with_first_payment(qtbot: Any, dialog: SignupDialog, backend: Any) -> None:
+    frame, outcome = open_window(qtbot, dialog, first_payment_now=True)
+    click(qtbot, frame, "approve")  # QR tab: the customer scanned and approved
+    assert wait_result(qtbot, outcome)[0] == "signed_up"
+
+    (sub,) = SubscriberRepository(backend.conn).list_all()
+    assert outcome.subscribers == [sub]
+    assert sub.customer_uid == dialog.attempt.customer_uid
+    assert sub.card_name and "카드" in sub.card_name  # from the API, not from the callback
+    assert sub.card_number and "*" in sub.card_number
+    assert sub.amount == 9900 and sub.phone == "010-1234-5678"
+    (charge,) = ChargeRepository(backend.conn).for_subscriber(sub.id)
+    assert charge.state is ChargeState.PAID
+    assert charge.amount == 9900 and charge.merchant_uid == dialog.attempt.merchant_uid
+    assert "✓" in dialog.result_icon.text()
+    assert "₩9,900" in dialog.result_detail.text()
+    actions = [e.action for e in AuditRepository(backend.conn).list()]
+    assert actions == ["signup", "signup_started"]
+
+
+def test_approve_card_only_by_phone(qtbot: Any, dialog: SignupDialog, backend: Any) -> None:
+    frame, outcome = open_window(
+        qtbot, dialog, first_payment_now=False, channel="in_person", billing_day="28"
+    )
+    assert dialog.screen_button.isVisible()  # in person: the second-screen button is offered
+    assert not dialog.screen_button.isEnabled()  # …but this machine has one screen
+    click(qtbot, frame, "tab-phone")
+    run_js(qtbot, frame, "document.getElementById('phone-input').value = '01098765432'")
+    click(qtbot, frame, "send-request")
+    click(qtbot, frame, "approve")
+    assert wait_result(qtbot, outcome)[0] == "signed_up"
+
+    (sub,) = SubscriberRepository(backend.conn).list_all()
+    assert sub.card_name
+    assert ChargeRepository(backend.conn).for_subscriber(sub.id) == []  # ₩0: nothing charged
+    # The sandbox has the key under our customer_uid and no paid payment for the window.
+    box_key = backend.api and dialog.attempt and dialog.attempt.customer_uid
+    assert box_key == sub.customer_uid
+
+
+@pytest.mark.parametrize(
+    ("button", "reason"),
+    [("decline", "declined"), ("close", "cancelled"), ("simulate-timeout", "timed_out")],
+)
+def test_no_approval_saves_nothing(
+    qtbot: Any,
+    dialog: SignupDialog,
+    backend: Any,
+    sandbox: RunningSandbox,
+    button: str,
+    reason: str,
+) -> None:
+    frame, outcome = open_window(qtbot, dialog, first_payment_now=True)
+    click(qtbot, frame, button)
+    assert wait_result(qtbot, outcome)[0] == reason
+
+    assert SubscriberRepository(backend.conn).count() == 0
+    assert ChargeRepository(backend.conn).list_all() == []
+    failed, started = AuditRepository(backend.conn).list()
+    assert (failed.action, started.action) == ("signup_failed", "signup_started")
+    assert dialog.attempt.merchant_uid in failed.detail and reason in failed.detail
+    assert "1234-5678" not in failed.detail
+    assert sandbox.state.get_customer(dialog.attempt.customer_uid) is None
+    assert "✕" in dialog.result_icon.text()
+    assert dialog.retry_button.isVisible()
+
+
+def test_staff_cancel_while_window_open(qtbot: Any, dialog: SignupDialog, backend: Any) -> None:
+    _frame, outcome = open_window(qtbot, dialog)
+    dialog.abort_button.click()
+    assert wait_result(qtbot, outcome)[0] == "cancelled"
+    assert SubscriberRepository(backend.conn).count() == 0
+    assert AuditRepository(backend.conn).list()[0].action == "signup_failed"
+
+
+# ----------------------------------------------------------------------------- hostile, for real
+
+
+def test_hostile_navigation_frames_and_popups_blocked(
+    qtbot: Any, dialog: SignupDialog, sandbox: RunningSandbox, caplog: Any
+) -> None:
+    frame, outcome = open_window(qtbot, dialog)
+    web = dialog.web
+    page = web.page
+    blocked: list[tuple[str, str]] = []
+    web.navigation_blocked.connect(lambda u, r: blocked.append((u, r)))
+
+    port = int(sandbox.base_url.rsplit(":", 1)[1])
+    hostile_main = [
+        "https://evil.example/steal",
+        "https://iamport.kr.evil.example/",
+        "http://cdn.iamport.kr/v1/iamport.js",
+        f"http://127.0.0.1:{port + 1}/",
+    ]
+    for url in hostile_main:
+        before = len(blocked)
+        run_js(qtbot, page, f"location.href = {json.dumps(url)}; 'ok'")
+        qtbot.waitUntil(lambda b=before: len(blocked) > b, timeout=5000)
+        assert url.split("/")[2] in blocked[-1][0]
+        assert page.url().toString() == "https://checkout.kpadmin.invalid/"
+    # Chromium itself refuses renderer-initiated top-level data: and file: navigations; whichever
+    # layer says no, the checkout page stays.
+    for url in ("data:text/html,<h1>x</h1>", "file:///etc/passwd", "javascript:void(0)"):
+        run_js(qtbot, page, f"location.href = {json.dumps(url)}; 'ok'")
+    qtbot.wait(300)
+    assert page.url().toString() == "https://checkout.kpadmin.invalid/"
+    assert run_js(qtbot, page, "document.getElementById('kp-config') !== null") is True
+
+    # An iframe the page itself adds, pointing somewhere else: the page's CSP (frame-src, built
+    # from the same allow-list) refuses it before any request; the policy would refuse it next.
+    with caplog.at_level(logging.DEBUG, logger="kpadmin.gui.signup.page"):
+        run_js(
+            qtbot,
+            page,
+            "var f = document.createElement('iframe'); f.src = 'https://evil.example/frame';"
+            " document.body.appendChild(f); 'ok'",
+        )
+        qtbot.waitUntil(
+            lambda: "Refused to frame 'https://evil.example/" in caplog.text, timeout=5000
+        )
+
+    # window.open to a forbidden host: the popup's navigation is refused and the popup closed.
+    before = len(blocked)
+    run_js(qtbot, page, "window.open('https://evil.example/popup'); 'ok'")
+    qtbot.waitUntil(lambda: len(blocked) > before, timeout=5000)
+    qtbot.waitUntil(lambda: not page.popups, timeout=5000)
+
+    # The Kakao Pay frame cannot take the top window away (the SDK's iframe sandbox forbids top
+    # navigation; the policy would refuse the host anyway), nor navigate itself somewhere else.
+    run_js(qtbot, frame, "try { top.location = 'https://evil.example/'; 'ok' } catch (e) { 'x' }")
+    before = len(blocked)
+    run_js(qtbot, frame, "location.href = 'https://evil.example/in-frame'; 'ok'")
+    qtbot.waitUntil(
+        lambda: len(blocked) > before or "Refused to frame 'https://evil.example/" in caplog.text,
+        timeout=5000,
+    )
+    qtbot.wait(200)
+    assert page.url().toString() == "https://checkout.kpadmin.invalid/"
+
+    # Still waiting for the customer: nothing above produced a result.
+    assert outcome.results == []
+    assert ("https://evil.example/popup", "host evil.example not allowed") in blocked
+
+
+def test_bridge_only_from_the_checkout_page(qtbot: Any, dialog: SignupDialog) -> None:
+    frame, outcome = open_window(qtbot, dialog)
+    page = dialog.web.page
+    bridge = page.bridge
+    rejected: list[str] = []
+    bridge.message_rejected.connect(rejected.append)
+    callbacks: list[Any] = []
+    bridge.callback_received.connect(callbacks.append)
+
+    # The transport exists only in the main frame's isolated world.
+    assert run_js(qtbot, page, "typeof qt", APP_WORLD) == "object"
+    assert run_js(qtbot, page, "typeof qt", MAIN_WORLD) == "undefined"
+    assert run_js(qtbot, frame, "typeof qt", APP_WORLD) == "undefined"
+    assert run_js(qtbot, frame, "typeof qt", MAIN_WORLD) == "undefined"
+    # The Kakao Pay frame (another origin) cannot reach the checkout document to forge an event…
+    forged = run_js(
+        qtbot,
+        frame,
+        "try { parent.document.dispatchEvent(new CustomEvent('kpadmin-bridge', {detail: '{}'}));"
+        " 'sent' } catch (e) { e.name }",
+    )
+    assert forged == "SecurityError"
+    # …and postMessage to the parent is not a path into the bridge.
+    muid = dialog.attempt.merchant_uid
+    rsp = json.dumps({"type": "callback", "rsp": {"merchant_uid": muid, "imp_uid": "imps_1"}})
+    run_js(qtbot, frame, f"parent.postMessage({json.dumps(rsp)}, '*'); 'ok'")
+
+    # Messages the checkout page's own world sends are checked strictly.
+    def send(detail: str) -> None:
+        run_js(
+            qtbot,
+            page,
+            f"document.dispatchEvent(new CustomEvent('kpadmin-bridge', {{detail: {detail}}})); 1",
+        )
+
+    hostile = [
+        json.dumps("not json {"),
+        json.dumps(json.dumps({"type": "callback", "rsp": {"merchant_uid": "kpa-su-other"}})),
+        json.dumps(json.dumps({"type": "callback", "rsp": {"merchant_uid": muid, "x": {}}})),
+        json.dumps(json.dumps({"type": "callback", "rsp": {"merchant_uid": muid, "imp_uid": 5}})),
+        '\'{"type":"callback","rsp":{"merchant_uid":"' + muid + '","error_msg":"\''
+        " + 'x'.repeat(20000) + '\"}}'",
+    ]
+    for detail in hostile:
+        send(detail)
+    qtbot.waitUntil(lambda: len(rejected) >= len(hostile), timeout=5000)
+    assert rejected[:5] == [
+        "not JSON",
+        "merchant_uid is not this attempt's",
+        "unknown field",
+        "imp_uid must be a string or null",
+        "too large",
+    ]
+    # A non-string detail never even reaches Python (the relay drops it).
+    send("{type: 'callback'}")
+    qtbot.wait(200)
+    assert len(rejected) == len(hostile)
+    assert callbacks == [] and outcome.results == []
+
+
+def test_page_status_reaches_the_dialog(qtbot: Any, dialog: SignupDialog) -> None:
+    statuses: list[PageStatus] = []
+    fill(dialog)
+    dialog.start_button.click()
+    dialog.web.status_received.connect(statuses.append)
+    qtbot.waitUntil(lambda: PageStatus.REQUESTED in statuses, timeout=15_000)
+    assert "QR" in dialog.window_status.text()
