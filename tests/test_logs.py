@@ -22,9 +22,7 @@ def logging_in(data_dir: Path) -> Iterator[Path]:
     logging.getLogger().setLevel(level)
 
 
-def test_file_is_in_the_data_dirs_log_folder_and_private(
-    logging_in: Path, data_dir: Path
-) -> None:
+def test_file_is_in_the_data_dirs_log_folder_and_private(logging_in: Path, data_dir: Path) -> None:
     assert logging_in == data_dir / "logs" / "kpadmin.log"
     logging.getLogger("kpadmin.test").info("hello")
     assert "hello" in logging_in.read_text(encoding="utf-8")

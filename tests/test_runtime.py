@@ -125,9 +125,7 @@ def test_wrong_credentials_and_unreachable_hosts_are_explained(
     base_url = sandbox.base_url  # type: ignore[attr-defined]
     monkeypatch.setenv("KPADMIN_IMP_KEY", "wrong-key")
     monkeypatch.setenv("KPADMIN_IMP_SECRET", "wrong-secret")
-    runtime = rt.open_runtime(data_dir).with_settings(
-        Settings(mode="test", api_base_url=base_url)
-    )
+    runtime = rt.open_runtime(data_dir).with_settings(Settings(mode="test", api_base_url=base_url))
 
     async def token() -> str:
         async with runtime.client() as client:
