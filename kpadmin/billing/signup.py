@@ -493,12 +493,15 @@ class SignupFailed(Exception):
         *,
         detail: str = "",
         paid_imp_uid: str | None = None,
+        pg_message: str | None = None,
     ) -> None:
         super().__init__(f"{reason.value}: {detail or user_message}")
         self.reason = reason
         self.user_message = user_message
         self.detail = detail
         self.paid_imp_uid = paid_imp_uid
+        #: The window's own reason (Kakao Pay / PG text, usually Korean), shown as given.
+        self.pg_message = pg_message
 
     @property
     def retryable(self) -> bool:
@@ -588,11 +591,12 @@ def _classify_error(callback: CheckoutCallback) -> SignupFailed:
     code = callback.error_code or ""
     msg = callback.error_msg or ""
     detail = f"window: error_code={code} error_msg={msg[:200]}"
+    shown = msg[:200] or None
     if code in CANCEL_CODES or "취소" in msg or "cancel" in msg.lower():
-        return SignupFailed(FailureReason.CANCELLED, MSG_CANCELLED, detail=detail)
+        return SignupFailed(FailureReason.CANCELLED, MSG_CANCELLED, detail=detail, pg_message=shown)
     if code in TIMEOUT_CODES or "시간" in msg or "timeout" in msg.lower():
-        return SignupFailed(FailureReason.TIMED_OUT, MSG_TIMED_OUT, detail=detail)
-    return SignupFailed(FailureReason.DECLINED, MSG_DECLINED, detail=detail)
+        return SignupFailed(FailureReason.TIMED_OUT, MSG_TIMED_OUT, detail=detail, pg_message=shown)
+    return SignupFailed(FailureReason.DECLINED, MSG_DECLINED, detail=detail, pg_message=shown)
 
 
 async def verify_signup(

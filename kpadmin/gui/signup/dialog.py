@@ -52,6 +52,7 @@ from kpadmin.billing.signup import (
 )
 from kpadmin.gui.formatting import won
 from kpadmin.gui.signup.form import SignupFormWidget, translate_message
+from kpadmin.gui.signup.i18n import install_signup_translator
 from kpadmin.store.models import SignupChannel, Subscriber
 
 if TYPE_CHECKING:  # QtWebEngine is imported only when the window opens
@@ -69,6 +70,7 @@ class SignupDialog(QDialog):
     finished_attempt = Signal(str, str)
 
     def __init__(self, parent: QWidget | None, backend: Any) -> None:
+        install_signup_translator()  # before any tr() below
         super().__init__(parent)
         self.backend = backend
         self.setWindowTitle(self.tr("New sign-up"))
@@ -169,10 +171,11 @@ class SignupDialog(QDialog):
         self.result_icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.result_title = QLabel()
         self.result_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.result_title.setStyleSheet("font-size: 18px; font-weight: 600;")
+        self.result_title.setStyleSheet("font-size: 20px; font-weight: 600;")
         self.result_detail = QLabel()
         self.result_detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.result_detail.setWordWrap(True)
+        self.result_detail.setStyleSheet("font-size: 14px; color: #1f2328; line-height: 150%;")
         self.result_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.check_again_button = QPushButton(self.tr("Check again"))
         self.check_again_button.clicked.connect(self.check_again)
@@ -398,6 +401,8 @@ class SignupDialog(QDialog):
             FailureReason.UNREACHABLE: self.tr("Could not verify"),
         }
         detail = translate_message(failure.user_message)
+        if failure.pg_message and failure.reason is FailureReason.DECLINED:
+            detail += "\n" + self.tr("Kakao Pay says: %s") % failure.pg_message
         if failure.paid_imp_uid:
             detail += "\n" + self.tr("Payment to look at: %s") % failure.paid_imp_uid
         self._show_result(
