@@ -141,10 +141,12 @@ class SignupTranslator(QTranslator):
         source_text: str,
         disambiguation: str | None = None,
         n: int = -1,
-    ) -> str:
+    ) -> str | None:
+        # None, not "": PySide turns "" into an empty *non-null* QString, which Qt takes as a
+        # translation and every other context's text would render blank.
         if context not in CONTEXTS or QLocale().language() != QLocale.Language.Korean:
-            return ""
-        return KO.get(source_text, "")
+            return None
+        return KO.get(source_text)
 
     def isEmpty(self) -> bool:  # Qt override
         return False
