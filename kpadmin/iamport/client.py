@@ -510,6 +510,9 @@ class IamportClient:
             except RequestNotSent:
                 if attempt + 1 >= attempts:
                     raise
+                log.info(
+                    "%s %s was not sent; trying again (%d/%d)", method, path, attempt + 2, attempts
+                )
                 await asyncio.sleep(self._retry_backoff_s * (2**attempt))
         raise AssertionError("unreachable")
 
@@ -549,6 +552,9 @@ class IamportClient:
             except RequestNotSent:
                 if attempt + 1 >= attempts:
                     raise
+                log.info(
+                    "%s %s was not sent; trying again (%d/%d)", method, path, attempt + 2, attempts
+                )
                 await asyncio.sleep(self._retry_backoff_s * (2**attempt))
         raise AssertionError("unreachable")
 
@@ -577,7 +583,12 @@ class IamportClient:
             ) from exc
         reply = _parse_reply(response)
         elapsed_ms = (time.monotonic() - started) * 1000
-        level = logging.INFO if method != "GET" or reply.status >= 400 else logging.DEBUG
+        if reply.status >= 500:
+            level = logging.WARNING
+        elif method != "GET" or reply.status >= 400:
+            level = logging.INFO
+        else:
+            level = logging.DEBUG  # lookups are many and routine
         log.log(
             level,
             "%s %s -> %s code=%s %.0f ms",

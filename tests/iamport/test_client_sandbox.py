@@ -315,7 +315,7 @@ def test_charge_faults_are_outcome_unknown(
     key(sandbox)
     sandbox.set_faults(**{fault: 1.0}, delay_s=5.0, endpoints={"again"})
     transport = CountingTransport()
-    timeouts = Timeouts(read=0.5)
+    timeouts = Timeouts(read=1.5)
 
     async def go() -> list[Payment]:
         async with client_for(sandbox, transport=transport, timeouts=timeouts) as client:
@@ -341,7 +341,7 @@ def test_lookup_faults_are_outcome_unknown_and_not_retried(
     transport = CountingTransport()
 
     async def go() -> None:
-        async with client_for(sandbox, transport=transport, timeouts=Timeouts(read=0.5)) as c:
+        async with client_for(sandbox, transport=transport, timeouts=Timeouts(read=1.0)) as c:
             with pytest.raises(OutcomeUnknown):
                 await c.get_customer("cu_1")
 
@@ -431,21 +431,31 @@ def test_pool_exhausted_is_request_not_sent(sandbox: RunningSandbox) -> None:
     connection, times out in the pool and is reported as never sent."""
     from kpadmin.iamport.client import POOL_LIMITS
 
-    key(sandbox)
     assert POOL_LIMITS.max_connections is not None
     busy = POOL_LIMITS.max_connections
-    sandbox.set_faults(delay_after=1.0, delay_s=1.5, endpoints={"customer_get"})
+    for i in range(busy):
+        key(sandbox, f"cu_{i}")
+    sandbox.set_faults(delay_after=1.0, delay_s=2.0, endpoints={"again"})
 
     async def go() -> None:
-        timeouts = Timeouts(read=5.0, pool=0.3)
+        timeouts = Timeouts(read=10.0, pool=0.3)
         async with client_for(sandbox, timeouts=timeouts, get_retries=0) as client:
             await client.get_token()
-            hanging = [asyncio.create_task(client.get_customer("cu_1")) for _ in range(busy)]
-            await asyncio.sleep(0.2)  # let them take every connection
-            with pytest.raises(RequestNotSent):
+            hanging = [
+                asyncio.create_task(client.pay_again(f"cu_{i}", f"m-{i}", 1000, "월 구독"))
+                for i in range(busy)
+            ]
+            # Wait until the sandbox has processed every charge: each now holds its connection
+            # while its answer is delayed (a fixed sleep is not enough on a busy machine).
+            for _ in range(500):
+                if len(sandbox.state.all_payments()) == busy:
+                    break
+                await asyncio.sleep(0.01)
+            assert len(sandbox.state.all_payments()) == busy
+            with pytest.raises(RequestNotSent, match="PoolTimeout"):
                 await client.payments_by_status("paid")
             done = await asyncio.gather(*hanging)
-            assert len(done) == busy
+            assert all(p.status == "paid" for p in done)
 
     run(go())
 

@@ -105,7 +105,7 @@ def test_failures_after_the_request_was_written_are_outcome_unknown(misbehave: B
     async def go() -> None:
         server, base_url = await _serve(misbehave, hits)
         async with server:
-            client = IamportClient(base_url, "k", "secret-xyz", timeouts=Timeouts(read=0.5))
+            client = IamportClient(base_url, "k", "secret-xyz", timeouts=Timeouts(read=1.0))
             async with client:
                 with pytest.raises(OutcomeUnknown):
                     await client.pay_again("cu_1", "m-1", 9900, "월 구독")
