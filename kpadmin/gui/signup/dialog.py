@@ -52,7 +52,7 @@ from kpadmin.billing.signup import (
 )
 from kpadmin.gui.formatting import won
 from kpadmin.gui.signup.form import SignupFormWidget, translate_message
-from kpadmin.gui.signup.i18n import install_signup_translator
+from kpadmin.gui.signup.i18n import arg, install_signup_translator
 from kpadmin.store.models import SignupChannel, Subscriber
 
 if TYPE_CHECKING:  # QtWebEngine is imported only when the window opens
@@ -210,7 +210,7 @@ class SignupDialog(QDialog):
             note = self.tr("Connecting to i'mport… The window opens once the connection is up.")
             error = getattr(self.backend, "api_error", None)
             if error:
-                note = self.tr("Not connected to i'mport: %s") % error
+                note = arg(self.tr("Not connected to i'mport: %1"), error)
         elif not connected:
             note = self.tr("Set the merchant code (imp_code) in Settings first.")
         else:
@@ -358,16 +358,19 @@ class SignupDialog(QDialog):
         self._finished = True
         card = " ".join(p for p in (verified.card_name, verified.card_number) if p) or "—"
         if verified.first_payment:
-            paid = self.tr("First payment of %s received.") % won(verified.first_payment.amount)
+            paid = arg(self.tr("First payment of %1 received."), won(verified.first_payment.amount))
         else:
             paid = self.tr("Card registered; nothing was charged yet.")
         self._show_result(
             ok=True,
-            title=self.tr("%s is signed up") % subscriber.name,
+            title=arg(self.tr("%1 is signed up"), subscriber.name),
             detail=(
                 f"{self.tr('Card')}: {card}\n{paid}\n"
-                + self.tr("Next charge: %s (%s)")
-                % (subscriber.next_charge_date.isoformat(), won(subscriber.amount))
+                + arg(
+                    self.tr("Next charge: %1 (%2)"),
+                    subscriber.next_charge_date.isoformat(),
+                    won(subscriber.amount),
+                )
             ),
         )
         self.signed_up.emit(subscriber)
@@ -402,9 +405,9 @@ class SignupDialog(QDialog):
         }
         detail = translate_message(failure.user_message)
         if failure.pg_message and failure.reason is FailureReason.DECLINED:
-            detail += "\n" + self.tr("Kakao Pay says: %s") % failure.pg_message
+            detail += "\n" + arg(self.tr("Kakao Pay says: %1"), failure.pg_message)
         if failure.paid_imp_uid:
-            detail += "\n" + self.tr("Payment to look at: %s") % failure.paid_imp_uid
+            detail += "\n" + arg(self.tr("Payment to look at: %1"), failure.paid_imp_uid)
         self._show_result(
             ok=False,
             title=titles[failure.reason],

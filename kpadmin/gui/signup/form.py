@@ -29,6 +29,7 @@ from kpadmin.billing.signup import (
     validate_form,
 )
 from kpadmin.gui.formatting import seoul_today
+from kpadmin.gui.signup.i18n import arg
 from kpadmin.store.models import SignupChannel
 
 ERROR_STYLE = "color: #b42318; font-size: 12px;"
@@ -207,7 +208,10 @@ class SignupFormWidget(QWidget):
         amount = parse_amount(self.amount.text())
         if self.first_payment.isChecked():
             text = (
-                self.tr("The customer pays ₩%s now; the next charge is next month.") % f"{amount:,}"
+                arg(
+                    self.tr("The customer pays ₩%1 now; the next charge is next month."),
+                    f"{amount:,}",
+                )
                 if amount
                 else self.tr("The customer pays the first month now.")
             )

@@ -9,6 +9,8 @@ Every other context falls through to the app's own translators.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
 CONTEXTS = frozenset({"SignupDialog", "SignupFormWidget", "PopupWindow", "signup"})
@@ -31,7 +33,7 @@ KO: dict[str, str] = {
     "Connecting to i'mport… The window opens once the connection is up.": (
         "아임포트에 연결하는 중… 연결되면 결제창을 열 수 있습니다."
     ),
-    "Not connected to i'mport: %s": "아임포트에 연결되지 않았습니다: %s",
+    "Not connected to i'mport: %1": "아임포트에 연결되지 않았습니다: %1",
     "Set the merchant code (imp_code) in Settings first.": (
         "먼저 설정에서 가맹점 식별코드(imp_code)를 입력하세요."
     ),
@@ -48,20 +50,20 @@ KO: dict[str, str] = {
     "The Kakao Pay window could not be loaded.": "카카오페이 결제창을 불러오지 못했습니다.",
     " (first payment now)": " (첫 결제 포함)",
     " (card only, ₩0 now)": " (카드 등록만, 지금 ₩0)",
-    "First payment of %s received.": "첫 결제 %s 완료.",
+    "First payment of %1 received.": "첫 결제 %1 완료.",
     "Card registered; nothing was charged yet.": (
         "카드가 등록되었습니다. 아직 결제된 금액은 없습니다."
     ),
-    "%s is signed up": "%s 님 가입 완료",
+    "%1 is signed up": "%1 님 가입 완료",
     "Card": "카드",
-    "Next charge: %s (%s)": "다음 결제일: %s (%s)",
+    "Next charge: %1 (%2)": "다음 결제일: %1 (%2)",
     "Sign-up cancelled": "가입이 취소되었습니다",
     "Kakao Pay declined": "카카오페이 승인 거절",
     "The request timed out": "요청 시간이 초과되었습니다",
     "Not verified": "확인되지 않음",
     "Could not verify": "확인할 수 없음",
-    "Payment to look at: %s": "확인이 필요한 결제: %s",
-    "Kakao Pay says: %s": "카카오페이 응답: %s",
+    "Payment to look at: %1": "확인이 필요한 결제: %1",
+    "Kakao Pay says: %1": "카카오페이 응답: %1",
     # form
     "Name": "이름",
     "Mobile": "휴대폰",
@@ -77,8 +79,8 @@ KO: dict[str, str] = {
     "optional": "선택",
     " of each month": "일 (매월)",
     "Take the first payment now": "첫 결제를 지금 받기",
-    "The customer pays ₩%s now; the next charge is next month.": (
-        "고객이 지금 ₩%s을 결제하고, 다음 결제는 다음 달입니다."
+    "The customer pays ₩%1 now; the next charge is next month.": (
+        "고객이 지금 ₩%1을 결제하고, 다음 결제는 다음 달입니다."
     ),
     "The customer pays the first month now.": "고객이 첫 달 요금을 지금 결제합니다.",
     "Only the card is registered now (₩0); the first charge is on the billing day.": (
@@ -150,6 +152,18 @@ class SignupTranslator(QTranslator):
 
     def isEmpty(self) -> bool:  # Qt override
         return False
+
+
+def arg(text: str, *values: object) -> str:
+    """Qt-style placeholders: ``%1``, ``%2`` … replaced in one pass (never raises, unlike ``%``,
+    when a translation drops or repeats a placeholder)."""
+    return re.sub(
+        r"%([1-9])",
+        lambda m: (
+            str(values[int(m.group(1)) - 1]) if int(m.group(1)) <= len(values) else m.group(0)
+        ),
+        text,
+    )
 
 
 _installed: SignupTranslator | None = None
