@@ -96,6 +96,8 @@ EXCLUDED_PYTHON = (
     "setuptools",
     "pip",
     "numpy",
+    # decimal's pure-Python fallback; the C module _decimal is always there.
+    "_pydecimal",
     # httpx's optional command-line client (imported in a try/except) and its syntax highlighting.
     "httpx._main",
     "pygments",
@@ -189,7 +191,8 @@ def _is_library(dest: str) -> bool:
 def _closure(
     roots: Iterable[str], by_name: dict[str, str], linked: Callable[[str], Iterable[str]]
 ) -> set[str]:
-    """Names of the libraries in ``by_name`` (name -> source) that ``roots`` link, transitively."""
+    """Names of the libraries in ``by_name`` (lower-case name -> source) that ``roots`` link,
+    transitively. Names compare case-insensitively: Windows import tables are not case-exact."""
     found: set[str] = set()
     queue = list(roots)
     seen: set[str] = set()
@@ -199,7 +202,7 @@ def _closure(
             continue
         seen.add(src)
         for name in linked(src):
-            base = _posix(name).name
+            base = _posix(name).name.lower()
             if base in by_name and base not in found:
                 found.add(base)
                 queue.append(by_name[base])
@@ -219,10 +222,10 @@ def trim_binaries(
     entries = list(binaries)
     kept = [e for e in entries if keep(e[0])]
     dropped = [e for e in entries if not keep(e[0])]
-    libraries = {_posix(e[0]).name: e[1] for e in kept if _is_library(e[0])}
+    libraries = {_posix(e[0]).name.lower(): e[1] for e in kept if _is_library(e[0])}
     needed = _closure((e[1] for e in kept if not _is_library(e[0])), libraries, linked_names)
     orphaned = _closure((e[1] for e in dropped), libraries, linked_names) - needed
-    return [e for e in kept if _posix(e[0]).name not in orphaned or not _is_library(e[0])]
+    return [e for e in kept if not _is_library(e[0]) or _posix(e[0]).name.lower() not in orphaned]
 
 
 def imported_qt_modules(package_dir: Path) -> set[str]:
@@ -283,7 +286,11 @@ def drop_qt_system_libraries(
     frozen interpreter brings.
     """
     entries = list(binaries)
-    top = {e[0]: e[1] for e in entries if _is_library(e[0]) and "/" not in _posix(e[0]).as_posix()}
+    top = {
+        e[0].lower(): e[1]
+        for e in entries
+        if _is_library(e[0]) and "/" not in _posix(e[0]).as_posix()
+    }
     qt_side = [e[1] for e in entries if _posix(e[0]).parts[0] in ("PySide6", "shiboken6")]
     python_side = [
         e[1]
@@ -294,7 +301,7 @@ def drop_qt_system_libraries(
     qt_only = _closure(qt_side, top, linked_names) - _closure(python_side, top, linked_names)
     if "libnss3.so" in qt_only:
         qt_only.update(name for name in NSS_MODULES if name in top)
-    return [e for e in entries if e[0] not in qt_only]
+    return [e for e in entries if e[0].lower() not in qt_only]
 
 
 def loaded_qt_bindings(modules: Iterable[str]) -> set[str]:
