@@ -3,17 +3,20 @@
 The test build is `build.spec` with ``KPADMIN_BUILD_PROBE=1`` (adds the QtWebEngine probe
 executable) into ``build/frozen-test/``. A build is reused while its inputs are unchanged: a hash of
 the spec, packaging/, kpadmin/, resources/ and the PySide6 / PyInstaller versions is kept next to
-it, so a second run of the tests costs only the smoke test itself.
+it, so a second run of the tests costs only the smoke test itself. Several test runs on one checkout
+take turns (`exclusive()`): a build must not replace the folder another run is executing from.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +25,7 @@ OUT = ROOT / "build" / "frozen-test"
 DIST = OUT / "dist"
 WORK = OUT / "work"
 STAMP = OUT / "inputs.sha256"
+LOCK = OUT / ".lock"
 INPUTS = ("build.spec", "packaging", "kpadmin", "resources")
 EXE_SUFFIX = ".exe" if sys.platform == "win32" else ""
 
@@ -34,6 +38,23 @@ class FrozenBuild:
 
     def exe(self, name: str) -> Path:
         return self.folder / f"{name}{EXE_SUFFIX}"
+
+
+@contextlib.contextmanager
+def exclusive() -> Iterator[None]:
+    """Hold the frozen-test lock (POSIX; elsewhere a no-op)."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # Windows: the packaging tests run on the Linux machines only
+        yield
+        return
+    with LOCK.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def pyinstaller_version() -> str | None:

@@ -36,11 +36,14 @@ SELFTEST_SOURCE = ROOT / "kpadmin" / "gui" / "selftest.py"
 
 
 @pytest.fixture(scope="module")
-def frozen() -> frozen_build.FrozenBuild:
-    result = frozen_build.build()
-    how = "reused" if result.reused else f"built in {result.seconds:.0f} s"
-    print(f"\nfrozen build {how}: {result.folder}")
-    return result
+def frozen() -> Iterator[frozen_build.FrozenBuild]:
+    with (
+        frozen_build.exclusive()
+    ):  # another run on this checkout waits rather than rebuilds under us
+        result = frozen_build.build()
+        how = "reused" if result.reused else f"built in {result.seconds:.0f} s"
+        print(f"\nfrozen build {how}: {result.folder}")
+        yield result
 
 
 @pytest.fixture
