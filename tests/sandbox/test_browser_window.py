@@ -31,7 +31,7 @@ from typing import Any
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QUrl, QUrlQuery
 from PySide6.QtWebEngineCore import QWebEngineFrame, QWebEnginePage, QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from starlette.routing import Route
@@ -406,6 +406,28 @@ def test_from_an_https_page_under_a_strict_csp(browser: Browser) -> None:
     rsp = browser.callback()
     assert rsp["error_code"] is None and rsp["status"] == "paid"
     assert browser.server.state.get_customer("cu_https") is not None
+
+
+def test_without_a_callback_the_result_goes_to_m_redirect_url(browser: Browser) -> None:
+    """The mobile-style flow: no callback, so the SDK navigates to m_redirect_url with the
+    result in the query string (imp_uid, merchant_uid, imp_success, error_code, error_msg)."""
+    target = f"{browser.base}/sandbox/?from=redirect"
+    params = pay_params(
+        merchant_uid="b_redirect", customer_uid="cu_redirect", m_redirect_url=target
+    )
+    browser.js(
+        browser.main, f"IMP.init('imp00000000'); IMP.request_pay({json.dumps(params)}); true"
+    )
+    frame = browser.window_frame()
+    with browser.qtbot.waitSignal(browser.page.loadFinished, timeout=10_000):
+        browser.click(frame, "cancel")
+    query = QUrlQuery(browser.page.url())
+    assert browser.page.url().toString().startswith(f"{browser.base}/sandbox/?")
+    assert query.queryItemValue("from") == "redirect"
+    assert query.queryItemValue("merchant_uid") == "b_redirect"
+    assert query.queryItemValue("imp_success") == "false"
+    assert query.queryItemValue("error_code") == CANCEL_CODE
+    assert query.queryItemValue("imp_uid").startswith("imps_")
 
 
 def test_the_demo_page_works_in_an_ordinary_browser(browser: Browser) -> None:
