@@ -48,10 +48,13 @@ class CheckoutWebView(QWidget):
     def start(self, attempt: SignupAttempt, *, sdk_url: str, texts: PageTexts) -> None:
         """A fresh profile and page for this attempt, showing the checkout page."""
         self.dispose()
-        # Both parented to this widget: Qt, not Python's garbage collector, decides when they go,
-        # and `dispose` deletes the page before the profile (QtWebEngine warns otherwise).
-        self.profile = new_signup_profile(self)
-        self.page = CheckoutPage(self.profile, self.policy, attempt.merchant_uid, self)
+        # Both end up parented to this widget, page first: Qt deletes children in the order they
+        # were added, and QtWebEngine needs a page gone before its profile (it warns otherwise).
+        # `dispose` keeps that order too when an attempt ends.
+        profile = new_signup_profile()
+        self.page = CheckoutPage(profile, self.policy, attempt.merchant_uid, self)
+        profile.setParent(self)
+        self.profile = profile
         self.page.bridge.callback_received.connect(self.callback_received)
         self.page.bridge.status_received.connect(self.status_received)
         self.page.bridge.message_rejected.connect(self.message_rejected)
