@@ -100,6 +100,7 @@ def main() -> int:
                 "after": round(rss_after),
                 "peak": round(peak),
             },
+            "load_average": [round(x, 2) for x in os.getloadavg()],
             "targets": {"ready_s": 1.5, "filter_ms": 100, "rss_mb": 400},
         }
         result["ok"] = (

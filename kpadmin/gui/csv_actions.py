@@ -7,7 +7,9 @@ check talks to i'mport, so it runs on the qasync loop and the window stays respo
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -17,17 +19,21 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QVBoxLayout,
+    QWidget,
 )
 
 from kpadmin.billing import csvio
 from kpadmin.gui import aio, messages
 from kpadmin.gui.formatting import seoul_today, tr
 
+if TYPE_CHECKING:
+    from kpadmin.gui.main_window import MainWindow
+
 
 class ImportResultsDialog(QDialog):
     """What an import did, or why it did nothing, with every problem on its own numbered line."""
 
-    def __init__(self, report: csvio.ImportReport, parent=None) -> None:
+    def __init__(self, report: csvio.ImportReport, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.report = report
         self.setObjectName("import_results")
@@ -83,7 +89,7 @@ def _problem_line(problem: csvio.RowProblem) -> str:
     )
 
 
-def start_import(window, path: str | None = None) -> None:
+def start_import(window: MainWindow, path: str | None = None) -> None:
     if path is None:
         path, _ = QFileDialog.getOpenFileName(
             window, tr("Import subscribers"), "", tr("CSV files (*.csv);;All files (*)")
@@ -98,11 +104,13 @@ def start_import(window, path: str | None = None) -> None:
     run_import(window, data, skip_bad=False)
 
 
-def run_import(window, data: bytes, *, skip_bad: bool):
+def run_import(
+    window: MainWindow, data: bytes, *, skip_bad: bool
+) -> asyncio.Task[csvio.ImportReport]:
     backend = window.backend
     messages.info(tr("Checking the billing keys with i'mport…"))
 
-    async def work():
+    async def work() -> csvio.ImportReport:
         return await csvio.import_subscribers(
             backend.conn,
             backend.client(),
@@ -138,7 +146,9 @@ def run_import(window, data: bytes, *, skip_bad: bool):
     return aio.run_op(work(), on_success=done, on_failure=failed)
 
 
-def start_export(window, path: str | None = None, what: str | None = None) -> int | None:
+def start_export(
+    window: MainWindow, path: str | None = None, what: str | None = None
+) -> int | None:
     """Export subscribers or charges (picked by the file dialog's filter)."""
     subs_filter = tr("Subscribers (*.csv)")
     charges_filter = tr("Charges (*.csv)")

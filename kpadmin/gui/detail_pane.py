@@ -9,6 +9,8 @@ charging UI. Confirmations use ``open()`` and signals, never ``exec()`` (STYLE p
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
+from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont
@@ -48,7 +50,7 @@ CHARGE_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 class CancelDialog(QDialog):
     """Confirm a cancellation; optionally delete the billing key at i'mport too."""
 
-    def __init__(self, name: str, parent=None) -> None:
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Cancel subscription"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
@@ -87,7 +89,7 @@ class DetailPane(QWidget):
     refund_requested = Signal(int, int)  # subscriber id, charge id (0: let the user pick)
     edit_requested = Signal(int)
 
-    def __init__(self, backend: Backend, parent=None) -> None:
+    def __init__(self, backend: Backend, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("detail_pane")
         self.backend = backend
@@ -223,7 +225,13 @@ class DetailPane(QWidget):
             for button in (self.charge_now, self.refund, self.pause, self.cancel, self.edit):
                 button.setEnabled(False)
             return
-        s = row.subscriber
+        # The table row has what the table shows; the pane shows everything, from the store.
+        s = self.backend.subscribers.get(row.id)
+        if s is None:
+            self.row = None
+            self.empty.setVisible(True)
+            self.body.setVisible(False)
+            return
         self.title.setText(s.name)
         self.subtitle.setText(
             f"{fmt.state_label(s.state)} · {s.plan or self.tr('No plan')} · {fmt.won(s.amount)}"
@@ -311,7 +319,7 @@ class DetailPane(QWidget):
         row = self.row
         if row is None:
             return
-        state = row.subscriber.state
+        state = row.state
         chargeable = row.chargeable()
         self.charge_now.setEnabled(self.charging_available and chargeable)
         if not self.charging_available:
@@ -324,9 +332,10 @@ class DetailPane(QWidget):
             self.charge_now.setToolTip(self.tr("Only active subscribers can be charged."))
         else:
             self.charge_now.setToolTip("")
+        items = (self.history.topLevelItem(i) for i in range(self.history.topLevelItemCount()))
         has_paid = any(
-            self.history.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole + 3) == "paid"
-            for i in range(self.history.topLevelItemCount())
+            item is not None and item.data(0, Qt.ItemDataRole.UserRole + 3) == "paid"
+            for item in items
         )
         self.refund.setEnabled(self.charging_available and has_paid)
         self.refund.setToolTip(
@@ -368,7 +377,7 @@ class DetailPane(QWidget):
         row = self.row
         if row is None:
             return
-        s = row.subscriber
+        s = row
         if s.state == SubscriberState.PAUSED:
             self.backend.set_state(row.id, SubscriberState.ACTIVE)
             messages.info(self.tr("{name}: subscription resumed.").format(name=s.name))
@@ -379,7 +388,7 @@ class DetailPane(QWidget):
     def request_cancel(self) -> None:
         if self.row is None:
             return
-        dialog = CancelDialog(self.row.subscriber.name, self)
+        dialog = CancelDialog(self.row.name, self)
         self._cancel_dialog = dialog
         dialog.accepted.connect(
             lambda: self.cancel_subscription(
@@ -395,11 +404,11 @@ class DetailPane(QWidget):
         reason = reason or self.tr("cancelled by staff")
         # Stop charging first (local and safe); the key deletion at i'mport follows.
         self.backend.set_state(row.id, SubscriberState.CANCELLED, f"cancelled: {reason}")
-        name = row.subscriber.name
+        name = row.name
         if not delete_key:
             messages.info(self.tr("{name}: subscription cancelled.").format(name=name))
             return
-        uid, sid = row.subscriber.customer_uid, row.id
+        uid, sid = row.customer_uid, row.id
 
         async def delete() -> None:
             await self.backend.client().delete_customer(uid, reason)
@@ -431,12 +440,12 @@ class DetailPane(QWidget):
         self.recheck.setEnabled(False)
         self.key_status.setText(self.tr("Checking with i'mport…"))
         self.key_status.setStyleSheet("")
-        sid, uid = row.id, row.subscriber.customer_uid
+        sid, uid = row.id, row.customer_uid
 
-        async def check():
+        async def check() -> Any:
             return await self.backend.client().get_customer(uid)
 
-        def found(customer) -> None:
+        def found(customer: Any) -> None:
             self._checking = False
             self.backend.record_key_check(
                 sid,
@@ -486,7 +495,5 @@ def open_receipt(url: str) -> bool:
     return QDesktopServices.openUrl(qurl)
 
 
-def _now():
-    from datetime import UTC, datetime
-
+def _now() -> datetime:
     return datetime.now(UTC)

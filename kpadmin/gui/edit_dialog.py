@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
+    QWidget,
 )
 
 from kpadmin.gui.formatting import format_phone, phone_digits, tr
@@ -49,7 +50,7 @@ def validate(values: dict[str, Any]) -> str | None:
 
 
 class EditSubscriberDialog(QDialog):
-    def __init__(self, subscriber: Subscriber, parent=None) -> None:
+    def __init__(self, subscriber: Subscriber, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.subscriber = subscriber
         self.setWindowTitle(self.tr("Edit {name}").format(name=subscriber.name))

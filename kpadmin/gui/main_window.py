@@ -17,6 +17,8 @@ import contextlib
 import importlib
 import importlib.util
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -45,6 +48,7 @@ from kpadmin.gui.backend import Backend
 from kpadmin.gui.detail_pane import DetailPane
 from kpadmin.gui.mode_banner import ModeBanner
 from kpadmin.gui.overview import OverviewStrip
+from kpadmin.gui.rows import SubscriberRow
 from kpadmin.gui.subscriber_model import (
     ROW_ROLE,
     Column,
@@ -62,14 +66,20 @@ class MainWindow(QMainWindow):
     closed = Signal()
     settings_saved = Signal(object, object)  # old Settings, new Settings
 
-    def __init__(self, backend: Backend, parent=None) -> None:
+    def __init__(self, backend: Backend, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.backend = backend
         self.setObjectName("main_window")
-        self.setWindowTitle(self.tr("kpadmin — Kakao Pay subscriptions"))
+        # The mode in the title too, so it shows in the task bar and window switcher.
+        title = self.tr("kpadmin — Kakao Pay subscriptions")
+        self.setWindowTitle(f"{title} [{fmt.mode_label(backend.mode)}]")
         self.today = fmt.seoul_today()
         self.charging = self._load_charging()
-        self._dialogs: list = []  # keep open() dialogs alive
+        self._dialogs: list[QDialog] = []  # keep open() dialogs alive
+        # The last dialog of each kind, for tests and for focus (they are window-modal).
+        self.edit_dialog: QDialog | None = None
+        self.settings_dialog: QDialog | None = None
+        self.import_dialog: QDialog | None = None
 
         self.model = SubscriberTableModel(self, monthly_cap=backend.monthly_cap)
         self.proxy = SubscriberFilterProxy(self, today=self.today)
@@ -91,7 +101,13 @@ class MainWindow(QMainWindow):
 
     # --- construction -----------------------------------------------------------------------
 
-    def _action(self, text: str, slot, shortcut: str | QKeySequence | None = None, tip: str = ""):
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: str | QKeySequence | QKeySequence.StandardKey | None = None,
+        tip: str = "",
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -358,7 +374,7 @@ class MainWindow(QMainWindow):
                 out.append(row.id)
         return out
 
-    def current_row(self):
+    def current_row(self) -> SubscriberRow | None:
         ids = self.selected_ids()
         return self.model.row_for_id(ids[0]) if len(ids) == 1 else None
 
@@ -382,7 +398,7 @@ class MainWindow(QMainWindow):
             self.table.scrollTo(first)
         self._on_selection()
 
-    def _on_selection(self, *_args) -> None:
+    def _on_selection(self, *_args: object) -> None:
         ids = self.selected_ids()
         self.detail.show_row(self.model.row_for_id(ids[0]) if len(ids) == 1 else None)
         if len(ids) > 1:
@@ -407,7 +423,7 @@ class MainWindow(QMainWindow):
         self.proxy.set_state(self.state_filter.currentData())
         self._update_count()
 
-    def _on_flag_filter(self, setter):
+    def _on_flag_filter(self, setter: Callable[[bool], None]) -> Callable[[bool], None]:
         def apply(on: bool) -> None:
             setter(on)
             self._update_count()
@@ -442,9 +458,9 @@ class MainWindow(QMainWindow):
         self._keep(dialog)
         dialog.open()
 
-    def _on_signed_up(self, subscriber) -> None:
+    def _on_signed_up(self, subscriber: object) -> None:
         """The sign-up dialog saved a verified subscriber: show and select the new row."""
-        sid = int(getattr(subscriber, "id", subscriber))
+        sid = int(getattr(subscriber, "id", subscriber))  # type: ignore[call-overload]
         self.refresh_rows([sid])
         self.search.clear()
         self.select_ids([sid])
@@ -478,7 +494,10 @@ class MainWindow(QMainWindow):
             return
         from kpadmin.gui.edit_dialog import EditSubscriberDialog
 
-        dialog = EditSubscriberDialog(row.subscriber, self)
+        subscriber = self.backend.subscribers.get(row.id)
+        if subscriber is None:
+            return
+        dialog = EditSubscriberDialog(subscriber, self)
         sid = row.id
 
         def save() -> None:
@@ -520,7 +539,7 @@ class MainWindow(QMainWindow):
             )
         )
 
-    def _keep(self, dialog) -> None:
+    def _keep(self, dialog: QDialog) -> None:
         self._dialogs.append(dialog)
         dialog.finished.connect(
             lambda _r, d=dialog: self._dialogs.remove(d) if d in self._dialogs else None
@@ -582,7 +601,7 @@ class MainWindow(QMainWindow):
 
     # --- hooks ------------------------------------------------------------------------------
 
-    def _load_charging(self):
+    def _load_charging(self) -> Any:
         if importlib.util.find_spec("kpadmin.gui.charging") is None:
             return None
         try:

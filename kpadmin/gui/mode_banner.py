@@ -18,7 +18,7 @@ _STYLES = {
 
 
 class ModeBanner(QWidget):
-    def __init__(self, mode: str, parent=None) -> None:
+    def __init__(self, mode: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mode_banner")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -51,4 +51,4 @@ class ModeBanner(QWidget):
             return self.tr("Training mode: the built-in i'mport simulator. No real money moves.")
         if mode == "test":
             return self.tr("Test channel at i'mport: test payments only, separate data.")
-        return self.tr("LIVE: charges take real money from real customers.")
+        return self.tr("Charges take real money from real customers.")

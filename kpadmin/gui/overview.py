@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from PySide6.QtCore import QLocale, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from kpadmin.gui import formatting as fmt
@@ -34,7 +34,7 @@ def compact_won(amount: int) -> str:
 class Figure(QFrame):
     """A caption over a big number."""
 
-    def __init__(self, caption: str, parent=None) -> None:
+    def __init__(self, caption: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("figure")
         layout = QVBoxLayout(self)
@@ -67,7 +67,7 @@ class Figure(QFrame):
 class MonthlyChart(QWidget):
     """Grouped bars per month: collected (blue) and failed (red)."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("monthly_chart")
         self.totals: list[MonthTotal] = []
@@ -88,7 +88,7 @@ class MonthlyChart(QWidget):
         self.setToolTip("\n".join(lines))
         self.update()
 
-    def paintEvent(self, event) -> None:
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = QRectF(self.rect()).adjusted(6, 4, -6, -4)
@@ -145,7 +145,7 @@ def _month_label(month: str) -> str:
 
 
 class OverviewStrip(QWidget):
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("overview")
         layout = QHBoxLayout(self)
@@ -167,21 +167,19 @@ class OverviewStrip(QWidget):
         batch: BatchResult | None,
         totals: Sequence[MonthTotal],
     ) -> None:
-        active = [r for r in rows if r.subscriber.state == SubscriberState.ACTIVE]
+        active = [r for r in rows if r.state == SubscriberState.ACTIVE]
         due = [r for r in active if r.is_due(today)]
         doubt = sum(1 for r in rows if r.in_doubt)
         self.active.set(f"{len(active):,}", self.tr("of {n} in total").format(n=f"{len(rows):,}"))
         self.due.set(
             f"{len(due):,}",
-            self.tr("{amount} to collect").format(
-                amount=fmt.won(sum(r.subscriber.amount for r in due))
-            )
+            self.tr("{amount} to collect").format(amount=fmt.won(sum(r.amount for r in due)))
             if due
             else "",
         )
         if doubt:
             self.due.detail.setText(self.tr("{n} with unknown outcome (reconcile)").format(n=doubt))
-        self.mrr.set(fmt.won(sum(r.subscriber.amount for r in active)))
+        self.mrr.set(fmt.won(sum(r.amount for r in active)))
         if batch is None:
             self.batch.set(self.tr("None yet"))
         else:

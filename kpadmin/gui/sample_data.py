@@ -180,7 +180,16 @@ def seed(
     return ids
 
 
-def _charge(charges, sid, new, period, day, rng, *, batch) -> None:
+def _charge(
+    charges: ChargeRepository,
+    sid: int,
+    new: NewSubscriber,
+    period: str,
+    day: date,
+    rng: random.Random,
+    *,
+    batch: str,
+) -> None:
     at = _seoul_noon_utc(day)
     attempt = 1
     cid = charges.insert(

@@ -44,7 +44,7 @@ class SettingsDialog(QDialog):
     saved = Signal(object, object)  # old Settings, new Settings
     connection_tested = Signal(bool, str)  # ok, message (for tests and the label)
 
-    def __init__(self, backend: Backend, parent=None) -> None:
+    def __init__(self, backend: Backend, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("settings_dialog")
         self.backend = backend
@@ -142,7 +142,7 @@ class SettingsDialog(QDialog):
     # --- values -----------------------------------------------------------------------------
 
     def selected_mode(self) -> str:
-        return self.mode.currentData()
+        return str(self.mode.currentData())
 
     def candidate(self) -> settings_mod.Settings:
         """The settings as typed; raises `SettingsError` with a message for the user."""
@@ -249,7 +249,7 @@ class SettingsDialog(QDialog):
             on_failure=lambda exc: self._tested(False, self._connection_problem(exc)),
         )
 
-    async def _fetch_token(self, candidate: settings_mod.Settings):
+    async def _fetch_token(self, candidate: settings_mod.Settings) -> object:
         from kpadmin.iamport.client import IamportClient
 
         mode = candidate.mode

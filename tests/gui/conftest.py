@@ -11,6 +11,9 @@ import pytest
 from kpadmin.billing.settings import Settings
 from kpadmin.runtime import Runtime, open_runtime
 
+# The in-memory keyring fixtures of the command tests (never the real OS keychain).
+from tests.commands.memory_keyring import memory_keyring, no_keyring  # noqa: F401
+
 TODAY = date(2026, 11, 27)
 
 

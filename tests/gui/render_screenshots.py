@@ -16,7 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
 
 
-def render(out_dir: Path, language: str, *, size=(1440, 860)) -> Path:
+def render(out_dir: Path, language: str, *, mode: str = "sandbox", size=(1440, 860)) -> Path:
     from PySide6.QtWidgets import QApplication
 
     from kpadmin.gui import i18n
@@ -29,7 +29,9 @@ def render(out_dir: Path, language: str, *, size=(1440, 860)) -> Path:
     app = QApplication.instance() or QApplication([])
     i18n.install(language)
     with tempfile.TemporaryDirectory() as tmp:
-        runtime = open_runtime(tmp)
+        from kpadmin.billing.settings import Settings
+
+        runtime = open_runtime(tmp).with_settings(Settings(mode=mode))
         backend = Backend(runtime)
         seed(backend.conn, today=seoul_today(), count=30)
         window = MainWindow(backend)
@@ -41,7 +43,8 @@ def render(out_dir: Path, language: str, *, size=(1440, 860)) -> Path:
         )
         for _ in range(5):
             app.processEvents()
-        path = out_dir / f"main-window-{language}.png"
+        suffix = "" if mode == "sandbox" else f"-{mode}"
+        path = out_dir / f"main-window-{language}{suffix}.png"
         window.grab().save(str(path))
         window.close()
         backend.conn.close()
@@ -53,3 +56,4 @@ if __name__ == "__main__":
     target.mkdir(parents=True, exist_ok=True)
     for lang in ("en", "ko"):
         print(render(target, lang))
+    print(render(target, "ko", mode="live"))

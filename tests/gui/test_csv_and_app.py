@@ -96,3 +96,32 @@ def test_first_run_opens_the_window_without_set_up_or_webengine(tmp_path):
     assert probe["window_visible"] is True
     assert probe["webengine_loaded"] is False
     assert (tmp_path / "sandbox" / "kpadmin.sqlite3").exists()  # sandbox mode by default
+
+
+def test_mode_switch_reopens_the_store_for_that_mode(qtbot, qloop, tmp_path, no_keyring):
+    """The app controller: saving settings with another mode reopens everything for that mode."""
+    from kpadmin.billing.settings import Settings
+    from kpadmin.gui.app import AppController
+    from kpadmin.runtime import open_runtime
+
+    runtime = open_runtime(tmp_path / "data").with_settings(
+        Settings(mode="sandbox", api_base_url="http://127.0.0.1:9")  # nothing listens: no sandbox
+    )
+    controller = AppController(runtime, language="en")
+    task = qloop.create_task(controller.main())
+    qtbot.waitUntil(lambda: controller.window is not None and controller.window.isVisible())
+    first = controller.window
+    assert first.banner.mode == "sandbox"
+    assert controller.backend.runtime.db_path.parent.name == "sandbox"
+    # What the settings dialog does on Save: write the file, then tell the window.
+    controller.backend.runtime = runtime.save_settings(Settings(mode="test"))
+    first.settings_saved.emit(runtime.settings, Settings(mode="test"))
+    qtbot.waitUntil(lambda: controller.window is not first and controller.window is not None)
+    second = controller.window
+    assert second.banner.mode == "test"
+    assert controller.backend.runtime.db_path.parent.name == "test"
+    # No test-mode credentials here: the window still opens and says why it is not connected.
+    qtbot.waitUntil(lambda: second.connection_label.text() == "Not connected", timeout=10_000)
+    second.close()
+    qtbot.waitUntil(task.done, timeout=10_000)
+    assert task.result() == 0

@@ -180,6 +180,11 @@ def test_new_signup_opens_the_signup_dialog_without_a_connection(window, qtbot):
     dialog = dialogs[0]
     assert dialog.isVisible()
     dialog.reject()
+    # The sign-up package brings its own translator; the rest of the UI must keep its texts.
+    from kpadmin.gui.formatting import state_label
+
+    assert state_label(SubscriberState.ACTIVE) == "Active"
+    assert window.act_settings.text() == "Settings…"
 
 
 def test_window_geometry_is_kept_beside_the_data(qtbot, seeded):
