@@ -114,7 +114,7 @@
     });
     var windowUrl = new URL(session.window_url, SDK_ORIGIN);
     if (windowUrl.origin !== SDK_ORIGIN) {
-      deliver(failure(null, "SANDBOX_ERROR", "결제창 주소가 올바르지 않습니다."));
+      deliver(failure(params, "SANDBOX_ERROR", "결제창 주소가 올바르지 않습니다."));
       return null;
     }
     iframe.src = windowUrl.toString();
