@@ -125,3 +125,20 @@ def test_mode_switch_reopens_the_store_for_that_mode(qtbot, qloop, tmp_path, no_
     second.close()
     qtbot.waitUntil(task.done, timeout=10_000)
     assert task.result() == 0
+
+
+def test_first_run_connects_to_the_built_in_sandbox(qtbot, qloop, tmp_path, no_keyring):
+    """Default settings: sandbox mode, the in-process sandbox starts after the window shows."""
+    from kpadmin.gui.app import AppController
+    from kpadmin.runtime import open_runtime
+
+    controller = AppController(open_runtime(tmp_path / "data"), language="en")
+    task = qloop.create_task(controller.main())
+    qtbot.waitUntil(lambda: controller.window is not None and controller.window.isVisible())
+    window = controller.window
+    qtbot.waitUntil(lambda: controller.backend.api is not None, timeout=20_000)
+    assert controller.backend.api.sandbox is not None
+    assert window.connection_label.text() == "Connected: built-in sandbox"
+    window.close()
+    qtbot.waitUntil(task.done, timeout=20_000)
+    assert task.result() == 0
