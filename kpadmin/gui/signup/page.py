@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 from kpadmin.gui.signup.bridge import CheckoutBridge
 from kpadmin.gui.signup.checkout_page import relay_script_source
 from kpadmin.gui.signup.navigation import CHECKOUT_URL, NavigationPolicy, loggable
+from kpadmin.redact import redact_text
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +80,13 @@ class GuardedPage(QWebEnginePage):
         line: int,
         source: str,
     ) -> None:
+        # Third-party scripts may print anything (a buyer's phone number): scrub before logging.
         log.debug(
-            "sign-up page console (%s) %s:%s: %s", level.name, loggable(source), line, message
+            "sign-up page console (%s) %s:%s: %s",
+            level.name,
+            loggable(source),
+            line,
+            redact_text(message[:500]),
         )
 
     def createWindow(  # type: ignore[override]  # returning None refuses the window
