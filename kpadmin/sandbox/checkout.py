@@ -412,32 +412,35 @@ class CheckoutSessions:
                     "card_code": card.code,
                     "card_type": 0,
                 }
-            if self._state.merchant_uid_is_paid(p.merchant_uid):
-                raise MerchantUidAlreadyPaid(
-                    f"이미 결제가 완료된 주문번호입니다. (merchant_uid: {p.merchant_uid})"
+            # The check, the payment and the key in one transaction: a crash can't leave a paid
+            # first payment without its billing key, and two windows can't both pass the check.
+            with self._state.atomic():
+                if self._state.merchant_uid_is_paid(p.merchant_uid):
+                    raise MerchantUidAlreadyPaid(
+                        f"이미 결제가 완료된 주문번호입니다. (merchant_uid: {p.merchant_uid})"
+                    )
+                # The payment first: it refuses an already-paid merchant_uid before any key exists.
+                payment = self._state.create_payment(
+                    **common,
+                    status="paid" if p.amount > 0 else "ready",
+                    pay_method=choice.pay_method,
+                    **card_fields,
                 )
-            # The payment first: it refuses an already-paid merchant_uid before any key exists.
-            payment = self._state.create_payment(
-                **common,
-                status="paid" if p.amount > 0 else "ready",
-                pay_method=choice.pay_method,
-                **card_fields,
-            )
-            if p.pg_id in ONE_TIME_CIDS:
-                # REFERENCE §8: a one-time CID with customer_uid approves, but no reusable key
-                # exists afterwards. The app's verification must catch it.
-                return _rsp_from_payment(payment, None, None)
-            self._state.issue_billing_key(
-                p.customer_uid,
-                pg_provider="kakaopay",
-                pg_id=p.pg_id,
-                customer_name=p.buyer.get("buyer_name"),
-                customer_tel=p.buyer.get("buyer_tel"),
-                customer_email=p.buyer.get("buyer_email"),
-                customer_addr=p.buyer.get("buyer_addr"),
-                customer_postcode=p.buyer.get("buyer_postcode"),
-                **card_fields,
-            )
+                if p.pg_id in ONE_TIME_CIDS:
+                    # REFERENCE §8: a one-time CID with customer_uid approves, but no reusable key
+                    # exists afterwards. The app's verification must catch it.
+                    return _rsp_from_payment(payment, None, None)
+                self._state.issue_billing_key(
+                    p.customer_uid,
+                    pg_provider="kakaopay",
+                    pg_id=p.pg_id,
+                    customer_name=p.buyer.get("buyer_name"),
+                    customer_tel=p.buyer.get("buyer_tel"),
+                    customer_email=p.buyer.get("buyer_email"),
+                    customer_addr=p.buyer.get("buyer_addr"),
+                    customer_postcode=p.buyer.get("buyer_postcode"),
+                    **card_fields,
+                )
             return _rsp_from_payment(payment, None, None)
         if choice.outcome is Outcome.DECLINE:
             code, message = (

@@ -174,6 +174,10 @@ class SandboxState:
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
+            if self._db.in_transaction:
+                # Joined by an enclosing `atomic()` block: one commit for all of it.
+                yield self._db
+                return
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
@@ -181,6 +185,12 @@ class SandboxState:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """Group several state changes into one transaction (e.g. the window's payment + key)."""
+        with self._tx():
+            yield
 
     def close(self) -> None:
         with self._lock:

@@ -554,3 +554,24 @@ def test_qr_picture_is_stable_per_session_and_differs_between_sessions() -> None
 def test_format_won() -> None:
     assert format_won(0) == "₩0"
     assert format_won(1234567) == "₩1,234,567"
+
+
+def test_a_failure_while_issuing_the_key_leaves_no_paid_first_payment(
+    sandbox: RunningSandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first payment and the billing key are written in one transaction."""
+    window = open_window(sandbox, params(merchant_uid="signup_atomic", amount=9900))
+
+    def broken_issue(*_args: Any, **_kwargs: Any) -> dict[str, Any]:
+        raise RuntimeError("disk full while issuing the key")
+
+    monkeypatch.setattr(sandbox.state, "issue_billing_key", broken_issue)
+    answer = window.post({"outcome": "approve", "channel": "qr", "card": "hyundai"})
+    assert answer.status_code >= 500
+    monkeypatch.undo()
+    assert not sandbox.state.merchant_uid_is_paid("signup_atomic")
+    # A fresh connection: the server dropped the kept-alive one after the crash.
+    found = httpx.get(
+        f"{sandbox.base_url}/payments/findAll/signup_atomic", headers=sandbox.auth_headers()
+    )
+    assert found.status_code == 404
