@@ -72,7 +72,7 @@ def run(
         capture_output=True,
         text=True,
         timeout=timeout,
-        cwd=exe.parent.parent,  # not the checkout: nothing may come from the source tree
+        cwd=exe.parent.parent,  # not the repository root: nothing may come from the source tree
         check=False,
     )
 
