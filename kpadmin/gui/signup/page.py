@@ -145,14 +145,15 @@ class PopupWindow(QDialog):
         layout.addWidget(self.view)
         self.page.windowCloseRequested.connect(self.reject)
         self.page.navigation_blocked.connect(self._on_blocked)
-        self._loaded_anything = False
+        self._showed_something = False
         self.page.loadFinished.connect(self._on_load_finished)
 
     def _on_load_finished(self, ok: bool) -> None:
-        self._loaded_anything = self._loaded_anything or ok
+        self._showed_something = self._showed_something or ok
 
     def _on_blocked(self, _url: str, _reason: str) -> None:
-        if not self._loaded_anything:
+        # A popup whose very first navigation was refused would stay an empty window: close it.
+        if not self._showed_something:
             self.reject()
 
     def dispose(self) -> None:

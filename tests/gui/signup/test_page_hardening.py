@@ -145,3 +145,43 @@ def test_profile_is_fresh_and_locked_down(qapp: Any) -> None:
     finally:
         a.deleteLater()
         b.deleteLater()
+
+
+def test_downloads_are_refused(qtbot: Any, page_factory: Any, caplog: Any) -> None:
+    page = page_factory()
+    with qtbot.waitSignal(page.loadFinished, timeout=15_000):
+        page.load_checkout("<html><body>checkout</body></html>")
+    with caplog.at_level(logging.WARNING, logger="kpadmin.gui.signup.profile"):
+        run_js(
+            qtbot,
+            page,
+            "var a = document.createElement('a');"
+            "a.href = URL.createObjectURL(new Blob(['x'], {type: 'application/octet-stream'}));"
+            "a.download = 'x.bin'; document.body.appendChild(a); a.click(); 1",
+        )
+        qtbot.waitUntil(lambda: "download refused" in caplog.text, timeout=10_000)
+
+
+def test_popup_to_an_allowed_origin_opens_under_the_same_policy(
+    qtbot: Any, page_factory: Any, sandbox: Any
+) -> None:
+    page = page_factory((sandbox.base_url,))
+    with qtbot.waitSignal(page.loadFinished, timeout=15_000):
+        page.load_checkout("<html><body>checkout</body></html>")
+    blocked: list[tuple[str, str]] = []
+    page.navigation_blocked.connect(lambda u, r: blocked.append((u, r)))
+    run_js(qtbot, page, f"window.__w = window.open('{sandbox.base_url}/sandbox/'); 1")
+    qtbot.waitUntil(lambda: len(page.popups) == 1, timeout=5000)
+    popup = page.popups[0]
+    qtbot.waitUntil(lambda: popup._showed_something, timeout=10_000)
+    assert popup.page.url().toString().startswith(sandbox.base_url + "/sandbox/")
+    assert blocked == []
+    # The popup's own navigations obey the policy too, and it may not open popups itself.
+    run_js(qtbot, popup.page, "location.href = 'https://evil.example/'; 1")
+    qtbot.waitUntil(lambda: bool(blocked), timeout=5000)
+    assert blocked[0][1] == "host evil.example not allowed"
+    assert popup.page.url().toString().startswith(sandbox.base_url + "/sandbox/")
+    assert page.popups == [popup]  # it had shown a page: refusing one navigation keeps it open
+    # window.close() from the opener closes the popup window.
+    run_js(qtbot, page, "window.__w.close(); 1")
+    qtbot.waitUntil(lambda: not page.popups, timeout=5000)
