@@ -240,8 +240,13 @@ class MainWindow(QMainWindow):
         self.search.setClearButtonEnabled(True)
         self.search.setPlaceholderText(self.tr("Search name, phone or customer UID"))
         self.search.setMinimumWidth(260)
-        self.search.textChanged.connect(self.proxy.set_search)
-        self.search.textChanged.connect(lambda _t: self._update_count())
+        # A debounce of ~0: keystrokes already queued are coalesced, so fast typing filters once
+        # for the latest text instead of once per key (filtering 100,000 rows takes ~50 ms).
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(0)
+        self._search_timer.timeout.connect(self._apply_search)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.state_filter = QComboBox()
         self.state_filter.setObjectName("state_filter")
         self.state_filter.addItem(self.tr("All states"), None)
@@ -419,6 +424,10 @@ class MainWindow(QMainWindow):
             text += " · " + self.tr("{n} selected").format(n=selected)
         self.count_label.setText(text)
 
+    def _apply_search(self) -> None:
+        self.proxy.set_search(self.search.text())
+        self._update_count()
+
     def _on_state_filter(self, _index: int) -> None:
         self.proxy.set_state(self.state_filter.currentData())
         self._update_count()
@@ -463,6 +472,7 @@ class MainWindow(QMainWindow):
         sid = int(getattr(subscriber, "id", subscriber))  # type: ignore[call-overload]
         self.refresh_rows([sid])
         self.search.clear()
+        self._apply_search()  # now, not after the debounce: the new row must be selectable
         self.select_ids([sid])
         messages.info(self.tr("{name} is signed up.").format(name=getattr(subscriber, "name", "")))
 

@@ -57,13 +57,13 @@ def test_table_loads_the_store_and_search_filters_it(window, qtbot):
     some = window.model.rows[5].subscriber
     # QTest aborts on non-Latin key clicks; typing Korean goes through the text API.
     window.search.setText(some.name)
+    qtbot.waitUntil(lambda: window.proxy.rowCount() < 30)
     assert some.name in visible_names(window)
-    assert window.proxy.rowCount() < 30
     window.search.clear()
     qtbot.keyClicks(window.search, some.customer_uid.upper())
-    assert visible_names(window) == [some.name]
+    qtbot.waitUntil(lambda: visible_names(window) == [some.name])
     window.search.clear()
-    assert window.proxy.rowCount() == 30
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == 30)
     assert "30" in window.count_label.text()
 
 
