@@ -2,8 +2,8 @@
 
     .venv/bin/python packaging/icons/make_icons.py
 
-Writes, next to this script: kpadmin.png (256 px), kpadmin.ico (Windows, 16-256 px, PNG entries)
-and kpadmin.icns (macOS, 16-1024 px, PNG entries). Both container
+Writes, next to this script: kpadmin.png (256 px), kpadmin.ico (Windows, 16-256 px) and
+kpadmin.icns (macOS, 16-1024 px, PNG entries). Both container
 formats are written here rather than with Qt's single-image ico/icns writers so every size is
 present. Uses only PySide6 (QtSvg), already a dependency; runs offscreen. The outputs are committed,
 so a build never needs to run this.
@@ -42,7 +42,7 @@ ICNS_TYPES = (
 )
 
 
-def render_png(renderer: QSvgRenderer, size: int) -> bytes:
+def render(renderer: QSvgRenderer, size: int) -> QImage:
     image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent)
     painter = QPainter(image)
@@ -50,27 +50,44 @@ def render_png(renderer: QSvgRenderer, size: int) -> bytes:
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
     renderer.render(painter)
     painter.end()
+    return image
+
+
+def png(image: QImage) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     if not image.save(buffer, "PNG"):
-        raise RuntimeError(f"could not encode a {size}px PNG")
+        raise RuntimeError(f"could not encode a {image.width()} px PNG")
     buffer.close()
     return bytes(data.data())
 
 
-def ico(pngs: dict[int, bytes]) -> bytes:
-    """An ICO file whose entries are PNG images (supported since Windows Vista)."""
+def dib(image: QImage) -> bytes:
+    """An ICO entry in the classic form (BITMAPINFOHEADER, 32-bit BGRA rows bottom-up, AND mask):
+    what every Windows tool reads, including the resource editors of PyInstaller and Inno Setup."""
+    size = image.width()
+    argb = image.convertToFormat(QImage.Format.Format_ARGB32)  # straight alpha, BGRA in memory
+    stride = size * 4
+    raw = bytes(argb.constBits())
+    rows = [raw[y * argb.bytesPerLine() : y * argb.bytesPerLine() + stride] for y in range(size)]
+    mask_stride = ((size + 31) // 32) * 4  # all zero: the alpha channel decides
+    header = struct.pack("<IiiHHIIiiII", 40, size, size * 2, 1, 32, 0, 0, 0, 0, 0, 0)
+    return header + b"".join(reversed(rows)) + bytes(mask_stride * size)
+
+
+def ico(images: dict[int, QImage], pngs: dict[int, bytes]) -> bytes:
+    """An ICO file: DIB entries up to 128 px, a PNG entry for 256 px (as Windows' own icons do)."""
     header = struct.pack("<HHH", 0, 1, len(ICO_SIZES))
     offset = 6 + 16 * len(ICO_SIZES)
-    directory, images = b"", b""
+    directory, data = b"", b""
     for size in ICO_SIZES:
-        png = pngs[size]
+        entry = pngs[size] if size >= 256 else dib(images[size])
         side = 0 if size >= 256 else size  # 0 means 256 in an ICO directory entry
-        directory += struct.pack("<BBBBHHII", side, side, 0, 0, 1, 32, len(png), offset)
-        images += png
-        offset += len(png)
-    return header + directory + images
+        directory += struct.pack("<BBBBHHII", side, side, 0, 0, 1, 32, len(entry), offset)
+        data += entry
+        offset += len(entry)
+    return header + directory + data
 
 
 def icns(pngs: dict[int, bytes]) -> bytes:
@@ -86,9 +103,10 @@ def main() -> int:
     if not renderer.isValid():
         print(f"cannot read {SOURCE}", file=sys.stderr)
         return 1
-    pngs = {size: render_png(renderer, size) for size in PNG_SIZES}
+    images = {size: render(renderer, size) for size in PNG_SIZES}
+    pngs = {size: png(image) for size, image in images.items()}
     (HERE / "kpadmin.png").write_bytes(pngs[256])
-    (HERE / "kpadmin.ico").write_bytes(ico(pngs))
+    (HERE / "kpadmin.ico").write_bytes(ico(images, pngs))
     (HERE / "kpadmin.icns").write_bytes(icns(pngs))
     print(f"wrote kpadmin.png, kpadmin.ico and kpadmin.icns to {HERE}")
     return 0
