@@ -65,12 +65,14 @@ def registered_secrets() -> tuple[str, ...]:
 
 # Korean numbers: mobile 01x, Seoul 02, other areas 0xx, 070/050x, optionally written as +82 with or
 # without the trunk 0. Separators: "-", ".", " " (at most one between groups).
+# Bounded by anything but a letter, digit or "*": a run of digits inside a hex hash or an id like
+# "e0cf3f0621233043" is not a phone number, while "cu_01012345678" or "tel=010-…" are.
 _PHONE_RE = re.compile(
-    r"(?<![\d*])"
+    r"(?<![0-9A-Za-z*])"
     r"(?:\+82[-. ]?0?|0)"  # +82, +82-0 or the domestic trunk 0
     r"(?:1[016789]|2|[3-6][1-5]|70|50[2-8])"  # mobile / Seoul / area / VoIP / personal
     r"[-. ]?\d{3,4}[-. ]?\d{4}"
-    r"(?![\d*])"
+    r"(?![0-9A-Za-z*])"
 )
 
 
@@ -107,10 +109,12 @@ def _phone_head_len(digits: str, international: bool) -> int:
 
 # Grouped: 4-4-4-4 (and 4-6-5 Amex), separated by "-" or " ". Any such shape is masked.
 _CARD_GROUPED_RE = re.compile(
-    r"(?<![\d*])(?:\d{4}([- ])\d{4}\1\d{4}\1\d{1,4}|\d{4}([- ])\d{6}\2\d{5})(?![\d*])"
+    r"(?<![0-9A-Za-z*])"
+    r"(?:\d{4}([- ])\d{4}\1\d{4}\1\d{1,4}|\d{4}([- ])\d{6}\2\d{5})"
+    r"(?![0-9A-Za-z*])"
 )
 # Unbroken 13..19 digits: masked only when Luhn-valid (order numbers and timestamps stay readable).
-_CARD_PLAIN_RE = re.compile(r"(?<![\d*])\d{13,19}(?![\d*])")
+_CARD_PLAIN_RE = re.compile(r"(?<![0-9A-Za-z*])\d{13,19}(?![0-9A-Za-z*])")
 
 
 def luhn_valid(digits: str) -> bool:

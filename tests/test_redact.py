@@ -60,6 +60,14 @@ def test_redact_text_leaves_ids_and_timestamps_alone() -> None:
         "merchant_uid=kp-2024-11-0001 imp_uid=imp_448280090638 paid_at=1732700000 n=1732700000123"
     )
     assert redact_text(text) == text
+    # digit runs inside hex hashes (the engine's merchant_uids) look like phone numbers, are not
+    hashed = "GET /payments/findAll/kp-e0cf3f0621233043-202612-6 a01012345678b"
+    assert redact_text(hashed) == hashed
+
+
+def test_phone_inside_an_id_is_still_masked() -> None:
+    assert redact_text("customer_uid=cu_01012345678") == "customer_uid=cu_010****5678"
+    assert redact_text("/subscribe/customers/010-1234-5678") == "/subscribe/customers/010-****-5678"
 
 
 def test_redact_text_masks_cards_in_every_shape() -> None:
