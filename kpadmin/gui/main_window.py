@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         title = self.tr("kpadmin — Kakao Pay subscriptions")
         self.setWindowTitle(f"{title} [{fmt.mode_label(backend.mode)}]")
         self.today = fmt.seoul_today()
+        self._journal_figures: tuple[Any, Any] | None = None
         self.charging = self._load_charging()
         self._dialogs: list[QDialog] = []  # keep open() dialogs alive
         # The last dialog of each kind, for tests and for focus (they are window-modal).
@@ -360,13 +361,16 @@ class MainWindow(QMainWindow):
         current = self.current_row()
         if current is not None and current.id in ids:
             self.detail.show_row(self.model.row_for_id(current.id))
-        self.update_overview()
+        self.update_overview(journal=False)
         self._update_count()
 
-    def update_overview(self) -> None:
-        self.overview.update_figures(
-            self.model.rows, self.today, self.backend.last_batch(), self.backend.monthly_totals()
-        )
+    def update_overview(self, *, journal: bool = True) -> None:
+        """Recompute the overview. ``journal=False`` reuses the last batch and the chart (they
+        aggregate the whole charge journal) and recounts only the rows: for single-row edits."""
+        if journal or self._journal_figures is None:
+            self._journal_figures = (self.backend.last_batch(), self.backend.monthly_totals())
+        batch, totals = self._journal_figures
+        self.overview.update_figures(self.model.rows, self.today, batch, totals)
 
     # --- selection --------------------------------------------------------------------------
 
