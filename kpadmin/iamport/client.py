@@ -503,17 +503,33 @@ class IamportClient:
     ) -> _Reply:
         """An authorised request: token, one refresh-and-retry on 401, ``RequestNotSent`` retries
         for idempotent lookups (``retry=True``)."""
+        return await self._retry_not_sent(
+            lambda: self._authorised(method, path, params=params, json=json),
+            method,
+            path,
+            retry=retry,
+        )
+
+    async def _retry_not_sent(
+        self,
+        attempt_once: Callable[[], Awaitable[_Reply]],
+        method: str,
+        path: str,
+        *,
+        retry: bool,
+    ) -> _Reply:
+        """Re-run ``attempt_once`` after ``RequestNotSent`` (only when ``retry``), with back-off."""
         attempts = 1 + (self._get_retries if retry else 0)
-        for attempt in range(attempts):
+        for attempt in range(1, attempts + 1):
             try:
-                return await self._authorised(method, path, params=params, json=json)
+                return await attempt_once()
             except RequestNotSent:
-                if attempt + 1 >= attempts:
+                if attempt >= attempts:
                     raise
                 log.info(
-                    "%s %s was not sent; trying again (%d/%d)", method, path, attempt + 2, attempts
+                    "%s %s not sent; trying again (%d/%d)", method, path, attempt + 1, attempts
                 )
-                await asyncio.sleep(self._retry_backoff_s * (2**attempt))
+                await asyncio.sleep(self._retry_backoff_s * (2 ** (attempt - 1)))
         raise AssertionError("unreachable")
 
     async def _authorised(self, method: str, path: str, *, params: Any, json: Any) -> _Reply:
@@ -545,18 +561,13 @@ class IamportClient:
             ) from exc
 
     async def _send_retrying(self, method: str, path: str, *, json: Any, retry: bool) -> _Reply:
-        attempts = 1 + (self._get_retries if retry else 0)
-        for attempt in range(attempts):
-            try:
-                return await self._send(method, path, params=None, json=json, token=None)
-            except RequestNotSent:
-                if attempt + 1 >= attempts:
-                    raise
-                log.info(
-                    "%s %s was not sent; trying again (%d/%d)", method, path, attempt + 2, attempts
-                )
-                await asyncio.sleep(self._retry_backoff_s * (2**attempt))
-        raise AssertionError("unreachable")
+        """An unauthorised request (getToken), re-sent after ``RequestNotSent`` when ``retry``."""
+        return await self._retry_not_sent(
+            lambda: self._send(method, path, params=None, json=json, token=None),
+            method,
+            path,
+            retry=retry,
+        )
 
     async def _send(
         self, method: str, path: str, *, params: Any, json: Any, token: str | None
