@@ -54,6 +54,7 @@ class CancelDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Cancel subscription"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(440)
         layout = QVBoxLayout(self)
         text = QLabel(
             self.tr(

@@ -55,6 +55,7 @@ class EditSubscriberDialog(QDialog):
         self.subscriber = subscriber
         self.setWindowTitle(self.tr("Edit {name}").format(name=subscriber.name))
         self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(400)
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.name = QLineEdit(subscriber.name)

@@ -51,6 +51,7 @@ class SettingsDialog(QDialog):
         self.original = backend.runtime.settings
         self.setWindowTitle(self.tr("Settings"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(560)
         self._confirm_box: QMessageBox | None = None
         self._last_mode = self.original.mode
         s = self.original
@@ -163,9 +164,16 @@ class SettingsDialog(QDialog):
     def _refresh_secret_state(self) -> None:
         mode = self.selected_mode()
         ok, why = secrets.keyring_available()
+        # A short sentence in the dialog; the backend's full explanation in the tooltip.
         self.keyring_note.setText(
-            "" if ok else self.tr("The OS keyring is not available: {why}").format(why=why)
+            ""
+            if ok
+            else self.tr(
+                "No OS keyring is available, so the key and secret cannot be saved here. Set the"
+                " environment variables KPADMIN_IMP_KEY and KPADMIN_IMP_SECRET instead."
+            )
         )
+        self.keyring_note.setToolTip("" if ok else why)
         self.keyring_note.setVisible(not ok)
         for line in (self.imp_key, self.imp_secret):
             line.setEnabled(ok)
@@ -173,7 +181,8 @@ class SettingsDialog(QDialog):
             sources = secrets.secret_sources(mode)
         except secrets.SecretsError as exc:
             sources = {}
-            self.keyring_note.setText(str(exc))
+            self.keyring_note.setText(self.tr("The OS keyring could not be read."))
+            self.keyring_note.setToolTip(str(exc))
             self.keyring_note.setVisible(True)
         for name, label, line in (
             ("imp_key", self.key_state, self.imp_key),

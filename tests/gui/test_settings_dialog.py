@@ -77,6 +77,8 @@ def test_missing_keyring_is_explained(qtbot, backend, no_keyring):
     dialog = make(qtbot, backend)
     assert dialog.keyring_note.isVisibleTo(dialog)
     assert "keyring" in dialog.keyring_note.text().lower()
+    assert "KPADMIN_IMP_SECRET" in dialog.keyring_note.text()
+    assert dialog.keyring_note.toolTip()  # the backend's full explanation
     assert not dialog.imp_secret.isEnabled()
 
 
