@@ -39,7 +39,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 from kpadmin.billing.due import Plan, PlanItem, Skip, SkipReason, build_plan, decide
 from kpadmin.billing.journal import Journal, RowRef, Write
@@ -63,7 +63,7 @@ from kpadmin.iamport.models import Payment
 from kpadmin.store.audit import AuditRepository
 from kpadmin.store.charges import ChargeRepository, NewCharge
 from kpadmin.store.db import transaction
-from kpadmin.store.models import Charge, ChargeState, Subscriber
+from kpadmin.store.models import Charge, ChargeState, Subscriber, SubscriberState
 from kpadmin.store.subscribers import SubscriberRepository
 
 log = logging.getLogger(__name__)
@@ -166,8 +166,10 @@ class ChargeEngine:
         retry_delays: Sequence[float] = (0.2, 0.5, 1.0, 2.0),
         flush_interval: float = 0.05,
         flush_size: int = 128,
+        quiet_period: timedelta = timedelta(minutes=10),
     ) -> None:
         self.conn = conn
+        self.quiet_period = quiet_period
         self.api = api
         self.monthly_limit = monthly_limit
         self.clock = clock
@@ -665,8 +667,25 @@ class ChargeEngine:
         results = await asyncio.gather(*(one(c) for c in rows))
         journal = Journal(self.conn, clock=self.clock)
         settled: list[Settled] = []
+        inactive = self._inactive_subscribers({c.subscriber_id for c in rows})
+        now = self.clock()
         for charge, found in zip(rows, results, strict=True):
             after, payment, detail = _verdict_state(found)
+            if (
+                after is ChargeState.PLANNED
+                and charge.subscriber_id in inactive
+                and now - charge.updated_at >= self.quiet_period
+            ):
+                # i'mport never saw it and the subscriber is no longer charged (paused, key
+                # missing, cancelled): withdraw the intent instead of leaving it in doubt forever.
+                # The quiet period is far beyond any read timeout, so no request for it can still
+                # be on its way; and should the subscriber be charged for this period again, the
+                # earlier merchant_uid is looked up once more before a new attempt is written.
+                after = ChargeState.REJECTED
+                detail = (
+                    f"withdrawn: the subscriber is {inactive[charge.subscriber_id]} and i'mport "
+                    "never received this charge"
+                )
             settled.append(
                 Settled(
                     charge.id,
@@ -694,6 +713,13 @@ class ChargeEngine:
         # Report what is on disk now (a write may have been skipped because the row moved on).
         final = [replace(s, after=applied.get(s.charge_id, s.after)) for s in settled]
         return ReconcileReport(tuple(final))
+
+    def _inactive_subscribers(self, ids: set[int]) -> dict[int, str]:
+        return {
+            s.id: s.state.value
+            for s in self.subscribers.get_many(ids)
+            if s.state is not SubscriberState.ACTIVE
+        }
 
     async def _look_up(self, merchant_uid: str) -> Lookup:
         return await look_up(

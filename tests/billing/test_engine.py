@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -364,3 +364,27 @@ async def test_cancelling_the_task_leaves_in_flight_rows_in_doubt(
         await task
     assert set(states(conn).values()) == {ChargeState.UNKNOWN}
     assert not eng.running
+
+
+async def test_intent_of_a_paused_subscriber_is_withdrawn_after_a_quiet_period(
+    conn: sqlite3.Connection,
+) -> None:
+    (sid,) = add_subscribers(conn, 1)
+    charges = ChargeRepository(conn)
+    charges.insert(
+        NewCharge(sid, "cust-0", "2026-11", 1, muid(0), 10_000),
+        batch_id="crashed",
+        staff="k",
+        now=NOW,
+    )
+    SubscriberRepository(conn).update(sid, state=SubscriberState.PAUSED)
+    api = FakeApi()
+    moments = [NOW]
+    eng = ChargeEngine(conn, api, clock=lambda: moments[0], retry_delays=(0.0,))
+    early = await eng.reconcile()  # a request for it could still be on its way: keep it
+    assert early.to_resend == 1 and states(conn) == {muid(0): ChargeState.PLANNED}
+    moments[0] = NOW + timedelta(minutes=11)
+    later = await eng.reconcile()
+    assert later.count(ChargeState.REJECTED) == 1
+    assert states(conn) == {muid(0): ChargeState.REJECTED}
+    assert charges.in_doubt() == []
