@@ -50,6 +50,18 @@ _RED = QColor("#c0392b")
 _AMBER = QColor("#b9770e")
 
 
+_ANSWERED_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.ToolTipRole,
+        SORT_ROLE,
+        ROW_ROLE,
+    }
+)
+
+
 class Column(enum.IntEnum):
     NAME = 0
     PHONE = 1
@@ -131,6 +143,9 @@ class SubscriberTableModel(QAbstractTableModel):
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        # Views ask for a dozen roles per cell on every repaint; answer the unused ones first.
+        if role not in _ANSWERED_ROLES:
+            return None
         try:
             return self._data(index, role)
         except Exception:  # a bad row must never take the table down (Anki does the same)
