@@ -346,10 +346,13 @@ class MainWindow(QMainWindow):
     def reload(self) -> None:
         """Reload every row from the store (start, F5, after an import)."""
         selected = self.selected_ids()
+        # What an earlier reload froze goes back to the collector (garbage made since then,
+        # e.g. closed dialogs, is collected as usual)…
+        gc.unfreeze()
         self.model.set_rows(self.backend.load_rows(self.today))
-        # The rows live until the next reload: keep the cyclic GC from re-scanning 100,000 of
-        # them on every collection (a full collection was the slowest part of some keystrokes).
-        # They hold no reference cycles, so reference counting still frees them on reload.
+        # …and the new rows, which live until the next reload, are kept out of its scans: a full
+        # collection over 100,000 rows was the slowest part of some keystrokes. They hold no
+        # reference cycles, so reference counting frees them when they are replaced.
         gc.freeze()
         self.update_overview()
         self._update_count()
