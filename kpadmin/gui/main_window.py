@@ -21,8 +21,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QItemSelectionModel, QPoint, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMenuBar,
     QSizePolicy,
     QSplitter,
@@ -311,6 +312,8 @@ class MainWindow(QMainWindow):
         }
         for column, width in widths.items():
             header.resizeSection(column, width)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._table_menu)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
         left_layout.addWidget(self.table, 1)
@@ -435,6 +438,35 @@ class MainWindow(QMainWindow):
         if selected > 1:
             text += " · " + self.tr("{n} selected").format(n=selected)
         self.count_label.setText(text)
+
+    def _table_menu(self, pos: QPoint) -> None:
+        """Right-click: the actions of the detail pane for the row under the pointer."""
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        row = index.data(ROW_ROLE)
+        if row is not None and row.id not in self.selected_ids():
+            self.select_ids([row.id])
+        menu = QMenu(self)
+        if len(self.selected_ids()) == 1:
+            for button in (
+                self.detail.charge_now,
+                self.detail.refund,
+                self.detail.edit,
+                self.detail.pause,
+                self.detail.cancel,
+            ):
+                action = menu.addAction(button.text())
+                action.setEnabled(button.isEnabled())
+                action.triggered.connect(button.click)
+            menu.addSeparator()
+            copy = menu.addAction(self.tr("Copy customer UID"))
+            uid = row.customer_uid if row is not None else ""
+            copy.triggered.connect(lambda: QGuiApplication.clipboard().setText(uid))
+        else:
+            menu.addAction(self.act_charge_selected)
+        self._context_menu = menu
+        menu.popup(self.table.viewport().mapToGlobal(pos))
 
     def _apply_search(self) -> None:
         self.proxy.set_search(self.search.text())

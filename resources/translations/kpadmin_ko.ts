@@ -145,7 +145,7 @@
         <translation>{n}행을 {path}(으)로 내보냈습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="492"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="493"/>
         <source>Not opening a receipt address that is not a web page: {url}</source>
         <translation>웹 페이지가 아닌 영수증 주소는 열지 않습니다: {url}</translation>
     </message>
@@ -286,7 +286,7 @@
     </message>
     <message>
         <location filename="../../kpadmin/gui/formatting.py" line="103"/>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="68"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="80"/>
         <source>Phone</source>
         <translation>전화</translation>
     </message>
@@ -321,57 +321,57 @@
         <translation>₩{n}K</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="67"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="79"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="69"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="81"/>
         <source>Plan</source>
         <translation>상품</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="70"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="82"/>
         <source>Amount</source>
         <translation>금액</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="71"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="83"/>
         <source>State</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="72"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="84"/>
         <source>Card</source>
         <translation>카드</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="73"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="85"/>
         <source>Last charge</source>
         <translation>최근 결제</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="74"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="86"/>
         <source>Next charge</source>
         <translation>다음 결제일</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="75"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="87"/>
         <source>This month</source>
         <translation>이번 달</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="312"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="327"/>
         <source>The outcome of the last charge is not known yet. Reconcile before charging again.</source>
         <translation>최근 결제의 결과를 아직 알 수 없습니다. 다시 결제하기 전에 대사(조회)를 실행하세요.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="315"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="330"/>
         <source>Paid charges this month against the monthly cap per billing key</source>
         <translation>이번 달 결제 완료 건수 / 빌링키당 월 한도</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="317"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="332"/>
         <source>Masked; the full number is in the detail pane</source>
         <translation>일부 가림 처리됨. 전체 번호는 상세 화면에서 볼 수 있습니다</translation>
     </message>
@@ -631,32 +631,32 @@
     <name>CancelDialog</name>
     <message>
         <location filename="../../kpadmin/gui/detail_pane.py" line="55"/>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="79"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="80"/>
         <source>Cancel subscription</source>
         <translation>구독 해지</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="60"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="61"/>
         <source>Cancel the subscription of {name}? No further charges will be made. Past payments are not refunded.</source>
         <translation>{name} 님의 구독을 해지할까요? 이후 결제는 더 이상 진행되지 않으며, 지난 결제는 환불되지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="66"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="67"/>
         <source>Also delete the billing key at i&apos;mport</source>
         <translation>아임포트의 빌링키도 삭제</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="69"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="70"/>
         <source>Deleting the key cannot be undone: the customer would have to sign up again.</source>
         <translation>빌링키 삭제는 되돌릴 수 없습니다. 고객이 다시 가입해야 합니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="75"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="76"/>
         <source>Reason (kept in the audit log)</source>
         <translation>사유 (감사 기록에 남습니다)</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="81"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="82"/>
         <source>Keep it</source>
         <translation>유지</translation>
     </message>
@@ -743,253 +743,253 @@
 <context>
     <name>DetailPane</name>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="103"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="104"/>
         <source>Select a subscriber to see their details.</source>
         <translation>구독자를 선택하면 상세 정보가 표시됩니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="135"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="136"/>
         <source>Phone</source>
         <translation>전화</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="136"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="137"/>
         <source>E-mail</source>
         <translation>이메일</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="137"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="138"/>
         <source>Customer UID</source>
         <translation>고객 UID</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="138"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="139"/>
         <source>Billing</source>
         <translation>결제 주기</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="139"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="140"/>
         <source>Signed up</source>
         <translation>가입</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="142"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="143"/>
         <source>Card and billing key</source>
         <translation>카드와 빌링키</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="149"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="150"/>
         <source>Re-check with i&apos;mport</source>
         <translation>아임포트에서 다시 확인</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="159"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="160"/>
         <source>Charge now</source>
         <translation>지금 결제</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="161"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="162"/>
         <source>Refund…</source>
         <translation>환불…</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="162"/>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="347"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="163"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="348"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="163"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="164"/>
         <source>Cancel subscription…</source>
         <translation>구독 해지…</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="164"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="165"/>
         <source>Edit…</source>
         <translation>수정…</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="186"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="187"/>
         <source>Date</source>
         <translation>일시</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="187"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="188"/>
         <source>Period</source>
         <translation>기간</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="188"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="189"/>
         <source>Amount</source>
         <translation>금액</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="189"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="190"/>
         <source>Result</source>
         <translation>결과</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="190"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="191"/>
         <source>Reason</source>
         <translation>사유</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="191"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="192"/>
         <source>Receipt</source>
         <translation>영수증</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="201"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="202"/>
         <source>When</source>
         <translation>일시</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="201"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="202"/>
         <source>Staff</source>
         <translation>담당자</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="201"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="202"/>
         <source>Action</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="201"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="202"/>
         <source>Detail</source>
         <translation>내용</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="206"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="207"/>
         <source>Charges</source>
         <translation>결제 내역</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="207"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="208"/>
         <source>Audit log</source>
         <translation>감사 기록</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="243"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="244"/>
         <source>Cancelled — no further charges</source>
         <translation>해지됨 — 이후 결제 없음</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="246"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="247"/>
         <source>Day {day} of each month · next {date}</source>
         <translation>매월 {day}일 · 다음 결제 {date}</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="254"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="255"/>
         <source>No card details reported</source>
         <translation>카드 정보 없음</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="257"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="258"/>
         <source>Memo: {memo}</source>
         <translation>메모: {memo}</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="265"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="266"/>
         <source>Billing key missing at i&apos;mport: cannot be charged.</source>
         <translation>아임포트에 빌링키가 없어 결제할 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="268"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="269"/>
         <source>Billing key on file (not checked this session).</source>
         <translation>빌링키 등록됨 (이번 세션에서는 확인하지 않음).</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="278"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="279"/>
         <source>(refunded {amount})</source>
         <translation>({amount} 환불)</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="288"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="289"/>
         <source>Open</source>
         <translation>열기</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="297"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="298"/>
         <source>Open the receipt in the browser</source>
         <translation>브라우저에서 영수증 열기</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="305"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="306"/>
         <source>No charges yet</source>
         <translation>결제 내역 없음</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="326"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="327"/>
         <source>Charging is not available in this build yet.</source>
         <translation>이 버전에서는 아직 결제 기능을 쓸 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="329"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="330"/>
         <source>A charge is in flight or its outcome is unknown: reconcile first.</source>
         <translation>진행 중이거나 결과를 알 수 없는 결제가 있습니다. 먼저 대사(조회)를 실행하세요.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="332"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="333"/>
         <source>Only active subscribers can be charged.</source>
         <translation>이용 중인 구독자만 결제할 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="344"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="345"/>
         <source>Refunds are not available in this build yet.</source>
         <translation>이 버전에서는 아직 환불 기능을 쓸 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="347"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="348"/>
         <source>Resume</source>
         <translation>재개</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="383"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="384"/>
         <source>{name}: subscription resumed.</source>
         <translation>{name}: 구독을 재개했습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="386"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="387"/>
         <source>{name}: subscription paused.</source>
         <translation>{name}: 구독을 일시 정지했습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="404"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="405"/>
         <source>cancelled by staff</source>
         <translation>담당자 해지</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="409"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="410"/>
         <source>{name}: subscription cancelled.</source>
         <translation>{name}: 구독을 해지했습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="419"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="420"/>
         <source>{name}: subscription cancelled and billing key deleted.</source>
         <translation>{name}: 구독을 해지하고 빌링키를 삭제했습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="429"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="430"/>
         <source>{name}: subscription cancelled, but the billing key was not deleted: {detail}</source>
         <translation>{name}: 구독은 해지했지만 빌링키는 삭제하지 못했습니다: {detail}</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="441"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="442"/>
         <source>Checking with i&apos;mport…</source>
         <translation>아임포트에서 확인하는 중…</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="458"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="459"/>
         <source>Billing key present at i&apos;mport (checked {when}).</source>
         <translation>아임포트에 빌링키가 있습니다 ({when} 확인).</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="469"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="470"/>
         <source>i&apos;mport has no billing key for this customer: marked key missing.</source>
         <translation>아임포트에 이 고객의 빌링키가 없습니다. &apos;빌링키 없음&apos;으로 표시했습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="473"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="474"/>
         <source>The check failed unexpectedly.</source>
         <translation>확인 중 예기치 않은 문제가 생겼습니다.</translation>
     </message>
@@ -1002,42 +1002,42 @@
         <translation>{name} 수정</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/edit_dialog.py" line="80"/>
+        <location filename="../../kpadmin/gui/edit_dialog.py" line="81"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/edit_dialog.py" line="81"/>
+        <location filename="../../kpadmin/gui/edit_dialog.py" line="82"/>
         <source>Phone</source>
         <translation>전화</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/edit_dialog.py" line="82"/>
+        <location filename="../../kpadmin/gui/edit_dialog.py" line="83"/>
         <source>E-mail</source>
         <translation>이메일</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/edit_dialog.py" line="83"/>
+        <location filename="../../kpadmin/gui/edit_dialog.py" line="84"/>
         <source>Plan</source>
         <translation>상품</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/edit_dialog.py" line="84"/>
+        <location filename="../../kpadmin/gui/edit_dialog.py" line="85"/>
         <source>Amount</source>
         <translation>금액</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/edit_dialog.py" line="85"/>
+        <location filename="../../kpadmin/gui/edit_dialog.py" line="86"/>
         <source>Billing day</source>
         <translation>결제일</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/edit_dialog.py" line="86"/>
+        <location filename="../../kpadmin/gui/edit_dialog.py" line="87"/>
         <source>Next charge</source>
         <translation>다음 결제일</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/edit_dialog.py" line="87"/>
+        <location filename="../../kpadmin/gui/edit_dialog.py" line="88"/>
         <source>Memo</source>
         <translation>메모</translation>
     </message>
@@ -1063,227 +1063,232 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="74"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="76"/>
         <source>kpadmin — Kakao Pay subscriptions</source>
         <translation>kpadmin — 카카오페이 정기결제</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="123"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="125"/>
         <source>New sign-up</source>
         <translation>신규 가입</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="126"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="128"/>
         <source>Sign a customer up in the Kakao Pay window (phone or in person)</source>
         <translation>카카오페이 결제창으로 고객을 가입시킵니다 (전화 또는 방문)</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="129"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="131"/>
         <source>Charge selected</source>
         <translation>선택 결제</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="132"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="134"/>
         <source>Charge the selected subscribers now</source>
         <translation>선택한 구독자를 지금 결제합니다</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="135"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="137"/>
         <source>Charge all due</source>
         <translation>결제일 도래분 일괄 결제</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="138"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="140"/>
         <source>Charge every subscriber whose charge date has come</source>
         <translation>결제일이 된 모든 구독자를 결제합니다</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="141"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="143"/>
         <source>Reconcile</source>
         <translation>대사(조회)</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="144"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="146"/>
         <source>Look up charges whose outcome is unknown</source>
         <translation>결과를 알 수 없는 결제를 아임포트에서 조회합니다</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="147"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="149"/>
         <source>Import CSV…</source>
         <translation>CSV 가져오기…</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="147"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="149"/>
         <source>Import subscribers</source>
         <translation>구독자 가져오기</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="150"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="152"/>
         <source>Export CSV…</source>
         <translation>CSV 내보내기…</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="153"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="155"/>
         <source>Export subscribers or charges</source>
         <translation>구독자 또는 결제 내역을 내보냅니다</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="156"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="158"/>
         <source>Settings…</source>
         <translation>설정…</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="156"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="158"/>
         <source>Mode, keys, limits</source>
         <translation>모드, 키, 한도</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="160"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="162"/>
         <source>Find</source>
         <translation>찾기</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="163"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="165"/>
         <source>Refresh</source>
         <translation>새로 고침</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="165"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="167"/>
         <source>Quit</source>
         <translation>종료</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="167"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="169"/>
         <source>About kpadmin</source>
         <translation>kpadmin 정보</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="170"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="172"/>
         <source>Charging is not available in this build yet.</source>
         <translation>이 버전에서는 아직 결제 기능을 쓸 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="190"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="192"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="196"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="198"/>
         <source>&amp;Subscribers</source>
         <translation>구독자(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="198"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="200"/>
         <source>&amp;Charging</source>
         <translation>결제(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="200"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="202"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="213"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="215"/>
         <source>Actions</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="242"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="244"/>
         <source>Search name, phone or customer UID</source>
         <translation>이름, 전화번호, 고객 UID로 검색</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="253"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="255"/>
         <source>All states</source>
         <translation>모든 상태</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="257"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="259"/>
         <source>Due today</source>
         <translation>오늘 결제 예정</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="258"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="260"/>
         <source>Last charge failed</source>
         <translation>최근 결제 실패</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="259"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="261"/>
         <source>Unknown outcome</source>
         <translation>결과 미확인</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="338"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="342"/>
         <source>Staff: {name}</source>
         <translation>담당자: {name}</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="414"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="425"/>
         <source>{n} subscribers selected</source>
         <translation>구독자 {n}명 선택됨</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="416"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="427"/>
         <source>Select a subscriber to see their details.</source>
         <translation>구독자를 선택하면 상세 정보가 표시됩니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="422"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="433"/>
         <source>{shown} of {total} subscribers</source>
         <translation>구독자 {total}명 중 {shown}명</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="424"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="435"/>
         <source>{total} subscribers</source>
         <translation>구독자 {total}명</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="428"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="439"/>
         <source>{n} selected</source>
         <translation>{n}명 선택</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="466"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="463"/>
+        <source>Copy customer UID</source>
+        <translation>고객 UID 복사</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/main_window.py" line="506"/>
         <source>Sign-up is not available in this build yet.</source>
         <translation>이 버전에서는 아직 신규 가입을 할 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="481"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="521"/>
         <source>{name} is signed up.</source>
         <translation>{name} 님의 가입이 완료되었습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="522"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="562"/>
         <source>{name}: changes saved.</source>
         <translation>{name}: 변경 내용을 저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="551"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="591"/>
         <source>kpadmin {version} — data in {path}</source>
         <translation>kpadmin {version} — 데이터 위치: {path}</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="573"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="613"/>
         <source>built-in sandbox</source>
         <translation>내장 샌드박스</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="574"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="614"/>
         <source>Connected: {where}</source>
         <translation>연결됨: {where}</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="577"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="617"/>
         <source>Connecting to i&apos;mport…</source>
         <translation>아임포트에 연결하는 중…</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="579"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="619"/>
         <source>Not connected</source>
         <translation>연결 안 됨</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="582"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="622"/>
         <source>Not connected to i&apos;mport: {reason}</source>
         <translation>아임포트에 연결되지 않았습니다: {reason}</translation>
     </message>

@@ -206,3 +206,18 @@ def test_empty_store_is_calm(qtbot, backend: Backend):
     assert w.model.rowCount() == 0
     assert w.overview.batch.value.text() == "None yet"
     assert w.detail.empty.isVisible()
+
+
+def test_right_click_offers_the_row_actions(window, qtbot):
+    row = next(r for r in window.model.rows if r.state == SubscriberState.ACTIVE)
+    window.select_ids([row.id])
+    index = window.proxy.mapFromSource(window.model.index(window.model.position_of(row.id), 0))
+    window._table_menu(window.table.visualRect(index).center())
+    menu = window._context_menu
+    texts = [a.text() for a in menu.actions()]
+    assert "Edit…" in texts and "Copy customer UID" in texts
+    next(a for a in menu.actions() if a.text() == "Copy customer UID").trigger()
+    from PySide6.QtGui import QGuiApplication
+
+    assert QGuiApplication.clipboard().text() == row.customer_uid
+    menu.close()
