@@ -193,6 +193,10 @@ class DetailPane(QWidget):
             ]
         )
         self.history.itemActivated.connect(self._on_history_activated)
+        # The "Open" cell reads as a link, so one click on it opens the receipt.
+        self.history.itemClicked.connect(
+            lambda item, column: column == 5 and self._on_history_activated(item, column)
+        )
         self.history.itemSelectionChanged.connect(self._update_buttons)
         self.audit = QTreeWidget()
         self.audit.setObjectName("audit_entries")
