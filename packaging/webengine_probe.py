@@ -5,9 +5,9 @@ are found, JavaScript runs and the page is painted. It loads a small page, reads
 script computed, grabs the painted view and checks two pixels, then prints one JSON line and exits
 0 (or 1, with the reason). Built only when `KPADMIN_BUILD_PROBE=1` (see build.spec).
 
-``--import-all`` instead imports every module of the frozen ``kpadmin`` package and prints which
-imported and which failed: a module PyInstaller missed, or one that needs a file the build left out,
-shows up here rather than in a staff member's hands.
+``--import-all`` instead imports every module of the frozen ``kpadmin`` package (and the modules
+libraries load by name) and prints which imported and which failed: a module PyInstaller missed,
+or one that needs a file the build left out, shows up here rather than in a staff member's hands.
 """
 
 from __future__ import annotations
@@ -97,22 +97,37 @@ class Probe:
             self._finish(False, "the page was not painted as expected")
 
 
+# Modules libraries load by name at run time, which an import scan cannot see: uvicorn's loop and
+# protocol choices, and this platform's keyring backend (with what it needs, e.g. secretstorage).
+BY_NAME = {
+    "all": ("uvicorn.loops.auto", "uvicorn.protocols.http.auto", "uvicorn.lifespan.on"),
+    "linux": ("keyring.backends.SecretService", "secretstorage"),
+    "win32": ("keyring.backends.Windows",),
+    "darwin": ("keyring.backends.macOS",),
+}
+
+
 def import_all() -> int:
-    """Import every kpadmin module (except ``__main__``, which runs the app)."""
+    """Import every kpadmin module (except ``__main__``, which runs the app) and BY_NAME's."""
     import kpadmin
 
     imported: list[str] = ["kpadmin"]
     failed: dict[str, str] = {}
-    for info in pkgutil.walk_packages(kpadmin.__path__, "kpadmin."):
-        if info.name.rsplit(".", 1)[-1] == "__main__":
+    names = [info.name for info in pkgutil.walk_packages(kpadmin.__path__, "kpadmin.")]
+    platform = "linux" if sys.platform.startswith("linux") else sys.platform
+    extra = [*BY_NAME["all"], *BY_NAME.get(platform, ())]
+    for name in [*names, *extra]:
+        if name.rsplit(".", 1)[-1] == "__main__":
             continue
         try:
-            importlib.import_module(info.name)
+            importlib.import_module(name)
         except Exception as exc:  # report every failure, not just the first
-            failed[info.name] = f"{type(exc).__name__}: {exc}"
+            failed[name] = f"{type(exc).__name__}: {exc}"
         else:
-            imported.append(info.name)
-    print(json.dumps({"imported": sorted(imported), "failed": failed}), flush=True)
+            if name.startswith("kpadmin"):
+                imported.append(name)
+    report = {"imported": sorted(imported), "by_name": extra, "failed": failed}
+    print(json.dumps(report), flush=True)
     return 1 if failed else 0
 
 

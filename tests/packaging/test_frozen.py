@@ -180,6 +180,13 @@ def test_bundle_holds_what_the_app_opens_and_not_what_it_excludes(
         qt / "translations" / "qtwebengine_locales" / "ko.pak",
         internal / "kpadmin" / "sandbox" / "static" / "iamport.js",
     ]
+    if sys.platform.startswith("linux"):
+        # The window icon is an SVG: Qt's SVG icon engine and image plugin, and their library.
+        expected += [
+            qt / "plugins" / "iconengines" / "libqsvgicon.so",
+            qt / "plugins" / "imageformats" / "libqsvg.so",
+            qt / "lib" / "libQt6Svg.so.6",
+        ]
     for source in sorted((ROOT / "resources").rglob("*")):
         if source.is_file() and source.suffix != ".ts":
             expected.append(internal / source.relative_to(ROOT))
