@@ -228,6 +228,12 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.act_settings)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         self.toolbar = toolbar
+        # The everyday action stands out a little; the rest stay quiet.
+        signup_button = toolbar.widgetForAction(self.act_signup)
+        if signup_button is not None:
+            bold = signup_button.font()
+            bold.setBold(True)
+            signup_button.setFont(bold)
 
     def _build_central(self) -> None:
         central = QWidget()
