@@ -15,7 +15,9 @@ its current handlers. Handlers added later need ``install_redaction(handler)`` a
 
 Card-number scrubbing is deliberately eager: numbers written in groups (``1234-5678-9012-3456``) are
 always masked; an unbroken run of 13–19 digits is masked when it passes the Luhn check, so order
-numbers and timestamps stay readable while real card numbers do not.
+numbers and timestamps stay readable while real card numbers do not. Phone and card shapes must
+stand apart from letters and digits ("_", "-", "/", "=" and spaces are fine): a digit run inside a
+hex hash such as ``kp-e0cf3f0621233043-…`` is not a phone number, ``cu_01012345678`` holds one.
 """
 
 from __future__ import annotations
