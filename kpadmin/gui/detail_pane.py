@@ -194,9 +194,7 @@ class DetailPane(QWidget):
         )
         self.history.itemActivated.connect(self._on_history_activated)
         # The "Open" cell reads as a link, so one click on it opens the receipt.
-        self.history.itemClicked.connect(
-            lambda item, column: column == 5 and self._on_history_activated(item, column)
-        )
+        self.history.itemClicked.connect(self._on_history_clicked)
         self.history.itemSelectionChanged.connect(self._update_buttons)
         self.audit = QTreeWidget()
         self.audit.setObjectName("audit_entries")
@@ -372,6 +370,10 @@ class DetailPane(QWidget):
     def _on_refund(self) -> None:
         if self.row is not None:
             self.refund_requested.emit(self.row.id, self.selected_charge_id())
+
+    def _on_history_clicked(self, item: QTreeWidgetItem, column: int) -> None:
+        if column == 5:
+            self._on_history_activated(item, column)
 
     def _on_history_activated(self, item: QTreeWidgetItem, column: int) -> None:
         url = item.data(0, RECEIPT_ROLE)
