@@ -1,0 +1,232 @@
+"""Charge throughput of the engine, printed as one JSON object.
+
+* ``latency_100ms``: 1,000 due charges against a sandbox (its own process, 100 ms latency) at
+  concurrency 16. efficiency = (N × latency / concurrency) / wall time; the target is ≥ 0.75.
+* ``latency_0ms``: the same at 0 ms latency: wall time per charge over real HTTP (client, sandbox
+  and engine together, on however many cores the machine has).
+* ``engine_only``: the same 1,000 charges against an in-memory API that answers at once: what the
+  engine itself costs per charge (journal transactions with synchronous=FULL, bookkeeping, events);
+  the target is ≤ 2 ms.
+* ``peak_memory``: the process's max RSS after the 100 ms run, and tracemalloc's peak during a
+  second, traced 100 ms run of the same size (tracing slows Python down several times, so the
+  timed run is not traced).
+* ``bulk_load_100k``: seconds to load 100,000 subscribers with their charge summaries (GUI table).
+
+Every run uses a temporary data dir; the durability rules are the production ones (intents in one
+fsynced transaction before any request; results in grouped fsynced transactions).
+
+    .venv/bin/python bench/charge_throughput.py [--n 1000] [--concurrency 16]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kpadmin.billing.engine import ChargeEngine  # noqa: E402
+from kpadmin.iamport.client import IamportClient  # noqa: E402
+from kpadmin.iamport.models import Payment  # noqa: E402
+from kpadmin.store import NewSubscriber, SubscriberRepository, open_database  # noqa: E402
+
+KEY, SECRET = "sandbox-key", "sandbox-secret"
+DUE = date(2026, 11, 1)
+NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+
+
+def start_sandbox(latency_ms: int) -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kpadmin",
+            "sandbox",
+            "--port",
+            "0",
+            "--latency-ms",
+            str(latency_ms),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+    assert proc.stdout is not None
+    url = proc.stdout.readline().strip()
+    if not url.startswith("http://"):
+        proc.kill()
+        raise SystemExit(f"sandbox did not start: {url!r}")
+    return proc, url
+
+
+async def issue_keys(url: str, uids: list[str]) -> None:
+    """Billing keys by key-in issuance, 32 at a time (the sandbox's latency applies here too)."""
+    async with httpx.AsyncClient(base_url=url, timeout=60) as http:
+        token = await http.post("/users/getToken", json={"imp_key": KEY, "imp_secret": SECRET})
+        headers = {"Authorization": token.json()["response"]["access_token"]}
+        gate = asyncio.Semaphore(32)
+
+        async def one(uid: str) -> None:
+            async with gate:
+                answer = await http.post(
+                    f"/subscribe/customers/{uid}",
+                    headers=headers,
+                    json={
+                        "card_number": "5365-1000-0000-1234",
+                        "expiry": "2031-12",
+                        "birth": "900101",
+                    },
+                )
+                answer.raise_for_status()
+
+        await asyncio.gather(*(one(uid) for uid in uids))
+
+
+def seeded_db(directory: Path, uids: list[str]) -> Any:
+    conn = open_database(directory / "kpadmin.sqlite3")
+    SubscriberRepository(conn).add_many(
+        NewSubscriber(uid, f"구독자{i}", 9900, DUE.day, DUE) for i, uid in enumerate(uids)
+    )
+    return conn
+
+
+async def run_batch(conn: Any, api: Any, concurrency: int) -> tuple[float, dict[str, int]]:
+    engine = ChargeEngine(conn, api, clock=lambda: NOW)
+    plan = engine.plan(None, None, "bench")
+    started = time.perf_counter()
+    result = await engine.run(plan, concurrency=concurrency)
+    wall = time.perf_counter() - started
+    p = result.progress
+    return wall, {"paid": p.paid, "failed": p.failed, "total": p.total}
+
+
+async def against_sandbox(n: int, latency_ms: int, concurrency: int, trace: bool) -> dict[str, Any]:
+    proc, url = start_sandbox(latency_ms)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            uids = [f"bench-{latency_ms}-{i:05d}" for i in range(n)]
+            await issue_keys(url, uids)
+            conn = seeded_db(Path(tmp), uids)
+            async with IamportClient(url, KEY, SECRET) as client:
+                await client.get_token()  # the token is not part of the batch's cost
+                if trace:
+                    tracemalloc.start()
+                wall, counts = await run_batch(conn, client, concurrency)
+                peak = tracemalloc.get_traced_memory()[1] if trace else None
+                if trace:
+                    tracemalloc.stop()
+            conn.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+    figures: dict[str, Any] = {
+        "n": n,
+        "concurrency": concurrency,
+        "latency_ms": latency_ms,
+        "wall_s": round(wall, 3),
+        "per_charge_ms": round(wall / n * 1000, 3),
+        **counts,
+    }
+    if latency_ms:
+        ideal = n * latency_ms / 1000 / concurrency
+        figures["ideal_s"] = round(ideal, 3)
+        figures["efficiency"] = round(ideal / wall, 3)
+    if peak is not None:
+        figures["tracemalloc_peak_mb"] = round(peak / 1e6, 2)
+    return figures
+
+
+class InstantApi:
+    """Answers every charge at once with a paid payment (no HTTP): the engine's own cost."""
+
+    def __init__(self) -> None:
+        self.seq = 0
+
+    async def pay_again(
+        self, customer_uid: str, merchant_uid: str, amount: int, name: str, **extra: Any
+    ) -> Payment:
+        self.seq += 1
+        return Payment(
+            imp_uid=f"imp_{self.seq}",
+            merchant_uid=merchant_uid,
+            amount=amount,
+            cancel_amount=0,
+            currency="KRW",
+            status="paid",
+            sandbox=True,
+            paid_at=NOW,
+            customer_uid=customer_uid,
+        )
+
+    async def find_all_payments(self, merchant_uid: str, **kw: Any) -> Any:
+        raise AssertionError("no lookups expected")
+
+
+async def engine_only(n: int, concurrency: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        conn = seeded_db(Path(tmp), [f"fast-{i:05d}" for i in range(n)])
+        wall, counts = await run_batch(conn, InstantApi(), concurrency)
+        conn.close()
+    return {
+        "n": n,
+        "wall_s": round(wall, 3),
+        "overhead_ms_per_charge": round(wall / n * 1000, 3),
+        **counts,
+    }
+
+
+def bulk_load(n: int = 100_000) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        conn = seeded_db(Path(tmp), [f"bulk-{i:06d}" for i in range(n)])
+        started = time.perf_counter()
+        rows = SubscriberRepository(conn).list_with_summaries("2026-11")
+        elapsed = time.perf_counter() - started
+        conn.close()
+    return {"n": len(rows), "seconds": round(elapsed, 3)}
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    args = parser.parse_args()
+    slow = await against_sandbox(args.n, 100, args.concurrency, trace=False)
+    rss_after_slow = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    traced = await against_sandbox(args.n, 100, args.concurrency, trace=True)
+    fast = await against_sandbox(args.n, 0, args.concurrency, trace=False)
+    own = await engine_only(args.n, args.concurrency)
+    print(
+        json.dumps(
+            {
+                "latency_100ms": slow,
+                "latency_0ms": fast,
+                "engine_only": own,
+                "peak_memory": {
+                    "tracemalloc_peak_mb_during_100ms_run": traced.get("tracemalloc_peak_mb"),
+                    "max_rss_mb_after_100ms_run": round(rss_after_slow, 1),
+                },
+                "bulk_load_100k": bulk_load(),
+                "targets": {"efficiency_at_100ms": 0.75, "engine_overhead_ms_per_charge": 2.0},
+            },
+            indent=2,
+        )
+    )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
