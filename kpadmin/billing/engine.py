@@ -41,6 +41,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from kpadmin.billing.batchlock import BatchLock, EngineBusy, lock_path_for
 from kpadmin.billing.due import Plan, PlanItem, Skip, SkipReason, build_plan, decide
 from kpadmin.billing.journal import Journal, RowRef, Write
 from kpadmin.billing.periods import Clock, month_of, today_in_seoul, utc_clock
@@ -70,10 +71,6 @@ log = logging.getLogger(__name__)
 
 MAX_CONCURRENCY = 32
 _OPEN = frozenset({ChargeState.PLANNED, ChargeState.SENT})
-
-
-class EngineBusy(RuntimeError):
-    """A batch is already running on this engine."""
 
 
 class EventKind(enum.StrEnum):
@@ -182,7 +179,8 @@ class ChargeEngine:
         self.subscribers = SubscriberRepository(conn)
         self.charges = ChargeRepository(conn)
         self._running = False
-        self._batch_rows: set[int] = set()  # charge ids owned by the running batch
+        self._batch_rows: set[int] = set()
+        self._lock_path = lock_path_for(conn)  # charge ids owned by the running batch
 
     # -- planning ------------------------------------------------------------------------------
 
@@ -232,12 +230,13 @@ class ChargeEngine:
             raise ValueError(f"concurrency must be 1..{MAX_CONCURRENCY}, got {concurrency}")
         if rps is not None and rps <= 0:
             raise ValueError("rps must be positive")
-        self._running = True
-        try:
-            return await self._run(plan, concurrency, rps, on_event, cancel or asyncio.Event())
-        finally:
-            self._running = False
-            self._batch_rows.clear()
+        with BatchLock(self._lock_path):
+            self._running = True
+            try:
+                return await self._run(plan, concurrency, rps, on_event, cancel or asyncio.Event())
+            finally:
+                self._running = False
+                self._batch_rows.clear()
 
     async def _run(
         self,
@@ -651,8 +650,13 @@ class ChargeEngine:
     # -- reconciliation -----------------------------------------------------------------------
 
     async def reconcile(self, *, staff: str = "", concurrency: int = 8) -> ReconcileReport:
-        """Look up every row in doubt (not those a running batch has in hand) and settle it."""
-        return await self._reconcile(staff, concurrency)
+        """Look up every row in doubt (not those a running batch has in hand) and settle it.
+
+        Raises `EngineBusy` when another process is charging this database."""
+        if self._running:  # this process holds the lock; the batch's rows are skipped
+            return await self._reconcile(staff, concurrency)
+        with BatchLock(self._lock_path):
+            return await self._reconcile(staff, concurrency)
 
     async def _reconcile(self, staff: str, concurrency: int) -> ReconcileReport:
         rows = [c for c in self.charges.in_doubt() if c.id not in self._batch_rows]

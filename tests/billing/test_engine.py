@@ -388,3 +388,36 @@ async def test_intent_of_a_paused_subscriber_is_withdrawn_after_a_quiet_period(
     assert later.count(ChargeState.REJECTED) == 1
     assert states(conn) == {muid(0): ChargeState.REJECTED}
     assert charges.in_doubt() == []
+
+
+async def test_a_second_process_cannot_charge_the_same_database(
+    conn: sqlite3.Connection, db_path: Path
+) -> None:
+    import subprocess
+    import sys
+    import textwrap
+
+    add_subscribers(conn, 2)
+    holder = textwrap.dedent(
+        f"""
+        import fcntl, os, sys, time
+        fd = os.open({str(db_path) + ".charge-lock"!r}, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        print("locked", flush=True)
+        sys.stdin.read()
+        """
+    )
+    other = subprocess.Popen(
+        [sys.executable, "-c", holder], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert other.stdout is not None and other.stdout.readline().strip() == "locked"
+        eng = engine(conn, FakeApi())
+        with pytest.raises(EngineBusy, match="another kpadmin process"):
+            await eng.run(eng.plan(None, TODAY, "k"))
+        with pytest.raises(EngineBusy):
+            await eng.reconcile()
+    finally:
+        other.kill()
+        other.wait()
+    assert (await eng.run(eng.plan(None, TODAY, "k"))).ok  # the lock died with the process
