@@ -1,0 +1,176 @@
+"""`kpadmin charge-due` and `kpadmin reconcile` as a user runs them: real child processes, the
+settings pointing at a sandbox over HTTP, a real database in a temporary data dir."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import pty
+import select
+import subprocess
+import time
+from datetime import date
+from pathlib import Path
+
+from kpadmin.billing.engine import ChargeEvent, EventKind, Progress
+from kpadmin.billing.merchant_uid import merchant_uid_for
+from kpadmin.commands.charge_due import _ProgressBar
+from kpadmin.store import (
+    AuditRepository,
+    ChargeRepository,
+    NewCharge,
+    NewSubscriber,
+    SubscriberRepository,
+    open_database,
+)
+from kpadmin.store.models import ChargeState
+from tests.billing import helpers as h
+from tests.fixtures.sandbox import RunningSandbox
+
+DUE = date(2026, 11, 1)
+
+
+def _setup(sandbox: RunningSandbox, tmp_path: Path, n: int = 3) -> tuple[Path, list[str]]:
+    data = tmp_path / "data"
+    uids = h.prepare(data, sandbox.base_url, n, due=DUE)
+    sandbox.state.issue_billing_key("declines", behaviour="decline")
+    conn = open_database(h.db_path(data))
+    SubscriberRepository(conn).add(NewSubscriber("declines", "거절", 5000, 1, DUE))
+    conn.close()
+    return data, [*uids, "declines"]
+
+
+def _paid_count(sandbox: RunningSandbox) -> int:
+    return sum(1 for p in sandbox.state.all_payments() if p["status"] == "paid")
+
+
+def test_dry_run_charges_nobody(sandbox: RunningSandbox, tmp_path: Path) -> None:
+    data, _ = _setup(sandbox, tmp_path)
+    result = h.run_kpadmin(data, "charge-due", "--dry-run", "--json")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["dry_run"] is True and out["due"] == 4
+    assert out["total_amount"] == 1000 + 1001 + 1002 + 5000
+    assert _paid_count(sandbox) == 0
+    assert len(out["charges"]) == 4 and all(len(c["merchant_uid"]) <= 40 for c in out["charges"])
+
+
+def test_refuses_without_yes_when_not_on_a_terminal(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    data, _ = _setup(sandbox, tmp_path)
+    result = h.run_kpadmin(data, "charge-due")
+    assert result.returncode == 2
+    assert "--yes" in result.stderr and "₩8,003" in result.stderr
+    assert _paid_count(sandbox) == 0
+    conn = open_database(h.db_path(data))
+    assert ChargeRepository(conn).list_all() == []  # not even an intent
+
+
+def test_charges_reports_and_exits_non_zero_on_a_decline(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    data, _ = _setup(sandbox, tmp_path)
+    result = h.run_kpadmin(data, "charge-due", "--yes", "--json", "--concurrency", "2")
+    assert result.returncode == 1, result.stderr
+    out = json.loads(result.stdout)
+    assert (out["paid"], out["declined"], out["unknown"], out["ok"]) == (3, 1, 0, False)
+    assert out["paid_amount"] == 3003
+    declined = [c for c in out["charges"] if c["state"] == "declined"]
+    assert [c["customer_uid"] for c in declined] == ["declines"] and declined[0]["message"]
+    assert _paid_count(sandbox) == 3
+    conn = open_database(h.db_path(data))
+    audits = AuditRepository(conn).list(action="charge")
+    assert len(audits) == 4 and {a.staff for a in audits} == {"테스트직원"}
+    conn.close()
+    # The next run tries the declined subscriber again (attempt 2) and nobody else.
+    again = h.run_kpadmin(data, "charge-due", "--yes", "--json")
+    out2 = json.loads(again.stdout)
+    assert again.returncode == 1 and out2["declined"] == 1 and out2["paid"] == 0
+    assert out2["charges"][0]["merchant_uid"] == merchant_uid_for("declines", "2026-11", 2)
+    assert _paid_count(sandbox) == 3
+
+
+def test_human_summary_and_nobody_due(sandbox: RunningSandbox, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    h.prepare(data, sandbox.base_url, 2, due=DUE)
+    first = h.run_kpadmin(data, "charge-due", "--yes")
+    assert first.returncode == 0, first.stderr
+    assert "2 paid (₩2,001)" in first.stdout
+    second = h.run_kpadmin(data, "charge-due", "--yes")
+    assert second.returncode == 0 and "Nobody is due." in second.stdout
+
+
+def test_reconcile_command_settles_a_lost_answer(sandbox: RunningSandbox, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    (uid,) = h.prepare(data, sandbox.base_url, 1, due=DUE)
+    merchant_uid = merchant_uid_for(uid, "2026-11", 1)
+    conn = open_database(h.db_path(data))
+    (sub,) = SubscriberRepository(conn).list_all()
+    charges = ChargeRepository(conn)
+    cid = charges.insert(
+        NewCharge(sub.id, uid, "2026-11", 1, merchant_uid, 1000), batch_id="x", staff="k"
+    )
+    charges.set_state(cid, ChargeState.SENT)
+    # The request reached i'mport and was paid; the answer never came back.
+    sandbox.state.pay_again(customer_uid=uid, merchant_uid=merchant_uid, amount=1000, name="x")
+    result = h.run_kpadmin(data, "reconcile", "--json")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert (out["checked"], out["paid"], out["unknown"]) == (1, 1, 0)
+    assert charges.get(cid).state is ChargeState.PAID  # type: ignore[union-attr]
+    assert SubscriberRepository(conn).get(sub.id).next_charge_date == date(2026, 12, 1)  # type: ignore[union-attr]
+    assert h.run_kpadmin(data, "charge-due", "--dry-run", "--json").returncode == 0
+    assert _paid_count(sandbox) == 1
+
+
+def test_confirmation_on_a_terminal(sandbox: RunningSandbox, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    h.prepare(data, sandbox.base_url, 2, due=DUE)
+    master, slave = pty.openpty()
+    child = subprocess.Popen(
+        h.kpadmin_command(data, "charge-due"),
+        cwd=h.REPO_ROOT,
+        env=h.child_env(),
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+    )
+    os.close(slave)
+    seen = b""
+    deadline = time.monotonic() + 60
+    answered = False
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            seen += chunk
+        if not answered and b"[y/N]" in seen:
+            os.write(master, b"y\n")
+            answered = True
+        if child.poll() is not None and not ready:
+            break
+    child.wait(timeout=30)
+    os.close(master)
+    text = seen.decode("utf-8", "replace")
+    assert "Charge 2 subscriber(s), ₩2,001 in total? [y/N]" in text
+    assert child.returncode == 0, text
+    assert "2/2" in text  # the progress bar was drawn on the terminal
+    assert _paid_count(sandbox) == 2
+
+
+def test_progress_bar_draws_one_line() -> None:
+    out = io.StringIO()
+    bar = _ProgressBar(out)
+    bar.update(ChargeEvent(EventKind.CHARGE, Progress(total=4, done=1, paid=1, paid_amount=9900)))
+    bar.update(ChargeEvent(EventKind.CHARGE, Progress(total=4, done=4, paid=3, declined=1)))
+    bar.close()
+    text = out.getvalue()
+    assert text.startswith("\r[#######") and "1/4" in text
+    assert "4/4  paid 3  failed 1" in text and text.endswith("\n")
