@@ -246,7 +246,15 @@ class ChargeEngine:
         on_event: Callable[[ChargeEvent], None] | None,
         cancel: asyncio.Event,
     ) -> BatchResult:
-        emit = on_event or (lambda event: None)
+        def emit(event: ChargeEvent) -> None:
+            # A failing progress callback (a GUI bug) must not stop a batch that moves money.
+            if on_event is None:
+                return
+            try:
+                on_event(event)
+            except Exception:
+                log.exception("on_event callback failed; the batch goes on")
+
         batch_id = f"{self.clock():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
         emit(ChargeEvent(EventKind.RECONCILING, Progress(), message="looking up charges in doubt"))
         report = await self._reconcile(plan.staff, concurrency)
@@ -710,7 +718,9 @@ class ChargeEngine:
                     staff,
                     payment,
                     f"reconciled: {detail}" if detail else "reconciled",
-                    audit_action="reconcile",
+                    # An unknown row that is still unknown gets its detail refreshed, without a
+                    # new audit line at every reconciliation.
+                    audit_action=None if after is charge.state else "reconcile",
                 )
             )
         applied = {w.row.charge_id: w.state for w in journal.flush()}

@@ -106,10 +106,17 @@ class Journal:
         stamp = encode_instant(now)
         applied: list[Write] = []
         audit = AuditRepository(self.conn)
-        with transaction(self.conn):
+        try:
+            with transaction(self.conn):
+                for write in writes:
+                    if self._apply(write, stamp, now, audit):
+                        applied.append(write)
+        except BaseException:
+            # Nothing of this group reached the disk (rolled back): keep the writes for the next
+            # flush. Should the process die first, the rows are in doubt and reconcile settles them.
             for write in writes:
-                if self._apply(write, stamp, now, audit):
-                    applied.append(write)
+                self._pending.setdefault(write.row.charge_id, write)
+            raise
         if self.on_flushed is not None and applied:
             self.on_flushed(applied)
         return applied

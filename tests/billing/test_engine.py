@@ -421,3 +421,43 @@ async def test_a_second_process_cannot_charge_the_same_database(
         other.kill()
         other.wait()
     assert (await eng.run(eng.plan(None, TODAY, "k"))).ok  # the lock died with the process
+
+
+async def test_a_failing_progress_callback_does_not_stop_the_batch(
+    conn: sqlite3.Connection,
+) -> None:
+    add_subscribers(conn, 3)
+
+    def broken(event: ChargeEvent) -> None:
+        raise RuntimeError("GUI bug")
+
+    eng = engine(conn, FakeApi())
+    result = await eng.run(eng.plan(None, TODAY, "k"), on_event=broken)
+    assert result.ok and result.progress.paid == 3
+
+
+async def test_journal_keeps_writes_when_the_group_cannot_commit(
+    conn: sqlite3.Connection, db_path: Path
+) -> None:
+    from kpadmin.billing.journal import Journal, RowRef, Write
+
+    (sid,) = add_subscribers(conn, 1)
+    charges = ChargeRepository(conn)
+    cid = charges.insert(
+        NewCharge(sid, "cust-0", "2026-11", 1, muid(0), 10_000), batch_id="b", staff="k"
+    )
+    row = RowRef(cid, sid, "cust-0", "2026-11", 1, muid(0), 10_000)
+    journal = Journal(conn, clock=clock, flush_interval=60)  # flushed by hand below
+    journal.put(
+        Write(row, ChargeState.DECLINED, frozenset({ChargeState.PLANNED}), "k", message="no")
+    )
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    conn.execute("PRAGMA busy_timeout = 50")
+    with pytest.raises(sqlite3.OperationalError):
+        journal.flush()
+    assert charges.get(cid).state is ChargeState.PLANNED  # type: ignore[union-attr]
+    other.execute("ROLLBACK")
+    other.close()
+    assert [w.state for w in journal.flush()] == [ChargeState.DECLINED]
+    assert charges.get(cid).state is ChargeState.DECLINED  # type: ignore[union-attr]
