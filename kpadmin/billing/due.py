@@ -36,6 +36,7 @@ class SkipReason(enum.StrEnum):
     MONTHLY_CAP = "monthly_cap"
     UNKNOWN_SUBSCRIBER = "unknown_subscriber"
     DECLINED_THIS_RUN = "declined_this_run"
+    CHANGED = "changed"  # the journal moved on between the plan and the run
 
 
 @dataclass(frozen=True, slots=True)

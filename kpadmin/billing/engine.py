@@ -386,6 +386,22 @@ class ChargeEngine:
                 if isinstance(decision, Skip):
                     skips.append(decision)
                     continue
+                if (decision.period, decision.resend_charge_id) != (
+                    item.period,
+                    item.resend_charge_id,
+                ):
+                    # e.g. the planned intent turned out paid when reconciled: the subscriber's
+                    # next period is not what staff confirmed. Never charge what was not planned.
+                    skips.append(
+                        Skip(
+                            item.subscriber_id,
+                            item.customer_uid,
+                            item.name,
+                            SkipReason.CHANGED,
+                            f"{item.period} was settled since the plan was made; plan again",
+                        )
+                    )
+                    continue
                 if decision.resend_charge_id is not None:
                     charge_id = decision.resend_charge_id
                     self.conn.execute(

@@ -461,3 +461,20 @@ async def test_journal_keeps_writes_when_the_group_cannot_commit(
     other.close()
     assert [w.state for w in journal.flush()] == [ChargeState.DECLINED]
     assert charges.get(cid).state is ChargeState.DECLINED  # type: ignore[union-attr]
+
+
+async def test_a_plan_gone_stale_never_charges_the_next_period(conn: sqlite3.Connection) -> None:
+    (sid,) = add_subscribers(conn, 1)
+    charges = ChargeRepository(conn)
+    charges.insert(
+        NewCharge(sid, "cust-0", "2026-11", 1, muid(0), 10_000), batch_id="crashed", staff="k"
+    )
+    api = FakeApi()
+    api.add_payment(muid(0), "cust-0", 10_000, "paid")  # the crashed run's request went through
+    eng = engine(conn, api)
+    plan = eng.plan(None, TODAY, "k")  # offers to send the planned intent again
+    assert plan.items[0].resend_charge_id is not None
+    result = await eng.run(plan)
+    assert api.pay_calls == []  # not the intent (paid), and not December either
+    assert [s.reason for s in result.skipped] == [SkipReason.CHANGED]
+    assert states(conn) == {muid(0): ChargeState.PAID}
