@@ -17,6 +17,9 @@ from typing import NamedTuple
 from kpadmin.gui.formatting import phone_digits
 from kpadmin.store.models import ChargeState, Subscriber, SubscriberState
 
+# A last charge in one of these states shows as failed (and passes the "last charge failed" filter).
+FAILED_CHARGE_STATES = (ChargeState.DECLINED, ChargeState.REJECTED)
+
 
 class SubscriberRow(NamedTuple):
     id: int
@@ -72,7 +75,7 @@ class SubscriberRow(NamedTuple):
 
     @property
     def last_charge_failed(self) -> bool:
-        return self.last_charge_state in (ChargeState.DECLINED, ChargeState.REJECTED)
+        return self.last_charge_state in FAILED_CHARGE_STATES
 
     def is_due(self, today: date) -> bool:
         """Due as the table shows it: active, next charge date reached, nothing in doubt.
