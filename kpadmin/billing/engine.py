@@ -179,8 +179,8 @@ class ChargeEngine:
         self.subscribers = SubscriberRepository(conn)
         self.charges = ChargeRepository(conn)
         self._running = False
-        self._batch_rows: set[int] = set()
-        self._lock_path = lock_path_for(conn)  # charge ids owned by the running batch
+        self._batch_rows: set[int] = set()  # charge ids owned by the running batch
+        self._lock_path = lock_path_for(conn)
 
     # -- planning ------------------------------------------------------------------------------
 
@@ -319,6 +319,10 @@ class ChargeEngine:
         finally:
             for task in tasks:
                 task.cancel()
+            if tasks:
+                # Let cancelled workers record their in-flight charge (unknown) before the last
+                # flush, so nothing in flight is left looking like it never left.
+                await asyncio.wait(tasks)
             journal.flush()
             withdrawn = self._withdraw([i for i in queue if i.fresh], plan.staff, batch_id)
         cancelled = cancel.is_set() and bool(withdrawn or queue)

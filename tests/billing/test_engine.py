@@ -362,6 +362,7 @@ async def test_cancelling_the_task_leaves_in_flight_rows_in_doubt(
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
+    # Recorded by the time run() has returned (not by a timer that might never fire).
     assert set(states(conn).values()) == {ChargeState.UNKNOWN}
     assert not eng.running
 
