@@ -102,11 +102,19 @@ EXCLUDED_PYTHON = (
     "httpx._main",
     "pygments",
     "rich",
+    # Chinese, Japanese and Taiwanese codecs (~0.7 MB of C): the app reads and writes UTF-8 and,
+    # at most, Korean legacy encodings (_codecs_kr, _codecs_iso2022 stay). A lookup of one of
+    # these encodings raises LookupError, as for any unknown encoding.
+    "_codecs_jp",
+    "_codecs_cn",
+    "_codecs_hk",
+    "_codecs_tw",
 )
 
 # Languages the UI ships in; Chromium's locale packs and Qt's catalogues for the others go.
 LANGUAGES = ("en", "ko")
 WEBENGINE_LOCALES = ("en-US.pak", "ko.pak")
+QT_CATALOGUES = ("qtbase", "qtwebengine")
 
 # Qt plugins (category -> file-name stems without "lib" and extension) the app never loads:
 # platform plugins for embedded/kiosk screens, evdev input, the virtual keyboard, GPS, QML debugging
@@ -128,7 +136,23 @@ DROPPED_PLUGINS: dict[str, tuple[str, ...]] = {
     # The GTK theme: loads the system's GTK 3 into the process next to the bundled cairo/pango/glib
     # copies it drags in; the desktop portal theme stays.
     "platformthemes": ("qgtk3",),
-    "imageformats": ("qpdf", "qtiff", "qtga", "qwbmp", "qicns", "qmng", "qjp2"),
+    # Our images are SVG (icons) and PNG (built into QtGui, screenshots); web pages decode their own
+    # images inside Chromium. ico stays for Windows-style icons.
+    "imageformats": (
+        "qpdf",
+        "qtiff",
+        "qtga",
+        "qwbmp",
+        "qicns",
+        "qmng",
+        "qjp2",
+        "qjpeg",
+        "qwebp",
+        "qgif",
+    ),
+    # QNetworkInformation (online/offline from NetworkManager, ConnMan, GLib): nothing asks; the
+    # app talks HTTP through httpx and Chromium watches the network itself.
+    "networkinformation": ("*",),
 }
 
 # Other collected files (destination path patterns) nothing opens: Chromium's developer tools.
@@ -165,9 +189,11 @@ def keep(dest: str) -> bool:
         and path.suffix == ".qm"
         and "PySide6" in parts
     ):
-        # Qt's own catalogues: qtbase_ko.qm, qt_help_en.qm, qtwebengine_ko.qm ... keep en/ko only.
-        lang = path.stem.rsplit("_", 1)[-1]
-        return lang in LANGUAGES
+        # Qt's own catalogues: qtbase_ko.qm, qtwebengine_ko.qm ... keep en/ko only, and not the
+        # catalogues of modules we leave out (qt_help_*) nor the qt_<lang> meta-catalogue (the
+        # app loads qtbase_<lang> itself, kpadmin/gui/i18n.py).
+        module, _, lang = path.stem.rpartition("_")
+        return lang in LANGUAGES and module in QT_CATALOGUES
     return True
 
 

@@ -8,6 +8,7 @@ script computed, grabs the painted view and checks two pixels, then prints one J
 ``--import-all`` instead imports every module of the frozen ``kpadmin`` package (and the modules
 libraries load by name) and prints which imported and which failed: a module PyInstaller missed,
 or one that needs a file the build left out, shows up here rather than in a staff member's hands.
+``--icu`` prints what Qt gets from the bundled ICU data (see packaging/icu_data.py).
 """
 
 from __future__ import annotations
@@ -131,9 +132,35 @@ def import_all() -> int:
     return 1 if failed else 0
 
 
+def icu_report() -> dict[str, object]:
+    """What Qt asks ICU for, answered by the bundled (trimmed, on Linux) ICU data: Korean and
+    English collation, locale case mapping, a time zone's Korean name, the Korean codecs."""
+    from functools import cmp_to_key
+
+    from PySide6.QtCore import QCollator, QLocale, QStringDecoder, QTimeZone
+
+    names = ["하늘", "Zed", "가나", "apple", "나비"]
+    seoul = QTimeZone(b"Asia/Seoul")
+    standard, long_name = QTimeZone.TimeType.StandardTime, QTimeZone.NameType.LongName
+    return {
+        "ko_order": sorted(names, key=cmp_to_key(QCollator(QLocale("ko_KR")).compare)),
+        "en_order": sorted(names, key=cmp_to_key(QCollator(QLocale("en_US")).compare)),
+        "tr_upper": QLocale("tr_TR").toUpper("istanbul"),
+        "seoul_ko": seoul.displayName(standard, long_name, QLocale("ko_KR")),
+        "seoul_en": seoul.displayName(standard, long_name, QLocale("en_US")),
+        "codecs": {
+            name: QStringDecoder(name).isValid()
+            for name in ("EUC-KR", "CP949", "ISO-2022-KR", "windows-1252")
+        },
+    }
+
+
 def main() -> int:
     if "--import-all" in sys.argv[1:]:
         return import_all()
+    if "--icu" in sys.argv[1:]:
+        print(json.dumps(icu_report(), ensure_ascii=False), flush=True)
+        return 0
     app = QApplication(sys.argv)
     probe = Probe(app)
     probe.start()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import pkgutil
+import shutil
 import signal
 import subprocess
 import sys
@@ -120,6 +121,23 @@ def test_every_kpadmin_module_imports_frozen(
     assert result.returncode == 0
 
 
+def test_frozen_qt_gets_korean_and_english_from_the_bundled_icu(
+    frozen: frozen_build.FrozenBuild, frozen_env: dict[str, str]
+) -> None:
+    """On Linux the bundle's ICU data is trimmed to Korean and English (packaging/icu_data.py)."""
+    result = run(frozen.exe("kpadmin-webengine-probe"), "--icu", env=frozen_env)
+    lines = result.stdout.strip().splitlines()
+    assert lines, f"no output; stderr:\n{result.stderr[-3000:]}"
+    report = json.loads(lines[-1])
+    assert report["ko_order"] == ["가나", "나비", "하늘", "apple", "Zed"]
+    assert report["en_order"] == ["apple", "Zed", "가나", "나비", "하늘"]
+    assert report["tr_upper"] == "İSTANBUL"  # root data: a locale we left out still works
+    assert report["seoul_ko"] == "대한민국 표준시"
+    assert report["seoul_en"] == "Korean Standard Time"
+    assert all(report["codecs"].values()), report["codecs"]
+    assert result.returncode == 0
+
+
 @pytest.fixture
 def frozen_sandbox(
     frozen: frozen_build.FrozenBuild, frozen_env: dict[str, str]
@@ -180,6 +198,10 @@ def test_bundle_holds_what_the_app_opens_and_not_what_it_excludes(
         qt / "translations" / "qtwebengine_locales" / "ko.pak",
         internal / "kpadmin" / "sandbox" / "static" / "iamport.js",
     ]
+    if sys.platform.startswith("linux") and (shutil.which("cc") or shutil.which("gcc")):
+        # The trimmed ICU data (about 8 MB; PySide6's own is 32 MB), see packaging/icu_data.py.
+        icudata = sorted((qt / "lib").glob("libicudata.so.*"))
+        assert icudata and icudata[0].stat().st_size < 16_000_000
     if sys.platform.startswith("linux"):
         # The window icon is an SVG: Qt's SVG icon engine and image plugin, and their library.
         expected += [
