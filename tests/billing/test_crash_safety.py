@@ -10,6 +10,7 @@ amount of progress (mid-batch, with requests in flight and results still buffere
 
 from __future__ import annotations
 
+import json
 import random
 import signal
 import sqlite3
@@ -96,7 +97,7 @@ def crash_loop(
     for _ in range(10):
         result = h.run_kpadmin(data, "charge-due", "--yes", "--json")
         assert result.returncode in (0, 1), result.stderr
-        if result.returncode == 0 and '"due": 0' in result.stdout:
+        if result.returncode == 0 and json.loads(result.stdout)["due"] == 0:
             break
     else:
         pytest.fail("charge-due never settled")

@@ -479,3 +479,19 @@ async def test_a_plan_gone_stale_never_charges_the_next_period(conn: sqlite3.Con
     assert api.pay_calls == []  # not the intent (paid), and not December either
     assert [s.reason for s in result.skipped] == [SkipReason.CHANGED]
     assert states(conn) == {muid(0): ChargeState.PAID}
+
+
+async def test_requests_per_second_spaces_the_sends(conn: sqlite3.Connection) -> None:
+    import itertools
+    import time
+
+    add_subscribers(conn, 6)
+    api = FakeApi()
+    starts: list[float] = []
+    api.before_send = lambda merchant_uid: starts.append(time.monotonic())
+    eng = engine(conn, api)
+    result = await eng.run(eng.plan(None, TODAY, "k"), concurrency=6, rps=40)
+    assert result.ok
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    # Six workers would start together; paced, starts are at least ~1/40 s apart.
+    assert len(gaps) == 5 and min(gaps) >= 0.02
