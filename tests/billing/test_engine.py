@@ -482,7 +482,6 @@ async def test_a_plan_gone_stale_never_charges_the_next_period(conn: sqlite3.Con
 
 
 async def test_requests_per_second_spaces_the_sends(conn: sqlite3.Connection) -> None:
-    import itertools
     import time
 
     add_subscribers(conn, 6)
@@ -492,6 +491,6 @@ async def test_requests_per_second_spaces_the_sends(conn: sqlite3.Connection) ->
     eng = engine(conn, api)
     result = await eng.run(eng.plan(None, TODAY, "k"), concurrency=6, rps=40)
     assert result.ok
-    gaps = [b - a for a, b in itertools.pairwise(starts)]
-    # Six workers would start together; paced, starts are at least ~1/40 s apart.
-    assert len(gaps) == 5 and min(gaps) >= 0.02
+    # Six workers would all start at once; paced at 40/s the six starts span at least 5/40 s
+    # (a lower bound only: a slow machine can only make the span longer).
+    assert len(starts) == 6 and starts[-1] - starts[0] >= 0.1
