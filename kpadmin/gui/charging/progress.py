@@ -161,8 +161,7 @@ class BatchDialog(QDialog):
                 )
             )
         if phase is not None and phase is not EventKind.RECONCILING:
-            self.bar.setRange(0, max(progress.total, 1))
-            self.bar.setValue(progress.done)
+            self._set_bar(progress.total, progress.done)
         self._show_counts(progress)
 
     def add_outcomes(self, outcomes: Iterable[ChargeOutcome]) -> None:
@@ -194,6 +193,16 @@ class BatchDialog(QDialog):
         self.headline.setText(self.tr("Stopping: no new charges; waiting for those in flight…"))
         self.cancel_requested.emit()
 
+    def _set_bar(self, total: int, done: int) -> None:
+        # QProgressBar.setValue repaints synchronously (QTBUG-style "repaintRequired" path):
+        # several ms per call. With updates off it only marks itself dirty, and the one paint of
+        # the next event-loop pass covers the bar and the counts together.
+        self.bar.setUpdatesEnabled(False)
+        self.bar.setRange(0, max(total, 1))
+        self.bar.setValue(done)
+        self.bar.setUpdatesEnabled(True)
+        self.bar.update()
+
     def _show_counts(self, p: Progress) -> None:
         self.paid.set(p.paid)
         self.declined.set(p.declined + p.rejected)
@@ -211,8 +220,7 @@ class BatchDialog(QDialog):
     def show_result(self, result: BatchResult) -> None:
         p = result.progress
         self._show_counts(p)
-        self.bar.setRange(0, max(p.total, 1))
-        self.bar.setValue(p.done if p.total else 1)
+        self._set_bar(p.total, p.done if p.total else 1)
         self.finished_batch = True
         if result.error:
             self.headline.setText(self.tr("Stopped: {why}").format(why=result.error))
