@@ -53,9 +53,12 @@ def crash_loop(
     kills: int,
     seed: int,
     latency_ms: int = 100,
+    faults: tuple[str, ...] = (),
 ) -> None:
     rng = random.Random(seed)
-    box = sandbox_process("--port", "0", "--latency-ms", str(latency_ms), "--seed", str(seed))
+    box = sandbox_process(
+        "--port", "0", "--latency-ms", str(latency_ms), "--seed", str(seed), *faults
+    )
     data = tmp_path / "data"
     uids = h.prepare(data, box.base_url, subscribers, due=DUE)
     db = h.db_path(data)
@@ -143,6 +146,28 @@ def crash_loop(
 
 def test_crash_safety_short(sandbox_process: Callable[..., SandboxProcess], tmp_path: Path) -> None:
     crash_loop(sandbox_process, tmp_path, subscribers=30, kills=5, seed=11)
+
+
+def test_crash_safety_short_with_lost_answers(
+    sandbox_process: Callable[..., SandboxProcess], tmp_path: Path
+) -> None:
+    """Kills on top of answers lost after processing (HTTP 500 after the charge, dropped
+    connections): the same end state."""
+    crash_loop(
+        sandbox_process,
+        tmp_path,
+        subscribers=30,
+        kills=5,
+        seed=12,
+        faults=(
+            "--fault-error-after",
+            "0.15",
+            "--fault-drop-after",
+            "0.15",
+            "--fault-endpoints",
+            "again,payment_find_all",
+        ),
+    )
 
 
 @pytest.mark.slow
