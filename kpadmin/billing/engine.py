@@ -136,8 +136,9 @@ class BatchResult:
 
     @property
     def ok(self) -> bool:
-        """Nothing ended declined, rejected, unknown or unsent, and the batch was not aborted."""
-        return self.progress.failed == 0 and self.error is None
+        """Everything planned was charged: nothing declined, rejected, unknown or unsent, and the
+        batch was neither cancelled nor aborted."""
+        return self.progress.failed == 0 and self.error is None and not self.cancelled
 
 
 @dataclass(slots=True)

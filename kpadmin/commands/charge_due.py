@@ -22,7 +22,14 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TextIO
 
-from kpadmin.billing.engine import MAX_CONCURRENCY, BatchResult, ChargeEngine, ChargeEvent
+from kpadmin.billing.due import Plan
+from kpadmin.billing.engine import (
+    MAX_CONCURRENCY,
+    BatchResult,
+    ChargeEngine,
+    ChargeEvent,
+    EngineBusy,
+)
 from kpadmin.billing.reconcile import ReconcileReport
 from kpadmin.commands import wiring
 from kpadmin.store.db import open_database
@@ -57,6 +64,9 @@ def _concurrency(raw: str) -> int:
 def run(args: argparse.Namespace) -> int:
     try:
         return asyncio.run(_main(args))
+    except EngineBusy as exc:
+        print(f"kpadmin charge-due: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
     except wiring.EXPECTED_ERRORS as exc:
         print(f"kpadmin charge-due: {wiring.explain(exc)}", file=sys.stderr)
         return EXIT_REFUSED
@@ -71,7 +81,7 @@ async def _main(args: argparse.Namespace) -> int:
             report = await engine.reconcile(staff=env.staff)
             plan = engine.plan(None, None, env.staff)
             if args.dry_run:
-                return _report_plan(args, engine, plan, report)
+                return _report_plan(args, plan, report)
             if plan.count == 0:
                 return _finish(args, None, report, plan_skips=plan.skipped)
             if not args.yes and not _confirm(plan.count, plan.total_amount):
@@ -108,7 +118,7 @@ def _confirm(count: int, total: int) -> bool:
     return False
 
 
-def _report_plan(args: argparse.Namespace, engine: ChargeEngine, plan: Any, report: Any) -> int:
+def _report_plan(args: argparse.Namespace, plan: Plan, report: ReconcileReport) -> int:
     if args.json:
         print(
             json.dumps(
@@ -235,28 +245,32 @@ def _reconciled(report: ReconcileReport) -> dict[str, int]:
 
 @asynccontextmanager
 async def _cancel_on_sigint() -> AsyncIterator[asyncio.Event]:
-    """First Ctrl-C: stop sending new charges. Second: interrupt (KeyboardInterrupt)."""
+    """First Ctrl-C (or SIGTERM from a scheduler): stop sending new charges, let those in flight
+    finish and be recorded. A second one: the default action (interrupt / terminate) — safe too,
+    it only leaves charges in doubt for the next reconciliation."""
     cancel = asyncio.Event()
     loop = asyncio.get_running_loop()
+    installed: list[signal.Signals] = []
 
-    def on_sigint() -> None:
+    def on_signal(signum: signal.Signals) -> None:
         if cancel.is_set():
-            loop.remove_signal_handler(signal.SIGINT)
-            signal.raise_signal(signal.SIGINT)
+            loop.remove_signal_handler(signum)
+            signal.raise_signal(signum)
             return
         print("\nStopping: no new charges; waiting for those in flight…", file=sys.stderr)
         cancel.set()
 
-    try:
-        loop.add_signal_handler(signal.SIGINT, on_sigint)
-        installed = True
-    except (NotImplementedError, RuntimeError):  # Windows' proactor loop has no signal handlers
-        installed = False
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(signum, on_signal, signum)
+            installed.append(signum)
+        except (NotImplementedError, RuntimeError):  # Windows' proactor loop has none
+            pass
     try:
         yield cancel
     finally:
-        if installed:
-            loop.remove_signal_handler(signal.SIGINT)
+        for signum in installed:
+            loop.remove_signal_handler(signum)
 
 
 class _ProgressBar:

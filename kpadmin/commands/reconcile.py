@@ -12,7 +12,7 @@ import asyncio
 import json
 import sys
 
-from kpadmin.billing.engine import ChargeEngine
+from kpadmin.billing.engine import ChargeEngine, EngineBusy
 from kpadmin.commands import wiring
 from kpadmin.store.db import open_database
 from kpadmin.store.models import ChargeState
@@ -25,6 +25,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         return asyncio.run(_main(args))
+    except EngineBusy as exc:
+        print(f"kpadmin reconcile: {exc}", file=sys.stderr)
+        return 2
     except wiring.EXPECTED_ERRORS as exc:
         print(f"kpadmin reconcile: {wiring.explain(exc)}", file=sys.stderr)
         return 2

@@ -174,3 +174,35 @@ def test_progress_bar_draws_one_line() -> None:
     text = out.getvalue()
     assert text.startswith("\r[#######") and "1/4" in text
     assert "4/4  paid 3  failed 1" in text and text.endswith("\n")
+
+
+def test_sigterm_stops_new_sends_and_records_those_in_flight(
+    sandbox_factory: object, tmp_path: Path
+) -> None:
+    import signal
+
+    box = sandbox_factory(seed=1, latency_ms=150)  # type: ignore[operator]
+    data = tmp_path / "data"
+    h.prepare(data, box.base_url, 12, due=DUE)
+    child = subprocess.Popen(
+        h.kpadmin_command(data, "charge-due", "--yes", "--json", "--concurrency", "1"),
+        cwd=h.REPO_ROOT,
+        env=h.child_env(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while _paid_count(box) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    child.send_signal(signal.SIGTERM)
+    out, err = child.communicate(timeout=60)
+    assert child.returncode == 1, err  # not everything was charged
+    result = json.loads(out)
+    assert result["cancelled"] is True and 2 <= result["paid"] < 12
+    conn = open_database(h.db_path(data))
+    charges = ChargeRepository(conn).list_all()
+    # Whatever was sent is recorded; whatever was not is withdrawn, not left in doubt.
+    assert all(c.state is ChargeState.PAID for c in charges)
+    assert len(charges) == result["paid"] == _paid_count(box)
