@@ -8,6 +8,7 @@ import json
 import os
 import pty
 import select
+import signal
 import subprocess
 import time
 from datetime import date
@@ -26,7 +27,7 @@ from kpadmin.store import (
 )
 from kpadmin.store.models import ChargeState
 from tests.billing import helpers as h
-from tests.fixtures.sandbox import RunningSandbox
+from tests.fixtures.sandbox import RunningSandbox, SandboxFactory
 
 DUE = date(2026, 11, 1)
 
@@ -177,11 +178,9 @@ def test_progress_bar_draws_one_line() -> None:
 
 
 def test_sigterm_stops_new_sends_and_records_those_in_flight(
-    sandbox_factory: object, tmp_path: Path
+    sandbox_factory: SandboxFactory, tmp_path: Path
 ) -> None:
-    import signal
-
-    box = sandbox_factory(seed=1, latency_ms=150)  # type: ignore[operator]
+    box = sandbox_factory(seed=1, latency_ms=150)
     data = tmp_path / "data"
     h.prepare(data, box.base_url, 12, due=DUE)
     child = subprocess.Popen(
