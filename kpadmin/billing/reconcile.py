@@ -18,6 +18,7 @@ import asyncio
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from kpadmin.iamport.errors import IamportError, NotFound
@@ -39,6 +40,9 @@ class PaymentsApi(Protocol):
         page: int = 1,
         limit: int = 20,
     ) -> Any: ...
+
+
+_LONG_AGO = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class Verdict(enum.Enum):
@@ -64,7 +68,7 @@ def classify(merchant_uid: str, payments: Sequence[Payment]) -> Lookup:
     if not mine:
         return Lookup(Verdict.NOTHING)
     if all(p.status == "failed" for p in mine):
-        newest = max(mine, key=lambda p: (p.failed_at or p.started_at or 0, p.imp_uid))
+        newest = max(mine, key=lambda p: (p.failed_at or p.started_at or _LONG_AGO, p.imp_uid))
         return Lookup(Verdict.DECLINED, newest, newest.fail_reason or "declined")
     statuses = ", ".join(sorted({p.status for p in mine}))
     return Lookup(Verdict.UNCLEAR, None, f"i'mport shows status {statuses}")
