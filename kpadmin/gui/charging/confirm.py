@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from kpadmin.billing.due import Plan
 from kpadmin.gui import formatting as fmt
-from kpadmin.gui.charging.texts import skip_label
+from kpadmin.gui.charging.texts import skip_detail, skip_label
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -106,7 +106,9 @@ class ConfirmChargeDialog(QDialog):
             )
             self.skipped.addTopLevelItems(
                 [
-                    QTreeWidgetItem([s.name or s.customer_uid, skip_label(s.reason), s.message])
+                    QTreeWidgetItem(
+                        [s.name or s.customer_uid, skip_label(s.reason), skip_detail(s)]
+                    )
                     for s in plan.skipped
                 ]
             )

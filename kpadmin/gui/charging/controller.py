@@ -44,6 +44,7 @@ from kpadmin.billing.reconcile import ReconcileReport
 from kpadmin.gui import aio, messages
 from kpadmin.gui import formatting as fmt
 from kpadmin.gui.charging.confirm import ConfirmChargeDialog
+from kpadmin.gui.charging.i18n import install_charging_translator
 from kpadmin.gui.charging.progress import BatchDialog
 from kpadmin.gui.charging.refund import (
     RefundDialog,
@@ -60,7 +61,7 @@ log = logging.getLogger(__name__)
 
 REFRESH_MS = 100
 #: Rows re-read per tick (~0.3 ms each: SQL + model), so no tick blocks the loop for long.
-ROWS_PER_TICK = 60
+ROWS_PER_TICK = 40
 #: The overview aggregates over the whole journal: refreshed at most this often mid-batch.
 OVERVIEW_EVERY_S = 1.0
 
@@ -74,6 +75,7 @@ class ChargingController(QObject):
     refund_finished = Signal(object)  # RefundOutcome
 
     def __init__(self, window) -> None:
+        install_charging_translator()  # before any of the charging dialogs' tr()
         super().__init__(window)
         self.window = window
         self.backend = window.backend

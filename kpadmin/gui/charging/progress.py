@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from kpadmin.billing.engine import BatchResult, ChargeOutcome, EventKind, Progress
 from kpadmin.gui import formatting as fmt
-from kpadmin.gui.charging.texts import outcome_label, skip_label
+from kpadmin.gui.charging.texts import outcome_label, skip_detail, skip_label
 from kpadmin.store.models import ChargeState
 
 PAID = "#1e7e34"
@@ -241,14 +241,18 @@ class BatchDialog(QDialog):
                 )
             )
         self.in_flight.set(0)
-        skips = [s for s in result.skipped]
-        if skips:
-            self.results.addTopLevelItems(
-                [
-                    QTreeWidgetItem([s.name or s.customer_uid, "", skip_label(s.reason), s.message])
-                    for s in skips
-                ]
+        skips = list(result.skipped)
+        grey = QColor("#6b6b6b")
+        for s in skips:
+            item = QTreeWidgetItem(
+                [s.name or s.customer_uid, "", skip_label(s.reason), skip_detail(s)]
             )
+            for column in range(4):
+                item.setForeground(column, grey)
+            item.setToolTip(2, self.tr("Skipped: not sent to i'mport"))
+            self.results.addTopLevelItem(item)
+        if skips:
+            self.results_label.setText(self.tr("Not paid, and skipped"))
         if p.failed or skips:
             self._reveal_results()
         notes = []

@@ -92,7 +92,7 @@ class RefundDialog(QDialog):
         self.charges = [c for c in charges if refundable(c) > 0]
         self.setWindowTitle(self.tr("Refund"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.resize(520, 360)
+        self.resize(540, 280)
         self.pending: RefundRequest | None = None
 
         self.stack = QStackedWidget(self)

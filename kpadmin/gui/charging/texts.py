@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kpadmin.billing.due import SkipReason
+from kpadmin.billing.due import Skip, SkipReason
 from kpadmin.gui.formatting import tr
 from kpadmin.store.models import ChargeState
 
@@ -20,6 +20,16 @@ def skip_label(reason: SkipReason) -> str:
         SkipReason.UNKNOWN_SUBSCRIBER: tr("No such subscriber"),
         SkipReason.DECLINED_THIS_RUN: tr("Declined earlier in this run"),
     }.get(reason, str(reason))
+
+
+def skip_detail(skip: Skip) -> str:
+    """The engine's detail when it adds something (a merchant_uid, a date, a count); for a plain
+    state (paused, cancelled, key missing) the reason says it all."""
+    if skip.reason in (SkipReason.PAUSED, SkipReason.CANCELLED):
+        return ""
+    if skip.reason is SkipReason.KEY_MISSING:
+        return tr("Sign the customer up again to get a new billing key.")
+    return skip.message
 
 
 def outcome_label(state: ChargeState) -> str:
