@@ -1,18 +1,30 @@
 """Korean for the charging UI, through Qt's translation system.
 
-Like the sign-up dialog (`kpadmin.gui.signup.i18n`), the charging package brings its own Korean so
-it arrives complete: `install_charging_translator()` adds one `QTranslator` that answers only for
-the charging dialogs' contexts and, in the shared empty context of ``tr()``, only for the strings
-listed here — and only while Korean is the UI language (`QLocale()`, set by `kpadmin.gui.i18n`).
-Anything else falls through to the app's own translators. Once the app's ``kpadmin_ko.ts`` carries
-these strings (scripts/update_translations.sh collects them), this table can go.
+The charging package brings its own Korean so it arrives complete: ``KO`` below is the source of
+the translations, compiled into ``translations/charging_ko.qm`` (a normal Qt translation file) by
+
+    .venv/bin/python -m kpadmin.gui.charging.i18n      # writes charging_ko.ts, runs lrelease
+
+which finds every ``tr()`` / ``self.tr()`` of the package with its context (the class name, or
+the empty context of ``formatting.tr``). `install_charging_translator()` loads the ``.qm`` while
+Korean is the UI language (`QLocale()`, set by `kpadmin.gui.i18n`) and removes it otherwise; strings
+it does not know fall through to the app's own translators.
+
+Why a compiled file and not a `QTranslator.translate` override in Python: PySide 6 mishandles the
+``None`` such an override must return for "no translation" (a reference to ``None`` is dropped on
+every call), and the table calls ``tr()`` for every cell — the process died with "deallocating
+None" after a few thousand rows (seen in bench/ui_responsiveness.py).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
-CONTEXTS = frozenset({"ConfirmChargeDialog", "BatchDialog", "RefundDialog", ""})
+HERE = Path(__file__).resolve().parent
+QM = HERE / "translations" / "charging_ko.qm"
+TS = HERE / "translations" / "charging_ko.ts"
 
 KO: dict[str, str] = {
     # confirmation
@@ -169,29 +181,92 @@ KO: dict[str, str] = {
 }
 
 
-class ChargingTranslator(QTranslator):
-    def translate(  # Qt override
-        self,
-        context: str,
-        source_text: str,
-        disambiguation: str | None = None,
-        n: int = -1,
-    ) -> str | None:
-        # None, not "": an empty string would count as a translation and blank the text.
-        if context not in CONTEXTS or QLocale().language() != QLocale.Language.Korean:
-            return None
-        return KO.get(source_text)
-
-    def isEmpty(self) -> bool:  # Qt override
-        return False
-
-
-_installed: ChargingTranslator | None = None
+_installed: QTranslator | None = None
 
 
 def install_charging_translator() -> None:
+    """Load the Korean charging strings when Korean is the UI language; unload them otherwise."""
     global _installed
     app = QCoreApplication.instance()
-    if _installed is None and app is not None:
-        _installed = ChargingTranslator(app)
-        app.installTranslator(_installed)
+    if app is None:
+        return
+    korean = QLocale().language() == QLocale.Language.Korean
+    if korean and _installed is None:
+        translator = QTranslator(app)
+        if translator.load(str(QM)):
+            app.installTranslator(translator)
+            _installed = translator
+    elif not korean and _installed is not None:
+        app.removeTranslator(_installed)
+        _installed = None
+
+
+def collect_sources() -> dict[str, list[str]]:
+    """Every literal passed to ``tr`` in this package, by translation context."""
+    import ast
+
+    found: dict[str, list[str]] = {}
+
+    def visit(node: ast.AST, cls: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            context = child.name if isinstance(child, ast.ClassDef) else cls
+            if isinstance(child, ast.Call) and child.args:
+                func = child.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+                first = child.args[0]
+                if (
+                    name == "tr"
+                    and isinstance(first, ast.Constant)
+                    and isinstance(first.value, str)
+                ):
+                    key = cls if isinstance(func, ast.Attribute) else ""
+                    texts = found.setdefault(key, [])
+                    if first.value not in texts:
+                        texts.append(first.value)
+            visit(child, context)
+
+    for path in sorted(HERE.glob("*.py")):
+        visit(ast.parse(path.read_text(encoding="utf-8")), "")
+    return found
+
+
+def write_ts(path: Path = TS) -> list[str]:
+    """Write the .ts for lrelease; returns the source texts that have no Korean yet."""
+    from xml.sax.saxutils import escape
+
+    missing: list[str] = []
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        "<!DOCTYPE TS>",
+        '<TS version="2.1" language="ko_KR">',
+    ]
+    for context, texts in sorted(collect_sources().items()):
+        parts.append(f"<context><name>{escape(context)}</name>")
+        for text in texts:
+            korean = KO.get(text)
+            if korean is None:
+                missing.append(text)
+                translation = '<translation type="unfinished"></translation>'
+            else:
+                translation = f"<translation>{escape(korean)}</translation>"
+            parts.append(f"<message><source>{escape(text)}</source>{translation}</message>")
+        parts.append("</context>")
+    parts.append("</TS>")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(parts) + "\n", encoding="utf-8")
+    return missing
+
+
+if __name__ == "__main__":
+    import shutil
+    import subprocess
+    import sys
+
+    gaps = write_ts()
+    lrelease = shutil.which("pyside6-lrelease") or str(
+        Path(sys.executable).parent / "pyside6-lrelease"
+    )
+    subprocess.run([lrelease, str(TS), "-qm", str(QM)], check=True)
+    print(f"{QM}: {len(gaps)} untranslated")
+    for text in gaps:
+        print(f"  {text!r}")
