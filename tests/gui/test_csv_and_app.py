@@ -38,6 +38,8 @@ def test_import_reports_bad_lines_then_imports_the_good_ones(qtbot, sandbox, san
     ).encode()
     task = csv_actions.run_import(sandbox_window, data, skip_bad=False)
     qtbot.waitUntil(task.done, timeout=10_000)
+    # The results dialog opens from the task's done-callback, one loop turn after done().
+    qtbot.waitUntil(lambda: sandbox_window.import_dialog is not None, timeout=10_000)
     dialog = sandbox_window.import_dialog
     assert not dialog.report.applied
     problems = dialog.problems.toPlainText()
