@@ -20,11 +20,13 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import sys
 import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
 
     from kpadmin.gui.backend import Backend
@@ -103,9 +105,36 @@ def run(args: argparse.Namespace) -> int:
     asyncio.set_event_loop(loop)
     loop.set_exception_handler(crash.asyncio_exception_handler)
     controller = AppController(runtime, language=args.language, probe=args.startup_probe)
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen" and not args.startup_probe:
+        print(
+            "kpadmin: no display, so the window is drawn offscreen. "
+            "`kpadmin selftest --screenshots DIR` shows the app as PNGs; Ctrl+C quits.",
+            file=sys.stderr,
+            flush=True,
+        )
+    wake_timer = _quit_on_signals(controller)
     with loop:
         result: int = loop.run_until_complete(controller.main())
+    wake_timer.stop()
     return result
+
+
+def _quit_on_signals(controller: AppController) -> QTimer:
+    """Ctrl+C and SIGTERM close the window as the user would, so the async clean-up runs."""
+    from PySide6.QtCore import QTimer
+
+    def handler(_signum: int, _frame: object) -> None:
+        QTimer.singleShot(0, controller.request_quit)
+
+    signal.signal(signal.SIGINT, handler)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, handler)
+    # Python runs signal handlers only when the interpreter gets control; Qt's C++ event loop
+    # must hand it over now and then, or Ctrl+C waits for the next mouse move.
+    wake_timer = QTimer()
+    wake_timer.timeout.connect(lambda: None)
+    wake_timer.start(200)
+    return wake_timer
 
 
 class AppController:
@@ -119,6 +148,10 @@ class AppController:
         self.probe = probe
         self.window: MainWindow | None = None
         self.backend: Backend | None = None
+
+    def request_quit(self) -> None:
+        if self.window is not None:
+            self.window.close()
 
     async def main(self) -> int:
         from kpadmin.gui import i18n
