@@ -6,7 +6,8 @@ kpadmin module importable frozen; the frozen sandbox serving its API and iamport
 app opens at run time present and the excluded Qt parts absent; and `kpadmin-cli selftest`, as
 soon as kpadmin/gui/selftest.py exists (then a failure fails this test -- it never skips).
 
-Needs PyInstaller (`pip install -e '.[package]'`); without it the module is skipped, saying so.
+Needs PyInstaller, which the `dev` extra brings (so `make test` runs all of this); installed
+without it the module is skipped, saying so.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from tests.packaging import frozen_build
 
 pytestmark = pytest.mark.skipif(
     frozen_build.pyinstaller_version() is None,
-    reason="PyInstaller is not installed: pip install -e '.[package]' (make package does)",
+    reason="PyInstaller is not installed: pip install -e '.[dev]' (make test does)",
 )
 
 ROOT = frozen_build.ROOT
