@@ -1,16 +1,21 @@
-"""Render the app icon from packaging/icons/kpadmin.svg into the files installers need.
+"""Render the app icon, resources/icons/kpadmin.svg, into the files installers need.
 
-    .venv/bin/python packaging/icons/make_icons.py
+    .venv/bin/python packaging/icons/make_icons.py            # after editing the SVG
+    .venv/bin/python packaging/icons/make_icons.py --out DIR  # elsewhere (the icon test)
 
-Writes, next to this script: kpadmin.png (256 px), kpadmin.ico (Windows, 16-256 px) and
-kpadmin.icns (macOS, 16-1024 px, PNG entries). Both container
+One design, one source: the SVG the running app shows as its window icon (kpadmin/gui/app.py) is
+also what the executables (build.spec), the Windows installer (packaging/windows/kpadmin.iss) and
+the macOS bundle carry. Writes, next to this script: kpadmin.png (256 px), kpadmin.ico (Windows,
+16-256 px) and kpadmin.icns (macOS, 16-1024 px, PNG entries). Both container
 formats are written here rather than with Qt's single-image ico/icns writers so every size is
 present. Uses only PySide6 (QtSvg), already a dependency; runs offscreen. The outputs are committed,
-so a build never needs to run this.
+so a build never needs to run this; tests/packaging/test_icons.py fails when they no longer match
+the SVG.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import struct
 import sys
@@ -23,7 +28,7 @@ from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
 HERE = Path(__file__).resolve().parent
-SOURCE = HERE / "kpadmin.svg"
+SOURCE = HERE.parents[1] / "resources" / "icons" / "kpadmin.svg"
 PNG_SIZES = (16, 24, 32, 48, 64, 128, 256, 512, 1024)
 ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)
 # icns element types holding PNG data (macOS 10.7+), by pixel size.
@@ -97,18 +102,23 @@ def icns(pngs: dict[int, bytes]) -> bytes:
     return b"icns" + struct.pack(">I", 8 + len(body)) + body
 
 
-def main() -> int:
-    _app = QGuiApplication(sys.argv[:1])
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=HERE, help="where to write (default: here)")
+    args = parser.parse_args(argv)
+    _app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     renderer = QSvgRenderer(str(SOURCE))
     if not renderer.isValid():
         print(f"cannot read {SOURCE}", file=sys.stderr)
         return 1
     images = {size: render(renderer, size) for size in PNG_SIZES}
     pngs = {size: png(image) for size, image in images.items()}
-    (HERE / "kpadmin.png").write_bytes(pngs[256])
-    (HERE / "kpadmin.ico").write_bytes(ico(images, pngs))
-    (HERE / "kpadmin.icns").write_bytes(icns(pngs))
-    print(f"wrote kpadmin.png, kpadmin.ico and kpadmin.icns to {HERE}")
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "kpadmin.png").write_bytes(pngs[256])
+    (out / "kpadmin.ico").write_bytes(ico(images, pngs))
+    (out / "kpadmin.icns").write_bytes(icns(pngs))
+    print(f"wrote kpadmin.png, kpadmin.ico and kpadmin.icns from {SOURCE.name} to {out}")
     return 0
 
 
