@@ -17,6 +17,13 @@ No Qt here. The sign-up dialog (``kpadmin.gui.signup``) drives these steps:
 5. `save_verified_signup` writes the subscriber row (and the first payment's journal row, paid
    for the current period) and the audit entry in one transaction; `record_failed_attempt`
    writes only an audit entry. Nothing else is saved for a failed attempt.
+6. An attempt that did not end in a saved sign-up (staff cancelled, declined, timed out, window
+   closed, not verified) is looked up by its own ids: `inspect_attempt` finds a billing key under
+   its customer_uid and paid payments under its merchant_uid (the customer may have approved in
+   the second staff pressed Cancel). `verify_leftovers` says whether they amount to a complete
+   sign-up (then staff may save it after all); otherwise `refund_leftover` refunds with
+   `checksum`, `delete_orphan_key` removes a key nobody will save, and `record_leftovers`
+   audits what i'mport holds. Nothing found adds nothing.
 
 Next charge date rule (Asia/Seoul dates; a billing day past a month's end is clamped):
 
@@ -708,6 +715,215 @@ async def _paid_payment_for(client: SignupClient, attempt: SignupAttempt) -> str
     return imp_uid if isinstance(imp_uid, str) else None
 
 
+# ----------------------------------------------------------------------------- leftovers
+
+
+class LeftoverClient(SignupClient, Protocol):
+    """What looking after an unfinished attempt needs on top of verification."""
+
+    async def find_all_payments(
+        self,
+        merchant_uid: str,
+        status: str | None = None,
+        page: int = 1,
+        limit: int = 20,
+        sorting: str | None = None,
+    ) -> Any: ...
+    async def cancel_payment(
+        self,
+        *,
+        imp_uid: str | None = None,
+        merchant_uid: str | None = None,
+        amount: int | None = None,
+        checksum: int | None = None,
+        reason: str,
+        **extra: Any,
+    ) -> Any: ...
+    async def delete_customer(self, customer_uid: str, reason: str | None = None) -> Any: ...
+
+
+@dataclass(frozen=True, slots=True)
+class LeftoverPayment:
+    """A paid payment under an unfinished attempt's merchant_uid: money staff must look at."""
+
+    imp_uid: str
+    amount: int
+    refundable: int  # amount - what was refunded already: the refund's `checksum`
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptLeftovers:
+    """What i'mport holds for an attempt that did not end in a saved sign-up.
+
+    The window's word ("cancelled", "declined", nothing at all when staff closed it) is not
+    enough: the customer may have approved in the very second staff pressed Cancel. So an
+    unfinished attempt is looked up by its own ids before it is let go.
+    """
+
+    attempt: SignupAttempt
+    key: bool  # a billing key exists under the attempt's customer_uid
+    payments: tuple[LeftoverPayment, ...]  # paid and not fully refunded
+    error: str | None = None  # i'mport could not be asked (key/payments then unknown)
+
+    @property
+    def checked(self) -> bool:
+        return self.error is None
+
+    @property
+    def empty(self) -> bool:
+        """i'mport holds nothing for the attempt: letting it go loses nothing."""
+        return self.checked and not self.key and not self.payments
+
+    @property
+    def taken(self) -> int:
+        """Won taken and not refunded under the attempt's merchant_uid."""
+        return sum(p.refundable for p in self.payments)
+
+    def describe(self) -> str:
+        """For the audit log: the ids staff need at i'mport, no personal data."""
+        if self.error:
+            return f"could not check i'mport ({self.error})"
+        parts = [f"billing key {'EXISTS' if self.key else 'none'}"]
+        parts += [
+            f"PAID imp_uid={p.imp_uid} amount={p.amount} refundable={p.refundable}"
+            for p in self.payments
+        ]
+        return "; ".join(parts)
+
+
+async def inspect_attempt(client: LeftoverClient, attempt: SignupAttempt) -> AttemptLeftovers:
+    """Ask i'mport what the attempt left: a key under its customer_uid, paid payments under its
+    merchant_uid. Never raises for API trouble: it sets `error` instead."""
+    try:
+        customer = await client.get_customer(attempt.customer_uid)
+        key = getattr(customer, "customer_uid", None) == attempt.customer_uid
+    except NotFound:
+        key = False
+    except IamportError as exc:
+        return AttemptLeftovers(attempt, False, (), error=f"key lookup: {type(exc).__name__}")
+    try:
+        page = await client.find_all_payments(attempt.merchant_uid, "paid", limit=100)
+        found = tuple(getattr(page, "list", ()))
+    except NotFound:
+        found = ()
+    except IamportError as exc:
+        return AttemptLeftovers(attempt, key, (), error=f"payment lookup: {type(exc).__name__}")
+    payments = tuple(
+        LeftoverPayment(p.imp_uid, p.amount, p.amount - p.cancel_amount)
+        for p in found
+        if p.status == "paid"
+        and p.merchant_uid == attempt.merchant_uid
+        and p.amount - p.cancel_amount > 0
+    )
+    return AttemptLeftovers(attempt, key, payments)
+
+
+async def verify_leftovers(client: LeftoverClient, left: AttemptLeftovers) -> VerifiedSignup | None:
+    """The sign-up the leftovers amount to, if they verify exactly like a window's approval would
+    (key under our customer_uid; for a first payment exactly one untouched paid payment of the
+    amount); else None."""
+    attempt = left.attempt
+    if not left.checked or not left.key:
+        return None
+    if attempt.amount == 0:
+        if left.payments:
+            return None
+        imp_uid = None
+    else:
+        if len(left.payments) != 1 or left.payments[0].refundable != attempt.amount:
+            return None
+        imp_uid = left.payments[0].imp_uid
+    hint = CheckoutCallback(
+        merchant_uid=attempt.merchant_uid, imp_uid=imp_uid, error_code=None, error_msg=None
+    )
+    try:
+        return await verify_signup(client, attempt, hint)
+    except SignupFailed:
+        return None
+
+
+def refund_reason(attempt: SignupAttempt) -> str:
+    """The refund/deletion reason sent to i'mport (shown in its console)."""
+    return f"kpadmin: sign-up not completed ({attempt.merchant_uid})"
+
+
+async def refund_leftover(
+    client: LeftoverClient,
+    conn: sqlite3.Connection,
+    attempt: SignupAttempt,
+    payment: LeftoverPayment,
+    *,
+    staff: str,
+) -> None:
+    """Refund a leftover payment in full (`checksum` = what we believe is refundable, so a refund
+    made meanwhile elsewhere is refused, not doubled) and audit the result. Raises the client's
+    `IamportError` after auditing when i'mport refuses or the outcome is unknown."""
+    try:
+        await client.cancel_payment(
+            imp_uid=payment.imp_uid, checksum=payment.refundable, reason=refund_reason(attempt)
+        )
+    except IamportError as exc:
+        AuditRepository(conn).record(
+            staff,
+            AUDIT_LEFTOVER_REFUND_FAILED,
+            f"refund of imp_uid={payment.imp_uid} ₩{payment.refundable:,} not confirmed "
+            f"({type(exc).__name__}); merchant_uid={attempt.merchant_uid}: check it at i'mport",
+        )
+        raise
+    AuditRepository(conn).record(
+        staff,
+        AUDIT_LEFTOVER_REFUNDED,
+        f"refunded imp_uid={payment.imp_uid} ₩{payment.refundable:,} of a sign-up that was not "
+        f"completed; merchant_uid={attempt.merchant_uid}",
+    )
+    log.info("sign-up leftover refunded: %s ₩%s", payment.imp_uid, payment.refundable)
+
+
+async def delete_orphan_key(
+    client: LeftoverClient, conn: sqlite3.Connection, attempt: SignupAttempt, *, staff: str
+) -> bool:
+    """Delete the billing key of an attempt that will never be saved; audit either way.
+
+    Returns True when the key is gone (deleted now, or not there). A key nobody saved is never
+    charged (customer_uids are never reused), but it is the customer's card registered at the
+    merchant with no record here, so it is removed rather than left behind.
+    """
+    try:
+        await client.delete_customer(attempt.customer_uid, refund_reason(attempt))
+    except NotFound:
+        return True
+    except IamportError as exc:
+        AuditRepository(conn).record(
+            staff,
+            AUDIT_ORPHAN_KEY,
+            f"ORPHAN BILLING KEY customer_uid={attempt.customer_uid} could not be deleted "
+            f"({type(exc).__name__}); delete it at i'mport",
+        )
+        return False
+    AuditRepository(conn).record(
+        staff,
+        AUDIT_KEY_DELETED,
+        f"deleted the unused billing key customer_uid={attempt.customer_uid} of a sign-up that "
+        f"was not completed (merchant_uid={attempt.merchant_uid})",
+    )
+    return True
+
+
+def record_leftovers(
+    conn: sqlite3.Connection, left: AttemptLeftovers, *, staff: str, when: str
+) -> None:
+    """Audit what i'mport holds for an unfinished attempt (only when it holds something or could
+    not be asked: an empty lookup adds nothing to the failure entry)."""
+    if left.empty:
+        return
+    AuditRepository(conn).record(
+        staff,
+        AUDIT_LEFTOVERS,
+        f"{when}: {left.describe()}; merchant_uid={left.attempt.merchant_uid} "
+        f"customer_uid={left.attempt.customer_uid}",
+    )
+
+
 # ----------------------------------------------------------------------------- dates
 
 
@@ -724,6 +940,12 @@ def first_next_charge_date(today: date, billing_day: int, *, first_payment_taken
 AUDIT_STARTED = "signup_started"
 AUDIT_SIGNUP = "signup"
 AUDIT_FAILED = "signup_failed"
+#: i'mport holds something (a key, a paid payment) for an attempt that was not saved.
+AUDIT_LEFTOVERS = "signup_leftovers"
+AUDIT_LEFTOVER_REFUNDED = "signup_refund"
+AUDIT_LEFTOVER_REFUND_FAILED = "signup_refund_failed"
+AUDIT_KEY_DELETED = "key_deleted"
+AUDIT_ORPHAN_KEY = "signup_orphan_key"
 
 
 def record_attempt_started(conn: sqlite3.Connection, attempt: SignupAttempt, *, staff: str) -> None:

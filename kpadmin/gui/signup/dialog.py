@@ -16,6 +16,13 @@ Steps (`QStackedWidget` pages):
 4. **Result** — ✓ with the card and the amount taken, or ✕ with the reason. Verified sign-ups are
    saved (subscriber + first payment's journal row + audit, one transaction); every other outcome
    is audited and nothing else is saved.
+5. **Leftovers** — an attempt that ends any other way (staff cancel, decline, time-out, window
+   closed, verification failed) is looked up at i'mport by its own ids before it is let go
+   (`inspect_attempt`): the customer may have approved in the same second. If the key and the
+   payment verify, staff are offered to save the subscriber after all (or undo it); if money was
+   taken otherwise, the result names the imp_uid and amount and offers "Refund now" (full, with
+   `checksum`). A key that will never be saved is deleted (with a reason) when the attempt is
+   abandoned, or recorded in the audit log when it cannot be.
 """
 
 from __future__ import annotations
@@ -38,21 +45,29 @@ from PySide6.QtWidgets import (
 
 from kpadmin.billing.signup import (
     MSG_CANCELLED,
+    AttemptLeftovers,
     CheckoutCallback,
     FailureReason,
     FormInvalid,
     PageStatus,
     SignupAttempt,
     SignupFailed,
+    VerifiedSignup,
+    delete_orphan_key,
+    inspect_attempt,
     record_attempt_started,
     record_failed_attempt,
+    record_leftovers,
+    refund_leftover,
     save_verified_signup,
     start_attempt,
+    verify_leftovers,
     verify_signup,
 )
 from kpadmin.gui.formatting import won
 from kpadmin.gui.signup.form import SignupFormWidget, translate_message
 from kpadmin.gui.signup.i18n import arg, install_signup_translator
+from kpadmin.iamport.errors import IamportError
 from kpadmin.store.models import SignupChannel, Subscriber
 
 if TYPE_CHECKING:  # QtWebEngine is imported only when the window opens
@@ -68,6 +83,10 @@ class SignupDialog(QDialog):
     signed_up = Signal(object)
     #: Any final outcome: ("signed_up" or a FailureReason value, user-facing text).
     finished_attempt = Signal(str, str)
+    #: An unfinished attempt was looked up at i'mport (`kpadmin.billing.signup.AttemptLeftovers`).
+    leftovers_checked = Signal(object)
+    #: An abandoned attempt was let go (its orphan key deleted or recorded); carries the attempt.
+    attempt_released = Signal(object)
 
     def __init__(self, parent: QWidget | None, backend: Any) -> None:
         install_signup_translator()  # before any tr() below
@@ -82,6 +101,14 @@ class SignupDialog(QDialog):
         self._callback: CheckoutCallback | None = None
         self._task: asyncio.Task[None] | None = None
         self._finished = True
+        # The last failed attempt's leftovers at i'mport (None: not looked up yet) and, when they
+        # verify as a complete sign-up, that sign-up (offered to staff to save).
+        self._leftovers: AttemptLeftovers | None = None
+        self._offer: VerifiedSignup | None = None
+        self._inspecting: asyncio.Task[None] | None = None
+        self._refund_armed = False
+        self._background: set[asyncio.Task[None]] = set()
+        self._failed = False  # the current attempt ended in `_fail`
 
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self._build_form_page())
@@ -177,6 +204,16 @@ class SignupDialog(QDialog):
         self.result_detail.setWordWrap(True)
         self.result_detail.setStyleSheet("font-size: 14px; color: #1f2328; line-height: 150%;")
         self.result_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.leftover_note = QLabel()
+        self.leftover_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.leftover_note.setWordWrap(True)
+        self.leftover_note.setStyleSheet("font-size: 14px; color: #9a6700;")
+        self.leftover_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.leftover_note.setVisible(False)
+        self.save_button = QPushButton(self.tr("Save subscriber"))
+        self.save_button.clicked.connect(self.save_offered)
+        self.refund_button = QPushButton()
+        self.refund_button.clicked.connect(self.refund_now)
         self.check_again_button = QPushButton(self.tr("Check again"))
         self.check_again_button.clicked.connect(self.check_again)
         self.retry_button = QPushButton(self.tr("Try again"))
@@ -185,6 +222,8 @@ class SignupDialog(QDialog):
         self.close_button.clicked.connect(self.accept)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        buttons.addWidget(self.refund_button)
+        buttons.addWidget(self.save_button)
         buttons.addWidget(self.check_again_button)
         buttons.addWidget(self.retry_button)
         buttons.addWidget(self.close_button)
@@ -194,6 +233,8 @@ class SignupDialog(QDialog):
         layout.addWidget(self.result_title)
         layout.addSpacing(6)
         layout.addWidget(self.result_detail)
+        layout.addSpacing(6)
+        layout.addWidget(self.leftover_note)
         layout.addStretch(2)
         layout.addLayout(buttons)
         return page
@@ -254,6 +295,10 @@ class SignupDialog(QDialog):
 
         self.attempt = attempt = start_attempt(form, imp_code=api.imp_code, pg=api.pg)
         self._callback = None
+        self._leftovers = None
+        self._offer = None
+        self._inspecting = None
+        self._failed = False
         self._finished = False
         record_attempt_started(self.backend.conn, attempt, staff=self.backend.staff)
         web = self.web
@@ -315,7 +360,8 @@ class SignupDialog(QDialog):
         self.move(geometry.center() - self.rect().center())
 
     def abort_window(self) -> None:
-        """Staff gave up while the window was open: audited as cancelled, nothing saved."""
+        """Staff gave up while the window was open: audited as cancelled, nothing saved, and then
+        i'mport is asked whether the customer approved meanwhile (see step 5)."""
         if self._finished or self.attempt is None:
             return
         self._fail(
@@ -353,9 +399,14 @@ class SignupDialog(QDialog):
                 can_check_again=True,
             )
             raise
+        self._save(verified)
+
+    def _save(self, verified: VerifiedSignup) -> None:
         subscriber = save_verified_signup(self.backend.conn, verified, staff=self.backend.staff)
         self.subscriber = subscriber
         self._finished = True
+        self._offer = None
+        self._leftovers = None
         card = " ".join(p for p in (verified.card_name, verified.card_number) if p) or "—"
         if verified.first_payment:
             paid = arg(self.tr("First payment of %1 received."), won(verified.first_payment.amount))
@@ -377,8 +428,15 @@ class SignupDialog(QDialog):
         self.finished_attempt.emit("signed_up", paid)
 
     def check_again(self) -> None:
-        """Re-run verification for the same callback (after i'mport could not be reached)."""
-        if self.attempt is None or self._callback is None:
+        """Re-run verification for the same callback (after i'mport could not be reached), or the
+        leftover lookup when that is what could not reach i'mport."""
+        if self.attempt is None:
+            return
+        if self._leftovers is not None and not self._leftovers.checked:
+            self.check_again_button.setEnabled(False)
+            self._start_inspection(self._leftovers.describe())
+            return
+        if self._callback is None:
             return
         self.check_again_button.setEnabled(False)
         self._show_checking()
@@ -394,6 +452,7 @@ class SignupDialog(QDialog):
     def _fail(self, failure: SignupFailed, *, can_check_again: bool) -> None:
         assert self.attempt is not None
         self._finished = True
+        self._failed = True
         record_failed_attempt(self.backend.conn, self.attempt, failure, staff=self.backend.staff)
         log.info("sign-up not completed: %s", failure)
         titles = {
@@ -417,6 +476,8 @@ class SignupDialog(QDialog):
         if self.web is not None:
             self.web.dispose()
         self.finished_attempt.emit(failure.reason.value, failure.user_message)
+        if failure.reason is not FailureReason.UNREACHABLE or failure.paid_imp_uid:
+            self._start_inspection(f"after {failure.reason.value}")
 
     def _show_result(
         self, *, ok: bool, title: str, detail: str, can_check_again: bool = False
@@ -428,11 +489,191 @@ class SignupDialog(QDialog):
         self.check_again_button.setVisible(can_check_again)
         self.check_again_button.setEnabled(True)
         self.retry_button.setVisible(not ok)
+        self.retry_button.setEnabled(True)
         self.retry_button.setText(self.tr("Try again"))
+        self.leftover_note.setVisible(False)
+        self.save_button.setVisible(False)
+        self.refund_button.setVisible(False)
         self.stack.setCurrentIndex(PAGE_RESULT)
 
+    # --- step 5: what an unfinished attempt left at i'mport -----------------------------------
+
+    def _start_inspection(self, when: str) -> None:
+        assert self.attempt is not None
+        self.leftover_note.setText(self.tr("Checking with i'mport that nothing was taken…"))
+        self.leftover_note.setVisible(True)
+        self.retry_button.setEnabled(False)  # a new attempt waits until this one is accounted for
+        task = asyncio.ensure_future(self._inspect(self.attempt, when))
+        self._inspecting = task
+
+    async def _inspect(self, attempt: SignupAttempt, when: str) -> None:
+        try:
+            left = await inspect_attempt(self.api.client, attempt)
+            offer = await verify_leftovers(self.api.client, left) if not left.empty else None
+        except Exception:  # a bug: never let an unfinished attempt pass as clean
+            log.exception("looking up the sign-up attempt %s failed", attempt.merchant_uid)
+            left = AttemptLeftovers(attempt, False, (), error="unexpected error")
+            offer = None
+        if attempt is not self.attempt:
+            return
+        self._leftovers = left
+        self._offer = offer
+        record_leftovers(self.backend.conn, left, staff=self.backend.staff, when=when)
+        if not left.empty:
+            log.warning("sign-up attempt not saved, i'mport holds: %s", left.describe())
+        self._show_leftovers(left, offer)
+        self.leftovers_checked.emit(left)
+
+    def _show_leftovers(self, left: AttemptLeftovers, offer: VerifiedSignup | None) -> None:
+        self._refund_armed = False
+        self.retry_button.setEnabled(True)
+        self.save_button.setVisible(False)
+        self.refund_button.setVisible(False)
+        attempt = left.attempt
+        if left.empty:
+            self.leftover_note.setText(self.tr("i'mport confirms that nothing was taken."))
+            self.leftover_note.setStyleSheet("font-size: 13px; color: #57606a;")
+            return
+        self.leftover_note.setStyleSheet("font-size: 14px; color: #9a6700; font-weight: 600;")
+        if not left.checked:
+            self.leftover_note.setText(
+                arg(
+                    self.tr(
+                        "i'mport could not be asked whether the customer approved meanwhile "
+                        "(order %1). Check again before starting over."
+                    ),
+                    attempt.merchant_uid,
+                )
+            )
+            self.check_again_button.setVisible(True)
+            self.check_again_button.setEnabled(True)
+            return
+        self.check_again_button.setVisible(False)
+        lines: list[str] = []
+        if offer is not None:
+            self.result_icon.setText("!")
+            self.result_icon.setStyleSheet("font-size: 44px; color: #9a6700;")
+            self.result_title.setText(self.tr("The customer approved after all"))
+            lines.append(
+                self.tr(
+                    "i'mport confirms the card and the first payment. Save the subscriber, or "
+                    "refund the payment; leaving without saving removes the card."
+                )
+                if offer.first_payment
+                else self.tr(
+                    "i'mport confirms the card. Save the subscriber; leaving without saving "
+                    "removes the card."
+                )
+            )
+            self.save_button.setVisible(True)
+        for payment in left.payments:
+            lines.append(
+                arg(
+                    self.tr("%1 was taken (imp_uid %2) and no subscriber was saved."),
+                    won(payment.refundable),
+                    payment.imp_uid,
+                )
+            )
+        if left.key and offer is None:
+            lines.append(
+                self.tr("The card was registered; it is deleted when you leave this attempt.")
+            )
+        if left.payments:
+            self.refund_button.setText(arg(self.tr("Refund %1 now"), won(left.taken)))
+            self.refund_button.setVisible(True)
+            self.refund_button.setEnabled(True)
+        self.leftover_note.setText("\n".join(lines))
+
+    def save_offered(self) -> None:
+        """Save the sign-up the leftovers verified as (the customer approved after all)."""
+        if self._offer is None:
+            return
+        offer = self._offer
+        self._offer = None
+        self.save_button.setVisible(False)
+        self.refund_button.setVisible(False)
+        self.leftover_note.setVisible(False)
+        self._save(offer)
+
+    def refund_now(self) -> None:
+        """Refund what the unfinished attempt took (two clicks: the first asks to confirm)."""
+        left = self._leftovers
+        if left is None or not left.payments:
+            return
+        if not self._refund_armed:
+            self._refund_armed = True
+            self.refund_button.setText(arg(self.tr("Confirm: refund %1"), won(left.taken)))
+            return
+        self.refund_button.setEnabled(False)
+        self.save_button.setVisible(False)
+        self._offer = None
+        task = asyncio.ensure_future(self._refund(left))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _refund(self, left: AttemptLeftovers) -> None:
+        problem: str | None = None
+        for payment in left.payments:
+            try:
+                await refund_leftover(
+                    self.api.client,
+                    self.backend.conn,
+                    left.attempt,
+                    payment,
+                    staff=self.backend.staff,
+                )
+            except IamportError as exc:
+                problem = getattr(exc, "api_message", None) or type(exc).__name__
+        # Look again rather than assume: what i'mport now shows is what staff read.
+        await self._inspect(left.attempt, "after refund")
+        if problem:
+            self.leftover_note.setText(
+                arg(self.tr("The refund was not confirmed: %1"), problem)
+                + "\n"
+                + self.leftover_note.text()
+            )
+
+    def _release_attempt(self) -> None:
+        """Staff leave an unfinished attempt: look it up once more and delete its key if one was
+        issued (in the background; audited either way), so no card stays registered at the
+        merchant without a subscriber here. Paid payments are recorded, never refunded unasked."""
+        attempt = self.attempt
+        if attempt is None:
+            return
+        saved = self.subscriber is not None and self.subscriber.customer_uid == attempt.customer_uid
+        if saved or (self._leftovers is not None and self._leftovers.empty):
+            return
+        if not self._failed:
+            return  # never got as far as a failed window (a saved one returned above)
+        self._offer = None
+        self._failed = False  # released once: closing after "Try again" does not repeat it
+        task = asyncio.ensure_future(self._release(attempt, self._inspecting))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _release(self, attempt: SignupAttempt, inspecting: asyncio.Task[None] | None) -> None:
+        try:
+            if inspecting is not None:
+                await asyncio.shield(inspecting)  # its audit entry first, then ours
+            left = await inspect_attempt(self.api.client, attempt)
+            if not left.checked or left.payments:
+                record_leftovers(
+                    self.backend.conn, left, staff=self.backend.staff, when="attempt abandoned"
+                )
+            if left.key:
+                await delete_orphan_key(
+                    self.api.client, self.backend.conn, attempt, staff=self.backend.staff
+                )
+        except Exception:
+            log.exception("releasing the sign-up attempt %s failed", attempt.merchant_uid)
+        self.attempt_released.emit(attempt)
+
     def try_again(self) -> None:
-        """Back to the (kept) form; a new attempt mints new ids."""
+        """Back to the (kept) form; a new attempt mints new ids. The old one is let go first."""
+        if self._offer is not None:
+            return  # a verified sign-up is waiting: save it or refund it, not overwrite it
+        self._release_attempt()
+        self._inspecting = None
         self.stack.setCurrentIndex(PAGE_FORM)
         self._update_start_button()
 
@@ -441,10 +682,12 @@ class SignupDialog(QDialog):
     def reject(self) -> None:
         if not self._finished and self._callback is None:
             self.abort_window()
+        self._release_attempt()
         self._dispose_web()
         super().reject()
 
     def accept(self) -> None:
+        self._release_attempt()
         self._dispose_web()
         super().accept()
 

@@ -64,6 +64,36 @@ KO: dict[str, str] = {
     "Could not verify": "확인할 수 없음",
     "Payment to look at: %1": "확인이 필요한 결제: %1",
     "Kakao Pay says: %1": "카카오페이 응답: %1",
+    # what an unfinished attempt left at i'mport
+    "Save subscriber": "구독자 저장",
+    "Checking with i'mport that nothing was taken…": (
+        "아임포트에서 결제된 금액이 없는지 확인하는 중…"
+    ),
+    "i'mport confirms that nothing was taken.": "아임포트 확인 결과 결제된 금액은 없습니다.",
+    "i'mport could not be asked whether the customer approved meanwhile (order %1). "
+    "Check again before starting over.": (
+        "그 사이 고객이 승인했는지 아임포트에 확인하지 못했습니다 (주문 %1). "
+        "다시 시작하기 전에 다시 확인하세요."
+    ),
+    "The customer approved after all": "고객이 결국 승인했습니다",
+    "i'mport confirms the card and the first payment. Save the subscriber, or refund the "
+    "payment; leaving without saving removes the card.": (
+        "아임포트에서 카드와 첫 결제가 확인되었습니다. 구독자를 저장하거나 결제를 환불하세요. "
+        "저장하지 않고 나가면 카드 등록이 삭제됩니다."
+    ),
+    "i'mport confirms the card. Save the subscriber; leaving without saving removes the card.": (
+        "아임포트에서 카드가 확인되었습니다. 구독자를 저장하세요. "
+        "저장하지 않고 나가면 카드 등록이 삭제됩니다."
+    ),
+    "%1 was taken (imp_uid %2) and no subscriber was saved.": (
+        "%1이 결제되었지만 (imp_uid %2) 구독자는 저장되지 않았습니다."
+    ),
+    "The card was registered; it is deleted when you leave this attempt.": (
+        "카드가 등록되었습니다. 이 시도를 떠나면 카드 등록이 삭제됩니다."
+    ),
+    "Refund %1 now": "지금 %1 환불",
+    "Confirm: refund %1": "확인: %1 환불",
+    "The refund was not confirmed: %1": "환불이 확인되지 않았습니다: %1",
     # form
     "Name": "이름",
     "Mobile": "휴대폰",
