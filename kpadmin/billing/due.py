@@ -9,6 +9,11 @@ charge anyone twice.
 A subscriber is due when they are active, their next charge date is today or earlier (Asia/Seoul),
 the period of that date has no paid charge, no earlier attempt is in doubt (sent / unknown), and
 Kakao Pay's monthly cap (a setting) would not be exceeded.
+
+A next charge date more than one billing date in the past (a subscriber paused for months and
+resumed, a scheduler that did not run) is charged **once**, for the latest billing date that has
+come (`catch_up`): never once per missed month in a row of batches. The journal then moves the
+date one month past the period it charged.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from kpadmin.billing.merchant_uid import merchant_uid_for
-from kpadmin.billing.periods import period_of
+from kpadmin.billing.periods import next_charge_date, period_of
 from kpadmin.store.charges import ChargeRepository
 from kpadmin.store.models import Charge, ChargeState, Subscriber, SubscriberState
 from kpadmin.store.subscribers import SubscriberRepository
@@ -129,9 +134,9 @@ def build_plan(
     paid_counts = ChargeRepository(conn).paid_in_month((s.id for s in active), month)
     items: list[PlanItem] = []
     for sub in candidates:
-        if sub.state is not SubscriberState.ACTIVE:
-            reason, text = _STATE_SKIPS[sub.state]
-            skipped.append(_skip(sub, reason, text))
+        stopped = state_skip(sub)
+        if stopped is not None:
+            skipped.append(stopped)
             continue
         decision = decide(
             sub,
@@ -146,6 +151,23 @@ def build_plan(
         else:
             items.append(decision)
     return Plan(today=today, staff=staff, items=tuple(items), skipped=tuple(skipped))
+
+
+def state_skip(sub: Subscriber) -> Skip | None:
+    """The skip for a subscriber who is not active (paused, cancelled, key missing), else None."""
+    if sub.state is SubscriberState.ACTIVE:
+        return None
+    reason, text = _STATE_SKIPS[sub.state]
+    return _skip(sub, reason, text)
+
+
+def catch_up(next_date: date, billing_day: int, today: date) -> date:
+    """The charge date to bill for: `next_date`, or — when later billing dates have come too —
+    the latest billing date on or before `today` (the missed ones are not charged one by one)."""
+    day = next_date
+    while (following := next_charge_date(day, billing_day)) <= today:
+        day = following
+    return day
 
 
 def decide(
@@ -184,7 +206,7 @@ def decide(
         )
     if sub.next_charge_date > today and not include_not_due:
         return _skip(sub, SkipReason.NOT_DUE, f"next charge date is {sub.next_charge_date}")
-    period = period_of(sub.next_charge_date)
+    period = period_of(catch_up(sub.next_charge_date, sub.billing_day, today))
     this_period = [c for c in charges if c.period == period]
     if any(c.state is ChargeState.PAID for c in this_period):
         return _skip(sub, SkipReason.ALREADY_PAID, f"already paid for {period}")

@@ -42,7 +42,15 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from kpadmin.billing.batchlock import BatchLock, EngineBusy, lock_path_for
-from kpadmin.billing.due import Plan, PlanItem, Skip, SkipReason, build_plan, decide
+from kpadmin.billing.due import (
+    Plan,
+    PlanItem,
+    Skip,
+    SkipReason,
+    build_plan,
+    decide,
+    state_skip,
+)
 from kpadmin.billing.journal import Journal, RowRef, Write
 from kpadmin.billing.periods import Clock, month_of, today_in_seoul, utc_clock
 from kpadmin.billing.reconcile import (
@@ -380,6 +388,12 @@ class ChargeEngine:
                         )
                     )
                     continue
+                stopped = state_skip(sub)
+                if stopped is not None:
+                    # Paused, cancelled or key missing since the plan was made (another staff
+                    # member, a CSV import): never charge a subscriber who is no longer active.
+                    skips.append(stopped)
+                    continue
                 decision = decide(
                     sub,
                     history.get(sub.id, []),
@@ -404,6 +418,20 @@ class ChargeEngine:
                             item.name,
                             SkipReason.CHANGED,
                             f"{item.period} was settled since the plan was made; plan again",
+                        )
+                    )
+                    continue
+                if (decision.merchant_uid, decision.amount) != (item.merchant_uid, item.amount):
+                    # The amount was edited (or re-imported) while the confirmation was open:
+                    # staff confirmed the old total; the new amount needs a new confirmation.
+                    skips.append(
+                        Skip(
+                            item.subscriber_id,
+                            item.customer_uid,
+                            item.name,
+                            SkipReason.CHANGED,
+                            f"the amount changed to ₩{decision.amount:,} since the plan was made "
+                            f"(₩{item.amount:,} was confirmed); plan again",
                         )
                     )
                     continue
@@ -765,6 +793,33 @@ class ChargeEngine:
         return self.retry_delays[min(attempt - 1, len(self.retry_delays) - 1)]
 
 
+def without_declines(plan: Plan, report: ReconcileReport) -> Plan:
+    """`plan` minus the subscribers whose charge `report` (this run's own reconciliation, made
+    before the plan) found declined or rejected: declines are not retried within a run. `run()`
+    applies the same rule to the reconciliation it does itself."""
+    refused = {
+        r.subscriber_id: r
+        for r in report.rows
+        if r.after in (ChargeState.DECLINED, ChargeState.REJECTED) and r.before is not r.after
+    }
+    if not refused:
+        return plan
+    keep = tuple(i for i in plan.items if i.subscriber_id not in refused)
+    skips = tuple(
+        Skip(
+            i.subscriber_id,
+            i.customer_uid,
+            i.name,
+            SkipReason.DECLINED_THIS_RUN,
+            f"{refused[i.subscriber_id].merchant_uid} turned out "
+            f"{refused[i.subscriber_id].after.value}: {refused[i.subscriber_id].detail}",
+        )
+        for i in plan.items
+        if i.subscriber_id in refused
+    )
+    return replace(plan, items=keep, skipped=(*plan.skipped, *skips))
+
+
 def _verdict_state(found: Lookup) -> tuple[ChargeState, Payment | None, str]:
     if found.verdict is Verdict.PAID:
         return ChargeState.PAID, found.payment, ""
@@ -841,4 +896,5 @@ __all__ = [
     "ReconcileReport",
     "Skip",
     "SkipReason",
+    "without_declines",
 ]

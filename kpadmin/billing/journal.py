@@ -190,8 +190,9 @@ class Journal:
         return True
 
     def _after_paid(self, row: RowRef, payment: Payment, stamp: str) -> None:
-        """Move the next charge date one month on (only if it still points into the paid period,
-        so a repeated write is harmless) and keep the card details i'mport reported."""
+        """Move the next charge date one month past the paid period (only if it still points into
+        that period or earlier, so a repeated write is harmless) and keep the card details
+        i'mport reported."""
         sub = self.conn.execute(
             "SELECT next_charge_date, billing_day, card_name, card_number FROM subscribers "
             "WHERE id = ?",
@@ -201,8 +202,11 @@ class Journal:
             return
         current = date.fromisoformat(sub[0])
         nxt = current
-        if period_of(current) == row.period:
-            nxt = next_charge_date(current, sub[1])
+        if period_of(current) <= row.period:  # "YYYY-MM" strings order like the months
+            # One month past the period paid. A date months behind was charged once, for the
+            # latest billing date (`due.catch_up`): it moves past that period, not past its own.
+            year, month = map(int, row.period.split("-"))
+            nxt = next_charge_date(date(year, month, 1), sub[1])
         card_name = payment.card_name or sub[2]
         card_number = payment.card_number or sub[3]
         self.conn.execute(

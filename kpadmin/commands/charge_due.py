@@ -29,6 +29,7 @@ from kpadmin.billing.engine import (
     ChargeEngine,
     ChargeEvent,
     EngineBusy,
+    without_declines,
 )
 from kpadmin.billing.reconcile import ReconcileReport
 from kpadmin.commands import wiring
@@ -79,7 +80,8 @@ async def _main(args: argparse.Namespace) -> int:
         async with env.client() as client:
             engine = ChargeEngine(conn, client, monthly_limit=env.monthly_limit)
             report = await engine.reconcile(staff=env.staff)
-            plan = engine.plan(None, None, env.staff)
+            # A decline this reconciliation found (a crash's leftover) is not retried in this run.
+            plan = without_declines(engine.plan(None, None, env.staff), report)
             if args.dry_run:
                 return _report_plan(args, plan, report)
             if plan.count == 0:

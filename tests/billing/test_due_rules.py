@@ -4,14 +4,14 @@ numbers a new attempt after every earlier one of its period."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpadmin.billing.due import PlanItem, Skip, SkipReason, decide
+from kpadmin.billing.due import PlanItem, Skip, SkipReason, catch_up, decide
 from kpadmin.billing.merchant_uid import merchant_uid_for
-from kpadmin.billing.periods import period_of
+from kpadmin.billing.periods import next_charge_date, period_of
 from kpadmin.store.models import Charge, ChargeState, SignupChannel, Subscriber, SubscriberState
 
 T = datetime(2026, 11, 1, tzinfo=UTC)
@@ -113,7 +113,11 @@ def test_decide_never_breaks_the_journal_rules(
         assert (result.merchant_uid, result.resend_charge_id) == (row.merchant_uid, row.id)
         return
     assert next_date <= TODAY
-    period = period_of(next_date)
+    # Months behind: the latest billing date that has come, never one charge per missed month.
+    charge_day = catch_up(next_date, next_date.day, TODAY)
+    assert next_date <= charge_day <= TODAY
+    period = period_of(charge_day)
+    assert charge_day == next_date or period_of(charge_day) > period_of(next_date)
     same = [r for r in rows if r.period == period]
     assert not any(r.state is ChargeState.PAID for r in same)
     assert result.period == period
@@ -121,3 +125,17 @@ def test_decide_never_breaks_the_journal_rules(
     assert result.merchant_uid not in {r.merchant_uid for r in rows}
     assert set(result.earlier_merchant_uids) == {r.merchant_uid for r in same}
     assert limit is None or paid_this_month < limit
+
+
+@given(
+    st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)),
+    st.integers(1, 31),
+    st.integers(0, 2000),
+)
+def test_catch_up_is_the_latest_billing_date_that_has_come(
+    start: date, billing_day: int, days_later: int
+) -> None:
+    today = start + timedelta(days=days_later)
+    day = catch_up(start, billing_day, today)
+    assert start <= day <= today
+    assert next_charge_date(day, billing_day) > today  # one charge, however far behind

@@ -297,16 +297,17 @@ async def test_plan_explains_every_skip(conn: sqlite3.Connection) -> None:
 
 
 async def test_monthly_cap_refuses_and_says_why(conn: sqlite3.Connection) -> None:
-    (sid,) = add_subscribers(conn, 1, next_charge_date=date(2026, 10, 15))
+    (sid,) = add_subscribers(conn, 1, next_charge_date=date(2026, 11, 15))
     api = FakeApi()
     eng = engine(conn, api, monthly_limit=1)
-    first = await eng.run(eng.plan(None, TODAY, "k"))  # pays October (overdue), paid in Nov
+    first = await eng.run(eng.plan(None, TODAY, "k"))  # pays November
     assert first.ok
-    plan = eng.plan(None, TODAY, "k")  # November is due too, but the cap is reached
+    # Staff charges December early (charge now): the cap of one per month is reached.
+    plan = eng.plan([sid], TODAY, "k", include_not_due=True)
     assert plan.count == 0
     (skip,) = plan.skipped
     assert skip.reason is SkipReason.MONTHLY_CAP and "cap" in skip.message
-    assert eng.plan(None, TODAY, "k").skipped[0].subscriber_id == sid
+    assert skip.subscriber_id == sid
 
 
 async def test_crash_leftovers_are_reconciled_before_the_batch(conn: sqlite3.Connection) -> None:

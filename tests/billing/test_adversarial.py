@@ -1,0 +1,445 @@
+"""Adversarial tests of the charging path against the real sandbox over HTTP: stale plans, clock
+edges, lost and garbled answers, rejections that hide a payment, refunds, the batch lock.
+
+Each test tries to make money move twice (or a period look unpaid after it was paid) and checks
+the sandbox's own record of payments, not only the local journal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+from collections import Counter
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from kpadmin.billing.batchlock import BatchLock, EngineBusy, lock_path_for
+from kpadmin.billing.due import SkipReason
+from kpadmin.billing.engine import ChargeEngine
+from kpadmin.billing.merchant_uid import merchant_uid_for
+from kpadmin.commands import charge_due
+from kpadmin.store import ChargeRepository, NewSubscriber, SubscriberRepository, open_database
+from kpadmin.store.models import ChargeState, SubscriberState
+from tests.billing.helpers import db_path as data_db_path
+from tests.billing.helpers import prepare
+from tests.billing.sandboxed import client_for, open_db, sandbox_paid, seed, settle
+from tests.fixtures.sandbox import RunningSandbox
+
+pytestmark = pytest.mark.anyio
+
+NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)  # 12:00 in Seoul
+TODAY = date(2026, 11, 27)
+DUE = date(2026, 11, 15)
+
+
+def clock() -> datetime:
+    return NOW
+
+
+def make_engine(conn: sqlite3.Connection, client: Any, **kw: Any) -> ChargeEngine:
+    kw.setdefault("retry_delays", (0.0,))
+    kw.setdefault("lookup_tries", 2)
+    return ChargeEngine(conn, client, clock=kw.pop("clock", clock), **kw)
+
+
+def payments_of(sandbox: RunningSandbox, customer_uid: str) -> list[dict[str, Any]]:
+    return [p for p in sandbox.state.all_payments() if p["customer_uid"] == customer_uid]
+
+
+def paid_count(sandbox: RunningSandbox, customer_uid: str) -> int:
+    return sum(
+        1 for p in payments_of(sandbox, customer_uid) if p["status"] in ("paid", "cancelled")
+    )
+
+
+# -- a stale plan: the subscriber changed between the confirmation and the run ------------------
+
+
+@pytest.mark.parametrize(
+    "state", [SubscriberState.PAUSED, SubscriberState.CANCELLED, SubscriberState.KEY_MISSING]
+)
+async def test_subscriber_stopped_after_the_plan_is_not_charged(
+    sandbox: RunningSandbox, tmp_path: Path, state: SubscriberState
+) -> None:
+    db = open_db(tmp_path)
+    uids = seed(sandbox, db, 2, due=DUE)
+    async with client_for(sandbox) as client:
+        engine = make_engine(db, client)
+        plan = engine.plan(None, TODAY, "tester")
+        assert plan.count == 2
+        # Another staff member (or the GUI's detail pane) stops subscriber 0 while the
+        # confirmation dialog is open.
+        first = SubscriberRepository(db).get_by_uid(uids[0])
+        assert first is not None
+        SubscriberRepository(db).update(first.id, state=state)
+        result = await engine.run(plan, concurrency=2)
+    assert paid_count(sandbox, uids[0]) == 0, "a stopped subscriber was charged"
+    assert paid_count(sandbox, uids[1]) == 1
+    assert [c.customer_uid for c in ChargeRepository(db).list_all()] == [uids[1]]
+    assert {s.reason for s in result.skipped} == {SkipReason(state.value)}
+
+
+async def test_amount_edited_after_the_plan_is_not_charged_unconfirmed(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    db = open_db(tmp_path)
+    uids = seed(sandbox, db, 1, due=DUE)
+    async with client_for(sandbox) as client:
+        engine = make_engine(db, client)
+        plan = engine.plan(None, TODAY, "tester")
+        assert plan.total_amount == 1000
+        sub = SubscriberRepository(db).get_by_uid(uids[0])
+        assert sub is not None
+        SubscriberRepository(db).update(sub.id, amount=1_000_000)  # e.g. a CSV re-import
+        result = await engine.run(plan, concurrency=1)
+        # Staff confirmed ₩1,000: ₩1,000,000 must not leave without a new confirmation.
+        assert [p["amount"] for p in payments_of(sandbox, uids[0])] == []
+        assert [s.reason for s in result.skipped] == [SkipReason.CHANGED]
+        # Planned again, the new amount is what staff sees and confirms.
+        again = engine.plan(None, TODAY, "tester")
+        assert again.total_amount == 1_000_000
+        await engine.run(again, concurrency=1)
+    assert [p["amount"] for p in payments_of(sandbox, uids[0])] == [1_000_000]
+
+
+# -- clock edges -------------------------------------------------------------------------------
+
+
+async def test_months_overdue_is_charged_once_not_once_per_missed_month(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    db = open_db(tmp_path)
+    uids = seed(sandbox, db, 1, due=date(2026, 8, 15))  # paused since August, resumed today
+    async with client_for(sandbox) as client:
+        engine = make_engine(db, client)
+        rounds = await settle(engine, rounds=8)
+    assert paid_count(sandbox, uids[0]) == 1, "one charge per missed month"
+    charges = ChargeRepository(db).list_all()
+    assert [(c.period, c.state) for c in charges] == [("2026-11", ChargeState.PAID)]
+    sub = SubscriberRepository(db).get_by_uid(uids[0])
+    assert sub is not None and sub.next_charge_date == date(2026, 12, 15)
+    assert rounds <= 2
+
+
+@pytest.mark.parametrize(
+    ("day", "billing_day", "expected_next"),
+    [
+        (date(2026, 11, 30), 31, date(2026, 12, 31)),
+        (date(2026, 11, 29), 29, date(2026, 12, 29)),
+        # A whole billing date behind: the latest one (Nov 30) is charged, once; then back to 31.
+        (date(2026, 10, 31), 31, date(2026, 12, 31)),
+    ],
+)
+async def test_month_end_billing_days(
+    sandbox: RunningSandbox,
+    tmp_path: Path,
+    day: date,
+    billing_day: int,
+    expected_next: date,
+) -> None:
+    db = open_db(tmp_path)
+    sandbox.state.issue_billing_key("cu-end", card_name="신한카드")
+    SubscriberRepository(db).add(NewSubscriber("cu-end", "말일", 5000, billing_day, day))
+    late = datetime(2026, 11, 30, 14, 59, 59, tzinfo=UTC)  # 23:59:59 on Nov 30 in Seoul
+    async with client_for(sandbox) as client:
+        engine = make_engine(db, client, clock=lambda: late)
+        await settle(engine, rounds=4)
+    (charge,) = ChargeRepository(db).list_all()
+    assert charge.period == "2026-11" and charge.state is ChargeState.PAID
+    sub = SubscriberRepository(db).get_by_uid("cu-end")
+    assert sub is not None and sub.next_charge_date == expected_next
+    assert paid_count(sandbox, "cu-end") == 1
+
+
+async def test_batch_spanning_midnight_into_a_new_month_charges_each_once(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    """The clock crosses Nov 30 → Dec 1 (Seoul) between the plan and the sends."""
+    db = open_db(tmp_path)
+    uids = seed(sandbox, db, 6, due=date(2026, 11, 30))
+    ticks = iter(
+        [datetime(2026, 11, 30, 14, 59, 59, tzinfo=UTC)] * 3
+        + [datetime(2026, 11, 30, 15, 0, 1, tzinfo=UTC)] * 10_000
+    )
+    async with client_for(sandbox) as client:
+        engine = make_engine(db, client, clock=lambda: next(ticks), monthly_limit=1)
+        plan = engine.plan(None, date(2026, 11, 30), "tester")
+        assert plan.count == 6
+        await engine.run(plan, concurrency=3)
+        again = engine.plan(None, date(2026, 12, 1), "tester")
+        assert again.count == 0
+    assert all(paid_count(sandbox, uid) == 1 for uid in uids)
+    assert {c.period for c in ChargeRepository(db).list_all()} == {"2026-11"}
+
+
+# -- answers lost, garbled, or rejections hiding a payment --------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["drop_after", "error_after", "delay_after"])
+async def test_every_answer_lost_then_healed(
+    sandbox: RunningSandbox, tmp_path: Path, kind: str
+) -> None:
+    db = open_db(tmp_path)
+    uids = seed(sandbox, db, 4, due=DUE)
+    # Every charge is processed but its answer is lost, and every lookup fails too.
+    sandbox.set_faults(**{kind: 1.0}, delay_s=1.5, endpoints={"again", "payment_find_all"})
+    async with client_for(sandbox, read_timeout=0.5) as client:
+        engine = make_engine(db, client)
+        result = await engine.run(engine.plan(None, TODAY, "tester"), concurrency=4)
+        assert result.progress.unknown == 4 and result.progress.paid == 0
+        # Still broken: nothing new is planned for subscribers in doubt.
+        assert engine.plan(None, TODAY, "tester").count == 0
+        await engine.reconcile()
+        assert engine.plan(None, TODAY, "tester").count == 0
+        sandbox.clear_faults()
+        await settle(engine)
+    assert sandbox_paid(sandbox) == Counter({merchant_uid_for(u, "2026-11", 1): 1 for u in uids})
+    assert {c.state for c in ChargeRepository(db).list_all()} == {ChargeState.PAID}
+
+
+class Garbling(httpx.AsyncHTTPTransport):
+    """Forwards `again` to the sandbox (it is processed), then answers 200 with garbage."""
+
+    def __init__(self, body: bytes) -> None:
+        super().__init__()
+        self.body = body
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        answer = await super().handle_async_request(request)
+        if request.url.path.endswith("/subscribe/payments/again"):
+            await answer.aread()
+            return httpx.Response(200, content=self.body, request=request)
+        return answer
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<html>proxy</html>",
+        b'{"code": 0, "message": null, "response": {"status": "paid"}}',
+        b'{"code": 0, "message": null, "response": null}',
+        b'{"code": "0", "response": []}',
+    ],
+)
+async def test_garbage_200_after_a_real_payment_is_looked_up(
+    sandbox: RunningSandbox, tmp_path: Path, body: bytes
+) -> None:
+    db = open_db(tmp_path)
+    uids = seed(sandbox, db, 2, due=DUE)
+    async with client_for(sandbox, transport=Garbling(body)) as client:
+        engine = make_engine(db, client)
+        result = await engine.run(engine.plan(None, TODAY, "tester"), concurrency=2)
+    assert result.progress.paid == 2
+    assert sandbox_paid(sandbox) == Counter({merchant_uid_for(u, "2026-11", 1): 1 for u in uids})
+
+
+async def test_rejection_of_an_already_paid_merchant_uid_is_recorded_paid(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    """The journal lost the row (a restored backup), but i'mport has the payment: the resend is
+    refused with code != 0, and that must read as paid — not rejected, not a new attempt."""
+    db = open_db(tmp_path)
+    (uid,) = seed(sandbox, db, 1, due=DUE)
+    merchant_uid = merchant_uid_for(uid, "2026-11", 1)
+    sandbox.state.pay_again(customer_uid=uid, merchant_uid=merchant_uid, amount=1000, name="x")
+    async with client_for(sandbox) as client:
+        engine = make_engine(db, client)
+        # The lookup after the rejection fails at first: unknown, never rejected.
+        sandbox.set_faults(error_before=1.0, endpoints={"payment_find_all"})
+        first = await engine.run(engine.plan(None, TODAY, "tester"), concurrency=1)
+        assert [o.state for o in first.outcomes] == [ChargeState.UNKNOWN]
+        assert engine.plan(None, TODAY, "tester").count == 0
+        sandbox.clear_faults()
+        await settle(engine)
+    (charge,) = ChargeRepository(db).list_all()
+    assert (charge.merchant_uid, charge.state) == (merchant_uid, ChargeState.PAID)
+    assert paid_count(sandbox, uid) == 1
+
+
+async def test_refunded_payment_counts_as_paid_everywhere(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    """findAll shows the period's merchant_uid fully refunded (status cancelled): it was paid,
+    and the period is never charged again automatically."""
+    db = open_db(tmp_path)
+    (uid,) = seed(sandbox, db, 1, due=DUE)
+    merchant_uid = merchant_uid_for(uid, "2026-11", 1)
+    sandbox.state.pay_again(customer_uid=uid, merchant_uid=merchant_uid, amount=1000, name="x")
+    sandbox.state.cancel(merchant_uid=merchant_uid, reason="환불")
+    async with client_for(sandbox) as client:
+        engine = make_engine(db, client)
+        await settle(engine)
+        assert engine.plan(None, TODAY, "tester").count == 0
+        assert engine.plan(None, date(2026, 11, 30), "tester").count == 0
+    (charge,) = ChargeRepository(db).list_all()
+    assert charge.state is ChargeState.PAID and charge.cancelled_amount == 1000
+    assert len(payments_of(sandbox, uid)) == 1
+
+
+async def test_refund_recorded_by_the_store_keeps_the_period_paid(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    """The GUI records a refund with `ChargeRepository.set_state(id, PAID, cancelled_amount=…)`;
+    a full refund then a reconcile and a plan never make the period due again."""
+    db = open_db(tmp_path)
+    (uid,) = seed(sandbox, db, 1, due=DUE)
+    async with client_for(sandbox) as client:
+        engine = make_engine(db, client)
+        await settle(engine)
+        (charge,) = ChargeRepository(db).list_all()
+        payment = await client.cancel_payment(imp_uid=charge.imp_uid, reason="환불")
+        ChargeRepository(db).set_state(
+            charge.id, ChargeState.PAID, cancelled_amount=payment.cancel_amount
+        )
+        with pytest.raises(sqlite3.IntegrityError):
+            ChargeRepository(db).set_state(charge.id, ChargeState.DECLINED)
+        # Staff moves the date back by hand: the period is still paid.
+        SubscriberRepository(db).update(charge.subscriber_id, next_charge_date=DUE)
+        await engine.reconcile()
+        plan = engine.plan(None, TODAY, "tester")
+        assert plan.count == 0 and [s.reason for s in plan.skipped] == [SkipReason.ALREADY_PAID]
+    assert len(payments_of(sandbox, uid)) == 1
+
+
+async def test_lookup_404_is_nothing_but_a_bare_404_is_not(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    """A proxy's bare 404 on findAll must not read as 'never paid' (that would resend)."""
+
+    class Bare404(httpx.AsyncHTTPTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            if "findAll" in request.url.path:
+                return httpx.Response(404, content=b"Not Found", request=request)
+            return await super().handle_async_request(request)
+
+    db = open_db(tmp_path)
+    (uid,) = seed(sandbox, db, 1, due=DUE)
+    sandbox.set_faults(drop_after=1.0, endpoints={"again"})
+    async with client_for(sandbox, transport=Bare404()) as client:
+        engine = make_engine(db, client)
+        result = await engine.run(engine.plan(None, TODAY, "tester"), concurrency=1)
+    assert [o.state for o in result.outcomes] == [ChargeState.UNKNOWN]
+    sandbox.clear_faults()
+    async with client_for(sandbox) as client:
+        await settle(make_engine(db, client))
+    assert paid_count(sandbox, uid) == 1
+
+
+# -- the monthly cap ---------------------------------------------------------------------------
+
+
+async def test_monthly_cap_decline_is_not_retried_within_a_run(
+    sandbox_factory: Any, tmp_path: Path
+) -> None:
+    box = sandbox_factory(monthly_limit=1, seed=0)
+    db = open_db(tmp_path)
+    (uid,) = seed(box, db, 1, due=DUE)
+    # Charged once this month outside this journal: the card side's cap is reached.
+    box.state.pay_again(customer_uid=uid, merchant_uid="elsewhere-1", amount=1000, name="x")
+    async with client_for(box) as client:
+        engine = make_engine(db, client)
+        result = await engine.run(engine.plan(None, TODAY, "tester"), concurrency=1)
+        assert [o.state for o in result.outcomes] == [ChargeState.DECLINED]
+        # Locally capped at 1 as well: a paid row this month refuses with a reason.
+        capped = make_engine(db, client, monthly_limit=1)
+        assert capped.plan(None, TODAY, "tester").count == 1  # the local journal has none paid
+    assert sum(1 for p in payments_of(box, uid) if p["status"] == "failed") == 1
+
+
+def test_charge_due_never_retries_a_decline_its_own_reconcile_found(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    """charge-due = reconcile → plan → run. A crash left an intent that i'mport declined: the
+    command's reconcile finds the decline; the same run must not send attempt 2."""
+    data = tmp_path / "data"
+    (uid,) = prepare(data, sandbox.base_url, 1, due=DUE)
+    conn = open_database(data_db_path(data))
+    sub = SubscriberRepository(conn).get_by_uid(uid)
+    assert sub is not None
+    from kpadmin.store.charges import NewCharge
+    from kpadmin.store.db import transaction
+
+    merchant_uid = merchant_uid_for(uid, "2026-11", 1)
+    with transaction(conn):
+        ChargeRepository(conn).insert(
+            NewCharge(sub.id, uid, "2026-11", 1, merchant_uid, sub.amount), batch_id=None, staff=""
+        )
+    sandbox.state.pay_again(
+        customer_uid=uid,
+        merchant_uid=merchant_uid,
+        amount=sub.amount,
+        name="x",
+        decline_reason="잔액 부족",
+    )
+    conn.close()
+    args = argparse.Namespace(
+        data_dir=str(data), dry_run=False, yes=True, concurrency=None, json=True
+    )
+    charge_due.run(args)
+    assert [p["status"] for p in payments_of(sandbox, uid)] == ["failed"]
+    conn = open_database(data_db_path(data))
+    assert [(c.attempt, c.state) for c in ChargeRepository(conn).list_all()] == [
+        (1, ChargeState.DECLINED)
+    ]
+
+
+# -- the batch lock ------------------------------------------------------------------------------
+
+
+async def test_lock_holds_through_a_symlinked_path(sandbox: RunningSandbox, tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "link").symlink_to(real)
+    a = open_database(real / "kp.sqlite3")
+    b = open_database(tmp_path / "link" / "kp.sqlite3")
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        c = open_database(Path("link/../real/./kp.sqlite3"))
+    finally:
+        os.chdir(cwd)
+    (tmp_path / "file-link.sqlite3").symlink_to(real / "kp.sqlite3")
+    d = open_database(tmp_path / "file-link.sqlite3")
+    async with client_for(sandbox) as client:
+        with BatchLock(lock_path_for(a)):
+            for other in (b, c, d):
+                with pytest.raises(EngineBusy):
+                    await make_engine(other, client).reconcile()
+
+
+def test_two_command_lines_at_once_charge_each_subscriber_once(
+    sandbox_factory: Any, tmp_path: Path
+) -> None:
+    """Two `charge-due` processes on one data dir while the sandbox is slow: one charges, the
+    other is refused (exit 2) or finds nothing due."""
+    import subprocess
+
+    from tests.billing.helpers import child_env, kpadmin_command
+
+    box = sandbox_factory(seed=0, latency_ms=100)
+    data = tmp_path / "data"
+    uids = prepare(data, box.base_url, 8, due=DUE)
+    procs = [
+        subprocess.Popen(
+            kpadmin_command(data, "charge-due", "--yes", "--json", "--concurrency", "2"),
+            env=child_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outs = [p.communicate(timeout=60) for p in procs]
+    codes = sorted(p.returncode for p in procs)
+    assert codes[0] == 0, outs
+    paid = sandbox_paid(box)
+    assert paid == Counter({merchant_uid_for(u, "2026-11", 1): 1 for u in uids})
+    assert codes[1] in (0, 2), outs  # 2: refused, another process is charging
+    assert all(json.loads(o) for o, _ in outs if o.strip())
