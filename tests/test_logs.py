@@ -8,6 +8,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from kpadmin import logs, redact
@@ -72,3 +73,38 @@ def test_rotation_keeps_five_private_generations(logging_in: Path) -> None:
         assert p.stat().st_size <= logs.MAX_BYTES + 2000
         if os.name == "posix":
             assert stat.S_IMODE(p.stat().st_mode) == 0o600
+
+
+def _request(url: str) -> None:
+    # httpx logs "HTTP Request: GET <url> ..." at INFO for every request, whatever the transport.
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json={"code": 0}))
+    with httpx.Client(transport=transport) as client:
+        assert client.get(url).status_code == 200
+
+
+def test_httpx_request_lines_stay_out_of_the_file(logging_in: Path) -> None:
+    url = "https://api.iamport.kr/subscribe/customers/kpa_abcdefghijklmnop"
+    _request(url)
+    logging.getLogger("kpadmin.x").info("after the request")
+    text = logging_in.read_text(encoding="utf-8")
+    assert "after the request" in text  # the file works…
+    assert "kpa_abcdefghijklmnop" not in text and "HTTP Request" not in text  # …httpx stays out
+    assert logging.getLogger("httpx").getEffectiveLevel() == logging.WARNING
+    assert logging.getLogger("httpcore").getEffectiveLevel() == logging.WARNING
+    # A warning from httpx still gets through.
+    logging.getLogger("httpx").warning("httpx warning line")
+    assert "httpx warning line" in logging_in.read_text(encoding="utf-8")
+
+
+def test_verbose_keeps_httpx_request_lines(data_dir: Path) -> None:
+    level = logging.getLogger().level
+    try:
+        path = logs.setup_logging(data_dir, console=False, verbose=True)
+        _request("https://api.iamport.kr/payments/find/kpa-su-verbose")
+        assert "kpa-su-verbose" in path.read_text(encoding="utf-8")
+        assert logging.getLogger("httpcore").getEffectiveLevel() == logging.WARNING
+    finally:
+        logs.shutdown_logging()
+        logs.setup_logging(data_dir, console=False)  # leave httpx quiet for later tests
+        logs.shutdown_logging()
+        logging.getLogger().setLevel(level)

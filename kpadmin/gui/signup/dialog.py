@@ -31,12 +31,14 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QLocale, Qt, Signal
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -109,6 +111,7 @@ class SignupDialog(QDialog):
         self._refund_armed = False
         self._background: set[asyncio.Task[None]] = set()
         self._failed = False  # the current attempt ended in `_fail`
+        self.warning_box: QMessageBox | None = None  # money found after the dialog was closed
 
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self._build_form_page())
@@ -516,13 +519,19 @@ class SignupDialog(QDialog):
             offer = None
         if attempt is not self.attempt:
             return
-        self._leftovers = left
-        self._offer = offer
         record_leftovers(self.backend.conn, left, staff=self.backend.staff, when=when)
         if not left.empty:
             log.warning("sign-up attempt not saved, i'mport holds: %s", left.describe())
+        if not self._alive():
+            return  # the dialog was destroyed meanwhile: the audit entry is what remains
+        self._leftovers = left
+        self._offer = offer
         self._show_leftovers(left, offer)
         self.leftovers_checked.emit(left)
+
+    def _alive(self) -> bool:
+        """False once Qt has deleted the dialog's widgets (a look-up can outlive them)."""
+        return shiboken6.isValid(self) and shiboken6.isValid(self.leftover_note)
 
     def _show_leftovers(self, left: AttemptLeftovers, offer: VerifiedSignup | None) -> None:
         self._refund_armed = False
@@ -626,7 +635,7 @@ class SignupDialog(QDialog):
                 problem = getattr(exc, "api_message", None) or type(exc).__name__
         # Look again rather than assume: what i'mport now shows is what staff read.
         await self._inspect(left.attempt, "after refund")
-        if problem:
+        if problem and self._alive():
             self.leftover_note.setText(
                 arg(self.tr("The refund was not confirmed: %1"), problem)
                 + "\n"
@@ -664,9 +673,41 @@ class SignupDialog(QDialog):
                 await delete_orphan_key(
                     self.api.client, self.backend.conn, attempt, staff=self.backend.staff
                 )
+            if left.payments and (not self._alive() or not self.isVisible()):
+                self._warn_after_close(left)
         except Exception:
             log.exception("releasing the sign-up attempt %s failed", attempt.merchant_uid)
-        self.attempt_released.emit(attempt)
+        if self._alive():
+            self.attempt_released.emit(attempt)
+
+    def _warn_after_close(self, left: AttemptLeftovers) -> None:
+        """Money found after the dialog was closed: say so where staff are (audited as well)."""
+
+        def tr(text: str) -> str:  # not self.tr: the dialog may be gone already
+            return QCoreApplication.translate("SignupDialog", text)
+
+        lines = [
+            arg(
+                tr("%1 was taken (imp_uid %2) and no subscriber was saved."),
+                won(p.refundable),
+                p.imp_uid,
+            )
+            for p in left.payments
+        ]
+        parent = self.parentWidget() if self._alive() else None
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            tr("Sign-up not completed"),
+            "\n".join(lines)
+            + "\n"
+            + tr("Refund it in the i'mport console; the audit log has the details."),
+            QMessageBox.StandardButton.Ok,
+            parent,
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.warning_box = box
+        box.open()
 
     def try_again(self) -> None:
         """Back to the (kept) form; a new attempt mints new ids. The old one is let go first."""
@@ -680,8 +721,11 @@ class SignupDialog(QDialog):
     # --- closing ----------------------------------------------------------------------------
 
     def reject(self) -> None:
-        if not self._finished and self._callback is None:
+        if not self._finished and self._callback is None and self.attempt is not None:
+            # Closing while the customer may be approving is a staff cancel: stay open on the
+            # result page so what i'mport holds is seen, not just audited. A second close leaves.
             self.abort_window()
+            return
         self._release_attempt()
         self._dispose_web()
         super().reject()

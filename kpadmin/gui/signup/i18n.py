@@ -92,6 +92,10 @@ KO: dict[str, str] = {
         "카드가 등록되었습니다. 이 시도를 떠나면 카드 등록이 삭제됩니다."
     ),
     "Refund %1 now": "지금 %1 환불",
+    "Sign-up not completed": "가입이 완료되지 않았습니다",
+    "Refund it in the i'mport console; the audit log has the details.": (
+        "아임포트 관리자 콘솔에서 환불하세요. 자세한 내용은 감사 기록에 있습니다."
+    ),
     "Confirm: refund %1": "확인: %1 환불",
     "The refund was not confirmed: %1": "환불이 확인되지 않았습니다: %1",
     # form

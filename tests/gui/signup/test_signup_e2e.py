@@ -301,3 +301,49 @@ def test_page_status_reaches_the_dialog(qtbot: Any, dialog: SignupDialog) -> Non
     dialog.web.status_received.connect(statuses.append)
     qtbot.waitUntil(lambda: PageStatus.REQUESTED in statuses, timeout=15_000)
     assert "QR" in dialog.window_status.text()
+
+
+# ----------------------------------------------------------------------------- logs
+
+
+def test_log_file_never_holds_the_full_phone_number(
+    qtbot: Any, dialog: SignupDialog, backend: Any, data_dir: Path, caplog: Any
+) -> None:
+    """A whole sign-up (a declined window, then an approval by KakaoTalk request) with the app's
+    own logging at its most talkative: neither the file nor the records our code emits (before
+    the redaction filter, which is only the safety net) carry a full phone number or e-mail."""
+    from kpadmin import logs
+
+    level = logging.getLogger().level
+    log_path = logs.setup_logging(data_dir, verbose=True, console=False)
+    try:
+        with caplog.at_level(logging.DEBUG):
+            frame, outcome = open_window(qtbot, dialog, first_payment_now=True)
+            click(qtbot, frame, "decline")
+            assert wait_result(qtbot, outcome)[0] == "declined"
+            qtbot.waitUntil(lambda: dialog.leftover_note.text().endswith("taken."), timeout=20_000)
+            dialog.retry_button.click()
+            outcome.results.clear()
+            dialog.start_button.click()
+            frame = wait_for_window_frame(qtbot, dialog)
+            click(qtbot, frame, "tab-phone")
+            run_js(qtbot, frame, "document.getElementById('phone-input').value = '01098765432'")
+            click(qtbot, frame, "send-request")
+            click(qtbot, frame, "approve")
+            assert wait_result(qtbot, outcome)[0] == "signed_up"
+    finally:
+        logs.shutdown_logging()
+        logs.setup_logging(data_dir, console=False)  # httpx back to WARNING for later tests
+        logs.shutdown_logging()
+        logging.getLogger().setLevel(level)
+
+    text = "\n".join(
+        p.read_text(encoding="utf-8") for p in log_path.parent.iterdir() if p.is_file()
+    )
+    assert "sign-up saved" in text and "sign-up not completed" in text  # the flow was logged
+    assert "010-****-5678" in text  # masked, as it should be
+    ours = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("kpadmin"))
+    for shown in (text, ours):
+        for full in ("010-1234-5678", "01012345678", "010 1234 5678", "98765432", "9876-5432"):
+            assert full not in shown
+        assert "haneul@" not in shown

@@ -212,3 +212,27 @@ def test_unreachable_then_new_attempt_deletes_the_orphan_key(
     assert sandbox.state.get_customer(attempt.customer_uid) is None
     assert actions(backend)[0] == "key_deleted"
     assert SubscriberRepository(backend.conn).count() == 0
+
+
+def test_closing_while_customer_approves_checks_first_and_warns_after(
+    qtbot: Any, dialog: SignupDialog, backend: Any, sandbox: RunningSandbox
+) -> None:
+    frame, seen = open_window(qtbot, dialog, first_payment_now=True)
+    customer_approves_unseen(qtbot, frame)
+    dialog.reject()  # Esc / the window's close button while the window is open: a staff cancel
+    assert dialog.isVisible() and dialog.stack.currentIndex() == 2
+    imp_uid = seen.next_leftovers(qtbot).payments[0].imp_uid
+    attempt = current_attempt(dialog)
+
+    dialog.reject()  # closing again leaves without saving or refunding
+    assert not dialog.isVisible()
+    qtbot.waitUntil(lambda: seen.released == [attempt], timeout=20_000)
+    assert sandbox.state.get_customer(attempt.customer_uid) is None  # the orphan key is gone
+    assert payment_status(sandbox, imp_uid) == "paid"  # money is never refunded unasked…
+    box = dialog.warning_box
+    assert box is not None and box.isVisible()  # …but staff are told where they are
+    assert imp_uid in box.text() and "₩9,900" in box.text()
+    acts = actions(backend)
+    assert acts[:2] == ["key_deleted", "signup_leftovers"]
+    assert imp_uid in AuditRepository(backend.conn).list()[1].detail
+    box.close()
