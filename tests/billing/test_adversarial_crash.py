@@ -1,0 +1,153 @@
+"""Deterministic crash points: a child process runs the engine against the in-process sandbox (over
+HTTP) and dies with ``os._exit`` — no clean-up, no flush, like SIGKILL — exactly at one of the
+narrow windows the random kills of `test_crash_safety.py` hit only by chance:
+
+* ``before_send``: the intents are committed, the first request has not left;
+* ``after_paid``: i'mport processed (paid) the first charge, its answer is in hand, nothing written;
+* ``lost_then_paid``: the answer was lost, the lookup found it paid, nothing written;
+* ``mid_flush``: inside the transaction writing a group of results, after the first row;
+* ``after_resend``: a request lost before i'mport saw it, the lookup found nothing, the same
+  merchant_uid was sent again and paid, nothing written.
+
+Then the database is reopened and settled; the sandbox must hold exactly one paid payment per
+subscriber and period, equal to the local paid set, nothing in doubt, integrity ok.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from kpadmin.billing.engine import ChargeEngine
+from kpadmin.store import ChargeRepository, open_database
+from kpadmin.store.models import ChargeState
+from tests.billing.helpers import REPO_ROOT, child_env
+from tests.billing.sandboxed import (
+    check_end_state,
+    client_for,
+    open_db,
+    sandbox_paid,
+    seed,
+    settle,
+)
+from tests.fixtures.sandbox import RunningSandbox
+
+pytestmark = pytest.mark.anyio
+
+NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
+DUE = date(2026, 11, 15)
+CRASHED = 86
+
+CHILD = r"""
+import asyncio, os, sys
+from datetime import UTC, datetime
+from kpadmin.billing import journal as journal_mod
+from kpadmin.billing.engine import ChargeEngine
+from kpadmin.iamport.client import IamportClient
+from kpadmin.iamport.errors import OutcomeUnknown
+from kpadmin.store import ChargeRepository, open_database
+from kpadmin.store.models import ChargeState
+
+db_path, base_url, key, secret, point = sys.argv[1:6]
+NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
+
+def die():
+    os._exit(86)
+
+class Api:
+    def __init__(self, client):
+        self.client = client
+        self.sent = 0
+        self.lost = False
+        self.first = None
+
+    async def pay_again(self, customer_uid, merchant_uid, amount, name, **extra):
+        self.sent += 1
+        mine = self.sent  # self.sent moves on while this request is in flight
+        if point == "before_send":
+            die()
+        if point == "after_resend" and mine == 1:
+            self.first = merchant_uid
+            raise OutcomeUnknown("request lost before i'mport saw it (simulated)")
+        payment = await self.client.pay_again(customer_uid, merchant_uid, amount, name, **extra)
+        resent = mine > 1 and merchant_uid == self.first
+        if point == "after_paid" or (point == "after_resend" and resent):
+            die()
+        if point == "lost_then_paid" and not self.lost:
+            self.lost = True
+            raise OutcomeUnknown("answer lost (simulated)")
+        return payment
+
+    async def find_all_payments(self, merchant_uid, status=None, page=1, limit=20):
+        page_ = await self.client.find_all_payments(merchant_uid, limit=limit)
+        paid = [p for p in page_.list if p.status == "paid"]
+        if point == "lost_then_paid" and paid:
+            die()
+        return page_
+
+if point == "mid_flush":
+    original = journal_mod.Journal._apply
+    calls = []
+    def _apply(self, write, stamp, now, audit):
+        done = original(self, write, stamp, now, audit)
+        if write.state.value == "paid":
+            calls.append(1)
+            if len(calls) == 2:
+                die()  # inside the group's transaction, one paid row applied
+        return done
+    journal_mod.Journal._apply = _apply
+
+async def main():
+    conn = open_database(db_path)
+    async with IamportClient(base_url, key, secret) as client:
+        engine = ChargeEngine(conn, Api(client), clock=lambda: NOW, retry_delays=(0.0,),
+                              flush_interval=5.0)
+        await engine.run(engine.plan(None, None, "crash"), concurrency=3)
+    sys.exit(0)
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize(
+    "point", ["before_send", "after_paid", "lost_then_paid", "mid_flush", "after_resend"]
+)
+async def test_crash_at_a_narrow_window_loses_nothing_and_pays_once(
+    sandbox: RunningSandbox, tmp_path: Path, point: str
+) -> None:
+    db = open_db(tmp_path)
+    uids = seed(sandbox, db, 3, due=DUE)
+    db.close()
+    child = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            CHILD,
+            str(tmp_path / "kp.sqlite3"),
+            sandbox.base_url,
+            sandbox.imp_key,
+            sandbox.imp_secret,
+            point,
+        ],
+        cwd=REPO_ROOT,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert child.returncode == CRASHED, child.stderr
+    conn = open_database(tmp_path / "kp.sqlite3")
+    # The crash really hit its window: money moved (except before the first send) that the
+    # journal does not show as paid, and rows are left in doubt.
+    local = {c.merchant_uid: c.state for c in ChargeRepository(conn).list_all()}
+    assert sorted(local.values()) == [ChargeState.PLANNED] * 3
+    unrecorded = set(sandbox_paid(sandbox))
+    assert (len(unrecorded) == 0) == (point == "before_send")
+    async with client_for(sandbox) as client:
+        engine = ChargeEngine(conn, client, clock=lambda: NOW, retry_delays=(0.0,))
+        await settle(engine)
+    check_end_state(sandbox, conn, uids)
