@@ -66,6 +66,7 @@ from kpadmin.billing.signup import (
     verify_leftovers,
     verify_signup,
 )
+from kpadmin.gui import messages
 from kpadmin.gui.formatting import won
 from kpadmin.gui.signup.form import SignupFormWidget, translate_message
 from kpadmin.gui.signup.i18n import arg, install_signup_translator
@@ -112,6 +113,7 @@ class SignupDialog(QDialog):
         self._background: set[asyncio.Task[None]] = set()
         self._failed = False  # the current attempt ended in `_fail`
         self.warning_box: QMessageBox | None = None  # money found after the dialog was closed
+        self._failure_view = ("", "")  # the failed attempt's result title and detail
 
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self._build_form_page())
@@ -470,6 +472,7 @@ class SignupDialog(QDialog):
             detail += "\n" + arg(self.tr("Kakao Pay says: %1"), failure.pg_message)
         if failure.paid_imp_uid:
             detail += "\n" + arg(self.tr("Payment to look at: %1"), failure.paid_imp_uid)
+        self._failure_view = (titles[failure.reason], detail)
         self._show_result(
             ok=False,
             title=titles[failure.reason],
@@ -535,6 +538,7 @@ class SignupDialog(QDialog):
 
     def _show_leftovers(self, left: AttemptLeftovers, offer: VerifiedSignup | None) -> None:
         self._refund_armed = False
+        self.retry_button.setVisible(True)
         self.retry_button.setEnabled(True)
         self.save_button.setVisible(False)
         self.refund_button.setVisible(False)
@@ -559,10 +563,19 @@ class SignupDialog(QDialog):
             return
         self.check_again_button.setVisible(False)
         lines: list[str] = []
-        if offer is not None:
+        if offer is None:  # back to the failure's own words (after an offer was refunded)
+            self.result_icon.setText("✕")
+            self.result_icon.setStyleSheet("font-size: 44px; color: #b42318;")
+            self.result_title.setText(self._failure_view[0])
+            self.result_detail.setText(self._failure_view[1])
+        else:
             self.result_icon.setText("!")
             self.result_icon.setStyleSheet("font-size: 44px; color: #9a6700;")
             self.result_title.setText(self.tr("The customer approved after all"))
+            self.result_detail.setText(
+                self.tr("The window ended without a sign-up, but the approval reached i'mport.")
+            )
+            self.retry_button.setVisible(False)  # save or refund first; Close still leaves
             lines.append(
                 self.tr(
                     "i'mport confirms the card and the first payment. Save the subscriber, or "
@@ -575,6 +588,7 @@ class SignupDialog(QDialog):
                 )
             )
             self.save_button.setVisible(True)
+            self.save_button.setDefault(True)
         for payment in left.payments:
             lines.append(
                 arg(
@@ -635,12 +649,14 @@ class SignupDialog(QDialog):
                 problem = getattr(exc, "api_message", None) or type(exc).__name__
         # Look again rather than assume: what i'mport now shows is what staff read.
         await self._inspect(left.attempt, "after refund")
-        if problem and self._alive():
-            self.leftover_note.setText(
-                arg(self.tr("The refund was not confirmed: %1"), problem)
-                + "\n"
-                + self.leftover_note.text()
-            )
+        if not self._alive():
+            return
+        head = (
+            arg(self.tr("The refund was not confirmed: %1"), problem)
+            if problem
+            else arg(self.tr("Refunded %1."), won(left.taken))
+        )
+        self.leftover_note.setText(head + "\n" + self.leftover_note.text())
 
     def _release_attempt(self) -> None:
         """Staff leave an unfinished attempt: look it up once more and delete its key if one was
@@ -694,6 +710,7 @@ class SignupDialog(QDialog):
             )
             for p in left.payments
         ]
+        messages.warning(" ".join(lines))  # the status bar and the message history too
         parent = self.parentWidget() if self._alive() else None
         box = QMessageBox(
             QMessageBox.Icon.Warning,

@@ -76,6 +76,9 @@ KO: dict[str, str] = {
         "다시 시작하기 전에 다시 확인하세요."
     ),
     "The customer approved after all": "고객이 결국 승인했습니다",
+    "The window ended without a sign-up, but the approval reached i'mport.": (
+        "결제창은 가입 없이 끝났지만, 승인은 아임포트에 도달했습니다."
+    ),
     "i'mport confirms the card and the first payment. Save the subscriber, or refund the "
     "payment; leaving without saving removes the card.": (
         "아임포트에서 카드와 첫 결제가 확인되었습니다. 구독자를 저장하거나 결제를 환불하세요. "
@@ -98,6 +101,7 @@ KO: dict[str, str] = {
     ),
     "Confirm: refund %1": "확인: %1 환불",
     "The refund was not confirmed: %1": "환불이 확인되지 않았습니다: %1",
+    "Refunded %1.": "%1 환불 완료.",
     # form
     "Name": "이름",
     "Mobile": "휴대폰",

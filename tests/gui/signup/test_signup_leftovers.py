@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from kpadmin.billing.signup import AttemptLeftovers, SignupAttempt
+from kpadmin.gui import messages
 from kpadmin.gui.signup import SignupDialog
 from kpadmin.store.audit import AuditRepository
 from kpadmin.store.charges import ChargeRepository
@@ -131,7 +132,8 @@ def test_staff_cancel_while_customer_approves_offers_to_save(
     audit = AuditRepository(backend.conn).list()[0]
     assert imp_uid in audit.detail and attempt.merchant_uid in audit.detail
     assert SubscriberRepository(backend.conn).count() == 0
-    dialog.retry_button.click()  # refused: a verified sign-up is waiting for a decision
+    assert not dialog.retry_button.isVisible()  # a verified sign-up is waiting for a decision
+    dialog.try_again()  # refused even when called
     assert dialog.stack.currentIndex() == 2
 
     dialog.save_button.click()
@@ -162,7 +164,9 @@ def test_staff_cancel_while_customer_approves_refund_and_delete_key(
     after = seen.next_leftovers(qtbot, 2)
     assert after.payments == () and after.key  # refunded; the card is still registered
     assert payment_status(sandbox, imp_uid) == "cancelled"
-    assert not dialog.save_button.isVisible()
+    assert not dialog.save_button.isVisible() and dialog.retry_button.isVisible()
+    assert "Refunded ₩9,900." in dialog.leftover_note.text()
+    assert dialog.result_title.text() == "Sign-up cancelled"  # no longer "approved after all"
 
     dialog.retry_button.click()  # leave the attempt: its key is deleted
     qtbot.waitUntil(lambda: seen.released == [attempt], timeout=20_000)
@@ -232,6 +236,7 @@ def test_closing_while_customer_approves_checks_first_and_warns_after(
     box = dialog.warning_box
     assert box is not None and box.isVisible()  # …but staff are told where they are
     assert imp_uid in box.text() and "₩9,900" in box.text()
+    assert any(imp_uid in text for _level, text in messages.bridge().history)
     acts = actions(backend)
     assert acts[:2] == ["key_deleted", "signup_leftovers"]
     assert imp_uid in AuditRepository(backend.conn).list()[1].detail
