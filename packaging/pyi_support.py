@@ -155,8 +155,9 @@ DROPPED_PLUGINS: dict[str, tuple[str, ...]] = {
     "networkinformation": ("*",),
 }
 
-# Other collected files (destination path patterns) nothing opens: Chromium's developer tools.
-DROPPED_FILES = ("*/qtwebengine_devtools_resources.pak",)
+# Other collected files (destination path patterns) nothing opens: Chromium's developer tools, and
+# Qt Linguist sources (.ts) wherever they sit -- package data included; the app loads the .qm.
+DROPPED_FILES = ("*/qtwebengine_devtools_resources.pak", "*.ts")
 
 
 def _posix(dest: str) -> PurePosixPath:
