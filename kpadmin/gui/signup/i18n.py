@@ -1,17 +1,33 @@
 """Korean for the sign-up dialog, through Qt's translation system.
 
 The sign-up strings are translated here rather than in the app's ``kpadmin_ko.ts`` so the dialog
-arrives complete with its texts: `install_signup_translator()` adds one `QTranslator` that answers
-only for the sign-up contexts (the widgets' ``tr()`` contexts and ``"signup"`` for the core's fixed
-messages) and only while Korean is the UI language (`QLocale()` — set by `kpadmin.gui.i18n`).
-Every other context falls through to the app's own translators.
+arrives complete with its texts. ``KO`` below is the source; it is compiled into
+``translations/signup_ko.qm`` (a normal Qt translation file) by
+
+    .venv/bin/python -m kpadmin.gui.signup.i18n      # writes signup_ko.ts, runs lrelease
+
+with every entry under each sign-up context (the widgets' ``tr()`` contexts and ``"signup"`` for
+the core's fixed messages). `install_signup_translator()` loads it while Korean is the UI language
+(`QLocale()` — set by `kpadmin.gui.i18n`) and removes it otherwise; every other context falls
+through to the app's own translators.
+
+Why a compiled file and not a `QTranslator.translate` override in Python (as this module had
+first): PySide 6 drops a reference to the ``None`` such an override returns for "no translation"
+on every call, and once installed the override is asked for *every* ``tr()`` in the app — a few
+thousand table cells later the process died with "Fatal Python error: deallocating None" (the
+charging package hit the same; see `kpadmin.gui.charging.i18n`).
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+
+HERE = Path(__file__).resolve().parent
+QM = HERE / "translations" / "signup_ko.qm"
+TS = HERE / "translations" / "signup_ko.ts"
 
 CONTEXTS = frozenset({"SignupDialog", "SignupFormWidget", "PopupWindow", "signup"})
 
@@ -174,24 +190,6 @@ KO: dict[str, str] = {
 }
 
 
-class SignupTranslator(QTranslator):
-    def translate(  # Qt override
-        self,
-        context: str,
-        source_text: str,
-        disambiguation: str | None = None,
-        n: int = -1,
-    ) -> str | None:
-        # None, not "": PySide turns "" into an empty *non-null* QString, which Qt takes as a
-        # translation and every other context's text would render blank.
-        if context not in CONTEXTS or QLocale().language() != QLocale.Language.Korean:
-            return None
-        return KO.get(source_text)
-
-    def isEmpty(self) -> bool:  # Qt override
-        return False
-
-
 def arg(text: str, *values: object) -> str:
     """Qt-style placeholders: ``%1``, ``%2`` … replaced in one pass (never raises, unlike ``%``,
     when a translation drops or repeats a placeholder)."""
@@ -204,13 +202,52 @@ def arg(text: str, *values: object) -> str:
     )
 
 
-_installed: SignupTranslator | None = None
+_installed: QTranslator | None = None
 
 
 def install_signup_translator() -> None:
-    """Install the sign-up translator once (harmless for English: it then answers nothing)."""
+    """Load the Korean file while Korean is the UI language, remove it otherwise (idempotent)."""
     global _installed
     app = QCoreApplication.instance()
-    if _installed is None and app is not None:
-        _installed = SignupTranslator(app)
-        app.installTranslator(_installed)
+    if app is None:
+        return
+    korean = QLocale().language() == QLocale.Language.Korean
+    if korean and _installed is None:
+        translator = QTranslator(app)
+        if translator.load(str(QM)):
+            app.installTranslator(translator)
+            _installed = translator
+    elif not korean and _installed is not None:
+        app.removeTranslator(_installed)
+        _installed = None
+
+
+def write_ts(path: Path = TS) -> None:
+    """The ``.ts`` source for lrelease: every ``KO`` entry under every sign-up context."""
+    from xml.sax.saxutils import escape
+
+    parts = ['<?xml version="1.0" encoding="utf-8"?>', '<TS version="2.1" language="ko_KR">']
+    for context in sorted(CONTEXTS):
+        parts.append(f"<context><name>{escape(context)}</name>")
+        for source, korean in KO.items():
+            parts.append(
+                f"<message><source>{escape(source)}</source>"
+                f"<translation>{escape(korean)}</translation></message>"
+            )
+        parts.append("</context>")
+    parts.append("</TS>")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(parts) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    import shutil
+    import subprocess
+    import sys
+
+    write_ts()
+    lrelease = shutil.which("pyside6-lrelease") or str(
+        Path(sys.executable).parent / "pyside6-lrelease"
+    )
+    subprocess.run([lrelease, str(TS), "-qm", str(QM)], check=True)
+    print(f"{QM}: {len(KO)} strings")
