@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from kpadmin.billing.periods import next_charge_date, period_of
+from kpadmin.billing.periods import next_charge_date, period_of, today_in_seoul
 from kpadmin.iamport.models import Payment
 from kpadmin.store.audit import AuditRepository
 from kpadmin.store.db import encode_instant, transaction
@@ -176,7 +176,7 @@ class Journal:
         )
         if state is ChargeState.PAID:
             assert payment is not None
-            self._after_paid(row, payment, stamp)
+            self._after_paid(row, payment, stamp, now)
         if write.audit_action and state is not ChargeState.SENT:
             audit.record(
                 write.staff,
@@ -189,7 +189,7 @@ class Journal:
         write.message = message
         return True
 
-    def _after_paid(self, row: RowRef, payment: Payment, stamp: str) -> None:
+    def _after_paid(self, row: RowRef, payment: Payment, stamp: str, now: datetime) -> None:
         """Move the next charge date one month past the paid period (only if it still points into
         that period or earlier, so a repeated write is harmless) and keep the card details
         i'mport reported."""
@@ -207,6 +207,12 @@ class Journal:
             # latest billing date (`due.catch_up`): it moves past that period, not past its own.
             year, month = map(int, row.period.split("-"))
             nxt = next_charge_date(date(year, month, 1), sub[1])
+            # A payment for a period long past (an intent resent months after a crash, an answer
+            # found late) is the one charge for the time it covers: the date moves past today,
+            # never into a row of back-charges.
+            today = today_in_seoul(lambda: now)
+            while nxt <= today:
+                nxt = next_charge_date(nxt, sub[1])
         card_name = payment.card_name or sub[2]
         card_number = payment.card_number or sub[3]
         self.conn.execute(

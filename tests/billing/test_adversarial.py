@@ -443,3 +443,95 @@ def test_two_command_lines_at_once_charge_each_subscriber_once(
     assert paid == Counter({merchant_uid_for(u, "2026-11", 1): 1 for u in uids})
     assert codes[1] in (0, 2), outs  # 2: refused, another process is charging
     assert all(json.loads(o) for o, _ in outs if o.strip())
+
+
+class Impostor(httpx.AsyncHTTPTransport):
+    """A misbehaving proxy: `again` is never forwarded; the answer is a well-formed paid payment
+    of another order (a cached answer)."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/subscribe/payments/again"):
+            body = json.loads(request.content)
+            payment = {
+                "imp_uid": "imp_cached",
+                "merchant_uid": "someone-elses-order",
+                "customer_uid": body["customer_uid"],
+                "amount": body["amount"],
+                "cancel_amount": 0,
+                "currency": "KRW",
+                "status": "paid",
+                "sandbox": True,
+                "paid_at": 1795000000,
+            }
+            return httpx.Response(
+                200, json={"code": 0, "message": None, "response": payment}, request=request
+            )
+        return await super().handle_async_request(request)
+
+
+async def test_paid_answer_for_another_merchant_uid_is_not_taken_as_ours(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    db = open_db(tmp_path)
+    (uid,) = seed(sandbox, db, 1, due=DUE)
+    async with client_for(sandbox, transport=Impostor()) as client:
+        engine = make_engine(db, client, resends=0)
+        result = await engine.run(engine.plan(None, TODAY, "tester"), concurrency=1)
+    # Nothing reached i'mport: the period must not look paid (it would never be charged).
+    assert [o.state for o in result.outcomes] != [ChargeState.PAID]
+    assert paid_count(sandbox, uid) == 0
+    async with client_for(sandbox) as client:
+        await settle(make_engine(db, client))
+    assert paid_count(sandbox, uid) == 1
+    assert {c.state for c in ChargeRepository(db).list_all()} == {ChargeState.PAID}
+
+
+async def test_two_engines_in_one_process_cannot_run_at_once(
+    sandbox_factory: Any, tmp_path: Path
+) -> None:
+    """The GUI replaces its engine when the connection changes; an old one still running and a
+    new one (another connection to the same file) must not both send."""
+    import asyncio
+
+    box = sandbox_factory(seed=0, latency_ms=50)
+    db = open_db(tmp_path)
+    uids = seed(box, db, 4, due=DUE)
+    other = open_db(tmp_path)
+    async with client_for(box) as client:
+        a, b = make_engine(db, client), make_engine(other, client)
+        plan_a, plan_b = a.plan(None, TODAY, "a"), b.plan(None, TODAY, "b")
+        results = await asyncio.gather(
+            a.run(plan_a, concurrency=2), b.run(plan_b, concurrency=2), return_exceptions=True
+        )
+    assert sum(isinstance(r, EngineBusy) for r in results) == 1, results
+    assert sandbox_paid(box) == Counter({merchant_uid_for(u, "2026-11", 1): 1 for u in uids})
+
+
+@pytest.mark.parametrize("late", ["resent", "found_paid"])
+async def test_a_months_old_intent_settling_now_is_the_one_charge(
+    sandbox: RunningSandbox, tmp_path: Path, late: str
+) -> None:
+    """An August intent left by a crash (never sent, or paid with its answer lost) settles in
+    November: that is the charge for the time it covers, not the first of a row of back-charges."""
+    from kpadmin.store.charges import NewCharge
+    from kpadmin.store.db import transaction
+
+    db = open_db(tmp_path)
+    (uid,) = seed(sandbox, db, 1, due=date(2026, 8, 15))
+    sub = SubscriberRepository(db).get_by_uid(uid)
+    assert sub is not None
+    august = merchant_uid_for(uid, "2026-08", 1)
+    with transaction(db):
+        ChargeRepository(db).insert(
+            NewCharge(sub.id, uid, "2026-08", 1, august, sub.amount), batch_id=None, staff=""
+        )
+    if late == "found_paid":
+        sandbox.state.pay_again(customer_uid=uid, merchant_uid=august, amount=1000, name="x")
+    async with client_for(sandbox) as client:
+        await settle(make_engine(db, client), rounds=6)
+    assert paid_count(sandbox, uid) == 1
+    assert [(c.period, c.state) for c in ChargeRepository(db).list_all()] == [
+        ("2026-08", ChargeState.PAID)
+    ]
+    after = SubscriberRepository(db).get(sub.id)
+    assert after is not None and after.next_charge_date == date(2026, 12, 15)
