@@ -535,3 +535,34 @@ async def test_a_months_old_intent_settling_now_is_the_one_charge(
     ]
     after = SubscriberRepository(db).get(sub.id)
     assert after is not None and after.next_charge_date == date(2026, 12, 15)
+
+
+async def test_two_databases_on_one_account_charge_a_period_once(
+    sandbox_factory: Any, tmp_path: Path
+) -> None:
+    """Two data dirs (or two modes: their locks are different files) that both hold the same
+    subscribers and point at the same i'mport account charge at the same time. The lock cannot
+    help; the deterministic merchant_uid must: one payment per period, both journals paid."""
+    import asyncio
+
+    box = sandbox_factory(seed=0, latency_ms=30)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    db_a, db_b = open_db(tmp_path / "a"), open_db(tmp_path / "b")
+    uids = seed(box, db_a, 5, due=DUE)
+    SubscriberRepository(db_b).add_many(
+        NewSubscriber(uid, f"구독자{i}", 1000 + i, DUE.day, DUE) for i, uid in enumerate(uids)
+    )
+    assert lock_path_for(db_a) != lock_path_for(db_b)
+    async with client_for(box) as client:
+        a, b = make_engine(db_a, client), make_engine(db_b, client)
+        await asyncio.gather(
+            a.run(a.plan(None, TODAY, "a"), concurrency=3),
+            b.run(b.plan(None, TODAY, "b"), concurrency=2),
+        )
+        await settle(a)
+        await settle(b)
+    assert sandbox_paid(box) == Counter({merchant_uid_for(u, "2026-11", 1): 1 for u in uids})
+    for db in (db_a, db_b):
+        charges = ChargeRepository(db).list_all()
+        assert {(c.customer_uid, c.state) for c in charges} == {(u, ChargeState.PAID) for u in uids}
