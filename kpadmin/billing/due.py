@@ -208,6 +208,13 @@ def decide(
         return _skip(sub, SkipReason.NOT_DUE, f"next charge date is {sub.next_charge_date}")
     period = period_of(catch_up(sub.next_charge_date, sub.billing_day, today))
     this_period = [c for c in charges if c.period == period]
+    # Periods a catch-up passes over: their settled attempts are looked up again too (one of them
+    # may have been paid after all; then that is the one charge, not this period).
+    passed_over = [
+        c
+        for c in charges
+        if period_of(sub.next_charge_date) <= c.period < period and c.state is not ChargeState.PAID
+    ]
     if any(c.state is ChargeState.PAID for c in this_period):
         return _skip(sub, SkipReason.ALREADY_PAID, f"already paid for {period}")
     if monthly_limit is not None and paid_this_month >= monthly_limit:
@@ -227,7 +234,7 @@ def decide(
         period=period,
         attempt=attempt,
         merchant_uid=merchant_uid_for(sub.customer_uid, period, attempt),
-        earlier_merchant_uids=tuple(c.merchant_uid for c in this_period),
+        earlier_merchant_uids=tuple(c.merchant_uid for c in (*passed_over, *this_period)),
     )
 
 

@@ -566,3 +566,33 @@ async def test_two_databases_on_one_account_charge_a_period_once(
     for db in (db_a, db_b):
         charges = ChargeRepository(db).list_all()
         assert {(c.customer_uid, c.state) for c in charges} == {(u, ChargeState.PAID) for u in uids}
+
+
+async def test_catching_up_still_looks_up_a_skipped_periods_decline(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    """August's attempt is recorded declined, but i'mport in fact paid it (a lost answer looked
+    up too early). Catching up to November must look it up again before charging: it is found
+    paid, and November is not charged on top."""
+    from kpadmin.store.charges import NewCharge
+    from kpadmin.store.db import transaction
+
+    db = open_db(tmp_path)
+    (uid,) = seed(sandbox, db, 1, due=date(2026, 8, 15))
+    sub = SubscriberRepository(db).get_by_uid(uid)
+    assert sub is not None
+    august = merchant_uid_for(uid, "2026-08", 1)
+    with transaction(db):
+        cid = ChargeRepository(db).insert(
+            NewCharge(sub.id, uid, "2026-08", 1, august, sub.amount), batch_id=None, staff=""
+        )
+        ChargeRepository(db).set_state(cid, ChargeState.DECLINED, fail_reason="looked up early")
+    sandbox.state.pay_again(customer_uid=uid, merchant_uid=august, amount=1000, name="x")
+    async with client_for(sandbox) as client:
+        await settle(make_engine(db, client), rounds=6)
+    assert paid_count(sandbox, uid) == 1
+    assert [(c.period, c.state) for c in ChargeRepository(db).list_all()] == [
+        ("2026-08", ChargeState.PAID)
+    ]
+    after = SubscriberRepository(db).get(sub.id)
+    assert after is not None and after.next_charge_date == date(2026, 12, 15)
