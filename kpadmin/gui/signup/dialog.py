@@ -439,7 +439,7 @@ class SignupDialog(QDialog):
             return
         if self._leftovers is not None and not self._leftovers.checked:
             self.check_again_button.setEnabled(False)
-            self._start_inspection(self._leftovers.describe())
+            self._start_inspection("checked again")
             return
         if self._callback is None:
             return
@@ -520,12 +520,10 @@ class SignupDialog(QDialog):
             log.exception("looking up the sign-up attempt %s failed", attempt.merchant_uid)
             left = AttemptLeftovers(attempt, False, (), error="unexpected error")
             offer = None
-        if attempt is not self.attempt:
-            return
         record_leftovers(self.backend.conn, left, staff=self.backend.staff, when=when)
         if not left.empty:
             log.warning("sign-up attempt not saved, i'mport holds: %s", left.describe())
-        if not self._alive():
+        if attempt is not self.attempt or not self._alive():
             return  # the dialog was destroyed meanwhile: the audit entry is what remains
         self._leftovers = left
         self._offer = offer

@@ -241,3 +241,25 @@ def test_closing_while_customer_approves_checks_first_and_warns_after(
     assert acts[:2] == ["key_deleted", "signup_leftovers"]
     assert imp_uid in AuditRepository(backend.conn).list()[1].detail
     box.close()
+
+
+def test_lookup_that_cannot_reach_iamport_says_so_and_checks_again(
+    qtbot: Any, dialog: SignupDialog, backend: Any, sandbox: RunningSandbox
+) -> None:
+    frame, seen = open_window(qtbot, dialog, first_payment_now=True)
+    customer_approves_unseen(qtbot, frame)
+    sandbox.set_faults(error_before=1.0, endpoints=["customer_get"])
+    dialog.abort_button.click()
+    left = seen.next_leftovers(qtbot)
+    attempt = current_attempt(dialog)
+    assert not left.checked and not left.empty  # unknown is never "nothing was taken"
+    assert attempt.merchant_uid in dialog.leftover_note.text()
+    assert dialog.check_again_button.isVisible() and not dialog.save_button.isVisible()
+    entry = AuditRepository(backend.conn).list()[0]
+    assert entry.action == "signup_leftovers" and "could not check" in entry.detail
+
+    sandbox.clear_faults()
+    dialog.check_again_button.click()
+    again = seen.next_leftovers(qtbot, 2)
+    assert again.key and again.taken == 9900
+    assert dialog.save_button.isVisible()
