@@ -39,7 +39,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from kpadmin.billing.batchlock import BatchLock, EngineBusy, lock_path_for
 from kpadmin.billing.due import (
@@ -71,7 +71,7 @@ from kpadmin.iamport.errors import (
 from kpadmin.iamport.models import Payment
 from kpadmin.store.audit import AuditRepository
 from kpadmin.store.charges import ChargeRepository, NewCharge
-from kpadmin.store.db import transaction
+from kpadmin.store.db import encode_instant, transaction
 from kpadmin.store.models import Charge, ChargeState, Subscriber, SubscriberState
 from kpadmin.store.subscribers import SubscriberRepository
 
@@ -437,8 +437,11 @@ class ChargeEngine:
                     continue
                 if decision.resend_charge_id is not None:
                     charge_id = decision.resend_charge_id
+                    # updated_at = this send: reconcile's quiet period (withdrawing a paused
+                    # subscriber's never-seen intent) must count from the last time it left.
                     self.conn.execute(
-                        "UPDATE charges SET batch_id = ? WHERE id = ?", (batch_id, charge_id)
+                        "UPDATE charges SET batch_id = ?, updated_at = ? WHERE id = ?",
+                        (batch_id, encode_instant(self.clock()), charge_id),
                     )
                     fresh = False
                 else:
@@ -735,7 +738,7 @@ class ChargeEngine:
             if (
                 after is ChargeState.PLANNED
                 and charge.subscriber_id in inactive
-                and now - charge.updated_at >= self.quiet_period
+                and now - self._last_activity(charge) >= self.quiet_period
             ):
                 # i'mport never saw it and the subscriber is no longer charged (paused, key
                 # missing, cancelled): withdraw the intent instead of leaving it in doubt forever.
@@ -776,6 +779,18 @@ class ChargeEngine:
         # Report what is on disk now (a write may have been skipped because the row moved on).
         final = [replace(s, after=applied.get(s.charge_id, s.after)) for s in settled]
         return ReconcileReport(tuple(final))
+
+    def _last_activity(self, charge: Charge) -> datetime:
+        """When the batch that last sent `charge` last wrote anything. An intent is written when
+        its batch starts, but a paced batch may send it much later, and its 'sent' mark can die
+        in the buffer with the process: the batch's last journal write bounds when it could
+        still have sent this one."""
+        if charge.batch_id is None:
+            return charge.updated_at
+        (last,) = self.conn.execute(
+            "SELECT max(updated_at) FROM charges WHERE batch_id = ?", (charge.batch_id,)
+        ).fetchone()
+        return max(charge.updated_at, datetime.fromisoformat(last)) if last else charge.updated_at
 
     def _inactive_subscribers(self, ids: set[int]) -> dict[int, str]:
         return {

@@ -596,3 +596,50 @@ async def test_catching_up_still_looks_up_a_skipped_periods_decline(
     ]
     after = SubscriberRepository(db).get(sub.id)
     assert after is not None and after.next_charge_date == date(2026, 12, 15)
+
+
+async def test_quiet_period_counts_from_the_crashed_batchs_last_write(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    """A long (rps-paced) batch wrote A's intent an hour ago and sent it just before dying; its
+    'sent' mark was still buffered, but B's result from the same moment reached the disk. A is
+    then paused: reconcile must not withdraw A as never seen while its request may still land."""
+    from datetime import timedelta
+
+    from kpadmin.store.charges import NewCharge
+    from kpadmin.store.db import transaction
+
+    db = open_db(tmp_path)
+    ua, ub = seed(sandbox, db, 2, due=DUE)
+    subs = SubscriberRepository(db)
+    a, b = subs.get_by_uid(ua), subs.get_by_uid(ub)
+    assert a is not None and b is not None
+    muid_a, muid_b = merchant_uid_for(ua, "2026-11", 1), merchant_uid_for(ub, "2026-11", 1)
+    charges = ChargeRepository(db)
+    hour_ago = NOW - timedelta(hours=1)
+    with transaction(db):
+        for sub, muid in ((a, muid_a), (b, muid_b)):
+            charges.insert(
+                NewCharge(sub.id, sub.customer_uid, "2026-11", 1, muid, sub.amount),
+                batch_id="long",
+                staff="",
+                now=hour_ago,
+            )
+    paid_b = sandbox.state.pay_again(customer_uid=ub, merchant_uid=muid_b, amount=1001, name="x")
+    row_b = charges.by_merchant_uid(muid_b)
+    assert row_b is not None
+    with transaction(db):
+        charges.set_state(
+            row_b.id, ChargeState.PAID, now=NOW, imp_uid=paid_b["imp_uid"], paid_at=NOW
+        )
+    subs.update(a.id, state=SubscriberState.PAUSED)
+    soon = NOW + timedelta(minutes=1)
+    async with client_for(sandbox) as client:
+        await make_engine(db, client, clock=lambda: soon).reconcile()
+        row_a = charges.by_merchant_uid(muid_a)
+        assert row_a is not None and row_a.state is ChargeState.PLANNED, row_a.fail_reason
+        sandbox.state.pay_again(customer_uid=ua, merchant_uid=muid_a, amount=1000, name="x")
+        later = NOW + timedelta(hours=1)
+        await make_engine(db, client, clock=lambda: later).reconcile()
+    row_a = charges.by_merchant_uid(muid_a)
+    assert row_a is not None and row_a.state is ChargeState.PAID

@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from kpadmin.billing.engine import ChargeEngine
-from kpadmin.store import ChargeRepository, open_database
-from kpadmin.store.models import ChargeState
+from kpadmin.billing.merchant_uid import merchant_uid_for
+from kpadmin.store import ChargeRepository, SubscriberRepository, open_database
+from kpadmin.store.models import ChargeState, SubscriberState
 from tests.billing.helpers import REPO_ROOT, child_env
 from tests.billing.sandboxed import (
     check_end_state,
@@ -47,10 +48,11 @@ import asyncio, os, sys
 from datetime import UTC, datetime
 from kpadmin.billing import journal as journal_mod
 from kpadmin.billing.engine import ChargeEngine
+from kpadmin.billing.merchant_uid import merchant_uid_for
 from kpadmin.iamport.client import IamportClient
 from kpadmin.iamport.errors import OutcomeUnknown
-from kpadmin.store import ChargeRepository, open_database
-from kpadmin.store.models import ChargeState
+from kpadmin.store import ChargeRepository, SubscriberRepository, open_database
+from kpadmin.store.models import ChargeState, SubscriberState
 
 db_path, base_url, key, secret, point = sys.argv[1:6]
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
@@ -151,3 +153,64 @@ async def test_crash_at_a_narrow_window_loses_nothing_and_pays_once(
         engine = ChargeEngine(conn, client, clock=lambda: NOW, retry_delays=(0.0,))
         await settle(engine)
     check_end_state(sandbox, conn, uids)
+
+
+def run_child(sandbox: RunningSandbox, db_file: Path, point: str) -> None:
+    child = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            CHILD,
+            str(db_file),
+            sandbox.base_url,
+            sandbox.imp_key,
+            sandbox.imp_secret,
+            point,
+        ],
+        cwd=REPO_ROOT,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert child.returncode == CRASHED, child.stderr
+
+
+async def test_an_old_intent_resent_then_crashed_is_not_withdrawn_while_it_may_land(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    """An intent written an hour ago is sent again; the process dies with the request on its way.
+    Staff then pauses the subscriber. The quiet period that lets reconcile withdraw a never-seen
+    intent of a paused subscriber must count from that last send, not from when it was written:
+    the request may still land at i'mport."""
+    from kpadmin.store.charges import NewCharge
+    from kpadmin.store.db import transaction
+
+    db = open_db(tmp_path)
+    (uid,) = seed(sandbox, db, 1, due=DUE)
+    sub = SubscriberRepository(db).get_by_uid(uid)
+    assert sub is not None
+    merchant_uid = merchant_uid_for(uid, "2026-11", 1)
+    with transaction(db):
+        ChargeRepository(db).insert(
+            NewCharge(sub.id, uid, "2026-11", 1, merchant_uid, sub.amount),
+            batch_id="earlier",
+            staff="",
+            now=NOW - timedelta(hours=1),
+        )
+    db.close()
+    run_child(sandbox, tmp_path / "kp.sqlite3", "before_send")
+    conn = open_database(tmp_path / "kp.sqlite3")
+    SubscriberRepository(conn).update(sub.id, state=SubscriberState.PAUSED)
+    soon = NOW + timedelta(minutes=1)
+    async with client_for(sandbox) as client:
+        engine = ChargeEngine(conn, client, clock=lambda: soon, retry_delays=(0.0,))
+        await engine.reconcile()
+        (charge,) = ChargeRepository(conn).list_all()
+        assert charge.state is ChargeState.PLANNED, charge.fail_reason
+        # The request lands late; much later, reconcile finds it paid.
+        sandbox.state.pay_again(customer_uid=uid, merchant_uid=merchant_uid, amount=1000, name="x")
+        later = NOW + timedelta(hours=1)
+        await ChargeEngine(conn, client, clock=lambda: later, retry_delays=(0.0,)).reconcile()
+    (charge,) = ChargeRepository(conn).list_all()
+    assert charge.state is ChargeState.PAID
