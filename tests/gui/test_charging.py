@@ -79,6 +79,7 @@ def test_charge_all_due_confirms_shows_progress_and_updates_rows_live(qtbot, des
     assert any(r[2] == "Paused" for r in rows)  # the skipped one is listed too
     assert batch.close_button.isEnabled()
     assert window.act_charge_due.isEnabled()
+    assert "running" not in window.act_charge_due.statusTip()
 
     # Coalesced: a few ids per refresh (never a full reload), fewer refreshes than charges.
     from kpadmin.gui.charging.controller import ROWS_PER_TICK

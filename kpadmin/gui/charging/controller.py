@@ -100,6 +100,9 @@ class ChargingController(QObject):
         self._queue: dict[int, None] = {}  # ids whose new state is on disk, oldest first
         self._overview_at = 0.0
         self._result: BatchResult | None = None
+        self._tips: dict = {}  # action -> its status tip while a batch disables it
+        if hasattr(window, "closed"):
+            window.closed.connect(self._on_window_closed)
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self._tick)
@@ -133,13 +136,20 @@ class ChargingController(QObject):
 
     def _set_actions(self, enabled: bool) -> None:
         w = self.window
-        tip = "" if enabled else tr("A charge batch is running.")
+        busy = tr("A charge batch is running.")
         for action in (w.act_charge_selected, w.act_charge_due, w.act_reconcile):
+            if not enabled and action not in self._tips:
+                self._tips[action] = action.statusTip()
             action.setEnabled(enabled)
-            action.setStatusTip(tip or action.statusTip())
+            action.setStatusTip(busy if not enabled else self._tips.pop(action, action.statusTip()))
         detail = getattr(w, "detail", None)
         if detail is not None and not enabled:
             detail.charge_now.setEnabled(False)
+
+    def _on_window_closed(self) -> None:
+        # Quitting mid-batch: send nothing new. Requests already on the wire may be cut when the
+        # connection closes; the engine then leaves them in doubt for the next start's reconcile.
+        self.cancel_batch()
 
     # --- the three ways to start a batch ----------------------------------------------------
 
