@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self._journal_figures: tuple[Any, Any] | None = None
         self.charging = self._load_charging()
         self._dialogs: list[QDialog] = []  # keep open() dialogs alive
+        self._selection_shown: list[int] = []  # the selected ids the detail pane and count show
         # The last dialog of each kind, for tests and for focus (they are window-modal).
         self.edit_dialog: QDialog | None = None
         self.settings_dialog: QDialog | None = None
@@ -426,6 +427,7 @@ class MainWindow(QMainWindow):
 
     def _on_selection(self, *_args: object) -> None:
         ids = self.selected_ids()
+        self._selection_shown = ids
         self.detail.show_row(self.model.row_for_id(ids[0]) if len(ids) == 1 else None)
         if len(ids) > 1:
             self.detail.empty.setText(self.tr("{n} subscribers selected").format(n=len(ids)))
@@ -476,18 +478,26 @@ class MainWindow(QMainWindow):
 
     def _apply_search(self) -> None:
         self.proxy.set_search(self.search.text())
-        self._update_count()
+        self._after_filter()
 
     def _on_state_filter(self, _index: int) -> None:
         self.proxy.set_state(self.state_filter.currentData())
-        self._update_count()
+        self._after_filter()
 
     def _on_flag_filter(self, setter: Callable[[bool], None]) -> Callable[[bool], None]:
         def apply(on: bool) -> None:
             setter(on)
-            self._update_count()
+            self._after_filter()
 
         return apply
+
+    def _after_filter(self) -> None:
+        """Selected rows that the filter hid left the selection (so nothing hidden is charged),
+        but Qt's selection model says nothing about it after a layout change: catch up here."""
+        if self.selected_ids() != self._selection_shown:
+            self._on_selection()
+        else:
+            self._update_count()
 
     def _check_day(self) -> None:
         today = fmt.seoul_today()

@@ -16,6 +16,7 @@ and the current row follow their subscribers.
 
 from __future__ import annotations
 
+import ctypes
 import enum
 import logging
 from bisect import bisect_left, bisect_right
@@ -54,6 +55,24 @@ _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _GREY = QColor("#8a8a8a")
 _RED = QColor("#c0392b")
 _AMBER = QColor("#b9770e")
+
+
+_incref = ctypes.pythonapi.Py_IncRef
+_incref.argtypes = [ctypes.py_object]
+_incref.restype = None
+
+
+def _emit(signal: Any, *args: Any) -> None:
+    """`signal.emit(*args)`, giving back the reference to `True` that PySide 6.12.0 takes.
+
+    Its `SignalInstance.emit()` returns `True` without a new reference, so every emit whose result
+    is dropped costs `True` one reference; CPython 3.11 aborts ("bool_dealloc: deallocating True
+    or False") once they run out (~600 in a bare process). A table that emits per keystroke and
+    per charge result would get there in a working day. An extra reference is harmless should a
+    later PySide return a proper one (`True` is never freed anyway).
+    """
+    if signal.emit(*args) is True:
+        _incref(True)
 
 
 _ANSWERED_ROLES = frozenset(
@@ -182,7 +201,7 @@ class SubscriberTableModel(QAbstractTableModel):
         if not 0 <= column < len(Column):
             return
         col = Column(column)
-        self.layoutAboutToBeChanged.emit()
+        _emit(self.layoutAboutToBeChanged)
         persistent = self.persistentIndexList()
         held = [(p, self._rows[p.row()].id) for p in persistent if 0 <= p.row() < len(self._rows)]
         # A stable sort: ties keep their previous order, as in every desktop table.
@@ -192,7 +211,7 @@ class SubscriberTableModel(QAbstractTableModel):
             [p for p, _ in held],
             [self.index(self._position[sid], p.column()) for p, sid in held],
         )
-        self.layoutChanged.emit()
+        _emit(self.layoutChanged)
 
     # --- the app's API ----------------------------------------------------------------------
 
@@ -211,7 +230,7 @@ class SubscriberTableModel(QAbstractTableModel):
         if self._rows:
             top = self.index(0, Column.THIS_MONTH)
             bottom = self.index(len(self._rows) - 1, Column.THIS_MONTH)
-            self.dataChanged.emit(top, bottom, [Qt.ItemDataRole.DisplayRole])
+            _emit(self.dataChanged, top, bottom, [Qt.ItemDataRole.DisplayRole])
 
     def row_for_id(self, subscriber_id: int) -> SubscriberRow | None:
         pos = self._position.get(subscriber_id)
@@ -237,7 +256,7 @@ class SubscriberTableModel(QAbstractTableModel):
             if changed or old != new:
                 first = min(changed, default=Column.NAME)
                 last = max(changed, default=Column.THIS_MONTH)
-                self.dataChanged.emit(self.index(pos, first), self.index(pos, last))
+                _emit(self.dataChanged, self.index(pos, first), self.index(pos, last))
 
     def remove_ids(self, ids: Iterable[int]) -> None:
         for sid in ids:
@@ -569,7 +588,7 @@ class SubscriberFilterProxy(QAbstractTableModel):
         if rows is old or rows == old:
             self._visible = rows
             return
-        self.layoutAboutToBeChanged[_WITH_HINT].emit([], _SORTED_ROWS)
+        _emit(self.layoutAboutToBeChanged[_WITH_HINT], [], _SORTED_ROWS)
         persistent = self.persistentIndexList()
         self._visible = rows
         moved = []
@@ -578,7 +597,7 @@ class SubscriberFilterProxy(QAbstractTableModel):
             row = self._proxy_row(old[at]) if 0 <= at < len(old) else None
             moved.append(QModelIndex() if row is None else self.index(row, index.column()))
         self.changePersistentIndexList(persistent, moved)
-        self.layoutChanged[_WITH_HINT].emit([], _SORTED_ROWS)
+        _emit(self.layoutChanged[_WITH_HINT], [], _SORTED_ROWS)
 
     def _after_live_change(self) -> None:
         """Source rows changed one by one: `_visible` is exact, earlier results and the filter
@@ -607,7 +626,7 @@ class SubscriberFilterProxy(QAbstractTableModel):
 
     def _on_source_layout_about_to_change(self, *_args: object) -> None:
         """The source is about to re-sort: remember which subscriber each persistent index is on."""
-        self.layoutAboutToBeChanged[_WITH_HINT].emit([], _SORTED_ROWS)
+        _emit(self.layoutAboutToBeChanged[_WITH_HINT], [], _SORTED_ROWS)
         rows = self._source.rows if self._source is not None else []
         visible = self._visible
         self._held = [
@@ -625,7 +644,7 @@ class SubscriberFilterProxy(QAbstractTableModel):
             moved.append(QModelIndex() if row is None else self.index(row, p.column()))
         self.changePersistentIndexList([p for p, _ in self._held], moved)
         self._held = []
-        self.layoutChanged[_WITH_HINT].emit([], _SORTED_ROWS)
+        _emit(self.layoutChanged[_WITH_HINT], [], _SORTED_ROWS)
 
     def _on_source_rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
         rows = self._source.rows if self._source is not None else []
@@ -681,8 +700,11 @@ class SubscriberFilterProxy(QAbstractTableModel):
             self._after_live_change()
         lo, hi = bisect_left(self._visible, first), bisect_right(self._visible, last) - 1
         if lo <= hi:
-            self.dataChanged.emit(
-                self.index(lo, top.column()), self.index(hi, bottom.column()), list(roles)
+            _emit(
+                self.dataChanged,
+                self.index(lo, top.column()),
+                self.index(hi, bottom.column()),
+                list(roles),
             )
 
     def _refilter_row(self, pos: int, row: SubscriberRow) -> None:
