@@ -525,9 +525,25 @@ class ChargeEngine:
                     reason = exc.api_message or str(exc)
                     if found.verdict is Verdict.PAID:
                         return self._paid(journal, intent, staff, found)
-                    if found.verdict in (Verdict.NOTHING, Verdict.DECLINED):
+                    maybe_sent_before = resent > 0 or not intent.fresh
+                    if found.verdict is Verdict.DECLINED or (
+                        found.verdict is Verdict.NOTHING and not maybe_sent_before
+                    ):
                         return self._settle(
                             journal, intent, staff, ChargeState.REJECTED, None, reason
+                        )
+                    if found.verdict is Verdict.NOTHING:
+                        # This merchant_uid may have left before (a lost answer, a crash), and
+                        # i'mport refuses it now — most likely "already paid" — yet the lookup
+                        # shows nothing. 'Rejected' would let a new attempt pay the period again.
+                        return self._settle(
+                            journal,
+                            intent,
+                            staff,
+                            ChargeState.UNKNOWN,
+                            None,
+                            f"sent again and rejected ({reason}), but the lookup shows no "
+                            "payment: it may have been paid; check it at i'mport",
                         )
                     return self._settle(
                         journal,

@@ -643,3 +643,42 @@ async def test_quiet_period_counts_from_the_crashed_batchs_last_write(
         await make_engine(db, client, clock=lambda: later).reconcile()
     row_a = charges.by_merchant_uid(muid_a)
     assert row_a is not None and row_a.state is ChargeState.PAID
+
+
+class BlindLookups(httpx.AsyncHTTPTransport):
+    """findAll that never shows anything (i'mport's 404 envelope) — e.g. test-mode payments that
+    a lookup does not list — and the first `again` answer lost after i'mport processed it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.again = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if "findAll" in request.url.path:
+            body = {"code": 1, "message": "존재하지 않는 결제정보입니다.", "response": None}
+            return httpx.Response(404, json=body, request=request)
+        answer = await super().handle_async_request(request)
+        if request.url.path.endswith("/subscribe/payments/again"):
+            self.again += 1
+            if self.again == 1:
+                await answer.aread()
+                raise httpx.ReadError("connection reset after the charge", request=request)
+        return answer
+
+
+async def test_a_resend_rejected_while_lookups_see_nothing_never_opens_a_new_attempt(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    """The first answer is lost, the lookup sees nothing, the same merchant_uid is sent again and
+    i'mport refuses it (code != 0: it is already paid). With a blind lookup, recording that as
+    'rejected' would let the next run write attempt 2 — a second payment for the period."""
+    db = open_db(tmp_path)
+    (uid,) = seed(sandbox, db, 1, due=DUE)
+    async with client_for(sandbox, transport=BlindLookups()) as client:
+        engine = make_engine(db, client)
+        first = await engine.run(engine.plan(None, TODAY, "tester"), concurrency=1)
+        assert [o.state for o in first.outcomes] == [ChargeState.UNKNOWN]
+        for _ in range(3):  # later runs (the scheduler) while the lookups stay blind
+            await engine.run(engine.plan(None, TODAY, "tester"), concurrency=1)
+    assert paid_count(sandbox, uid) == 1
+    assert [c.attempt for c in ChargeRepository(db).list_all()] == [1]
