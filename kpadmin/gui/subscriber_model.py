@@ -25,7 +25,7 @@ from datetime import date
 from functools import reduce
 from itertools import compress, repeat
 from operator import and_, attrgetter, contains, eq, le, not_
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -60,6 +60,11 @@ _AMBER = QColor("#b9770e")
 _incref = ctypes.pythonapi.Py_IncRef
 _incref.argtypes = [ctypes.py_object]
 _incref.restype = None
+
+
+def _with_hint(signal: Any) -> Any:
+    """The (parents, hint) overload of a layout signal: PySide picks the bare one unless told."""
+    return cast(Any, signal)[_WITH_HINT]
 
 
 def _emit(signal: Any, *args: Any) -> None:
@@ -155,7 +160,9 @@ class SubscriberTableModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(Column)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
@@ -390,7 +397,7 @@ class SubscriberFilterProxy(QAbstractTableModel):
         self._base: list[int] | None = None  # rows passing the non-search filters (None: stale)
         self._results: dict[str, list[int]] = {}  # needle -> rows, under the current filters
         self._visible: list[int] = []  # source rows shown, ascending
-        self._held: list[tuple[QPersistentModelIndex, int | None]] = []  # across a source sort
+        self._held: list[tuple[QModelIndex, int | None]] = []  # across a source sort
 
     # --- filter settings --------------------------------------------------------------------
 
@@ -588,7 +595,7 @@ class SubscriberFilterProxy(QAbstractTableModel):
         if rows is old or rows == old:
             self._visible = rows
             return
-        _emit(self.layoutAboutToBeChanged[_WITH_HINT], [], _SORTED_ROWS)
+        _emit(_with_hint(self.layoutAboutToBeChanged), [], _SORTED_ROWS)
         persistent = self.persistentIndexList()
         self._visible = rows
         moved = []
@@ -597,7 +604,7 @@ class SubscriberFilterProxy(QAbstractTableModel):
             row = self._proxy_row(old[at]) if 0 <= at < len(old) else None
             moved.append(QModelIndex() if row is None else self.index(row, index.column()))
         self.changePersistentIndexList(persistent, moved)
-        _emit(self.layoutChanged[_WITH_HINT], [], _SORTED_ROWS)
+        _emit(_with_hint(self.layoutChanged), [], _SORTED_ROWS)
 
     def _after_live_change(self) -> None:
         """Source rows changed one by one: `_visible` is exact, earlier results and the filter
@@ -626,7 +633,7 @@ class SubscriberFilterProxy(QAbstractTableModel):
 
     def _on_source_layout_about_to_change(self, *_args: object) -> None:
         """The source is about to re-sort: remember which subscriber each persistent index is on."""
-        _emit(self.layoutAboutToBeChanged[_WITH_HINT], [], _SORTED_ROWS)
+        _emit(_with_hint(self.layoutAboutToBeChanged), [], _SORTED_ROWS)
         rows = self._source.rows if self._source is not None else []
         visible = self._visible
         self._held = [
@@ -644,7 +651,7 @@ class SubscriberFilterProxy(QAbstractTableModel):
             moved.append(QModelIndex() if row is None else self.index(row, p.column()))
         self.changePersistentIndexList([p for p, _ in self._held], moved)
         self._held = []
-        _emit(self.layoutChanged[_WITH_HINT], [], _SORTED_ROWS)
+        _emit(_with_hint(self.layoutChanged), [], _SORTED_ROWS)
 
     def _on_source_rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
         rows = self._source.rows if self._source is not None else []
