@@ -8,12 +8,18 @@ from pathlib import Path
 
 import pytest
 
-# Before anything imports Qt: draw offscreen, let QtWebEngine run as root, no GPU on this machine kind.
+# Before anything imports Qt: draw offscreen, let QtWebEngine run as root, no GPU here.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu --disable-features=Vulkan")
 # Import PySide6 first so qasync picks it even if another binding happens to be installed.
 os.environ.setdefault("QT_API", "pyside6")
+
+# PySide6 6.12.0 leaks references to None/True on Python 3.11 (see kpadmin/gui/refcount_guard.py);
+# tests that use Qt without importing kpadmin.gui need the guard too.
+from kpadmin.gui import refcount_guard
+
+refcount_guard.install()
 
 pytest_plugins = [
     "tests.fixtures.sandbox",
