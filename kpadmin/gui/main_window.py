@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{title} [{fmt.mode_label(backend.mode)}]")
         self.today = fmt.seoul_today()
         self._journal_figures: tuple[Any, Any] | None = None
+        self._close_after_batch = False  # a close asked for mid-batch waits for the batch
         self.charging = self._load_charging()
         self._dialogs: list[QDialog] = []  # keep open() dialogs alive
         self._selection_shown: list[int] = []  # the selected ids the detail pane and count show
@@ -661,6 +662,22 @@ class MainWindow(QMainWindow):
             self.splitter.setSizes([1000, 430])
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.charging is not None and self.charging.running:
+            # Quitting mid-batch: send nothing new, and close only once the charges already on
+            # the wire are answered and recorded, rather than cutting them off into "unknown".
+            event.ignore()
+            if not self._close_after_batch:
+                self._close_after_batch = True
+                self.charging.batch_finished.connect(
+                    lambda _result: QTimer.singleShot(0, self.close)
+                )
+                self.charging.cancel_batch()
+                messages.info(
+                    self.tr(
+                        "Stopping the batch: kpadmin closes once charges in flight are recorded."
+                    )
+                )
+            return
         store = self._settings_store()
         store.setValue("main_window/geometry", self.saveGeometry())
         store.setValue("main_window/splitter", self.splitter.saveState())

@@ -145,7 +145,7 @@
         <translation>{n}행을 {path}(으)로 내보냈습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="493"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="499"/>
         <source>Not opening a receipt address that is not a web page: {url}</source>
         <translation>웹 페이지가 아닌 영수증 주소는 열지 않습니다: {url}</translation>
     </message>
@@ -206,13 +206,13 @@
         <translation>예정</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/texts.py" line="33"/>
+        <location filename="../../kpadmin/gui/charging/texts.py" line="43"/>
         <location filename="../../kpadmin/gui/formatting.py" line="93"/>
         <source>Sending</source>
         <translation>전송 중</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/texts.py" line="28"/>
+        <location filename="../../kpadmin/gui/charging/texts.py" line="38"/>
         <location filename="../../kpadmin/gui/formatting.py" line="94"/>
         <source>Paid</source>
         <translation>결제 완료</translation>
@@ -258,24 +258,29 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/texts.py" line="29"/>
+        <location filename="../../kpadmin/gui/charging/texts.py" line="31"/>
+        <source>Sign the customer up again to get a new billing key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/charging/texts.py" line="39"/>
         <location filename="../../kpadmin/gui/formatting.py" line="95"/>
         <source>Declined</source>
         <translation>승인 거절</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/texts.py" line="30"/>
+        <location filename="../../kpadmin/gui/charging/texts.py" line="40"/>
         <location filename="../../kpadmin/gui/formatting.py" line="96"/>
         <source>Rejected</source>
         <translation>요청 거부</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/texts.py" line="31"/>
+        <location filename="../../kpadmin/gui/charging/texts.py" line="41"/>
         <source>Outcome unknown</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/texts.py" line="32"/>
+        <location filename="../../kpadmin/gui/charging/texts.py" line="42"/>
         <source>Not sent</source>
         <translation type="unfinished"></translation>
     </message>
@@ -286,7 +291,7 @@
     </message>
     <message>
         <location filename="../../kpadmin/gui/formatting.py" line="103"/>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="80"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="110"/>
         <source>Phone</source>
         <translation>전화</translation>
     </message>
@@ -321,138 +326,138 @@
         <translation>₩{n}K</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="79"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="109"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="81"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="111"/>
         <source>Plan</source>
         <translation>상품</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="82"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="112"/>
         <source>Amount</source>
         <translation>금액</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="83"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="113"/>
         <source>State</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="84"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="114"/>
         <source>Card</source>
         <translation>카드</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="85"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="115"/>
         <source>Last charge</source>
         <translation>최근 결제</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="86"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="116"/>
         <source>Next charge</source>
         <translation>다음 결제일</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="87"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="117"/>
         <source>This month</source>
         <translation>이번 달</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="327"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="344"/>
         <source>The outcome of the last charge is not known yet. Reconcile before charging again.</source>
         <translation>최근 결제의 결과를 아직 알 수 없습니다. 다시 결제하기 전에 대사(조회)를 실행하세요.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="330"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="347"/>
         <source>Paid charges this month against the monthly cap per billing key</source>
         <translation>이번 달 결제 완료 건수 / 빌링키당 월 한도</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="332"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="349"/>
         <source>Masked; the full number is in the detail pane</source>
         <translation>일부 가림 처리됨. 전체 번호는 상세 화면에서 볼 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="116"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="121"/>
         <source>A charge batch is still running.</source>
         <extracomment>Rows re-read per tick (~0.3 ms each: SQL + model), so no tick blocks the loop for long. The overview aggregates over the whole journal: refreshed at most this often mid-batch. A confirmation dialog was opened (tests and the self-test accept it programmatically).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="125"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="130"/>
         <source>A charge batch is running. Wait for it to finish, or stop it, first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="127"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="132"/>
         <source>A charge is being prepared; finish or close its confirmation first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="129"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="134"/>
         <source>Reconciling; try again in a moment.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="134"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="139"/>
         <source>A charge batch is running.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="146"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="158"/>
         <source>Select the subscribers to charge first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="189"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="201"/>
         <source>{name} is not charged: {why} — {detail}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="266"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="278"/>
         <source>Stopping the batch: no new charges are sent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="339"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="351"/>
         <source>Batch finished: {paid} paid ({amount}), {failed} not paid.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="343"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="355"/>
         <source>Batch stopped: {paid} paid ({amount}), {failed} not paid.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="379"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="391"/>
         <source>Reconciling: looking up charges whose outcome is unknown…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="387"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="399"/>
         <source>Reconcile: nothing is in doubt.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="390"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="402"/>
         <source>Reconcile: {checked} looked up — {paid} paid, {declined} declined, {resend} never reached i&apos;mport (sent again next time), {unknown} still unknown.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="423"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="435"/>
         <source>{name} has no paid charge left to refund.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="426"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="438"/>
         <source>That charge cannot be refunded (not paid, or refunded already).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="445"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="457"/>
         <source>Refunding {amount}…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -489,6 +494,21 @@
     <message>
         <location filename="../../kpadmin/gui/charging/refund.py" line="386"/>
         <source>Refunded {amount} ({total} of {paid} refunded in total).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="708"/>
+        <source>%1 was taken (imp_uid %2) and no subscriber was saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="718"/>
+        <source>Sign-up not completed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="721"/>
+        <source>Refund it in the i&apos;mport console; the audit log has the details.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -612,17 +632,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="258"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="252"/>
+        <source>Skipped: not sent to i&apos;mport</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="255"/>
+        <source>Not paid, and skipped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="262"/>
         <source>{n} outcome(s) unknown: they are blocked until Reconcile settles them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="263"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="267"/>
         <source>{n} never reached i&apos;mport; the next batch sends them again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="276"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="280"/>
         <source>The batch stopped: {why}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -730,12 +760,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="123"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="125"/>
         <source>Charge {total}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="128"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="130"/>
         <source>Don&apos;t charge</source>
         <translation type="unfinished"></translation>
     </message>
@@ -794,7 +824,7 @@
     </message>
     <message>
         <location filename="../../kpadmin/gui/detail_pane.py" line="163"/>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="348"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="350"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
@@ -839,157 +869,157 @@
         <translation>영수증</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="202"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="204"/>
         <source>When</source>
         <translation>일시</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="202"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="204"/>
         <source>Staff</source>
         <translation>담당자</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="202"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="204"/>
         <source>Action</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="202"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="204"/>
         <source>Detail</source>
         <translation>내용</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="207"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="209"/>
         <source>Charges</source>
         <translation>결제 내역</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="208"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="210"/>
         <source>Audit log</source>
         <translation>감사 기록</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="244"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="246"/>
         <source>Cancelled — no further charges</source>
         <translation>해지됨 — 이후 결제 없음</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="247"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="249"/>
         <source>Day {day} of each month · next {date}</source>
         <translation>매월 {day}일 · 다음 결제 {date}</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="255"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="257"/>
         <source>No card details reported</source>
         <translation>카드 정보 없음</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="258"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="260"/>
         <source>Memo: {memo}</source>
         <translation>메모: {memo}</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="266"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="268"/>
         <source>Billing key missing at i&apos;mport: cannot be charged.</source>
         <translation>아임포트에 빌링키가 없어 결제할 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="269"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="271"/>
         <source>Billing key on file (not checked this session).</source>
         <translation>빌링키 등록됨 (이번 세션에서는 확인하지 않음).</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="279"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="281"/>
         <source>(refunded {amount})</source>
         <translation>({amount} 환불)</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="289"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="291"/>
         <source>Open</source>
         <translation>열기</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="298"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="300"/>
         <source>Open the receipt in the browser</source>
         <translation>브라우저에서 영수증 열기</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="306"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="308"/>
         <source>No charges yet</source>
         <translation>결제 내역 없음</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="327"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="329"/>
         <source>Charging is not available in this build yet.</source>
         <translation>이 버전에서는 아직 결제 기능을 쓸 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="330"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="332"/>
         <source>A charge is in flight or its outcome is unknown: reconcile first.</source>
         <translation>진행 중이거나 결과를 알 수 없는 결제가 있습니다. 먼저 대사(조회)를 실행하세요.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="333"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="335"/>
         <source>Only active subscribers can be charged.</source>
         <translation>이용 중인 구독자만 결제할 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="345"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="347"/>
         <source>Refunds are not available in this build yet.</source>
         <translation>이 버전에서는 아직 환불 기능을 쓸 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="348"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="350"/>
         <source>Resume</source>
         <translation>재개</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="384"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="390"/>
         <source>{name}: subscription resumed.</source>
         <translation>{name}: 구독을 재개했습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="387"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="393"/>
         <source>{name}: subscription paused.</source>
         <translation>{name}: 구독을 일시 정지했습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="405"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="411"/>
         <source>cancelled by staff</source>
         <translation>담당자 해지</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="410"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="416"/>
         <source>{name}: subscription cancelled.</source>
         <translation>{name}: 구독을 해지했습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="420"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="426"/>
         <source>{name}: subscription cancelled and billing key deleted.</source>
         <translation>{name}: 구독을 해지하고 빌링키를 삭제했습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="430"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="436"/>
         <source>{name}: subscription cancelled, but the billing key was not deleted: {detail}</source>
         <translation>{name}: 구독은 해지했지만 빌링키는 삭제하지 못했습니다: {detail}</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="442"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="448"/>
         <source>Checking with i&apos;mport…</source>
         <translation>아임포트에서 확인하는 중…</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="459"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="465"/>
         <source>Billing key present at i&apos;mport (checked {when}).</source>
         <translation>아임포트에 빌링키가 있습니다 ({when} 확인).</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="470"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="476"/>
         <source>i&apos;mport has no billing key for this customer: marked key missing.</source>
         <translation>아임포트에 이 고객의 빌링키가 없습니다. &apos;빌링키 없음&apos;으로 표시했습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/detail_pane.py" line="474"/>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="480"/>
         <source>The check failed unexpectedly.</source>
         <translation>확인 중 예기치 않은 문제가 생겼습니다.</translation>
     </message>
@@ -1068,229 +1098,234 @@
         <translation>kpadmin — 카카오페이 정기결제</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="125"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="127"/>
         <source>New sign-up</source>
         <translation>신규 가입</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="128"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="130"/>
         <source>Sign a customer up in the Kakao Pay window (phone or in person)</source>
         <translation>카카오페이 결제창으로 고객을 가입시킵니다 (전화 또는 방문)</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="131"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="133"/>
         <source>Charge selected</source>
         <translation>선택 결제</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="134"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="136"/>
         <source>Charge the selected subscribers now</source>
         <translation>선택한 구독자를 지금 결제합니다</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="137"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="139"/>
         <source>Charge all due</source>
         <translation>결제일 도래분 일괄 결제</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="140"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="142"/>
         <source>Charge every subscriber whose charge date has come</source>
         <translation>결제일이 된 모든 구독자를 결제합니다</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="143"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="145"/>
         <source>Reconcile</source>
         <translation>대사(조회)</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="146"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="148"/>
         <source>Look up charges whose outcome is unknown</source>
         <translation>결과를 알 수 없는 결제를 아임포트에서 조회합니다</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="149"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="151"/>
         <source>Import CSV…</source>
         <translation>CSV 가져오기…</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="149"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="151"/>
         <source>Import subscribers</source>
         <translation>구독자 가져오기</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="152"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="154"/>
         <source>Export CSV…</source>
         <translation>CSV 내보내기…</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="155"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="157"/>
         <source>Export subscribers or charges</source>
         <translation>구독자 또는 결제 내역을 내보냅니다</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="158"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="160"/>
         <source>Settings…</source>
         <translation>설정…</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="158"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="160"/>
         <source>Mode, keys, limits</source>
         <translation>모드, 키, 한도</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="162"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="164"/>
         <source>Find</source>
         <translation>찾기</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="165"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="167"/>
         <source>Refresh</source>
         <translation>새로 고침</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="167"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="169"/>
         <source>Quit</source>
         <translation>종료</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="169"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="171"/>
         <source>About kpadmin</source>
         <translation>kpadmin 정보</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="172"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="174"/>
         <source>Charging is not available in this build yet.</source>
         <translation>이 버전에서는 아직 결제 기능을 쓸 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="192"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="194"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="198"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="200"/>
         <source>&amp;Subscribers</source>
         <translation>구독자(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="200"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="202"/>
         <source>&amp;Charging</source>
         <translation>결제(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="202"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="204"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="215"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="217"/>
         <source>Actions</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="244"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="252"/>
         <source>Search name, phone or customer UID</source>
         <translation>이름, 전화번호, 고객 UID로 검색</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="255"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="263"/>
         <source>All states</source>
         <translation>모든 상태</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="259"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="267"/>
         <source>Due today</source>
         <translation>오늘 결제 예정</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="260"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="268"/>
         <source>Last charge failed</source>
         <translation>최근 결제 실패</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="261"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="269"/>
         <source>Unknown outcome</source>
         <translation>결과 미확인</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="342"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="350"/>
         <source>Staff: {name}</source>
         <translation>담당자: {name}</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="425"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="434"/>
         <source>{n} subscribers selected</source>
         <translation>구독자 {n}명 선택됨</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="427"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="436"/>
         <source>Select a subscriber to see their details.</source>
         <translation>구독자를 선택하면 상세 정보가 표시됩니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="433"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="442"/>
         <source>{shown} of {total} subscribers</source>
         <translation>구독자 {total}명 중 {shown}명</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="435"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="444"/>
         <source>{total} subscribers</source>
         <translation>구독자 {total}명</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="439"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="448"/>
         <source>{n} selected</source>
         <translation>{n}명 선택</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="463"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="472"/>
         <source>Copy customer UID</source>
         <translation>고객 UID 복사</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="506"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="523"/>
         <source>Sign-up is not available in this build yet.</source>
         <translation>이 버전에서는 아직 신규 가입을 할 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="521"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="538"/>
         <source>{name} is signed up.</source>
         <translation>{name} 님의 가입이 완료되었습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="562"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="579"/>
         <source>{name}: changes saved.</source>
         <translation>{name}: 변경 내용을 저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="591"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="608"/>
         <source>kpadmin {version} — data in {path}</source>
         <translation>kpadmin {version} — 데이터 위치: {path}</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="613"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="630"/>
         <source>built-in sandbox</source>
         <translation>내장 샌드박스</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="614"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="631"/>
         <source>Connected: {where}</source>
         <translation>연결됨: {where}</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="617"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="634"/>
         <source>Connecting to i&apos;mport…</source>
         <translation>아임포트에 연결하는 중…</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="619"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="636"/>
         <source>Not connected</source>
         <translation>연결 안 됨</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="622"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="639"/>
         <source>Not connected to i&apos;mport: {reason}</source>
         <translation>아임포트에 연결되지 않았습니다: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/main_window.py" line="677"/>
+        <source>Stopping the batch: kpadmin closes once charges in flight are recorded.</source>
+        <translation>일괄 결제를 멈추는 중입니다. 진행 중인 결제가 기록되면 kpadmin이 종료됩니다.</translation>
     </message>
 </context>
 <context>
@@ -1697,167 +1732,237 @@ Switch to LIVE?</source>
 <context>
     <name>SignupDialog</name>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="76"/>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="106"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="98"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="138"/>
         <source>New sign-up</source>
-        <extracomment>The new subscriber (`kpadmin.store.models.Subscriber`) once verified and saved. Any final outcome: (&quot;signed_up&quot; or a FailureReason value, user-facing text).</extracomment>
+        <extracomment>The new subscriber (`kpadmin.store.models.Subscriber`) once verified and saved. Any final outcome: (&quot;signed_up&quot; or a FailureReason value, user-facing text). An unfinished attempt was looked up at i&apos;mport (`kpadmin.billing.signup.AttemptLeftovers`). An abandoned attempt was let go (its orphan key deleted or recorded); carries the attempt.</extracomment>
         <translation type="unfinished">신규 가입</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="110"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="142"/>
         <source>Enter the customer&apos;s details. The customer then approves in Kakao Pay; nothing is saved until i&apos;mport confirms the card.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="121"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="153"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="123"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="155"/>
         <source>Open Kakao Pay</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="151"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="183"/>
         <source>Show on second screen</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="153"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="185"/>
         <source>Cancel sign-up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="180"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="218"/>
+        <source>Save subscriber</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="222"/>
         <source>Check again</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="182"/>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="431"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="224"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="499"/>
         <source>Try again</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="184"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="226"/>
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="210"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="256"/>
         <source>Connecting to i&apos;mport… The window opens once the connection is up.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="213"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="259"/>
         <source>Not connected to i&apos;mport: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="361"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="417"/>
         <source>First payment of %1 received.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="366"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="422"/>
         <source>%1 is signed up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="370"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="426"/>
         <source>Next charge: %1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="408"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="472"/>
         <source>Kakao Pay says: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="410"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="474"/>
         <source>Payment to look at: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="215"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="509"/>
+        <source>Checking with i&apos;mport that nothing was taken…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="548"/>
+        <source>i&apos;mport confirms that nothing was taken.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="556"/>
+        <source>i&apos;mport could not be asked whether the customer approved meanwhile (order %1). Check again before starting over.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="575"/>
+        <source>The customer approved after all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="577"/>
+        <source>The window ended without a sign-up, but the approval reached i&apos;mport.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="582"/>
+        <source>i&apos;mport confirms the card and the first payment. Save the subscriber, or refund the payment; leaving without saving removes the card.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="587"/>
+        <source>i&apos;mport confirms the card. Save the subscriber; leaving without saving removes the card.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="596"/>
+        <source>%1 was taken (imp_uid %2) and no subscriber was saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="603"/>
+        <source>The card was registered; it is deleted when you leave this attempt.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="606"/>
+        <source>Refund %1 now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="629"/>
+        <source>Confirm: refund %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="656"/>
+        <source>The refund was not confirmed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="658"/>
+        <source>Refunded %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="261"/>
         <source>Set the merchant code (imp_code) in Settings first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="232"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="278"/>
         <source>Only one screen is connected; connect a screen facing the customer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="269"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="319"/>
         <source>Kakao Pay</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="270"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="320"/>
         <source>Opening the Kakao Pay window…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="271"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="321"/>
         <source>Waiting for the customer to approve in Kakao Pay…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="272"/>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="336"/>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="390"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="322"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="387"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="453"/>
         <source>Checking with i&apos;mport…</source>
         <translation type="unfinished">아임포트에서 확인하는 중…</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="273"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="323"/>
         <source>The Kakao Pay window could not be loaded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="279"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="329"/>
         <source> (first payment now)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="279"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="329"/>
         <source> (card only, ₩0 now)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="291"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="341"/>
         <source>Waiting for the customer to approve in Kakao Pay (QR code or phone).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="363"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="419"/>
         <source>Card registered; nothing was charged yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="400"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="464"/>
         <source>Sign-up cancelled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="401"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="465"/>
         <source>Kakao Pay declined</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="402"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="466"/>
         <source>The request timed out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="403"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="467"/>
         <source>Not verified</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/signup/dialog.py" line="404"/>
+        <location filename="../../kpadmin/gui/signup/dialog.py" line="468"/>
         <source>Could not verify</source>
         <translation type="unfinished"></translation>
     </message>

@@ -195,3 +195,25 @@ def test_no_second_charge_while_in_flight_or_unknown(qtbot, desk_factory, arun):
     wait_batch(qtbot, controller)
     for i in range(6):
         assert len(desk.paid_at_sandbox(f"kp_test_{i:04d}")) == 1
+
+
+def test_closing_the_window_mid_batch_waits_for_the_charges_in_flight(qtbot, desk_factory):
+    desk = desk_factory(latency_ms=150, count=10, concurrency=2)
+    window, controller = desk.window, desk.controller
+    closed: list[bool] = []
+    window.closed.connect(lambda: closed.append(True))
+    controller.charge_all_due()
+    accept_confirmation(qtbot, controller).accept()
+    qtbot.waitUntil(lambda: controller._progress.done >= 2, timeout=15_000)
+
+    window.close()
+    assert window.isVisible() and not closed  # not cut off mid-flight
+    assert any("Stopping" in text for _level, text in messages.bridge().history[-3:])
+    qtbot.waitUntil(lambda: bool(closed), timeout=30_000)
+    result = controller.last_result
+    assert result is not None and result.cancelled
+    charges = ChargeRepository(desk.backend.conn).list_all()
+    # Everything that was sent got its answer recorded; nothing is left on the wire or in doubt.
+    assert not [c for c in charges if c.state.in_doubt]
+    for i in range(10):
+        assert len(desk.paid_at_sandbox(f"kp_test_{i:04d}")) <= 1
