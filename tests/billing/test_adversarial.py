@@ -682,3 +682,34 @@ async def test_a_resend_rejected_while_lookups_see_nothing_never_opens_a_new_att
             await engine.run(engine.plan(None, TODAY, "tester"), concurrency=1)
     assert paid_count(sandbox, uid) == 1
     assert [c.attempt for c in ChargeRepository(db).list_all()] == [1]
+
+
+class GarbledLookups(httpx.AsyncHTTPTransport):
+    """`again` answers lost after processing; findAll answers 200 with a body that is not a page."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        answer = await super().handle_async_request(request)
+        if request.url.path.endswith("/subscribe/payments/again"):
+            await answer.aread()
+            raise httpx.ReadError("reset", request=request)
+        if "findAll" in request.url.path:
+            await answer.aread()
+            return httpx.Response(200, content=b'{"code": 0, "response": "ok"}', request=request)
+        return answer
+
+
+async def test_garbage_lookup_after_a_lost_answer_is_unknown_never_a_resend(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    db = open_db(tmp_path)
+    (uid,) = seed(sandbox, db, 1, due=DUE)
+    async with client_for(sandbox, transport=GarbledLookups()) as client:
+        engine = make_engine(db, client)
+        result = await engine.run(engine.plan(None, TODAY, "tester"), concurrency=1)
+        assert [o.state for o in result.outcomes] == [ChargeState.UNKNOWN]
+        await engine.run(engine.plan(None, TODAY, "tester"), concurrency=1)
+    assert len(payments_of(sandbox, uid)) == 1  # sent once: no resend on a garbled lookup
+    async with client_for(sandbox) as client:
+        await settle(make_engine(db, client))
+    assert {c.state for c in ChargeRepository(db).list_all()} == {ChargeState.PAID}
+    assert paid_count(sandbox, uid) == 1
