@@ -217,3 +217,38 @@ def test_closing_the_window_mid_batch_waits_for_the_charges_in_flight(qtbot, des
     assert not [c for c in charges if c.state.in_doubt]
     for i in range(10):
         assert len(desk.paid_at_sandbox(f"kp_test_{i:04d}")) <= 1
+
+
+def test_a_decline_found_by_the_pre_plan_reconcile_is_not_offered_again(qtbot, desk_factory, arun):
+    """Like charge-due: a decline the reconcile just found is skipped, with its reason."""
+    desk = desk_factory(count=3, declining=frozenset({2}))
+    controller, backend = desk.controller, desk.backend
+    from kpadmin.billing.due import SkipReason
+    from kpadmin.billing.merchant_uid import merchant_uid_for
+    from kpadmin.billing.periods import period_of
+    from kpadmin.gui.formatting import seoul_today
+    from kpadmin.iamport.errors import PaymentDeclined
+    from kpadmin.store.charges import NewCharge
+    from kpadmin.store.db import transaction
+
+    charges = ChargeRepository(backend.conn)
+    victim, uid = desk.ids[2], "kp_test_0002"
+    period = period_of(seoul_today())
+    muid = merchant_uid_for(uid, period, 1)
+    with transaction(backend.conn):
+        cid = charges.insert(
+            NewCharge(victim, uid, period, 1, muid, 9_900), batch_id=None, staff="t"
+        )
+        charges.set_state(cid, ChargeState.SENT)  # the answer never arrived
+    with pytest.raises(PaymentDeclined):
+        arun(backend.api.client.pay_again(uid, muid, 9_900, "프리미엄 월 구독"))
+
+    controller.charge_all_due()
+    dialog = accept_confirmation(qtbot, controller)
+    assert charges.get(cid).state is ChargeState.DECLINED
+    assert victim not in {item.subscriber_id for item in dialog.plan.items}
+    assert [s.reason for s in dialog.plan.skipped if s.subscriber_id == victim] == [
+        SkipReason.DECLINED_THIS_RUN
+    ]
+    assert dialog.plan.count == 2
+    dialog.reject()

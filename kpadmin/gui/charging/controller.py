@@ -39,6 +39,7 @@ from kpadmin.billing.engine import (
     ChargeOutcome,
     EventKind,
     Progress,
+    without_declines,
 )
 from kpadmin.billing.reconcile import ReconcileReport
 from kpadmin.gui import aio, messages
@@ -181,10 +182,14 @@ class ChargingController(QObject):
 
         async def plan() -> Plan:
             # Settle rows in doubt first, so the confirmation shows the truth, not a stale skip.
+            report = None
             if engine.charges.in_doubt():
                 report = await engine.reconcile(staff=self.backend.staff)
                 self._refresh_settled(report)
-            return engine.plan(ids, None, self.backend.staff, include_not_due=include_not_due)
+            planned = engine.plan(ids, None, self.backend.staff, include_not_due=include_not_due)
+            # A decline that reconcile has just found is not offered again in the same breath
+            # (as in `charge-due`): staff see it among the skipped, with its reason.
+            return planned if report is None else without_declines(planned, report)
 
         def failed(exc: BaseException) -> None:
             self._preparing = False

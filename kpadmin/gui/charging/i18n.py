@@ -170,6 +170,7 @@ KO: dict[str, str] = {
     "Monthly cap reached": "월 한도 도달",
     "No such subscriber": "없는 구독자",
     "Declined earlier in this run": "이번 실행에서 이미 거절됨",
+    "Changed since the confirmation": "확인 후 변경됨",
     "Rejected": "거부됨",
     "Not sent": "전송 안 됨",
     "Sending": "전송 중",

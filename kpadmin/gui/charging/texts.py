@@ -19,6 +19,7 @@ def skip_label(reason: SkipReason) -> str:
         SkipReason.MONTHLY_CAP: tr("Monthly cap reached"),
         SkipReason.UNKNOWN_SUBSCRIBER: tr("No such subscriber"),
         SkipReason.DECLINED_THIS_RUN: tr("Declined earlier in this run"),
+        SkipReason.CHANGED: tr("Changed since the confirmation"),
     }.get(reason, str(reason))
 
 

@@ -34,6 +34,7 @@
 <message><source>Monthly cap reached</source><translation>월 한도 도달</translation></message>
 <message><source>No such subscriber</source><translation>없는 구독자</translation></message>
 <message><source>Declined earlier in this run</source><translation>이번 실행에서 이미 거절됨</translation></message>
+<message><source>Changed since the confirmation</source><translation>확인 후 변경됨</translation></message>
 <message><source>Sign the customer up again to get a new billing key.</source><translation>새 빌링키를 받으려면 고객을 다시 가입시키세요.</translation></message>
 <message><source>Paid</source><translation>결제됨</translation></message>
 <message><source>Declined</source><translation>거절됨</translation></message>
