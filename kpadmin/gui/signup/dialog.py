@@ -529,6 +529,9 @@ class SignupDialog(QDialog):
         self._offer = offer
         self._show_leftovers(left, offer)
         self.leftovers_checked.emit(left)
+        if not self.isVisible() and not left.empty:
+            # Closed while i'mport was being asked (or while verifying): closing meant leaving.
+            self._release_attempt()
 
     def _alive(self) -> bool:
         """False once Qt has deleted the dialog's widgets (a look-up can outlive them)."""

@@ -263,3 +263,25 @@ def test_lookup_that_cannot_reach_iamport_says_so_and_checks_again(
     again = seen.next_leftovers(qtbot, 2)
     assert again.key and again.taken == 9900
     assert dialog.save_button.isVisible()
+
+
+def test_closed_while_verifying_still_warns_about_the_money(
+    qtbot: Any, dialog: SignupDialog, backend: Any, sandbox: RunningSandbox
+) -> None:
+    # One-time CID: money taken, no key. Staff close the dialog while it is still verifying.
+    dialog.api.pg = "kakaopay.TC0ONETIME"
+    frame, seen = open_window(qtbot, dialog, first_payment_now=True)
+    attempt = current_attempt(dialog)
+    sandbox.set_faults(delay_after=1.0, delay_s=0.3, endpoints=["customer_get"])
+    click(qtbot, frame, "approve")
+    qtbot.waitUntil(lambda: dialog._callback is not None, timeout=10_000)
+    dialog.reject()  # verification in flight: the dialog closes
+    assert not dialog.isVisible()
+    left = seen.next_leftovers(qtbot)
+    assert seen.results == ["verification_failed"] and left.taken == 9900
+    qtbot.waitUntil(lambda: seen.released == [attempt], timeout=20_000)
+    sandbox.clear_faults()
+    box = dialog.warning_box
+    assert box is not None and left.payments[0].imp_uid in box.text()
+    assert "signup_leftovers" in actions(backend)
+    box.close()
