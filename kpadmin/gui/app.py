@@ -64,10 +64,6 @@ def prepare_environment(
     if is_root:
         env.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
     env.setdefault("QT_API", "pyside6")  # qasync must pick PySide6 (STYLE pitfall 6)
-    # PySide 6.12 on CPython 3.11 drops a reference to True per emit() (see pyside_fixes).
-    from kpadmin.gui.pyside_fixes import make_singletons_immortal
-
-    make_singletons_immortal()
 
 
 def run(args: argparse.Namespace) -> int:

@@ -9,16 +9,12 @@ from pathlib import Path
 import pytest
 
 from kpadmin.billing.settings import Settings
-from kpadmin.gui.pyside_fixes import make_singletons_immortal
 from kpadmin.runtime import Runtime, open_runtime
 
 # The in-memory keyring fixtures of the command tests (never the real OS keychain).
 from tests.commands.memory_keyring import memory_keyring, no_keyring  # noqa: F401
 
 TODAY = date(2026, 11, 27)
-
-# PySide 6.12 drops a reference to True per emit(): without this a long gui run dies at exit.
-make_singletons_immortal()
 
 
 @pytest.fixture
