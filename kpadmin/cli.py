@@ -16,7 +16,10 @@ from kpadmin import __version__
 # command name -> (module, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "gui": ("kpadmin.gui.app", "open the desktop app (the default)"),
-    "sandbox": ("kpadmin.sandbox.cli", "run the i'mport sandbox (REST API + iamport.js + Kakao Pay window)"),
+    "sandbox": (
+        "kpadmin.sandbox.cli",
+        "run the i'mport simulator (REST, iamport.js, Kakao Pay window)",
+    ),
     "config": ("kpadmin.commands.config", "show or change settings"),
     "import": ("kpadmin.commands.import_csv", "import subscribers from a CSV file"),
     "export": ("kpadmin.commands.export_csv", "export subscribers or charges to CSV"),

@@ -1,6 +1,7 @@
 """Where kpadmin keeps its files.
 
-The data dir comes from `--data-dir`, else env `KPADMIN_DATA_DIR`, else the platformdirs user data dir.
+The data dir comes from `--data-dir`, else env `KPADMIN_DATA_DIR`, else the platformdirs user
+data dir.
 Each mode (sandbox / test / live) keeps its own database below it, so test and live data never mix.
 Tests and benches always pass a temporary dir and never touch the real one.
 """

@@ -365,7 +365,8 @@ def _run_app(data_dir: Path, screenshots: Path | None, out: Callable[[str], None
     from kpadmin import APP_NAME, APP_ORGANIZATION
 
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
-    app = QApplication.instance() or QApplication([sys.argv[0]])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_ORGANIZATION)
     app.setQuitOnLastWindowClosed(False)

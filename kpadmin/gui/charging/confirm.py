@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -120,6 +121,7 @@ class ConfirmChargeDialog(QDialog):
         layout.addWidget(self.skipped, 1)
 
         buttons = QDialogButtonBox()
+        self.charge_button: QPushButton | None
         if plan.count:
             self.charge_button = buttons.addButton(
                 self.tr("Charge {total}").format(total=fmt.won(plan.total_amount)),
