@@ -16,7 +16,6 @@ and the current row follow their subscribers.
 
 from __future__ import annotations
 
-import ctypes
 import enum
 import logging
 from bisect import bisect_left, bisect_right
@@ -57,27 +56,9 @@ _RED = QColor("#c0392b")
 _AMBER = QColor("#b9770e")
 
 
-_incref = ctypes.pythonapi.Py_IncRef
-_incref.argtypes = [ctypes.py_object]
-_incref.restype = None
-
-
 def _with_hint(signal: Any) -> Any:
     """The (parents, hint) overload of a layout signal: PySide picks the bare one unless told."""
     return cast(Any, signal)[_WITH_HINT]
-
-
-def _emit(signal: Any, *args: Any) -> None:
-    """`signal.emit(*args)`, giving back the reference to `True` that PySide 6.12.0 takes.
-
-    Its `SignalInstance.emit()` returns `True` without a new reference, so every emit whose result
-    is dropped costs `True` one reference; CPython 3.11 aborts ("bool_dealloc: deallocating True
-    or False") once they run out (~600 in a bare process). A table that emits per keystroke and
-    per charge result would get there in a working day. An extra reference is harmless should a
-    later PySide return a proper one (`True` is never freed anyway).
-    """
-    if signal.emit(*args) is True:
-        _incref(True)
 
 
 _ANSWERED_ROLES = frozenset(
@@ -208,7 +189,7 @@ class SubscriberTableModel(QAbstractTableModel):
         if not 0 <= column < len(Column):
             return
         col = Column(column)
-        _emit(self.layoutAboutToBeChanged)
+        self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         held = [(p, self._rows[p.row()].id) for p in persistent if 0 <= p.row() < len(self._rows)]
         # A stable sort: ties keep their previous order, as in every desktop table.
@@ -218,7 +199,7 @@ class SubscriberTableModel(QAbstractTableModel):
             [p for p, _ in held],
             [self.index(self._position[sid], p.column()) for p, sid in held],
         )
-        _emit(self.layoutChanged)
+        self.layoutChanged.emit()
 
     # --- the app's API ----------------------------------------------------------------------
 
@@ -237,7 +218,7 @@ class SubscriberTableModel(QAbstractTableModel):
         if self._rows:
             top = self.index(0, Column.THIS_MONTH)
             bottom = self.index(len(self._rows) - 1, Column.THIS_MONTH)
-            _emit(self.dataChanged, top, bottom, [Qt.ItemDataRole.DisplayRole])
+            self.dataChanged.emit(top, bottom, [Qt.ItemDataRole.DisplayRole])
 
     def row_for_id(self, subscriber_id: int) -> SubscriberRow | None:
         pos = self._position.get(subscriber_id)
@@ -263,7 +244,7 @@ class SubscriberTableModel(QAbstractTableModel):
             if changed or old != new:
                 first = min(changed, default=Column.NAME)
                 last = max(changed, default=Column.THIS_MONTH)
-                _emit(self.dataChanged, self.index(pos, first), self.index(pos, last))
+                self.dataChanged.emit(self.index(pos, first), self.index(pos, last))
 
     def remove_ids(self, ids: Iterable[int]) -> None:
         for sid in ids:
@@ -595,7 +576,7 @@ class SubscriberFilterProxy(QAbstractTableModel):
         if rows is old or rows == old:
             self._visible = rows
             return
-        _emit(_with_hint(self.layoutAboutToBeChanged), [], _SORTED_ROWS)
+        _with_hint(self.layoutAboutToBeChanged).emit([], _SORTED_ROWS)
         persistent = self.persistentIndexList()
         self._visible = rows
         moved = []
@@ -604,7 +585,7 @@ class SubscriberFilterProxy(QAbstractTableModel):
             row = self._proxy_row(old[at]) if 0 <= at < len(old) else None
             moved.append(QModelIndex() if row is None else self.index(row, index.column()))
         self.changePersistentIndexList(persistent, moved)
-        _emit(_with_hint(self.layoutChanged), [], _SORTED_ROWS)
+        _with_hint(self.layoutChanged).emit([], _SORTED_ROWS)
 
     def _after_live_change(self) -> None:
         """Source rows changed one by one: `_visible` is exact, earlier results and the filter
@@ -633,7 +614,7 @@ class SubscriberFilterProxy(QAbstractTableModel):
 
     def _on_source_layout_about_to_change(self, *_args: object) -> None:
         """The source is about to re-sort: remember which subscriber each persistent index is on."""
-        _emit(_with_hint(self.layoutAboutToBeChanged), [], _SORTED_ROWS)
+        _with_hint(self.layoutAboutToBeChanged).emit([], _SORTED_ROWS)
         rows = self._source.rows if self._source is not None else []
         visible = self._visible
         self._held = [
@@ -651,7 +632,7 @@ class SubscriberFilterProxy(QAbstractTableModel):
             moved.append(QModelIndex() if row is None else self.index(row, p.column()))
         self.changePersistentIndexList([p for p, _ in self._held], moved)
         self._held = []
-        _emit(_with_hint(self.layoutChanged), [], _SORTED_ROWS)
+        _with_hint(self.layoutChanged).emit([], _SORTED_ROWS)
 
     def _on_source_rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
         rows = self._source.rows if self._source is not None else []
@@ -707,8 +688,7 @@ class SubscriberFilterProxy(QAbstractTableModel):
             self._after_live_change()
         lo, hi = bisect_left(self._visible, first), bisect_right(self._visible, last) - 1
         if lo <= hi:
-            _emit(
-                self.dataChanged,
+            self.dataChanged.emit(
                 self.index(lo, top.column()),
                 self.index(hi, bottom.column()),
                 list(roles),
