@@ -389,7 +389,10 @@ class MainWindow(QMainWindow):
         if journal or self._journal_figures is None:
             self._journal_figures = (self.backend.last_batch(), self.backend.monthly_totals())
         batch, totals = self._journal_figures
-        self.overview.update_figures(self.model.rows, self.today, batch, totals)
+        running = self.charging is not None and self.charging.running
+        self.overview.update_figures(
+            self.model.rows, self.today, batch, totals, batch_running=running
+        )
 
     # --- selection --------------------------------------------------------------------------
 

@@ -166,7 +166,11 @@ class OverviewStrip(QWidget):
         today: date,
         batch: BatchResult | None,
         totals: Sequence[MonthTotal],
+        *,
+        batch_running: bool = False,
     ) -> None:
+        """``batch_running``: rows in doubt are mostly charges on the wire right now, not
+        outcomes that need a reconcile, so say that instead of raising an alarm."""
         active = [r for r in rows if r.state == SubscriberState.ACTIVE]
         due = [r for r in active if r.is_due(today)]
         doubt = sum(1 for r in rows if r.in_doubt)
@@ -177,7 +181,9 @@ class OverviewStrip(QWidget):
             if due
             else "",
         )
-        if doubt:
+        if doubt and batch_running:
+            self.due.detail.setText(self.tr("{n} being charged now").format(n=doubt))
+        elif doubt:
             self.due.detail.setText(self.tr("{n} with unknown outcome (reconcile)").format(n=doubt))
         self.mrr.set(fmt.won(sum(r.amount for r in active)))
         if batch is None:
@@ -187,7 +193,13 @@ class OverviewStrip(QWidget):
                 self.tr("{paid} paid · {failed} failed").format(
                     paid=batch.paid, failed=batch.failed
                 ),
-                (self.tr("{n} unknown · ").format(n=batch.in_doubt) if batch.in_doubt else "")
+                (
+                    (
+                        self.tr("{n} in flight · ") if batch_running else self.tr("{n} unknown · ")
+                    ).format(n=batch.in_doubt)
+                    if batch.in_doubt
+                    else ""
+                )
                 + fmt.format_instant(batch.at),
             )
         self.chart.set_totals(totals)

@@ -206,13 +206,13 @@
         <translation>예정</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/texts.py" line="43"/>
+        <location filename="../../kpadmin/gui/charging/texts.py" line="44"/>
         <location filename="../../kpadmin/gui/formatting.py" line="93"/>
         <source>Sending</source>
         <translation>전송 중</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/texts.py" line="38"/>
+        <location filename="../../kpadmin/gui/charging/texts.py" line="39"/>
         <location filename="../../kpadmin/gui/formatting.py" line="94"/>
         <source>Paid</source>
         <translation>결제 완료</translation>
@@ -258,29 +258,34 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/texts.py" line="31"/>
+        <location filename="../../kpadmin/gui/charging/texts.py" line="22"/>
+        <source>Changed since the confirmation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/charging/texts.py" line="32"/>
         <source>Sign the customer up again to get a new billing key.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/texts.py" line="39"/>
+        <location filename="../../kpadmin/gui/charging/texts.py" line="40"/>
         <location filename="../../kpadmin/gui/formatting.py" line="95"/>
         <source>Declined</source>
         <translation>승인 거절</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/texts.py" line="40"/>
+        <location filename="../../kpadmin/gui/charging/texts.py" line="41"/>
         <location filename="../../kpadmin/gui/formatting.py" line="96"/>
         <source>Rejected</source>
         <translation>요청 거부</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/texts.py" line="41"/>
+        <location filename="../../kpadmin/gui/charging/texts.py" line="42"/>
         <source>Outcome unknown</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/texts.py" line="42"/>
+        <location filename="../../kpadmin/gui/charging/texts.py" line="43"/>
         <source>Not sent</source>
         <translation type="unfinished"></translation>
     </message>
@@ -291,7 +296,7 @@
     </message>
     <message>
         <location filename="../../kpadmin/gui/formatting.py" line="103"/>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="110"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="91"/>
         <source>Phone</source>
         <translation>전화</translation>
     </message>
@@ -326,138 +331,138 @@
         <translation>₩{n}K</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="109"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="90"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="111"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="92"/>
         <source>Plan</source>
         <translation>상품</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="112"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="93"/>
         <source>Amount</source>
         <translation>금액</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="113"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="94"/>
         <source>State</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="114"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="95"/>
         <source>Card</source>
         <translation>카드</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="115"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="96"/>
         <source>Last charge</source>
         <translation>최근 결제</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="116"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="97"/>
         <source>Next charge</source>
         <translation>다음 결제일</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="117"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="98"/>
         <source>This month</source>
         <translation>이번 달</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="344"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="325"/>
         <source>The outcome of the last charge is not known yet. Reconcile before charging again.</source>
         <translation>최근 결제의 결과를 아직 알 수 없습니다. 다시 결제하기 전에 대사(조회)를 실행하세요.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="347"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="328"/>
         <source>Paid charges this month against the monthly cap per billing key</source>
         <translation>이번 달 결제 완료 건수 / 빌링키당 월 한도</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/subscriber_model.py" line="349"/>
+        <location filename="../../kpadmin/gui/subscriber_model.py" line="330"/>
         <source>Masked; the full number is in the detail pane</source>
         <translation>일부 가림 처리됨. 전체 번호는 상세 화면에서 볼 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="121"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="122"/>
         <source>A charge batch is still running.</source>
         <extracomment>Rows re-read per tick (~0.3 ms each: SQL + model), so no tick blocks the loop for long. The overview aggregates over the whole journal: refreshed at most this often mid-batch. A confirmation dialog was opened (tests and the self-test accept it programmatically).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="130"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="131"/>
         <source>A charge batch is running. Wait for it to finish, or stop it, first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="132"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="133"/>
         <source>A charge is being prepared; finish or close its confirmation first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="134"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="135"/>
         <source>Reconciling; try again in a moment.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="139"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="140"/>
         <source>A charge batch is running.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="158"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="159"/>
         <source>Select the subscribers to charge first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="201"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="206"/>
         <source>{name} is not charged: {why} — {detail}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="278"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="283"/>
         <source>Stopping the batch: no new charges are sent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="351"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="356"/>
         <source>Batch finished: {paid} paid ({amount}), {failed} not paid.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="355"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="360"/>
         <source>Batch stopped: {paid} paid ({amount}), {failed} not paid.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="391"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="396"/>
         <source>Reconciling: looking up charges whose outcome is unknown…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="399"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="404"/>
         <source>Reconcile: nothing is in doubt.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="402"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="407"/>
         <source>Reconcile: {checked} looked up — {paid} paid, {declined} declined, {resend} never reached i&apos;mport (sent again next time), {unknown} still unknown.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="435"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="440"/>
         <source>{name} has no paid charge left to refund.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="438"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="443"/>
         <source>That charge cannot be refunded (not paid, or refunded already).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="457"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="462"/>
         <source>Refunding {amount}…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -694,78 +699,78 @@
 <context>
     <name>ConfirmChargeDialog</name>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="37"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="38"/>
         <source>Confirm charge</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="55"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="56"/>
         <source>Charge {n} subscriber(s) now?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="56"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="57"/>
         <source>{total} in total</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="58"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="59"/>
         <source>Nobody can be charged</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="65"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="66"/>
         <source>{n} of them before their next charge date.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="69"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="70"/>
         <source>Each charge goes to the customer&apos;s Kakao Pay billing key once; you can stop the batch, but charges already sent cannot be recalled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="83"/>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="99"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="84"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="100"/>
         <source>Subscriber</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="83"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="84"/>
         <source>Plan</source>
         <translation>상품</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="83"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="84"/>
         <source>Period</source>
         <translation>기간</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="83"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="84"/>
         <source>Amount</source>
         <translation>금액</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="99"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="100"/>
         <source>Why</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="99"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="100"/>
         <source>Detail</source>
         <translation>내용</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="105"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="106"/>
         <source>Skipped {n}: {counts}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="125"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="127"/>
         <source>Charge {total}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="130"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="132"/>
         <source>Don&apos;t charge</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1248,82 +1253,82 @@
         <translation>담당자: {name}</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="434"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="437"/>
         <source>{n} subscribers selected</source>
         <translation>구독자 {n}명 선택됨</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="436"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="439"/>
         <source>Select a subscriber to see their details.</source>
         <translation>구독자를 선택하면 상세 정보가 표시됩니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="442"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="445"/>
         <source>{shown} of {total} subscribers</source>
         <translation>구독자 {total}명 중 {shown}명</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="444"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="447"/>
         <source>{total} subscribers</source>
         <translation>구독자 {total}명</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="448"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="451"/>
         <source>{n} selected</source>
         <translation>{n}명 선택</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="472"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="475"/>
         <source>Copy customer UID</source>
         <translation>고객 UID 복사</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="523"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="526"/>
         <source>Sign-up is not available in this build yet.</source>
         <translation>이 버전에서는 아직 신규 가입을 할 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="538"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="541"/>
         <source>{name} is signed up.</source>
         <translation>{name} 님의 가입이 완료되었습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="579"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="582"/>
         <source>{name}: changes saved.</source>
         <translation>{name}: 변경 내용을 저장했습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="608"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="611"/>
         <source>kpadmin {version} — data in {path}</source>
         <translation>kpadmin {version} — 데이터 위치: {path}</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="630"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="633"/>
         <source>built-in sandbox</source>
         <translation>내장 샌드박스</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="631"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="634"/>
         <source>Connected: {where}</source>
         <translation>연결됨: {where}</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="634"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="637"/>
         <source>Connecting to i&apos;mport…</source>
         <translation>아임포트에 연결하는 중…</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="636"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="639"/>
         <source>Not connected</source>
         <translation>연결 안 됨</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="639"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="642"/>
         <source>Not connected to i&apos;mport: {reason}</source>
         <translation>아임포트에 연결되지 않았습니다: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/main_window.py" line="677"/>
+        <location filename="../../kpadmin/gui/main_window.py" line="680"/>
         <source>Stopping the batch: kpadmin closes once charges in flight are recorded.</source>
         <translation>일괄 결제를 멈추는 중입니다. 진행 중인 결제가 기록되면 kpadmin이 종료됩니다.</translation>
     </message>
@@ -1387,34 +1392,44 @@
         <translation>최근 일괄 결제</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/overview.py" line="173"/>
+        <location filename="../../kpadmin/gui/overview.py" line="177"/>
         <source>of {n} in total</source>
         <translation>전체 {n}명 중</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/overview.py" line="176"/>
+        <location filename="../../kpadmin/gui/overview.py" line="180"/>
         <source>{amount} to collect</source>
         <translation>수납 예정 {amount}</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/overview.py" line="181"/>
+        <location filename="../../kpadmin/gui/overview.py" line="185"/>
+        <source>{n} being charged now</source>
+        <translation>{n}건 결제 진행 중</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/overview.py" line="187"/>
         <source>{n} with unknown outcome (reconcile)</source>
         <translation>결과 미확인 {n}건 (대사 필요)</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/overview.py" line="184"/>
+        <location filename="../../kpadmin/gui/overview.py" line="190"/>
         <source>None yet</source>
         <translation>아직 없음</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/overview.py" line="187"/>
+        <location filename="../../kpadmin/gui/overview.py" line="193"/>
         <source>{paid} paid · {failed} failed</source>
         <translation>성공 {paid} · 실패 {failed}</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/overview.py" line="190"/>
+        <location filename="../../kpadmin/gui/overview.py" line="198"/>
         <source>{n} unknown · </source>
         <translation>미확인 {n} · </translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/overview.py" line="198"/>
+        <source>{n} in flight · </source>
+        <translation>진행 중 {n}건 · </translation>
     </message>
 </context>
 <context>

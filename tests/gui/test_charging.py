@@ -252,3 +252,17 @@ def test_a_decline_found_by_the_pre_plan_reconcile_is_not_offered_again(qtbot, d
     ]
     assert dialog.plan.count == 2
     dialog.reject()
+
+
+def test_the_overview_calls_rows_on_the_wire_in_flight_not_unknown(qtbot, desk_factory):
+    desk = desk_factory(latency_ms=200, count=6, concurrency=2)
+    window, controller = desk.window, desk.controller
+    controller.charge_all_due()
+    accept_confirmation(qtbot, controller).accept()
+    qtbot.waitUntil(lambda: controller._progress.done >= 1, timeout=15_000)
+    window.update_overview()
+    assert "being charged now" in window.overview.due.detail.text()
+    assert "reconcile" not in window.overview.due.detail.text()
+    wait_batch(qtbot, controller)
+    window.update_overview()
+    assert "being charged now" not in window.overview.due.detail.text()
