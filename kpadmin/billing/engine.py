@@ -21,6 +21,10 @@ The rules a batch follows (docs/architecture.md, "A charge, from the button to t
    *same* merchant_uid (a few times); otherwise unknown, which blocks the subscriber until a later
    reconciliation settles it. ``RequestRejected`` is confirmed by a lookup before it is recorded.
    ``RequestNotSent`` is retried a few times. Declines are not retried within a run.
+   After the sends, the billing key of every lookup-confirmed rejection is fetched
+   (``get_customer``): a key i'mport answers ``NotFound`` for makes the subscriber ``key_missing``
+   (that rejection would repeat every run); any other answer changes nothing. No message text is
+   read (REFERENCE.md, "Meaning of non-zero codes").
 6. Cancelling stops new sends; requests in flight finish. Intents of this batch that never left
    are withdrawn (deleted: nothing was sent for them). If the task itself is cancelled, requests in
    flight are recorded as unknown.
@@ -40,6 +44,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Any, Protocol
 
 from kpadmin.billing.batchlock import BatchLock, EngineBusy, lock_path_for
 from kpadmin.billing.due import (
@@ -64,6 +69,7 @@ from kpadmin.billing.reconcile import (
 from kpadmin.iamport.errors import (
     AuthenticationFailed,
     IamportError,
+    NotFound,
     PaymentDeclined,
     RequestNotSent,
     RequestRejected,
@@ -79,6 +85,12 @@ log = logging.getLogger(__name__)
 
 MAX_CONCURRENCY = 32
 _OPEN = frozenset({ChargeState.PLANNED, ChargeState.SENT})
+
+
+class ChargeApi(PaymentsApi, Protocol):
+    """`PaymentsApi` plus the key lookup the engine makes after a rejected charge."""
+
+    async def get_customer(self, customer_uid: str) -> Any: ...
 
 
 class EventKind(enum.StrEnum):
@@ -162,7 +174,7 @@ class ChargeEngine:
     def __init__(
         self,
         conn: sqlite3.Connection,
-        api: PaymentsApi,
+        api: ChargeApi,
         *,
         monthly_limit: int | None = None,
         clock: Clock = utc_clock,
@@ -334,6 +346,9 @@ class ChargeEngine:
                 await asyncio.wait(tasks)
             journal.flush()
             withdrawn = self._withdraw([i for i in queue if i.fresh], plan.staff, batch_id)
+        if not abort and not cancel.is_set():
+            # Every outcome is on disk; only now look the rejected ones' keys up (read-only).
+            await self._mark_missing_keys(outcomes, plan.staff, concurrency)
         cancelled = cancel.is_set() and bool(withdrawn or queue)
         error = abort[0] if abort else None
         AuditRepository(self.conn).record(
@@ -652,6 +667,67 @@ class ChargeEngine:
             imp_uid=payment.imp_uid if payment else None,
             message=message,
         )
+
+    async def _mark_missing_keys(
+        self, outcomes: Sequence[ChargeOutcome], staff: str, concurrency: int
+    ) -> None:
+        """Ask i'mport whether the key behind each rejected charge exists; a `NotFound` makes an
+        active subscriber ``key_missing`` (plans skip it until staff sign the customer up again).
+
+        The answer to the charge is never read for this (REFERENCE.md: no branching on the
+        message text): only the key lookup decides. The key exists, or the lookup fails → nothing
+        changes, and the next run rejects and asks again. Compare-and-set on state and
+        customer_uid: a subscriber paused or re-signed-up meanwhile is left alone. A failure here
+        is logged, never raised: every charge of the batch is already recorded.
+        """
+        rejected = {
+            o.subscriber_id: o.customer_uid for o in outcomes if o.state is ChargeState.REJECTED
+        }
+        if not rejected:
+            return
+        limit = asyncio.Semaphore(concurrency)
+
+        async def key_gone(customer_uid: str) -> bool:
+            async with limit:
+                try:
+                    await self.api.get_customer(customer_uid)
+                except NotFound:
+                    return True
+                except Exception as exc:  # lookup failed: we do not know, so change nothing
+                    log.warning("key lookup after a rejected charge failed: %s", type(exc).__name__)
+                return False
+
+        try:
+            gone = await asyncio.gather(*(key_gone(uid) for uid in rejected.values()))
+            now = self.clock()
+            audit = AuditRepository(self.conn)
+            with transaction(self.conn):
+                for (subscriber_id, customer_uid), missing in zip(
+                    rejected.items(), gone, strict=True
+                ):
+                    if not missing:
+                        continue
+                    changed = self.conn.execute(
+                        "UPDATE subscribers SET state = ?, updated_at = ? "
+                        "WHERE id = ? AND customer_uid = ? AND state = ?",
+                        (
+                            SubscriberState.KEY_MISSING.value,
+                            encode_instant(now),
+                            subscriber_id,
+                            customer_uid,
+                            SubscriberState.ACTIVE.value,
+                        ),
+                    ).rowcount
+                    if changed:
+                        audit.record(
+                            staff,
+                            "key_missing",
+                            "billing key not found at i'mport after a rejected charge",
+                            subscriber_id=subscriber_id,
+                            at=now,
+                        )
+        except Exception:
+            log.exception("marking missing billing keys failed; the charges are recorded")
 
     def _withdraw(self, intents: list[_Intent], staff: str, batch_id: str) -> list[_Intent]:
         """Delete this batch's intents that never left (cancel or abort): nothing was sent for

@@ -11,6 +11,10 @@ code != 0 and no new payment), and lets a test script what happens to each reque
 * ``"reject"`` — ``RequestRejected`` without processing; ``"reject_after"`` processed anyway.
 * ``"auth"`` — ``AuthenticationFailed``.
 
+Billing keys: every customer_uid has one unless it is in ``missing_keys`` (then a charge is
+refused with code != 0, like i'mport, and ``get_customer`` answers ``NotFound``); a customer_uid in
+``key_lookup_failures`` makes ``get_customer`` fail with ``OutcomeUnknown``.
+
 It also checks the engine's concurrency promises: never two requests in flight for one merchant_uid
 or one customer_uid, and it records the highest number in flight.
 """
@@ -48,6 +52,9 @@ class FakeApi:
         self.in_flight_customers: set[str] = set()
         self.max_in_flight = 0
         self.before_send: Callable[[str], None] | None = None
+        self.missing_keys: set[str] = set()
+        self.key_lookup_failures: set[str] = set()
+        self.key_lookups: list[str] = []
         self._seq = 0
 
     def when(self, merchant_uid: str, *behaviours: str) -> None:
@@ -109,7 +116,7 @@ class FakeApi:
             raise AuthenticationFailed("bad key")
         if behaviour == "drop_before":
             raise OutcomeUnknown("connection dropped")
-        if behaviour == "reject":
+        if behaviour == "reject" or customer_uid in self.missing_keys:
             raise RequestRejected("rejected", http_status=200, code=-1, api_message="거절")
         already = any(p.status == "paid" for p in self.payments[merchant_uid])
         if already:
@@ -125,6 +132,15 @@ class FakeApi:
         if status == "failed":
             raise PaymentDeclined(payment)
         return payment
+
+    async def get_customer(self, customer_uid: str) -> dict[str, str]:
+        self.key_lookups.append(customer_uid)
+        await asyncio.sleep(self.latency)
+        if customer_uid in self.key_lookup_failures:
+            raise OutcomeUnknown("key lookup timed out")
+        if customer_uid in self.missing_keys:
+            raise NotFound("no such customer_uid", http_status=404)
+        return {"customer_uid": customer_uid}
 
     async def find_all_payments(
         self, merchant_uid: str, status: str | None = None, page: int = 1, limit: int = 20
