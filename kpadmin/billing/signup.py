@@ -176,17 +176,26 @@ def parse_amount(raw: str) -> int | None:
     return int(text)
 
 
+def _short_text(raw: str, max_len: int, empty: str, too_long: str) -> tuple[str, str | None]:
+    """A one-line text field (name, plan): whitespace collapsed; empty, too long, control
+    characters or angle brackets refused with the field's own message."""
+    value = " ".join(raw.split())
+    if not value:
+        return value, empty
+    if len(value) > max_len:
+        return value, too_long
+    if _CONTROL_RE.search(raw.replace("\t", " ")) or any(c in value for c in "<>"):
+        return value, MSG_NAME_CHARS
+    return value, None
+
+
 def _field_errors(raw: RawSignupForm) -> tuple[dict[str, str], dict[str, Any]]:
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
 
-    name = " ".join(raw.name.split())
-    if not name:
-        errors["name"] = MSG_NAME_EMPTY
-    elif len(name) > NAME_MAX:
-        errors["name"] = MSG_NAME_LONG
-    elif _CONTROL_RE.search(raw.name.replace("\t", " ")) or any(c in name for c in "<>"):
-        errors["name"] = MSG_NAME_CHARS
+    name, error = _short_text(raw.name, NAME_MAX, MSG_NAME_EMPTY, MSG_NAME_LONG)
+    if error:
+        errors["name"] = error
     values["name"] = name
 
     if not raw.phone.strip():
@@ -202,13 +211,9 @@ def _field_errors(raw: RawSignupForm) -> tuple[dict[str, str], dict[str, Any]]:
         errors["email"] = MSG_EMAIL_FORMAT
     values["email"] = email
 
-    plan = " ".join(raw.plan.split())
-    if not plan:
-        errors["plan"] = MSG_PLAN_EMPTY
-    elif len(plan) > PLAN_MAX:
-        errors["plan"] = MSG_PLAN_LONG
-    elif _CONTROL_RE.search(raw.plan.replace("\t", " ")) or any(c in plan for c in "<>"):
-        errors["plan"] = MSG_NAME_CHARS
+    plan, error = _short_text(raw.plan, PLAN_MAX, MSG_PLAN_EMPTY, MSG_PLAN_LONG)
+    if error:
+        errors["plan"] = error
     values["plan"] = plan
 
     if not raw.amount.strip():
