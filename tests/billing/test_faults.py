@@ -3,6 +3,7 @@ faults: one paid payment per subscriber and period, the local journal equal to t
 
 from __future__ import annotations
 
+import zlib
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -41,7 +42,9 @@ DUE = date(2026, 11, 5)
 async def test_fault_kind_at_20_percent(
     kind: str, sandbox_factory: SandboxFactory, tmp_path: Path
 ) -> None:
-    sandbox = sandbox_factory(seed=hash(kind) % 1000)
+    # A stable seed (str hashes change with PYTHONHASHSEED): the same dice on every run, so the
+    # fault really fires and the test cannot pass or fail by luck.
+    sandbox = sandbox_factory(seed=zlib.crc32(kind.encode()) % 1000)
     db = open_db(tmp_path)
     uids = seed(sandbox, db, 24, due=DUE)
     if kind != "none":
