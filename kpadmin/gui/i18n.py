@@ -10,6 +10,7 @@ English is the source language, so it needs no file.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
@@ -54,3 +55,26 @@ def install(language: str) -> str:
         _installed.append(qt_own)
     QLocale.setDefault(QLocale(QLocale.Language.Korean, QLocale.Country.SouthKorea))
     return language
+
+
+class KoreanPackageTranslator:
+    """A package's own compiled Korean ``.qm`` (sign-up, charging), loaded while Korean is the UI
+    language (`QLocale()`, set by `install`) and removed otherwise. `sync()` is idempotent."""
+
+    def __init__(self, qm: Path) -> None:
+        self.qm = qm
+        self._installed: QTranslator | None = None
+
+    def sync(self) -> None:
+        app = QCoreApplication.instance()
+        if app is None:
+            return
+        korean = QLocale().language() == QLocale.Language.Korean
+        if korean and self._installed is None:
+            translator = QTranslator(app)
+            if translator.load(str(self.qm)):
+                app.installTranslator(translator)
+                self._installed = translator
+        elif not korean and self._installed is not None:
+            app.removeTranslator(self._installed)
+            self._installed = None

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from kpadmin.gui.i18n import KoreanPackageTranslator
 
 HERE = Path(__file__).resolve().parent
 QM = HERE / "translations" / "charging_ko.qm"
@@ -182,24 +182,12 @@ KO: dict[str, str] = {
 }
 
 
-_installed: QTranslator | None = None
+_translator = KoreanPackageTranslator(QM)
 
 
 def install_charging_translator() -> None:
     """Load the Korean charging strings when Korean is the UI language; unload them otherwise."""
-    global _installed
-    app = QCoreApplication.instance()
-    if app is None:
-        return
-    korean = QLocale().language() == QLocale.Language.Korean
-    if korean and _installed is None:
-        translator = QTranslator(app)
-        if translator.load(str(QM)):
-            app.installTranslator(translator)
-            _installed = translator
-    elif not korean and _installed is not None:
-        app.removeTranslator(_installed)
-        _installed = None
+    _translator.sync()
 
 
 def collect_sources() -> dict[str, list[str]]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from kpadmin.gui.i18n import KoreanPackageTranslator
 
 HERE = Path(__file__).resolve().parent
 QM = HERE / "translations" / "signup_ko.qm"
@@ -202,24 +202,12 @@ def arg(text: str, *values: object) -> str:
     )
 
 
-_installed: QTranslator | None = None
+_translator = KoreanPackageTranslator(QM)
 
 
 def install_signup_translator() -> None:
     """Load the Korean file while Korean is the UI language, remove it otherwise (idempotent)."""
-    global _installed
-    app = QCoreApplication.instance()
-    if app is None:
-        return
-    korean = QLocale().language() == QLocale.Language.Korean
-    if korean and _installed is None:
-        translator = QTranslator(app)
-        if translator.load(str(QM)):
-            app.installTranslator(translator)
-            _installed = translator
-    elif not korean and _installed is not None:
-        app.removeTranslator(_installed)
-        _installed = None
+    _translator.sync()
 
 
 def write_ts(path: Path = TS) -> None:
