@@ -19,13 +19,13 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from kpadmin.billing.signup import SignupAttempt
+from kpadmin.gui.resources import resource_path
 from kpadmin.gui.signup.navigation import CHECKOUT_ORIGIN, NavigationPolicy
 
 # The callback fields the page forwards, with the JavaScript type each must have.
@@ -49,11 +49,8 @@ CALLBACK_FIELDS: dict[str, str] = {
 
 
 def resources_dir() -> Path:
-    """resources/checkout in a source checkout, or beside the frozen executable's bundle."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "resources" / "checkout"
-    return Path(__file__).resolve().parents[3] / "resources" / "checkout"
+    """resources/checkout, from source or frozen (`kpadmin.gui.resources` knows where)."""
+    return resource_path("checkout")
 
 
 @cache
