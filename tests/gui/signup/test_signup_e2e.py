@@ -39,17 +39,6 @@ MAIN_WORLD = 0
 
 
 @pytest.fixture
-def backend(
-    sandbox: RunningSandbox, tmp_path: Path, qloop: Any, arun: Any
-) -> Iterator[SignupBackend]:
-    b = SignupBackend.for_sandbox(sandbox, tmp_path)
-    yield b
-    assert b.api is not None
-    arun(b.api.client.aclose())
-    b.conn.close()
-
-
-@pytest.fixture
 def dialog(qtbot: Any, backend: SignupBackend) -> Iterator[SignupDialog]:
     d = SignupDialog(None, backend)
     qtbot.addWidget(d)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -29,17 +28,6 @@ from tests.fixtures.sandbox import RunningSandbox
 from tests.gui.signup.harness import SignupBackend, click, fill, run_js, wait_for_window_frame
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def backend(
-    sandbox: RunningSandbox, tmp_path: Path, qloop: Any, arun: Any
-) -> Iterator[SignupBackend]:
-    b = SignupBackend.for_sandbox(sandbox, tmp_path)
-    yield b
-    assert b.api is not None
-    arun(b.api.client.aclose())
-    b.conn.close()
 
 
 @pytest.fixture

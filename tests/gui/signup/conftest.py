@@ -1,0 +1,24 @@
+"""Fixtures shared by the sign-up end-to-end tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.fixtures.sandbox import RunningSandbox
+from tests.gui.signup.harness import SignupBackend
+
+
+@pytest.fixture
+def backend(
+    sandbox: RunningSandbox, tmp_path: Path, qloop: Any, arun: Any
+) -> Iterator[SignupBackend]:
+    """A sign-up backend connected to a fresh in-process sandbox; closed after the test."""
+    b = SignupBackend.for_sandbox(sandbox, tmp_path)
+    yield b
+    assert b.api is not None
+    arun(b.api.client.aclose())
+    b.conn.close()
