@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,8 @@ os.environ.setdefault("QT_API", "pyside6")
 from kpadmin.gui import refcount_guard
 
 refcount_guard.install()
+
+from tests.clock import FrozenClock, injected_now  # noqa: E402
 
 pytest_plugins = [
     "tests.fixtures.sandbox",
@@ -61,3 +64,29 @@ def data_dir(tmp_path: Path) -> Path:
     path = tmp_path / "data"
     path.mkdir()
     return path
+
+
+# --- the injected clock (tests/clock.py): no test reads the wall clock ------------------------
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    """The test's clock: frozen at the injected instant (``KPADMIN_TEST_NOW`` or the default)
+    until the test moves it. Hand it to the product wherever it takes a clock."""
+    return FrozenClock(injected_now())
+
+
+@pytest.fixture
+def now(clock: FrozenClock) -> datetime:
+    """The injected instant (aware UTC)."""
+    return clock()
+
+
+@pytest.fixture
+def today(clock: FrozenClock) -> date:
+    """The injected instant's date in Asia/Seoul."""
+    return clock.today()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"kpadmin test clock: {injected_now().isoformat()} (set KPADMIN_TEST_NOW to change it)"

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Final
 
 from kpadmin import runtime as rt
+from kpadmin.clock import Clock
 from kpadmin.iamport.client import IamportClient
 
 EXPECTED_ERRORS: Final = rt.EXPECTED_ERRORS
@@ -30,6 +31,10 @@ class Environment:
     @property
     def db_path(self) -> Path:
         return self.runtime.db_path
+
+    @property
+    def clock(self) -> Clock:
+        return self.runtime.clock
 
     @property
     def staff(self) -> str:

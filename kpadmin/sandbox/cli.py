@@ -22,6 +22,7 @@ import sys
 import threading
 from types import FrameType
 
+from kpadmin.clock import default_clock
 from kpadmin.sandbox.config import (
     DEFAULT_FAULT_ENDPOINTS,
     DEFAULT_IMP_CODE,
@@ -118,6 +119,8 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         fault_delay_s=args.fault_delay_s,
         fault_endpoints=args.fault_endpoints,
         window_timeout_s=args.window_timeout_s,
+        # The process's clock: the system's, or KPADMIN_NOW's when a test or a trainer set it.
+        clock=default_clock(),
     )
 
 

@@ -32,7 +32,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
+
+from kpadmin import clock as seam
 
 DEFAULT_IMP_CODE = "imp00000000"
 DEFAULT_IMP_KEY = "sandbox-key"
@@ -59,8 +61,10 @@ DEFAULT_FAULT_ENDPOINTS: frozenset[str] = ALL_ENDPOINTS - {"token"}
 
 
 def utc_now() -> datetime:
-    """The real clock (aware UTC)."""
-    return datetime.now(UTC)
+    """The process's clock (aware UTC; `kpadmin.clock`, which honours KPADMIN_NOW). The sandbox
+    the runtime starts and `kpadmin sandbox` both pass the clock in explicitly; this is the
+    fallback for a bare `SandboxConfig()`."""
+    return seam.now()
 
 
 @dataclass

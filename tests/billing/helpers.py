@@ -17,6 +17,7 @@ from kpadmin.billing.settings import Settings, save_settings
 from kpadmin.paths import mode_dir
 from kpadmin.runtime import DB_FILE
 from kpadmin.store import NewSubscriber, SubscriberRepository, open_database
+from tests.clock import child_env as clock_env
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 IMP_KEY = "sandbox-key"
@@ -87,7 +88,9 @@ def kpadmin_command(data_dir: Path, *args: str) -> list[str]:
 
 
 def child_env() -> dict[str, str]:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    """The environment of a kpadmin child: unbuffered, no REST key from the developer's shell, and
+    ``KPADMIN_NOW`` at the tests' instant (tests/clock.py)."""
+    env = clock_env({**os.environ, "PYTHONUNBUFFERED": "1"})
     env.pop("KPADMIN_IMP_KEY", None)
     env.pop("KPADMIN_IMP_SECRET", None)
     return env
