@@ -11,7 +11,7 @@ import select
 import signal
 import subprocess
 import time
-from datetime import date
+from datetime import timedelta
 from pathlib import Path
 
 from kpadmin.billing.engine import ChargeEvent, EventKind, Progress
@@ -27,9 +27,11 @@ from kpadmin.store import (
 )
 from kpadmin.store.models import ChargeState
 from tests.billing import helpers as h
+from tests.clock import TODAY, add_months
 from tests.fixtures.sandbox import RunningSandbox, SandboxFactory
 
-DUE = date(2026, 11, 1)
+DUE = TODAY - timedelta(days=12)  # relative to the injected today (tests/clock.py)
+PERIOD = f"{DUE:%Y-%m}"
 
 
 def _setup(sandbox: RunningSandbox, tmp_path: Path, n: int = 3) -> tuple[Path, list[str]]:
@@ -37,7 +39,7 @@ def _setup(sandbox: RunningSandbox, tmp_path: Path, n: int = 3) -> tuple[Path, l
     uids = h.prepare(data, sandbox.base_url, n, due=DUE)
     sandbox.state.issue_billing_key("declines", behaviour="decline")
     conn = open_database(h.db_path(data))
-    SubscriberRepository(conn).add(NewSubscriber("declines", "거절", 5000, 1, DUE))
+    SubscriberRepository(conn).add(NewSubscriber("declines", "거절", 5000, DUE.day, DUE))
     conn.close()
     return data, [*uids, "declines"]
 
@@ -89,7 +91,7 @@ def test_charges_reports_and_exits_non_zero_on_a_decline(
     again = h.run_kpadmin(data, "charge-due", "--yes", "--json")
     out2 = json.loads(again.stdout)
     assert again.returncode == 1 and out2["declined"] == 1 and out2["paid"] == 0
-    assert out2["charges"][0]["merchant_uid"] == merchant_uid_for("declines", "2026-11", 2)
+    assert out2["charges"][0]["merchant_uid"] == merchant_uid_for("declines", PERIOD, 2)
     assert _paid_count(sandbox) == 3
 
 
@@ -106,12 +108,12 @@ def test_human_summary_and_nobody_due(sandbox: RunningSandbox, tmp_path: Path) -
 def test_reconcile_command_settles_a_lost_answer(sandbox: RunningSandbox, tmp_path: Path) -> None:
     data = tmp_path / "data"
     (uid,) = h.prepare(data, sandbox.base_url, 1, due=DUE)
-    merchant_uid = merchant_uid_for(uid, "2026-11", 1)
+    merchant_uid = merchant_uid_for(uid, PERIOD, 1)
     conn = open_database(h.db_path(data))
     (sub,) = SubscriberRepository(conn).list_all()
     charges = ChargeRepository(conn)
     cid = charges.insert(
-        NewCharge(sub.id, uid, "2026-11", 1, merchant_uid, 1000), batch_id="x", staff="k"
+        NewCharge(sub.id, uid, PERIOD, 1, merchant_uid, 1000), batch_id="x", staff="k"
     )
     charges.set_state(cid, ChargeState.SENT)
     # The request reached i'mport and was paid; the answer never came back.
@@ -121,7 +123,7 @@ def test_reconcile_command_settles_a_lost_answer(sandbox: RunningSandbox, tmp_pa
     out = json.loads(result.stdout)
     assert (out["checked"], out["paid"], out["unknown"]) == (1, 1, 0)
     assert charges.get(cid).state is ChargeState.PAID  # type: ignore[union-attr]
-    assert SubscriberRepository(conn).get(sub.id).next_charge_date == date(2026, 12, 1)  # type: ignore[union-attr]
+    assert SubscriberRepository(conn).get(sub.id).next_charge_date == add_months(DUE, 1)  # type: ignore[union-attr]
     assert h.run_kpadmin(data, "charge-due", "--dry-run", "--json").returncode == 0
     assert _paid_count(sandbox) == 1
 
