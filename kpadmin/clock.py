@@ -96,12 +96,23 @@ def clock_from_env(environ: Mapping[str, str] | None = None) -> Clock:
 
 
 _default: tuple[str | None, Clock] | None = None
+_installed: Clock | None = None
+
+
+def install(clock: Clock | None) -> None:
+    """Make `clock` the process's default clock, ahead of KPADMIN_NOW; None undoes it. For code
+    that runs kpadmin in-process on a clock of its own (the test suite injects its clock here)."""
+    global _installed
+    _installed = clock
 
 
 def default_clock() -> Clock:
-    """The process's clock: built from KPADMIN_NOW on first use and kept while it is unchanged
-    (so a started clock keeps running instead of jumping back to its start)."""
+    """The process's clock: the `install`ed one, else built from KPADMIN_NOW on first use and
+    kept while the variable is unchanged (so a started clock keeps running instead of jumping
+    back to its start), else the system's."""
     global _default
+    if _installed is not None:
+        return _installed
     value = os.environ.get(ENV_VAR)
     if _default is None or _default[0] != value:
         _default = (value, clock_from_env())

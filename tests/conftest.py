@@ -76,6 +76,17 @@ def clock() -> FrozenClock:
     return FrozenClock(injected_now())
 
 
+@pytest.fixture(autouse=True)
+def _process_clock(clock: FrozenClock) -> Iterator[None]:
+    """kpadmin code run in this process without a clock handed in (a command run in-process,
+    a row stamped by a repository default) reads the test's clock too (`kpadmin.clock.install`)."""
+    from kpadmin import clock as seam
+
+    seam.install(clock)
+    yield
+    seam.install(None)
+
+
 @pytest.fixture
 def now(clock: FrozenClock) -> datetime:
     """The injected instant (aware UTC)."""

@@ -78,9 +78,7 @@ async def _main(args: argparse.Namespace) -> int:
     conn = open_database(env.db_path)
     try:
         async with env.client() as client:
-            engine = ChargeEngine(
-                conn, client, monthly_limit=env.monthly_limit, clock=env.clock
-            )
+            engine = ChargeEngine(conn, client, monthly_limit=env.monthly_limit, clock=env.clock)
             report = await engine.reconcile(staff=env.staff)
             # A decline this reconciliation found (a crash's leftover) is not retried in this run.
             plan = without_declines(engine.plan(None, None, env.staff), report)

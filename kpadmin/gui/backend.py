@@ -330,9 +330,7 @@ class Backend(QObject):
         with transaction(self.conn):
             if changes:
                 self.subscribers.update(subscriber_id, now=now, **changes)
-            self.audit.record(
-                self.staff, "key_check", detail, subscriber_id=subscriber_id, at=now
-            )
+            self.audit.record(self.staff, "key_check", detail, subscriber_id=subscriber_id, at=now)
         self.rows_changed.emit([subscriber_id])
 
     def record_key_deleted(self, subscriber_id: int, reason: str) -> None:

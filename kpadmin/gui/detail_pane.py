@@ -499,4 +499,3 @@ def open_receipt(url: str) -> bool:
         )
         return False
     return QDesktopServices.openUrl(qurl)
-

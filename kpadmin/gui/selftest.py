@@ -148,6 +148,7 @@ class Journey:
 
     async def sign_up(self) -> str:
         from kpadmin.billing.signup import RawSignupForm
+
         window = self.window
         before = len(window._dialogs)
         window.act_signup.trigger()

@@ -363,7 +363,7 @@ async def test_monthly_cap_decline_is_not_retried_within_a_run(
 
 
 def test_charge_due_never_retries_a_decline_its_own_reconcile_found(
-    sandbox: RunningSandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sandbox: RunningSandbox, tmp_path: Path
 ) -> None:
     """charge-due = reconcile → plan → run. A crash left an intent that i'mport declined: the
     command's reconcile finds the decline; the same run must not send attempt 2."""
@@ -391,7 +391,6 @@ def test_charge_due_never_retries_a_decline_its_own_reconcile_found(
     args = argparse.Namespace(
         data_dir=str(data), dry_run=False, yes=True, concurrency=None, json=True
     )
-    monkeypatch.setenv("KPADMIN_NOW", NOW.isoformat())  # the command in-process: the tests' now
     charge_due.run(args)
     assert [p["status"] for p in payments_of(sandbox, uid)] == ["failed"]
     conn = open_database(data_db_path(data))
