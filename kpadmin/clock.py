@@ -24,7 +24,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
@@ -44,20 +43,24 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True, slots=True)
 class StartedClock:
-    """A clock that reads `start` when created and then runs forward at the monotonic rate."""
+    """A clock that reads `start` when created and then runs forward at the rate of `monotonic`
+    (``time.monotonic``: never jumps, so timeouts and expiry still behave)."""
 
-    start: datetime
-    origin: float = field(default_factory=time.monotonic)
+    __slots__ = ("_monotonic", "_origin", "start")
 
-    def __post_init__(self) -> None:
-        if self.start.tzinfo is None:
+    def __init__(self, start: datetime, monotonic: Callable[[], float] = time.monotonic) -> None:
+        if start.tzinfo is None or start.utcoffset() is None:
             raise ValueError("a clock's start must be an aware datetime")
+        self.start = start.astimezone(UTC)
+        self._monotonic = monotonic
+        self._origin = monotonic()
 
     def __call__(self) -> datetime:
-        elapsed = time.monotonic() - self.origin
-        return (self.start + timedelta(seconds=elapsed)).astimezone(UTC)
+        return self.start + timedelta(seconds=self._monotonic() - self._origin)
+
+    def __repr__(self) -> str:
+        return f"StartedClock({self.start.isoformat()})"
 
 
 def parse_instant(text: str, *, name: str = ENV_VAR) -> datetime:
