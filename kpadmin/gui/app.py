@@ -77,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
 
     from kpadmin import APP_NAME, APP_ORGANIZATION, __version__
     from kpadmin.billing.settings import SettingsError
+    from kpadmin.clock import ClockError
     from kpadmin.logs import setup_logging
     from kpadmin.runtime import open_runtime
 
@@ -94,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         runtime = open_runtime(args.data_dir)
-    except SettingsError as exc:
+    except (SettingsError, ClockError) as exc:  # ClockError: KPADMIN_NOW in live mode
         QMessageBox.critical(None, "kpadmin", str(exc))
         return 2
     setup_logging(runtime.data_root)

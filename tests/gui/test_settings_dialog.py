@@ -101,3 +101,18 @@ def test_test_connection_says_what_is_wrong(qtbot, sandbox_backend, memory_keyri
     assert not ok
     assert "refused the REST API key or secret" in text
     assert "wrong-secret" not in text
+
+
+def test_live_mode_is_refused_while_kpadmin_now_pretends_a_date(
+    qtbot, backend, memory_keyring, monkeypatch
+):
+    monkeypatch.setenv("KPADMIN_NOW", "2031-01-31T23:30:00+09:00")
+    dialog = make(qtbot, backend)
+    dialog.mode.setCurrentIndex(dialog.mode.findData("live"))
+    dialog._confirm_box.accept()
+    dialog.imp_key.setText("live-key")
+    dialog.save()
+    assert "KPADMIN_NOW" in dialog.problem.text() and "live mode" in dialog.problem.text()
+    assert dialog.isVisible()
+    assert settings_mod.load_settings(backend.runtime.data_root).mode == "sandbox"
+    assert (SERVICE, "live:imp_key") not in memory_keyring.store  # nothing stored either
