@@ -64,7 +64,7 @@ import math
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -79,6 +79,7 @@ from kpadmin.sandbox.config import SandboxConfig
 from kpadmin.sandbox.faults import Fault, Faults
 from kpadmin.sandbox.state import (
     CUSTOMER_PAGE_SIZE,
+    KAKAO_MONEY_NAME,
     PAYMENT_STATUSES,
     SEOUL,
     SORTINGS,
@@ -86,6 +87,10 @@ from kpadmin.sandbox.state import (
     StateError,
     page_of,
 )
+
+#: `GET /payments/status`: "검색기간은 최대 90일까지" (spec); the default window is exactly this.
+STATUS_WINDOW_MAX_DAYS = 90
+STATUS_WINDOW_MAX_S = STATUS_WINDOW_MAX_DAYS * 86400
 
 FAILING_TEST_CARD = "4000-0000-0000-0002"
 DECLINING_TEST_CARD = "4000-0000-0000-9995"
@@ -250,6 +255,7 @@ def bearer_token(request: Request) -> str | None:
 def create_app(config: SandboxConfig, state: SandboxState) -> Starlette:
     """The sandbox app; the config's clock becomes the state's clock (one notion of now)."""
     state.clock = config.clock
+    state.answer_style = config.answer_style
     runtime = SandboxRuntime(config=config, state=state, faults=Faults(config))
 
     def endpoint(name: str, *, auth: bool = True) -> Callable[[Handler], Handler]:
@@ -417,7 +423,8 @@ def create_app(config: SandboxConfig, state: SandboxState) -> Starlette:
     async def get_payment(request: Request) -> Response:
         imp_uid = str(request.path_params["imp_uid"])
         payment = state.get_payment(imp_uid)
-        if payment is None or (payment["sandbox"] and not query_bool(request, "include_sandbox")):
+        # Every payment here came through a test channel, so all of them hide without the flag.
+        if payment is None or not query_bool(request, "include_sandbox"):
             raise ApiReject("존재하지 않는 결제정보입니다.", status=404)
         return envelope(payment)
 
@@ -472,15 +479,22 @@ def create_app(config: SandboxConfig, state: SandboxState) -> Starlette:
         limit = query_int(request, "limit", 20, low=1, high=1000)
         now = state.now()
         time_to = query_int(request, "to", now, low=0, high=2**63 - 1)
-        default_from = int(
-            (datetime.fromtimestamp(time_to, SEOUL) - timedelta(days=90)).timestamp()
-        )
+        default_from = time_to - STATUS_WINDOW_MAX_S
         time_from = query_int(request, "from", default_from, low=0, high=2**63 - 1)
         if time_from > time_to:
             raise ApiReject("from은 to보다 클 수 없습니다.", status=400)
+        if time_to - time_from > STATUS_WINDOW_MAX_S:
+            raise ApiReject(
+                f"검색기간은 최대 {STATUS_WINDOW_MAX_DAYS}일까지입니다. (from ~ to)", status=400
+            )
         found = state.payments_by_status(
             status, time_from=time_from, time_to=time_to, sorting=query_sorting(request)
         )
+        last_page = max(1, math.ceil(len(found) / limit))
+        if page > last_page:
+            raise ApiReject(
+                f"데이터 범위를 넘어선 page입니다. (마지막 page: {last_page})", status=400
+            )
         return envelope(page_of(found, page, limit).as_dict())
 
     @endpoint("cancel")
@@ -611,8 +625,11 @@ def _card_brand(card_number: str) -> tuple[str, str]:
 
 def _receipt_html(payment: Mapping[str, Any]) -> str:
     esc = html.escape
+    shown = dict(payment)
+    if shown.get("pay_method") == "point":
+        shown["card_name"] = KAKAO_MONEY_NAME  # a Kakao Money payment has no card to name
     rows = "".join(
-        f"<tr><th>{esc(label)}</th><td>{esc(str(payment.get(key) or ''))}</td></tr>"
+        f"<tr><th>{esc(label)}</th><td>{esc(str(shown.get(key) or ''))}</td></tr>"
         for label, key in (
             ("주문명", "name"),
             ("주문번호", "merchant_uid"),
@@ -620,7 +637,7 @@ def _receipt_html(payment: Mapping[str, Any]) -> str:
             ("결제금액", "amount"),
             ("취소금액", "cancel_amount"),
             ("상태", "status"),
-            ("카드", "card_name"),
+            ("결제수단", "card_name"),
             ("카드번호", "card_number"),
             ("실패사유", "fail_reason"),
         )

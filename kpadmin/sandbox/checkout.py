@@ -439,6 +439,7 @@ class CheckoutSessions:
                     customer_email=p.buyer.get("buyer_email"),
                     customer_addr=p.buyer.get("buyer_addr"),
                     customer_postcode=p.buyer.get("buyer_postcode"),
+                    pay_method=choice.pay_method,
                     **card_fields,
                 )
             return _rsp_from_payment(payment, None, None)
@@ -447,16 +448,18 @@ class CheckoutSessions:
                 DECLINE_CODE,
                 f"{DECLINE_PREFIX} {DECLINE_REASONS[choice.decline_reason]}",
             )
-        elif choice.outcome is Outcome.CANCEL:
-            code, message = CANCEL_CODE, CANCEL_MESSAGE
-        else:
-            code, message = TIMEOUT_CODE, TIMEOUT_MESSAGE
-        payment = self._state.create_payment(
-            **common,
-            status="failed",
-            pay_method=choice.pay_method,
-            fail_reason=message,
+            payment = self._state.create_payment(
+                **common, status="failed", pay_method=choice.pay_method, fail_reason=message
+            )
+            return _rsp_from_payment(payment, code, message)
+        code, message = (
+            (CANCEL_CODE, CANCEL_MESSAGE)
+            if choice.outcome is Outcome.CANCEL
+            else (TIMEOUT_CODE, TIMEOUT_MESSAGE)
         )
+        # Nobody approved: the attempt stays "ready" (미결제), as a window left unpaid does; it
+        # never failed at the card side, so it has no fail_reason and no failed_at.
+        payment = self._state.create_payment(**common, status="ready", pay_method=choice.pay_method)
         return _rsp_from_payment(payment, code, message)
 
     def _prune(self) -> None:
