@@ -14,6 +14,22 @@ still hands out working receipt links.
 The methods raise `StateError` subclasses for the request-level rejections the real API answers
 with ``code != 0``; the REST layer turns them into envelopes. Times come from `clock` (aware UTC;
 `create_app` installs the config's clock here) and are stored as UNIX seconds.
+
+Rules kept here (sources as in `app.py`):
+
+* ``imp_uid`` = ``imp_`` + 12 random digits, never reused [captured: imp_406540408880].
+* Records are stored in one shape and rendered in the state's `answer_style` when read: "live"
+  drops ``sandbox`` [captured, payments; assumed, customers] and gives a Kakao Money key no card
+  fields [assumed]; "spec" adds ``sandbox: true`` and names such a key's card "카카오머니"
+  [spec: both required]. So one state file serves either style, and files written before the
+  styles existed (which stored ``sandbox`` and "카카오머니") read the same as new ones.
+* A key's ``pay_method`` column ("card" or "point") is the customer's pick at issuance; every
+  charge of the key uses it [assumed: REFERENCE §3/§7]. A "point" payment has every card field
+  ``null`` and ``apply_num ""`` [captured: kakaopay-test-payment-paid.json].
+* Re-issuing a customer_uid replaces the key and keeps ``inserted`` [assumed: REFERENCE §4].
+* A merchant_uid with a paid (even if later refunded) payment cannot be paid again; failed or
+  unpaid ("ready") attempts do not block it [assumed: REFERENCE §3].
+* getToken reuse: same token until expiry, +5 min in its last minute [spec].
 """
 
 from __future__ import annotations
