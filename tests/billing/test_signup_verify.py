@@ -209,7 +209,7 @@ def test_payment_with_another_customer_uid(sandbox: RunningSandbox) -> None:
 def test_unknown_imp_uid(sandbox: RunningSandbox) -> None:
     a = attempt()
     issue_key(sandbox, a.customer_uid)
-    f = failure(sandbox, a, callback(a, "imps_000000000000"))
+    f = failure(sandbox, a, callback(a, "imp_000000000000"))
     assert f.reason is FailureReason.VERIFICATION_FAILED
     assert "unknown" in f.detail
 
