@@ -4,16 +4,31 @@ Frozen dataclasses named after the spec's definitions (``v1.openapi.yml``), with
 names. Each is built by ``from_api(dict)``, which
 
 * ignores fields it does not know (the API grows; a new field must not break a batch),
-* accepts ``null`` or a missing key for every optional field,
+* requires only the fields the product truly needs (below); every other field may be missing or
+  ``null`` and takes its documented default (``None``, ``()`` or the value named below),
 * turns unix-second timestamps into aware UTC datetimes, ``0`` ("has not happened") -> ``None``,
 * reads amounts as ``int`` (KRW; the API sends JSON numbers, so ``1000.0`` is accepted, ``1000.5``
   is not: a fractional won is garbage, not something to round),
-* raises ``InvalidResponse`` when a required field is missing, ``null`` or of the wrong type, naming
-  the field, so a garbage answer gives a clear error instead of a crash deep inside a caller.
+* raises ``InvalidResponse`` when a required field is missing, ``null`` or of the wrong type, or an
+  optional one is present with the wrong type, naming the field, so a garbage answer gives a clear
+  error instead of a crash deep inside a caller.
 
-Which fields are required follows the spec's ``required:`` lists, with one documented exception:
-``Customer.card_name`` is required by the spec but REFERENCE.md §4 notes that which card fields a
-Kakao Pay key carries (notably with Kakao Money) is unverified, so it is optional here.
+Required, because money decisions rest on them (docs/architecture.md lists the same):
+
+* ``Payment``: ``imp_uid``, ``merchant_uid``, ``status``, ``amount``, ``cancel_amount`` (the
+  refundable balance and the refunds made outside kpadmin are read from it).
+* ``CancelHistory``: ``amount``.
+* ``Customer``: ``customer_uid``.
+* ``PaymentPage``: ``next`` (0 when none): a default would silently stop reading a key's history
+  after one page, and the ledger checks rest on reading all of it.
+* ``AccessToken``: ``access_token``, ``expired_at``, ``now`` (the lifetime is ``expired_at - now``).
+
+Everything else is optional, although the spec marks more as required: the live service's own
+answers (``shared/iamport/real-answers``, copied to ``tests/iamport/real_answers``) carry no
+``sandbox`` field, and a Kakao Money payment has ``pay_method: "point"`` with every card field
+``null`` and ``apply_num: ""``. Defaults that are not ``None``: ``Payment.currency`` ``"KRW"``;
+``PaymentPage.total`` the length of ``list``, ``previous`` ``0``, ``list`` empty;
+``Payment.sandbox`` and ``Customer.sandbox`` stay ``None`` when absent (unknown, not ``False``).
 
 Personal fields (``buyer_tel``, ``buyer_email``, ``customer_tel`` …) are left out of ``repr`` so an
 accidental ``log.info("%r", payment)`` does not leak them.
@@ -80,12 +95,6 @@ class _Fields:
         if value is None:
             return None
         return _as_int(value, lambda what: self._fail(name, what))
-
-    def bool_(self, name: str) -> bool:
-        value = self._get(name, True)
-        if not isinstance(value, bool):
-            raise self._fail(name, f"expected a boolean, got {_type_name(value)}")
-        return value
 
     def opt_bool(self, name: str) -> bool | None:
         value = self._get(name, False)
@@ -172,22 +181,22 @@ class AccessToken:
 class CancelHistory:
     """``PaymentCancelAnnotation``: one (partial) cancellation of a payment."""
 
-    pg_tid: str
     amount: int
-    cancelled_at: datetime | None
-    reason: str
-    cancellation_id: str
+    pg_tid: str | None = None
+    cancelled_at: datetime | None = None
+    reason: str | None = None
+    cancellation_id: str | None = None
     receipt_url: str | None = None
 
     @classmethod
     def from_api(cls, data: object) -> CancelHistory:
         f = _Fields(data, "PaymentCancelAnnotation")
         return cls(
-            pg_tid=f.str_("pg_tid"),
             amount=f.int_("amount"),
+            pg_tid=f.opt_str("pg_tid"),
             cancelled_at=f.opt_time("cancelled_at"),
-            reason=f.str_("reason"),
-            cancellation_id=f.str_("cancellation_id"),
+            reason=f.opt_str("reason"),
+            cancellation_id=f.opt_str("cancellation_id"),
             receipt_url=f.opt_str("receipt_url"),
         )
 
@@ -204,9 +213,10 @@ class Payment:
     merchant_uid: str
     amount: int
     cancel_amount: int
-    currency: str
     status: str
-    sandbox: bool
+    currency: str = "KRW"
+    #: Absent in the live service's answers (REFERENCE §5 names it; the captured answers lack it).
+    sandbox: bool | None = None
     pay_method: str | None = None
     channel: str | None = None
     pg_provider: str | None = None
@@ -275,9 +285,9 @@ class Payment:
             merchant_uid=f.str_("merchant_uid"),
             amount=f.int_("amount"),
             cancel_amount=f.int_("cancel_amount"),
-            currency=f.str_("currency"),
             status=f.str_("status"),
-            sandbox=f.bool_("sandbox"),
+            currency=f.opt_str("currency") or "KRW",
+            sandbox=f.opt_bool("sandbox"),
             pay_method=f.opt_str("pay_method"),
             channel=f.opt_str("channel"),
             pg_provider=f.opt_str("pg_provider"),
@@ -343,11 +353,13 @@ class PaymentPage:
     @classmethod
     def from_api(cls, data: object) -> PaymentPage:
         f = _Fields(data, "PagedPaymentAnnotation")
+        payments = tuple(Payment.from_api(item) for item in f.list_of("list"))
+        total = f.opt_int("total")
         return cls(
-            total=f.int_("total"),
-            previous=f.int_("previous"),
+            total=len(payments) if total is None else total,
+            previous=f.opt_int("previous") or 0,
             next=f.int_("next"),
-            list=tuple(Payment.from_api(item) for item in f.list_of("list")),
+            list=payments,
         )
 
 
@@ -356,11 +368,11 @@ class Customer:
     """``CustomerAnnotation``: a billing key registered under ``customer_uid``."""
 
     customer_uid: str
-    pg_provider: str
-    pg_id: str
-    sandbox: bool
-    inserted: datetime | None
-    updated: datetime | None
+    pg_provider: str | None = None
+    pg_id: str | None = None
+    sandbox: bool | None = None
+    inserted: datetime | None = None
+    updated: datetime | None = None
     card_name: str | None = None
     customer_id: str | None = None
     card_code: str | None = None
@@ -379,14 +391,11 @@ class Customer:
     @classmethod
     def from_api(cls, data: object) -> Customer:
         f = _Fields(data, "CustomerAnnotation")
-        # inserted/updated are required keys, but 0 would mean "unknown", so they may be None.
-        f.int_("inserted")
-        f.int_("updated")
         return cls(
             customer_uid=f.str_("customer_uid"),
-            pg_provider=f.str_("pg_provider"),
-            pg_id=f.str_("pg_id"),
-            sandbox=f.bool_("sandbox"),
+            pg_provider=f.opt_str("pg_provider"),
+            pg_id=f.opt_str("pg_id"),
+            sandbox=f.opt_bool("sandbox"),
             inserted=f.opt_time("inserted"),
             updated=f.opt_time("updated"),
             card_name=f.opt_str("card_name"),

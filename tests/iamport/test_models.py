@@ -44,20 +44,13 @@ def test_payment_ignores_unknown_fields_and_missing_optionals() -> None:
 
 def test_payment_nulls_for_every_optional_field() -> None:
     data = payment_json()
-    required = {
-        "imp_uid",
-        "merchant_uid",
-        "amount",
-        "cancel_amount",
-        "currency",
-        "status",
-        "sandbox",
-    }
+    required = {"imp_uid", "merchant_uid", "amount", "cancel_amount", "status"}
     for key in data:
         if key not in required:
             data[key] = None
     p = Payment.from_api(data)
     assert p.cancel_history == () and p.started_at is None and p.customer_uid is None
+    assert p.currency == "KRW" and p.sandbox is None  # the documented defaults
 
 
 def test_amount_accepts_whole_floats_and_rejects_fractions_and_bools() -> None:
@@ -70,7 +63,7 @@ def test_amount_accepts_whole_floats_and_rejects_fractions_and_bools() -> None:
         Payment.from_api(payment_json(amount="1000"))
 
 
-@pytest.mark.parametrize("field", ["imp_uid", "merchant_uid", "amount", "status", "sandbox"])
+@pytest.mark.parametrize("field", ["imp_uid", "merchant_uid", "amount", "status", "cancel_amount"])
 def test_missing_or_null_required_field_is_invalid_response(field: str) -> None:
     data = payment_json()
     del data[field]
@@ -108,11 +101,19 @@ def test_cancel_history_is_parsed() -> None:
     }
     p = Payment.from_api(payment_json(cancel_amount=3000, cancel_history=[entry]))
     assert p.cancel_history == (
-        CancelHistory("C1", 3000, datetime.fromtimestamp(PAID_AT + 60, UTC), "부분 환불", "cx_1"),
+        CancelHistory(
+            amount=3000,
+            pg_tid="C1",
+            cancelled_at=datetime.fromtimestamp(PAID_AT + 60, UTC),
+            reason="부분 환불",
+            cancellation_id="cx_1",
+        ),
     )
     assert p.refundable == 6900
-    with pytest.raises(InvalidResponse, match=r"PaymentCancelAnnotation\.cancellation_id"):
-        Payment.from_api(payment_json(cancel_history=[{**entry, "cancellation_id": None}]))
+    without_id = Payment.from_api(payment_json(cancel_history=[{**entry, "cancellation_id": None}]))
+    assert without_id.cancel_history[0].cancellation_id is None  # optional: only amount is needed
+    with pytest.raises(InvalidResponse, match=r"PaymentCancelAnnotation\.amount"):
+        Payment.from_api(payment_json(cancel_history=[{**entry, "amount": None}]))
     with pytest.raises(InvalidResponse, match="cancel_history: expected an array"):
         Payment.from_api(payment_json(cancel_history={"pg_tid": "C1"}))
 
@@ -129,10 +130,13 @@ def test_customer() -> None:
     c = Customer.from_api(customer_json(card_name=None, unknown="x"))
     assert c.customer_uid == "cu_1" and c.card_name is None and c.sandbox is True
     assert c.inserted == datetime.fromtimestamp(PAID_AT - 86400, UTC)
+    # Only customer_uid is required; the rest defaults (the live service may omit `sandbox`).
+    bare = Customer.from_api({"customer_uid": "cu_1"})
+    assert bare.pg_provider is None and bare.sandbox is None and bare.inserted is None
+    with pytest.raises(InvalidResponse, match=r"CustomerAnnotation\.customer_uid"):
+        Customer.from_api(customer_json(customer_uid=None))
     with pytest.raises(InvalidResponse, match=r"CustomerAnnotation\.pg_provider"):
-        Customer.from_api(customer_json(pg_provider=None))
-    with pytest.raises(InvalidResponse, match=r"CustomerAnnotation\.inserted"):
-        Customer.from_api({k: v for k, v in customer_json().items() if k != "inserted"})
+        Customer.from_api(customer_json(pg_provider=["x"]))  # present but of the wrong type
 
 
 def test_payment_page() -> None:
@@ -145,6 +149,8 @@ def test_payment_page() -> None:
     assert empty.list == ()
     with pytest.raises(InvalidResponse, match=r"PagedPaymentAnnotation\.next"):
         PaymentPage.from_api({"total": 0, "previous": 0, "list": []})
+    bare = PaymentPage.from_api({"next": 0, "list": [payment_json()]})
+    assert (bare.total, bare.previous) == (1, 0)  # documented defaults
     with pytest.raises(InvalidResponse, match=r"PaymentAnnotation\.merchant_uid: required"):
         PaymentPage.from_api({"total": 1, "previous": 0, "next": 0, "list": [{"imp_uid": "x"}]})
 
