@@ -6,7 +6,7 @@ machine-readable object on stdout instead of the summary. Exit codes: 0 all char
 due), 1 something ended declined / rejected / unknown / not sent, 2 refused or could not start.
 A reader that goes away early (``kpadmin charge-due --dry-run | head -1``, a closed log pipe)
 changes neither: the batch runs to its end and is recorded, the rest of the output is discarded
-(`kpadmin.cli`), and the exit code is still the outcome's (0, 1 or 2 as above).
+(`kpadmin.cli`), and the exit code is still the outcome's (as above), never one for the pipe.
 
 Without ``--yes`` it asks for confirmation on a terminal and refuses when stdin is not one (a
 scheduler must say ``--yes`` explicitly). The first Ctrl-C stops new sends (charges in flight
