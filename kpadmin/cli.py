@@ -65,9 +65,7 @@ def _first_positional(argv: Sequence[str]) -> int | None:
     i = 0
     while i < len(argv):
         arg = argv[i]
-        if arg == "--":
-            return i + 1 if i + 1 < len(argv) else None
-        if arg.startswith("-") and arg != "-":
+        if arg.startswith("-") and arg not in ("-", "--"):  # argparse takes no command after --
             i += 2 if _takes_value(arg) else 1
             continue
         return i

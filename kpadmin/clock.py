@@ -44,8 +44,8 @@ def system_clock() -> datetime:
 
 
 class StartedClock:
-    """A clock that reads `start` when created and then runs forward at the rate of `monotonic`
-    (``time.monotonic``: never jumps, so timeouts and expiry still behave)."""
+    """A clock that shows `start` when it is created and then runs forward at the rate of
+    `monotonic` (``time.monotonic``: never jumps, so timeouts and expiry still behave)."""
 
     __slots__ = ("_monotonic", "_origin", "start")
 

@@ -37,7 +37,6 @@ def test_version_prints_and_exits(capsys: pytest.CaptureFixture[str]) -> None:
         (["--data", "export", "import", "f.csv"], "import"),  # argparse's unique prefix
         (["--data-dir", "export"], "gui"),  # a data dir and no command: the GUI
         (["--data-dir", "x", "frob"], "frob"),  # returned as it is, for argparse to refuse
-        (["--", "config", "show"], "config"),
     ],
 )
 def test_global_options_and_their_values_are_not_commands(argv: list[str], expected: str) -> None:
