@@ -27,6 +27,16 @@ CONSOLE_FORMAT: Final = "%(levelname)s: %(message)s"
 
 # Marks the handlers this module installed, so a second call replaces them instead of doubling.
 _MARK: Final = "_kpadmin_handler"
+#: ``extra=FILE_ONLY`` keeps a record off the console: the command has told the user already
+#: (`kpadmin.lifecycle` copies what a command prints on stderr into the file this way).
+FILE_ONLY: Final = {"kpadmin_file_only": True}
+#: An attribute a stream wrapper (`kpadmin.lifecycle`) sets on itself to name the stream it wraps,
+#: so the console handler writes past it instead of into it.
+UNDERLYING_ATTR: Final = "kpadmin_underlying"
+
+
+def _not_file_only(record: logging.LogRecord) -> bool:
+    return not getattr(record, "kpadmin_file_only", False)
 
 
 class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
@@ -48,7 +58,7 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
 
     @property
     def stream(self) -> Any:
-        return sys.stderr
+        return getattr(sys.stderr, UNDERLYING_ATTR, sys.stderr)
 
     @stream.setter
     def stream(self, _value: Any) -> None:
@@ -81,6 +91,7 @@ def setup_logging(data_root: Path, *, verbose: bool = False, console: bool = Tru
         console_handler = _StderrHandler()
         console_handler.setLevel(logging.INFO if verbose else logging.WARNING)
         console_handler.setFormatter(logging.Formatter(CONSOLE_FORMAT))
+        console_handler.addFilter(_not_file_only)
         handlers.append(console_handler)
 
     redaction = SecretRedactingFilter()

@@ -25,6 +25,7 @@ from kpadmin.billing import secrets
 from kpadmin.billing import settings as settings_mod
 from kpadmin.billing.secrets import Credentials, SecretsError
 from kpadmin.billing.settings import Settings, SettingsError
+from kpadmin.exitcodes import ExitCode
 from kpadmin.iamport.client import IamportClient
 from kpadmin.iamport.errors import (
     ApiError,
@@ -115,7 +116,11 @@ class Runtime:
 
     @asynccontextmanager
     async def api(self) -> AsyncIterator[Api]:
-        """A connected client for the current mode; starts and stops the sandbox when needed."""
+        """A connected client for the current mode; starts and stops the sandbox when needed.
+
+        The settings' rules across keys are checked again first, so settings built in code
+        (not loaded) cannot send a test/live secret over plain http either."""
+        settings_mod.check(self.settings)
         creds = self.credentials()
         base_url = settings_mod.rest_base_url(self.settings)
         server: SandboxServer | None = None
@@ -164,7 +169,8 @@ class Runtime:
 def open_runtime(data_dir_override: str | os.PathLike[str] | None = None) -> Runtime:
     """The runtime for ``--data-dir`` (else env KPADMIN_DATA_DIR, else the user data dir).
 
-    Raises `settings.SettingsError` when the settings file is unreadable.
+    Raises `settings.SettingsFileError` when the settings file cannot be used (unreadable or
+    holding a refused value); never falls back to the defaults silently.
     """
     root = paths.data_dir(data_dir_override)
     return Runtime(data_root=root, settings=settings_mod.load_settings(root))
@@ -172,6 +178,14 @@ def open_runtime(data_dir_override: str | os.PathLike[str] | None = None) -> Run
 
 #: Errors a command or the GUI reports as a calm message rather than a traceback.
 EXPECTED_ERRORS: Final = (SettingsError, SecretsError, IamportError, OSError)
+
+
+def exit_code_for(exc: BaseException, default: int) -> int:
+    """The exit code a command gives for an expected error: `ExitCode.SETTINGS` for the
+    settings, ``default`` for the rest."""
+    if isinstance(exc, SettingsError):
+        return ExitCode.SETTINGS
+    return default
 
 
 def explain(exc: BaseException, runtime: Runtime | None = None) -> str:

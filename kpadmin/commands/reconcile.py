@@ -3,6 +3,8 @@
 Paid ones are recorded paid (and the subscriber's next charge date moves on), declined ones
 declined; ones i'mport never saw stay planned and are sent again, with the same merchant_uid, by
 the next batch. Exit code 1 while anything is still unknown (the lookup itself failed).
+Ctrl+C / SIGTERM stop the lookups at once (results are written only after them, in one go, so
+nothing half-done is left) with exit code 130 / 143. The outcome goes to the log as well.
 """
 
 from __future__ import annotations
@@ -10,12 +12,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import sys
 
+from kpadmin import stopping
 from kpadmin.billing.engine import ChargeEngine, EngineBusy
 from kpadmin.commands import wiring
 from kpadmin.store.db import open_database
 from kpadmin.store.models import ChargeState
+
+log = logging.getLogger(__name__)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -30,18 +36,19 @@ def run(args: argparse.Namespace) -> int:
         return 2
     except wiring.EXPECTED_ERRORS as exc:
         print(f"kpadmin reconcile: {wiring.explain(exc)}", file=sys.stderr)
-        return 2
+        return wiring.exit_code_for(exc, 2)
 
 
 async def _main(args: argparse.Namespace) -> int:
     env = wiring.load(args.data_dir)
     conn = open_database(env.db_path)
     try:
-        async with env.client() as client:
+        async with stopping.watch(), env.client() as client:
             engine = ChargeEngine(conn, client, monthly_limit=env.monthly_limit)
             report = await engine.reconcile(staff=env.staff)
     finally:
         conn.close()
+    log.info("%s mode: reconciled: %s", env.runtime.mode.upper(), report.summary())
     if args.json:
         print(
             json.dumps(

@@ -23,6 +23,10 @@ def explain(exc: BaseException) -> str:
     return rt.explain(exc)
 
 
+def exit_code_for(exc: BaseException, default: int) -> int:
+    return rt.exit_code_for(exc, default)
+
+
 @dataclass(frozen=True, slots=True)
 class Environment:
     runtime: rt.Runtime

@@ -99,7 +99,7 @@ def test_secret_from_stdin_goes_to_keyring_only(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     secret = "Sup3rSecretRestApiValue0123456789"
-    assert config(data_dir, "set", "mode", "live") == 0
+    assert config(data_dir, "set", "mode", "live", "--yes") == 0
     monkeypatch.setattr("sys.stdin", io.StringIO(secret + "\n"))
     assert config(data_dir, "set", "imp_secret", "-") == 0
     monkeypatch.setattr("sys.stdin", io.StringIO("1234567890123456\n"))
@@ -150,7 +150,7 @@ def test_no_keyring_is_a_clear_failure(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("s3cret-value\n"))
-    assert config(data_dir, "set", "imp_secret", "-", "--mode", "live") == 1
+    assert config(data_dir, "set", "imp_secret", "-", "--mode", "live") == 7  # ExitCode.SECRETS
     err = capsys.readouterr().err
     assert "No usable OS keyring" in err and "KPADMIN_IMP_SECRET" in err
     for path in data_dir.rglob("*"):
