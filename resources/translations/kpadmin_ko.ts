@@ -516,6 +516,47 @@
         <source>Refund it in the i&apos;mport console; the audit log has the details.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../../kpadmin/gui/settings_problem.py" line="34"/>
+        <source>The settings file cannot be read.</source>
+        <extracomment>Shows the box and says whether the user chose the defaults (tests pass their own).</extracomment>
+        <translation>설정 파일을 읽을 수 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/settings_problem.py" line="36"/>
+        <source>The settings file holds a value kpadmin refuses.</source>
+        <translation>설정 파일에 kpadmin이 받아들일 수 없는 값이 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/settings_problem.py" line="44"/>
+        <source>kpadmin can keep this file aside as {name}.broken-&lt;time&gt; (nothing is deleted) and start with the default settings: SANDBOX mode, the built-in simulator.</source>
+        <translation>kpadmin은 이 파일을 {name}.broken-&lt;시각&gt; 이름으로 따로 보관하고(아무것도 지우지 않습니다) 기본 설정으로 시작할 수 있습니다: SANDBOX 모드, 내장 시뮬레이터.</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/settings_problem.py" line="52"/>
+        <source>This file says or may have said {mode} mode. The defaults are SANDBOX: check the settings, then switch to {mode} again yourself.</source>
+        <translation>이 파일은 {mode} 모드였거나 그랬을 수 있습니다. 기본값은 SANDBOX입니다: 설정을 확인한 뒤 직접 {mode} 모드로 다시 바꾸세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/settings_problem.py" line="58"/>
+        <source>Use the defaults (SANDBOX)</source>
+        <translation>기본 설정 사용 (SANDBOX)</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/settings_problem.py" line="62"/>
+        <source>The settings cannot be used.</source>
+        <translation>설정을 사용할 수 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/settings_problem.py" line="65"/>
+        <source>Quit</source>
+        <translation>종료</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/settings_problem.py" line="92"/>
+        <source>The default settings could not be written: {error}</source>
+        <translation>기본 설정을 저장하지 못했습니다: {error}</translation>
+    </message>
 </context>
 <context>
     <name>BatchDialog</name>
@@ -699,78 +740,78 @@
 <context>
     <name>ConfirmChargeDialog</name>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="38"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="49"/>
         <source>Confirm charge</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="56"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="70"/>
         <source>Charge {n} subscriber(s) now?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="57"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="72"/>
         <source>{total} in total</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="59"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="74"/>
         <source>Nobody can be charged</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="66"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="81"/>
         <source>{n} of them before their next charge date.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="70"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="85"/>
         <source>Each charge goes to the customer&apos;s Kakao Pay billing key once; you can stop the batch, but charges already sent cannot be recalled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="84"/>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="100"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="99"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="115"/>
         <source>Subscriber</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="84"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="99"/>
         <source>Plan</source>
         <translation>상품</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="84"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="99"/>
         <source>Period</source>
         <translation>기간</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="84"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="99"/>
         <source>Amount</source>
         <translation>금액</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="100"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="115"/>
         <source>Why</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="100"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="115"/>
         <source>Detail</source>
         <translation>내용</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="106"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="121"/>
         <source>Skipped {n}: {counts}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="127"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="142"/>
         <source>Charge {total}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/confirm.py" line="132"/>
+        <location filename="../../kpadmin/gui/charging/confirm.py" line="147"/>
         <source>Don&apos;t charge</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1554,153 +1595,163 @@ Reason: {reason}</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="52"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="55"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="60"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="63"/>
         <source>i&apos;mport connection</source>
         <translation>아임포트 연결</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="64"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="67"/>
         <source>Sandbox (training, built-in simulator)</source>
         <translation>샌드박스 (교육용, 내장 시뮬레이터)</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="65"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="68"/>
         <source>Test (i&apos;mport test channel)</source>
         <translation>테스트 (아임포트 테스트 채널)</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="66"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="69"/>
         <source>LIVE (real money)</source>
         <translation>실거래 (실제 결제)</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="69"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="72"/>
         <source>Mode</source>
         <translation>모드</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="71"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="74"/>
         <source>imp12345678</source>
         <translation>imp12345678</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="72"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="75"/>
         <source>Merchant code</source>
         <translation>가맹점 식별코드</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="83"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="86"/>
         <source>REST API key</source>
         <translation>REST API 키</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="84"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="87"/>
         <source>REST API secret</source>
         <translation>REST API 시크릿</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="91"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="94"/>
         <source>PG / channel</source>
         <translation>PG / 채널</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="93"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="97"/>
         <source>(default for the mode)</source>
         <translation>(모드 기본값)</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="94"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="99"/>
         <source>API address</source>
         <translation>API 주소</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="96"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="101"/>
         <source>Test connection</source>
         <translation>연결 테스트</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="107"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="112"/>
         <source>Charging and staff</source>
         <translation>결제와 담당자</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="112"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="120"/>
         <source>Charges at once</source>
         <translation>동시 결제 수</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="115"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="125"/>
+        <source>No cap ({low:g} to {high:g})</source>
+        <translation>제한 없음 ({low:g}~{high:g})</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="128"/>
+        <source>Charges per second</source>
+        <translation>초당 결제 요청 수</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="133"/>
         <source>No cap</source>
         <translation>한도 없음</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="117"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="136"/>
         <source>Charges per key per month</source>
         <translation>빌링키당 월 결제 한도</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="120"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="139"/>
         <source>Staff name</source>
         <translation>담당자 이름</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="122"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="141"/>
         <source>Follow the system</source>
         <translation>시스템 설정 따름</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="126"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="145"/>
         <source>Language</source>
         <translation>언어</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="172"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="192"/>
         <source>No OS keyring is available, so the key and secret cannot be saved here. Set the environment variables KPADMIN_IMP_KEY and KPADMIN_IMP_SECRET instead.</source>
         <translation>운영체제 키체인을 쓸 수 없어 여기서는 키와 시크릿을 저장할 수 없습니다. 대신 환경 변수 KPADMIN_IMP_KEY와 KPADMIN_IMP_SECRET을 설정하세요.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="184"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="204"/>
         <source>The OS keyring could not be read.</source>
         <translation>운영체제 키체인을 읽을 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="194"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="214"/>
         <source>set — type to replace</source>
         <translation>설정됨 — 바꾸려면 입력</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="196"/>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="204"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="216"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="224"/>
         <source>not set</source>
         <translation>설정 안 됨</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="201"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="221"/>
         <source>set (environment)</source>
         <translation>설정됨 (환경 변수)</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="202"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="222"/>
         <source>set (keyring)</source>
         <translation>설정됨 (키체인)</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="203"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="223"/>
         <source>sandbox default</source>
         <translation>샌드박스 기본값</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="212"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="232"/>
         <source>Switch to LIVE?</source>
         <translation>실거래 모드로 전환할까요?</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="214"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="234"/>
         <source>In LIVE mode charges take real money from real customers&apos; Kakao Pay accounts. LIVE keeps its own subscribers, separate from test and sandbox.
 
 Switch to LIVE?</source>
@@ -1709,37 +1760,37 @@ Switch to LIVE?</source>
 실거래 모드로 전환할까요?</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="221"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="241"/>
         <source>Switch to LIVE</source>
         <translation>실거래로 전환</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="252"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="272"/>
         <source>Asking i&apos;mport for a token…</source>
         <translation>아임포트에 토큰을 요청하는 중…</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="256"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="276"/>
         <source>Connected: i&apos;mport issued a token for this key and secret.</source>
         <translation>연결 성공: 아임포트가 이 키와 시크릿으로 토큰을 발급했습니다.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="269"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="289"/>
         <source>Enter the REST API key and secret for {mode} mode first.</source>
         <translation>먼저 {mode} 모드의 REST API 키와 시크릿을 입력하세요.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="278"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="298"/>
         <source>The built-in sandbox is not running; save and reopen first.</source>
         <translation>내장 샌드박스가 실행 중이 아닙니다. 먼저 저장한 뒤 다시 여세요.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="288"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="308"/>
         <source>Unexpected problem: {detail}</source>
         <translation>예기치 않은 문제: {detail}</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/settings_dialog.py" line="330"/>
+        <location filename="../../kpadmin/gui/settings_dialog.py" line="351"/>
         <source>Settings saved.</source>
         <translation>설정을 저장했습니다.</translation>
     </message>
