@@ -276,7 +276,7 @@ def _reset(data_dir: str | None) -> int:
         problem = ""
     except st.SettingsFileError as exc:
         mode = exc.file_values.get("mode", "").strip().lower()
-        old_mode = mode if mode in MODES else None
+        old_mode = mode if mode in MODES else ("live?" if exc.may_be_live else None)
         problem = f" ({exc.problem})"
     try:
         moved = st.reset_settings(root)
@@ -284,7 +284,7 @@ def _reset(data_dir: str | None) -> int:
         detail = "settings reset to the defaults (sandbox mode)" + (
             f"; the old file is kept as {moved.name}{problem}" if moved else ""
         )
-        _audit(updated, [m for m in (old_mode, "sandbox") if m is not None], detail)
+        _audit(updated, [m for m in (old_mode, "sandbox") if m in MODES], detail)
     except OSError as exc:
         return _fail(rt.explain(exc), ExitCode.DISK)
     log.info("%s", detail)
@@ -292,7 +292,10 @@ def _reset(data_dir: str | None) -> int:
         print(f"The old settings file is kept as {moved}.")
     print(f"Default settings written to {st.settings_path(root)}: SANDBOX mode.")
     if old_mode != "sandbox":
-        was = old_mode.upper() if old_mode else "unknown (the file could not be read)"
+        was = {
+            None: "unknown (the file could not be read)",
+            "live?": "unknown, maybe LIVE (the file could not be read, and it mentions live)",
+        }.get(old_mode, (old_mode or "").upper())
         print(
             f"The mode was {was}; it is SANDBOX now. Set it again with `kpadmin config set mode "
             "...` once the other settings are right."
