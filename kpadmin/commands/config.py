@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,16 @@ EXIT_USAGE = ExitCode.USAGE
 def settings_help() -> str:
     """The settings and their bounds, for `config show --help` and `config set --help`."""
     width = max(len(k) for k in st.KEYS)
-    lines = [f"  {key:<{width}}  {st.DESCRIPTIONS[key]}" for key in st.KEYS]
+    lines = [
+        textwrap.fill(
+            st.DESCRIPTIONS[key],
+            width=96,
+            initial_indent=f"  {key:<{width}}  ",
+            subsequent_indent=" " * (width + 4),
+            break_on_hyphens=False,
+        )
+        for key in st.KEYS
+    ]
     return "settings (numbers outside these bounds are refused):\n" + "\n".join(lines)
 
 
