@@ -70,9 +70,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return result
     from kpadmin import lifecycle
 
-    # Every headless command: a trail in the rotating log and a calm Ctrl+C/SIGTERM. The
-    # selftest runs Qt's loop, where a raising signal handler would only print a traceback.
-    return lifecycle.run_command(args, run, signals=args.command != "selftest")
+    # Every headless command: a trail in the rotating log and a calm Ctrl+C/SIGTERM. Not the
+    # selftest: it runs Qt's loop (where a raising signal handler would only print a traceback)
+    # in a temporary data dir of its own, and never writes to the user's (not even a log).
+    own_world = args.command == "selftest"
+    return lifecycle.run_command(args, run, signals=not own_world, trail=not own_world)
 
 
 if __name__ == "__main__":

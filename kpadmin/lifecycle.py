@@ -31,15 +31,21 @@ MAX_LOGGED_LINE: Final = 2000
 
 
 def run_command(
-    args: argparse.Namespace, run: Callable[[argparse.Namespace], int], *, signals: bool = True
+    args: argparse.Namespace,
+    run: Callable[[argparse.Namespace], int],
+    *,
+    signals: bool = True,
+    trail: bool = True,
 ) -> int:
-    """Run one subcommand with a log trail and (unless ``signals`` is False) a calm stop."""
+    """Run one subcommand with a log trail (unless ``trail`` is False) and a calm stop (unless
+    ``signals`` is False)."""
     name = f"kpadmin {args.command}"
     handlers = stopping.installed() if signals else _nothing()
     with handlers, _stderr_into_log() as tee:
         try:
             try:
-                _start_logging(args)
+                if trail:
+                    _start_logging(args)
                 log.info(
                     "%s started: %s (version %s, pid %d)",
                     name,

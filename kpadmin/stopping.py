@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import select
 import signal
 import sys
 import threading
@@ -131,6 +132,26 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
     if _dispatch.count >= 3:
         leave_now(_dispatch.first)
     raise Interrupted(_dispatch.first)
+
+
+def ask(prompt: str) -> str:
+    """``input(prompt)`` that a signal always interrupts (the y/N questions).
+
+    A signal that lands after the prompt is written but before ``input()`` blocks in its read is
+    only handled once a line arrives: Python runs handlers between bytecodes, and a read that
+    started after the signal is not interrupted. So on POSIX wait for the line with ``select``
+    in short slices, letting a pending handler run (and raise `Interrupted`) between them.
+    EOF (stdin closed) is an empty answer."""
+    stream = sys.stdin
+    if os.name != "posix" or stream is None or not stream.isatty():
+        try:
+            return input(prompt)
+        except EOFError:
+            return ""
+    print(prompt, end="", flush=True)
+    while not select.select([stream], [], [], 0.2)[0]:
+        pass
+    return stream.readline().rstrip("\r\n")
 
 
 def leave_now(signum: int) -> None:

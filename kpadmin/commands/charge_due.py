@@ -179,10 +179,7 @@ def _confirm(mode: str, count: int, total: int) -> bool:
             file=sys.stderr,
         )
         return False
-    try:
-        answer = input(f"{mode}: charge {count} subscriber(s), ₩{total:,} in total? [y/N] ")
-    except EOFError:
-        answer = ""
+    answer = stopping.ask(f"{mode}: charge {count} subscriber(s), ₩{total:,} in total? [y/N] ")
     if answer.strip().lower() in ("y", "yes"):
         return True
     print("Nothing charged.", file=sys.stderr)

@@ -26,7 +26,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from kpadmin import paths
+from kpadmin import paths, stopping
 from kpadmin import runtime as rt
 from kpadmin.billing import secrets
 from kpadmin.billing import settings as st
@@ -265,13 +265,10 @@ def _confirm_live(yes: bool, old_mode: str | None) -> bool:
             file=sys.stderr,
         )
         return False
-    try:
-        answer = input(
-            "Switch to LIVE mode? From now on charges take real money from real customers' "
-            "Kakao Pay accounts. [y/N] "
-        )
-    except EOFError:
-        answer = ""
+    answer = stopping.ask(
+        "Switch to LIVE mode? From now on charges take real money from real customers' "
+        "Kakao Pay accounts. [y/N] "
+    )
     if answer.strip().lower() in ("y", "yes"):
         return True
     print(f"Not switched: {stays}.", file=sys.stderr)
