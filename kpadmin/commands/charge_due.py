@@ -3,7 +3,8 @@
 Steps: reconcile what is in doubt → plan (who, how much, who is skipped and why) → confirm →
 run the batch → summary. On a terminal a progress bar is drawn on stderr; ``--json`` prints one
 machine-readable object on stdout instead of the summary. Exit codes: 0 all charged (or nothing
-due), 1 something ended declined / rejected / unknown / not sent, 2 refused or could not start.
+due), 1 something ended declined / rejected / unknown / not sent, 2 refused or could not start,
+3 the settings file cannot be used, 130 / 143 stopped by Ctrl+C / SIGTERM (`kpadmin.exitcodes`).
 
 Without ``--yes`` it asks for confirmation on a terminal, naming the mode ("LIVE: charge 12
 subscriber(s), ₩118,800 in total?"), and refuses when stdin is not one (a scheduler must say
@@ -103,7 +104,7 @@ async def _main(args: argparse.Namespace) -> int:
             if plan.count == 0:
                 return _finish(args, None, report, plan_skips=plan.skipped)
             if not args.yes:
-                with stop.synchronous():  # input() blocks the loop: a signal must raise there
+                with stop.synchronous():  # the prompt blocks the loop: a signal raises there
                     confirmed = _confirm(mode, plan.count, plan.total_amount)
                 if not confirmed:
                     return EXIT_REFUSED
