@@ -26,6 +26,7 @@ import os
 import re
 import sqlite3
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -80,8 +81,14 @@ CHARGE_EXPORT_COLUMNS: Final = (
 
 #: Highest amount a row may carry (whole KRW). A typo with extra zeros must not reach a card.
 MAX_AMOUNT: Final = 10_000_000
+#: A subscriber file of 200,000 rows is about 20 MB; anything much larger is not one.
 MAX_FILE_BYTES: Final = 50_000_000
 MAX_ROWS: Final = 200_000
+#: Fields a line may have: our export writes 15; Excel adds a few empty trailing ones. A header of
+#: thousands of columns is not a subscriber file, and it is refused before any per-column work.
+MAX_COLUMNS: Final = 100
+#: Column names quoted back in a header message (the rest are counted).
+_LISTED_COLUMNS: Final = 10
 #: How far ahead a next_charge_date may be (a monthly subscription).
 MAX_DAYS_AHEAD: Final = 400
 #: customer_uids handed to the client's multi-get at a time (the client splits them further into
@@ -163,12 +170,29 @@ class CustomerLookup(Protocol):
 # --- decoding ---------------------------------------------------------------------------------
 
 
+def read_import_file(path: Path) -> bytes:
+    """The bytes of a CSV file to import, read only up to the size limit (a 10 GB file picked by
+    mistake is refused after ``MAX_FILE_BYTES``, not read into memory). OSError propagates."""
+    with open(path, "rb") as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise CsvFileError(_too_large())
+    return data
+
+
+def _too_large() -> str:
+    return (
+        f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB; a subscriber file of "
+        f"{MAX_ROWS:,} rows is far smaller. Split it"
+    )
+
+
 def decode_csv_bytes(data: bytes) -> tuple[str, str]:
     """The text of a CSV file and the encoding it was read with; `CsvFileError` otherwise."""
     if not data.strip():
         raise CsvFileError("the file is empty")
     if len(data) > MAX_FILE_BYTES:
-        raise CsvFileError(f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB")
+        raise CsvFileError(_too_large())
     if data.startswith(b"PK\x03\x04"):
         raise CsvFileError(
             "this is an Excel workbook (.xlsx), not a CSV file; in Excel use "
@@ -317,16 +341,28 @@ def _validate_row(cells: dict[str, str], line: int, today: date) -> ImportRow | 
     return ImportRow(line, uid, name, phone, amount, email, plan, next_date)
 
 
-def _read_header(header: list[str]) -> tuple[list[str], list[str]]:
-    """Normalized column names (empty names allowed, checked per row) and the ignored ones."""
+def _read_header(header: list[str], line: int) -> tuple[list[str], list[str]]:
+    """Normalized column names (empty names allowed, checked per row) and the ignored ones.
+
+    Linear in the number of columns (one pass, a Counter and sets); the column count is bounded
+    before anything else looks at the names.
+    """
+    if len(header) > MAX_COLUMNS:
+        raise CsvFileError(
+            f"line {line}: the header has {len(header):,} columns; a subscriber file has at "
+            f"most {MAX_COLUMNS} (expected {_expected_columns()})"
+        )
     names = [_uninject(h).strip().lower().lstrip("\ufeff") for h in header]
     if len(names) == 1 and (";" in names[0] or "\t" in names[0]):
-        raise CsvFileError("the header is not comma-separated; save the file as CSV with commas")
+        raise CsvFileError(
+            f"line {line}: the header is not comma-separated; save the file as CSV with commas"
+        )
     present = [n for n in names if n]
-    duplicates = sorted({n for n in present if present.count(n) > 1})
+    duplicates = sorted(n for n, count in Counter(present).items() if count > 1)
     if duplicates:
-        raise CsvFileError(f"the header repeats column(s): {', '.join(duplicates)}")
-    missing = [c for c in REQUIRED_COLUMNS if c not in names]
+        raise CsvFileError(f"line {line}: the header repeats column(s): {_listed(duplicates)}")
+    name_set = set(names)
+    missing = [c for c in REQUIRED_COLUMNS if c not in name_set]
     known = {*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS}
     unknown = [n for n in present if n not in known and n not in IGNORED_COLUMNS]
     if missing or unknown:
@@ -334,10 +370,22 @@ def _read_header(header: list[str]) -> tuple[list[str], list[str]]:
         if missing:
             parts.append(f"missing required column(s): {', '.join(missing)}")
         if unknown:
-            parts.append(f"unknown column(s): {', '.join(unknown)}")
-        expected = f"{','.join(REQUIRED_COLUMNS)} and optionally {', '.join(OPTIONAL_COLUMNS)}"
-        raise CsvFileError(f"bad header: {'; '.join(parts)}. Expected {expected}")
+            parts.append(f"unknown column(s): {_listed(unknown)}")
+        raise CsvFileError(
+            f"line {line}: bad header: {'; '.join(parts)}. Expected {_expected_columns()}"
+        )
     return names, [n for n in present if n in IGNORED_COLUMNS]
+
+
+def _expected_columns() -> str:
+    return f"{','.join(REQUIRED_COLUMNS)} and optionally {', '.join(OPTIONAL_COLUMNS)}"
+
+
+def _listed(names: Sequence[str]) -> str:
+    """A few names, each cut short, and a count of the rest: a message stays one line."""
+    shown = [n if len(n) <= 40 else n[:39] + "…" for n in names[:_LISTED_COLUMNS]]
+    rest = len(names) - len(shown)
+    return ", ".join(shown) + (f" and {rest:,} more" if rest else "")
 
 
 def parse_import_csv(data: bytes, *, today: date) -> ParsedCsv:
@@ -356,10 +404,21 @@ def parse_import_csv(data: bytes, *, today: date) -> ParsedCsv:
             if not any(cell.strip() for cell in record):
                 continue  # blank line
             if names is None:
-                names, ignored = _read_header(record)
+                names, ignored = _read_header(record, line)
                 continue
             if len(rows) + len(problems) >= MAX_ROWS:
-                raise CsvFileError(f"the file has more than {MAX_ROWS:,} rows; split it")
+                raise CsvFileError(
+                    f"line {line}: the file has more than {MAX_ROWS:,} rows; split it"
+                )
+            if len(record) > MAX_COLUMNS:
+                problems.append(
+                    RowProblem(
+                        line,
+                        None,
+                        f"has {len(record):,} fields; a line has at most {MAX_COLUMNS}",
+                    )
+                )
+                continue
             extra = record[len(names) :]
             if len(record) < len(names) or any(cell.strip() for cell in extra):
                 problems.append(

@@ -54,9 +54,12 @@ def run(args: argparse.Namespace) -> int:
     setup_logging(runtime.data_root, verbose=args.verbose)
     path: Path = args.file
     try:
-        data = path.read_bytes()
+        data = csvio.read_import_file(path)
     except OSError as exc:
         print(f"kpadmin import: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except csvio.CsvFileError as exc:
+        print(f"kpadmin import: {path}: {exc}. Nothing was imported.", file=sys.stderr)
         return EXIT_UNUSABLE
 
     try:
