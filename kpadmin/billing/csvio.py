@@ -14,7 +14,8 @@ Import is careful because it decides who gets charged and how much:
 
 Export writes UTF-8 with a BOM (so Excel shows Korean correctly) and defuses CSV injection: a cell
 starting with ``= + - @`` (or tab / CR) gets a leading ``'``. Import strips that prefix again, so an
-export can be re-imported unchanged.
+export can be re-imported unchanged. The charges export carries ``paid_amount`` (what i'mport
+charged) next to ``amount`` (what was asked), and its ``fail_reason`` is redacted like the logs.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from typing import Any, Final, Protocol
 
 from kpadmin.billing.periods import first_charge_date
 from kpadmin.iamport.models import Customer, CustomersResult
-from kpadmin.redact import mask_email, mask_phone
+from kpadmin.redact import mask_email, mask_phone, redact_text
 from kpadmin.store.audit import AuditRepository
 from kpadmin.store.charges import ChargeRepository
 from kpadmin.store.db import transaction
@@ -68,6 +69,7 @@ CHARGE_EXPORT_COLUMNS: Final = (
     "period",
     "attempt",
     "amount",
+    "paid_amount",
     "state",
     "imp_uid",
     "fail_reason",
@@ -726,6 +728,9 @@ def export_charges(conn: sqlite3.Connection, path: Path) -> int:
     def row(charge: Charge) -> list[object]:
         values: dict[str, object] = {
             "subscriber_name": names.get(charge.subscriber_id, ""),
+            # Redacted again on the way out: a row written before the journal redacted, or by
+            # an older kpadmin, must not carry a card or phone number into a spreadsheet.
+            "fail_reason": redact_text(charge.fail_reason) if charge.fail_reason else "",
         }
         return [
             _value(values[c] if c in values else getattr(charge, c)) for c in CHARGE_EXPORT_COLUMNS
