@@ -123,6 +123,12 @@ def _print_report(path: Path, report: csvio.ImportReport, *, skip_bad: bool) -> 
     counts = (
         f"{len(report.added)} new, {len(report.updated)} updated, {len(report.unchanged)} unchanged"
     )
+    if report.dates_spent:
+        print(
+            f"next_charge_date kept for {len(report.dates_spent)} subscriber(s): the file's date "
+            "is in a period already paid, so the charge it was for has happened.",
+            file=out,
+        )
     if report.dry_run:
         print(f"Dry run, nothing written. Would import: {counts}.", file=out)
         if report.problems and not skip_bad:

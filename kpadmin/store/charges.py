@@ -199,6 +199,21 @@ class ChargeRepository:
                 counts[sid] = n
         return counts
 
+    def paid_through(self, subscriber_ids: Iterable[int]) -> dict[int, str]:
+        """The latest paid period ("YYYY-MM") of each subscriber that has one."""
+        wanted = list(dict.fromkeys(subscriber_ids))
+        found: dict[int, str] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for sid, period in self.conn.execute(
+                f"SELECT subscriber_id, max(period) FROM charges WHERE state = 'paid' "
+                f"AND subscriber_id IN ({marks}) GROUP BY subscriber_id",
+                chunk,
+            ):
+                found[sid] = period
+        return found
+
     def amount_mismatches(self, charge_ids: Iterable[int] | None = None) -> list[Charge]:
         """Paid rows whose paid amount differs from the amount asked for (oldest first), among
         ``charge_ids`` (None: all of them)."""
