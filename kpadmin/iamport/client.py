@@ -642,7 +642,7 @@ class IamportClient:
             raise OutcomeUnknown(
                 f"{method} {path}: outcome unknown ({_describe(exc)}); look it up before retrying"
             ) from exc
-        except _Unreadable as exc:
+        except UnreadableAnswer as exc:
             _log_failure(method, path, started, "answer refused", exc)
             message = f"{method} {path}: HTTP {response.status_code} answer refused: {exc}"
             if lookup:
@@ -679,12 +679,12 @@ class IamportClient:
 
     async def _read_capped(self, response: httpx.Response) -> bytes:
         """The body, never more than ``max_answer_bytes`` of it held or inflated. Raises
-        `_Unreadable` past the cap (or for an encoding we cannot bound); the caller closes the
+        `UnreadableAnswer` past the cap (or for an encoding we cannot bound); the caller closes the
         response, which drops the connection instead of reading the rest."""
         cap = self.max_answer_bytes
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
-            raise _Unreadable(f"it declares {int(declared):,} bytes; at most {cap:,} are read")
+            raise UnreadableAnswer(f"it declares {int(declared):,} bytes; at most {cap:,} are read")
         try:
             # Already in memory (an in-process test transport hands over a finished response):
             # nothing left to bound, only to check.
@@ -693,7 +693,7 @@ class IamportClient:
             pass
         else:
             if len(content) > cap:
-                raise _Unreadable(f"it is larger than {cap:,} bytes")
+                raise UnreadableAnswer(f"it is larger than {cap:,} bytes")
             return content
         decoder = _Decoder(response.headers.get("content-encoding", ""))
         parts: list[bytes] = []
@@ -703,11 +703,11 @@ class IamportClient:
             data = decoder.decode(chunk, cap - size + 1)
             size += len(data)
             if size > cap:
-                raise _Unreadable(f"it is larger than {cap:,} bytes; reading stopped there")
+                raise UnreadableAnswer(f"it is larger than {cap:,} bytes; reading stopped there")
             parts.append(data)
         tail = decoder.finish()
         if size + len(tail) > cap:
-            raise _Unreadable(f"it is larger than {cap:,} bytes; reading stopped there")
+            raise UnreadableAnswer(f"it is larger than {cap:,} bytes; reading stopped there")
         parts.append(tail)
         return b"".join(parts)
 
@@ -753,7 +753,7 @@ class IamportClient:
 # ------------------------------------------------------------------------------------ helpers
 
 
-class _Unreadable(Exception):
+class UnreadableAnswer(Exception):
     """An answer not read to its end: too large, or compressed in a way we cannot bound."""
 
 
@@ -767,7 +767,7 @@ class _Decoder:
         if name in ("", "identity"):
             return
         if name not in ("gzip", "x-gzip", "deflate"):
-            raise _Unreadable(f"it is encoded as {encoding!r}, which was not asked for")
+            raise UnreadableAnswer(f"it is encoded as {encoding!r}, which was not asked for")
         # gzip: a gzip header; deflate: a zlib header (RFC 9110). 32 + 15 detects either.
         self._zlib = zlib.decompressobj(32 + zlib.MAX_WBITS)
 
@@ -779,7 +779,7 @@ class _Decoder:
         try:
             return bytes(self._zlib.decompress(chunk, room))
         except zlib.error as exc:
-            raise _Unreadable(f"its compressed data is corrupt ({exc})") from None
+            raise UnreadableAnswer(f"its compressed data is corrupt ({exc})") from None
 
     def finish(self) -> bytes:
         if self._zlib is None:
@@ -787,7 +787,7 @@ class _Decoder:
         try:
             return bytes(self._zlib.flush())
         except zlib.error as exc:
-            raise _Unreadable(f"its compressed data is corrupt ({exc})") from None
+            raise UnreadableAnswer(f"its compressed data is corrupt ({exc})") from None
 
 
 def _parse_reply(status: int, content: bytes) -> _Reply:

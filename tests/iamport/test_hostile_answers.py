@@ -370,3 +370,27 @@ def test_rejected_message_is_redacted_in_api_message(server: HostileServer) -> N
         run(go())
     assert info.value.api_message is not None
     assert "[REDACTED]" in info.value.api_message and _leaks(server, info.value.api_message) == []
+
+
+def test_the_hostile_inputs_bench_reports_its_figures() -> None:
+    """bench/hostile_inputs.py still runs (small answers; its figures are not asserted)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "bench/hostile_inputs.py", "--answer-mb", "30"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert figures["answer"]["refused"] == 2
+    assert set(figures["csv_header"]) == {
+        "columns_100k_refuse_s",
+        "at_limit_all_repeated_s",
+        "max_columns",
+    }
