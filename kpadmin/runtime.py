@@ -33,6 +33,7 @@ from kpadmin.iamport.errors import (
     RequestNotSent,
     TransportError,
 )
+from kpadmin.redact import redact_text
 
 if TYPE_CHECKING:
     from kpadmin.sandbox.server import SandboxServer
@@ -175,8 +176,12 @@ EXPECTED_ERRORS: Final = (SettingsError, SecretsError, IamportError, OSError)
 
 
 def explain(exc: BaseException, runtime: Runtime | None = None) -> str:
-    """One or two sentences for the user about an expected error (never a secret: the client's
-    and the secrets module's messages never contain one)."""
+    """One or two sentences for the user about an expected error, redacted like the logs (the
+    client's errors are redacted already; this is the last door before a console)."""
+    return redact_text(_explain(exc, runtime))
+
+
+def _explain(exc: BaseException, runtime: Runtime | None) -> str:
     mode = f" for {runtime.mode} mode" if runtime is not None else ""
     where = ""
     if runtime is not None:

@@ -25,7 +25,11 @@ The rules a batch follows (docs/architecture.md, "A charge, from the button to t
    (``get_customer``): a key i'mport answers ``NotFound`` for makes the subscriber ``key_missing``
    (that rejection would repeat every run); any other answer changes nothing. No message text is
    read (REFERENCE.md, "Meaning of non-zero codes").
-6. Cancelling stops new sends; requests in flight finish. Intents of this batch that never left
+6. A payment i'mport reports paid for another amount than was asked is recorded paid with
+   what i'mport reports (`journal.py` notes it and writes an ``amount_mismatch`` audit row);
+   `BatchResult.mismatches` lists every such row this batch settled (charged, looked up or
+   reconciled), and such a batch is not `ok`.
+7. Cancelling stops new sends; requests in flight finish. Intents of this batch that never left
    are withdrawn (deleted: nothing was sent for them). If the task itself is cancelled, requests in
    flight are recorded as unknown.
 
@@ -56,7 +60,7 @@ from kpadmin.billing.due import (
     decide,
     state_skip,
 )
-from kpadmin.billing.journal import Journal, RowRef, Write
+from kpadmin.billing.journal import Journal, RowRef, Write, mismatch_note
 from kpadmin.billing.periods import Clock, month_of, today_in_seoul, utc_clock
 from kpadmin.billing.reconcile import (
     Lookup,
@@ -109,8 +113,9 @@ class Progress:
     rejected: int = 0
     unknown: int = 0
     unsent: int = 0  # never reached i'mport; stays planned and is sent again next time
-    paid_amount: int = 0
+    paid_amount: int = 0  # what i'mport reports as paid (not what was asked, should they differ)
     in_flight: int = 0
+    mismatched: int = 0  # paid, but for another amount than was asked
 
     @property
     def failed(self) -> int:
@@ -134,6 +139,37 @@ class ChargeOutcome:
     state: ChargeState
     imp_uid: str | None = None
     message: str = ""
+    paid_amount: int | None = None  # what i'mport reports as paid (paid outcomes only)
+
+    @property
+    def amount_mismatch(self) -> bool:
+        return (
+            self.state is ChargeState.PAID
+            and self.paid_amount is not None
+            and self.paid_amount != self.amount
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AmountMismatch:
+    """A paid charge whose paid amount is not the amount asked for (more or less)."""
+
+    charge_id: int
+    subscriber_id: int
+    customer_uid: str
+    name: str
+    merchant_uid: str
+    period: str
+    asked: int
+    paid: int
+    imp_uid: str | None
+
+    def describe(self) -> str:
+        who = f"{self.name} ({self.customer_uid})" if self.name else self.customer_uid
+        return (
+            f"{who}, {self.period}, {self.merchant_uid}: ₩{self.asked:,} was asked, i'mport "
+            f"charged ₩{self.paid:,}"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,12 +189,20 @@ class BatchResult:
     reconcile: ReconcileReport
     cancelled: bool = False
     error: str | None = None  # why the batch stopped early (e.g. authentication failed)
+    #: Paid rows this batch settled (charged, looked up, reconciled) for another amount than
+    #: was asked: paid, and each one needs a person.
+    mismatches: tuple[AmountMismatch, ...] = ()
 
     @property
     def ok(self) -> bool:
-        """Everything planned was charged: nothing declined, rejected, unknown or unsent, and the
-        batch was neither cancelled nor aborted."""
-        return self.progress.failed == 0 and self.error is None and not self.cancelled
+        """Everything planned was charged for the amount asked: nothing declined, rejected,
+        unknown or unsent, no amount mismatch, and the batch was neither cancelled nor aborted."""
+        return (
+            self.progress.failed == 0
+            and not self.mismatches
+            and self.error is None
+            and not self.cancelled
+        )
 
 
 @dataclass(slots=True)
@@ -279,7 +323,8 @@ class ChargeEngine:
         batch_id = f"{self.clock():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
         emit(ChargeEvent(EventKind.RECONCILING, Progress(), message="looking up charges in doubt"))
         report = await self._reconcile(plan.staff, concurrency)
-        earlier = await self._verify_earlier(plan, concurrency, plan.staff)
+        earlier_paid: set[int] = set()
+        earlier = await self._verify_earlier(plan, concurrency, plan.staff, earlier_paid)
         for settled in report.rows:
             # A decline (or rejection) this run's reconciliation discovered counts as this run's:
             # declines are not retried within a run.
@@ -351,12 +396,15 @@ class ChargeEngine:
             await self._mark_missing_keys(outcomes, plan.staff, concurrency)
         cancelled = cancel.is_set() and bool(withdrawn or queue)
         error = abort[0] if abort else None
+        touched = {i.row.charge_id for i in intents} | {r.charge_id for r in report.rows}
+        mismatches = self.amount_mismatches(touched | earlier_paid)
         AuditRepository(self.conn).record(
             plan.staff,
             "charge_batch",
             f"batch {batch_id}: {progress.paid} paid (₩{progress.paid_amount:,}), "
             f"{progress.declined} declined, {progress.rejected} rejected, {progress.unknown} "
             f"unknown, {progress.unsent} not sent, {len(withdrawn)} withdrawn"
+            + (f", {len(mismatches)} AMOUNT MISMATCH(ES)" if mismatches else "")
             + (" — cancelled" if cancelled else "")
             + (f" — stopped: {error}" if error else ""),
             at=self.clock(),
@@ -370,7 +418,27 @@ class ChargeEngine:
             reconcile=report,
             cancelled=cancelled,
             error=error,
+            mismatches=tuple(mismatches),
         )
+
+    def amount_mismatches(self, charge_ids: Iterable[int] | None = None) -> list[AmountMismatch]:
+        """Paid rows (among ``charge_ids``; None: all) whose paid amount is not the amount asked."""
+        rows = self.charges.amount_mismatches(charge_ids)
+        names = {s.id: s.name for s in self.subscribers.get_many({c.subscriber_id for c in rows})}
+        return [
+            AmountMismatch(
+                c.id,
+                c.subscriber_id,
+                c.customer_uid,
+                names.get(c.subscriber_id, ""),
+                c.merchant_uid,
+                c.period,
+                c.amount,
+                c.amount if c.paid_amount is None else c.paid_amount,
+                c.imp_uid,
+            )
+            for c in rows
+        ]
 
     def _journal_intents(
         self, plan: Plan, batch_id: str, earlier: dict[int, Skip]
@@ -651,9 +719,10 @@ class ChargeEngine:
         message: str,
     ) -> ChargeOutcome:
         row = intent.row
-        if state is ChargeState.PAID and payment is not None and payment.amount != row.amount:
-            message = f"i'mport charged ₩{payment.amount:,}, not ₩{row.amount:,}"
+        paid_amount = payment.amount if state is ChargeState.PAID and payment is not None else None
         journal.put(Write(row, state, _OPEN, staff, payment, message))
+        if paid_amount is not None and paid_amount != row.amount:
+            message = mismatch_note(row.amount, paid_amount)  # as the journal writes it
         return ChargeOutcome(
             charge_id=row.charge_id,
             subscriber_id=row.subscriber_id,
@@ -666,6 +735,7 @@ class ChargeEngine:
             state=state,
             imp_uid=payment.imp_uid if payment else None,
             message=message,
+            paid_amount=paid_amount,
         )
 
     async def _mark_missing_keys(
@@ -748,10 +818,13 @@ class ChargeEngine:
             )
         return intents
 
-    async def _verify_earlier(self, plan: Plan, concurrency: int, staff: str) -> dict[int, Skip]:
+    async def _verify_earlier(
+        self, plan: Plan, concurrency: int, staff: str, found_paid: set[int]
+    ) -> dict[int, Skip]:
         """Before attempt N+1 of a period, look attempts 1..N up again: an answer lost long ago
         (a decline recorded from a lookup while a retry was still on its way) must not become a
-        second payment. Returns the subscribers to skip (with the reason)."""
+        second payment. Returns the subscribers to skip (with the reason); the ids of charges
+        found paid are added to ``found_paid``."""
         todo = [(item, uid) for item in plan.items for uid in item.earlier_merchant_uids]
         if not todo:
             return {}
@@ -768,6 +841,7 @@ class ChargeEngine:
             if found.verdict is Verdict.PAID:
                 charge = self.charges.by_merchant_uid(uid)
                 if charge is not None:
+                    found_paid.add(charge.id)
                     journal.put(
                         Write(
                             _ref(charge),
@@ -850,6 +924,8 @@ class ChargeEngine:
                     charge.state,
                     after,
                     detail,
+                    amount=charge.amount,
+                    paid_amount=payment.amount if after is ChargeState.PAID and payment else None,
                 )
             )
             if after is charge.state and after is not ChargeState.UNKNOWN:
@@ -969,8 +1045,16 @@ def _count(progress: Progress, outcome: ChargeOutcome) -> Progress:
         rejected=progress.rejected + (state is ChargeState.REJECTED),
         unknown=progress.unknown + (state is ChargeState.UNKNOWN),
         unsent=progress.unsent + (state is ChargeState.PLANNED),
-        paid_amount=progress.paid_amount + (outcome.amount if state is ChargeState.PAID else 0),
+        paid_amount=progress.paid_amount + _paid(outcome),
+        mismatched=progress.mismatched + outcome.amount_mismatch,
     )
+
+
+def _paid(outcome: ChargeOutcome) -> int:
+    """What i'mport reports as paid for an outcome (the summary's total is real money)."""
+    if outcome.state is not ChargeState.PAID:
+        return 0
+    return outcome.amount if outcome.paid_amount is None else outcome.paid_amount
 
 
 class _Pacer:
@@ -991,6 +1075,7 @@ class _Pacer:
 
 
 __all__ = [
+    "AmountMismatch",
     "BatchResult",
     "ChargeEngine",
     "ChargeEvent",

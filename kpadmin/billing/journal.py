@@ -12,6 +12,11 @@ Each write names the states it expects the row to be in; a row that moved on mea
 reconciliation, another process) is left alone. A paid row is never overwritten (the schema also
 forbids it), and a second paid payment for a period that is already paid is recorded as unknown
 with a loud message instead of breaking the whole group.
+
+A paid write records what i'mport says was paid (``paid_amount``). When that is not the amount the
+row asked for, the row is still paid — the money moved — but it carries an "AMOUNT MISMATCH" note
+and an ``amount_mismatch`` audit row, whichever path found the payment (the charge's own answer, a
+lookup, a reconciliation). Every ``fail_reason`` is redacted before it is written.
 """
 
 from __future__ import annotations
@@ -26,11 +31,23 @@ from datetime import date, datetime
 from kpadmin.billing.cards import card_label
 from kpadmin.billing.periods import next_charge_date, period_of, today_in_seoul
 from kpadmin.iamport.models import Payment
+from kpadmin.redact import redact_text
 from kpadmin.store.audit import AuditRepository
 from kpadmin.store.db import encode_instant, transaction
 from kpadmin.store.models import ChargeState
 
 log = logging.getLogger(__name__)
+
+#: The audit action of a paid charge whose paid amount is not the amount asked for.
+AMOUNT_MISMATCH = "amount_mismatch"
+
+
+def mismatch_note(asked: int, paid: int) -> str:
+    """The note a paid row with another amount carries (journal, outcome, summary)."""
+    return (
+        f"AMOUNT MISMATCH: i'mport charged ₩{paid:,} for ₩{asked:,} asked; recorded as paid "
+        "— check this payment at i'mport"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +177,13 @@ class Journal:
                     f"refund {payment.imp_uid if payment else row.merchant_uid}"
                 )
                 log.error("journal: %s", message)
+        mismatch = (
+            state is ChargeState.PAID and payment is not None and payment.amount != row.amount
+        )
+        if mismatch:
+            assert payment is not None
+            note = mismatch_note(row.amount, payment.amount)
+            message = f"{note}; {message}" if message else note
         fields: dict[str, object] = {"state": state.value, "updated_at": stamp}
         if payment is not None:
             fields["imp_uid"] = payment.imp_uid
@@ -168,9 +192,10 @@ class Journal:
             assert payment is not None
             fields["paid_at"] = encode_instant(payment.paid_at or now)
             fields["cancelled_amount"] = payment.cancel_amount
-            fields["fail_reason"] = message or None
+            fields["paid_amount"] = payment.amount
+            fields["fail_reason"] = redact_text(message) if message else None
         elif state is not ChargeState.SENT:
-            fields["fail_reason"] = message or None
+            fields["fail_reason"] = redact_text(message) if message else None
         assignments = ", ".join(f"{k} = ?" for k in fields)
         self.conn.execute(
             f"UPDATE charges SET {assignments} WHERE id = ?", (*fields.values(), row.charge_id)
@@ -185,6 +210,23 @@ class Journal:
                 describe(row, state, payment, message),
                 subscriber_id=row.subscriber_id,
                 at=now,
+            )
+        if mismatch:
+            assert payment is not None
+            # Its own audit row (whatever path found the payment), so staff can list them.
+            audit.record(
+                write.staff,
+                AMOUNT_MISMATCH,
+                f"{row.merchant_uid} (imp_uid {payment.imp_uid}) for {row.period}: i'mport "
+                f"charged ₩{payment.amount:,}, ₩{row.amount:,} was asked",
+                subscriber_id=row.subscriber_id,
+                at=now,
+            )
+            log.warning(
+                "journal: %s paid ₩%s, not ₩%s (amount mismatch)",
+                row.merchant_uid,
+                f"{payment.amount:,}",
+                f"{row.amount:,}",
             )
         write.state = state
         write.message = message

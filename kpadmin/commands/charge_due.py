@@ -3,7 +3,13 @@
 Steps: reconcile what is in doubt → plan (who, how much, who is skipped and why) → confirm →
 run the batch → summary. On a terminal a progress bar is drawn on stderr; ``--json`` prints one
 machine-readable object on stdout instead of the summary. Exit codes: 0 all charged (or nothing
-due), 1 something ended declined / rejected / unknown / not sent, 2 refused or could not start.
+due), 1 (`ExitCode.ATTENTION`) something ended declined / rejected / unknown / not sent, or was
+paid for another amount than was asked (an amount mismatch: recorded paid, named in a warning
+with the amount asked and the amount charged), 2 refused or could not start.
+
+Every text that came from i'mport (reasons, details, errors) is redacted before it is printed,
+like the logs: secrets, tokens, card and phone numbers never reach a terminal or a scheduler's
+mail.
 
 Without ``--yes`` it asks for confirmation on a terminal and refuses when stdin is not one (a
 scheduler must say ``--yes`` explicitly). The first Ctrl-C stops new sends (charges in flight
@@ -25,6 +31,7 @@ from typing import Any, TextIO
 from kpadmin.billing.due import Plan
 from kpadmin.billing.engine import (
     MAX_CONCURRENCY,
+    AmountMismatch,
     BatchResult,
     ChargeEngine,
     ChargeEvent,
@@ -33,6 +40,8 @@ from kpadmin.billing.engine import (
 )
 from kpadmin.billing.reconcile import ReconcileReport
 from kpadmin.commands import wiring
+from kpadmin.exitcodes import ExitCode
+from kpadmin.redact import redact_text
 from kpadmin.store.db import open_database
 
 EXIT_OK = 0
@@ -80,12 +89,13 @@ async def _main(args: argparse.Namespace) -> int:
         async with env.client() as client:
             engine = ChargeEngine(conn, client, monthly_limit=env.monthly_limit)
             report = await engine.reconcile(staff=env.staff)
+            found = engine.amount_mismatches({r.charge_id for r in report.mismatched})
             # A decline this reconciliation found (a crash's leftover) is not retried in this run.
             plan = without_declines(engine.plan(None, None, env.staff), report)
             if args.dry_run:
-                return _report_plan(args, plan, report)
+                return _report_plan(args, plan, report, found)
             if plan.count == 0:
-                return _finish(args, None, report, plan_skips=plan.skipped)
+                return _finish(args, None, report, found, plan_skips=plan.skipped)
             if not args.yes and not _confirm(plan.count, plan.total_amount):
                 return EXIT_REFUSED
             concurrency = args.concurrency or env.concurrency
@@ -100,7 +110,7 @@ async def _main(args: argparse.Namespace) -> int:
                 )
             if bar:
                 bar.close()
-            return _finish(args, result, report, plan_skips=())
+            return _finish(args, result, report, found, plan_skips=())
     finally:
         conn.close()
 
@@ -120,7 +130,12 @@ def _confirm(count: int, total: int) -> bool:
     return False
 
 
-def _report_plan(args: argparse.Namespace, plan: Plan, report: ReconcileReport) -> int:
+def _report_plan(
+    args: argparse.Namespace,
+    plan: Plan,
+    report: ReconcileReport,
+    mismatches: list[AmountMismatch],
+) -> int:
     if args.json:
         print(
             json.dumps(
@@ -140,6 +155,7 @@ def _report_plan(args: argparse.Namespace, plan: Plan, report: ReconcileReport) 
                     ],
                     "skipped": _skips(plan.skipped),
                     "reconciled": _reconciled(report),
+                    "amount_mismatches": _mismatches(mismatches),
                 },
                 ensure_ascii=False,
             )
@@ -149,19 +165,24 @@ def _report_plan(args: argparse.Namespace, plan: Plan, report: ReconcileReport) 
         for item in plan.items:
             print(f"  {item.customer_uid}  {item.period} #{item.attempt}  ₩{item.amount:,}")
         _print_skips(plan.skipped)
-    return EXIT_FAILED if report.unknown else EXIT_OK
+        _print_mismatches(mismatches)
+    return ExitCode.ATTENTION if report.unknown or mismatches else EXIT_OK
 
 
 def _finish(
     args: argparse.Namespace,
     result: BatchResult | None,
     report: ReconcileReport,
+    reconciled_mismatches: list[AmountMismatch],
     *,
     plan_skips: Any,
 ) -> int:
     skipped = result.skipped if result else plan_skips
     in_doubt = report.unknown
-    ok = (result is None or result.ok) and in_doubt == 0
+    mismatches = {m.charge_id: m for m in reconciled_mismatches}
+    mismatches.update((m.charge_id, m) for m in (result.mismatches if result else ()))
+    flagged = sorted(mismatches.values(), key=lambda m: m.charge_id)
+    ok = (result is None or result.ok) and in_doubt == 0 and not flagged
     if args.json:
         progress = result.progress if result else None
         print(
@@ -177,7 +198,7 @@ def _finish(
                     "unknown": progress.unknown if progress else 0,
                     "not_sent": progress.unsent if progress else 0,
                     "cancelled": result.cancelled if result else False,
-                    "error": result.error if result else None,
+                    "error": _clean(result.error) if result and result.error else None,
                     "charges": [
                         {
                             "customer_uid": o.customer_uid,
@@ -187,18 +208,20 @@ def _finish(
                             "amount": o.amount,
                             "state": o.state.value,
                             "imp_uid": o.imp_uid,
-                            "message": o.message,
+                            "message": _clean(o.message),
+                            "paid_amount": o.paid_amount,
                         }
                         for o in (result.outcomes if result else ())
                     ],
                     "skipped": _skips(skipped),
                     "reconciled": _reconciled(report),
+                    "amount_mismatches": _mismatches(flagged),
                     "ok": ok,
                 },
                 ensure_ascii=False,
             )
         )
-        return EXIT_OK if ok else EXIT_FAILED
+        return EXIT_OK if ok else ExitCode.ATTENTION
     if report.checked:
         print(f"Reconciled before the batch: {report.summary()}.")
     if result is None:
@@ -212,18 +235,55 @@ def _finish(
         )
         for o in result.outcomes:
             if o.state.value != "paid":
-                print(f"  {o.state.value:9} {o.customer_uid}  {o.merchant_uid}  {o.message}")
+                print(
+                    f"  {o.state.value:9} {o.customer_uid}  {o.merchant_uid}  {_clean(o.message)}"
+                )
         if result.error:
-            print(f"Stopped early: {result.error}", file=sys.stderr)
+            print(f"Stopped early: {_clean(result.error)}", file=sys.stderr)
     _print_skips(skipped)
+    _print_mismatches(flagged)
     if in_doubt:
         print(f"{in_doubt} charge(s) still in doubt: run `kpadmin reconcile` later.")
-    return EXIT_OK if ok else EXIT_FAILED
+    return EXIT_OK if ok else ExitCode.ATTENTION
+
+
+def _clean(text: str) -> str:
+    """Text that may quote i'mport, redacted like the logs (defence in depth: the client and the
+    journal redact already)."""
+    return redact_text(text)
+
+
+def _mismatches(mismatches: list[AmountMismatch] | tuple[AmountMismatch, ...]) -> list[Any]:
+    return [
+        {
+            "customer_uid": m.customer_uid,
+            "name": m.name,
+            "period": m.period,
+            "merchant_uid": m.merchant_uid,
+            "imp_uid": m.imp_uid,
+            "asked": m.asked,
+            "paid": m.paid,
+        }
+        for m in mismatches
+    ]
+
+
+def _print_mismatches(mismatches: list[AmountMismatch]) -> None:
+    """The warning a paid-but-different amount gets: paid (the money moved), but a person must
+    look at each one (refund the difference, or charge the rest)."""
+    if not mismatches:
+        return
+    print(
+        f"WARNING: {len(mismatches)} payment(s) were charged for another amount than was asked. "
+        "They are recorded as paid; check each one at i'mport:"
+    )
+    for m in mismatches:
+        print(f"  {m.describe()}")
 
 
 def _skips(skipped: Any) -> list[dict[str, str]]:
     return [
-        {"customer_uid": s.customer_uid, "reason": s.reason.value, "message": s.message}
+        {"customer_uid": s.customer_uid, "reason": s.reason.value, "message": _clean(s.message)}
         for s in skipped
     ]
 
@@ -233,7 +293,7 @@ def _print_skips(skipped: Any) -> None:
         return
     print(f"Skipped {len(skipped)}:")
     for s in skipped:
-        print(f"  {s.reason.value:17} {s.customer_uid}  {s.message}")
+        print(f"  {s.reason.value:17} {s.customer_uid}  {_clean(s.message)}")
 
 
 def _reconciled(report: ReconcileReport) -> dict[str, int]:

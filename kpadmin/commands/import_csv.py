@@ -54,9 +54,12 @@ def run(args: argparse.Namespace) -> int:
     setup_logging(runtime.data_root, verbose=args.verbose)
     path: Path = args.file
     try:
-        data = path.read_bytes()
+        data = csvio.read_import_file(path)
     except OSError as exc:
         print(f"kpadmin import: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except csvio.CsvFileError as exc:
+        print(f"kpadmin import: {path}: {exc}. Nothing was imported.", file=sys.stderr)
         return EXIT_UNUSABLE
 
     try:
@@ -120,6 +123,12 @@ def _print_report(path: Path, report: csvio.ImportReport, *, skip_bad: bool) -> 
     counts = (
         f"{len(report.added)} new, {len(report.updated)} updated, {len(report.unchanged)} unchanged"
     )
+    if report.dates_spent:
+        print(
+            f"next_charge_date kept for {len(report.dates_spent)} subscriber(s): the file's date "
+            "is in a period already paid, so the charge it was for has happened.",
+            file=out,
+        )
     if report.dry_run:
         print(f"Dry run, nothing written. Would import: {counts}.", file=out)
         if report.problems and not skip_bad:

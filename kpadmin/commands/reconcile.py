@@ -2,7 +2,9 @@
 
 Paid ones are recorded paid (and the subscriber's next charge date moves on), declined ones
 declined; ones i'mport never saw stay planned and are sent again, with the same merchant_uid, by
-the next batch. Exit code 1 while anything is still unknown (the lookup itself failed).
+the next batch. Exit code 1 while anything is still unknown (the lookup itself failed), or when
+a charge turned out paid for another amount than was asked (an amount mismatch: recorded paid and
+named in a warning). Details that quote i'mport are redacted before they are printed.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import sys
 
 from kpadmin.billing.engine import ChargeEngine, EngineBusy
 from kpadmin.commands import wiring
+from kpadmin.exitcodes import ExitCode
+from kpadmin.redact import redact_text
 from kpadmin.store.db import open_database
 from kpadmin.store.models import ChargeState
 
@@ -40,6 +44,7 @@ async def _main(args: argparse.Namespace) -> int:
         async with env.client() as client:
             engine = ChargeEngine(conn, client, monthly_limit=env.monthly_limit)
             report = await engine.reconcile(staff=env.staff)
+            mismatches = engine.amount_mismatches({r.charge_id for r in report.mismatched})
     finally:
         conn.close()
     if args.json:
@@ -56,9 +61,18 @@ async def _main(args: argparse.Namespace) -> int:
                             "merchant_uid": r.merchant_uid,
                             "before": r.before.value,
                             "after": r.after.value,
-                            "detail": r.detail,
+                            "detail": redact_text(r.detail),
                         }
                         for r in report.rows
+                    ],
+                    "amount_mismatches": [
+                        {
+                            "customer_uid": m.customer_uid,
+                            "merchant_uid": m.merchant_uid,
+                            "asked": m.asked,
+                            "paid": m.paid,
+                        }
+                        for m in mismatches
                     ],
                 },
                 ensure_ascii=False,
@@ -68,5 +82,12 @@ async def _main(args: argparse.Namespace) -> int:
         print(f"Reconciled: {report.summary()}.")
         for r in report.rows:
             if r.after is ChargeState.UNKNOWN:
-                print(f"  unknown  {r.merchant_uid}  {r.detail}")
-    return 1 if report.unknown else 0
+                print(f"  unknown  {r.merchant_uid}  {redact_text(r.detail)}")
+        if mismatches:
+            print(
+                f"WARNING: {len(mismatches)} payment(s) were charged for another amount than was "
+                "asked. They are recorded as paid; check each one at i'mport:"
+            )
+            for m in mismatches:
+                print(f"  {m.describe()}")
+    return ExitCode.ATTENTION if report.unknown or mismatches else ExitCode.OK

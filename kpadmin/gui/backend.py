@@ -217,7 +217,8 @@ class Backend(QObject):
         rows = self.conn.execute(
             """
             SELECT strftime('%Y-%m', coalesce(paid_at, updated_at), '+9 hours') AS month,
-                   sum(CASE WHEN state = 'paid' THEN amount - cancelled_amount ELSE 0 END),
+                   sum(CASE WHEN state = 'paid'
+                       THEN coalesce(paid_amount, amount) - cancelled_amount ELSE 0 END),
                    sum(CASE WHEN state IN ('declined', 'rejected') THEN amount ELSE 0 END)
             FROM charges
             WHERE coalesce(paid_at, updated_at) >= ?
@@ -238,7 +239,9 @@ class Backend(QObject):
         paid = failed = doubt = collected = 0
         latest: datetime | None = None
         for state, amount, updated in self.conn.execute(
-            "SELECT state, amount, updated_at FROM charges WHERE batch_id = ?", (batch_id,)
+            "SELECT state, coalesce(paid_amount, amount), updated_at FROM charges "
+            "WHERE batch_id = ?",
+            (batch_id,),
         ):
             cs = ChargeState(state)
             if cs == ChargeState.PAID:

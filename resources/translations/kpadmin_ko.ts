@@ -939,6 +939,21 @@
         <translation>({amount} 환불)</translation>
     </message>
     <message>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="290"/>
+        <source>{paid} ({asked} asked)</source>
+        <translation>{paid} (요청 {asked})</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="294"/>
+        <source>{period}: {paid} charged for {asked}</source>
+        <translation>{period}: {asked} 요청, {paid} 결제됨</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/detail_pane.py" line="334"/>
+        <source>Amount mismatch: {details}. The payment is recorded as paid; check it at i&apos;mport.</source>
+        <translation>금액 불일치: {details}. 결제는 완료로 기록되었습니다. 아임포트에서 확인하세요.</translation>
+    </message>
+    <message>
         <location filename="../../kpadmin/gui/detail_pane.py" line="291"/>
         <source>Open</source>
         <translation>열기</translation>

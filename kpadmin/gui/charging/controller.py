@@ -54,7 +54,7 @@ from kpadmin.gui.charging.refund import (
     perform_refund,
     refundable,
 )
-from kpadmin.gui.charging.texts import skip_label
+from kpadmin.gui.charging.texts import mismatch_text, skip_label
 from kpadmin.gui.formatting import tr
 from kpadmin.store.models import ChargeState
 
@@ -361,6 +361,8 @@ class ChargingController(QObject):
                 paid=p.paid, amount=fmt.won(p.paid_amount), failed=p.failed
             )
         (messages.info if p.failed == 0 and not result.error else messages.warning)(text)
+        if result.mismatches:
+            messages.error(mismatch_text(len(result.mismatches)))
         self.batch_finished.emit(result)
 
     def _on_batch_failed(self, exc: BaseException) -> None:
@@ -415,6 +417,8 @@ class ChargingController(QObject):
                     unknown=report.unknown,
                 )
                 (messages.warning if report.unknown else messages.info)(text)
+            if report.mismatched:
+                messages.error(mismatch_text(len(report.mismatched)))
             self.reconciled.emit(report)
 
         def failed(exc: BaseException) -> None:

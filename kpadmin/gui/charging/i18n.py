@@ -27,6 +27,12 @@ QM = HERE / "translations" / "charging_ko.qm"
 TS = HERE / "translations" / "charging_ko.ts"
 
 KO: dict[str, str] = {
+    # amount mismatch (paid, for another amount than was asked)
+    "{n} payment(s) were charged for another amount than was asked. They are recorded as "
+    "paid; check each one at i'mport (the subscriber's history shows both amounts).": (
+        "결제 {n}건이 요청한 금액과 다른 금액으로 결제되었습니다. 결제 완료로 기록했으니 "
+        "아임포트에서 하나씩 확인하세요 (구독자 결제 내역에 두 금액이 모두 나옵니다)."
+    ),
     # confirmation
     "Confirm charge": "결제 확인",
     "Nobody can be charged": "결제할 구독자가 없습니다",

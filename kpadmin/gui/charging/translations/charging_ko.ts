@@ -42,6 +42,7 @@
 <message><source>Outcome unknown</source><translation>결과 알 수 없음</translation></message>
 <message><source>Not sent</source><translation>전송 안 됨</translation></message>
 <message><source>Sending</source><translation>전송 중</translation></message>
+<message><source>{n} payment(s) were charged for another amount than was asked. They are recorded as paid; check each one at i'mport (the subscriber's history shows both amounts).</source><translation>결제 {n}건이 요청한 금액과 다른 금액으로 결제되었습니다. 결제 완료로 기록했으니 아임포트에서 하나씩 확인하세요 (구독자 결제 내역에 두 금액이 모두 나옵니다).</translation></message>
 </context>
 <context><name>BatchDialog</name>
 <message><source>Charging</source><translation>결제 중</translation></message>
