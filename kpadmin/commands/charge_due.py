@@ -3,7 +3,10 @@
 Steps: reconcile what is in doubt → plan (who, how much, who is skipped and why) → confirm →
 run the batch → summary. On a terminal a progress bar is drawn on stderr; ``--json`` prints one
 machine-readable object on stdout instead of the summary. Exit codes: 0 all charged (or nothing
-due), 1 something ended declined / rejected / unknown / not sent, 2 refused or could not start.
+due), 1 something ended declined / rejected / unknown / not sent, 2 refused or could not start;
+4 the database is missing, damaged or too new, 5 the disk refused a write (before the batch:
+nothing sent; mid-batch: no more sent, what could not be recorded is looked up next run) — see
+`kpadmin.exitcodes`.
 
 Without ``--yes`` it asks for confirmation on a terminal and refuses when stdin is not one (a
 scheduler must say ``--yes`` explicitly). The first Ctrl-C stops new sends (charges in flight
@@ -33,7 +36,6 @@ from kpadmin.billing.engine import (
 )
 from kpadmin.billing.reconcile import ReconcileReport
 from kpadmin.commands import wiring
-from kpadmin.store.db import open_database
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -70,12 +72,12 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     except wiring.EXPECTED_ERRORS as exc:
         print(f"kpadmin charge-due: {wiring.explain(exc)}", file=sys.stderr)
-        return EXIT_REFUSED
+        return wiring.exit_code(exc, EXIT_REFUSED)
 
 
 async def _main(args: argparse.Namespace) -> int:
-    env = wiring.load(args.data_dir)
-    conn = open_database(env.db_path)
+    env = wiring.load(args.data_dir, new_database=getattr(args, "new_database", False))
+    conn = env.open_database()
     try:
         async with env.client() as client:
             engine = ChargeEngine(conn, client, monthly_limit=env.monthly_limit)
@@ -198,7 +200,7 @@ def _finish(
                 ensure_ascii=False,
             )
         )
-        return EXIT_OK if ok else EXIT_FAILED
+        return _exit(result, ok)
     if report.checked:
         print(f"Reconciled before the batch: {report.summary()}.")
     if result is None:
@@ -218,6 +220,12 @@ def _finish(
     _print_skips(skipped)
     if in_doubt:
         print(f"{in_doubt} charge(s) still in doubt: run `kpadmin reconcile` later.")
+    return _exit(result, ok)
+
+
+def _exit(result: BatchResult | None, ok: bool) -> int:
+    if result is not None and result.journal_error is not None:
+        return wiring.exit_code(result.journal_error, EXIT_FAILED)  # the disk stopped it: DISK
     return EXIT_OK if ok else EXIT_FAILED
 
 

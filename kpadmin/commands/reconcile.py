@@ -2,7 +2,8 @@
 
 Paid ones are recorded paid (and the subscriber's next charge date moves on), declined ones
 declined; ones i'mport never saw stay planned and are sent again, with the same merchant_uid, by
-the next batch. Exit code 1 while anything is still unknown (the lookup itself failed).
+the next batch. Exit code 1 while anything is still unknown (the lookup itself failed); 4 the
+database is missing, damaged or too new; 5 the disk refused a write (`kpadmin.exitcodes`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import sys
 
 from kpadmin.billing.engine import ChargeEngine, EngineBusy
 from kpadmin.commands import wiring
-from kpadmin.store.db import open_database
 from kpadmin.store.models import ChargeState
 
 
@@ -29,13 +29,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"kpadmin reconcile: {exc}", file=sys.stderr)
         return 2
     except wiring.EXPECTED_ERRORS as exc:
+        # Never "nothing in doubt" from a database it could not read: the message and exit 4/5.
         print(f"kpadmin reconcile: {wiring.explain(exc)}", file=sys.stderr)
-        return 2
+        return wiring.exit_code(exc, 2)
 
 
 async def _main(args: argparse.Namespace) -> int:
-    env = wiring.load(args.data_dir)
-    conn = open_database(env.db_path)
+    env = wiring.load(args.data_dir, new_database=getattr(args, "new_database", False))
+    conn = env.open_database()
     try:
         async with env.client() as client:
             engine = ChargeEngine(conn, client, monthly_limit=env.monthly_limit)
