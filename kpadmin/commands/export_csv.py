@@ -32,9 +32,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        runtime = rt.open_runtime(
-            args.data_dir, new_database=getattr(args, "new_database", False)
-        )
+        runtime = rt.open_runtime(args.data_dir, new_database=getattr(args, "new_database", False))
     except rt.EXPECTED_ERRORS as exc:
         print(f"kpadmin export: {rt.explain(exc)}", file=sys.stderr)
         return EXIT_USAGE

@@ -48,9 +48,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        runtime = rt.open_runtime(
-            args.data_dir, new_database=getattr(args, "new_database", False)
-        )
+        runtime = rt.open_runtime(args.data_dir, new_database=getattr(args, "new_database", False))
     except rt.EXPECTED_ERRORS as exc:
         print(f"kpadmin import: {rt.explain(exc)}", file=sys.stderr)
         return EXIT_UNUSABLE

@@ -209,7 +209,8 @@ def test_classify_reads_sqlite_codes_and_errnos(tmp_path: Path) -> None:
     coded = sqlite3.OperationalError("whatever the text")
     coded.sqlite_errorcode = sqlite3.SQLITE_IOERR | (3 << 8)  # type: ignore[attr-defined]
     assert getattr(classify(coded, db), "kind", None) == "failing"
-    assert isinstance(classify(sqlite3.DatabaseError("file is not a database"), db), DatabaseDamaged)
+    not_a_db = sqlite3.DatabaseError("file is not a database")
+    assert isinstance(classify(not_a_db, db), DatabaseDamaged)
     assert classify(sqlite3.OperationalError("database is locked"), db) is None
     assert getattr(classify(OSError(28, "No space left on device"), db), "kind", None) == "full"
     assert classify(ValueError("no"), db) is None
@@ -253,8 +254,7 @@ def test_a_full_disk_mid_write_is_a_disk_error_and_nothing_is_half_written(
     filler = fill(where)
     with pytest.raises(DiskError):
         subscribers.add_many(
-            NewSubscriber(f"cu-{i}", "가" * 200, 1000, 5, date(2026, 11, 5))
-            for i in range(1, 2000)
+            NewSubscriber(f"cu-{i}", "가" * 200, 1000, 5, date(2026, 11, 5)) for i in range(1, 2000)
         )
     assert subscribers.count() == 1  # all or nothing, and the connection still works
     filler.unlink()
