@@ -255,8 +255,9 @@ def _explain_store(exc: StoreError) -> str:
             "--new-database."
         )
     if isinstance(exc, DiskError):
-        return (
-            f"{exc}. Nothing more was written or sent. Free some space on that disk (or make the "
-            "folder writable), then run again."
-        )
+        return f"{exc}. Nothing more was written or sent. {DISK_FIX}"
     return str(exc)
+
+
+#: What to do about a `DiskError` (the command line's words).
+DISK_FIX: Final = "Free some space on that disk (or make the folder writable), then run again."

@@ -385,7 +385,7 @@ class ChargeEngine:
                 at=self.clock(),
             )
         except Exception as exc:  # the disk that stopped the batch may refuse this line too
-            log.error("batch %s: the audit line could not be written: %s", batch_id, exc)
+            log.info("batch %s: the audit line could not be written: %s", batch_id, exc)
         refresh_marker(self.conn)
         emit(ChargeEvent(EventKind.FINISHED, progress, message=error or ""))
         return BatchResult(
@@ -781,7 +781,8 @@ class ChargeEngine:
         except Exception as exc:
             # Left planned: the next run looks them up (nothing there) and sends them then, with
             # the same merchant_uid. Never a reason to lose the batch's result.
-            log.error("batch %s: unsent intents could not be withdrawn: %s", batch_id, exc)
+            # INFO, like the journal's: BatchResult.error is the one message about the disk.
+            log.info("batch %s: unsent intents could not be withdrawn: %s", batch_id, exc)
             return []
         return intents
 

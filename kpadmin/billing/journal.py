@@ -153,7 +153,8 @@ class Journal:
         first = self.failure is None
         self.failure = exc
         if first:
-            log.error("journal: %d outcome(s) could not be written: %s", self.pending, exc)
+            # INFO: the engine reports it (BatchResult.error) as the one message the user sees.
+            log.info("journal: %d outcome(s) could not be written: %s", self.pending, exc)
             if self.on_failure is not None:
                 self.on_failure(exc)
 

@@ -25,6 +25,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TextIO
 
+from kpadmin import runtime as rt
 from kpadmin.billing.due import Plan
 from kpadmin.billing.engine import (
     MAX_CONCURRENCY,
@@ -36,6 +37,7 @@ from kpadmin.billing.engine import (
 )
 from kpadmin.billing.reconcile import ReconcileReport
 from kpadmin.commands import wiring
+from kpadmin.store.errors import DiskError
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -216,7 +218,8 @@ def _finish(
             if o.state.value != "paid":
                 print(f"  {o.state.value:9} {o.customer_uid}  {o.merchant_uid}  {o.message}")
         if result.error:
-            print(f"Stopped early: {result.error}", file=sys.stderr)
+            fix = f" {rt.DISK_FIX}" if isinstance(result.journal_error, DiskError) else ""
+            print(f"Stopped early: {result.error}.{fix}", file=sys.stderr)
     _print_skips(skipped)
     if in_doubt:
         print(f"{in_doubt} charge(s) still in doubt: run `kpadmin reconcile` later.")

@@ -142,7 +142,8 @@ def _check_contents(conn: sqlite3.Connection, path: Path) -> None:
     problems = [str(row[0]) for row in conn.execute("PRAGMA quick_check(20)")]
     if problems != ["ok"]:
         for problem in problems:
-            log.error("quick_check %s: %s", path, problem)
+            # INFO: the file only. The caller shows one message (DatabaseDamaged) on the console.
+            log.info("quick_check %s: %s", path, problem)
         shown = "; ".join(p[:120] for p in problems[:_PROBLEMS_SHOWN])
         more = f" and {len(problems) - _PROBLEMS_SHOWN} more" if len(problems) > 1 else ""
         raise DatabaseDamaged(path, f"quick_check: {shown}{more}")
@@ -161,11 +162,11 @@ def _set_aside_leftovers(path: Path) -> None:
             n += 1
             target = Path(f"{leftover}.lost{n}")
         os.replace(leftover, target)
-        log.warning("new database: moved %s aside to %s", leftover, target)
+        log.info("new database: moved %s aside to %s", leftover, target)
 
 
 def _record_new_database(conn: sqlite3.Connection, path: Path, replaced: DatabaseFacts) -> None:
-    log.warning("%s started empty on purpose; the missing one had %s", path, replaced.describe())
+    log.info("%s started empty on purpose; the missing one had %s", path, replaced.describe())
     conn.execute(
         "INSERT INTO audit (at, staff, action, subscriber_id, detail) VALUES (?, '', ?, NULL, ?)",
         (

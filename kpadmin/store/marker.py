@@ -46,7 +46,7 @@ def read_marker(db_path: Path) -> DatabaseFacts | None:
     except FileNotFoundError:
         return None
     except OSError as exc:  # it exists but cannot be read: a database was here all the same
-        log.warning("database marker %s unreadable: %s", path, exc.strerror or exc)
+        log.info("database marker %s unreadable: %s", path, exc.strerror or exc)
         return DatabaseFacts(subscribers=None)
     try:
         data: Any = json.loads(raw.decode("utf-8"))
@@ -127,7 +127,9 @@ def refresh_marker(conn: sqlite3.Connection, db_path: Path | None = None) -> boo
             write_marker(db_path, facts)
         return True
     except (OSError, sqlite3.Error) as exc:
-        log.warning("could not refresh the database marker for %s: %s", db_path, exc)
+        # INFO: a stale marker is harmless (refreshed next time); the console stays for the one
+        # message about whatever stopped the command.
+        log.info("could not refresh the database marker for %s: %s", db_path, exc)
         return False
 
 
