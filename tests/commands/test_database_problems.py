@@ -109,6 +109,15 @@ COMMANDS: list[list[str]] = [
     ["import", "{csv}"],
     ["config", "set", "staff_name", "김직원"],
 ]
+COMMAND_IDS = [
+    "charge-due",
+    "charge-due dry-run",
+    "reconcile",
+    "reconcile json",
+    "export",
+    "import",
+    "config set",
+]
 
 
 def _run(data: Path, tmp_path: Path, args: list[str], capsys: pytest.CaptureFixture[str]):
@@ -120,7 +129,7 @@ def _run(data: Path, tmp_path: Path, args: list[str], capsys: pytest.CaptureFixt
     return code, out.out, out.err
 
 
-@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a[:2]))
+@pytest.mark.parametrize("args", COMMANDS, ids=COMMAND_IDS)
 @pytest.mark.parametrize("how", [_delete, _empty], ids=["deleted", "0 bytes"])
 def test_a_missing_database_is_refused_by_every_command(
     tmp_path: Path,
@@ -142,7 +151,7 @@ def test_a_missing_database_is_refused_by_every_command(
     assert not db.exists() or db.stat().st_size == 0  # nothing created in its place
 
 
-@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a[:2]))
+@pytest.mark.parametrize("args", COMMANDS, ids=COMMAND_IDS)
 @pytest.mark.parametrize(
     ("damage", "says"),
     [
