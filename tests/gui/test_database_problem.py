@@ -206,3 +206,16 @@ def test_a_full_disk_mid_batch_shows_one_message_and_stops_sending(qtbot, desk, 
     assert "looked up at i'mport before anyone is charged again" in batch.subline.text()
     level, text = messages.bridge().history[-1]
     assert level == messages.Level.ERROR and text == batch.subline.text()
+
+
+def test_a_full_disk_met_by_a_gui_write_is_a_message_not_a_traceback(qapp, tmp_path):
+    """A write from a slot (an edit, a pause) that meets a full disk reaches the excepthook: the
+    status bar says so calmly; no exception dialog opens."""
+    from kpadmin.gui import crash
+
+    exc = DiskError(tmp_path / "kpadmin.sqlite3", "full")
+    crash._excepthook(DiskError, exc, None)
+    assert crash.current_dialog() is None
+    level, text = messages.bridge().history[-1]
+    assert level == messages.Level.ERROR
+    assert "the disk is full" in text and "Free some space" in text
