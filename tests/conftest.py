@@ -24,6 +24,7 @@ refcount_guard.install()
 pytest_plugins = [
     "tests.fixtures.sandbox",
     "tests.fixtures.qt",
+    "tests.fixtures.disk",
 ]
 
 

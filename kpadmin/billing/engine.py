@@ -32,6 +32,12 @@ The rules a batch follows (docs/architecture.md, "A charge, from the button to t
 7. Cancelling stops new sends; requests in flight finish. Intents of this batch that never left
    are withdrawn (deleted: nothing was sent for them). If the task itself is cancelled, requests in
    flight are recorded as unknown.
+8. The first outcome write that fails (disk full, a damaged page: `Journal.failure`) stops the
+   batch like a cancel: no new send, no resend, no retry; requests in flight finish. Their outcomes
+   (and the withdrawal of unsent intents) are written if the disk allows at the end; what cannot
+   be written stays planned / sent on disk, in doubt, and the next run's reconciliation looks it
+   up before anything else. `BatchResult.error` says so and `journal_error` holds the error
+   (`store.errors.DiskError` → exit DISK). Failing to write the intents raises: nothing was sent.
 
 Progress is reported through `on_event(ChargeEvent)`, called on the loop (cheap callbacks only).
 """
@@ -40,6 +46,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import enum
 import logging
 import sqlite3
@@ -82,6 +89,7 @@ from kpadmin.iamport.models import Payment
 from kpadmin.store.audit import AuditRepository
 from kpadmin.store.charges import ChargeRepository, NewCharge
 from kpadmin.store.db import encode_instant, transaction
+from kpadmin.store.marker import refresh_marker
 from kpadmin.store.models import Charge, ChargeState, Subscriber, SubscriberState
 from kpadmin.store.subscribers import SubscriberRepository
 
@@ -192,6 +200,8 @@ class BatchResult:
     #: Paid rows this batch settled (charged, looked up, reconciled) for another amount than
     #: was asked: paid, and each one needs a person.
     mismatches: tuple[AmountMismatch, ...] = ()
+    #: The error that stopped the batch when outcomes could not be written (rule 8).
+    journal_error: Exception | None = None
 
     @property
     def ok(self) -> bool:
@@ -348,15 +358,22 @@ class ChargeEngine:
         progress = Progress(total=total)
         outcomes: list[ChargeOutcome] = []
         emit(ChargeEvent(EventKind.STARTED, progress, message=f"batch {batch_id}"))
+        abort: list[str] = []
+
+        def journal_failed(exc: Exception) -> None:
+            # Rule 7: nothing more may leave once outcomes cannot be recorded.
+            if not abort:
+                abort.append(f"the journal could not be written: {exc}")
+
         journal = Journal(
             self.conn,
             clock=self.clock,
             flush_interval=self.flush_interval,
             flush_size=self.flush_size,
+            on_failure=journal_failed,
         )
         queue = collections.deque(intents)
         pacer = _Pacer(rps)
-        abort: list[str] = []
 
         def record(intent: _Intent, outcome: ChargeOutcome) -> None:
             nonlocal progress
@@ -389,26 +406,39 @@ class ChargeEngine:
                 # Let cancelled workers record their in-flight charge (unknown) before the last
                 # flush, so nothing in flight is left looking like it never left.
                 await asyncio.wait(tasks)
-            journal.flush()
+            first_failure = journal.failure
+            with contextlib.suppress(Exception):  # rule 7: what cannot be written stays in doubt
+                journal.flush()
             withdrawn = self._withdraw([i for i in queue if i.fresh], plan.staff, batch_id)
         if not abort and not cancel.is_set():
             # Every outcome is on disk; only now look the rejected ones' keys up (read-only).
             await self._mark_missing_keys(outcomes, plan.staff, concurrency)
         cancelled = cancel.is_set() and bool(withdrawn or queue)
         error = abort[0] if abort else None
+        journal_error = first_failure or journal.failure
+        if journal_error is not None:
+            error = _journal_stop_message(journal_error, journal.pending, len(queue))
         touched = {i.row.charge_id for i in intents} | {r.charge_id for r in report.rows}
-        mismatches = self.amount_mismatches(touched | earlier_paid)
-        AuditRepository(self.conn).record(
-            plan.staff,
-            "charge_batch",
-            f"batch {batch_id}: {progress.paid} paid (₩{progress.paid_amount:,}), "
-            f"{progress.declined} declined, {progress.rejected} rejected, {progress.unknown} "
-            f"unknown, {progress.unsent} not sent, {len(withdrawn)} withdrawn"
-            + (f", {len(mismatches)} AMOUNT MISMATCH(ES)" if mismatches else "")
-            + (" — cancelled" if cancelled else "")
-            + (f" — stopped: {error}" if error else ""),
-            at=self.clock(),
-        )
+        try:
+            mismatches = self.amount_mismatches(touched | earlier_paid)
+        except Exception as exc:  # a damaged page may refuse the read too; the batch result stands
+            log.info("batch %s: amount mismatches could not be read: %s", batch_id, exc)
+            mismatches = []
+        try:
+            AuditRepository(self.conn).record(
+                plan.staff,
+                "charge_batch",
+                f"batch {batch_id}: {progress.paid} paid (₩{progress.paid_amount:,}), "
+                f"{progress.declined} declined, {progress.rejected} rejected, {progress.unknown} "
+                f"unknown, {progress.unsent} not sent, {len(withdrawn)} withdrawn"
+                + (f", {len(mismatches)} AMOUNT MISMATCH(ES)" if mismatches else "")
+                + (" — cancelled" if cancelled else "")
+                + (f" — stopped: {error}" if error else ""),
+                at=self.clock(),
+            )
+        except Exception as exc:  # the disk that stopped the batch may refuse this line too
+            log.info("batch %s: the audit line could not be written: %s", batch_id, exc)
+        refresh_marker(self.conn)
         emit(ChargeEvent(EventKind.FINISHED, progress, message=error or ""))
         return BatchResult(
             batch_id=batch_id,
@@ -419,6 +449,7 @@ class ChargeEngine:
             cancelled=cancelled,
             error=error,
             mismatches=tuple(mismatches),
+            journal_error=journal_error,
         )
 
     def amount_mismatches(self, charge_ids: Iterable[int] | None = None) -> list[AmountMismatch]:
@@ -567,6 +598,10 @@ class ChargeEngine:
         """Send one intent and settle it (see rule 5 in the module docstring)."""
         row = intent.row
         journal.put(Write(row, ChargeState.SENT, _OPEN, staff, audit_action=None))
+        if abort:  # that very write found the journal failing (rule 7): do not send
+            return self._settle(
+                journal, intent, staff, ChargeState.PLANNED, None, f"not sent: {abort[0]}"
+            )
         not_sent = 0
         resent = 0
         try:
@@ -586,7 +621,7 @@ class ChargeEngine:
                     )
                 except RequestNotSent as exc:
                     not_sent += 1
-                    if not_sent > self.send_retries or cancel.is_set():
+                    if not_sent > self.send_retries or cancel.is_set() or abort:
                         return self._settle(
                             journal, intent, staff, ChargeState.PLANNED, None, f"not sent: {exc}"
                         )
@@ -651,7 +686,7 @@ class ChargeEngine:
                             found.detail,
                         )
                     if found.verdict is Verdict.NOTHING:
-                        if resent < self.resends and not cancel.is_set():
+                        if resent < self.resends and not cancel.is_set() and not abort:
                             resent += 1  # same merchant_uid: i'mport cannot pay it twice
                             await asyncio.sleep(self._delay(resent))
                             continue
@@ -804,18 +839,25 @@ class ChargeEngine:
         them, so the next batch plans them afresh (with the same deterministic merchant_uid)."""
         if not intents:
             return []
-        with transaction(self.conn):
-            for intent in intents:
-                self.conn.execute(
-                    "DELETE FROM charges WHERE id = ? AND state = 'planned'",
-                    (intent.row.charge_id,),
+        try:
+            with transaction(self.conn):
+                for intent in intents:
+                    self.conn.execute(
+                        "DELETE FROM charges WHERE id = ? AND state = 'planned'",
+                        (intent.row.charge_id,),
+                    )
+                AuditRepository(self.conn).record(
+                    staff,
+                    "charge_withdrawn",
+                    f"batch {batch_id}: {len(intents)} planned charge(s) withdrawn before sending",
+                    at=self.clock(),
                 )
-            AuditRepository(self.conn).record(
-                staff,
-                "charge_withdrawn",
-                f"batch {batch_id}: {len(intents)} planned charge(s) withdrawn before sending",
-                at=self.clock(),
-            )
+        except Exception as exc:
+            # Left planned: the next run looks them up (nothing there) and sends them then, with
+            # the same merchant_uid. Never a reason to lose the batch's result.
+            # INFO, like the journal's: BatchResult.error is the one message about the disk.
+            log.info("batch %s: unsent intents could not be withdrawn: %s", batch_id, exc)
+            return []
         return intents
 
     async def _verify_earlier(
@@ -974,6 +1016,18 @@ class ChargeEngine:
 
     def _delay(self, attempt: int) -> float:
         return self.retry_delays[min(attempt - 1, len(self.retry_delays) - 1)]
+
+
+def _journal_stop_message(exc: Exception, unrecorded: int, unsent: int) -> str:
+    text = f"the journal could not be written ({exc}), so no more charges were sent"
+    if unsent:
+        text += f"; {unsent} charge(s) were not sent"
+    if unrecorded:
+        text += (
+            f"; {unrecorded} charge(s) already sent could not be recorded: they stay in doubt "
+            "and the next run looks them up at i'mport before charging anyone"
+        )
+    return text
 
 
 def without_declines(plan: Plan, report: ReconcileReport) -> Plan:

@@ -8,6 +8,12 @@ process dies with outcomes still buffered, those rows are left planned / sent, w
 doubt", and reconciliation settles them by looking their merchant_uid up at i'mport. A lost result
 write can delay the truth, never invent or repeat a payment.
 
+A group that cannot be written (disk full, a damaged page, …) stays buffered and the journal
+*fails*: `failure` holds the error, `on_failure` is called once, and it stops writing on its own
+(no timer, no flush on a full buffer). The engine stops sending at that moment; the rows are still
+planned / sent on disk, so the next run's reconciliation looks them up. An explicit `flush()`
+tries again and raises.
+
 Each write names the states it expects the row to be in; a row that moved on meanwhile (another
 reconciliation, another process) is left alone. A paid row is never overwritten (the schema also
 forbids it), and a second paid payment for a period that is already paid is recorded as unknown
@@ -22,6 +28,7 @@ lookup, a reconciliation). Every ``fail_reason`` is redacted before it is writte
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -85,14 +92,23 @@ class Journal:
         flush_interval: float = 0.05,
         flush_size: int = 128,
         on_flushed: Callable[[list[Write]], None] | None = None,
+        on_failure: Callable[[Exception], None] | None = None,
     ) -> None:
         self.conn = conn
         self.clock = clock
         self.flush_interval = flush_interval
         self.flush_size = flush_size
         self.on_flushed = on_flushed
+        self.on_failure = on_failure
+        #: The first error a group write met (None while every write went through).
+        self.failure: Exception | None = None
         self._pending: dict[int, Write] = {}
         self._timer: asyncio.TimerHandle | None = None
+
+    @property
+    def pending(self) -> int:
+        """Rows whose latest outcome is not on disk (in doubt there until written or looked up)."""
+        return len(self._pending)
 
     def put(self, write: Write) -> None:
         """Queue a write; a later write for the same row replaces an earlier, unflushed one
@@ -101,15 +117,24 @@ class Journal:
         if previous is not None and previous.state is ChargeState.SENT:
             write.expect = write.expect | previous.expect
         self._pending[write.row.charge_id] = write
+        if self.failure is not None:
+            return  # failed: only an explicit flush() tries again
         if len(self._pending) >= self.flush_size:
-            self.flush()
+            self._flush_in_background()
         elif self._timer is None:
             try:
                 loop = asyncio.get_running_loop()
             except RuntimeError:
                 self.flush()
                 return
-            self._timer = loop.call_later(self.flush_interval, self.flush)
+            self._timer = loop.call_later(self.flush_interval, self._flush_in_background)
+
+    def _flush_in_background(self) -> None:
+        """A flush nobody waits for (the timer, a full buffer): a failure is reported through
+        `failure` / `on_failure`, not raised into a charge that is settling or into the loop."""
+        # Recorded by flush() (`failure`, `on_failure`); the engine has stopped sending.
+        with contextlib.suppress(Exception):
+            self.flush()
 
     def flush(self) -> list[Write]:
         """Commit everything pending in one transaction; returns the writes that were applied."""
@@ -129,15 +154,27 @@ class Journal:
                 for write in writes:
                     if self._apply(write, stamp, now, audit):
                         applied.append(write)
-        except BaseException:
+        except BaseException as exc:
             # Nothing of this group reached the disk (rolled back): keep the writes for the next
             # flush. Should the process die first, the rows are in doubt and reconcile settles them.
             for write in writes:
                 self._pending.setdefault(write.row.charge_id, write)
+            if isinstance(exc, Exception):
+                self._fail(exc)
             raise
+        self.failure = None  # written after all (space was freed)
         if self.on_flushed is not None and applied:
             self.on_flushed(applied)
         return applied
+
+    def _fail(self, exc: Exception) -> None:
+        first = self.failure is None
+        self.failure = exc
+        if first:
+            # INFO: the engine reports it (BatchResult.error) as the one message the user sees.
+            log.info("journal: %d outcome(s) could not be written: %s", self.pending, exc)
+            if self.on_failure is not None:
+                self.on_failure(exc)
 
     def _apply(self, write: Write, stamp: str, now: datetime, audit: AuditRepository) -> bool:
         row = write.row

@@ -5,7 +5,10 @@ run the batch → summary. On a terminal a progress bar is drawn on stderr; ``--
 machine-readable object on stdout instead of the summary. Exit codes: 0 all charged (or nothing
 due), 1 (`ExitCode.ATTENTION`) something ended declined / rejected / unknown / not sent, or was
 paid for another amount than was asked (an amount mismatch: recorded paid, named in a warning
-with the amount asked and the amount charged), 2 refused or could not start.
+with the amount asked and the amount charged), 2 refused or could not start; 4 the database is
+missing, damaged or too new, 5 the disk refused a write (before the batch: nothing sent;
+mid-batch: no more sent, what could not be recorded is looked up next run) — see
+`kpadmin.exitcodes`.
 
 Every text that came from i'mport (reasons, details, errors) is redacted before it is printed,
 like the logs: secrets, tokens, card and phone numbers never reach a terminal or a scheduler's
@@ -28,6 +31,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TextIO
 
+from kpadmin import runtime as rt
 from kpadmin.billing.due import Plan
 from kpadmin.billing.engine import (
     MAX_CONCURRENCY,
@@ -42,7 +46,7 @@ from kpadmin.billing.reconcile import ReconcileReport
 from kpadmin.commands import wiring
 from kpadmin.exitcodes import ExitCode
 from kpadmin.redact import redact_text
-from kpadmin.store.db import open_database
+from kpadmin.store.errors import DiskError
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -79,12 +83,12 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     except wiring.EXPECTED_ERRORS as exc:
         print(f"kpadmin charge-due: {wiring.explain(exc)}", file=sys.stderr)
-        return EXIT_REFUSED
+        return wiring.exit_code(exc, EXIT_REFUSED)
 
 
 async def _main(args: argparse.Namespace) -> int:
-    env = wiring.load(args.data_dir)
-    conn = open_database(env.db_path)
+    env = wiring.load(args.data_dir, new_database=getattr(args, "new_database", False))
+    conn = env.open_database()
     try:
         async with env.client() as client:
             engine = ChargeEngine(conn, client, monthly_limit=env.monthly_limit)
@@ -221,7 +225,7 @@ def _finish(
                 ensure_ascii=False,
             )
         )
-        return EXIT_OK if ok else ExitCode.ATTENTION
+        return _exit(result, ok)
     if report.checked:
         print(f"Reconciled before the batch: {report.summary()}.")
     if result is None:
@@ -239,12 +243,13 @@ def _finish(
                     f"  {o.state.value:9} {o.customer_uid}  {o.merchant_uid}  {_clean(o.message)}"
                 )
         if result.error:
-            print(f"Stopped early: {_clean(result.error)}", file=sys.stderr)
+            fix = f" {rt.DISK_FIX}" if isinstance(result.journal_error, DiskError) else ""
+            print(f"Stopped early: {_clean(result.error)}.{fix}", file=sys.stderr)
     _print_skips(skipped)
     _print_mismatches(flagged)
     if in_doubt:
         print(f"{in_doubt} charge(s) still in doubt: run `kpadmin reconcile` later.")
-    return EXIT_OK if ok else ExitCode.ATTENTION
+    return _exit(result, ok)
 
 
 def _clean(text: str) -> str:
@@ -279,6 +284,12 @@ def _print_mismatches(mismatches: list[AmountMismatch]) -> None:
     )
     for m in mismatches:
         print(f"  {m.describe()}")
+
+
+def _exit(result: BatchResult | None, ok: bool) -> int:
+    if result is not None and result.journal_error is not None:
+        return wiring.exit_code(result.journal_error, EXIT_FAILED)  # the disk stopped it: DISK
+    return EXIT_OK if ok else ExitCode.ATTENTION
 
 
 def _skips(skipped: Any) -> list[dict[str, str]]:

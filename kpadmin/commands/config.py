@@ -12,6 +12,7 @@ import argparse
 import getpass
 import json
 import os
+import sqlite3
 import sys
 from typing import Any
 
@@ -20,7 +21,7 @@ from kpadmin.billing import secrets
 from kpadmin.billing import settings as st
 from kpadmin.paths import MODES
 from kpadmin.store.audit import AuditRepository
-from kpadmin.store.db import open_database
+from kpadmin.store.errors import StoreError
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # the environment let us down (keyring, disk)
@@ -52,7 +53,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        runtime = rt.open_runtime(args.data_dir)
+        runtime = rt.open_runtime(args.data_dir, new_database=getattr(args, "new_database", False))
     except rt.EXPECTED_ERRORS as exc:
         print(f"kpadmin config: {rt.explain(exc)}", file=sys.stderr)
         return EXIT_USAGE
@@ -123,14 +124,34 @@ def _read_value(key: str, raw: str) -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
-def _audit(runtime: rt.Runtime, modes: list[str], detail: str) -> None:
-    """Record a settings change in the audit table of each affected mode's database."""
-    for mode in dict.fromkeys(modes):
-        conn = open_database(runtime.db_path_for(mode))
-        try:
-            AuditRepository(conn).record(runtime.staff, "settings", detail)
-        finally:
+def _open_audit(runtime: rt.Runtime, modes: list[str]) -> list[sqlite3.Connection]:
+    """The databases of the affected modes, opened *before* anything changes: one that is
+    missing, damaged or on a full disk refuses the change (`StoreError`) instead of leaving it
+    unaudited."""
+    conns: list[sqlite3.Connection] = []
+    try:
+        for mode in dict.fromkeys(modes):
+            conns.append(runtime.open_database(mode))
+    except BaseException:
+        for conn in conns:
             conn.close()
+        raise
+    return conns
+
+
+def _audit(conns: list[sqlite3.Connection], staff: str, detail: str) -> None:
+    """Record a settings change in the audit table of each affected mode's database."""
+    try:
+        for conn in conns:
+            AuditRepository(conn).record(staff, "settings", detail)
+    finally:
+        for conn in conns:
+            conn.close()
+
+
+def _refuse(exc: StoreError) -> int:
+    print(f"kpadmin config: {rt.explain(exc)}", file=sys.stderr)
+    return rt.exit_code(exc, EXIT_FAILED)
 
 
 def _set(runtime: rt.Runtime, key: str, raw: str, *, mode: str | None) -> int:
@@ -151,11 +172,15 @@ def _set(runtime: rt.Runtime, key: str, raw: str, *, mode: str | None) -> int:
         print(f"{key} is already {after}")
         return EXIT_OK
     try:
+        conns = _open_audit(runtime, [runtime.mode, changed.mode])
+    except StoreError as exc:
+        return _refuse(exc)
+    try:
         updated = runtime.save_settings(changed)
-        _audit(updated, [runtime.mode, updated.mode], f"setting {key}: {before} → {after}")
-    except OSError as exc:
+        _audit(conns, updated.staff, f"setting {key}: {before} → {after}")
+    except (StoreError, OSError) as exc:
         print(f"kpadmin config: {rt.explain(exc)}", file=sys.stderr)
-        return EXIT_FAILED
+        return rt.exit_code(exc, EXIT_FAILED)
     print(f"{key}: {before} → {after}")
     if key == "mode" and after == "live":
         print("LIVE mode: charges now move real money.")
@@ -171,6 +196,10 @@ def _set_secret(runtime: rt.Runtime, name: str, raw: str, *, mode: str) -> int:
         )
     value = _read_value(name, raw)
     try:
+        conns = _open_audit(runtime, [mode])
+    except StoreError as exc:
+        return _refuse(exc)
+    try:
         if value.strip():
             secrets.store_secret(mode, name, value)
             detail, told = f"{name} stored in the OS keyring for {mode} mode", "stored"
@@ -180,13 +209,15 @@ def _set_secret(runtime: rt.Runtime, name: str, raw: str, *, mode: str) -> int:
                 f"{name} removed from the OS keyring for {mode} mode",
                 ("removed" if removed else "was not set"),
             )
-    except secrets.InvalidSecret as exc:
+    except (secrets.InvalidSecret, secrets.SecretsUnavailable) as exc:
+        for conn in conns:
+            conn.close()
         print(f"kpadmin config: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except secrets.SecretsUnavailable as exc:
-        print(f"kpadmin config: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    _audit(runtime, [mode], detail)
+        return EXIT_USAGE if isinstance(exc, secrets.InvalidSecret) else EXIT_FAILED
+    try:
+        _audit(conns, runtime.staff, detail)
+    except StoreError as exc:
+        return _refuse(exc)
     print(f"{name} for {mode} mode: {told} (OS keyring)")
     env_var = secrets.ENV_VARS[name]
     if os.environ.get(env_var):

@@ -6,7 +6,8 @@ Bad rows are listed by line number and nothing is imported unless ``--skip-bad``
 `kpadmin.billing.csvio` for the rules.
 
 Exit status: 0 imported (or nothing to do), 1 bad rows and nothing imported (also for a dry run
-that found bad rows), 2 the file or the settings are unusable, 3 i'mport could not be asked.
+that found bad rows), 2 the file or the settings are unusable, 3 i'mport could not be asked,
+4 the database is missing, damaged or too new, 5 the disk refused the write (`kpadmin.exitcodes`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from kpadmin import runtime as rt
 from kpadmin.billing import csvio
 from kpadmin.billing.periods import today_in_seoul
 from kpadmin.logs import setup_logging
-from kpadmin.store.db import open_database
+from kpadmin.store.marker import refresh_marker
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        runtime = rt.open_runtime(args.data_dir)
+        runtime = rt.open_runtime(args.data_dir, new_database=getattr(args, "new_database", False))
     except rt.EXPECTED_ERRORS as exc:
         print(f"kpadmin import: {rt.explain(exc)}", file=sys.stderr)
         return EXIT_UNUSABLE
@@ -69,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_UNUSABLE
     except rt.EXPECTED_ERRORS as exc:
         print(f"kpadmin import: {rt.explain(exc, runtime)} Nothing was imported.", file=sys.stderr)
-        return EXIT_API
+        return rt.exit_code(exc, EXIT_API)
     _print_report(path, report, skip_bad=args.skip_bad)
     log.info(
         "import %s: %d rows, %d added, %d updated, %d unchanged, %d bad, applied=%s",
@@ -92,7 +93,7 @@ async def _import(
     # Parse before connecting, so a broken file never starts a sandbox or asks i'mport anything.
     today = today_in_seoul()
     csvio.parse_import_csv(data, today=today)
-    conn = open_database(runtime.db_path)
+    conn = runtime.open_database()
     try:
         async with runtime.client() as client:
             return await csvio.import_subscribers(
@@ -105,6 +106,7 @@ async def _import(
                 dry_run=dry_run,
             )
     finally:
+        refresh_marker(conn)  # the subscriber count the marker remembers
         conn.close()
 
 

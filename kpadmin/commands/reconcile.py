@@ -4,7 +4,8 @@ Paid ones are recorded paid (and the subscriber's next charge date moves on), de
 declined; ones i'mport never saw stay planned and are sent again, with the same merchant_uid, by
 the next batch. Exit code 1 while anything is still unknown (the lookup itself failed), or when
 a charge turned out paid for another amount than was asked (an amount mismatch: recorded paid and
-named in a warning). Details that quote i'mport are redacted before they are printed.
+named in a warning); 4 the database is missing, damaged or too new; 5 the disk refused a write
+(`kpadmin.exitcodes`). Details that quote i'mport are redacted before they are printed.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from kpadmin.billing.engine import ChargeEngine, EngineBusy
 from kpadmin.commands import wiring
 from kpadmin.exitcodes import ExitCode
 from kpadmin.redact import redact_text
-from kpadmin.store.db import open_database
 from kpadmin.store.models import ChargeState
 
 
@@ -33,13 +33,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"kpadmin reconcile: {exc}", file=sys.stderr)
         return 2
     except wiring.EXPECTED_ERRORS as exc:
+        # Never "nothing in doubt" from a database it could not read: the message and exit 4/5.
         print(f"kpadmin reconcile: {wiring.explain(exc)}", file=sys.stderr)
-        return 2
+        return wiring.exit_code(exc, 2)
 
 
 async def _main(args: argparse.Namespace) -> int:
-    env = wiring.load(args.data_dir)
-    conn = open_database(env.db_path)
+    env = wiring.load(args.data_dir, new_database=getattr(args, "new_database", False))
+    conn = env.open_database()
     try:
         async with env.client() as client:
             engine = ChargeEngine(conn, client, monthly_limit=env.monthly_limit)

@@ -26,7 +26,8 @@ from kpadmin.gui.rows import SubscriberRow
 from kpadmin.runtime import Api, Runtime
 from kpadmin.store.audit import AuditRepository
 from kpadmin.store.charges import ChargeRepository
-from kpadmin.store.db import open_database, transaction
+from kpadmin.store.db import transaction
+from kpadmin.store.marker import refresh_marker
 from kpadmin.store.models import AuditEvent, Charge, ChargeState, Subscriber, SubscriberState
 from kpadmin.store.subscribers import SubscriberRepository
 
@@ -88,7 +89,9 @@ class Backend(QObject):
     def __init__(self, runtime: Runtime, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.runtime = runtime
-        self.conn: sqlite3.Connection = open_database(runtime.db_path)
+        # Raises store.errors.StoreError (missing, damaged, too new, disk): the app's start-up
+        # dialog says so (gui/database_problem.py).
+        self.conn: sqlite3.Connection = runtime.open_database()
         self.subscribers = SubscriberRepository(self.conn)
         self.charges = ChargeRepository(self.conn)
         self.audit = AuditRepository(self.conn)
@@ -139,6 +142,7 @@ class Backend(QObject):
         stack, self._api_stack, self.api = self._api_stack, None, None
         if stack is not None:
             await stack.aclose()
+        refresh_marker(self.conn)  # sign-ups and edits of this session: the marker's count
         self.conn.close()
 
     def client(self) -> Any:

@@ -4,52 +4,52 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../kpadmin/gui/aio.py" line="35"/>
+        <location filename="../../kpadmin/gui/aio.py" line="38"/>
         <source>i&apos;mport refused the REST API key or secret. Check them in Settings.</source>
         <translation>아임포트가 REST API 키 또는 시크릿을 거부했습니다. 설정에서 확인하세요.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/aio.py" line="37"/>
+        <location filename="../../kpadmin/gui/aio.py" line="40"/>
         <source>Could not reach i&apos;mport (network or address). Nothing was sent; try again.</source>
         <translation>아임포트에 연결하지 못했습니다(네트워크 또는 주소). 아무것도 전송되지 않았으니 다시 시도하세요.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/aio.py" line="40"/>
+        <location filename="../../kpadmin/gui/aio.py" line="43"/>
         <source>The answer from i&apos;mport was lost, so the outcome is not known. Reconcile before retrying.</source>
         <translation>아임포트의 응답이 유실되어 결과를 알 수 없습니다. 다시 시도하기 전에 대사(조회)를 실행하세요.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/aio.py" line="44"/>
+        <location filename="../../kpadmin/gui/aio.py" line="47"/>
         <source>i&apos;mport does not know it: {detail}</source>
         <translation>아임포트에 없는 항목입니다: {detail}</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/aio.py" line="46"/>
+        <location filename="../../kpadmin/gui/aio.py" line="49"/>
         <source>Declined: {detail}</source>
         <translation>승인 거절: {detail}</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/aio.py" line="48"/>
+        <location filename="../../kpadmin/gui/aio.py" line="51"/>
         <source>i&apos;mport refused the request: {detail}</source>
         <translation>아임포트가 요청을 거부했습니다: {detail}</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/aio.py" line="50"/>
+        <location filename="../../kpadmin/gui/aio.py" line="53"/>
         <source>i&apos;mport error: {detail}</source>
         <translation>아임포트 오류: {detail}</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/backend.py" line="150"/>
+        <location filename="../../kpadmin/gui/backend.py" line="154"/>
         <source>Still connecting to i&apos;mport; try again in a moment.</source>
         <translation>아임포트에 연결하는 중입니다. 잠시 후 다시 시도하세요.</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/backend.py" line="152"/>
+        <location filename="../../kpadmin/gui/backend.py" line="156"/>
         <source>Not connected to i&apos;mport: {reason}</source>
         <translation>아임포트에 연결되지 않았습니다: {reason}</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/backend.py" line="153"/>
+        <location filename="../../kpadmin/gui/backend.py" line="157"/>
         <source>unknown reason</source>
         <translation>알 수 없는 이유</translation>
     </message>
@@ -386,83 +386,83 @@
         <translation>일부 가림 처리됨. 전체 번호는 상세 화면에서 볼 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="122"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="123"/>
         <source>A charge batch is still running.</source>
         <extracomment>Rows re-read per tick (~0.3 ms each: SQL + model), so no tick blocks the loop for long. The overview aggregates over the whole journal: refreshed at most this often mid-batch. A confirmation dialog was opened (tests and the self-test accept it programmatically).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="131"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="132"/>
         <source>A charge batch is running. Wait for it to finish, or stop it, first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="133"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="134"/>
         <source>A charge is being prepared; finish or close its confirmation first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="135"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="136"/>
         <source>Reconciling; try again in a moment.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="140"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="141"/>
         <source>A charge batch is running.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="159"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="160"/>
         <source>Select the subscribers to charge first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="206"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="207"/>
         <source>{name} is not charged: {why} — {detail}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="283"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="284"/>
         <source>Stopping the batch: no new charges are sent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="356"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="357"/>
         <source>Batch finished: {paid} paid ({amount}), {failed} not paid.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="360"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="361"/>
         <source>Batch stopped: {paid} paid ({amount}), {failed} not paid.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="396"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="400"/>
         <source>Reconciling: looking up charges whose outcome is unknown…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="404"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="408"/>
         <source>Reconcile: nothing is in doubt.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="407"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="411"/>
         <source>Reconcile: {checked} looked up — {paid} paid, {declined} declined, {resend} never reached i&apos;mport (sent again next time), {unknown} still unknown.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="440"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="444"/>
         <source>{name} has no paid charge left to refund.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="443"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="447"/>
         <source>That charge cannot be refunded (not paid, or refunded already).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/controller.py" line="462"/>
+        <location filename="../../kpadmin/gui/charging/controller.py" line="466"/>
         <source>Refunding {amount}…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -516,148 +516,277 @@
         <source>Refund it in the i&apos;mport console; the audit log has the details.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../../kpadmin/gui/database_problem.py" line="35"/>
+        <source>details unknown</source>
+        <translation>자세한 내용은 알 수 없음</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/database_problem.py" line="36"/>
+        <source>{n} subscriber(s)</source>
+        <translation>구독자 {n}명</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/database_problem.py" line="38"/>
+        <source>{subscribers}, no charge batch yet</source>
+        <translation>{subscribers}, 일괄 결제 기록 없음</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/database_problem.py" line="40"/>
+        <source>{subscribers}, last batch {batch} on {when}</source>
+        <translation>{subscribers}, 마지막 일괄 결제 {batch}({when})</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/database_problem.py" line="50"/>
+        <source>This data folder had a database ({facts}); {path} is empty (0 bytes).</source>
+        <translation>이 데이터 폴더에는 데이터베이스가 있었습니다({facts}). 그런데 {path} 파일이 비어 있습니다(0바이트).</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/database_problem.py" line="52"/>
+        <source>This data folder had a database ({facts}); {path} is missing.</source>
+        <translation>이 데이터 폴더에는 데이터베이스가 있었습니다({facts}). 그런데 {path} 파일이 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/database_problem.py" line="56"/>
+        <source>The database {path} was written by a newer kpadmin (schema version {found}; this kpadmin knows up to {known}).</source>
+        <translation>데이터베이스 {path}는 더 새로운 kpadmin이 저장한 것입니다(스키마 버전 {found}, 이 kpadmin은 {known}까지 지원).</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/database_problem.py" line="60"/>
+        <source>The database {path} is damaged ({detail}).</source>
+        <translation>데이터베이스 {path}가 손상되었습니다({detail}).</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/database_problem.py" line="63"/>
+        <source>the disk is full</source>
+        <translation>디스크가 가득 찼습니다</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/database_problem.py" line="64"/>
+        <source>the disk or folder is read-only</source>
+        <translation>디스크나 폴더가 읽기 전용입니다</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/database_problem.py" line="65"/>
+        <source>the disk reported an error</source>
+        <translation>디스크에서 오류가 발생했습니다</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/database_problem.py" line="66"/>
+        <source>Cannot write {path}: {what}.</source>
+        <translation>{path}에 쓸 수 없습니다: {what}.</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/database_problem.py" line="74"/>
+        <source>Nothing was changed. Restore it: quit kpadmin, copy your backup of the file back to that place, and start kpadmin again. Or start with an empty database on purpose.</source>
+        <translation>아무것도 바뀌지 않았습니다. 복원하려면 kpadmin을 종료하고, 백업해 둔 파일을 그 위치에 다시 복사한 뒤 kpadmin을 다시 시작하세요. 또는 의도적으로 빈 데이터베이스로 시작할 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/database_problem.py" line="78"/>
+        <source>Nothing was changed. Update kpadmin to open it.</source>
+        <translation>아무것도 바뀌지 않았습니다. 이 파일을 열려면 kpadmin을 업데이트하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/database_problem.py" line="81"/>
+        <source>Nothing was changed. Quit kpadmin and restore the file from a backup; or move the damaged file aside (keep it for support): the next start then offers an empty database.</source>
+        <translation>아무것도 바뀌지 않았습니다. kpadmin을 종료하고 백업에서 파일을 복원하세요. 또는 손상된 파일을 다른 곳으로 옮겨 두면(지원 요청용으로 보관하세요) 다음 시작 때 빈 데이터베이스로 시작할 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/database_problem.py" line="86"/>
+        <source>Free some space on that disk (or make the folder writable), then try again.</source>
+        <translation>그 디스크의 공간을 확보하거나 폴더에 쓸 수 있게 한 뒤 다시 시도하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/database_problem.py" line="99"/>
+        <source>{problem} No more charges were sent. Charges whose outcome could not be recorded stay in doubt: they are looked up at i&apos;mport before anyone is charged again.</source>
+        <translation>{problem} 더 이상 결제를 보내지 않았습니다. 결과를 기록하지 못한 결제는 확인 필요 상태로 남으며, 누구든 다시 결제하기 전에 아임포트에서 먼저 조회합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/database_problem.py" line="117"/>
+        <source>kpadmin: the database</source>
+        <translation>kpadmin: 데이터베이스</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/database_problem.py" line="119"/>
+        <source>Quit</source>
+        <translation>종료</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/database_problem.py" line="123"/>
+        <source>Start with an empty database…</source>
+        <translation>빈 데이터베이스로 시작…</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/database_problem.py" line="132"/>
+        <source>Start with an empty database?</source>
+        <translation>빈 데이터베이스로 시작할까요?</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/database_problem.py" line="134"/>
+        <source>The new database will not have the {facts} of the missing one, nor its payment history. If you have a backup, choose Cancel, quit, and restore it instead.
+
+Start with an empty database?</source>
+        <translation>새 데이터베이스에는 사라진 데이터베이스의 내용({facts})도, 결제 기록도 없습니다. 백업이 있다면 취소를 누르고 종료한 뒤 백업을 복원하세요.
+
+빈 데이터베이스로 시작할까요?</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/database_problem.py" line="140"/>
+        <source>Start empty</source>
+        <translation>빈 데이터베이스로 시작</translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/database_problem.py" line="141"/>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
 </context>
 <context>
     <name>BatchDialog</name>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="71"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="72"/>
         <source>Charging</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="79"/>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="156"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="80"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="157"/>
         <source>Looking up charges in doubt…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="87"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="88"/>
         <source>{n} subscriber(s), {total} in total</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="102"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="103"/>
         <source>Paid</source>
         <translation>결제 완료</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="103"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="104"/>
         <source>Declined</source>
         <translation>승인 거절</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="104"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="105"/>
         <source>Outcome unknown</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="105"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="106"/>
         <source>In flight</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="109"/>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="211"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="110"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="212"/>
         <source>Collected {amount}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="113"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="114"/>
         <source>Not paid</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="119"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="120"/>
         <source>Subscriber</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="119"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="120"/>
         <source>Amount</source>
         <translation>금액</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="119"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="120"/>
         <source>Result</source>
         <translation>결과</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="119"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="120"/>
         <source>Reason</source>
         <translation>사유</translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="136"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="137"/>
         <source>Stop sending</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="139"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="140"/>
         <source>No new charges are sent; those in flight finish and are recorded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="142"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="143"/>
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="159"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="160"/>
         <source>Charging… {done} of {total}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="193"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="194"/>
         <source>Stopping: no new charges; waiting for those in flight…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="226"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="228"/>
+        <source>Stopped: the journal could not be written</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="230"/>
         <source>Stopped: {why}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="229"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="233"/>
         <source>Stopped by you: {done} of {total} sent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="234"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="238"/>
         <source>Nothing was charged</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="236"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="240"/>
         <source>Done: all {n} paid</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="239"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="243"/>
         <source>Done: {paid} paid, {failed} not paid</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="252"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="256"/>
         <source>Skipped: not sent to i&apos;mport</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="255"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="259"/>
         <source>Not paid, and skipped</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="262"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="266"/>
         <source>{n} outcome(s) unknown: they are blocked until Reconcile settles them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="267"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="271"/>
         <source>{n} never reached i&apos;mport; the next batch sends them again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../kpadmin/gui/charging/progress.py" line="280"/>
+        <location filename="../../kpadmin/gui/charging/progress.py" line="287"/>
         <source>The batch stopped: {why}</source>
         <translation type="unfinished"></translation>
     </message>

@@ -55,6 +55,7 @@ from kpadmin.gui.charging.refund import (
     refundable,
 )
 from kpadmin.gui.charging.texts import mismatch_text, skip_label
+from kpadmin.gui.database_problem import journal_stop_text
 from kpadmin.gui.formatting import tr
 from kpadmin.store.models import ChargeState
 
@@ -360,7 +361,10 @@ class ChargingController(QObject):
             text = tr("Batch stopped: {paid} paid ({amount}), {failed} not paid.").format(
                 paid=p.paid, amount=fmt.won(p.paid_amount), failed=p.failed
             )
-        (messages.info if p.failed == 0 and not result.error else messages.warning)(text)
+        if result.journal_error is not None:
+            messages.error(journal_stop_text(result.journal_error))
+        else:
+            (messages.info if p.failed == 0 and not result.error else messages.warning)(text)
         if result.mismatches:
             messages.error(mismatch_text(len(result.mismatches)))
         self.batch_finished.emit(result)

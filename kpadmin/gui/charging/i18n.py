@@ -110,6 +110,7 @@ KO: dict[str, str] = {
     "Collected {amount}": "수납 {amount}",
     "The batch stopped: {why}": "일괄 결제가 멈췄습니다: {why}",
     "Stopped: {why}": "중단됨: {why}",
+    "Stopped: the journal could not be written": "중단됨: 결제 기록을 저장할 수 없습니다",
     "Nothing was charged": "결제된 건이 없습니다",
     "{n} outcome(s) unknown: they are blocked until Reconcile settles them.": (
         "{n}건은 결과를 알 수 없어 대사로 확인될 때까지 결제가 막힙니다."

@@ -63,6 +63,7 @@
 <message><source>Close</source><translation>닫기</translation></message>
 <message><source>Charging… {done} of {total}</source><translation>결제 중… {total}건 중 {done}건</translation></message>
 <message><source>Stopping: no new charges; waiting for those in flight…</source><translation>멈추는 중: 새 결제 없음, 처리 중인 결제를 기다리는 중…</translation></message>
+<message><source>Stopped: the journal could not be written</source><translation>중단됨: 결제 기록을 저장할 수 없습니다</translation></message>
 <message><source>Stopped: {why}</source><translation>중단됨: {why}</translation></message>
 <message><source>Stopped by you: {done} of {total} sent</source><translation>사용자가 멈춤: {total}건 중 {done}건 전송</translation></message>
 <message><source>Nothing was charged</source><translation>결제된 건이 없습니다</translation></message>
