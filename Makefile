@@ -42,7 +42,7 @@ test-all: $(STAMP)
 	$(PY) -m pytest -m "slow or not slow" --run-slow
 
 lint: $(STAMP)
-	$(PY) -m ruff check kpadmin tests bench
+	$(PY) -m ruff check kpadmin tests bench scripts
 	$(PY) -m mypy
 
 bench: $(STAMP)

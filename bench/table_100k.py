@@ -54,8 +54,8 @@ def main() -> int:
     from kpadmin.gui.backend import Backend
     from kpadmin.gui.formatting import seoul_today
     from kpadmin.gui.main_window import MainWindow
-    from kpadmin.gui.sample_data import seed_bulk
     from kpadmin.runtime import open_runtime
+    from tests.sample_data import seed_bulk
 
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as tmp:

@@ -99,7 +99,8 @@ def problems(lock: LockFile, lock_dir: Path = LOCK_DIR, pyproject: Path = PYPROJ
         if pinned is None:
             found.append(f"{lock.name}: {requirement} is not pinned")
         elif not requirement.specifier.contains(pinned, prereleases=True):
-            found.append(f"{lock.name}: {requirement.name}=={pinned} does not satisfy {requirement}")
+            pin = f"{requirement.name}=={pinned}"
+            found.append(f"{lock.name}: {pin} does not satisfy {requirement}")
     return found
 
 

@@ -35,7 +35,8 @@ def _moved(action: Callable[[], Any], calls: int) -> dict[str, int]:
     for _ in range(calls):
         action()
     after = _counts()
-    return {name: a - b for name, b, a in zip(("None", "True", "False"), before, after, strict=True)}
+    names = ("None", "True", "False")
+    return {name: a - b for name, b, a in zip(names, before, after, strict=True)}
 
 
 def probes(calls: int) -> dict[str, dict[str, int]]:
@@ -56,11 +57,14 @@ def probes(calls: int) -> dict[str, dict[str, int]]:
     model = QStringListModel(["a", "b"])
     pinger.counted.connect(receive)
     pinger.flagged.connect(receive)
+
+    def reset() -> None:
+        model.beginResetModel()
+        model.endResetModel()
+
     results = {
         "void call (setObjectName)": _moved(lambda: pinger.setObjectName("x"), calls),
-        "void model call (beginResetModel/endResetModel)": _moved(
-            lambda: (model.beginResetModel(), model.endResetModel()), calls
-        ),
+        "void model calls (beginResetModel, endResetModel)": _moved(reset, calls),
         "bool call (blockSignals)": _moved(lambda: pinger.blockSignals(False), calls),
         "emit, no receiver": _moved(pinger.pinged.emit, calls),
         "emit to a Python slot": _moved(lambda: pinger.counted.emit(1), calls),

@@ -1,4 +1,4 @@
-"""The installed PySide6 keeps its reference counts (STYLE.md pitfall 11; tests/pyside_refcounts.py).
+"""The installed PySide6 keeps its reference counts (STYLE.md pitfall 11; pyside_refcounts.py).
 
 PySide6 6.12.0 on CPython 3.11 dropped a reference to None on every void Qt call and to True on
 every emit, and a long session aborted. pyproject.toml pins a version that does not; these tests
