@@ -32,6 +32,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Final, Protocol
 
+from kpadmin.billing.cards import card_label
 from kpadmin.billing.periods import first_charge_date
 from kpadmin.iamport.models import Customer, CustomersResult
 from kpadmin.redact import mask_email, mask_phone
@@ -542,7 +543,11 @@ def _plan(
                         phone=row.phone,
                         email=row.email,
                         plan=row.plan,
-                        card_name=customer.card_name,
+                        card_name=card_label(
+                            customer.card_name,
+                            customer.card_number,
+                            pg_provider=customer.pg_provider,
+                        ),
                         card_number=customer.card_number,
                         channel=SignupChannel.IMPORT,
                     ),

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from kpadmin.billing.cards import card_label
 from kpadmin.billing.periods import next_charge_date, period_of, today_in_seoul
 from kpadmin.iamport.models import Payment
 from kpadmin.store.audit import AuditRepository
@@ -213,7 +214,10 @@ class Journal:
             today = today_in_seoul(lambda: now)
             while nxt <= today:
                 nxt = next_charge_date(nxt, sub[1])
-        card_name = payment.card_name or sub[2]
+        card_name = (
+            card_label(payment.card_name, payment.card_number, pay_method=payment.pay_method)
+            or sub[2]
+        )
         card_number = payment.card_number or sub[3]
         self.conn.execute(
             "UPDATE subscribers SET next_charge_date = ?, card_name = ?, card_number = ?, "

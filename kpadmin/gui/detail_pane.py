@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpadmin.billing.cards import card_label
 from kpadmin.gui import aio, messages
 from kpadmin.gui import formatting as fmt
 from kpadmin.gui.backend import Backend
@@ -457,7 +458,12 @@ class DetailPane(QWidget):
             self.backend.record_key_check(
                 sid,
                 present=True,
-                card_name=getattr(customer, "card_name", None),
+                # A Kakao Money key has no card fields: its "card" is 카카오머니, not a blank.
+                card_name=card_label(
+                    getattr(customer, "card_name", None),
+                    getattr(customer, "card_number", None),
+                    pg_provider=getattr(customer, "pg_provider", None),
+                ),
                 card_number=getattr(customer, "card_number", None),
             )
             if self.row is not None and self.row.id == sid:
