@@ -77,8 +77,10 @@ def lock_copy(tmp_path: Path) -> tuple[Path, Path]:
 def test_a_new_dev_dependency_without_make_lock_is_caught(lock_copy: tuple[Path, Path]) -> None:
     lock_dir, pyproject = lock_copy
     text = pyproject.read_text(encoding="utf-8")
-    pyproject.write_text(text.replace("dev = [\n", 'dev = [\n    "schemathesis>=3",\n', 1))
-    assert lock.check(lock_dir, pyproject) == ["dev.txt: schemathesis>=3 is not pinned"]
+    # A name no lock will ever pin (a real one could be added meanwhile).
+    added = "kpadmin-test-only-package>=1"
+    pyproject.write_text(text.replace("dev = [\n", f'dev = [\n    "{added}",\n', 1))
+    assert lock.check(lock_dir, pyproject) == [f"dev.txt: {added} is not pinned"]
 
 
 def test_a_range_the_pin_no_longer_meets_is_caught(lock_copy: tuple[Path, Path]) -> None:
