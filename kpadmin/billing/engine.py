@@ -129,10 +129,6 @@ class Progress:
     def failed(self) -> int:
         return self.declined + self.rejected + self.unknown + self.unsent
 
-    @property
-    def fraction(self) -> float:
-        return self.done / self.total if self.total else 1.0
-
 
 @dataclass(frozen=True, slots=True)
 class ChargeOutcome:
