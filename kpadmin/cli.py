@@ -30,6 +30,14 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+#: The commands that open the mode's database, for which ``--new-database`` means something.
+OPENS_DATABASE = ("gui", "config", "import", "export", "charge-due", "reconcile")
+_NEW_DATABASE_HELP = (
+    "when this data folder's database is missing (deleted, or 0 bytes), start with an empty one "
+    "on purpose; without it kpadmin refuses, so a lost database is noticed"
+)
+
+
 def build_parser(chosen: str | None) -> argparse.ArgumentParser:
     """The full parser; only the chosen subcommand's module is imported to add its options."""
     parser = argparse.ArgumentParser(prog="kpadmin", description=__doc__.splitlines()[0])
@@ -39,10 +47,20 @@ def build_parser(chosen: str | None) -> argparse.ArgumentParser:
         default=None,
         help="where kpadmin keeps its data (default: env KPADMIN_DATA_DIR, else the user data dir)",
     )
+    parser.add_argument("--new-database", action="store_true", help=_NEW_DATABASE_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module_name, help_text) in SUBCOMMANDS.items():
         command_parser = sub.add_parser(name, help=help_text)
         command_parser.set_defaults(_module=module_name)
+        if name in OPENS_DATABASE:
+            # Also accepted after the command (`kpadmin charge-due --new-database`); SUPPRESS keeps
+            # the global value when it is not given here.
+            command_parser.add_argument(
+                "--new-database",
+                action="store_true",
+                default=argparse.SUPPRESS,
+                help=_NEW_DATABASE_HELP,
+            )
         if name == chosen:
             importlib.import_module(module_name).configure(command_parser)
     return parser

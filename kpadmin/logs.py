@@ -9,6 +9,7 @@ root logger because a logger's filters do not see records propagated from child 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
 import sys
@@ -47,6 +48,24 @@ class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
         stream = super()._open()
         paths.make_private_file(Path(self.baseFilename))
         return stream
+
+    def close(self) -> None:
+        # Closing flushes; on a full disk that fails like any write (said once by handleError).
+        with contextlib.suppress(OSError):
+            super().close()
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        """A log that cannot be written (a full disk) must not bury the command's own message
+        under logging's tracebacks: say it once, on the console, and go on without the file."""
+        del record
+        if getattr(self, "_told", False):
+            return
+        self._told = True
+        error = sys.exc_info()[1]
+        stream = getattr(sys.stderr, UNDERLYING_ATTR, sys.stderr)
+        if stream is not None:
+            with contextlib.suppress(OSError, ValueError):
+                stream.write(f"kpadmin: cannot write the log {self.baseFilename}: {error}\n")
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]

@@ -43,7 +43,7 @@ def test_bad_settings_file_is_an_expected_error(data_dir: Path) -> None:
         rt.open_runtime(data_dir)
     assert isinstance(info.value, rt.EXPECTED_ERRORS)
     assert "`kpadmin config reset`" in rt.explain(info.value)
-    assert rt.exit_code_for(info.value, 2) == 3  # ExitCode.SETTINGS
+    assert rt.exit_code(info.value, 2) == 3  # ExitCode.SETTINGS
 
 
 def test_runtime_refuses_plain_http_for_a_real_secret(

@@ -87,6 +87,9 @@ class Child:
         code = self.proc.wait(timeout=GUARD_S)
         for pump in self.pumps:  # they end with the pipes
             pump.join(timeout=GUARD_S)
+        for pipe in (self.proc.stdout, self.proc.stderr):
+            if pipe is not None:
+                pipe.close()
         return code, "".join(self.out), "".join(self.err)
 
 

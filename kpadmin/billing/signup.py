@@ -48,6 +48,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 from kpadmin.billing import periods
+from kpadmin.billing.cards import card_label
 from kpadmin.iamport.errors import IamportError, NotFound
 from kpadmin.redact import mask_email, mask_phone
 from kpadmin.store.audit import AuditRepository
@@ -550,6 +551,8 @@ class PaymentLike(Protocol):
     @property
     def currency(self) -> str | None: ...
     @property
+    def pay_method(self) -> str | None: ...
+    @property
     def card_name(self) -> str | None: ...
     @property
     def card_number(self) -> str | None: ...
@@ -650,6 +653,7 @@ async def verify_signup(
     first: VerifiedPayment | None = None
     card_name: str | None = customer.card_name
     card_number: str | None = customer.card_number
+    pay_method: str | None = None
     if attempt.amount > 0:
         payment = await _verified_first_payment(client, attempt, callback)
         first = VerifiedPayment(
@@ -660,6 +664,11 @@ async def verify_signup(
         )
         card_name = card_name or payment.card_name
         card_number = card_number or payment.card_number
+        pay_method = payment.pay_method
+    # A Kakao Money key has no card fields at all: store "카카오머니", not a blank.
+    card_name = card_label(
+        card_name, card_number, pay_method=pay_method, pg_provider=customer.pg_provider
+    )
     return VerifiedSignup(
         attempt=attempt, card_name=card_name, card_number=card_number, first_payment=first
     )
@@ -1036,6 +1045,7 @@ def save_verified_signup(
                 imp_uid=first.imp_uid,
                 receipt_url=first.receipt_url,
                 paid_at=first.paid_at or moment,
+                paid_amount=first.amount,
             )
         paid = f"; first payment ₩{first.amount:,} imp_uid={first.imp_uid}" if first else ""
         card = f"{verified.card_name or '-'} {verified.card_number or ''}".rstrip()

@@ -3,8 +3,16 @@
 Steps: reconcile what is in doubt → plan (who, how much, who is skipped and why) → confirm →
 run the batch → summary. On a terminal a progress bar is drawn on stderr; ``--json`` prints one
 machine-readable object on stdout instead of the summary. Exit codes: 0 all charged (or nothing
-due), 1 something ended declined / rejected / unknown / not sent, 2 refused or could not start,
-3 the settings file cannot be used, 130 / 143 stopped by Ctrl+C / SIGTERM (`kpadmin.exitcodes`).
+due), 1 (`ExitCode.ATTENTION`) something ended declined / rejected / unknown / not sent, or was
+paid for another amount than was asked (an amount mismatch: recorded paid, named in a warning
+with the amount asked and the amount charged), 2 refused or could not start; 3 the settings file
+cannot be used; 4 the database is missing, damaged or too new, 5 the disk refused a write (before
+the batch: nothing sent; mid-batch: no more sent, what could not be recorded is looked up next
+run); 130 / 143 stopped by Ctrl+C / SIGTERM — see `kpadmin.exitcodes`.
+
+Every text that came from i'mport (reasons, details, errors) is redacted before it is printed,
+like the logs: secrets, tokens, card and phone numbers never reach a terminal or a scheduler's
+mail.
 
 Without ``--yes`` it asks for confirmation on a terminal, naming the mode ("LIVE: charge 12
 subscriber(s), ₩118,800 in total?"), and refuses when stdin is not one (a scheduler must say
@@ -26,10 +34,12 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from kpadmin import runtime as rt
 from kpadmin import stopping
 from kpadmin.billing.due import Plan
 from kpadmin.billing.engine import (
     MAX_CONCURRENCY,
+    AmountMismatch,
     BatchResult,
     ChargeEngine,
     ChargeEvent,
@@ -38,8 +48,10 @@ from kpadmin.billing.engine import (
 )
 from kpadmin.billing.reconcile import ReconcileReport
 from kpadmin.commands import wiring
+from kpadmin.exitcodes import ExitCode
+from kpadmin.redact import redact_text
 from kpadmin.store.charges import ChargeRepository
-from kpadmin.store.db import open_database
+from kpadmin.store.errors import DiskError
 
 log = logging.getLogger(__name__)
 
@@ -78,17 +90,18 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     except wiring.EXPECTED_ERRORS as exc:
         print(f"kpadmin charge-due: {wiring.explain(exc)}", file=sys.stderr)
-        return wiring.exit_code_for(exc, EXIT_REFUSED)
+        return wiring.exit_code(exc, EXIT_REFUSED)
 
 
 async def _main(args: argparse.Namespace) -> int:
-    env = wiring.load(args.data_dir)
+    env = wiring.load(args.data_dir, new_database=getattr(args, "new_database", False))
     mode = env.runtime.mode.upper()
-    conn = open_database(env.db_path)
+    conn = env.open_database()
     try:
         async with stopping.watch() as stop, env.client() as client:
             engine = ChargeEngine(conn, client, monthly_limit=env.monthly_limit)
             report = await engine.reconcile(staff=env.staff)
+            found = engine.amount_mismatches({r.charge_id for r in report.mismatched})
             # A decline this reconciliation found (a crash's leftover) is not retried in this run.
             plan = without_declines(engine.plan(None, None, env.staff), report)
             log.info(
@@ -100,9 +113,9 @@ async def _main(args: argparse.Namespace) -> int:
                 report.summary() if report.checked else "nothing in doubt",
             )
             if args.dry_run:
-                return _report_plan(args, plan, report, mode)
+                return _report_plan(args, plan, report, found, mode)
             if plan.count == 0:
-                return _finish(args, None, report, plan_skips=plan.skipped)
+                return _finish(args, None, report, found, plan_skips=plan.skipped)
             if not args.yes:
                 with stop.synchronous():  # the prompt blocks the loop: a signal raises there
                     confirmed = _confirm(mode, plan.count, plan.total_amount)
@@ -125,7 +138,7 @@ async def _main(args: argparse.Namespace) -> int:
             if bar:
                 bar.close()
             _log_result(mode, result)
-            code = _finish(args, result, report, plan_skips=())
+            code = _finish(args, result, report, found, plan_skips=())
             if stop.requested:
                 print(
                     f"kpadmin charge-due: stopped by {stop.stopped_by}; nothing new was sent "
@@ -146,7 +159,10 @@ _STOPPING = (
 
 def _in_doubt_note(conn: sqlite3.Connection) -> str:
     """What the next run has to look up: a stop must say it."""
-    count = len(ChargeRepository(conn).in_doubt())
+    try:
+        count = len(ChargeRepository(conn).in_doubt())
+    except (sqlite3.Error, OSError):  # a database that cannot even be read now
+        return "Charges in flight may be in doubt: `kpadmin reconcile` looks them up."
     if not count:
         return "Nothing is in doubt."
     return (
@@ -187,7 +203,13 @@ def _confirm(mode: str, count: int, total: int) -> bool:
     return False
 
 
-def _report_plan(args: argparse.Namespace, plan: Plan, report: ReconcileReport, mode: str) -> int:
+def _report_plan(
+    args: argparse.Namespace,
+    plan: Plan,
+    report: ReconcileReport,
+    mismatches: list[AmountMismatch],
+    mode: str,
+) -> int:
     if args.json:
         print(
             json.dumps(
@@ -207,6 +229,7 @@ def _report_plan(args: argparse.Namespace, plan: Plan, report: ReconcileReport, 
                     ],
                     "skipped": _skips(plan.skipped),
                     "reconciled": _reconciled(report),
+                    "amount_mismatches": _mismatches(mismatches),
                 },
                 ensure_ascii=False,
             )
@@ -219,19 +242,24 @@ def _report_plan(args: argparse.Namespace, plan: Plan, report: ReconcileReport, 
         for item in plan.items:
             print(f"  {item.customer_uid}  {item.period} #{item.attempt}  ₩{item.amount:,}")
         _print_skips(plan.skipped)
-    return EXIT_FAILED if report.unknown else EXIT_OK
+        _print_mismatches(mismatches)
+    return ExitCode.ATTENTION if report.unknown or mismatches else EXIT_OK
 
 
 def _finish(
     args: argparse.Namespace,
     result: BatchResult | None,
     report: ReconcileReport,
+    reconciled_mismatches: list[AmountMismatch],
     *,
     plan_skips: Any,
 ) -> int:
     skipped = result.skipped if result else plan_skips
     in_doubt = report.unknown
-    ok = (result is None or result.ok) and in_doubt == 0
+    mismatches = {m.charge_id: m for m in reconciled_mismatches}
+    mismatches.update((m.charge_id, m) for m in (result.mismatches if result else ()))
+    flagged = sorted(mismatches.values(), key=lambda m: m.charge_id)
+    ok = (result is None or result.ok) and in_doubt == 0 and not flagged
     if args.json:
         progress = result.progress if result else None
         print(
@@ -247,7 +275,7 @@ def _finish(
                     "unknown": progress.unknown if progress else 0,
                     "not_sent": progress.unsent if progress else 0,
                     "cancelled": result.cancelled if result else False,
-                    "error": result.error if result else None,
+                    "error": _clean(result.error) if result and result.error else None,
                     "charges": [
                         {
                             "customer_uid": o.customer_uid,
@@ -257,18 +285,20 @@ def _finish(
                             "amount": o.amount,
                             "state": o.state.value,
                             "imp_uid": o.imp_uid,
-                            "message": o.message,
+                            "message": _clean(o.message),
+                            "paid_amount": o.paid_amount,
                         }
                         for o in (result.outcomes if result else ())
                     ],
                     "skipped": _skips(skipped),
                     "reconciled": _reconciled(report),
+                    "amount_mismatches": _mismatches(flagged),
                     "ok": ok,
                 },
                 ensure_ascii=False,
             )
         )
-        return EXIT_OK if ok else EXIT_FAILED
+        return _exit(result, ok)
     if report.checked:
         print(f"Reconciled before the batch: {report.summary()}.")
     if result is None:
@@ -282,18 +312,62 @@ def _finish(
         )
         for o in result.outcomes:
             if o.state.value != "paid":
-                print(f"  {o.state.value:9} {o.customer_uid}  {o.merchant_uid}  {o.message}")
+                print(
+                    f"  {o.state.value:9} {o.customer_uid}  {o.merchant_uid}  {_clean(o.message)}"
+                )
         if result.error:
-            print(f"Stopped early: {result.error}", file=sys.stderr)
+            fix = f" {rt.DISK_FIX}" if isinstance(result.journal_error, DiskError) else ""
+            print(f"Stopped early: {_clean(result.error)}.{fix}", file=sys.stderr)
     _print_skips(skipped)
+    _print_mismatches(flagged)
     if in_doubt:
         print(f"{in_doubt} charge(s) still in doubt: run `kpadmin reconcile` later.")
-    return EXIT_OK if ok else EXIT_FAILED
+    return _exit(result, ok)
+
+
+def _clean(text: str) -> str:
+    """Text that may quote i'mport, redacted like the logs (defence in depth: the client and the
+    journal redact already)."""
+    return redact_text(text)
+
+
+def _mismatches(mismatches: list[AmountMismatch] | tuple[AmountMismatch, ...]) -> list[Any]:
+    return [
+        {
+            "customer_uid": m.customer_uid,
+            "name": m.name,
+            "period": m.period,
+            "merchant_uid": m.merchant_uid,
+            "imp_uid": m.imp_uid,
+            "asked": m.asked,
+            "paid": m.paid,
+        }
+        for m in mismatches
+    ]
+
+
+def _print_mismatches(mismatches: list[AmountMismatch]) -> None:
+    """The warning a paid-but-different amount gets: paid (the money moved), but a person must
+    look at each one (refund the difference, or charge the rest)."""
+    if not mismatches:
+        return
+    print(
+        f"WARNING: {len(mismatches)} payment(s) were charged for another amount than was asked. "
+        "They are recorded as paid; check each one at i'mport:"
+    )
+    for m in mismatches:
+        print(f"  {m.describe()}")
+
+
+def _exit(result: BatchResult | None, ok: bool) -> int:
+    if result is not None and result.journal_error is not None:
+        return wiring.exit_code(result.journal_error, EXIT_FAILED)  # the disk stopped it: DISK
+    return EXIT_OK if ok else ExitCode.ATTENTION
 
 
 def _skips(skipped: Any) -> list[dict[str, str]]:
     return [
-        {"customer_uid": s.customer_uid, "reason": s.reason.value, "message": s.message}
+        {"customer_uid": s.customer_uid, "reason": s.reason.value, "message": _clean(s.message)}
         for s in skipped
     ]
 
@@ -303,7 +377,7 @@ def _print_skips(skipped: Any) -> None:
         return
     print(f"Skipped {len(skipped)}:")
     for s in skipped:
-        print(f"  {s.reason.value:17} {s.customer_uid}  {s.message}")
+        print(f"  {s.reason.value:17} {s.customer_uid}  {_clean(s.message)}")
 
 
 def _reconciled(report: ReconcileReport) -> dict[str, int]:

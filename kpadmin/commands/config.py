@@ -21,9 +21,9 @@ import getpass
 import json
 import logging
 import os
+import sqlite3
 import sys
 import textwrap
-from pathlib import Path
 from typing import Any
 
 from kpadmin import paths, stopping
@@ -33,7 +33,7 @@ from kpadmin.billing import settings as st
 from kpadmin.exitcodes import ExitCode
 from kpadmin.paths import MODES
 from kpadmin.store.audit import AuditRepository
-from kpadmin.store.db import open_database
+from kpadmin.store.errors import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -100,12 +100,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.config_action == "reset":
-        return _reset(args.data_dir)
+        return _reset(args.data_dir, new_database=_new_database(args))
     try:
-        runtime = rt.open_runtime(args.data_dir)
+        runtime = rt.open_runtime(args.data_dir, new_database=_new_database(args))
     except st.SettingsFileError as exc:
         if args.config_action == "set" and args.key in st.KEYS and not exc.unreadable:
-            return _repair(exc, args.key, args.value, yes=args.yes)
+            return _repair(
+                exc, args.key, args.value, yes=args.yes, new_database=_new_database(args)
+            )
         return _fail(str(exc), ExitCode.SETTINGS)
     except rt.EXPECTED_ERRORS as exc:
         return _fail(rt.explain(exc), EXIT_USAGE)
@@ -114,7 +116,11 @@ def run(args: argparse.Namespace) -> int:
     return _set(runtime, args.key, args.value, mode=args.mode, yes=args.yes)
 
 
-def _fail(message: str, code: ExitCode) -> int:
+def _new_database(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "new_database", False))
+
+
+def _fail(message: str, code: int) -> int:
     print(f"kpadmin config: {message}", file=sys.stderr)
     return code
 
@@ -189,14 +195,34 @@ def _read_value(key: str, raw: str) -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
-def _audit(runtime: rt.Runtime, modes: list[str], detail: str) -> None:
-    """Record a settings change in the audit table of each affected mode's database."""
-    for mode in dict.fromkeys(modes):
-        conn = open_database(runtime.db_path_for(mode))
-        try:
-            AuditRepository(conn).record(runtime.staff, "settings", detail)
-        finally:
+def _open_audit(runtime: rt.Runtime, modes: list[str]) -> list[sqlite3.Connection]:
+    """The databases of the affected modes, opened *before* anything changes: one that is
+    missing, damaged or on a full disk refuses the change (`StoreError`) instead of leaving it
+    unaudited."""
+    conns: list[sqlite3.Connection] = []
+    try:
+        for mode in dict.fromkeys(modes):
+            conns.append(runtime.open_database(mode))
+    except BaseException:
+        for conn in conns:
             conn.close()
+        raise
+    return conns
+
+
+def _audit(conns: list[sqlite3.Connection], staff: str, detail: str) -> None:
+    """Record a settings change in the audit table of each affected mode's database."""
+    try:
+        for conn in conns:
+            AuditRepository(conn).record(staff, "settings", detail)
+    finally:
+        for conn in conns:
+            conn.close()
+
+
+def _refuse(exc: StoreError) -> int:
+    print(f"kpadmin config: {rt.explain(exc)}", file=sys.stderr)
+    return rt.exit_code(exc, ExitCode.DISK)
 
 
 def _set(runtime: rt.Runtime, key: str, raw: str, *, mode: str | None, yes: bool) -> int:
@@ -213,10 +239,10 @@ def _set(runtime: rt.Runtime, key: str, raw: str, *, mode: str | None, yes: bool
     if changed == runtime.settings:
         print(f"{key} is already {before}")
         return EXIT_OK
-    return _save(runtime.data_root, runtime.mode, changed, key, before, yes=yes)
+    return _save(runtime, runtime.mode, changed, key, before, yes=yes)
 
 
-def _repair(exc: st.SettingsFileError, key: str, raw: str, *, yes: bool) -> int:
+def _repair(exc: st.SettingsFileError, key: str, raw: str, *, yes: bool, new_database: bool) -> int:
     """`config set` on a file with a refused value: that key replaced, the rest kept and checked."""
     root = exc.path.parent
     try:
@@ -228,22 +254,31 @@ def _repair(exc: st.SettingsFileError, key: str, raw: str, *, yes: bool) -> int:
         return _fail(str(bad), EXIT_USAGE)
     before = exc.file_values.get(key) or "(unset)"
     old_mode = exc.file_values.get("mode", "").strip().lower()
-    return _save(root, old_mode if old_mode in MODES else None, changed, key, before, yes=yes)
+    runtime = rt.Runtime(data_root=root, settings=changed, new_database=new_database)
+    return _save(runtime, old_mode if old_mode in MODES else None, changed, key, before, yes=yes)
 
 
 def _save(
-    root: Path, old_mode: str | None, changed: st.Settings, key: str, before: str, *, yes: bool
+    runtime: rt.Runtime,
+    old_mode: str | None,
+    changed: st.Settings,
+    key: str,
+    before: str,
+    *,
+    yes: bool,
 ) -> int:
     after = st.format_value(changed, key) or "(unset)"
     if changed.mode == "live" and old_mode != "live" and not _confirm_live(yes, old_mode):
         return EXIT_USAGE
-    updated = rt.Runtime(data_root=root, settings=changed)
     try:
-        updated.save_settings(changed)
-        modes = [m for m in (old_mode, changed.mode) if m is not None]
-        _audit(updated, modes, f"setting {key}: {before} → {after}")
-    except OSError as exc:
-        return _fail(rt.explain(exc), ExitCode.DISK)
+        conns = _open_audit(runtime, [m for m in (old_mode, changed.mode) if m is not None])
+    except StoreError as exc:
+        return _refuse(exc)
+    try:
+        updated = runtime.save_settings(changed)
+        _audit(conns, updated.staff, f"setting {key}: {before} → {after}")
+    except (StoreError, OSError) as exc:
+        return _fail(rt.explain(exc), rt.exit_code(exc, ExitCode.DISK))
     log.info("setting %s changed (%s mode)", key, changed.mode)
     print(f"{key}: {before} → {after}")
     if changed.mode == "live" and old_mode != "live":
@@ -275,7 +310,7 @@ def _confirm_live(yes: bool, old_mode: str | None) -> bool:
     return False
 
 
-def _reset(data_dir: str | None) -> int:
+def _reset(data_dir: str | None, *, new_database: bool) -> int:
     root = paths.data_dir(data_dir)
     try:
         old = st.load_settings(root)
@@ -285,15 +320,21 @@ def _reset(data_dir: str | None) -> int:
         mode = exc.file_values.get("mode", "").strip().lower()
         old_mode = mode if mode in MODES else ("live?" if exc.may_be_live else None)
         problem = f" ({exc.problem})"
+    updated = rt.Runtime(data_root=root, settings=st.Settings(), new_database=new_database)
+    try:
+        conns = _open_audit(updated, [m for m in (old_mode, "sandbox") if m in MODES])
+    except StoreError as exc:
+        return _refuse(exc)
     try:
         moved = st.reset_settings(root)
-        updated = rt.Runtime(data_root=root, settings=st.Settings())
         detail = "settings reset to the defaults (sandbox mode)" + (
             f"; the old file is kept as {moved.name}{problem}" if moved else ""
         )
-        _audit(updated, [m for m in (old_mode, "sandbox") if m in MODES], detail)
-    except OSError as exc:
-        return _fail(rt.explain(exc), ExitCode.DISK)
+        _audit(conns, updated.staff, detail)
+    except (StoreError, OSError) as exc:
+        for conn in conns:
+            conn.close()
+        return _fail(rt.explain(exc), rt.exit_code(exc, ExitCode.DISK))
     log.info("%s", detail)
     if moved is not None:
         print(f"The old settings file is kept as {moved}.")
@@ -319,6 +360,10 @@ def _set_secret(runtime: rt.Runtime, name: str, raw: str, *, mode: str) -> int:
         )
     value = _read_value(name, raw)
     try:
+        conns = _open_audit(runtime, [mode])
+    except StoreError as exc:
+        return _refuse(exc)
+    try:
         if value.strip():
             secrets.store_secret(mode, name, value)
             detail, told = f"{name} stored in the OS keyring for {mode} mode", "stored"
@@ -328,12 +373,15 @@ def _set_secret(runtime: rt.Runtime, name: str, raw: str, *, mode: str) -> int:
                 f"{name} removed from the OS keyring for {mode} mode",
                 ("removed" if removed else "was not set"),
             )
-    except secrets.InvalidSecret as exc:
+    except (secrets.InvalidSecret, secrets.SecretsUnavailable) as exc:
+        for conn in conns:
+            conn.close()
         print(f"kpadmin config: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except secrets.SecretsUnavailable as exc:
-        return _fail(str(exc), ExitCode.SECRETS)
-    _audit(runtime, [mode], detail)
+        return EXIT_USAGE if isinstance(exc, secrets.InvalidSecret) else ExitCode.SECRETS
+    try:
+        _audit(conns, runtime.staff, detail)
+    except StoreError as exc:
+        return _refuse(exc)
     print(f"{name} for {mode} mode: {told} (OS keyring)")
     env_var = secrets.ENV_VARS[name]
     if os.environ.get(env_var):

@@ -21,7 +21,7 @@ from kpadmin.gui.formatting import tr
 
 log = logging.getLogger(__name__)
 
-#: Shows the box and says whether the user chose the defaults (tests pass their own).
+# Shows the box and says whether the user chose the defaults (tests pass their own).
 Chooser = Callable[[QMessageBox, QAbstractButton | None], bool]
 
 

@@ -1,4 +1,4 @@
-"""The sandbox's REST API: i'mport V1 endpoints at their real paths, in the spec's shapes.
+"""The sandbox's REST API: i'mport V1 endpoints at their real paths, shaped like the live service.
 
 `create_app(config, state)` builds a Starlette app. Every answer is the envelope
 ``{code, message, response}`` with the field names and types of ``v1.openapi.yml``; HTTP statuses
@@ -22,38 +22,86 @@ Endpoints (fault names from `config.FAULT_ENDPOINTS` in brackets)::
     POST   /payments/cancel                                  [cancel]
     *      /subscribe/payments/schedule…, /unschedule        HTTP 200, code -1: not supported here
 
-Rules worth knowing (REFERENCE.md §0–§5):
+Rules, each with its source in brackets: **spec** = ``v1.openapi.yml``; **captured** = a live
+answer in ``shared/iamport/real-answers`` (copied to ``tests/iamport/real_answers``); **client
+test** = the official clients' tests (REFERENCE.md §11); **assumed** = nothing above settles it
+(the REFERENCE section that discusses it is named). Captured answers win over the spec.
 
-* Tokens last 30 min; getToken before expiry returns the same token and expiry, extended by 5 min
-  when called in its last minute; a new token after expiry. Wrong key/secret → 401. Every other
-  endpoint needs ``Authorization: Bearer <token>`` (a bare token and the legacy
-  ``X-ImpTokenHeader`` also work), else 401 with an envelope body.
+Answer shape (``config.answer_style``; "live" by default, "spec" keeps the spec's shape):
+
+* ``imp_uid`` is ``imp_`` + 12 digits, unique [captured: both payment files].
+* Live style: no ``sandbox`` field on payments [captured] nor on customers [assumed: no customer
+  answer was captured]. Spec style: ``sandbox: true`` on both [spec: required].
+* A Kakao Money payment: ``pay_method "point"``, every card field ``null``, ``apply_num ""``
+  [captured: kakaopay-test-payment-paid.json]. A card payment: ``pay_method "card"`` and the
+  key's card fields [spec: pay_method "card"], an 8-digit ``apply_num`` when paid, ``""`` when
+  not [assumed]. A Kakao Money key's customer record: every card field ``null`` in live style
+  [assumed, like its payments], ``card_name "카카오머니"`` in spec style [spec: required].
+* The customer's card/Kakao Money pick in the window decides the key's method and every
+  re-charge keeps it [assumed: REFERENCE §3/§7 quote the Kakao Pay manual]. Key-in keys are card.
+* Fields that did not happen are ``null`` (or ``0`` for times) [captured; spec: 0 = not happened].
+
+Tokens and auth:
+
+* Tokens last 30 min (``expired_at - now = 1800``) [captured: get-token.json; spec]; getToken
+  before expiry returns the same token and expiry, extended by 5 min when called in its last
+  minute; a new token after expiry [spec: getToken description]. Wrong key/secret → 401 [spec].
+* Every other endpoint needs ``Authorization: Bearer <token>``, else 401 [spec]; the bare token
+  and the legacy ``X-ImpTokenHeader`` also work [assumed: REFERENCE §1, historic docs]; the 401
+  body is an envelope [assumed: REFERENCE §1 calls it unverified].
+
+Charging (``/subscribe/payments/again``):
+
 * A decline is HTTP 200, ``code 0``, ``response.status "failed"`` with ``fail_reason`` and
-  ``failed_at``. A merchant_uid that is already paid → ``code 1``, ``response null``, nothing
-  recorded; one whose attempts all failed may be charged again (new imp_uid). Unknown or deleted
-  customer_uid → ``code -1``, no payment row. Bad amount (not a positive integer) or missing or
-  too long name or ids → ``code 1``.
-* Every sandbox payment is ``sandbox: true``, so ``GET /payments/{imp_uid}`` answers 404 unless
-  ``include_sandbox=true`` — the real rule since 2026-01-26. ``find``/``findAll``/``status`` and the
-  customer's payment list are not filtered (the real behaviour there is not documented).
-* Cancel: ``amount`` omitted/0 = the whole refundable balance; ``checksum`` must equal that balance
-  or ``code 1`` and nothing changes; the status turns ``cancelled`` only when fully refunded.
-* Key-in issuance validates ``card_number`` (dddd-dddd-dddd-dddd), ``expiry`` (YYYY-MM, not in the
-  past), ``birth`` (YYMMDD or 10 digits), ``pwd_2digit`` (2 digits). Test cards:
-  `FAILING_TEST_CARD` is always refused (``code -1``, like a failed card check);
-  `DECLINING_TEST_CARD` gets a key whose every charge is declined.
+  ``failed_at`` [assumed: REFERENCE §0/§3, PortOne's historic guide and the PHP client].
+* Unknown or deleted customer_uid → ``code -1``, no payment row [client test: python tests].
+* A merchant_uid that is already paid → ``code 1``, ``response null``, nothing recorded; one
+  whose attempts all failed may be charged again (new imp_uid) [assumed: REFERENCE §3, §12 q1].
+* Bad amount (not a positive integer) or missing or too long name or ids → ``code 1`` [spec:
+  required fields and maxLength; the code is assumed].
 * ``--decline-rate`` declines charges at random (seeded); ``--monthly-limit N`` declines a key's
   charge once it has N paid re-charges (``again``; refunded ones count too, the first payment in
-  the window does not) in the current Asia/Seoul calendar month; ``--latency-ms`` delays every
-  REST answer (asyncio.sleep, never blocking the loop).
-* The sandbox keeps every payment's ``receipt_url`` on ``{base_url}/sandbox/receipts/{imp_uid}``;
-  cancel history entries get their own receipt links. ``channel_key`` is not required for key-in
-  (``pg`` = ``kakaopay.{CID}`` by default).
+  the window does not) in the current Asia/Seoul calendar month [assumed: a cap exists but its
+  number is unpublished, REFERENCE §8]; ``--latency-ms`` delays every REST answer.
+
+Keys and lookups:
+
+* Key-in issuance validates ``card_number`` (dddd-dddd-dddd-dddd), ``expiry`` (YYYY-MM, not in the
+  past), ``birth`` (YYMMDD or 10 digits), ``pwd_2digit`` (2 digits) [spec: parameter texts]; a
+  refusal is ``code -1`` [client test: python tests]. ``channel_key`` is not required and ``pg``
+  defaults to ``kakaopay.TCSUBSCRIP`` [assumed: a sandbox convenience; the spec requires
+  channel_key]. Test cards [assumed: sandbox-only]: `FAILING_TEST_CARD` is always refused;
+  `DECLINING_TEST_CARD` gets a key whose every charge is declined.
+* ``GET /subscribe/customers/{unknown}`` → 404 [spec; the python client tests expect 200 with
+  code != 0 — kpadmin's client takes both]. Multi-gets: 200 all found, 207 some, 404 none [spec].
+  A key's payments: 20 a page, ``previous``/``next`` 0 when none [spec].
+* ``GET /payments/{imp_uid}`` answers 404 for an unknown id [spec; client test] and for every
+  sandbox payment unless ``include_sandbox=true``: they all came through a test channel [spec:
+  include_sandbox, default false, since 2026-01-26]. ``find``/``findAll``/``status`` and the
+  customer's payment list are not filtered [assumed: REFERENCE §12 q8].
+* ``find`` returns the first attempt by ``sorting`` (default ``-started``); ``findAll`` pages,
+  ``limit`` ≤ 1000, default 20 [spec].
+* ``/payments/status``: the window is ``from``..``to`` (defaults: now, ``to`` − 90 days) over the
+  time of each payment's own status; a window over 90 days, a page past the data, an unknown
+  status or bad parameters → HTTP 400 with an envelope [spec: "검색기간은 최대 90일까지";
+  400 "데이터 범위를 넘어선 page인 경우"]. Page 1 of no data is an empty page [assumed].
+
+Cancel:
+
+* ``amount`` omitted/0 = the whole refundable balance; ``checksum`` must equal that balance or
+  nothing changes; ``imp_uid`` wins over ``merchant_uid`` [spec; REFERENCE §5]. A refusal
+  (unknown payment, nothing to refund, checksum) is ``code 1`` [client test: cancel of an unknown
+  payment]. The status turns ``cancelled`` only when fully refunded; a partial refund stays
+  ``paid`` with a ``cancel_history`` entry [assumed: REFERENCE §5, §12 q6].
+* ``receipt_url`` is ``{base_url}/sandbox/receipts/{imp_uid}``; cancel history entries get their
+  own receipt links [assumed: the sandbox's own pages stand in for Kakao Pay's].
 
 Faults (see `faults.py`): after authentication, a request to a fault-enabled endpoint may get
 ``error_before`` (500, nothing done), ``error_after`` (done, then 500), ``drop_after`` (done, then
 the connection is cut mid-body: the client sees a transport error) or ``delay_after`` (done, then
 the answer waits ``fault_delay_s``). `SandboxRuntime.faults.configure` changes them at run time.
+
+The browser side's rules (what a window leaves behind) are in `checkout.py`.
 """
 
 from __future__ import annotations
@@ -64,7 +112,7 @@ import math
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -79,6 +127,7 @@ from kpadmin.sandbox.config import SandboxConfig
 from kpadmin.sandbox.faults import Fault, Faults
 from kpadmin.sandbox.state import (
     CUSTOMER_PAGE_SIZE,
+    KAKAO_MONEY_NAME,
     PAYMENT_STATUSES,
     SEOUL,
     SORTINGS,
@@ -86,6 +135,10 @@ from kpadmin.sandbox.state import (
     StateError,
     page_of,
 )
+
+#: `GET /payments/status`: "검색기간은 최대 90일까지" (spec); the default window is exactly this.
+STATUS_WINDOW_MAX_DAYS = 90
+STATUS_WINDOW_MAX_S = STATUS_WINDOW_MAX_DAYS * 86400
 
 FAILING_TEST_CARD = "4000-0000-0000-0002"
 DECLINING_TEST_CARD = "4000-0000-0000-9995"
@@ -250,6 +303,7 @@ def bearer_token(request: Request) -> str | None:
 def create_app(config: SandboxConfig, state: SandboxState) -> Starlette:
     """The sandbox app; the config's clock becomes the state's clock (one notion of now)."""
     state.clock = config.clock
+    state.answer_style = config.answer_style
     runtime = SandboxRuntime(config=config, state=state, faults=Faults(config))
 
     def endpoint(name: str, *, auth: bool = True) -> Callable[[Handler], Handler]:
@@ -417,7 +471,8 @@ def create_app(config: SandboxConfig, state: SandboxState) -> Starlette:
     async def get_payment(request: Request) -> Response:
         imp_uid = str(request.path_params["imp_uid"])
         payment = state.get_payment(imp_uid)
-        if payment is None or (payment["sandbox"] and not query_bool(request, "include_sandbox")):
+        # Every payment here came through a test channel, so all of them hide without the flag.
+        if payment is None or not query_bool(request, "include_sandbox"):
             raise ApiReject("존재하지 않는 결제정보입니다.", status=404)
         return envelope(payment)
 
@@ -472,15 +527,22 @@ def create_app(config: SandboxConfig, state: SandboxState) -> Starlette:
         limit = query_int(request, "limit", 20, low=1, high=1000)
         now = state.now()
         time_to = query_int(request, "to", now, low=0, high=2**63 - 1)
-        default_from = int(
-            (datetime.fromtimestamp(time_to, SEOUL) - timedelta(days=90)).timestamp()
-        )
+        default_from = time_to - STATUS_WINDOW_MAX_S
         time_from = query_int(request, "from", default_from, low=0, high=2**63 - 1)
         if time_from > time_to:
             raise ApiReject("from은 to보다 클 수 없습니다.", status=400)
+        if time_to - time_from > STATUS_WINDOW_MAX_S:
+            raise ApiReject(
+                f"검색기간은 최대 {STATUS_WINDOW_MAX_DAYS}일까지입니다. (from ~ to)", status=400
+            )
         found = state.payments_by_status(
             status, time_from=time_from, time_to=time_to, sorting=query_sorting(request)
         )
+        last_page = max(1, math.ceil(len(found) / limit))
+        if page > last_page:
+            raise ApiReject(
+                f"데이터 범위를 넘어선 page입니다. (마지막 page: {last_page})", status=400
+            )
         return envelope(page_of(found, page, limit).as_dict())
 
     @endpoint("cancel")
@@ -611,8 +673,11 @@ def _card_brand(card_number: str) -> tuple[str, str]:
 
 def _receipt_html(payment: Mapping[str, Any]) -> str:
     esc = html.escape
+    shown = dict(payment)
+    if shown.get("pay_method") == "point":
+        shown["card_name"] = KAKAO_MONEY_NAME  # a Kakao Money payment has no card to name
     rows = "".join(
-        f"<tr><th>{esc(label)}</th><td>{esc(str(payment.get(key) or ''))}</td></tr>"
+        f"<tr><th>{esc(label)}</th><td>{esc(str(shown.get(key) or ''))}</td></tr>"
         for label, key in (
             ("주문명", "name"),
             ("주문번호", "merchant_uid"),
@@ -620,7 +685,7 @@ def _receipt_html(payment: Mapping[str, Any]) -> str:
             ("결제금액", "amount"),
             ("취소금액", "cancel_amount"),
             ("상태", "status"),
-            ("카드", "card_name"),
+            ("결제수단", "card_name"),
             ("카드번호", "card_number"),
             ("실패사유", "fail_reason"),
         )

@@ -9,29 +9,39 @@ outcome happened (and, for approval, how the customer pays), never the amount or
 customer_uid. A session takes exactly one outcome; it expires `window_timeout_s` after it was
 opened, and an outcome arriving later is recorded as a time-out instead.
 
-What each outcome leaves (the [I] choices are ours, REFERENCE.md does not settle them):
+What each outcome leaves. Sources as in `app.py`: [spec], [captured] (a live answer),
+[client test], or [assumed] with the REFERENCE section that discusses it.
 
 =========  ===============================================  ====================================
 outcome    state                                            callback
 =========  ===============================================  ====================================
-approve    billing key issued for customer_uid; amount > 0: ``error_code``/``error_msg`` null,
-           a ``paid`` payment, amount 0: a ``ready``         ``status`` paid (ready for amount 0)
-           payment with amount 0 (REFERENCE §12 q7 [I]);
-           both with ``customer_uid_usage`` "issue" [I]
-decline    a ``failed`` payment with a Kakao-like            ``error_code`` "-780" [I] (Kakao Pay's
-           ``fail_reason``; no key                          approval failure), ``status`` failed
-cancel     a ``failed`` payment, reason = the user-cancel    ``error_code`` "F0005", ``error_msg``
-           message [I]; no key                              "사용자가 결제를 취소 하였습니다."
-timeout    a ``failed`` payment [I]; no key                 ``error_code`` "F0004" [I]
+approve    billing key issued for customer_uid, with the    ``error_code``/``error_msg`` null,
+           customer's pick: card → card fields, Kakao       ``status`` paid (ready for amount 0)
+           Money → none, and its payments ``pay_method``    [assumed: REFERENCE §7, new SDK]
+           "point" with null card fields and ``apply_num``
+           "" [captured]. amount > 0: a ``paid`` payment;
+           amount 0: a ``ready`` payment with amount 0
+           [assumed: REFERENCE §12 q7]; both with
+           ``customer_uid_usage`` "issue" [spec: enum]
+decline    a ``failed`` payment with a Kakao-like           ``error_code`` "-780" (Kakao Pay's
+           ``fail_reason``; no key [assumed: REFERENCE §3]  approval failure) [assumed], status
+                                                            failed
+cancel     a ``ready`` payment: unpaid, no fail_reason, no  ``error_code`` "F0005", ``error_msg``
+           failed_at; no key [assumed: REFERENCE §5 says    "사용자가 결제를 취소 하였습니다."
+           ready or failed depending on the PG; ready is  [assumed: REFERENCE §7 quotes the SDK
+           the spec's "미결제"]                              docs], ``status`` ready
+timeout    a ``ready`` payment, as for cancel: nobody       ``error_code`` "F0004" [assumed],
+           approved [assumed]; no key                       ``status`` ready
 =========  ===============================================  ====================================
 
 With ``pg: "kakaopay.TC0ONETIME"`` (Kakao Pay's one-time test CID) an approval looks successful
-but leaves no billing key, the known misconfiguration of REFERENCE §8: sign-up verification has to
-notice.
+but leaves no billing key, the known misconfiguration of REFERENCE §8 [assumed: a symptom in an
+i'mport issue]: sign-up verification has to notice.
 
-Pre-validation failures (`PrevalidationError`) leave nothing and call back with ``imp_uid`` null.
-Their codes are the sandbox's own (the real SDK's are not published); the app must only test
-``error_code`` against null.
+Pre-validation failures (`PrevalidationError`) leave nothing and call back with ``imp_uid`` null
+[assumed: REFERENCE §7]. Their codes are the sandbox's own (the real SDK's are not published);
+the app must only test ``error_code`` against null. An already-paid merchant_uid is refused
+before the window opens [assumed: REFERENCE §3, the SDK docs' "사전거절"].
 """
 
 from __future__ import annotations
@@ -439,6 +449,7 @@ class CheckoutSessions:
                     customer_email=p.buyer.get("buyer_email"),
                     customer_addr=p.buyer.get("buyer_addr"),
                     customer_postcode=p.buyer.get("buyer_postcode"),
+                    pay_method=choice.pay_method,
                     **card_fields,
                 )
             return _rsp_from_payment(payment, None, None)
@@ -447,16 +458,18 @@ class CheckoutSessions:
                 DECLINE_CODE,
                 f"{DECLINE_PREFIX} {DECLINE_REASONS[choice.decline_reason]}",
             )
-        elif choice.outcome is Outcome.CANCEL:
-            code, message = CANCEL_CODE, CANCEL_MESSAGE
-        else:
-            code, message = TIMEOUT_CODE, TIMEOUT_MESSAGE
-        payment = self._state.create_payment(
-            **common,
-            status="failed",
-            pay_method=choice.pay_method,
-            fail_reason=message,
+            payment = self._state.create_payment(
+                **common, status="failed", pay_method=choice.pay_method, fail_reason=message
+            )
+            return _rsp_from_payment(payment, code, message)
+        code, message = (
+            (CANCEL_CODE, CANCEL_MESSAGE)
+            if choice.outcome is Outcome.CANCEL
+            else (TIMEOUT_CODE, TIMEOUT_MESSAGE)
         )
+        # Nobody approved: the attempt stays "ready" (미결제), as a window left unpaid does; it
+        # never failed at the card side, so it has no fail_reason and no failed_at.
+        payment = self._state.create_payment(**common, status="ready", pay_method=choice.pay_method)
         return _rsp_from_payment(payment, code, message)
 
     def _prune(self) -> None:

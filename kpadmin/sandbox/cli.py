@@ -25,6 +25,7 @@ import threading
 from types import FrameType
 
 from kpadmin.sandbox.config import (
+    ANSWER_STYLES,
     DEFAULT_FAULT_ENDPOINTS,
     DEFAULT_IMP_CODE,
     DEFAULT_IMP_KEY,
@@ -102,6 +103,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=300.0,
         help="how long the simulated Kakao Pay window waits",
     )
+    parser.add_argument(
+        "--answer-style",
+        choices=ANSWER_STYLES,
+        default="live",
+        help="live: records shaped like the live service's captured answers (no `sandbox` field,"
+        " a Kakao Money key without card fields); spec: the shape v1.openapi.yml demands",
+    )
 
 
 def config_from_args(args: argparse.Namespace) -> SandboxConfig:
@@ -120,6 +128,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         fault_delay_s=args.fault_delay_s,
         fault_endpoints=args.fault_endpoints,
         window_timeout_s=args.window_timeout_s,
+        answer_style=args.answer_style,
     )
 
 

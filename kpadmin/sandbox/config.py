@@ -25,6 +25,22 @@ Faults apply only to the endpoints named in ``fault_endpoints`` (see `FAULT_ENDP
 names). The default is every money-moving POST and every lookup — everything except
 ``token`` (getToken), so a client can always authenticate and the fault lands on the call under
 test. Pass ``fault_endpoints=ALL_ENDPOINTS`` to include getToken too.
+
+Answer style
+------------
+``answer_style`` picks the shape of payment and customer records (``kpadmin sandbox
+--answer-style``):
+
+* ``"live"`` (the default) — like the live service's captured answers
+  (``shared/iamport/real-answers``): no ``sandbox`` field; a Kakao Money billing key's customer
+  record has every card field ``null``.
+* ``"spec"`` — the shape ``v1.openapi.yml`` demands: ``sandbox: true`` on every payment and
+  customer, and a Kakao Money key's ``card_name`` is ``"카카오머니"`` (the spec makes
+  ``card_name`` required). The conformance test (tests/sandbox/test_conformance.py) runs
+  Schemathesis against this style.
+
+Everything else (ids, statuses, ``pay_method``, the card fields of payments, errors) is the same
+in both styles.
 """
 
 from __future__ import annotations
@@ -33,6 +49,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Literal, get_args
 
 DEFAULT_IMP_CODE = "imp00000000"
 DEFAULT_IMP_KEY = "sandbox-key"
@@ -56,6 +73,9 @@ FAULT_ENDPOINTS: dict[str, str] = {
 }
 ALL_ENDPOINTS: frozenset[str] = frozenset(FAULT_ENDPOINTS)
 DEFAULT_FAULT_ENDPOINTS: frozenset[str] = ALL_ENDPOINTS - {"token"}
+
+AnswerStyle = Literal["live", "spec"]
+ANSWER_STYLES: tuple[str, ...] = get_args(AnswerStyle)
 
 
 def utc_now() -> datetime:
@@ -87,6 +107,8 @@ class SandboxConfig:
     fault_endpoints: frozenset[str] = DEFAULT_FAULT_ENDPOINTS
     #: How long the simulated Kakao Pay window waits for the user before timing out (web.py).
     window_timeout_s: float = 300.0
+    #: "live" (like the captured live answers) or "spec" (v1.openapi.yml's shape); see above.
+    answer_style: AnswerStyle = "live"
     #: The sandbox's notion of now (aware UTC). Tests inject a controllable clock.
     clock: Callable[[], datetime] = field(default=utc_now, repr=False)
 
@@ -109,6 +131,10 @@ class SandboxConfig:
             raise ValueError("monthly_limit must be >= 0")
         if self.latency_ms < 0 or self.fault_delay_s < 0 or self.window_timeout_s <= 0:
             raise ValueError("latency_ms and fault_delay_s must be >= 0, window_timeout_s > 0")
+        if self.answer_style not in ANSWER_STYLES:
+            raise ValueError(
+                f"answer_style must be one of {', '.join(ANSWER_STYLES)}, not {self.answer_style!r}"
+            )
         unknown = set(self.fault_endpoints) - ALL_ENDPOINTS
         if unknown:
             raise ValueError(f"unknown fault endpoints: {sorted(unknown)}")

@@ -14,6 +14,22 @@ still hands out working receipt links.
 The methods raise `StateError` subclasses for the request-level rejections the real API answers
 with ``code != 0``; the REST layer turns them into envelopes. Times come from `clock` (aware UTC;
 `create_app` installs the config's clock here) and are stored as UNIX seconds.
+
+Rules kept here (sources as in `app.py`):
+
+* ``imp_uid`` = ``imp_`` + 12 random digits, never reused [captured: imp_406540408880].
+* Records are stored in one shape and rendered in the state's `answer_style` when read: "live"
+  drops ``sandbox`` [captured, payments; assumed, customers] and gives a Kakao Money key no card
+  fields [assumed]; "spec" adds ``sandbox: true`` and names such a key's card "카카오머니"
+  [spec: both required]. So one state file serves either style, and files written before the
+  styles existed (which stored ``sandbox`` and "카카오머니") read the same as new ones.
+* A key's ``pay_method`` column ("card" or "point") is the customer's pick at issuance; every
+  charge of the key uses it [assumed: REFERENCE §3/§7]. A "point" payment has every card field
+  ``null`` and ``apply_num ""`` [captured: kakaopay-test-payment-paid.json].
+* Re-issuing a customer_uid replaces the key and keeps ``inserted`` [assumed: REFERENCE §4].
+* A merchant_uid with a paid (even if later refunded) payment cannot be paid again; failed or
+  unpaid ("ready") attempts do not block it [assumed: REFERENCE §3].
+* getToken reuse: same token until expiry, +5 min in its last minute [spec].
 """
 
 from __future__ import annotations
@@ -32,7 +48,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from kpadmin.sandbox.config import utc_now
+from kpadmin.sandbox.config import AnswerStyle, utc_now
 
 SEOUL = ZoneInfo("Asia/Seoul")
 TOKEN_LIFETIME_S = 30 * 60
@@ -50,6 +66,21 @@ SORTINGS = {
     "updated": ("updated", "ASC"),
 }
 CUSTOMER_PAGE_SIZE = 20
+
+#: Kakao Money's name where the spec style must fill the required ``CustomerAnnotation.card_name``.
+KAKAO_MONEY_NAME = "카카오머니"
+#: Every card field of a payment / a customer record (all ``null`` for a Kakao Money one).
+PAYMENT_CARD_FIELDS = (
+    "card_code",
+    "card_name",
+    "card_issuer_code",
+    "card_issuer_name",
+    "card_publisher_code",
+    "card_publisher_name",
+    "card_number",
+    "card_type",
+)
+CUSTOMER_CARD_FIELDS = PAYMENT_CARD_FIELDS
 
 MONTHLY_LIMIT_REASON = "[CARD_LIMIT] 카카오페이 정기결제 월 한도 횟수를 초과하였습니다."
 ALWAYS_DECLINE_REASON = "[8008] 잔액이 부족합니다."
@@ -157,6 +188,8 @@ class SandboxState:
     ) -> None:
         self.path = ":memory:" if path is None else str(path)
         self.clock: Callable[[], datetime] = clock or utc_now
+        #: The shape of the records handed out (`create_app` installs the config's).
+        self.answer_style: AnswerStyle = "live"
         #: Base URL receipts point at; the server sets it once it is listening.
         self.base_url = "http://127.0.0.1"
         self._lock = threading.RLock()
@@ -201,7 +234,8 @@ class SandboxState:
 
     def _new_imp_uid(self, db: sqlite3.Connection) -> str:
         while True:
-            imp_uid = f"imps_{self._ids.randrange(10**12):012d}"
+            # The live format: "imp_" + 12 digits (captured: imp_406540408880, imp_146565009559).
+            imp_uid = f"imp_{self._ids.randrange(10**12):012d}"
             if (
                 db.execute("SELECT 1 FROM payments WHERE imp_uid = ?", (imp_uid,)).fetchone()
                 is None
@@ -262,12 +296,22 @@ class SandboxState:
         customer_addr: str | None = None,
         customer_postcode: str | None = None,
         behaviour: Behaviour = None,
+        pay_method: str | None = None,
     ) -> dict[str, Any]:
         """Issue (or re-issue: the newest key replaces the old one) a billing key.
 
-        No card fields means the user paid with Kakao Money: later charges get ``pay_method``
-        "point". `behaviour="decline"` marks a key whose every charge is declined (test cards).
+        `pay_method` is what the customer picked in the window, "card" or "point" (Kakao Money);
+        every re-charge of the key keeps it (REFERENCE §3/§7). Left None, it is "card" when card
+        fields are given, else "point". A "point" key keeps no card fields.
+        `behaviour="decline"` marks a key whose every charge is declined (test cards).
         """
+        if pay_method is None:
+            pay_method = "card" if (card_name or card_number) else "point"
+        if pay_method not in ("card", "point"):
+            raise ValueError(f"pay_method is card or point, not {pay_method!r}")
+        if pay_method == "point":
+            card_name = card_number = card_code = None
+            card_type = None
         with self._tx() as db:
             now = self.now()
             old = db.execute(
@@ -280,9 +324,8 @@ class SandboxState:
                 "customer_uid": customer_uid,
                 "pg_provider": pg_provider,
                 "pg_id": pg_id,
-                "sandbox": True,
                 "customer_id": customer_id,
-                "card_name": card_name or "카카오머니",
+                "card_name": card_name,
                 "card_code": card_code,
                 "card_issuer_code": None,
                 "card_issuer_name": None,
@@ -298,23 +341,25 @@ class SandboxState:
                 "inserted": inserted,
                 "updated": now,
             }
-            pay_method = "card" if (card_name or card_number) else "point"
             db.execute(
                 "INSERT OR REPLACE INTO customers"
                 " (customer_uid, data, pay_method, behaviour, deleted_at)"
                 " VALUES (?, ?, ?, ?, NULL)",
                 (customer_uid, json.dumps(data), pay_method, behaviour),
             )
-            return data
+            return self._render_customer(data, pay_method)
 
     def get_customer(self, customer_uid: str) -> dict[str, Any] | None:
         """The live billing key, or None (never issued or deleted)."""
         with self._lock:
             row = self._db.execute(
-                "SELECT data FROM customers WHERE customer_uid = ? AND deleted_at IS NULL",
+                "SELECT data, pay_method FROM customers"
+                " WHERE customer_uid = ? AND deleted_at IS NULL",
                 (customer_uid,),
             ).fetchone()
-            return None if row is None else dict(json.loads(row["data"]))
+            if row is None:
+                return None
+            return self._render_customer(json.loads(row["data"]), row["pay_method"])
 
     def customer_known(self, customer_uid: str) -> bool:
         """Whether a key was ever issued for this customer_uid (even if deleted since)."""
@@ -329,7 +374,8 @@ class SandboxState:
         del reason  # the real API records it; nothing here reads it back
         with self._tx() as db:
             row = db.execute(
-                "SELECT data FROM customers WHERE customer_uid = ? AND deleted_at IS NULL",
+                "SELECT data, pay_method FROM customers"
+                " WHERE customer_uid = ? AND deleted_at IS NULL",
                 (customer_uid,),
             ).fetchone()
             if row is None:
@@ -341,7 +387,7 @@ class SandboxState:
             db.execute(
                 "UPDATE customers SET deleted_at = ? WHERE customer_uid = ?", (now, customer_uid)
             )
-            return data
+            return self._render_customer(data, row["pay_method"])
 
     # ------------------------------------------------------------------ payments
     def merchant_uid_is_paid(self, merchant_uid: str) -> bool:
@@ -445,6 +491,13 @@ class SandboxState:
         imp_uid = self._new_imp_uid(db)
         buyer = buyer or {}
         paid = status == "paid"
+        if pay_method == "point":
+            # Kakao Money (captured: kakaopay-test-payment-paid.json): no card behind it.
+            card_name = card_number = card_code = None
+            card_type = None
+        # No approval number is "" in the live service, not null (captured answers, Kakao Money);
+        # a paid card payment gets an 8-digit one (assumed format).
+        apply_num = f"{self._ids.randrange(10**8):08d}" if paid and pay_method == "card" else ""
         data: dict[str, Any] = {
             "imp_uid": imp_uid,
             "merchant_uid": merchant_uid,
@@ -454,9 +507,8 @@ class SandboxState:
             "emb_pg_provider": None,
             "pg_tid": "T" + self._new_hex(19),
             "pg_id": pg_id,
-            "sandbox": True,
             "escrow": False,
-            "apply_num": f"{self._ids.randrange(10**8):08d}" if paid and card_number else None,
+            "apply_num": apply_num,
             "bank_code": None,
             "bank_name": None,
             "card_code": card_code,
@@ -547,7 +599,7 @@ class SandboxState:
             ).fetchone()
             if row is None:
                 raise UnknownCustomer(f"등록되지 않은 사용자입니다. (customer_uid: {customer_uid})")
-            customer = json.loads(row["data"])
+            customer = self._render_customer(json.loads(row["data"]), row["pay_method"])
             if self._merchant_uid_is_paid(db, merchant_uid):
                 raise MerchantUidAlreadyPaid(
                     f"이미 결제가 완료된 주문번호(merchant_uid: {merchant_uid})입니다."
@@ -583,7 +635,7 @@ class SandboxState:
                 pay_method=row["pay_method"],
                 fail_reason=reason,
                 buyer=buyer,
-                card_name=customer["card_name"] if row["pay_method"] == "card" else None,
+                card_name=customer["card_name"],
                 card_number=customer["card_number"],
                 card_code=customer["card_code"],
                 card_type=customer["card_type"],
@@ -664,7 +716,12 @@ class SandboxState:
 
     # ------------------------------------------------------------------ lookups
     def _render(self, data: dict[str, Any]) -> dict[str, Any]:
+        """A stored payment as the API hands it out, in this state's answer style."""
         out = {k: v for k, v in data.items() if not k.startswith("_")}
+        # State files written before the answer styles existed stored the flag: drop it first.
+        out.pop("sandbox", None)
+        if self.answer_style == "spec":
+            out["sandbox"] = True  # spec: PaymentAnnotation.sandbox is required
         receipt = f"{self.base_url}/sandbox/receipts/{data['imp_uid']}"
         out["receipt_url"] = receipt
         out["cancel_history"] = [
@@ -672,6 +729,19 @@ class SandboxState:
             for entry in data["cancel_history"]
         ]
         out["cancel_receipt_urls"] = [e["receipt_url"] for e in out["cancel_history"]]
+        return out
+
+    def _render_customer(self, data: dict[str, Any], pay_method: str) -> dict[str, Any]:
+        """A stored customer record as the API hands it out, in this state's answer style."""
+        out = dict(data)
+        out.pop("sandbox", None)
+        if pay_method == "point":
+            # Older state files kept "카카오머니" as the card name; a Kakao Money key has no card.
+            out.update(dict.fromkeys(CUSTOMER_CARD_FIELDS))
+        if self.answer_style == "spec":
+            out["sandbox"] = True  # spec: CustomerAnnotation.sandbox is required
+            if out.get("card_name") is None:
+                out["card_name"] = KAKAO_MONEY_NAME  # spec: card_name is required
         return out
 
     def _select(self, where: str, params: tuple[Any, ...], order: str) -> list[dict[str, Any]]:
@@ -743,6 +813,7 @@ def page_of(items: list[dict[str, Any]], page: int, limit: int) -> Page:
 
 __all__ = [
     "ALWAYS_DECLINE_REASON",
+    "KAKAO_MONEY_NAME",
     "MONTHLY_LIMIT_REASON",
     "CancelRejected",
     "MerchantUidAlreadyPaid",

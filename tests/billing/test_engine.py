@@ -409,19 +409,19 @@ async def test_a_second_process_cannot_charge_the_same_database(
         sys.stdin.read()
         """
     )
-    other = subprocess.Popen(
+    # The with block closes the child's pipes (and waits for it) however the test ends.
+    with subprocess.Popen(
         [sys.executable, "-c", holder], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert other.stdout is not None and other.stdout.readline().strip() == "locked"
-        eng = engine(conn, FakeApi())
-        with pytest.raises(EngineBusy, match="another kpadmin process"):
-            await eng.run(eng.plan(None, TODAY, "k"))
-        with pytest.raises(EngineBusy):
-            await eng.reconcile()
-    finally:
-        other.kill()
-        other.wait()
+    ) as other:
+        try:
+            assert other.stdout is not None and other.stdout.readline().strip() == "locked"
+            eng = engine(conn, FakeApi())
+            with pytest.raises(EngineBusy, match="another kpadmin process"):
+                await eng.run(eng.plan(None, TODAY, "k"))
+            with pytest.raises(EngineBusy):
+                await eng.reconcile()
+        finally:
+            other.kill()
     assert (await eng.run(eng.plan(None, TODAY, "k"))).ok  # the lock died with the process
 
 

@@ -202,11 +202,18 @@ def msg(rsp: object, **envelope: object) -> str:
 
 def test_good_callbacks_and_statuses() -> None:
     ok = su.parse_bridge_message(
-        msg({"imp_uid": "imps_1", "merchant_uid": MUID, "error_code": None, "paid_amount": 0}),
+        msg(
+            {
+                "imp_uid": "imp_000000000001",
+                "merchant_uid": MUID,
+                "error_code": None,
+                "paid_amount": 0,
+            }
+        ),
         expected_merchant_uid=MUID,
     )
     assert isinstance(ok, CheckoutCallback)
-    assert ok.imp_uid == "imps_1" and not ok.failed
+    assert ok.imp_uid == "imp_000000000001" and not ok.failed
     failed = su.parse_bridge_message(
         msg({"merchant_uid": MUID, "imp_uid": None, "error_code": "F0005", "error_msg": "취소"}),
         expected_merchant_uid=MUID,
@@ -236,16 +243,16 @@ HOSTILE_MESSAGES = {
     "rsp is a string": msg(MUID),
     "unknown field": msg({"merchant_uid": MUID, "__proto__": {}}),
     "nested object": msg({"merchant_uid": MUID, "custom_data": {"a": 1}}),
-    "nested list": msg({"merchant_uid": MUID, "imp_uid": ["imps_1"]}),
+    "nested list": msg({"merchant_uid": MUID, "imp_uid": ["imp_000000000001"]}),
     "number as imp_uid": msg({"merchant_uid": MUID, "imp_uid": 123}),
     "string amount": msg({"merchant_uid": MUID, "paid_amount": "9900"}),
     "bool amount": msg({"merchant_uid": MUID, "paid_amount": True}),
     "string success": msg({"merchant_uid": MUID, "success": "true"}),
-    "missing merchant_uid": msg({"imp_uid": "imps_1"}),
+    "missing merchant_uid": msg({"imp_uid": "imp_000000000001"}),
     "null merchant_uid": msg({"merchant_uid": None}),
     "wrong merchant_uid": msg({"merchant_uid": "kpa-su-bbbbbbbbbbbbbbbb"}),
     "merchant_uid with quotes": msg({"merchant_uid": MUID + "'"}),
-    "imp_uid with a path": msg({"merchant_uid": MUID, "imp_uid": "../../payments/imps_1"}),
+    "imp_uid with a path": msg({"merchant_uid": MUID, "imp_uid": "../payments/imp_000000000001"}),
     "overlong field": msg({"merchant_uid": MUID, "error_msg": "x" * 2001}),
     "unknown status": json.dumps({"type": "status", "status": "approved"}),
     "status with extra": json.dumps({"type": "status", "status": "requested", "rsp": {}}),
@@ -299,7 +306,7 @@ def test_verified_signup_with_first_payment_is_saved_atomically(tmp_path: Path) 
         card_name="카카오페이 (신한카드)",
         card_number="451842******1234",
         first_payment=VerifiedPayment(
-            imp_uid="imps_1", amount=9900, receipt_url="https://r/1", paid_at=now
+            imp_uid="imp_000000000001", amount=9900, receipt_url="https://r/1", paid_at=now
         ),
     )
     sub = su.save_verified_signup(conn, verified, staff="민지", now=now)
@@ -313,7 +320,7 @@ def test_verified_signup_with_first_payment_is_saved_atomically(tmp_path: Path) 
     assert charge.period == "2026-11"  # the Seoul month of the payment
     assert (charge.amount, charge.imp_uid, charge.merchant_uid) == (
         9900,
-        "imps_1",
+        "imp_000000000001",
         attempt.merchant_uid,
     )
     (event,) = AuditRepository(conn).list(subscriber_id=sub.id)

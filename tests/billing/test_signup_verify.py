@@ -121,6 +121,32 @@ def test_first_payment_signup_verified(sandbox: RunningSandbox) -> None:
     assert verified.first_payment.paid_at is not None
 
 
+@pytest.mark.parametrize("first_payment", [False, True])
+def test_kakao_money_signup_is_named_kakao_money(
+    sandbox: RunningSandbox, first_payment: bool
+) -> None:
+    # The live shape of Kakao Money: no card fields on the key nor on its payments.
+    a = attempt(first_payment=first_payment)
+    sandbox.state.issue_billing_key(a.customer_uid, pay_method="point")
+    imp_uid = None
+    if first_payment:
+        payment = sandbox.state.create_payment(
+            merchant_uid=a.merchant_uid,
+            amount=a.amount,
+            name=a.form.plan,
+            status="paid",
+            customer_uid=a.customer_uid,
+            customer_uid_usage="issue",
+            channel="pc",
+            pay_method="point",
+        )
+        assert payment["card_name"] is None and payment["pay_method"] == "point"
+        imp_uid = str(payment["imp_uid"])
+    verified = run(verify(sandbox, a, callback(a, imp_uid)))
+    assert verified.card_name == "카카오머니" and verified.card_number is None
+    assert (verified.first_payment is not None) == first_payment
+
+
 # ----------------------------------------------------------------------------- forged / wrong
 
 
@@ -183,7 +209,7 @@ def test_payment_with_another_customer_uid(sandbox: RunningSandbox) -> None:
 def test_unknown_imp_uid(sandbox: RunningSandbox) -> None:
     a = attempt()
     issue_key(sandbox, a.customer_uid)
-    f = failure(sandbox, a, callback(a, "imps_000000000000"))
+    f = failure(sandbox, a, callback(a, "imp_000000000000"))
     assert f.reason is FailureReason.VERIFICATION_FAILED
     assert "unknown" in f.detail
 

@@ -35,7 +35,7 @@ def backend(qapp, runtime: Runtime) -> Iterator:
 @pytest.fixture
 def seeded(backend):
     from kpadmin.gui.formatting import seoul_today
-    from kpadmin.gui.sample_data import seed
+    from tests.sample_data import seed
 
     seed(backend.conn, today=seoul_today(), count=30)
     return backend

@@ -39,6 +39,20 @@ def test_recheck_finds_the_key_and_stores_the_card(qtbot, sandbox, sandbox_backe
     assert sandbox_backend.audit.list(subscriber_id=row.id, limit=1)[0].action == "key_check"
 
 
+def test_recheck_names_a_kakao_money_key(qtbot, sandbox, sandbox_backend):
+    # The live shape of a Kakao Money key: no card fields at all.
+    sandbox.state.issue_billing_key("cu_recheck_money", pay_method="point")
+    row = add_subscriber(sandbox_backend, "cu_recheck_money")
+    pane = DetailPane(sandbox_backend)
+    qtbot.addWidget(pane)
+    pane.show_row(row)
+    with qtbot.waitSignal(sandbox_backend.rows_changed, timeout=10_000):
+        pane.recheck_key()
+    qtbot.waitUntil(lambda: "present" in pane.key_status.text(), timeout=5000)
+    stored = sandbox_backend.subscribers.get(row.id)
+    assert stored.card_name == "카카오머니" and stored.card_number is None
+
+
 def test_recheck_marks_a_missing_key(qtbot, sandbox_backend):
     row = add_subscriber(sandbox_backend, "cu_never_issued")
     pane = DetailPane(sandbox_backend)

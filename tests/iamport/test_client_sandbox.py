@@ -81,7 +81,7 @@ def test_every_call_round_trip(sandbox: RunningSandbox) -> None:
             paid = await client.pay_again("cu_1", "m-1", 9900, "월 구독", buyer_name="홍길동")
             assert paid.status == "paid" and paid.amount == 9900 and paid.customer_uid == "cu_1"
             assert paid.paid_at is not None and paid.paid_at.tzinfo is not None
-            assert paid.sandbox is True
+            assert paid.sandbox is None  # the live shape has no such field: unknown, not False
 
             customer = await client.get_customer("cu_1")
             assert customer.card_name == "신한카드" and customer.customer_tel == "010-1234-5678"
@@ -130,6 +130,29 @@ def test_every_call_round_trip(sandbox: RunningSandbox) -> None:
                 await client.pay_again("cu_2", "m-2", 9900, "월 구독")
             assert rejected.value.code not in (None, 0)
             assert payments_for(sandbox, "m-2") == []
+
+    run(go())
+
+
+def test_spec_style_sandbox_flag_and_kakao_money_key(sandbox_factory: SandboxFactory) -> None:
+    spec_box = sandbox_factory(answer_style="spec")
+    key(spec_box, "cu_card")
+    spec_box.state.issue_billing_key("cu_money", pay_method="point")
+    live_box = sandbox_factory()
+    live_box.state.issue_billing_key("cu_money", pay_method="point")
+
+    async def go() -> None:
+        async with client_for(spec_box) as client:
+            paid = await client.pay_again("cu_card", "m-1", 9900, "월 구독")
+            assert paid.sandbox is True and paid.pay_method == "card"
+            money = await client.get_customer("cu_money")
+            assert money.sandbox is True and money.card_name == "카카오머니"
+        async with client_for(live_box) as client:
+            money = await client.get_customer("cu_money")
+            assert money.sandbox is None and money.card_name is None and money.card_number is None
+            point = await client.pay_again("cu_money", "m-2", 9900, "월 구독")
+            assert point.status == "paid" and point.pay_method == "point"
+            assert point.card_name is None and point.apply_num == ""
 
     run(go())
 

@@ -41,7 +41,13 @@ class Api:
             headers.setdefault("Authorization", f"Bearer {self.token}")
         answer = self.http.request(method.upper(), path, headers=headers, **kwargs)
         if template is not None:
-            assert_matches_spec(template, method, answer.status_code, answer.json())
+            assert_matches_spec(
+                template,
+                method,
+                answer.status_code,
+                answer.json(),
+                style=self.box.config.answer_style,
+            )
         return answer
 
     # The calls most tests need, spec-checked.

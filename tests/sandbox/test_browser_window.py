@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -222,7 +223,7 @@ def test_approve_amount_zero_in_person_issues_the_key(browser: Browser) -> None:
 
     assert rsp["error_code"] is None and rsp["error_msg"] is None
     assert "success" not in rsp and "imp_success" not in rsp
-    assert rsp["merchant_uid"] == "b_issue_0" and rsp["imp_uid"].startswith("imps_")
+    assert rsp["merchant_uid"] == "b_issue_0" and re.fullmatch(r"imp_\d{12}", rsp["imp_uid"])
     assert rsp["status"] == "ready" and rsp["paid_amount"] == 0
     assert rsp["pay_method"] == "card" and rsp["pg_provider"] == "kakaopay"
     assert rsp["card_name"] == "카카오페이 (신한카드)"
@@ -259,8 +260,11 @@ def test_approve_by_phone_with_a_first_payment_in_kakao_money(browser: Browser) 
     assert record is not None
     assert record["status"] == "paid" and record["amount"] == 14900
     assert record["customer_uid_usage"] == "issue"
+    # Kakao Money, as the live service shows it (kakaopay-test-payment-paid.json): no card.
+    assert record["pay_method"] == "point" and record["apply_num"] == ""
+    assert record["card_name"] is None and record["card_number"] is None
     key = state.get_customer("cu_b1")
-    assert key is not None and key["card_name"] == "카카오머니"
+    assert key is not None and key["card_name"] is None and key["card_number"] is None
 
 
 def test_decline(browser: Browser) -> None:
@@ -286,6 +290,10 @@ def test_the_close_button_cancels(browser: Browser) -> None:
     assert rsp["error_code"] == CANCEL_CODE
     assert rsp["error_msg"] == "사용자가 결제를 취소 하였습니다."
     assert browser.server.state.get_customer("cu_cancel") is None
+    # A window the customer closed leaves the attempt unpaid ("ready"), not "failed".
+    record = browser.server.state.get_payment(rsp["imp_uid"])
+    assert record is not None and record["status"] == "ready" and rsp["status"] == "ready"
+    assert record["failed_at"] == 0 and record["fail_reason"] is None
     assert not browser.overlay_present()
 
 
@@ -343,7 +351,7 @@ def test_forged_results_are_ignored(browser: Browser) -> None:
         {
             "type": "kpadmin-sandbox:kakaopay-result",
             "session_id": session_id,
-            "rsp": {"imp_uid": "imps_forged", "merchant_uid": "b_forge", "error_code": None},
+            "rsp": {"imp_uid": "imp_999999999999", "merchant_uid": "b_forge", "error_code": None},
         }
     )
     # From the checkout page itself, and from a same-origin iframe that is not the window.
@@ -364,7 +372,7 @@ def test_forged_results_are_ignored(browser: Browser) -> None:
 
     browser.click(frame, "approve")
     rsp = browser.callback()
-    assert rsp["imp_uid"] != "imps_forged" and rsp["error_code"] is None
+    assert rsp["imp_uid"] != "imp_999999999999" and rsp["error_code"] is None
 
 
 def test_a_window_whose_session_is_gone_still_calls_back(browser: Browser) -> None:
@@ -427,7 +435,7 @@ def test_without_a_callback_the_result_goes_to_m_redirect_url(browser: Browser) 
     assert query.queryItemValue("merchant_uid") == "b_redirect"
     assert query.queryItemValue("imp_success") == "false"
     assert query.queryItemValue("error_code") == CANCEL_CODE
-    assert query.queryItemValue("imp_uid").startswith("imps_")
+    assert re.fullmatch(r"imp_\d{12}", query.queryItemValue("imp_uid"))
 
 
 def test_the_demo_page_works_in_an_ordinary_browser(browser: Browser) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import signal
 import subprocess
 import sys
@@ -9,7 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
 
+from kpadmin.sandbox.cli import config_from_args, configure
+from kpadmin.sandbox.config import SandboxConfig
 from tests.fixtures.sandbox import RunningSandbox, SandboxProcess, get_token
 
 
@@ -29,17 +33,18 @@ def test_prints_url_first_and_stops_cleanly_on_sigterm(
         json={"card_number": "4111-1111-1111-1111", "expiry": "2099-01"},
     )
     assert issued.json()["code"] == 0
+    assert "sandbox" not in issued.json()["response"]  # the default live answer style
     assert httpx.post(f"{child.base_url}/users/getToken", json={}).status_code == 401
     assert child.stop(signal.SIGTERM) == 0
     printed = "\n".join(child.output())
     assert "imp12345678" in printed and "k2" in printed
     assert token not in printed + "\n".join(child.stderr)  # tokens never printed
 
-    # Same file, new process: the key is still there.
-    again = sandbox_process(state_path=state)
+    # Same file, new process: the key is still there, here in the spec's shape.
+    again = sandbox_process("--answer-style", "spec", state_path=state)
     token = get_token(again.base_url, "sandbox-key", "sandbox-secret")
     got = httpx.get(f"{again.base_url}/subscribe/customers/cu", headers={"Authorization": token})
-    assert got.status_code == 200
+    assert got.status_code == 200 and got.json()["response"]["sandbox"] is True
     assert again.stop(signal.SIGINT) == 0
 
 
@@ -52,6 +57,18 @@ def test_bad_flags_fail_fast() -> None:
         check=False,
     )
     assert result.returncode == 2 and "between 0 and 1" in result.stderr
+
+
+def test_answer_style_flag() -> None:
+    parser = argparse.ArgumentParser()
+    configure(parser)
+    assert config_from_args(parser.parse_args([])).answer_style == "live"
+    spec = parser.parse_args(["--answer-style", "spec"])
+    assert config_from_args(spec).answer_style == "spec"
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--answer-style", "yaml"])
+    with pytest.raises(ValueError, match="answer_style"):
+        SandboxConfig(answer_style="yaml")  # type: ignore[arg-type]
 
 
 def test_busy_port_is_reported(sandbox: RunningSandbox) -> None:

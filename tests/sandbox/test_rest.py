@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -108,7 +109,9 @@ def test_key_in_issue_get_multi_and_delete(api: Api) -> None:
     customer = issued["response"]
     assert issued["code"] == 0 and customer["customer_uid"] == "cu_1"
     assert customer["card_number"] == "411111******1111"
-    assert customer["sandbox"] is True and customer["pg_provider"] == "kakaopay"
+    # Live style (the default): no `sandbox` field; a key-in key is a card key.
+    assert "sandbox" not in customer and customer["pg_provider"] == "kakaopay"
+    assert customer["card_name"] == "신한카드"
     path = "/subscribe/customers/{customer_uid}"
     got = api.call("get", "/subscribe/customers/cu_1", path)
     assert got.json()["response"] == customer
@@ -167,14 +170,16 @@ def test_again_paid_shape(api: Api) -> None:
     payment = body["response"]
     assert answer.status_code == 200 and body["code"] == 0
     assert payment["status"] == "paid" and payment["amount"] == 9900
-    assert payment["imp_uid"].startswith("imps_") and payment["merchant_uid"] == "order-1"
+    assert re.fullmatch(r"imp_\d{12}", payment["imp_uid"]) and payment["merchant_uid"] == "order-1"
     assert payment["paid_at"] > 0 and payment["failed_at"] == 0 and payment["fail_reason"] is None
     assert payment["channel"] == "api" and payment["customer_uid_usage"] == "payment"
-    assert payment["sandbox"] is True
+    assert "sandbox" not in payment  # live style (captured answers)
+    assert payment["pay_method"] == "card" and re.fullmatch(r"\d{8}", payment["apply_num"])
+    assert payment["card_number"] == "411111******1111" and payment["card_name"] == "신한카드"
     assert payment["receipt_url"] == f"{api.box.base_url}/sandbox/receipts/{payment['imp_uid']}"
     receipt = api.http.get(payment["receipt_url"])
     assert receipt.status_code == 200 and "order-1" in receipt.text
-    assert api.http.get("/sandbox/receipts/imps_000000000000").status_code == 404
+    assert api.http.get("/sandbox/receipts/imp_000000000000").status_code == 404
 
 
 def test_decline_is_code_0_status_failed(api: Api) -> None:
@@ -327,7 +332,8 @@ def test_get_payment_hides_sandbox_payments_unless_asked(api: Api) -> None:
     shown = api.call("get", f"/payments/{imp_uid}", path, params={"include_sandbox": "true"})
     assert hidden.status_code == 404
     assert shown.status_code == 200 and shown.json()["response"]["imp_uid"] == imp_uid
-    missing = api.call("get", "/payments/imps_1", path, params={"include_sandbox": "true"})
+    unknown = "/payments/imp_000000000001"
+    missing = api.call("get", unknown, path, params={"include_sandbox": "true"})
     assert missing.status_code == 404
 
 
@@ -355,7 +361,20 @@ def test_payments_by_status_and_bad_parameters(sandbox_factory: SandboxFactory) 
     assert listed("failed") == ["s2"]
     assert listed("all", **{"from": t0 + 30, "to": t0 + 90}) == ["s2"]
     assert listed("all", limit=2, page=2) == ["s1"]
+    assert listed("all", limit=3, page=1) == ["s3", "s2", "s1"]  # the last page, exactly full
+    assert listed("ready") == []  # no data: page 1 is an empty page, not an error
+    day = 86400
+    # The spec's window is at most 90 days: exactly 90 is fine, one second more is refused.
+    assert listed("all", **{"from": t0 - 90 * day + 120, "to": t0 + 120}) == ["s3", "s2", "s1"]
+    assert listed("all", to=t0 + 120) == ["s3", "s2", "s1"]  # from defaults to to − 90 days
     for bad_path, params in (
+        ("/payments/status/all", {"from": t0 - 90 * day + 119, "to": t0 + 120}),
+        ("/payments/status/all", {"from": t0 - 91 * day}),  # to defaults to now
+        ("/payments/status/all", {"from": 0, "to": t0}),
+        ("/payments/status/all", {"page": 2}),  # past the data (3 payments, 20 a page)
+        ("/payments/status/all", {"limit": 2, "page": 3}),
+        ("/payments/status/all", {"limit": 3, "page": 2}),
+        ("/payments/status/ready", {"page": 2}),
         ("/payments/status/refunded", {}),
         ("/payments/status/all", {"limit": 0}),
         ("/payments/status/all", {"limit": 1001}),
@@ -394,7 +413,7 @@ def test_cancel_partial_checksum_and_full(api: Api) -> None:
     assert rest["cancelled_at"] > 0 and rest["cancel_reason"] == "해지"
     assert [h["amount"] for h in rest["cancel_history"]] == [3000, 7000]
     assert api.cancel(imp_uid=imp_uid).json()["code"] != 0  # nothing left to refund
-    assert api.cancel(imp_uid="imps_000000000001").json()["code"] != 0
+    assert api.cancel(imp_uid="imp_000000000001").json()["code"] != 0
     assert api.cancel().json()["code"] != 0
     listed = api.call(
         "get", "/payments/status/cancelled", "/payments/status/{payment_status}"
@@ -466,8 +485,8 @@ def test_payments_multi_get(api: Api) -> None:
     )
     assert both.status_code == 200
     assert [p["imp_uid"] for p in both.json()["response"]] == [a["imp_uid"], b["imp_uid"]]
-    some = api.call("get", path, path, params={"imp_uid[]": [a["imp_uid"], "imps_0"]})
+    some = api.call("get", path, path, params={"imp_uid[]": [a["imp_uid"], "imp_000000000000"]})
     assert some.status_code == 207 and len(some.json()["response"]) == 1
     assert api.call("get", path, path, params={"merchant_uid[]": ["nope"]}).status_code == 404
-    too_many = {"imp_uid[]": [f"imps_{i}" for i in range(101)]}
+    too_many = {"imp_uid[]": [f"imp_{i:012d}" for i in range(101)]}
     assert api.call("get", path, params=too_many).status_code == 400

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 
 from kpadmin.sandbox.state import (
     MONTHLY_LIMIT_REASON,
+    PAYMENT_CARD_FIELDS,
     CancelRejected,
     MerchantUidAlreadyPaid,
     SandboxState,
@@ -34,8 +36,14 @@ def test_issue_and_replace_key_keeps_inserted() -> None:
     clock.moment = datetime(2026, 1, 2, tzinfo=UTC)
     second = state.issue_billing_key("cu1", card_name=None)
     assert second["inserted"] == first["inserted"] < second["updated"]
-    assert second["card_name"] == "카카오머니"
+    # No card: a Kakao Money key. Live style: every card field null, no `sandbox` field.
+    assert second["card_name"] is None and second["card_number"] is None
+    assert "sandbox" not in second
     assert state.get_customer("cu1") == second
+    state.answer_style = "spec"  # the spec requires card_name and sandbox
+    spec = state.get_customer("cu1")
+    assert spec is not None and spec["card_name"] == "카카오머니" and spec["sandbox"] is True
+    assert spec["card_number"] is None and spec["inserted"] == second["inserted"]
 
 
 def test_window_payment_and_paid_merchant_uid() -> None:
@@ -50,7 +58,7 @@ def test_window_payment_and_paid_merchant_uid() -> None:
         channel="pc",
         fail_reason="사용자 취소",
     )
-    assert p["imp_uid"].startswith("imps_") and len(p["imp_uid"]) == 17
+    assert re.fullmatch(r"imp_\d{12}", p["imp_uid"])  # the live format (imp_406540408880)
     assert p["receipt_url"].endswith(f"/sandbox/receipts/{p['imp_uid']}")
     assert not state.merchant_uid_is_paid("m1")
     paid = state.create_payment(
@@ -75,6 +83,31 @@ def test_window_payment_and_paid_merchant_uid() -> None:
             channel="pc",
         )
     assert len(state.find_payments("m1")) == 2
+
+
+def test_imp_uids_are_live_shaped_and_unique() -> None:
+    state = SandboxState()
+    state.issue_billing_key("c", card_name="신한카드")
+    ids = [
+        state.pay_again(customer_uid="c", merchant_uid=f"m{i}", amount=10, name="n")["imp_uid"]
+        for i in range(300)
+    ]
+    assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(r"imp_\d{12}", imp_uid) for imp_uid in ids)
+
+
+def test_kakao_money_key_charges_as_point_and_card_key_as_card() -> None:
+    state = SandboxState()
+    state.issue_billing_key("money", pay_method="point")
+    state.issue_billing_key("card", card_name="신한카드", card_number="451842******1234")
+    money = state.pay_again(customer_uid="money", merchant_uid="m1", amount=10, name="n")
+    card = state.pay_again(customer_uid="card", merchant_uid="m2", amount=10, name="n")
+    # Captured (kakaopay-test-payment-paid.json): point, every card field null, apply_num "".
+    assert money["pay_method"] == "point" and money["apply_num"] == ""
+    assert all(money[f] is None for f in PAYMENT_CARD_FIELDS)
+    assert card["pay_method"] == "card" and card["card_name"] == "신한카드"
+    assert card["card_number"] == "451842******1234" and len(card["apply_num"]) == 8
+    assert "sandbox" not in money and "sandbox" not in card
 
 
 def test_pay_again_unknown_and_deleted_key() -> None:

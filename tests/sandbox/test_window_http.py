@@ -19,6 +19,7 @@ import pytest
 from kpadmin.sandbox.checkout import CANCEL_CODE, CANCEL_MESSAGE, DECLINE_CODE, TIMEOUT_CODE
 from kpadmin.sandbox.config import SandboxConfig
 from kpadmin.sandbox.server import SandboxServer
+from kpadmin.sandbox.state import CUSTOMER_CARD_FIELDS, PAYMENT_CARD_FIELDS
 from kpadmin.sandbox.web import format_won, qr_svg, render
 from tests.fixtures.sandbox import RunningSandbox, SandboxFactory
 from tests.sandbox.spec import assert_matches_spec
@@ -309,8 +310,11 @@ def test_approve_with_first_payment_by_kakao_money_is_kept_for_later_charges(
     assert rsp["pay_method"] == "point" and rsp["card_number"] is None
     payment = rest_get(sandbox, f"/payments/{rsp['imp_uid']}?include_sandbox=true").json()
     assert payment["response"]["amount"] == 12900 and payment["response"]["status"] == "paid"
-    key = sandbox.state.get_customer("cu_0001")
-    assert key is not None and key["card_name"] == "카카오머니"
+    # As the live service answers for Kakao Money (kakaopay-test-payment-paid.json).
+    assert payment["response"]["pay_method"] == "point" and payment["response"]["apply_num"] == ""
+    assert all(payment["response"][f] is None for f in PAYMENT_CARD_FIELDS)
+    key = rest_get(sandbox, "/subscribe/customers/cu_0001").json()["response"]
+    assert all(key[f] is None for f in CUSTOMER_CARD_FIELDS)
 
     # The customer's choice in the window is reused by the re-charges (REFERENCE §3).
     again = HTTP.post(
@@ -319,32 +323,59 @@ def test_approve_with_first_payment_by_kakao_money_is_kept_for_later_charges(
         headers=sandbox.auth_headers(),
     ).json()
     assert again["code"] == 0 and again["response"]["status"] == "paid"
-    assert again["response"]["pay_method"] == "point"
+    assert again["response"]["pay_method"] == "point" and again["response"]["apply_num"] == ""
+    assert all(again["response"][f] is None for f in PAYMENT_CARD_FIELDS)
+
+
+def test_approve_by_card_is_kept_for_later_charges(sandbox: RunningSandbox) -> None:
+    window = open_window(sandbox, params(amount=0))
+    rsp = window.post({"outcome": "approve", "pay_method": "card", "card": "hyundai"}).json()["rsp"]
+    assert rsp["error_code"] is None and rsp["status"] == "ready" and rsp["pay_method"] == "card"
+    key = rest_get(sandbox, "/subscribe/customers/cu_0001").json()["response"]
+    assert key["card_name"] == "카카오페이 (현대카드)" and key["card_number"].startswith("404825")
+    again = HTTP.post(
+        f"{sandbox.base_url}/subscribe/payments/again",
+        json={"customer_uid": "cu_0001", "merchant_uid": "charge_2", "amount": 12900, "name": "x"},
+        headers=sandbox.auth_headers(),
+    ).json()["response"]
+    assert again["status"] == "paid" and again["pay_method"] == "card"
+    assert again["card_name"] == key["card_name"] and again["card_number"] == key["card_number"]
+    assert again["card_code"] == "367" and len(again["apply_num"]) == 8
 
 
 @pytest.mark.parametrize(
-    ("body", "error_code", "message_part"),
+    ("body", "error_code", "message_part", "status"),
     [
-        ({"outcome": "decline", "decline_reason": "limit"}, DECLINE_CODE, "한도"),
-        ({"outcome": "decline", "decline_reason": "balance"}, DECLINE_CODE, "잔액"),
-        ({"outcome": "cancel"}, CANCEL_CODE, CANCEL_MESSAGE),
-        ({"outcome": "timeout"}, TIMEOUT_CODE, "시간"),
+        ({"outcome": "decline", "decline_reason": "limit"}, DECLINE_CODE, "한도", "failed"),
+        ({"outcome": "decline", "decline_reason": "balance"}, DECLINE_CODE, "잔액", "failed"),
+        # Nobody approved: the attempt stays unpaid ("ready"), it did not fail at the card side.
+        ({"outcome": "cancel"}, CANCEL_CODE, CANCEL_MESSAGE, "ready"),
+        ({"outcome": "timeout"}, TIMEOUT_CODE, "시간", "ready"),
     ],
 )
-def test_failures_issue_no_key_and_leave_a_failed_record(
-    sandbox: RunningSandbox, body: dict[str, Any], error_code: str, message_part: str
+def test_failures_issue_no_key_and_leave_an_unpaid_record(
+    sandbox: RunningSandbox,
+    body: dict[str, Any],
+    error_code: str,
+    message_part: str,
+    status: str,
 ) -> None:
     window = open_window(sandbox, params(amount=5000))
     rsp = window.post(body).json()["rsp"]
     assert rsp["error_code"] == error_code
     assert message_part in rsp["error_msg"]
-    assert rsp["imp_uid"] and rsp["status"] == "failed" and rsp["paid_amount"] == 0
+    assert rsp["imp_uid"] and rsp["status"] == status and rsp["paid_amount"] == 0
     assert sandbox.state.get_customer("cu_0001") is None
     assert rest_get(sandbox, "/subscribe/customers/cu_0001").status_code == 404
     record = sandbox.state.get_payment(rsp["imp_uid"])
-    assert record is not None
-    assert record["status"] == "failed" and record["fail_reason"] == rsp["error_msg"]
+    assert record is not None and record["status"] == status and record["paid_at"] == 0
+    if status == "failed":
+        assert record["fail_reason"] == rsp["error_msg"] and record["failed_at"] > 0
+    else:
+        assert record["fail_reason"] is None and record["failed_at"] == 0
     assert not sandbox.state.merchant_uid_is_paid("signup_0001")
+    # The order was never paid: a new window for it may open.
+    assert open_window(sandbox, params(amount=5000)).post({"outcome": "approve"}).status_code == 200
 
 
 # ----------------------------------------------------------------------------- the session rules

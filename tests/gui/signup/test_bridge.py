@@ -17,7 +17,9 @@ from kpadmin.billing.signup import CheckoutCallback, PageStatus
 from kpadmin.gui.signup.bridge import CheckoutBridge
 
 MUID = "kpa-su-aaaaaaaaaaaaaaaa"
-GOOD = json.dumps({"type": "callback", "rsp": {"merchant_uid": MUID, "imp_uid": "imps_1"}})
+GOOD = json.dumps(
+    {"type": "callback", "rsp": {"merchant_uid": MUID, "imp_uid": "imp_000000000001"}}
+)
 
 
 class Recorder:
@@ -44,8 +46,8 @@ def test_good_messages(qapp: Any) -> None:
 def test_only_the_first_callback_counts(qapp: Any) -> None:
     r = Recorder()
     r.bridge.post(GOOD)
-    r.bridge.post(GOOD.replace("imps_1", "imps_2"))
-    assert len(r.callbacks) == 1 and r.callbacks[0].imp_uid == "imps_1"
+    r.bridge.post(GOOD.replace("imp_000000000001", "imp_000000000002"))
+    assert len(r.callbacks) == 1 and r.callbacks[0].imp_uid == "imp_000000000001"
     assert r.rejected == ["a callback was already received"]
 
 

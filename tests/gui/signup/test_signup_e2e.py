@@ -97,6 +97,21 @@ def test_approve_with_first_payment(qtbot: Any, dialog: SignupDialog, backend: A
     assert actions == ["signup", "signup_started"]
 
 
+def test_approve_with_kakao_money(qtbot: Any, dialog: SignupDialog, backend: Any) -> None:
+    frame, outcome = open_window(qtbot, dialog, first_payment_now=True)
+    click(qtbot, frame, "method-money")
+    click(qtbot, frame, "approve")
+    assert wait_result(qtbot, outcome)[0] == "signed_up"
+
+    # i'mport reports no card for Kakao Money (pay_method "point", card fields null): kpadmin
+    # names it instead of storing a blank.
+    (sub,) = SubscriberRepository(backend.conn).list_all()
+    assert sub.card_name == "카카오머니" and sub.card_number is None
+    (charge,) = ChargeRepository(backend.conn).for_subscriber(sub.id)
+    assert charge.state is ChargeState.PAID and charge.amount == 9900
+    assert "카카오머니" in dialog.result_detail.text() and "None" not in dialog.result_detail.text()
+
+
 def test_approve_card_only_by_phone(qtbot: Any, dialog: SignupDialog, backend: Any) -> None:
     frame, outcome = open_window(
         qtbot, dialog, first_payment_now=False, channel="in_person", billing_day="28"
@@ -140,6 +155,9 @@ def test_no_approval_saves_nothing(
     assert dialog.attempt.merchant_uid in failed.detail and reason in failed.detail
     assert "1234-5678" not in failed.detail
     assert sandbox.state.get_customer(dialog.attempt.customer_uid) is None
+    # What the sandbox recorded: a decline failed; a closed or expired window stays unpaid.
+    attempts = sandbox.state.find_payments(dialog.attempt.merchant_uid)
+    assert [p["status"] for p in attempts] == ["failed" if reason == "declined" else "ready"]
     assert "✕" in dialog.result_icon.text()
     assert dialog.retry_button.isVisible()
 
@@ -247,7 +265,9 @@ def test_bridge_only_from_the_checkout_page(qtbot: Any, dialog: SignupDialog) ->
     assert forged == "SecurityError"
     # …and postMessage to the parent is not a path into the bridge.
     muid = dialog.attempt.merchant_uid
-    rsp = json.dumps({"type": "callback", "rsp": {"merchant_uid": muid, "imp_uid": "imps_1"}})
+    rsp = json.dumps(
+        {"type": "callback", "rsp": {"merchant_uid": muid, "imp_uid": "imp_000000000001"}}
+    )
     run_js(qtbot, frame, f"parent.postMessage({json.dumps(rsp)}, '*'); 'ok'")
 
     # Messages the checkout page's own world sends are checked strictly.
