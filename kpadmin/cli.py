@@ -1,7 +1,8 @@
 """The `kpadmin` command: the GUI by default, headless subcommands on the same core.
 
 Each subcommand lives in its own module exposing ``configure(parser)`` and ``run(args) -> int``;
-modules are imported only when their command runs, so `kpadmin reconcile` never loads Qt.
+modules are imported only when their command runs, so `kpadmin reconcile` never loads Qt. Every
+subcommand but the GUI runs inside `kpadmin.lifecycle.run_command` (log trail, calm stop).
 """
 
 from __future__ import annotations
@@ -81,8 +82,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(chosen).parse_args(args_in)
     if args.command is None:  # only `--help`/`--version` get here, and they exit first
         return 0
-    result: int = importlib.import_module(args._module).run(args)
-    return result
+    run = importlib.import_module(args._module).run
+    if args.command == "gui":  # Qt owns signals and sets up its own log
+        result: int = run(args)
+        return result
+    from kpadmin import lifecycle
+
+    # Every headless command: a trail in the rotating log and a calm Ctrl+C/SIGTERM. Not the
+    # selftest: it runs Qt's loop (where a raising signal handler would only print a traceback)
+    # in a temporary data dir of its own, and never writes to the user's (not even a log).
+    own_world = args.command == "selftest"
+    return lifecycle.run_command(args, run, signals=not own_world, trail=not own_world)
 
 
 if __name__ == "__main__":

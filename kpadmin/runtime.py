@@ -139,7 +139,11 @@ class Runtime:
 
     @asynccontextmanager
     async def api(self) -> AsyncIterator[Api]:
-        """A connected client for the current mode; starts and stops the sandbox when needed."""
+        """A connected client for the current mode; starts and stops the sandbox when needed.
+
+        The settings' rules across keys are checked again first, so settings built in code
+        (not loaded) cannot send a test/live secret over plain http either."""
+        settings_mod.check(self.settings)
         creds = self.credentials()
         base_url = settings_mod.rest_base_url(self.settings)
         server: SandboxServer | None = None
@@ -190,7 +194,8 @@ def open_runtime(
 ) -> Runtime:
     """The runtime for ``--data-dir`` (else env KPADMIN_DATA_DIR, else the user data dir).
 
-    Raises `settings.SettingsError` when the settings file is unreadable.
+    Raises `settings.SettingsFileError` when the settings file cannot be used (unreadable or
+    holding a refused value); never falls back to the defaults silently.
     """
     root = paths.data_dir(data_dir_override)
     return Runtime(
@@ -205,6 +210,8 @@ EXPECTED_ERRORS: Final = (SettingsError, SecretsError, IamportError, StoreError,
 def exit_code(exc: BaseException, default: int) -> int:
     """The exit code a command ends with for an expected error (`kpadmin.exitcodes`); `default`
     for the errors this does not name."""
+    if isinstance(exc, SettingsError):
+        return ExitCode.SETTINGS
     if isinstance(exc, DiskError):
         return ExitCode.DISK
     if isinstance(exc, DatabaseUnusable):

@@ -31,7 +31,8 @@ The rules a batch follows (docs/architecture.md, "A charge, from the button to t
    reconciled), and such a batch is not `ok`.
 7. Cancelling stops new sends; requests in flight finish. Intents of this batch that never left
    are withdrawn (deleted: nothing was sent for them). If the task itself is cancelled, requests in
-   flight are recorded as unknown.
+   flight are recorded as unknown. No wait outlives a cancel: the pacer and the back-off before a
+   retry or a re-send end as soon as `cancel` is set (and that retry is then not sent).
 8. The first outcome write that fails (disk full, a damaged page: `Journal.failure`) stops the
    batch like a cancel: no new send, no resend, no retry; requests in flight finish. Their outcomes
    (and the withdrawal of unsent intents) are written if the disk allows at the end; what cannot
@@ -96,6 +97,8 @@ from kpadmin.store.subscribers import SubscriberRepository
 log = logging.getLogger(__name__)
 
 MAX_CONCURRENCY = 32
+MIN_RPS = 0.1  # = kpadmin.billing.settings.MIN_REQUESTS_PER_SECOND (the settings test pins them)
+MAX_RPS = 1000.0
 _OPEN = frozenset({ChargeState.PLANNED, ChargeState.SENT})
 
 
@@ -299,8 +302,10 @@ class ChargeEngine:
             raise EngineBusy("a charge batch is already running")
         if not 1 <= concurrency <= MAX_CONCURRENCY:
             raise ValueError(f"concurrency must be 1..{MAX_CONCURRENCY}, got {concurrency}")
-        if rps is not None and rps <= 0:
-            raise ValueError("rps must be positive")
+        if rps is not None and not MIN_RPS <= rps <= MAX_RPS:
+            # The settings refuse these already; a caller that skipped them must not make a
+            # batch wait for ever between two charges (1e-300 per second did).
+            raise ValueError(f"rps must be {MIN_RPS:g}..{MAX_RPS:g}, got {rps!r}")
         with BatchLock(self._lock_path):
             self._running = True
             try:
@@ -381,7 +386,11 @@ class ChargeEngine:
             nonlocal progress
             while queue and not cancel.is_set() and not abort:
                 intent = queue.popleft()
-                await pacer.wait()
+                try:
+                    await pacer.wait(cancel)
+                except asyncio.CancelledError:
+                    queue.appendleft(intent)  # never sent: withdrawn with the rest
+                    raise
                 if cancel.is_set() or abort:
                     queue.appendleft(intent)
                     return
@@ -617,11 +626,16 @@ class ChargeEngine:
                     )
                 except RequestNotSent as exc:
                     not_sent += 1
-                    if not_sent > self.send_retries or cancel.is_set() or abort:
+                    if (
+                        not_sent > self.send_retries
+                        or cancel.is_set()
+                        or abort
+                        or await _sleep_unless(cancel, self._delay(not_sent))
+                        or abort  # a failed write may have stopped the batch meanwhile
+                    ):
                         return self._settle(
                             journal, intent, staff, ChargeState.PLANNED, None, f"not sent: {exc}"
                         )
-                    await asyncio.sleep(self._delay(not_sent))
                     continue
                 except AuthenticationFailed as exc:
                     abort.append(f"authentication failed: {exc}")
@@ -682,9 +696,13 @@ class ChargeEngine:
                             found.detail,
                         )
                     if found.verdict is Verdict.NOTHING:
-                        if resent < self.resends and not cancel.is_set() and not abort:
+                        if (
+                            resent < self.resends
+                            and not abort
+                            and not await _sleep_unless(cancel, self._delay(resent + 1))
+                            and not abort  # a failed write may have stopped the batch meanwhile
+                        ):
                             resent += 1  # same merchant_uid: i'mport cannot pay it twice
-                            await asyncio.sleep(self._delay(resent))
                             continue
                         return self._settle(
                             journal,
@@ -1114,14 +1132,26 @@ class _Pacer:
         self.interval = 1.0 / rps if rps else 0.0
         self.next_at = 0.0
 
-    async def wait(self) -> None:
+    async def wait(self, cancel: asyncio.Event) -> None:
+        """Until this start's turn, or until `cancel` is set (a Stop must not wait its turn)."""
         if not self.interval:
             return
         now = time.monotonic()
         start = max(now, self.next_at)
         self.next_at = start + self.interval
         if start > now:
-            await asyncio.sleep(start - now)
+            await _sleep_unless(cancel, start - now)
+
+
+async def _sleep_unless(cancel: asyncio.Event, seconds: float) -> bool:
+    """Sleep `seconds` unless `cancel` is set first; True when it was (the caller stops)."""
+    if cancel.is_set():
+        return True
+    try:
+        await asyncio.wait_for(cancel.wait(), seconds)
+    except TimeoutError:
+        return False
+    return True
 
 
 __all__ = [

@@ -5,19 +5,22 @@ run the batch → summary. On a terminal a progress bar is drawn on stderr; ``--
 machine-readable object on stdout instead of the summary. Exit codes: 0 all charged (or nothing
 due), 1 (`ExitCode.ATTENTION`) something ended declined / rejected / unknown / not sent, or was
 paid for another amount than was asked (an amount mismatch: recorded paid, named in a warning
-with the amount asked and the amount charged), 2 refused or could not start; 4 the database is
-missing, damaged or too new, 5 the disk refused a write (before the batch: nothing sent;
-mid-batch: no more sent, what could not be recorded is looked up next run) — see
-`kpadmin.exitcodes`.
+with the amount asked and the amount charged), 2 refused or could not start; 3 the settings file
+cannot be used; 4 the database is missing, damaged or too new, 5 the disk refused a write (before
+the batch: nothing sent; mid-batch: no more sent, what could not be recorded is looked up next
+run); 130 / 143 stopped by Ctrl+C / SIGTERM — see `kpadmin.exitcodes`.
 
 Every text that came from i'mport (reasons, details, errors) is redacted before it is printed,
 like the logs: secrets, tokens, card and phone numbers never reach a terminal or a scheduler's
 mail.
 
-Without ``--yes`` it asks for confirmation on a terminal and refuses when stdin is not one (a
-scheduler must say ``--yes`` explicitly). The first Ctrl-C stops new sends (charges in flight
-finish and are recorded); a second one interrupts, leaving in-flight charges in doubt for
-`kpadmin reconcile`.
+Without ``--yes`` it asks for confirmation on a terminal, naming the mode ("LIVE: charge 12
+subscriber(s), ₩118,800 in total?"), and refuses when stdin is not one (a scheduler must say
+``--yes`` explicitly). Ctrl+C or SIGTERM (`kpadmin.stopping`): before the batch, it stops at once
+(nothing was sent); during the batch, the first one stops new sends and every wait, including the
+pacer's (charges in flight finish and are recorded), the summary is printed and the exit code is
+130 / 143; a second one stops at once, leaving what was in flight in doubt (recorded as unknown)
+for `kpadmin reconcile`, and says how many. The plan and the outcome go to the log as well.
 """
 
 from __future__ import annotations
@@ -25,13 +28,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import signal
+import logging
+import sqlite3
 import sys
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from kpadmin import runtime as rt
+from kpadmin import stopping
 from kpadmin.billing.due import Plan
 from kpadmin.billing.engine import (
     MAX_CONCURRENCY,
@@ -46,7 +50,10 @@ from kpadmin.billing.reconcile import ReconcileReport
 from kpadmin.commands import wiring
 from kpadmin.exitcodes import ExitCode
 from kpadmin.redact import redact_text
+from kpadmin.store.charges import ChargeRepository
 from kpadmin.store.errors import DiskError
+
+log = logging.getLogger(__name__)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -88,46 +95,108 @@ def run(args: argparse.Namespace) -> int:
 
 async def _main(args: argparse.Namespace) -> int:
     env = wiring.load(args.data_dir, new_database=getattr(args, "new_database", False))
+    mode = env.runtime.mode.upper()
     conn = env.open_database()
     try:
-        async with env.client() as client:
+        async with stopping.watch() as stop, env.client() as client:
             engine = ChargeEngine(conn, client, monthly_limit=env.monthly_limit)
             report = await engine.reconcile(staff=env.staff)
             found = engine.amount_mismatches({r.charge_id for r in report.mismatched})
             # A decline this reconciliation found (a crash's leftover) is not retried in this run.
             plan = without_declines(engine.plan(None, None, env.staff), report)
+            log.info(
+                "%s mode: %d due (₩%s), %d skipped; reconciled first: %s",
+                mode,
+                plan.count,
+                f"{plan.total_amount:,}",
+                len(plan.skipped),
+                report.summary() if report.checked else "nothing in doubt",
+            )
             if args.dry_run:
-                return _report_plan(args, plan, report, found)
+                return _report_plan(args, plan, report, found, mode)
             if plan.count == 0:
                 return _finish(args, None, report, found, plan_skips=plan.skipped)
-            if not args.yes and not _confirm(plan.count, plan.total_amount):
-                return EXIT_REFUSED
+            if not args.yes:
+                with stop.synchronous():  # the prompt blocks the loop: a signal raises there
+                    confirmed = _confirm(mode, plan.count, plan.total_amount)
+                if not confirmed:
+                    return EXIT_REFUSED
             concurrency = args.concurrency or env.concurrency
             bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.json else None
-            async with _cancel_on_sigint() as cancel:
-                result = await engine.run(
-                    plan,
-                    concurrency=concurrency,
-                    rps=env.rps,
-                    on_event=bar.update if bar else None,
-                    cancel=cancel,
-                )
+            try:
+                with stop.graceful(_STOPPING) as cancel:
+                    result = await engine.run(
+                        plan,
+                        concurrency=concurrency,
+                        rps=env.rps,
+                        on_event=bar.update if bar else None,
+                        cancel=cancel,
+                    )
+            except asyncio.CancelledError:
+                stop.note = _in_doubt_note(conn)
+                raise
             if bar:
                 bar.close()
-            return _finish(args, result, report, found, plan_skips=())
+            _log_result(mode, result)
+            code = _finish(args, result, report, found, plan_skips=())
+            if stop.requested:
+                print(
+                    f"kpadmin charge-due: stopped by {stop.stopped_by}; nothing new was sent "
+                    f"after it. {_in_doubt_note(conn)}",
+                    file=sys.stderr,
+                )
+                return stop.exit_code
+            return code
     finally:
         conn.close()
 
 
-def _confirm(count: int, total: int) -> bool:
+_STOPPING = (
+    "Stopping: no new charges; waiting for those in flight to be recorded… "
+    "(again: stop at once, leaving them in doubt for `kpadmin reconcile`)"
+)
+
+
+def _in_doubt_note(conn: sqlite3.Connection) -> str:
+    """What the next run has to look up: a stop must say it."""
+    try:
+        count = len(ChargeRepository(conn).in_doubt())
+    except (sqlite3.Error, OSError):  # a database that cannot even be read now
+        return "Charges in flight may be in doubt: `kpadmin reconcile` looks them up."
+    if not count:
+        return "Nothing is in doubt."
+    return (
+        f"{count} charge(s) in doubt, recorded as such: `kpadmin reconcile` (or the next "
+        "charge-due) looks them up before anything is sent again."
+    )
+
+
+def _log_result(mode: str, result: BatchResult) -> None:
+    p = result.progress
+    log.info(
+        "%s batch %s: %d paid (₩%s), %d declined, %d rejected, %d unknown, %d not sent%s%s",
+        mode,
+        result.batch_id,
+        p.paid,
+        f"{p.paid_amount:,}",
+        p.declined,
+        p.rejected,
+        p.unknown,
+        p.unsent,
+        " — cancelled" if result.cancelled else "",
+        f" — stopped: {result.error}" if result.error else "",
+    )
+
+
+def _confirm(mode: str, count: int, total: int) -> bool:
     if not sys.stdin.isatty():
         print(
-            f"kpadmin charge-due: {count} subscriber(s) due, ₩{total:,} in total. Not on a "
-            "terminal, so not asking: run again with --yes to charge them.",
+            f"kpadmin charge-due: {mode} mode: {count} subscriber(s) due, ₩{total:,} in total. "
+            "Not on a terminal, so not asking: run again with --yes to charge them.",
             file=sys.stderr,
         )
         return False
-    answer = input(f"Charge {count} subscriber(s), ₩{total:,} in total? [y/N] ")
+    answer = stopping.ask(f"{mode}: charge {count} subscriber(s), ₩{total:,} in total? [y/N] ")
     if answer.strip().lower() in ("y", "yes"):
         return True
     print("Nothing charged.", file=sys.stderr)
@@ -139,6 +208,7 @@ def _report_plan(
     plan: Plan,
     report: ReconcileReport,
     mismatches: list[AmountMismatch],
+    mode: str,
 ) -> int:
     if args.json:
         print(
@@ -165,7 +235,10 @@ def _report_plan(
             )
         )
     else:
-        print(f"{plan.count} subscriber(s) due, ₩{plan.total_amount:,} in total (dry run).")
+        print(
+            f"{mode} mode: {plan.count} subscriber(s) due, ₩{plan.total_amount:,} in total "
+            "(dry run)."
+        )
         for item in plan.items:
             print(f"  {item.customer_uid}  {item.period} #{item.attempt}  ₩{item.amount:,}")
         _print_skips(plan.skipped)
@@ -314,36 +387,6 @@ def _reconciled(report: ReconcileReport) -> dict[str, int]:
         "unknown": report.unknown,
         "to_resend": report.to_resend,
     }
-
-
-@asynccontextmanager
-async def _cancel_on_sigint() -> AsyncIterator[asyncio.Event]:
-    """First Ctrl-C (or SIGTERM from a scheduler): stop sending new charges, let those in flight
-    finish and be recorded. A second one: the default action (interrupt / terminate) — safe too,
-    it only leaves charges in doubt for the next reconciliation."""
-    cancel = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    installed: list[signal.Signals] = []
-
-    def on_signal(signum: signal.Signals) -> None:
-        if cancel.is_set():
-            loop.remove_signal_handler(signum)
-            signal.raise_signal(signum)
-            return
-        print("\nStopping: no new charges; waiting for those in flight…", file=sys.stderr)
-        cancel.set()
-
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        try:
-            loop.add_signal_handler(signum, on_signal, signum)
-            installed.append(signum)
-        except (NotImplementedError, RuntimeError):  # Windows' proactor loop has none
-            pass
-    try:
-        yield cancel
-    finally:
-        for signum in installed:
-            loop.remove_signal_handler(signum)
 
 
 class _ProgressBar:

@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
         runtime = rt.open_runtime(args.data_dir, new_database=getattr(args, "new_database", False))
     except rt.EXPECTED_ERRORS as exc:
         print(f"kpadmin export: {rt.explain(exc)}", file=sys.stderr)
-        return EXIT_USAGE
+        return rt.exit_code(exc, EXIT_USAGE)
     setup_logging(runtime.data_root)
     path: Path = args.file
     if path.exists() and not args.force:

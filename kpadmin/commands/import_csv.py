@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 from kpadmin import runtime as rt
+from kpadmin import stopping
 from kpadmin.billing import csvio
 from kpadmin.billing.periods import today_in_seoul
 from kpadmin.logs import setup_logging
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         runtime = rt.open_runtime(args.data_dir, new_database=getattr(args, "new_database", False))
     except rt.EXPECTED_ERRORS as exc:
         print(f"kpadmin import: {rt.explain(exc)}", file=sys.stderr)
-        return EXIT_UNUSABLE
+        return rt.exit_code(exc, EXIT_UNUSABLE)
     setup_logging(runtime.data_root, verbose=args.verbose)
     path: Path = args.file
     try:
@@ -95,7 +96,9 @@ async def _import(
     csvio.parse_import_csv(data, today=today)
     conn = runtime.open_database()
     try:
-        async with runtime.client() as client:
+        # Ctrl+C / SIGTERM end the key checks at once; the rows are written in one transaction
+        # after them, so a stop imports nothing (exit 130 / 143).
+        async with stopping.watch(), runtime.client() as client:
             return await csvio.import_subscribers(
                 conn,
                 client,

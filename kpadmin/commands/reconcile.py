@@ -4,8 +4,11 @@ Paid ones are recorded paid (and the subscriber's next charge date moves on), de
 declined; ones i'mport never saw stay planned and are sent again, with the same merchant_uid, by
 the next batch. Exit code 1 while anything is still unknown (the lookup itself failed), or when
 a charge turned out paid for another amount than was asked (an amount mismatch: recorded paid and
-named in a warning); 4 the database is missing, damaged or too new; 5 the disk refused a write
-(`kpadmin.exitcodes`). Details that quote i'mport are redacted before they are printed.
+named in a warning); 3 the settings file cannot be used; 4 the database is missing, damaged or too
+new; 5 the disk refused a write (`kpadmin.exitcodes`). Details that quote i'mport are redacted
+before they are printed. Ctrl+C / SIGTERM stop the lookups at once (results are written only
+after them, in one go, so nothing half-done is left) with exit code 130 / 143. The outcome goes to
+the log as well.
 """
 
 from __future__ import annotations
@@ -13,13 +16,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import sys
 
+from kpadmin import stopping
 from kpadmin.billing.engine import ChargeEngine, EngineBusy
 from kpadmin.commands import wiring
 from kpadmin.exitcodes import ExitCode
 from kpadmin.redact import redact_text
 from kpadmin.store.models import ChargeState
+
+log = logging.getLogger(__name__)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -42,12 +49,13 @@ async def _main(args: argparse.Namespace) -> int:
     env = wiring.load(args.data_dir, new_database=getattr(args, "new_database", False))
     conn = env.open_database()
     try:
-        async with env.client() as client:
+        async with stopping.watch(), env.client() as client:
             engine = ChargeEngine(conn, client, monthly_limit=env.monthly_limit)
             report = await engine.reconcile(staff=env.staff)
             mismatches = engine.amount_mismatches({r.charge_id for r in report.mismatched})
     finally:
         conn.close()
+    log.info("%s mode: reconciled: %s", env.runtime.mode.upper(), report.summary())
     if args.json:
         print(
             json.dumps(

@@ -79,8 +79,9 @@ def run(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from kpadmin import APP_NAME, APP_ORGANIZATION, __version__
+    from kpadmin import APP_NAME, APP_ORGANIZATION, __version__, paths
     from kpadmin.billing.settings import SettingsError
+    from kpadmin.exitcodes import ExitCode
     from kpadmin.logs import setup_logging
     from kpadmin.runtime import open_runtime
 
@@ -96,12 +97,21 @@ def run(args: argparse.Namespace) -> int:
     app.setQuitOnLastWindowClosed(False)
     _set_window_icon(app)
 
+    new_database = getattr(args, "new_database", False)
     try:
-        runtime = open_runtime(args.data_dir, new_database=getattr(args, "new_database", False))
+        setup_logging(paths.data_dir(args.data_dir))
+        runtime = open_runtime(args.data_dir, new_database=new_database)
     except SettingsError as exc:
-        QMessageBox.critical(None, "kpadmin", str(exc))
-        return 2
-    setup_logging(runtime.data_root)
+        # Unusable settings.json: offer the defaults (the old file kept aside) or quit.
+        from kpadmin.gui.settings_problem import offer_defaults
+
+        data_root = offer_defaults(exc)
+        if data_root is None:
+            return ExitCode.SETTINGS
+        runtime = open_runtime(data_root, new_database=new_database)
+    except OSError as exc:  # the data dir cannot be made or read
+        QMessageBox.critical(None, "kpadmin", f"{exc.strerror or exc}: {exc.filename or ''}")
+        return ExitCode.DISK
 
     import qasync
 

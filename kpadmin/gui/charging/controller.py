@@ -216,7 +216,7 @@ class ChargingController(QObject):
             row = self.window.model.row_for_id(item.subscriber_id)
             if row is not None and row.subscriber.next_charge_date > plan.today:
                 early += 1
-        dialog = ConfirmChargeDialog(plan, self.window, early=early)
+        dialog = ConfirmChargeDialog(plan, self.window, early=early, mode=self.backend.runtime.mode)
         self.confirm_dialog = dialog
         dialog.accepted.connect(lambda: self._start(plan))
         dialog.finished.connect(lambda _r: self._confirm_closed(dialog))
