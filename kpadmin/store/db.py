@@ -144,7 +144,8 @@ def _check_contents(conn: sqlite3.Connection, path: Path) -> None:
         for problem in problems:
             # INFO: the file only. The caller shows one message (DatabaseDamaged) on the console.
             log.info("quick_check %s: %s", path, problem)
-        shown = "; ".join(p[:120] for p in problems[:_PROBLEMS_SHOWN])
+        # One line: SQLite's report may span several ("*** in database main ***\nPage 19: …").
+        shown = "; ".join(" ".join(p.split())[:120] for p in problems[:_PROBLEMS_SHOWN])
         more = f" and {len(problems) - _PROBLEMS_SHOWN} more" if len(problems) > 1 else ""
         raise DatabaseDamaged(path, f"quick_check: {shown}{more}")
 
