@@ -12,8 +12,8 @@ while filtered (``live_update_ms``). Each keystroke's row count is checked again
 ready ≤ 1.5 s, filter ≤ 100 ms per keystroke, RSS ≤ 400 MB.
 
 ``refs_lost`` counts references to None/True that the Python ↔ Qt calls of the keystroke loop
-lose (PySide 6.12.0 on CPython 3.11 returns them without a reference; kpadmin.gui.refcount_guard
-keeps that from ever reaching zero, so the figure is informational).
+lose: about 0 with the pinned PySide6 (6.12.0 on CPython 3.11 lost one per call, STYLE.md pitfall
+11; tests/gui/test_pyside_refcounts.py fails on such a version).
 """
 
 from __future__ import annotations
@@ -53,8 +53,8 @@ def main() -> int:
 
     from kpadmin.gui.backend import Backend
     from kpadmin.gui.main_window import MainWindow
-    from kpadmin.gui.sample_data import seed_bulk
     from kpadmin.runtime import open_runtime
+    from tests.sample_data import seed_bulk
 
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,7 +1,8 @@
 """The `kpadmin` command: the GUI by default, headless subcommands on the same core.
 
 Each subcommand lives in its own module exposing ``configure(parser)`` and ``run(args) -> int``;
-modules are imported only when their command runs, so `kpadmin reconcile` never loads Qt.
+modules are imported only when their command runs, so `kpadmin reconcile` never loads Qt. Every
+subcommand but the GUI runs inside `kpadmin.lifecycle.run_command` (log trail, calm stop).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from kpadmin import __version__, clock
+from kpadmin.exitcodes import ExitCode
 
 # command name -> (module, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
@@ -31,6 +33,14 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+#: The commands that open the mode's database, for which ``--new-database`` means something.
+OPENS_DATABASE = ("gui", "config", "import", "export", "charge-due", "reconcile")
+_NEW_DATABASE_HELP = (
+    "when this data folder's database is missing (deleted, or 0 bytes), start with an empty one "
+    "on purpose; without it kpadmin refuses, so a lost database is noticed"
+)
+
+
 def build_parser(chosen: str | None) -> argparse.ArgumentParser:
     """The full parser; only the chosen subcommand's module is imported to add its options."""
     parser = argparse.ArgumentParser(prog="kpadmin", description=__doc__.splitlines()[0])
@@ -40,10 +50,20 @@ def build_parser(chosen: str | None) -> argparse.ArgumentParser:
         default=None,
         help="where kpadmin keeps its data (default: env KPADMIN_DATA_DIR, else the user data dir)",
     )
+    parser.add_argument("--new-database", action="store_true", help=_NEW_DATABASE_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module_name, help_text) in SUBCOMMANDS.items():
         command_parser = sub.add_parser(name, help=help_text)
         command_parser.set_defaults(_module=module_name)
+        if name in OPENS_DATABASE:
+            # Also accepted after the command (`kpadmin charge-due --new-database`); SUPPRESS keeps
+            # the global value when it is not given here.
+            command_parser.add_argument(
+                "--new-database",
+                action="store_true",
+                default=argparse.SUPPRESS,
+                help=_NEW_DATABASE_HELP,
+            )
         if name == chosen:
             importlib.import_module(module_name).configure(command_parser)
     return parser
@@ -135,21 +155,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         fake = clock.check_env()
     except clock.ClockError as exc:
         print(f"kpadmin: {exc}", file=sys.stderr)
-        return 2
+        return ExitCode.USAGE
     if fake is not None:
         print(
             f"kpadmin: {clock.ENV_VAR} is set: the clock starts at {fake.isoformat()} "
             "(tests and training only; refused in live mode).",
             file=sys.stderr,
         )
+    run = importlib.import_module(args._module).run
     stdout = sys.stdout
     sys.stdout = _ReaderMayLeave(stdout)
     try:
-        result: int = importlib.import_module(args._module).run(args)
+        if args.command == "gui":  # Qt owns signals and sets up its own log
+            result: int = run(args)
+            return result
+        from kpadmin import lifecycle
+
+        # Every headless command: a trail in the rotating log and a calm Ctrl+C/SIGTERM. Not the
+        # selftest: it runs Qt's loop (where a raising signal handler would only print a
+        # traceback) in a temporary data dir of its own, and never writes to the user's (not even
+        # a log).
+        own_world = args.command == "selftest"
+        return lifecycle.run_command(args, run, signals=not own_world, trail=not own_world)
     finally:
         # Once the reader left, fd 1 is the null device, so the final flush is calm too.
         sys.stdout = stdout
-    return result
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ root logger because a logger's filters do not see records propagated from child 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
 import sys
@@ -27,6 +28,16 @@ CONSOLE_FORMAT: Final = "%(levelname)s: %(message)s"
 
 # Marks the handlers this module installed, so a second call replaces them instead of doubling.
 _MARK: Final = "_kpadmin_handler"
+#: ``extra=FILE_ONLY`` keeps a record off the console: the command has told the user already
+#: (`kpadmin.lifecycle` copies what a command prints on stderr into the file this way).
+FILE_ONLY: Final = {"kpadmin_file_only": True}
+#: An attribute a stream wrapper (`kpadmin.lifecycle`) sets on itself to name the stream it wraps,
+#: so the console handler writes past it instead of into it.
+UNDERLYING_ATTR: Final = "kpadmin_underlying"
+
+
+def _not_file_only(record: logging.LogRecord) -> bool:
+    return not getattr(record, "kpadmin_file_only", False)
 
 
 class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
@@ -38,6 +49,24 @@ class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
         paths.make_private_file(Path(self.baseFilename))
         return stream
 
+    def close(self) -> None:
+        # Closing flushes; on a full disk that fails like any write (said once by handleError).
+        with contextlib.suppress(OSError):
+            super().close()
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        """A log that cannot be written (a full disk) must not bury the command's own message
+        under logging's tracebacks: say it once, on the console, and go on without the file."""
+        del record
+        if getattr(self, "_told", False):
+            return
+        self._told = True
+        error = sys.exc_info()[1]
+        stream = getattr(sys.stderr, UNDERLYING_ATTR, sys.stderr)
+        if stream is not None:
+            with contextlib.suppress(OSError, ValueError):
+                stream.write(f"kpadmin: cannot write the log {self.baseFilename}: {error}\n")
+
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
     """Writes to whatever ``sys.stderr`` is at the moment of writing, not at set-up: tests swap
@@ -48,7 +77,7 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
 
     @property
     def stream(self) -> Any:
-        return sys.stderr
+        return getattr(sys.stderr, UNDERLYING_ATTR, sys.stderr)
 
     @stream.setter
     def stream(self, _value: Any) -> None:
@@ -81,6 +110,7 @@ def setup_logging(data_root: Path, *, verbose: bool = False, console: bool = Tru
         console_handler = _StderrHandler()
         console_handler.setLevel(logging.INFO if verbose else logging.WARNING)
         console_handler.setFormatter(logging.Formatter(CONSOLE_FORMAT))
+        console_handler.addFilter(_not_file_only)
         handlers.append(console_handler)
 
     redaction = SecretRedactingFilter()

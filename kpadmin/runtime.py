@@ -18,6 +18,7 @@ to open while KPADMIN_NOW pretends another date (`clock.ClockError`).
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
@@ -32,6 +33,7 @@ from kpadmin.billing import settings as settings_mod
 from kpadmin.billing.periods import today_in_seoul
 from kpadmin.billing.secrets import Credentials, SecretsError
 from kpadmin.billing.settings import Settings, SettingsError
+from kpadmin.exitcodes import ExitCode
 from kpadmin.iamport.client import IamportClient
 from kpadmin.iamport.errors import (
     ApiError,
@@ -39,6 +41,16 @@ from kpadmin.iamport.errors import (
     IamportError,
     RequestNotSent,
     TransportError,
+)
+from kpadmin.redact import redact_text
+from kpadmin.store import db as store_db
+from kpadmin.store.errors import (
+    DatabaseDamaged,
+    DatabaseMissing,
+    DatabaseUnusable,
+    DiskError,
+    SchemaTooNew,
+    StoreError,
 )
 
 if TYPE_CHECKING:
@@ -68,6 +80,8 @@ class Runtime:
 
     data_root: Path
     settings: Settings
+    #: ``--new-database``: a missing database of this data folder may be replaced by an empty one.
+    new_database: bool = False
     #: "Now" for everything this runtime opens (the process's clock unless a test injects one).
     clock: seam.Clock = field(default_factory=seam.default_clock, compare=False)
 
@@ -94,6 +108,16 @@ class Runtime:
 
     def db_path_for(self, mode: str) -> Path:
         return paths.mode_dir(self.data_root, mode) / DB_FILE
+
+    def open_database(self, mode: str | None = None) -> sqlite3.Connection:
+        """The checked, migrated database of `mode` (default: the current one).
+
+        Raises `store.errors.DatabaseMissing` (unless ``new_database``), `DatabaseDamaged`,
+        `SchemaTooNew` or `DiskError`; `explain` and `exit_code` turn them into a message and an
+        exit code."""
+        return store_db.open_database(
+            self.db_path_for(mode or self.mode), new_database=self.new_database
+        )
 
     @property
     def sandbox_state_path(self) -> Path:
@@ -127,12 +151,17 @@ class Runtime:
         return replace(self, settings=new_settings)
 
     def save_settings(self, new_settings: Settings) -> Runtime:
+        runtime = self.with_settings(new_settings)  # refused (live + KPADMIN_NOW) before saving
         settings_mod.save_settings(self.data_root, new_settings)
-        return self.with_settings(new_settings)
+        return runtime
 
     @asynccontextmanager
     async def api(self) -> AsyncIterator[Api]:
-        """A connected client for the current mode; starts and stops the sandbox when needed."""
+        """A connected client for the current mode; starts and stops the sandbox when needed.
+
+        The settings' rules across keys are checked again first, so settings built in code
+        (not loaded) cannot send a test/live secret over plain http either."""
+        settings_mod.check(self.settings)
         creds = self.credentials()
         base_url = settings_mod.rest_base_url(self.settings)
         server: SandboxServer | None = None
@@ -180,34 +209,66 @@ class Runtime:
 
 
 def open_runtime(
-    data_dir_override: str | os.PathLike[str] | None = None, *, clock: seam.Clock | None = None
+    data_dir_override: str | os.PathLike[str] | None = None,
+    *,
+    new_database: bool = False,
+    clock: seam.Clock | None = None,
 ) -> Runtime:
     """The runtime for ``--data-dir`` (else env KPADMIN_DATA_DIR, else the user data dir), on
     `clock` (default: the process's clock, `kpadmin.clock.default_clock`).
 
-    Raises `settings.SettingsError` when the settings file is unreadable, `clock.ClockError` when
-    KPADMIN_NOW is unreadable or set for a live-mode data dir.
+    Raises `settings.SettingsFileError` when the settings file cannot be used (unreadable or
+    holding a refused value); never falls back to the defaults silently. Raises
+    `clock.ClockError` when KPADMIN_NOW is unreadable or set for a live-mode data dir.
     """
     root = paths.data_dir(data_dir_override)
     return Runtime(
         data_root=root,
         settings=settings_mod.load_settings(root),
+        new_database=new_database,
         clock=clock or seam.default_clock(),
     )
 
 
 #: Errors a command or the GUI reports as a calm message rather than a traceback.
-EXPECTED_ERRORS: Final = (SettingsError, SecretsError, IamportError, seam.ClockError, OSError)
+EXPECTED_ERRORS: Final = (
+    SettingsError,
+    SecretsError,
+    IamportError,
+    StoreError,
+    seam.ClockError,
+    OSError,
+)
+
+
+def exit_code(exc: BaseException, default: int) -> int:
+    """The exit code a command ends with for an expected error (`kpadmin.exitcodes`); `default`
+    for the errors this does not name."""
+    if isinstance(exc, SettingsError):
+        return ExitCode.SETTINGS
+    if isinstance(exc, DiskError):
+        return ExitCode.DISK
+    if isinstance(exc, DatabaseUnusable):
+        return ExitCode.DATABASE
+    if isinstance(exc, seam.ClockError):  # KPADMIN_NOW unreadable, or set in live mode
+        return ExitCode.USAGE
+    return default
 
 
 def explain(exc: BaseException, runtime: Runtime | None = None) -> str:
-    """One or two sentences for the user about an expected error (never a secret: the client's
-    and the secrets module's messages never contain one)."""
+    """One or two sentences for the user about an expected error, redacted like the logs (the
+    client's errors are redacted already; this is the last door before a console)."""
+    return redact_text(_explain(exc, runtime))
+
+
+def _explain(exc: BaseException, runtime: Runtime | None) -> str:
     mode = f" for {runtime.mode} mode" if runtime is not None else ""
     where = ""
     if runtime is not None:
         base = settings_mod.rest_base_url(runtime.settings)
         where = f" at {base}" if base else " (the built-in sandbox)"
+    if isinstance(exc, StoreError):
+        return _explain_store(exc)
     if isinstance(exc, AuthenticationFailed):
         return (
             f"i'mport refused the REST API key and secret{mode} ({exc}). "
@@ -222,3 +283,29 @@ def explain(exc: BaseException, runtime: Runtime | None = None) -> str:
     if isinstance(exc, OSError) and exc.filename:
         return f"{exc.strerror or exc}: {exc.filename}"
     return str(exc) or type(exc).__name__
+
+
+def _explain_store(exc: StoreError) -> str:
+    """What is wrong with the database and what to do, for the command line (the GUI says the
+    same with buttons instead of options)."""
+    if isinstance(exc, DatabaseMissing):
+        return (
+            f"{exc}. Nothing was changed. Restore it from your backup (copy the file back to "
+            "that place), or run again with --new-database to start with an empty database on "
+            "purpose."
+        )
+    if isinstance(exc, SchemaTooNew):
+        return f"{exc}. Nothing was changed. Update kpadmin to open it."
+    if isinstance(exc, DatabaseDamaged):
+        return (
+            f"{exc}. Nothing was changed. Restore the file from a backup; or move the damaged "
+            "file aside (keep it for support) and start with an empty database with "
+            "--new-database."
+        )
+    if isinstance(exc, DiskError):
+        return f"{exc}. Nothing more was written or sent. {DISK_FIX}"
+    return str(exc)
+
+
+#: What to do about a `DiskError` (the command line's words).
+DISK_FIX: Final = "Free some space on that disk (or make the folder writable), then run again."

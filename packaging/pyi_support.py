@@ -20,9 +20,15 @@ import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
-# Qt modules nothing in kpadmin uses and nothing it loads links. QtWebEngineCore links QtQuick,
-# QtQml, QtQmlModels, QtWebChannel, QtPositioning, QtOpenGL and QtNetwork; QtWebEngineWidgets adds
-# QtQuickWidgets and QtPrintSupport (ldd on libQt6WebEngine*.so.6, PySide6 6.12) -- those stay.
+# Qt modules nothing in kpadmin uses and nothing it loads links. Most come from the big
+# PySide6-Addons wheel, which also carries QtWebEngine/QtWebChannel/QtPositioning up to 6.11 (the
+# rest of Addons: 3D, Multimedia, Charts, Pdf, Location, ...). PyInstaller collects only what is
+# imported; listing them keeps its hooks from pulling any in, and the build refuses to run if
+# kpadmin starts importing one (check_excludes).
+# QtWebEngineCore links QtQuick, QtQml, QtWebChannel, QtPositioning and QtNetwork (QtQmlModels and
+# QtOpenGL through QtQuick); QtWebEngineWidgets adds QtQuickWidgets, QtPrintSupport, QtQmlMeta and
+# QtQmlWorkerScript (readelf -d on libQt6WebEngine*.so.6, PySide6 6.11.3) -- those stay.
+# QtAxContainer exists in the Windows wheel only.
 EXCLUDED_QT_MODULES = (
     "Qt3DAnimation",
     "Qt3DCore",
@@ -84,6 +90,9 @@ EXCLUDED_PYTHON = (
     "lib2to3",
     "pydoc_data",
     "test",
+    # Our own test package (sample data included, tests/sample_data.py): no kpadmin module
+    # imports it; excluded so the build fails its import check rather than ship it if one did.
+    "tests",
     "pytest",
     "_pytest",
     "pytestqt",

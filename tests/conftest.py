@@ -16,18 +16,27 @@ os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu --disable-fea
 # Import PySide6 first so qasync picks it even if another binding happens to be installed.
 os.environ.setdefault("QT_API", "pyside6")
 
-# PySide6 6.12.0 leaks references to None/True on Python 3.11 (see kpadmin/gui/refcount_guard.py);
-# tests that use Qt without importing kpadmin.gui need the guard too.
-from kpadmin.gui import refcount_guard
-
-refcount_guard.install()
-
-from tests.clock import FrozenClock, injected_now  # noqa: E402
+from tests.clock import FrozenClock, injected_now
 
 pytest_plugins = [
     "tests.fixtures.sandbox",
     "tests.fixtures.qt",
+    "tests.fixtures.disk",
 ]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Stop at once on a PySide6 that drops references to None/True (STYLE.md pitfall 11): the
+    suite would otherwise abort somewhere in the middle with "deallocating None"."""
+    from tests import pyside_refcounts
+
+    leaking = pyside_refcounts.leaks()
+    if leaking:
+        pytest.exit(
+            f"{pyside_refcounts.versions()} drops references on Qt calls/emits: {leaking}. "
+            "Pin a PySide6 that does not (pyproject.toml, then `make lock`).",
+            returncode=pytest.ExitCode.USAGE_ERROR,
+        )
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -42,7 +42,26 @@ def test_bad_settings_file_is_an_expected_error(data_dir: Path) -> None:
     with pytest.raises(SettingsError) as info:
         rt.open_runtime(data_dir)
     assert isinstance(info.value, rt.EXPECTED_ERRORS)
-    assert "fix it or delete it" in rt.explain(info.value)
+    assert "`kpadmin config reset`" in rt.explain(info.value)
+    assert rt.exit_code(info.value, 2) == 3  # ExitCode.SETTINGS
+
+
+def test_runtime_refuses_plain_http_for_a_real_secret(
+    data_dir: Path, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Settings built in code (not loaded) are checked before any request can leave."""
+    monkeypatch.setenv("KPADMIN_IMP_KEY", "key")
+    monkeypatch.setenv("KPADMIN_IMP_SECRET", "the-real-secret")
+    runtime = rt.open_runtime(data_dir).with_settings(
+        Settings(mode="live", api_base_url="http://gw.example.com")
+    )
+
+    async def run() -> None:
+        async with runtime.api():
+            raise AssertionError("no client may be made")
+
+    with pytest.raises(SettingsError, match="must be https://"):
+        asyncio.run(run())
 
 
 def test_sandbox_mode_starts_a_sandbox_and_keys_persist(

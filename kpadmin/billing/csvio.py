@@ -10,11 +10,18 @@ Import is careful because it decides who gets charged and how much:
    transaction, and only when there are no bad rows or ``skip_bad`` was given.
 3. Re-importing the same file changes nothing: an existing customer_uid whose values are the same is
    "unchanged". One whose values differ is updated (name, phone, email, plan, amount, and the next
-   charge date only when the file has one); its state is never touched.
+   charge date only when the file has one); its state is never touched. A file's next_charge_date
+   that falls in a period the subscriber has already paid is **spent**: that charge happened, and
+   the journal moved the date on (it is not a change, and a date in a paid period cannot be the
+   next charge). So the same file imported again after a charge — the same day or months later,
+   when its dates lie in the past — leaves the schedule where the charges put it
+   (``ImportReport.dates_spent`` names those rows). A past date is still a bad row for a new
+   subscriber, or for one that has not paid that period.
 
 Export writes UTF-8 with a BOM (so Excel shows Korean correctly) and defuses CSV injection: a cell
 starting with ``= + - @`` (or tab / CR) gets a leading ``'``. Import strips that prefix again, so an
-export can be re-imported unchanged.
+export can be re-imported unchanged. The charges export carries ``paid_amount`` (what i'mport
+charged) next to ``amount`` (what was asked), and its ``fail_reason`` is redacted like the logs.
 """
 
 from __future__ import annotations
@@ -26,16 +33,17 @@ import os
 import re
 import sqlite3
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final, Protocol
 
 from kpadmin.billing.cards import card_label
-from kpadmin.billing.periods import first_charge_date
+from kpadmin.billing.periods import first_charge_date, period_of
 from kpadmin.iamport.models import Customer, CustomersResult
-from kpadmin.redact import mask_email, mask_phone
+from kpadmin.redact import mask_email, mask_phone, redact_text
 from kpadmin.store.audit import AuditRepository
 from kpadmin.store.charges import ChargeRepository
 from kpadmin.store.db import transaction, utc_now
@@ -68,6 +76,7 @@ CHARGE_EXPORT_COLUMNS: Final = (
     "period",
     "attempt",
     "amount",
+    "paid_amount",
     "state",
     "imp_uid",
     "fail_reason",
@@ -81,8 +90,14 @@ CHARGE_EXPORT_COLUMNS: Final = (
 
 #: Highest amount a row may carry (whole KRW). A typo with extra zeros must not reach a card.
 MAX_AMOUNT: Final = 10_000_000
+#: A subscriber file of 200,000 rows is about 20 MB; anything much larger is not one.
 MAX_FILE_BYTES: Final = 50_000_000
 MAX_ROWS: Final = 200_000
+#: Fields a line may have: our export writes 15; Excel adds a few empty trailing ones. A header of
+#: thousands of columns is not a subscriber file, and it is refused before any per-column work.
+MAX_COLUMNS: Final = 100
+#: Column names quoted back in a header message (the rest are counted).
+_LISTED_COLUMNS: Final = 10
 #: How far ahead a next_charge_date may be (a monthly subscription).
 MAX_DAYS_AHEAD: Final = 400
 #: customer_uids handed to the client's multi-get at a time (the client splits them further into
@@ -109,6 +124,9 @@ class RowProblem:
     line: int  # 1-based physical line where the record starts
     customer_uid: str | None
     message: str
+    #: The row as it would be, when its only problem is a next_charge_date in the past: the
+    #: import takes it after all if that date is spent (the subscriber paid that period).
+    past_date_row: ImportRow | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         uid = f" ({self.customer_uid})" if self.customer_uid else ""
@@ -149,6 +167,9 @@ class ImportReport:
     ignored_columns: list[str] = field(default_factory=list)
     dry_run: bool = False
     applied: bool = False  # False: nothing was written (dry run, or bad rows without skip_bad)
+    #: customer_uids whose next_charge_date in the file is in a period already paid: the date
+    #: is kept as the charges moved it (see the module docstring).
+    dates_spent: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -164,12 +185,29 @@ class CustomerLookup(Protocol):
 # --- decoding ---------------------------------------------------------------------------------
 
 
+def read_import_file(path: Path) -> bytes:
+    """The bytes of a CSV file to import, read only up to the size limit (a 10 GB file picked by
+    mistake is refused after ``MAX_FILE_BYTES``, not read into memory). OSError propagates."""
+    with open(path, "rb") as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise CsvFileError(_too_large())
+    return data
+
+
+def _too_large() -> str:
+    return (
+        f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB; a subscriber file of "
+        f"{MAX_ROWS:,} rows is far smaller. Split it"
+    )
+
+
 def decode_csv_bytes(data: bytes) -> tuple[str, str]:
     """The text of a CSV file and the encoding it was read with; `CsvFileError` otherwise."""
     if not data.strip():
         raise CsvFileError("the file is empty")
     if len(data) > MAX_FILE_BYTES:
-        raise CsvFileError(f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB")
+        raise CsvFileError(_too_large())
     if data.startswith(b"PK\x03\x04"):
         raise CsvFileError(
             "this is an Excel workbook (.xlsx), not a CSV file; in Excel use "
@@ -264,23 +302,25 @@ def _parse_amount(raw: str, problems: list[str]) -> int:
     return amount
 
 
-def _parse_date(raw: str, today: date, problems: list[str]) -> date | None:
+def _parse_date(raw: str, today: date, problems: list[str]) -> tuple[date | None, str]:
+    """The date (None when empty or unreadable) and, separately, the "in the past" problem: a
+    past date may still be fine for a subscriber who has paid that period (`_rescue_spent`)."""
     text = raw.strip()
     if not text:
-        return None
+        return None, ""
     if not _DATE_RE.fullmatch(text):
         problems.append(f"next_charge_date {raw!r} must be YYYY-MM-DD")
-        return None
+        return None, ""
     try:
         day = date.fromisoformat(text)
     except ValueError:
         problems.append(f"next_charge_date {raw!r} is not a real date")
-        return None
+        return None, ""
     if day < today:
-        problems.append(f"next_charge_date {day} is in the past (today is {today} in Seoul)")
-    elif day > today + timedelta(days=MAX_DAYS_AHEAD):
+        return day, f"next_charge_date {day} is in the past (today is {today} in Seoul)"
+    if day > today + timedelta(days=MAX_DAYS_AHEAD):
         problems.append(f"next_charge_date {day} is more than {MAX_DAYS_AHEAD} days ahead")
-    return day
+    return day, ""
 
 
 def _validate_row(cells: dict[str, str], line: int, today: date) -> ImportRow | RowProblem:
@@ -312,22 +352,37 @@ def _validate_row(cells: dict[str, str], line: int, today: date) -> ImportRow | 
     if email and (len(email) > MAX_EMAIL or not _EMAIL_RE.fullmatch(email)):
         problems.append("email is not an e-mail address")
     plan = _clean_text(cells.get("plan", ""), "plan", MAX_PLAN, problems)
-    next_date = _parse_date(cells.get("next_charge_date", ""), today, problems)
+    next_date, past = _parse_date(cells.get("next_charge_date", ""), today, problems)
     if problems:
-        return RowProblem(line, uid or None, "; ".join(problems))
-    return ImportRow(line, uid, name, phone, amount, email, plan, next_date)
+        return RowProblem(line, uid or None, "; ".join([*problems, past] if past else problems))
+    row = ImportRow(line, uid, name, phone, amount, email, plan, next_date)
+    if past:
+        return RowProblem(line, uid, past, past_date_row=row)
+    return row
 
 
-def _read_header(header: list[str]) -> tuple[list[str], list[str]]:
-    """Normalized column names (empty names allowed, checked per row) and the ignored ones."""
+def _read_header(header: list[str], line: int) -> tuple[list[str], list[str]]:
+    """Normalized column names (empty names allowed, checked per row) and the ignored ones.
+
+    Linear in the number of columns (one pass, a Counter and sets); the column count is bounded
+    before anything else looks at the names.
+    """
+    if len(header) > MAX_COLUMNS:
+        raise CsvFileError(
+            f"line {line}: the header has {len(header):,} columns; a subscriber file has at "
+            f"most {MAX_COLUMNS} (expected {_expected_columns()})"
+        )
     names = [_uninject(h).strip().lower().lstrip("\ufeff") for h in header]
     if len(names) == 1 and (";" in names[0] or "\t" in names[0]):
-        raise CsvFileError("the header is not comma-separated; save the file as CSV with commas")
+        raise CsvFileError(
+            f"line {line}: the header is not comma-separated; save the file as CSV with commas"
+        )
     present = [n for n in names if n]
-    duplicates = sorted({n for n in present if present.count(n) > 1})
+    duplicates = sorted(n for n, count in Counter(present).items() if count > 1)
     if duplicates:
-        raise CsvFileError(f"the header repeats column(s): {', '.join(duplicates)}")
-    missing = [c for c in REQUIRED_COLUMNS if c not in names]
+        raise CsvFileError(f"line {line}: the header repeats column(s): {_listed(duplicates)}")
+    name_set = set(names)
+    missing = [c for c in REQUIRED_COLUMNS if c not in name_set]
     known = {*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS}
     unknown = [n for n in present if n not in known and n not in IGNORED_COLUMNS]
     if missing or unknown:
@@ -335,10 +390,22 @@ def _read_header(header: list[str]) -> tuple[list[str], list[str]]:
         if missing:
             parts.append(f"missing required column(s): {', '.join(missing)}")
         if unknown:
-            parts.append(f"unknown column(s): {', '.join(unknown)}")
-        expected = f"{','.join(REQUIRED_COLUMNS)} and optionally {', '.join(OPTIONAL_COLUMNS)}"
-        raise CsvFileError(f"bad header: {'; '.join(parts)}. Expected {expected}")
+            parts.append(f"unknown column(s): {_listed(unknown)}")
+        raise CsvFileError(
+            f"line {line}: bad header: {'; '.join(parts)}. Expected {_expected_columns()}"
+        )
     return names, [n for n in present if n in IGNORED_COLUMNS]
+
+
+def _expected_columns() -> str:
+    return f"{','.join(REQUIRED_COLUMNS)} and optionally {', '.join(OPTIONAL_COLUMNS)}"
+
+
+def _listed(names: Sequence[str]) -> str:
+    """A few names, each cut short, and a count of the rest: a message stays one line."""
+    shown = [n if len(n) <= 40 else n[:39] + "…" for n in names[:_LISTED_COLUMNS]]
+    rest = len(names) - len(shown)
+    return ", ".join(shown) + (f" and {rest:,} more" if rest else "")
 
 
 def parse_import_csv(data: bytes, *, today: date) -> ParsedCsv:
@@ -357,10 +424,21 @@ def parse_import_csv(data: bytes, *, today: date) -> ParsedCsv:
             if not any(cell.strip() for cell in record):
                 continue  # blank line
             if names is None:
-                names, ignored = _read_header(record)
+                names, ignored = _read_header(record, line)
                 continue
             if len(rows) + len(problems) >= MAX_ROWS:
-                raise CsvFileError(f"the file has more than {MAX_ROWS:,} rows; split it")
+                raise CsvFileError(
+                    f"line {line}: the file has more than {MAX_ROWS:,} rows; split it"
+                )
+            if len(record) > MAX_COLUMNS:
+                problems.append(
+                    RowProblem(
+                        line,
+                        None,
+                        f"has {len(record):,} fields; a line has at most {MAX_COLUMNS}",
+                    )
+                )
+                continue
             extra = record[len(names) :]
             if len(record) < len(names) or any(cell.strip() for cell in extra):
                 problems.append(
@@ -408,6 +486,11 @@ def _flag_duplicates(
     dupes = {uid: sorted(ls) for uid, ls in lines.items() if len(ls) > 1}
     if not dupes:
         return rows, problems
+    # A duplicated row is bad whatever its date: it can never be taken after all.
+    problems = [
+        replace(p, past_date_row=None) if p.customer_uid in dupes and p.past_date_row else p
+        for p in problems
+    ]
     kept: list[ImportRow] = []
     for row in rows:
         if row.customer_uid in dupes:
@@ -443,7 +526,14 @@ async def verify_keys(
     return found, missing
 
 
-def _changes(existing: Subscriber, row: ImportRow, has_dates: bool) -> dict[str, Any]:
+def _spent(day: date | None, paid_through: str | None) -> bool:
+    """A next_charge_date in a period already paid: that charge happened; not a date to set."""
+    return day is not None and paid_through is not None and period_of(day) <= paid_through
+
+
+def _changes(
+    existing: Subscriber, row: ImportRow, has_dates: bool, paid_through: str | None
+) -> dict[str, Any]:
     wanted: dict[str, Any] = {
         "name": row.name,
         "phone": row.phone,
@@ -451,10 +541,37 @@ def _changes(existing: Subscriber, row: ImportRow, has_dates: bool) -> dict[str,
         "plan": row.plan,
         "amount": row.amount,
     }
-    if has_dates and row.next_charge_date is not None:
-        wanted["next_charge_date"] = row.next_charge_date
-        wanted["billing_day"] = row.next_charge_date.day
+    day = row.next_charge_date
+    if has_dates and day is not None and not _spent(day, paid_through):
+        wanted["next_charge_date"] = day
+        wanted["billing_day"] = day.day
     return {k: v for k, v in wanted.items() if getattr(existing, k) != v}
+
+
+def _rescue_spent(conn: sqlite3.Connection, parsed: ParsedCsv) -> None:
+    """Rows whose only problem is a past next_charge_date are fine after all when that date is
+    spent: an existing subscriber who has paid that period (the same file imported again after
+    its dates passed). They move from the problems to the rows."""
+    candidates = [p for p in parsed.problems if p.past_date_row is not None]
+    if not candidates:
+        return
+    subscribers = SubscriberRepository(conn)
+    existing = {
+        p.line: sub
+        for p in candidates
+        if p.customer_uid and (sub := subscribers.get_by_uid(p.customer_uid)) is not None
+    }
+    paid = ChargeRepository(conn).paid_through(s.id for s in existing.values())
+    kept: list[RowProblem] = []
+    for problem in parsed.problems:
+        row = problem.past_date_row
+        sub = existing.get(problem.line)
+        if row is not None and sub is not None and _spent(row.next_charge_date, paid.get(sub.id)):
+            parsed.rows.append(row)
+        else:
+            kept.append(problem)
+    parsed.problems = kept
+    parsed.rows.sort(key=lambda r: r.line)
 
 
 async def import_subscribers(
@@ -475,6 +592,7 @@ async def import_subscribers(
     (nothing has been written by then).
     """
     parsed = parse_import_csv(data, today=today)
+    _rescue_spent(conn, parsed)
     report = ImportReport(
         encoding=parsed.encoding,
         rows=len(parsed.rows) + len(parsed.problems),
@@ -525,11 +643,14 @@ def _plan(
 ) -> tuple[list[tuple[ImportRow, NewSubscriber]], list[_Update]]:
     """Sort the verified rows into new / updated / unchanged (filling ``report``)."""
     subscribers = SubscriberRepository(conn)
-    in_doubt = {charge.subscriber_id for charge in ChargeRepository(conn).in_doubt()}
+    charges = ChargeRepository(conn)
+    in_doubt = {charge.subscriber_id for charge in charges.in_doubt()}
+    found = {row.customer_uid: subscribers.get_by_uid(row.customer_uid) for row in good}
+    paid = charges.paid_through(s.id for s in found.values() if s is not None)
     new: list[tuple[ImportRow, NewSubscriber]] = []
     updates: list[_Update] = []
     for row in good:
-        existing = subscribers.get_by_uid(row.customer_uid)
+        existing = found[row.customer_uid]
         if existing is None:
             customer = customers[row.customer_uid]
             first = row.next_charge_date or first_charge_date(today)
@@ -557,7 +678,10 @@ def _plan(
             )
             report.added.append(row.customer_uid)
             continue
-        changes = _changes(existing, row, has_dates)
+        paid_through = paid.get(existing.id)
+        if has_dates and _spent(row.next_charge_date, paid_through):
+            report.dates_spent.append(row.customer_uid)
+        changes = _changes(existing, row, has_dates, paid_through)
         if not changes:
             report.unchanged.append(row.customer_uid)
         elif existing.id in in_doubt:
@@ -682,6 +806,9 @@ def export_charges(conn: sqlite3.Connection, path: Path) -> int:
     def row(charge: Charge) -> list[object]:
         values: dict[str, object] = {
             "subscriber_name": names.get(charge.subscriber_id, ""),
+            # Redacted again on the way out: a row written before the journal redacted, or by
+            # an older kpadmin, must not carry a card or phone number into a spreadsheet.
+            "fail_reason": redact_text(charge.fail_reason) if charge.fail_reason else "",
         }
         return [
             _value(values[c] if c in values else getattr(charge, c)) for c in CHARGE_EXPORT_COLUMNS

@@ -25,9 +25,20 @@ The rules a batch follows (docs/architecture.md, "A charge, from the button to t
    (``get_customer``): a key i'mport answers ``NotFound`` for makes the subscriber ``key_missing``
    (that rejection would repeat every run); any other answer changes nothing. No message text is
    read (REFERENCE.md, "Meaning of non-zero codes").
-6. Cancelling stops new sends; requests in flight finish. Intents of this batch that never left
+6. A payment i'mport reports paid for another amount than was asked is recorded paid with
+   what i'mport reports (`journal.py` notes it and writes an ``amount_mismatch`` audit row);
+   `BatchResult.mismatches` lists every such row this batch settled (charged, looked up or
+   reconciled), and such a batch is not `ok`.
+7. Cancelling stops new sends; requests in flight finish. Intents of this batch that never left
    are withdrawn (deleted: nothing was sent for them). If the task itself is cancelled, requests in
-   flight are recorded as unknown.
+   flight are recorded as unknown. No wait outlives a cancel: the pacer and the back-off before a
+   retry or a re-send end as soon as `cancel` is set (and that retry is then not sent).
+8. The first outcome write that fails (disk full, a damaged page: `Journal.failure`) stops the
+   batch like a cancel: no new send, no resend, no retry; requests in flight finish. Their outcomes
+   (and the withdrawal of unsent intents) are written if the disk allows at the end; what cannot
+   be written stays planned / sent on disk, in doubt, and the next run's reconciliation looks it
+   up before anything else. `BatchResult.error` says so and `journal_error` holds the error
+   (`store.errors.DiskError` → exit DISK). Failing to write the intents raises: nothing was sent.
 
 Progress is reported through `on_event(ChargeEvent)`, called on the loop (cheap callbacks only).
 """
@@ -36,6 +47,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import enum
 import logging
 import sqlite3
@@ -56,7 +68,7 @@ from kpadmin.billing.due import (
     decide,
     state_skip,
 )
-from kpadmin.billing.journal import Journal, RowRef, Write
+from kpadmin.billing.journal import Journal, RowRef, Write, mismatch_note
 from kpadmin.billing.periods import month_of, today_in_seoul
 from kpadmin.billing.reconcile import (
     Lookup,
@@ -79,12 +91,15 @@ from kpadmin.iamport.models import Payment
 from kpadmin.store.audit import AuditRepository
 from kpadmin.store.charges import ChargeRepository, NewCharge
 from kpadmin.store.db import encode_instant, transaction
+from kpadmin.store.marker import refresh_marker
 from kpadmin.store.models import Charge, ChargeState, Subscriber, SubscriberState
 from kpadmin.store.subscribers import SubscriberRepository
 
 log = logging.getLogger(__name__)
 
 MAX_CONCURRENCY = 32
+MIN_RPS = 0.1  # = kpadmin.billing.settings.MIN_REQUESTS_PER_SECOND (the settings test pins them)
+MAX_RPS = 1000.0
 _OPEN = frozenset({ChargeState.PLANNED, ChargeState.SENT})
 
 
@@ -110,16 +125,13 @@ class Progress:
     rejected: int = 0
     unknown: int = 0
     unsent: int = 0  # never reached i'mport; stays planned and is sent again next time
-    paid_amount: int = 0
+    paid_amount: int = 0  # what i'mport reports as paid (not what was asked, should they differ)
     in_flight: int = 0
+    mismatched: int = 0  # paid, but for another amount than was asked
 
     @property
     def failed(self) -> int:
         return self.declined + self.rejected + self.unknown + self.unsent
-
-    @property
-    def fraction(self) -> float:
-        return self.done / self.total if self.total else 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +147,37 @@ class ChargeOutcome:
     state: ChargeState
     imp_uid: str | None = None
     message: str = ""
+    paid_amount: int | None = None  # what i'mport reports as paid (paid outcomes only)
+
+    @property
+    def amount_mismatch(self) -> bool:
+        return (
+            self.state is ChargeState.PAID
+            and self.paid_amount is not None
+            and self.paid_amount != self.amount
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AmountMismatch:
+    """A paid charge whose paid amount is not the amount asked for (more or less)."""
+
+    charge_id: int
+    subscriber_id: int
+    customer_uid: str
+    name: str
+    merchant_uid: str
+    period: str
+    asked: int
+    paid: int
+    imp_uid: str | None
+
+    def describe(self) -> str:
+        who = f"{self.name} ({self.customer_uid})" if self.name else self.customer_uid
+        return (
+            f"{who}, {self.period}, {self.merchant_uid}: ₩{self.asked:,} was asked, i'mport "
+            f"charged ₩{self.paid:,}"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,12 +197,22 @@ class BatchResult:
     reconcile: ReconcileReport
     cancelled: bool = False
     error: str | None = None  # why the batch stopped early (e.g. authentication failed)
+    #: Paid rows this batch settled (charged, looked up, reconciled) for another amount than
+    #: was asked: paid, and each one needs a person.
+    mismatches: tuple[AmountMismatch, ...] = ()
+    #: The error that stopped the batch when outcomes could not be written (rule 8).
+    journal_error: Exception | None = None
 
     @property
     def ok(self) -> bool:
-        """Everything planned was charged: nothing declined, rejected, unknown or unsent, and the
-        batch was neither cancelled nor aborted."""
-        return self.progress.failed == 0 and self.error is None and not self.cancelled
+        """Everything planned was charged for the amount asked: nothing declined, rejected,
+        unknown or unsent, no amount mismatch, and the batch was neither cancelled nor aborted."""
+        return (
+            self.progress.failed == 0
+            and not self.mismatches
+            and self.error is None
+            and not self.cancelled
+        )
 
 
 @dataclass(slots=True)
@@ -250,8 +303,10 @@ class ChargeEngine:
             raise EngineBusy("a charge batch is already running")
         if not 1 <= concurrency <= MAX_CONCURRENCY:
             raise ValueError(f"concurrency must be 1..{MAX_CONCURRENCY}, got {concurrency}")
-        if rps is not None and rps <= 0:
-            raise ValueError("rps must be positive")
+        if rps is not None and not MIN_RPS <= rps <= MAX_RPS:
+            # The settings refuse these already; a caller that skipped them must not make a
+            # batch wait for ever between two charges (1e-300 per second did).
+            raise ValueError(f"rps must be {MIN_RPS:g}..{MAX_RPS:g}, got {rps!r}")
         with BatchLock(self._lock_path):
             self._running = True
             try:
@@ -280,7 +335,8 @@ class ChargeEngine:
         batch_id = f"{self.clock():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
         emit(ChargeEvent(EventKind.RECONCILING, Progress(), message="looking up charges in doubt"))
         report = await self._reconcile(plan.staff, concurrency)
-        earlier = await self._verify_earlier(plan, concurrency, plan.staff)
+        earlier_paid: set[int] = set()
+        earlier = await self._verify_earlier(plan, concurrency, plan.staff, earlier_paid)
         for settled in report.rows:
             # A decline (or rejection) this run's reconciliation discovered counts as this run's:
             # declines are not retried within a run.
@@ -304,15 +360,22 @@ class ChargeEngine:
         progress = Progress(total=total)
         outcomes: list[ChargeOutcome] = []
         emit(ChargeEvent(EventKind.STARTED, progress, message=f"batch {batch_id}"))
+        abort: list[str] = []
+
+        def journal_failed(exc: Exception) -> None:
+            # Rule 7: nothing more may leave once outcomes cannot be recorded.
+            if not abort:
+                abort.append(f"the journal could not be written: {exc}")
+
         journal = Journal(
             self.conn,
             clock=self.clock,
             flush_interval=self.flush_interval,
             flush_size=self.flush_size,
+            on_failure=journal_failed,
         )
         queue = collections.deque(intents)
         pacer = _Pacer(rps)
-        abort: list[str] = []
 
         def record(intent: _Intent, outcome: ChargeOutcome) -> None:
             nonlocal progress
@@ -324,7 +387,11 @@ class ChargeEngine:
             nonlocal progress
             while queue and not cancel.is_set() and not abort:
                 intent = queue.popleft()
-                await pacer.wait()
+                try:
+                    await pacer.wait(cancel)
+                except asyncio.CancelledError:
+                    queue.appendleft(intent)  # never sent: withdrawn with the rest
+                    raise
                 if cancel.is_set() or abort:
                     queue.appendleft(intent)
                     return
@@ -345,23 +412,39 @@ class ChargeEngine:
                 # Let cancelled workers record their in-flight charge (unknown) before the last
                 # flush, so nothing in flight is left looking like it never left.
                 await asyncio.wait(tasks)
-            journal.flush()
+            first_failure = journal.failure
+            with contextlib.suppress(Exception):  # rule 7: what cannot be written stays in doubt
+                journal.flush()
             withdrawn = self._withdraw([i for i in queue if i.fresh], plan.staff, batch_id)
         if not abort and not cancel.is_set():
             # Every outcome is on disk; only now look the rejected ones' keys up (read-only).
             await self._mark_missing_keys(outcomes, plan.staff, concurrency)
         cancelled = cancel.is_set() and bool(withdrawn or queue)
         error = abort[0] if abort else None
-        AuditRepository(self.conn).record(
-            plan.staff,
-            "charge_batch",
-            f"batch {batch_id}: {progress.paid} paid (₩{progress.paid_amount:,}), "
-            f"{progress.declined} declined, {progress.rejected} rejected, {progress.unknown} "
-            f"unknown, {progress.unsent} not sent, {len(withdrawn)} withdrawn"
-            + (" — cancelled" if cancelled else "")
-            + (f" — stopped: {error}" if error else ""),
-            at=self.clock(),
-        )
+        journal_error = first_failure or journal.failure
+        if journal_error is not None:
+            error = _journal_stop_message(journal_error, journal.pending, len(queue))
+        touched = {i.row.charge_id for i in intents} | {r.charge_id for r in report.rows}
+        try:
+            mismatches = self.amount_mismatches(touched | earlier_paid)
+        except Exception as exc:  # a damaged page may refuse the read too; the batch result stands
+            log.info("batch %s: amount mismatches could not be read: %s", batch_id, exc)
+            mismatches = []
+        try:
+            AuditRepository(self.conn).record(
+                plan.staff,
+                "charge_batch",
+                f"batch {batch_id}: {progress.paid} paid (₩{progress.paid_amount:,}), "
+                f"{progress.declined} declined, {progress.rejected} rejected, {progress.unknown} "
+                f"unknown, {progress.unsent} not sent, {len(withdrawn)} withdrawn"
+                + (f", {len(mismatches)} AMOUNT MISMATCH(ES)" if mismatches else "")
+                + (" — cancelled" if cancelled else "")
+                + (f" — stopped: {error}" if error else ""),
+                at=self.clock(),
+            )
+        except Exception as exc:  # the disk that stopped the batch may refuse this line too
+            log.info("batch %s: the audit line could not be written: %s", batch_id, exc)
+        refresh_marker(self.conn)
         emit(ChargeEvent(EventKind.FINISHED, progress, message=error or ""))
         return BatchResult(
             batch_id=batch_id,
@@ -371,7 +454,28 @@ class ChargeEngine:
             reconcile=report,
             cancelled=cancelled,
             error=error,
+            mismatches=tuple(mismatches),
+            journal_error=journal_error,
         )
+
+    def amount_mismatches(self, charge_ids: Iterable[int] | None = None) -> list[AmountMismatch]:
+        """Paid rows (among ``charge_ids``; None: all) whose paid amount is not the amount asked."""
+        rows = self.charges.amount_mismatches(charge_ids)
+        names = {s.id: s.name for s in self.subscribers.get_many({c.subscriber_id for c in rows})}
+        return [
+            AmountMismatch(
+                c.id,
+                c.subscriber_id,
+                c.customer_uid,
+                names.get(c.subscriber_id, ""),
+                c.merchant_uid,
+                c.period,
+                c.amount,
+                c.amount if c.paid_amount is None else c.paid_amount,
+                c.imp_uid,
+            )
+            for c in rows
+        ]
 
     def _journal_intents(
         self, plan: Plan, batch_id: str, earlier: dict[int, Skip]
@@ -500,6 +604,10 @@ class ChargeEngine:
         """Send one intent and settle it (see rule 5 in the module docstring)."""
         row = intent.row
         journal.put(Write(row, ChargeState.SENT, _OPEN, staff, audit_action=None))
+        if abort:  # that very write found the journal failing (rule 7): do not send
+            return self._settle(
+                journal, intent, staff, ChargeState.PLANNED, None, f"not sent: {abort[0]}"
+            )
         not_sent = 0
         resent = 0
         try:
@@ -519,11 +627,16 @@ class ChargeEngine:
                     )
                 except RequestNotSent as exc:
                     not_sent += 1
-                    if not_sent > self.send_retries or cancel.is_set():
+                    if (
+                        not_sent > self.send_retries
+                        or cancel.is_set()
+                        or abort
+                        or await _sleep_unless(cancel, self._delay(not_sent))
+                        or abort  # a failed write may have stopped the batch meanwhile
+                    ):
                         return self._settle(
                             journal, intent, staff, ChargeState.PLANNED, None, f"not sent: {exc}"
                         )
-                    await asyncio.sleep(self._delay(not_sent))
                     continue
                 except AuthenticationFailed as exc:
                     abort.append(f"authentication failed: {exc}")
@@ -584,9 +697,13 @@ class ChargeEngine:
                             found.detail,
                         )
                     if found.verdict is Verdict.NOTHING:
-                        if resent < self.resends and not cancel.is_set():
+                        if (
+                            resent < self.resends
+                            and not abort
+                            and not await _sleep_unless(cancel, self._delay(resent + 1))
+                            and not abort  # a failed write may have stopped the batch meanwhile
+                        ):
                             resent += 1  # same merchant_uid: i'mport cannot pay it twice
-                            await asyncio.sleep(self._delay(resent))
                             continue
                         return self._settle(
                             journal,
@@ -652,9 +769,10 @@ class ChargeEngine:
         message: str,
     ) -> ChargeOutcome:
         row = intent.row
-        if state is ChargeState.PAID and payment is not None and payment.amount != row.amount:
-            message = f"i'mport charged ₩{payment.amount:,}, not ₩{row.amount:,}"
+        paid_amount = payment.amount if state is ChargeState.PAID and payment is not None else None
         journal.put(Write(row, state, _OPEN, staff, payment, message))
+        if paid_amount is not None and paid_amount != row.amount:
+            message = mismatch_note(row.amount, paid_amount)  # as the journal writes it
         return ChargeOutcome(
             charge_id=row.charge_id,
             subscriber_id=row.subscriber_id,
@@ -667,6 +785,7 @@ class ChargeEngine:
             state=state,
             imp_uid=payment.imp_uid if payment else None,
             message=message,
+            paid_amount=paid_amount,
         )
 
     async def _mark_missing_keys(
@@ -735,24 +854,34 @@ class ChargeEngine:
         them, so the next batch plans them afresh (with the same deterministic merchant_uid)."""
         if not intents:
             return []
-        with transaction(self.conn):
-            for intent in intents:
-                self.conn.execute(
-                    "DELETE FROM charges WHERE id = ? AND state = 'planned'",
-                    (intent.row.charge_id,),
+        try:
+            with transaction(self.conn):
+                for intent in intents:
+                    self.conn.execute(
+                        "DELETE FROM charges WHERE id = ? AND state = 'planned'",
+                        (intent.row.charge_id,),
+                    )
+                AuditRepository(self.conn).record(
+                    staff,
+                    "charge_withdrawn",
+                    f"batch {batch_id}: {len(intents)} planned charge(s) withdrawn before sending",
+                    at=self.clock(),
                 )
-            AuditRepository(self.conn).record(
-                staff,
-                "charge_withdrawn",
-                f"batch {batch_id}: {len(intents)} planned charge(s) withdrawn before sending",
-                at=self.clock(),
-            )
+        except Exception as exc:
+            # Left planned: the next run looks them up (nothing there) and sends them then, with
+            # the same merchant_uid. Never a reason to lose the batch's result.
+            # INFO, like the journal's: BatchResult.error is the one message about the disk.
+            log.info("batch %s: unsent intents could not be withdrawn: %s", batch_id, exc)
+            return []
         return intents
 
-    async def _verify_earlier(self, plan: Plan, concurrency: int, staff: str) -> dict[int, Skip]:
+    async def _verify_earlier(
+        self, plan: Plan, concurrency: int, staff: str, found_paid: set[int]
+    ) -> dict[int, Skip]:
         """Before attempt N+1 of a period, look attempts 1..N up again: an answer lost long ago
         (a decline recorded from a lookup while a retry was still on its way) must not become a
-        second payment. Returns the subscribers to skip (with the reason)."""
+        second payment. Returns the subscribers to skip (with the reason); the ids of charges
+        found paid are added to ``found_paid``."""
         todo = [(item, uid) for item in plan.items for uid in item.earlier_merchant_uids]
         if not todo:
             return {}
@@ -769,6 +898,7 @@ class ChargeEngine:
             if found.verdict is Verdict.PAID:
                 charge = self.charges.by_merchant_uid(uid)
                 if charge is not None:
+                    found_paid.add(charge.id)
                     journal.put(
                         Write(
                             _ref(charge),
@@ -851,6 +981,8 @@ class ChargeEngine:
                     charge.state,
                     after,
                     detail,
+                    amount=charge.amount,
+                    paid_amount=payment.amount if after is ChargeState.PAID and payment else None,
                 )
             )
             if after is charge.state and after is not ChargeState.UNKNOWN:
@@ -899,6 +1031,18 @@ class ChargeEngine:
 
     def _delay(self, attempt: int) -> float:
         return self.retry_delays[min(attempt - 1, len(self.retry_delays) - 1)]
+
+
+def _journal_stop_message(exc: Exception, unrecorded: int, unsent: int) -> str:
+    text = f"the journal could not be written ({exc}), so no more charges were sent"
+    if unsent:
+        text += f"; {unsent} charge(s) were not sent"
+    if unrecorded:
+        text += (
+            f"; {unrecorded} charge(s) already sent could not be recorded: they stay in doubt "
+            "and the next run looks them up at i'mport before charging anyone"
+        )
+    return text
 
 
 def without_declines(plan: Plan, report: ReconcileReport) -> Plan:
@@ -970,8 +1114,16 @@ def _count(progress: Progress, outcome: ChargeOutcome) -> Progress:
         rejected=progress.rejected + (state is ChargeState.REJECTED),
         unknown=progress.unknown + (state is ChargeState.UNKNOWN),
         unsent=progress.unsent + (state is ChargeState.PLANNED),
-        paid_amount=progress.paid_amount + (outcome.amount if state is ChargeState.PAID else 0),
+        paid_amount=progress.paid_amount + _paid(outcome),
+        mismatched=progress.mismatched + outcome.amount_mismatch,
     )
+
+
+def _paid(outcome: ChargeOutcome) -> int:
+    """What i'mport reports as paid for an outcome (the summary's total is real money)."""
+    if outcome.state is not ChargeState.PAID:
+        return 0
+    return outcome.amount if outcome.paid_amount is None else outcome.paid_amount
 
 
 class _Pacer:
@@ -981,17 +1133,30 @@ class _Pacer:
         self.interval = 1.0 / rps if rps else 0.0
         self.next_at = 0.0
 
-    async def wait(self) -> None:
+    async def wait(self, cancel: asyncio.Event) -> None:
+        """Until this start's turn, or until `cancel` is set (a Stop must not wait its turn)."""
         if not self.interval:
             return
         now = time.monotonic()
         start = max(now, self.next_at)
         self.next_at = start + self.interval
         if start > now:
-            await asyncio.sleep(start - now)
+            await _sleep_unless(cancel, start - now)
+
+
+async def _sleep_unless(cancel: asyncio.Event, seconds: float) -> bool:
+    """Sleep `seconds` unless `cancel` is set first; True when it was (the caller stops)."""
+    if cancel.is_set():
+        return True
+    try:
+        await asyncio.wait_for(cancel.wait(), seconds)
+    except TimeoutError:
+        return False
+    return True
 
 
 __all__ = [
+    "AmountMismatch",
     "BatchResult",
     "ChargeEngine",
     "ChargeEvent",

@@ -8,15 +8,27 @@ process dies with outcomes still buffered, those rows are left planned / sent, w
 doubt", and reconciliation settles them by looking their merchant_uid up at i'mport. A lost result
 write can delay the truth, never invent or repeat a payment.
 
+A group that cannot be written (disk full, a damaged page, …) stays buffered and the journal
+*fails*: `failure` holds the error, `on_failure` is called once, and it stops writing on its own
+(no timer, no flush on a full buffer). The engine stops sending at that moment; the rows are still
+planned / sent on disk, so the next run's reconciliation looks them up. An explicit `flush()`
+tries again and raises.
+
 Each write names the states it expects the row to be in; a row that moved on meanwhile (another
 reconciliation, another process) is left alone. A paid row is never overwritten (the schema also
 forbids it), and a second paid payment for a period that is already paid is recorded as unknown
 with a loud message instead of breaking the whole group.
+
+A paid write records what i'mport says was paid (``paid_amount``). When that is not the amount the
+row asked for, the row is still paid — the money moved — but it carries an "AMOUNT MISMATCH" note
+and an ``amount_mismatch`` audit row, whichever path found the payment (the charge's own answer, a
+lookup, a reconciliation). Every ``fail_reason`` is redacted before it is written.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -26,11 +38,23 @@ from datetime import date, datetime
 from kpadmin.billing.cards import card_label
 from kpadmin.billing.periods import next_charge_date, period_of, today_in_seoul
 from kpadmin.iamport.models import Payment
+from kpadmin.redact import redact_text
 from kpadmin.store.audit import AuditRepository
 from kpadmin.store.db import encode_instant, transaction
 from kpadmin.store.models import ChargeState
 
 log = logging.getLogger(__name__)
+
+#: The audit action of a paid charge whose paid amount is not the amount asked for.
+AMOUNT_MISMATCH = "amount_mismatch"
+
+
+def mismatch_note(asked: int, paid: int) -> str:
+    """The note a paid row with another amount carries (journal, outcome, summary)."""
+    return (
+        f"AMOUNT MISMATCH: i'mport charged ₩{paid:,} for ₩{asked:,} asked; recorded as paid "
+        "— check this payment at i'mport"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,14 +92,23 @@ class Journal:
         flush_interval: float = 0.05,
         flush_size: int = 128,
         on_flushed: Callable[[list[Write]], None] | None = None,
+        on_failure: Callable[[Exception], None] | None = None,
     ) -> None:
         self.conn = conn
         self.clock = clock
         self.flush_interval = flush_interval
         self.flush_size = flush_size
         self.on_flushed = on_flushed
+        self.on_failure = on_failure
+        #: The first error a group write met (None while every write went through).
+        self.failure: Exception | None = None
         self._pending: dict[int, Write] = {}
         self._timer: asyncio.TimerHandle | None = None
+
+    @property
+    def pending(self) -> int:
+        """Rows whose latest outcome is not on disk (in doubt there until written or looked up)."""
+        return len(self._pending)
 
     def put(self, write: Write) -> None:
         """Queue a write; a later write for the same row replaces an earlier, unflushed one
@@ -84,15 +117,24 @@ class Journal:
         if previous is not None and previous.state is ChargeState.SENT:
             write.expect = write.expect | previous.expect
         self._pending[write.row.charge_id] = write
+        if self.failure is not None:
+            return  # failed: only an explicit flush() tries again
         if len(self._pending) >= self.flush_size:
-            self.flush()
+            self._flush_in_background()
         elif self._timer is None:
             try:
                 loop = asyncio.get_running_loop()
             except RuntimeError:
                 self.flush()
                 return
-            self._timer = loop.call_later(self.flush_interval, self.flush)
+            self._timer = loop.call_later(self.flush_interval, self._flush_in_background)
+
+    def _flush_in_background(self) -> None:
+        """A flush nobody waits for (the timer, a full buffer): a failure is reported through
+        `failure` / `on_failure`, not raised into a charge that is settling or into the loop."""
+        # Recorded by flush() (`failure`, `on_failure`); the engine has stopped sending.
+        with contextlib.suppress(Exception):
+            self.flush()
 
     def flush(self) -> list[Write]:
         """Commit everything pending in one transaction; returns the writes that were applied."""
@@ -112,15 +154,27 @@ class Journal:
                 for write in writes:
                     if self._apply(write, stamp, now, audit):
                         applied.append(write)
-        except BaseException:
+        except BaseException as exc:
             # Nothing of this group reached the disk (rolled back): keep the writes for the next
             # flush. Should the process die first, the rows are in doubt and reconcile settles them.
             for write in writes:
                 self._pending.setdefault(write.row.charge_id, write)
+            if isinstance(exc, Exception):
+                self._fail(exc)
             raise
+        self.failure = None  # written after all (space was freed)
         if self.on_flushed is not None and applied:
             self.on_flushed(applied)
         return applied
+
+    def _fail(self, exc: Exception) -> None:
+        first = self.failure is None
+        self.failure = exc
+        if first:
+            # INFO: the engine reports it (BatchResult.error) as the one message the user sees.
+            log.info("journal: %d outcome(s) could not be written: %s", self.pending, exc)
+            if self.on_failure is not None:
+                self.on_failure(exc)
 
     def _apply(self, write: Write, stamp: str, now: datetime, audit: AuditRepository) -> bool:
         row = write.row
@@ -160,6 +214,13 @@ class Journal:
                     f"refund {payment.imp_uid if payment else row.merchant_uid}"
                 )
                 log.error("journal: %s", message)
+        mismatch = (
+            state is ChargeState.PAID and payment is not None and payment.amount != row.amount
+        )
+        if mismatch:
+            assert payment is not None
+            note = mismatch_note(row.amount, payment.amount)
+            message = f"{note}; {message}" if message else note
         fields: dict[str, object] = {"state": state.value, "updated_at": stamp}
         if payment is not None:
             fields["imp_uid"] = payment.imp_uid
@@ -168,9 +229,10 @@ class Journal:
             assert payment is not None
             fields["paid_at"] = encode_instant(payment.paid_at or now)
             fields["cancelled_amount"] = payment.cancel_amount
-            fields["fail_reason"] = message or None
+            fields["paid_amount"] = payment.amount
+            fields["fail_reason"] = redact_text(message) if message else None
         elif state is not ChargeState.SENT:
-            fields["fail_reason"] = message or None
+            fields["fail_reason"] = redact_text(message) if message else None
         assignments = ", ".join(f"{k} = ?" for k in fields)
         self.conn.execute(
             f"UPDATE charges SET {assignments} WHERE id = ?", (*fields.values(), row.charge_id)
@@ -185,6 +247,23 @@ class Journal:
                 describe(row, state, payment, message),
                 subscriber_id=row.subscriber_id,
                 at=now,
+            )
+        if mismatch:
+            assert payment is not None
+            # Its own audit row (whatever path found the payment), so staff can list them.
+            audit.record(
+                write.staff,
+                AMOUNT_MISMATCH,
+                f"{row.merchant_uid} (imp_uid {payment.imp_uid}) for {row.period}: i'mport "
+                f"charged ₩{payment.amount:,}, ₩{row.amount:,} was asked",
+                subscriber_id=row.subscriber_id,
+                at=now,
+            )
+            log.warning(
+                "journal: %s paid ₩%s, not ₩%s (amount mismatch)",
+                row.merchant_uid,
+                f"{payment.amount:,}",
+                f"{row.amount:,}",
             )
         write.state = state
         write.message = message

@@ -108,11 +108,26 @@ class Settled:
     before: ChargeState
     after: ChargeState
     detail: str
+    amount: int = 0  # asked for
+    paid_amount: int | None = None  # what i'mport reports as paid (found paid only)
+
+    @property
+    def amount_mismatch(self) -> bool:
+        return (
+            self.after is ChargeState.PAID
+            and self.paid_amount is not None
+            and self.paid_amount != self.amount
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class ReconcileReport:
     rows: tuple[Settled, ...] = field(default=())
+
+    @property
+    def mismatched(self) -> tuple[Settled, ...]:
+        """Rows found paid for another amount than was asked (paid; a person must look)."""
+        return tuple(r for r in self.rows if r.amount_mismatch)
 
     def count(self, state: ChargeState) -> int:
         return sum(1 for r in self.rows if r.after is state)

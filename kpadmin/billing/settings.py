@@ -15,19 +15,36 @@ comes from the same origin's ``/v1/iamport.js``.
 
 Values are validated the same way whether they come from the file, `kpadmin config set` or the GUI,
 so a hand-edited file with a bad value is a clear error rather than a surprise at charge time.
+
+Rules
+-----
+Every number has bounds (`BOUNDS`, said in `kpadmin config show --help` and the settings
+dialog): a pacing of 1e-300 requests per second would make a batch wait for ever.
+``api_base_url`` is checked for scheme, host and length. In test and live mode the REST secret is
+sent to ``api_base_url``, so it must be ``https://``; plain ``http://`` is allowed there only to a
+loopback address (127.0.0.1 or ::1: a local proxy on this computer, which `local_proxy` names).
+Single values are checked by `set_value` / `set_values`; the rules across keys by `check`, which
+`set_values` and the runtime also apply.
+
+A settings file that cannot be used (not UTF-8, not JSON, nested too deeply, too large, or holding
+a refused value) is a `SettingsFileError` naming the file; it is never silently replaced.
+`reset_settings` moves it aside (``settings.json.broken-<time>``) and writes the defaults, whose
+mode is SANDBOX: the error says so whenever the old file may have said LIVE.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import getpass
+import ipaddress
 import json
 import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -42,18 +59,94 @@ SDK_PATH: Final = "/v1/iamport.js"
 #: because billing must not import the sandbox (the sandbox test suite pins the two together).
 SANDBOX_IMP_CODE: Final = "imp00000000"
 LANGUAGES: Final = ("auto", "ko", "en")
+MIN_CONCURRENCY: Final = 1
 MAX_CONCURRENCY: Final = 32
+#: One request every 10 s at the slowest: slower pacing is a mistake (1e-300 waited for ever).
+MIN_REQUESTS_PER_SECOND: Final = 0.1
 MAX_REQUESTS_PER_SECOND: Final = 1000.0
+MIN_MONTHLY_LIMIT: Final = 1
 MAX_MONTHLY_LIMIT: Final = 10_000
+MAX_STAFF_NAME: Final = 60
+#: A base URL is a few dozen characters; the bound keeps a pasted blob out of every request and log.
+MAX_URL_LENGTH: Final = 512
+#: DNS limits (RFC 1035): 253 characters a name, 63 a label.
+MAX_HOST_LENGTH: Final = 253
+#: settings.json is a few hundred bytes; anything this big is not a settings file.
+MAX_FILE_BYTES: Final = 64 * 1024
+
+#: The bounds of every numeric setting, as (low, high); `config show --help` and the GUI say them.
+BOUNDS: Final[dict[str, tuple[float, float]]] = {
+    "concurrency": (MIN_CONCURRENCY, MAX_CONCURRENCY),
+    "requests_per_second": (MIN_REQUESTS_PER_SECOND, MAX_REQUESTS_PER_SECOND),
+    "monthly_limit": (MIN_MONTHLY_LIMIT, MAX_MONTHLY_LIMIT),
+}
 
 _IMP_CODE_RE: Final = re.compile(r"imp\d{8}")
 # `kakaopay` or `kakaopay.{CID}` (REFERENCE.md §7); other PGs keep the same `{pg}[.{mid}]` shape.
 _PG_RE: Final = re.compile(r"[a-z][a-z0-9_]{0,15}(\.[A-Za-z0-9_-]{1,80})?")
 _NONE_WORDS: Final = frozenset({"", "none", "null", "unset", "-"})
+_LABEL_RE: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 
 
 class SettingsError(ValueError):
-    """A setting is unknown, malformed or out of range, or the settings file cannot be read."""
+    """A setting is unknown, malformed or out of range, or the settings file cannot be read.
+
+    ``key`` names the setting at fault when there is one.
+    """
+
+    def __init__(self, message: str, *, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+class SettingsFileError(SettingsError):
+    """settings.json exists but cannot be used; nothing was changed and nothing was guessed.
+
+    ``unreadable`` is True when the file is not a JSON object at all (only `reset_settings` helps);
+    False when it holds a refused value (``key``), which `kpadmin config set` can also repair.
+    ``may_be_live`` is True when the file says, or may have said, LIVE mode: the defaults are
+    SANDBOX, and whoever resets must know the mode changes. ``file_values`` holds the text of the
+    values the file has (never a secret: this file holds none). ``str()`` is the command line's
+    message; the GUI builds its own from the attributes.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        problem: str,
+        *,
+        unreadable: bool,
+        may_be_live: bool,
+        key: str | None = None,
+        file_values: Mapping[str, str] | None = None,
+    ) -> None:
+        self.path = path
+        self.problem = problem
+        self.unreadable = unreadable
+        self.may_be_live = may_be_live
+        self.file_values = dict(file_values or {})
+        self.key = key
+        super().__init__(self._message(), key=key)
+
+    def _message(self) -> str:
+        if self.unreadable:
+            head = f"settings file unreadable: {self.path} ({self.problem})."
+            fix = ""
+        else:
+            head = f"settings file {self.path} holds a refused value: {self.problem}."
+            fix = f" Fix it with `kpadmin config set {self.key} VALUE`, or" if self.key else ""
+        reset = (
+            f"{fix or ' Run'} `kpadmin config reset` to keep it aside as "
+            f"{self.path.name}.broken-<time> and start from the defaults"
+        )
+        said = "LIVE" if self.may_be_live else self.file_values.get("mode", "").strip().upper()
+        mode = (
+            f": SANDBOX mode, and this file says or may have said {said}, so set the mode again "
+            "once the rest is right."
+            if said in ("LIVE", "TEST")
+            else " (SANDBOX mode)."
+        )
+        return head + reset + mode
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,17 +167,23 @@ class Settings:
 #: The keys `kpadmin config` shows, in this order.
 KEYS: Final[tuple[str, ...]] = tuple(f.name for f in dataclasses.fields(Settings))
 
-#: One line per key for `kpadmin config show --help` and the settings dialog's tooltips.
+#: One line per key for `kpadmin config show --help` and the settings dialog's tooltips; the
+#: bounds are the ones the parsers enforce.
 DESCRIPTIONS: Final[dict[str, str]] = {
-    "mode": "sandbox (built-in simulator), test (real i'mport, test channel) or live",
-    "api_base_url": "overrides the REST base URL in any mode (http/https); the SDK then comes "
-    "from the same origin's /v1/iamport.js",
+    "mode": "sandbox (built-in simulator), test (real i'mport, test channel) or live (real "
+    "money; `config set mode live` asks first)",
+    "api_base_url": f"overrides the REST base URL in any mode; at most {MAX_URL_LENGTH} "
+    "characters; https:// in test and live (http:// only in sandbox, or to 127.0.0.1 / [::1]: "
+    "a local proxy); the SDK then comes from the same origin's /v1/iamport.js",
     "imp_code": "merchant code for IMP.init: 'imp' + 8 digits (sandbox default imp00000000)",
     "pg": "channel for IMP.request_pay, e.g. kakaopay.TCSUBSCRIP (test) or kakaopay.CA…",
-    "concurrency": f"charges sent at once, 1..{MAX_CONCURRENCY}",
-    "requests_per_second": "optional cap on charge requests per second (empty = none)",
-    "monthly_limit": "Kakao Pay's per-key monthly cap of paid charges (empty = none)",
-    "staff_name": "your name, written to the audit log with every action",
+    "concurrency": f"charges sent at once, {MIN_CONCURRENCY}..{MAX_CONCURRENCY}",
+    "requests_per_second": f"optional cap on charge requests per second, "
+    f"{MIN_REQUESTS_PER_SECOND:g}..{MAX_REQUESTS_PER_SECOND:g} (empty = none)",
+    "monthly_limit": f"Kakao Pay's per-key monthly cap of paid charges, "
+    f"{MIN_MONTHLY_LIMIT}..{MAX_MONTHLY_LIMIT:,} (empty = none)",
+    "staff_name": f"your name (at most {MAX_STAFF_NAME} characters), written to the audit log "
+    "with every action",
     "language": "UI language: auto (follow the OS), ko or en",
 }
 
@@ -102,33 +201,68 @@ def _optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
 def _parse_mode(raw: str) -> str:
     value = raw.strip().lower()
     if value not in MODES:
-        raise SettingsError(f"mode must be one of {', '.join(MODES)}, not {raw!r}")
+        raise SettingsError(f"mode must be one of {', '.join(MODES)}, not {_shown(raw)}")
     return value
+
+
+def _shown(raw: str, limit: int = 60) -> str:
+    """A value for a message: never a 70,000-character echo."""
+    return repr(raw if len(raw) <= limit else raw[:limit] + "…")
 
 
 def _parse_url(raw: str) -> str:
     value = raw.strip()
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https"):
-        raise SettingsError(f"api_base_url must be an http:// or https:// URL, not {raw!r}")
-    if not parts.hostname:
-        raise SettingsError(f"api_base_url has no host: {raw!r}")
-    if parts.username or parts.password:
-        raise SettingsError("api_base_url must not contain a user name or password")
-    if parts.query or parts.fragment:
-        raise SettingsError("api_base_url must not have a query (?…) or fragment (#…)")
+    if len(value) > MAX_URL_LENGTH:
+        raise SettingsError(
+            f"api_base_url is too long ({len(value):,} characters; at most {MAX_URL_LENGTH})"
+        )
+    if not (value.isascii() and value.isprintable()) or " " in value:
+        raise SettingsError(
+            "api_base_url must be plain ASCII without spaces (write an international host name "
+            f"in its xn-- form), not {_shown(raw)}"
+        )
     try:
-        parts.port  # noqa: B018 - raises ValueError for a malformed port
+        parts = urlsplit(value)  # raises ValueError for "http://[::1" (an unclosed bracket)
+    except ValueError as exc:
+        raise SettingsError(f"api_base_url is not a valid URL ({exc}): {_shown(raw)}") from None
+    try:
+        port = parts.port  # raises ValueError for a malformed or out-of-range port
     except ValueError:
-        raise SettingsError(f"api_base_url has a bad port: {raw!r}") from None
+        port = 0
+    if parts.scheme not in ("http", "https"):
+        raise SettingsError(f"api_base_url must be an http:// or https:// URL, not {_shown(raw)}")
+    if not parts.hostname:
+        raise SettingsError(f"api_base_url has no host: {_shown(raw)}")
+    if parts.username or parts.password or "@" in parts.netloc:
+        raise SettingsError("api_base_url must not contain a user name or password")
+    if parts.query or parts.fragment or value.endswith(("?", "#")):
+        raise SettingsError("api_base_url must not have a query (?…) or fragment (#…)")
+    if port == 0:
+        raise SettingsError(f"api_base_url has a bad port: {_shown(raw)}")
+    _check_host(parts.hostname, raw)
     return value.rstrip("/")
+
+
+def _check_host(host: str, raw: str) -> None:
+    if len(host) > MAX_HOST_LENGTH:
+        raise SettingsError(
+            f"api_base_url's host name is too long ({len(host):,} characters; "
+            f"at most {MAX_HOST_LENGTH})"
+        )
+    try:
+        ipaddress.ip_address(host)
+        return
+    except ValueError:
+        pass
+    if not all(_LABEL_RE.fullmatch(label) for label in host.split(".")):
+        raise SettingsError(f"api_base_url has an invalid host name: {_shown(raw)}")
 
 
 def _parse_imp_code(raw: str) -> str:
     value = raw.strip()
     if not _IMP_CODE_RE.fullmatch(value):
         raise SettingsError(
-            f"imp_code must be 'imp' followed by 8 digits (e.g. imp12345678), not {raw!r}"
+            f"imp_code must be 'imp' followed by 8 digits (e.g. imp12345678), not {_shown(raw)}"
         )
     return value
 
@@ -136,16 +270,18 @@ def _parse_imp_code(raw: str) -> str:
 def _parse_pg(raw: str) -> str:
     value = raw.strip()
     if not _PG_RE.fullmatch(value):
-        raise SettingsError(f"pg must look like kakaopay or kakaopay.CID, not {raw!r}")
+        raise SettingsError(f"pg must look like kakaopay or kakaopay.CID, not {_shown(raw)}")
     return value
 
 
-def _parse_int(name: str, low: int, high: int) -> Callable[[str], int]:
+def _parse_int(name: str) -> Callable[[str], int]:
+    low, high = (int(b) for b in BOUNDS[name])
+
     def parse(raw: str) -> int:
         try:
             value = int(raw.strip())
-        except ValueError:
-            raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+        except ValueError:  # also a number of more than 4,300 digits
+            raise SettingsError(f"{name} must be a whole number, not {_shown(raw)}") from None
         if not low <= value <= high:
             raise SettingsError(f"{name} must be between {low} and {high}, not {value}")
         return value
@@ -154,21 +290,23 @@ def _parse_int(name: str, low: int, high: int) -> Callable[[str], int]:
 
 
 def _parse_rps(raw: str) -> float:
+    low, high = BOUNDS["requests_per_second"]
     try:
         value = float(raw.strip())
     except ValueError:
-        raise SettingsError(f"requests_per_second must be a number, not {raw!r}") from None
-    if not 0 < value <= MAX_REQUESTS_PER_SECOND:  # also rejects nan
+        raise SettingsError(f"requests_per_second must be a number, not {_shown(raw)}") from None
+    if not low <= value <= high:  # also rejects nan and inf
         raise SettingsError(
-            f"requests_per_second must be above 0 and at most {MAX_REQUESTS_PER_SECOND:g}"
+            f"requests_per_second must be between {low:g} and {high:g} "
+            f"(or empty for no cap), not {_shown(raw.strip())}"
         )
     return value
 
 
 def _parse_staff(raw: str) -> str:
     value = raw.strip()
-    if len(value) > 60:
-        raise SettingsError("staff_name is limited to 60 characters")
+    if len(value) > MAX_STAFF_NAME:
+        raise SettingsError(f"staff_name is limited to {MAX_STAFF_NAME} characters")
     if any(unicodedata.category(ch).startswith("C") for ch in value):
         raise SettingsError("staff_name must not contain control characters")
     return value
@@ -177,7 +315,7 @@ def _parse_staff(raw: str) -> str:
 def _parse_language(raw: str) -> str:
     value = raw.strip().lower()
     if value not in LANGUAGES:
-        raise SettingsError(f"language must be one of {', '.join(LANGUAGES)}, not {raw!r}")
+        raise SettingsError(f"language must be one of {', '.join(LANGUAGES)}, not {_shown(raw)}")
     return value
 
 
@@ -186,9 +324,9 @@ _PARSERS: Final[dict[str, Callable[[str], Any]]] = {
     "api_base_url": _optional(_parse_url),
     "imp_code": _optional(_parse_imp_code),
     "pg": _parse_pg,
-    "concurrency": _parse_int("concurrency", 1, MAX_CONCURRENCY),
+    "concurrency": _parse_int("concurrency"),
     "requests_per_second": _optional(_parse_rps),
-    "monthly_limit": _optional(_parse_int("monthly_limit", 1, MAX_MONTHLY_LIMIT)),
+    "monthly_limit": _optional(_parse_int("monthly_limit")),
     "staff_name": _parse_staff,
     "language": _parse_language,
 }
@@ -200,12 +338,76 @@ def set_value(settings: Settings, key: str, raw: str) -> Settings:
     Optional keys (api_base_url, imp_code, requests_per_second, monthly_limit) are cleared with an
     empty value or ``none``. Raises `SettingsError` with a message fit for the user.
     """
-    parser = _PARSERS.get(key)
-    if parser is None:
-        secret_hint = " (imp_key and imp_secret are secrets: see kpadmin.billing.secrets)"
-        hint = secret_hint if key in ("imp_key", "imp_secret") else ""
-        raise SettingsError(f"unknown setting {key!r}; known settings: {', '.join(KEYS)}{hint}")
-    return dataclasses.replace(settings, **{key: parser(raw)})
+    return set_values(settings, {key: raw})
+
+
+def set_values(settings: Settings, changes: Mapping[str, str]) -> Settings:
+    """A copy of ``settings`` with every key of ``changes`` parsed, then the rules across keys
+    (`check`) applied once: a form that changes the mode and the URL together is judged whole."""
+    return check(_parsed(settings, changes))
+
+
+def _parsed(settings: Settings, changes: Mapping[str, str]) -> Settings:
+    values: dict[str, Any] = {}
+    for key, raw in changes.items():
+        parser = _PARSERS.get(key)
+        if parser is None:
+            secret_hint = " (imp_key and imp_secret are secrets: see kpadmin.billing.secrets)"
+            hint = secret_hint if key in ("imp_key", "imp_secret") else ""
+            raise SettingsError(
+                f"unknown setting {_shown(key)}; known settings: {', '.join(KEYS)}{hint}"
+            )
+        try:
+            values[key] = parser(raw)
+        except SettingsError as exc:
+            raise SettingsError(str(exc), key=key) from None
+    return dataclasses.replace(settings, **values)
+
+
+def is_loopback_url(url: str) -> bool:
+    """True for a URL whose host is a loopback address literal (127.0.0.0/8, ::1).
+
+    A name such as ``localhost`` does not count: a name can be made to resolve elsewhere."""
+    try:
+        host = urlsplit(url).hostname
+        return host is not None and ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _scheme(url: str) -> str:
+    try:
+        return urlsplit(url).scheme  # lower-cased: "HTTP://" is http too
+    except ValueError:
+        return ""
+
+
+def local_proxy(settings: Settings) -> bool:
+    """True when test/live mode talks plain http to this computer (a local proxy, by the rules)."""
+    url = settings.api_base_url
+    return bool(
+        url and settings.mode != "sandbox" and _scheme(url) == "http" and is_loopback_url(url)
+    )
+
+
+def check(settings: Settings) -> Settings:
+    """The rules across keys; returns ``settings`` or raises `SettingsError`.
+
+    In test and live mode the REST key and secret go to ``api_base_url``: plain http would send
+    them in cleartext, so it must be https — except to a loopback address, a local proxy on this
+    very computer (whose own onward connection is its business).
+    """
+    url = settings.api_base_url
+    plain_http = bool(url and _scheme(url) == "http")
+    if url and plain_http and settings.mode != "sandbox" and not is_loopback_url(url):
+        raise SettingsError(
+            f"api_base_url {_shown(url)} is plain http: {settings.mode.upper()} mode sends "
+            "the REST secret to it, so it must be https:// (plain http is allowed only to "
+            "127.0.0.1 or [::1], a local proxy on this computer); or leave api_base_url empty "
+            f"for {LIVE_API_BASE_URL}",
+            key="api_base_url",
+        )
+    return settings
 
 
 def format_value(settings: Settings, key: str) -> str:
@@ -225,25 +427,21 @@ def settings_path(data_root: Path) -> Path:
     return data_root / SETTINGS_FILE
 
 
-def load_settings(data_root: Path) -> Settings:
+def load_settings(data_root: Path, *, overrides: Mapping[str, str] | None = None) -> Settings:
     """The saved settings, or the defaults (sandbox mode) when nothing was saved yet.
 
     Every value is validated; unknown keys are ignored so an older kpadmin can read a newer file.
+    A file that cannot be used raises `SettingsFileError` (never a silent default). ``overrides``
+    (text values, as `set_values` takes them) replace the file's values of those keys before the
+    checks: `kpadmin config set` repairs a refused value that way; a bad override itself is a
+    plain `SettingsError`.
     """
     path = settings_path(data_root)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return Settings()
-    except OSError as exc:
-        raise SettingsError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"{path} is not valid JSON ({exc}); fix it or delete it") from exc
-    if not isinstance(data, dict):
-        raise SettingsError(f"{path} must hold a JSON object; fix it or delete it")
-    settings = Settings()
+    data = _read_object(path)
+    if data is None:
+        return set_values(Settings(), overrides or {})
+    overrides = dict(overrides or {})
+    texts: dict[str, str] = {}
     for key in KEYS:
         if key not in data:
             continue
@@ -252,12 +450,97 @@ def load_settings(data_root: Path) -> Settings:
         if value is not None and (
             isinstance(value, bool) or not isinstance(value, str | int | float)
         ):
-            raise SettingsError(f"{path}: {key} has a value of the wrong type: {value!r}")
-        try:
-            settings = set_value(settings, key, "" if value is None else str(value))
-        except SettingsError as exc:
-            raise SettingsError(f"{path}: {exc}") from exc
-    return settings
+            raise _invalid(path, data, key, f"{key} has a value of the wrong type: {value!r}"[:200])
+        texts[key] = "" if value is None else str(value)
+    from_file = {k: v for k, v in texts.items() if k not in overrides}
+    try:
+        settings = _parsed(Settings(), from_file)
+    except SettingsError as exc:
+        raise _invalid(path, data, exc.key, str(exc)) from None
+    if overrides:
+        return set_values(settings, overrides)
+    try:
+        return check(settings)
+    except SettingsError as exc:
+        raise _invalid(path, data, exc.key, str(exc)) from None
+
+
+def _read_object(path: Path) -> dict[str, Any] | None:
+    """The file's JSON object; None when there is no file; `SettingsFileError` otherwise."""
+    try:
+        with path.open("rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise SettingsFileError(
+            path, f"cannot read it: {exc.strerror or exc}", unreadable=True, may_be_live=True
+        ) from None
+
+    def unreadable(problem: str) -> SettingsFileError:
+        # The mode cannot be read, so look for the word: a LIVE desk must hear that it changes.
+        # NULs out first, so UTF-16 text is searched too.
+        may_be_live = b"live" in raw.replace(b"\x00", b"").lower()
+        return SettingsFileError(path, problem, unreadable=True, may_be_live=may_be_live)
+
+    if len(raw) > MAX_FILE_BYTES:
+        raise unreadable(f"larger than {MAX_FILE_BYTES // 1024} KB: not a settings file")
+    try:
+        text = raw.decode("utf-8-sig")  # Notepad may have added a BOM
+    except UnicodeDecodeError as exc:
+        raise unreadable(f"not UTF-8 text: byte {exc.start + 1} is not valid") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise unreadable(
+            f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    except RecursionError:
+        raise unreadable("not a settings file: its JSON is nested too deeply") from None
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        raise unreadable("not valid JSON: a number in it is too long") from None
+    if not isinstance(data, dict):
+        raise unreadable("it must hold a JSON object ({...})")
+    return data
+
+
+def _invalid(
+    path: Path, data: Mapping[str, Any], key: str | None, problem: str
+) -> SettingsFileError:
+    mode = data.get("mode")
+    return SettingsFileError(
+        path,
+        problem,
+        unreadable=False,
+        # The mode itself may be the refused value ("LIVE ", "live2"): any mention counts.
+        may_be_live=mode is not None and (not isinstance(mode, str) or "live" in mode.lower()),
+        key=key,
+        file_values={
+            k: "" if v is None else str(v)[:200]
+            for k, v in data.items()
+            if k in KEYS and (v is None or isinstance(v, str | int | float))
+        },
+    )
+
+
+def reset_settings(data_root: Path, *, now: datetime | None = None) -> Path | None:
+    """Move settings.json aside (``settings.json.broken-<UTC time>``) and write the defaults.
+
+    Returns where the old file went (None when there was none). The old file is renamed, never
+    deleted, so nothing a person typed into it is lost.
+    """
+    path = settings_path(data_root)
+    moved: Path | None = None
+    if path.exists() or path.is_symlink():
+        stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+        moved = path.with_name(f"{path.name}.broken-{stamp}")
+        n = 1
+        while moved.exists():
+            n += 1
+            moved = path.with_name(f"{path.name}.broken-{stamp}-{n}")
+        os.replace(path, moved)
+    save_settings(data_root, Settings())
+    return moved
 
 
 def save_settings(data_root: Path, settings: Settings) -> Path:

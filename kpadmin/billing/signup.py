@@ -1046,6 +1046,7 @@ def save_verified_signup(
                 imp_uid=first.imp_uid,
                 receipt_url=first.receipt_url,
                 paid_at=first.paid_at or moment,
+                paid_amount=first.amount,
             )
         paid = f"; first payment ₩{first.amount:,} imp_uid={first.imp_uid}" if first else ""
         card = f"{verified.card_name or '-'} {verified.card_number or ''}".rstrip()

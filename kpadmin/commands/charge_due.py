@@ -3,15 +3,27 @@
 Steps: reconcile what is in doubt → plan (who, how much, who is skipped and why) → confirm →
 run the batch → summary. On a terminal a progress bar is drawn on stderr; ``--json`` prints one
 machine-readable object on stdout instead of the summary. Exit codes: 0 all charged (or nothing
-due), 1 something ended declined / rejected / unknown / not sent, 2 refused or could not start.
+due), 1 (`ExitCode.ATTENTION`) something ended declined / rejected / unknown / not sent, or was
+paid for another amount than was asked (an amount mismatch: recorded paid, named in a warning
+with the amount asked and the amount charged), 2 refused or could not start; 3 the settings file
+cannot be used; 4 the database is missing, damaged or too new, 5 the disk refused a write (before
+the batch: nothing sent; mid-batch: no more sent, what could not be recorded is looked up next
+run); 130 / 143 stopped by Ctrl+C / SIGTERM — see `kpadmin.exitcodes`.
 A reader that goes away early (``kpadmin charge-due --dry-run | head -1``, a closed log pipe)
-changes neither: the batch runs to its end and is recorded, the rest of the output is discarded
-(`kpadmin.cli`), and the exit code is still the outcome's (as above), never one for the pipe.
+changes none of this: the batch runs to its end and is recorded, the rest of the output is
+discarded (`kpadmin.cli`), and the exit code is still the outcome's, never one for the pipe.
 
-Without ``--yes`` it asks for confirmation on a terminal and refuses when stdin is not one (a
-scheduler must say ``--yes`` explicitly). The first Ctrl-C stops new sends (charges in flight
-finish and are recorded); a second one interrupts, leaving in-flight charges in doubt for
-`kpadmin reconcile`.
+Every text that came from i'mport (reasons, details, errors) is redacted before it is printed,
+like the logs: secrets, tokens, card and phone numbers never reach a terminal or a scheduler's
+mail.
+
+Without ``--yes`` it asks for confirmation on a terminal, naming the mode ("LIVE: charge 12
+subscriber(s), ₩118,800 in total?"), and refuses when stdin is not one (a scheduler must say
+``--yes`` explicitly). Ctrl+C or SIGTERM (`kpadmin.stopping`): before the batch, it stops at once
+(nothing was sent); during the batch, the first one stops new sends and every wait, including the
+pacer's (charges in flight finish and are recorded), the summary is printed and the exit code is
+130 / 143; a second one stops at once, leaving what was in flight in doubt (recorded as unknown)
+for `kpadmin reconcile`, and says how many. The plan and the outcome go to the log as well.
 """
 
 from __future__ import annotations
@@ -19,15 +31,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import signal
+import logging
+import sqlite3
 import sys
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from typing import Any, TextIO
 
+from kpadmin import runtime as rt
+from kpadmin import stopping
 from kpadmin.billing.due import Plan
 from kpadmin.billing.engine import (
     MAX_CONCURRENCY,
+    AmountMismatch,
     BatchResult,
     ChargeEngine,
     ChargeEvent,
@@ -36,7 +51,12 @@ from kpadmin.billing.engine import (
 )
 from kpadmin.billing.reconcile import ReconcileReport
 from kpadmin.commands import wiring
-from kpadmin.store.db import open_database
+from kpadmin.exitcodes import ExitCode
+from kpadmin.redact import redact_text
+from kpadmin.store.charges import ChargeRepository
+from kpadmin.store.errors import DiskError
+
+log = logging.getLogger(__name__)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -73,57 +93,126 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     except wiring.EXPECTED_ERRORS as exc:
         print(f"kpadmin charge-due: {wiring.explain(exc)}", file=sys.stderr)
-        return EXIT_REFUSED
+        return wiring.exit_code(exc, EXIT_REFUSED)
 
 
 async def _main(args: argparse.Namespace) -> int:
-    env = wiring.load(args.data_dir)
-    conn = open_database(env.db_path)
+    env = wiring.load(args.data_dir, new_database=getattr(args, "new_database", False))
+    mode = env.runtime.mode.upper()
+    conn = env.open_database()
     try:
-        async with env.client() as client:
+        async with stopping.watch() as stop, env.client() as client:
             engine = ChargeEngine(conn, client, monthly_limit=env.monthly_limit, clock=env.clock)
             report = await engine.reconcile(staff=env.staff)
+            found = engine.amount_mismatches({r.charge_id for r in report.mismatched})
             # A decline this reconciliation found (a crash's leftover) is not retried in this run.
             plan = without_declines(engine.plan(None, None, env.staff), report)
+            log.info(
+                "%s mode: %d due (₩%s), %d skipped; reconciled first: %s",
+                mode,
+                plan.count,
+                f"{plan.total_amount:,}",
+                len(plan.skipped),
+                report.summary() if report.checked else "nothing in doubt",
+            )
             if args.dry_run:
-                return _report_plan(args, plan, report)
+                return _report_plan(args, plan, report, found, mode)
             if plan.count == 0:
-                return _finish(args, None, report, plan_skips=plan.skipped)
-            if not args.yes and not _confirm(plan.count, plan.total_amount):
-                return EXIT_REFUSED
+                return _finish(args, None, report, found, plan_skips=plan.skipped)
+            if not args.yes:
+                with stop.synchronous():  # the prompt blocks the loop: a signal raises there
+                    confirmed = _confirm(mode, plan.count, plan.total_amount)
+                if not confirmed:
+                    return EXIT_REFUSED
             concurrency = args.concurrency or env.concurrency
             bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.json else None
-            async with _cancel_on_sigint() as cancel:
-                result = await engine.run(
-                    plan,
-                    concurrency=concurrency,
-                    rps=env.rps,
-                    on_event=bar.update if bar else None,
-                    cancel=cancel,
-                )
+            try:
+                with stop.graceful(_STOPPING) as cancel:
+                    result = await engine.run(
+                        plan,
+                        concurrency=concurrency,
+                        rps=env.rps,
+                        on_event=bar.update if bar else None,
+                        cancel=cancel,
+                    )
+            except asyncio.CancelledError:
+                stop.note = _in_doubt_note(conn)
+                raise
             if bar:
                 bar.close()
-            return _finish(args, result, report, plan_skips=())
+            _log_result(mode, result)
+            code = _finish(args, result, report, found, plan_skips=())
+            if stop.requested:
+                print(
+                    f"kpadmin charge-due: stopped by {stop.stopped_by}; nothing new was sent "
+                    f"after it. {_in_doubt_note(conn)}",
+                    file=sys.stderr,
+                )
+                return stop.exit_code
+            return code
     finally:
         conn.close()
 
 
-def _confirm(count: int, total: int) -> bool:
+_STOPPING = (
+    "Stopping: no new charges; waiting for those in flight to be recorded… "
+    "(again: stop at once, leaving them in doubt for `kpadmin reconcile`)"
+)
+
+
+def _in_doubt_note(conn: sqlite3.Connection) -> str:
+    """What the next run has to look up: a stop must say it."""
+    try:
+        count = len(ChargeRepository(conn).in_doubt())
+    except (sqlite3.Error, OSError):  # a database that cannot even be read now
+        return "Charges in flight may be in doubt: `kpadmin reconcile` looks them up."
+    if not count:
+        return "Nothing is in doubt."
+    return (
+        f"{count} charge(s) in doubt, recorded as such: `kpadmin reconcile` (or the next "
+        "charge-due) looks them up before anything is sent again."
+    )
+
+
+def _log_result(mode: str, result: BatchResult) -> None:
+    p = result.progress
+    log.info(
+        "%s batch %s: %d paid (₩%s), %d declined, %d rejected, %d unknown, %d not sent%s%s",
+        mode,
+        result.batch_id,
+        p.paid,
+        f"{p.paid_amount:,}",
+        p.declined,
+        p.rejected,
+        p.unknown,
+        p.unsent,
+        " — cancelled" if result.cancelled else "",
+        f" — stopped: {result.error}" if result.error else "",
+    )
+
+
+def _confirm(mode: str, count: int, total: int) -> bool:
     if not sys.stdin.isatty():
         print(
-            f"kpadmin charge-due: {count} subscriber(s) due, ₩{total:,} in total. Not on a "
-            "terminal, so not asking: run again with --yes to charge them.",
+            f"kpadmin charge-due: {mode} mode: {count} subscriber(s) due, ₩{total:,} in total. "
+            "Not on a terminal, so not asking: run again with --yes to charge them.",
             file=sys.stderr,
         )
         return False
-    answer = input(f"Charge {count} subscriber(s), ₩{total:,} in total? [y/N] ")
+    answer = stopping.ask(f"{mode}: charge {count} subscriber(s), ₩{total:,} in total? [y/N] ")
     if answer.strip().lower() in ("y", "yes"):
         return True
     print("Nothing charged.", file=sys.stderr)
     return False
 
 
-def _report_plan(args: argparse.Namespace, plan: Plan, report: ReconcileReport) -> int:
+def _report_plan(
+    args: argparse.Namespace,
+    plan: Plan,
+    report: ReconcileReport,
+    mismatches: list[AmountMismatch],
+    mode: str,
+) -> int:
     if args.json:
         print(
             json.dumps(
@@ -143,28 +232,37 @@ def _report_plan(args: argparse.Namespace, plan: Plan, report: ReconcileReport) 
                     ],
                     "skipped": _skips(plan.skipped),
                     "reconciled": _reconciled(report),
+                    "amount_mismatches": _mismatches(mismatches),
                 },
                 ensure_ascii=False,
             )
         )
     else:
-        print(f"{plan.count} subscriber(s) due, ₩{plan.total_amount:,} in total (dry run).")
+        print(
+            f"{mode} mode: {plan.count} subscriber(s) due, ₩{plan.total_amount:,} in total "
+            "(dry run)."
+        )
         for item in plan.items:
             print(f"  {item.customer_uid}  {item.period} #{item.attempt}  ₩{item.amount:,}")
         _print_skips(plan.skipped)
-    return EXIT_FAILED if report.unknown else EXIT_OK
+        _print_mismatches(mismatches)
+    return ExitCode.ATTENTION if report.unknown or mismatches else EXIT_OK
 
 
 def _finish(
     args: argparse.Namespace,
     result: BatchResult | None,
     report: ReconcileReport,
+    reconciled_mismatches: list[AmountMismatch],
     *,
     plan_skips: Any,
 ) -> int:
     skipped = result.skipped if result else plan_skips
     in_doubt = report.unknown
-    ok = (result is None or result.ok) and in_doubt == 0
+    mismatches = {m.charge_id: m for m in reconciled_mismatches}
+    mismatches.update((m.charge_id, m) for m in (result.mismatches if result else ()))
+    flagged = sorted(mismatches.values(), key=lambda m: m.charge_id)
+    ok = (result is None or result.ok) and in_doubt == 0 and not flagged
     if args.json:
         progress = result.progress if result else None
         print(
@@ -180,7 +278,7 @@ def _finish(
                     "unknown": progress.unknown if progress else 0,
                     "not_sent": progress.unsent if progress else 0,
                     "cancelled": result.cancelled if result else False,
-                    "error": result.error if result else None,
+                    "error": _clean(result.error) if result and result.error else None,
                     "charges": [
                         {
                             "customer_uid": o.customer_uid,
@@ -190,18 +288,20 @@ def _finish(
                             "amount": o.amount,
                             "state": o.state.value,
                             "imp_uid": o.imp_uid,
-                            "message": o.message,
+                            "message": _clean(o.message),
+                            "paid_amount": o.paid_amount,
                         }
                         for o in (result.outcomes if result else ())
                     ],
                     "skipped": _skips(skipped),
                     "reconciled": _reconciled(report),
+                    "amount_mismatches": _mismatches(flagged),
                     "ok": ok,
                 },
                 ensure_ascii=False,
             )
         )
-        return EXIT_OK if ok else EXIT_FAILED
+        return _exit(result, ok)
     if report.checked:
         print(f"Reconciled before the batch: {report.summary()}.")
     if result is None:
@@ -215,18 +315,62 @@ def _finish(
         )
         for o in result.outcomes:
             if o.state.value != "paid":
-                print(f"  {o.state.value:9} {o.customer_uid}  {o.merchant_uid}  {o.message}")
+                print(
+                    f"  {o.state.value:9} {o.customer_uid}  {o.merchant_uid}  {_clean(o.message)}"
+                )
         if result.error:
-            print(f"Stopped early: {result.error}", file=sys.stderr)
+            fix = f" {rt.DISK_FIX}" if isinstance(result.journal_error, DiskError) else ""
+            print(f"Stopped early: {_clean(result.error)}.{fix}", file=sys.stderr)
     _print_skips(skipped)
+    _print_mismatches(flagged)
     if in_doubt:
         print(f"{in_doubt} charge(s) still in doubt: run `kpadmin reconcile` later.")
-    return EXIT_OK if ok else EXIT_FAILED
+    return _exit(result, ok)
+
+
+def _clean(text: str) -> str:
+    """Text that may quote i'mport, redacted like the logs (defence in depth: the client and the
+    journal redact already)."""
+    return redact_text(text)
+
+
+def _mismatches(mismatches: list[AmountMismatch] | tuple[AmountMismatch, ...]) -> list[Any]:
+    return [
+        {
+            "customer_uid": m.customer_uid,
+            "name": m.name,
+            "period": m.period,
+            "merchant_uid": m.merchant_uid,
+            "imp_uid": m.imp_uid,
+            "asked": m.asked,
+            "paid": m.paid,
+        }
+        for m in mismatches
+    ]
+
+
+def _print_mismatches(mismatches: list[AmountMismatch]) -> None:
+    """The warning a paid-but-different amount gets: paid (the money moved), but a person must
+    look at each one (refund the difference, or charge the rest)."""
+    if not mismatches:
+        return
+    print(
+        f"WARNING: {len(mismatches)} payment(s) were charged for another amount than was asked. "
+        "They are recorded as paid; check each one at i'mport:"
+    )
+    for m in mismatches:
+        print(f"  {m.describe()}")
+
+
+def _exit(result: BatchResult | None, ok: bool) -> int:
+    if result is not None and result.journal_error is not None:
+        return wiring.exit_code(result.journal_error, EXIT_FAILED)  # the disk stopped it: DISK
+    return EXIT_OK if ok else ExitCode.ATTENTION
 
 
 def _skips(skipped: Any) -> list[dict[str, str]]:
     return [
-        {"customer_uid": s.customer_uid, "reason": s.reason.value, "message": s.message}
+        {"customer_uid": s.customer_uid, "reason": s.reason.value, "message": _clean(s.message)}
         for s in skipped
     ]
 
@@ -236,7 +380,7 @@ def _print_skips(skipped: Any) -> None:
         return
     print(f"Skipped {len(skipped)}:")
     for s in skipped:
-        print(f"  {s.reason.value:17} {s.customer_uid}  {s.message}")
+        print(f"  {s.reason.value:17} {s.customer_uid}  {_clean(s.message)}")
 
 
 def _reconciled(report: ReconcileReport) -> dict[str, int]:
@@ -246,36 +390,6 @@ def _reconciled(report: ReconcileReport) -> dict[str, int]:
         "unknown": report.unknown,
         "to_resend": report.to_resend,
     }
-
-
-@asynccontextmanager
-async def _cancel_on_sigint() -> AsyncIterator[asyncio.Event]:
-    """First Ctrl-C (or SIGTERM from a scheduler): stop sending new charges, let those in flight
-    finish and be recorded. A second one: the default action (interrupt / terminate) — safe too,
-    it only leaves charges in doubt for the next reconciliation."""
-    cancel = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    installed: list[signal.Signals] = []
-
-    def on_signal(signum: signal.Signals) -> None:
-        if cancel.is_set():
-            loop.remove_signal_handler(signum)
-            signal.raise_signal(signum)
-            return
-        print("\nStopping: no new charges; waiting for those in flight…", file=sys.stderr)
-        cancel.set()
-
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        try:
-            loop.add_signal_handler(signum, on_signal, signum)
-            installed.append(signum)
-        except (NotImplementedError, RuntimeError):  # Windows' proactor loop has none
-            pass
-    try:
-        yield cancel
-    finally:
-        for signum in installed:
-            loop.remove_signal_handler(signum)
 
 
 class _ProgressBar:

@@ -1,9 +1,17 @@
-"""`kpadmin config show` and `kpadmin config set KEY VALUE`.
+"""`kpadmin config show`, `kpadmin config set KEY VALUE` and `kpadmin config reset`.
 
 Settings go to the settings file; ``imp_key`` and ``imp_secret`` go to the OS keyring (for the
 current mode, or ``--mode``). A secret is never printed: `show` says only whether it is set and
 where it comes from. ``-`` as the value reads it from stdin (a hidden prompt on a terminal), so it
 does not land in the shell history. Every change is written to the audit table with the staff name.
+
+Switching to LIVE asks on a terminal (y/N) and is refused elsewhere unless ``--yes`` is given. A
+settings file that cannot be used stops every action but two: `set` repairs a refused value (the
+rest of the file is kept), and `reset` keeps the old file aside as ``settings.json.broken-<time>``
+and writes the defaults (SANDBOX mode), saying so.
+
+Exit codes (`kpadmin.exitcodes`): 0 done, 2 a refused value or a refused confirmation, 3 the
+settings file cannot be used, 7 the OS keyring cannot be used.
 """
 
 from __future__ import annotations
@@ -11,25 +19,53 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import logging
 import os
+import sqlite3
 import sys
+import textwrap
 from typing import Any
 
+from kpadmin import paths, stopping
 from kpadmin import runtime as rt
 from kpadmin.billing import secrets
 from kpadmin.billing import settings as st
+from kpadmin.exitcodes import ExitCode
 from kpadmin.paths import MODES
 from kpadmin.store.audit import AuditRepository
-from kpadmin.store.db import open_database
+from kpadmin.store.errors import StoreError
 
-EXIT_OK = 0
-EXIT_FAILED = 1  # the environment let us down (keyring, disk)
-EXIT_USAGE = 2  # the input was wrong
+log = logging.getLogger(__name__)
+
+EXIT_OK = ExitCode.OK
+EXIT_USAGE = ExitCode.USAGE
+
+
+def settings_help() -> str:
+    """The settings and their bounds, for `config show --help` and `config set --help`."""
+    width = max(len(k) for k in st.KEYS)
+    lines = [
+        textwrap.fill(
+            st.DESCRIPTIONS[key],
+            width=96,
+            initial_indent=f"  {key:<{width}}  ",
+            subsequent_indent=" " * (width + 4),
+            break_on_hyphens=False,
+        )
+        for key in st.KEYS
+    ]
+    return "settings (numbers outside these bounds are refused):\n" + "\n".join(lines)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="config_action", metavar="ACTION", required=True)
-    show = actions.add_parser("show", help="print every setting and whether the secrets are set")
+    show = actions.add_parser(
+        "show",
+        help="print every setting and whether the secrets are set",
+        description="Print every setting and whether the REST key and secret are set.",
+        epilog=settings_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     show.add_argument("--json", action="store_true", help="one JSON object instead of a table")
     show.add_argument(
         "--mode", choices=MODES, help="whose secrets to check (default: the current mode)"
@@ -40,6 +76,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="change one setting or secret",
         description=f"Keys: {keys}. An empty VALUE clears an optional setting or removes a "
         "secret from the keyring; '-' reads the value from stdin.",
+        epilog=settings_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     change.add_argument("key", metavar="KEY")
     change.add_argument("value", metavar="VALUE")
@@ -48,17 +86,43 @@ def configure(parser: argparse.ArgumentParser) -> None:
         choices=MODES,
         help="for imp_key/imp_secret: the mode they belong to (default: the current mode)",
     )
+    change.add_argument(
+        "--yes", action="store_true", help="switch to LIVE mode without asking (for scripts)"
+    )
+    actions.add_parser(
+        "reset",
+        help="keep settings.json aside (settings.json.broken-<time>) and write the defaults",
+        description="Rename settings.json to settings.json.broken-<time> (nothing is deleted) "
+        "and write the default settings: SANDBOX mode, no api_base_url. Secrets in the OS "
+        "keyring and the databases are not touched.",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.config_action == "reset":
+        return _reset(args.data_dir, new_database=_new_database(args))
     try:
-        runtime = rt.open_runtime(args.data_dir)
+        runtime = rt.open_runtime(args.data_dir, new_database=_new_database(args))
+    except st.SettingsFileError as exc:
+        if args.config_action == "set" and args.key in st.KEYS and not exc.unreadable:
+            return _repair(
+                exc, args.key, args.value, yes=args.yes, new_database=_new_database(args)
+            )
+        return _fail(str(exc), ExitCode.SETTINGS)
     except rt.EXPECTED_ERRORS as exc:
-        print(f"kpadmin config: {rt.explain(exc)}", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(rt.explain(exc), EXIT_USAGE)
     if args.config_action == "show":
         return _show(runtime, mode=args.mode or runtime.mode, as_json=args.json)
-    return _set(runtime, args.key, args.value, mode=args.mode)
+    return _set(runtime, args.key, args.value, mode=args.mode, yes=args.yes)
+
+
+def _new_database(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "new_database", False))
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"kpadmin config: {message}", file=sys.stderr)
+    return code
 
 
 # --- show -------------------------------------------------------------------------------------
@@ -95,6 +159,8 @@ def _show(runtime: rt.Runtime, *, mode: str, as_json: bool) -> int:
         "sdk_url": st.sdk_url(settings, rest) if rest else "(built-in sandbox)/v1/iamport.js",
         "database": str(runtime.db_path),
     }
+    if st.local_proxy(settings):
+        values["rest_base_url_note"] = LOCAL_PROXY_NOTE
     if keyring_problem:
         values["keyring_problem"] = keyring_problem
     if as_json:
@@ -112,6 +178,12 @@ def _show(runtime: rt.Runtime, *, mode: str, as_json: bool) -> int:
     return EXIT_OK
 
 
+LOCAL_PROXY_NOTE = (
+    "a local proxy on this computer: plain http to a loopback address, so the REST secret "
+    "never leaves this machine unencrypted here; the proxy must go on to i'mport over https"
+)
+
+
 # --- set --------------------------------------------------------------------------------------
 
 
@@ -123,42 +195,159 @@ def _read_value(key: str, raw: str) -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
-def _audit(runtime: rt.Runtime, modes: list[str], detail: str) -> None:
+def _open_audit(runtime: rt.Runtime, modes: list[str]) -> list[sqlite3.Connection]:
+    """The databases of the affected modes, opened *before* anything changes: one that is
+    missing, damaged or on a full disk refuses the change (`StoreError`) instead of leaving it
+    unaudited."""
+    conns: list[sqlite3.Connection] = []
+    try:
+        for mode in dict.fromkeys(modes):
+            conns.append(runtime.open_database(mode))
+    except BaseException:
+        for conn in conns:
+            conn.close()
+        raise
+    return conns
+
+
+def _audit(conns: list[sqlite3.Connection], staff: str, detail: str) -> None:
     """Record a settings change in the audit table of each affected mode's database."""
-    for mode in dict.fromkeys(modes):
-        conn = open_database(runtime.db_path_for(mode))
-        try:
-            AuditRepository(conn).record(runtime.staff, "settings", detail)
-        finally:
+    try:
+        for conn in conns:
+            AuditRepository(conn).record(staff, "settings", detail)
+    finally:
+        for conn in conns:
             conn.close()
 
 
-def _set(runtime: rt.Runtime, key: str, raw: str, *, mode: str | None) -> int:
+def _refuse(exc: StoreError) -> int:
+    print(f"kpadmin config: {rt.explain(exc)}", file=sys.stderr)
+    return rt.exit_code(exc, ExitCode.DISK)
+
+
+def _set(runtime: rt.Runtime, key: str, raw: str, *, mode: str | None, yes: bool) -> int:
     if key in secrets.SECRET_NAMES:
         return _set_secret(runtime, key, raw, mode=mode or runtime.mode)
     if mode is not None:
-        print("kpadmin config: --mode applies only to imp_key and imp_secret", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail("--mode applies only to imp_key and imp_secret", EXIT_USAGE)
     try:
         value = _read_value(key, raw)
         changed = st.set_value(runtime.settings, key, value)
     except st.SettingsError as exc:
-        print(f"kpadmin config: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(str(exc), EXIT_USAGE)
     before = st.format_value(runtime.settings, key) or "(unset)"
-    after = st.format_value(changed, key) or "(unset)"
     if changed == runtime.settings:
-        print(f"{key} is already {after}")
+        print(f"{key} is already {before}")
         return EXIT_OK
+    return _save(runtime, runtime.mode, changed, key, before, yes=yes)
+
+
+def _repair(exc: st.SettingsFileError, key: str, raw: str, *, yes: bool, new_database: bool) -> int:
+    """`config set` on a file with a refused value: that key replaced, the rest kept and checked."""
+    root = exc.path.parent
+    try:
+        value = _read_value(key, raw)
+        changed = st.load_settings(root, overrides={key: value})
+    except st.SettingsFileError as still:  # another value of the file is refused too
+        return _fail(str(still), ExitCode.SETTINGS)
+    except st.SettingsError as bad:
+        return _fail(str(bad), EXIT_USAGE)
+    before = exc.file_values.get(key) or "(unset)"
+    old_mode = exc.file_values.get("mode", "").strip().lower()
+    runtime = rt.Runtime(data_root=root, settings=changed, new_database=new_database)
+    return _save(runtime, old_mode if old_mode in MODES else None, changed, key, before, yes=yes)
+
+
+def _save(
+    runtime: rt.Runtime,
+    old_mode: str | None,
+    changed: st.Settings,
+    key: str,
+    before: str,
+    *,
+    yes: bool,
+) -> int:
+    after = st.format_value(changed, key) or "(unset)"
+    if changed.mode == "live" and old_mode != "live" and not _confirm_live(yes, old_mode):
+        return EXIT_USAGE
+    try:
+        conns = _open_audit(runtime, [m for m in (old_mode, changed.mode) if m is not None])
+    except StoreError as exc:
+        return _refuse(exc)
     try:
         updated = runtime.save_settings(changed)
-        _audit(updated, [runtime.mode, updated.mode], f"setting {key}: {before} → {after}")
-    except OSError as exc:
-        print(f"kpadmin config: {rt.explain(exc)}", file=sys.stderr)
-        return EXIT_FAILED
+        _audit(conns, updated.staff, f"setting {key}: {before} → {after}")
+    except (StoreError, OSError) as exc:
+        return _fail(rt.explain(exc), rt.exit_code(exc, ExitCode.DISK))
+    log.info("setting %s changed (%s mode)", key, changed.mode)
     print(f"{key}: {before} → {after}")
-    if key == "mode" and after == "live":
+    if changed.mode == "live" and old_mode != "live":
         print("LIVE mode: charges now move real money.")
+    if key in ("api_base_url", "mode") and st.local_proxy(changed):
+        print(f"note: api_base_url is {LOCAL_PROXY_NOTE}")
+    return EXIT_OK
+
+
+def _confirm_live(yes: bool, old_mode: str | None) -> bool:
+    """LIVE moves real money: a person says so on a terminal, or a script says --yes."""
+    if yes:
+        return True
+    stays = f"the mode stays {old_mode.upper()}" if old_mode else "nothing was changed"
+    if not sys.stdin.isatty():
+        print(
+            "kpadmin config: switching to LIVE mode makes every charge take real money. Not on a "
+            f"terminal, so not asking: {stays}. Run again with --yes to switch.",
+            file=sys.stderr,
+        )
+        return False
+    answer = stopping.ask(
+        "Switch to LIVE mode? From now on charges take real money from real customers' "
+        "Kakao Pay accounts. [y/N] "
+    )
+    if answer.strip().lower() in ("y", "yes"):
+        return True
+    print(f"Not switched: {stays}.", file=sys.stderr)
+    return False
+
+
+def _reset(data_dir: str | None, *, new_database: bool) -> int:
+    root = paths.data_dir(data_dir)
+    try:
+        old = st.load_settings(root)
+        old_mode: str | None = old.mode
+        problem = ""
+    except st.SettingsFileError as exc:
+        mode = exc.file_values.get("mode", "").strip().lower()
+        old_mode = mode if mode in MODES else ("live?" if exc.may_be_live else None)
+        problem = f" ({exc.problem})"
+    updated = rt.Runtime(data_root=root, settings=st.Settings(), new_database=new_database)
+    try:
+        conns = _open_audit(updated, [m for m in (old_mode, "sandbox") if m in MODES])
+    except StoreError as exc:
+        return _refuse(exc)
+    try:
+        moved = st.reset_settings(root)
+        detail = "settings reset to the defaults (sandbox mode)" + (
+            f"; the old file is kept as {moved.name}{problem}" if moved else ""
+        )
+        _audit(conns, updated.staff, detail)
+    except (StoreError, OSError) as exc:
+        for conn in conns:
+            conn.close()
+        return _fail(rt.explain(exc), rt.exit_code(exc, ExitCode.DISK))
+    log.info("%s", detail)
+    if moved is not None:
+        print(f"The old settings file is kept as {moved}.")
+    print(f"Default settings written to {st.settings_path(root)}: SANDBOX mode.")
+    if old_mode != "sandbox":
+        was = {
+            None: "unknown (the file could not be read)",
+            "live?": "unknown, maybe LIVE (the file could not be read, and it mentions live)",
+        }.get(old_mode, (old_mode or "").upper())
+        print(
+            f"The mode was {was}; it is SANDBOX now. Set it again with `kpadmin config set mode "
+            "...` once the other settings are right."
+        )
     return EXIT_OK
 
 
@@ -171,6 +360,10 @@ def _set_secret(runtime: rt.Runtime, name: str, raw: str, *, mode: str) -> int:
         )
     value = _read_value(name, raw)
     try:
+        conns = _open_audit(runtime, [mode])
+    except StoreError as exc:
+        return _refuse(exc)
+    try:
         if value.strip():
             secrets.store_secret(mode, name, value)
             detail, told = f"{name} stored in the OS keyring for {mode} mode", "stored"
@@ -180,13 +373,15 @@ def _set_secret(runtime: rt.Runtime, name: str, raw: str, *, mode: str) -> int:
                 f"{name} removed from the OS keyring for {mode} mode",
                 ("removed" if removed else "was not set"),
             )
-    except secrets.InvalidSecret as exc:
+    except (secrets.InvalidSecret, secrets.SecretsUnavailable) as exc:
+        for conn in conns:
+            conn.close()
         print(f"kpadmin config: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except secrets.SecretsUnavailable as exc:
-        print(f"kpadmin config: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    _audit(runtime, [mode], detail)
+        return EXIT_USAGE if isinstance(exc, secrets.InvalidSecret) else ExitCode.SECRETS
+    try:
+        _audit(conns, runtime.staff, detail)
+    except StoreError as exc:
+        return _refuse(exc)
     print(f"{name} for {mode} mode: {told} (OS keyring)")
     env_var = secrets.ENV_VARS[name]
     if os.environ.get(env_var):

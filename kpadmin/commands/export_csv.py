@@ -15,7 +15,7 @@ from pathlib import Path
 from kpadmin import runtime as rt
 from kpadmin.billing import csvio
 from kpadmin.logs import setup_logging
-from kpadmin.store.db import open_database
+from kpadmin.store.errors import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +32,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        runtime = rt.open_runtime(args.data_dir)
+        runtime = rt.open_runtime(args.data_dir, new_database=getattr(args, "new_database", False))
     except rt.EXPECTED_ERRORS as exc:
         print(f"kpadmin export: {rt.explain(exc)}", file=sys.stderr)
-        return EXIT_USAGE
+        return rt.exit_code(exc, EXIT_USAGE)
     setup_logging(runtime.data_root)
     path: Path = args.file
     if path.exists() and not args.force:
@@ -45,15 +45,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"kpadmin export: the folder {path.parent} does not exist", file=sys.stderr)
         return EXIT_USAGE
     try:
-        conn = open_database(runtime.db_path)
+        conn = runtime.open_database()
         try:
             write = csvio.export_subscribers if args.what == "subscribers" else csvio.export_charges
             count = write(conn, path)
         finally:
             conn.close()
-    except OSError as exc:
+    except (StoreError, OSError) as exc:
         print(f"kpadmin export: {rt.explain(exc)}", file=sys.stderr)
-        return EXIT_FAILED
+        return rt.exit_code(exc, EXIT_FAILED)
     log.info("exported %d %s (%s mode)", count, args.what, runtime.mode)
     print(f"{count} {args.what} written to {path} ({runtime.mode} mode)")
     return EXIT_OK

@@ -6,7 +6,8 @@ Bad rows are listed by line number and nothing is imported unless ``--skip-bad``
 `kpadmin.billing.csvio` for the rules.
 
 Exit status: 0 imported (or nothing to do), 1 bad rows and nothing imported (also for a dry run
-that found bad rows), 2 the file or the settings are unusable, 3 i'mport could not be asked.
+that found bad rows), 2 the file or the settings are unusable, 3 i'mport could not be asked,
+4 the database is missing, damaged or too new, 5 the disk refused the write (`kpadmin.exitcodes`).
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ import sys
 from pathlib import Path
 
 from kpadmin import runtime as rt
+from kpadmin import stopping
 from kpadmin.billing import csvio
 from kpadmin.logs import setup_logging
-from kpadmin.store.db import open_database
+from kpadmin.store.marker import refresh_marker
 
 log = logging.getLogger(__name__)
 
@@ -46,16 +48,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        runtime = rt.open_runtime(args.data_dir)
+        runtime = rt.open_runtime(args.data_dir, new_database=getattr(args, "new_database", False))
     except rt.EXPECTED_ERRORS as exc:
         print(f"kpadmin import: {rt.explain(exc)}", file=sys.stderr)
-        return EXIT_UNUSABLE
+        return rt.exit_code(exc, EXIT_UNUSABLE)
     setup_logging(runtime.data_root, verbose=args.verbose)
     path: Path = args.file
     try:
-        data = path.read_bytes()
+        data = csvio.read_import_file(path)
     except OSError as exc:
         print(f"kpadmin import: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except csvio.CsvFileError as exc:
+        print(f"kpadmin import: {path}: {exc}. Nothing was imported.", file=sys.stderr)
         return EXIT_UNUSABLE
 
     try:
@@ -65,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_UNUSABLE
     except rt.EXPECTED_ERRORS as exc:
         print(f"kpadmin import: {rt.explain(exc, runtime)} Nothing was imported.", file=sys.stderr)
-        return EXIT_API
+        return rt.exit_code(exc, EXIT_API)
     _print_report(path, report, skip_bad=args.skip_bad)
     log.info(
         "import %s: %d rows, %d added, %d updated, %d unchanged, %d bad, applied=%s",
@@ -88,9 +93,11 @@ async def _import(
     # Parse before connecting, so a broken file never starts a sandbox or asks i'mport anything.
     today = runtime.today()
     csvio.parse_import_csv(data, today=today)
-    conn = open_database(runtime.db_path)
+    conn = runtime.open_database()
     try:
-        async with runtime.client() as client:
+        # Ctrl+C / SIGTERM end the key checks at once; the rows are written in one transaction
+        # after them, so a stop imports nothing (exit 130 / 143).
+        async with stopping.watch(), runtime.client() as client:
             return await csvio.import_subscribers(
                 conn,
                 client,
@@ -102,6 +109,7 @@ async def _import(
                 dry_run=dry_run,
             )
     finally:
+        refresh_marker(conn)  # the subscriber count the marker remembers
         conn.close()
 
 
@@ -120,6 +128,12 @@ def _print_report(path: Path, report: csvio.ImportReport, *, skip_bad: bool) -> 
     counts = (
         f"{len(report.added)} new, {len(report.updated)} updated, {len(report.unchanged)} unchanged"
     )
+    if report.dates_spent:
+        print(
+            f"next_charge_date kept for {len(report.dates_spent)} subscriber(s): the file's date "
+            "is in a period already paid, so the charge it was for has happened.",
+            file=out,
+        )
     if report.dry_run:
         print(f"Dry run, nothing written. Would import: {counts}.", file=out)
         if report.problems and not skip_bad:

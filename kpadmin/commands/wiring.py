@@ -7,6 +7,7 @@ in-process sandbox in sandbox mode) so `charge-due` and `reconcile` behave exact
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -24,6 +25,10 @@ def explain(exc: BaseException) -> str:
     return rt.explain(exc)
 
 
+def exit_code(exc: BaseException, default: int) -> int:
+    return rt.exit_code(exc, default)
+
+
 @dataclass(frozen=True, slots=True)
 class Environment:
     runtime: rt.Runtime
@@ -31,6 +36,10 @@ class Environment:
     @property
     def db_path(self) -> Path:
         return self.runtime.db_path
+
+    def open_database(self) -> sqlite3.Connection:
+        """The mode's database, checked (`Runtime.open_database`)."""
+        return self.runtime.open_database()
 
     @property
     def clock(self) -> Clock:
@@ -58,5 +67,5 @@ class Environment:
             yield client
 
 
-def load(data_dir: str | os.PathLike[str] | None) -> Environment:
-    return Environment(rt.open_runtime(data_dir))
+def load(data_dir: str | os.PathLike[str] | None, *, new_database: bool = False) -> Environment:
+    return Environment(rt.open_runtime(data_dir, new_database=new_database))

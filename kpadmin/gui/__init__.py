@@ -1,5 +1,1 @@
-"""The Qt layer. Importing it first arms the guard against PySide6 6.12.0's reference leak."""
-
-from kpadmin.gui import refcount_guard
-
-refcount_guard.install()
+"""The Qt layer: everything that imports PySide6 (the core below it never does)."""

@@ -13,9 +13,10 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
-from kpadmin.gui import crash, messages
+from kpadmin.gui import crash, database_problem, messages
 from kpadmin.gui.formatting import tr
 from kpadmin.iamport import errors as ie
+from kpadmin.store.errors import StoreError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -31,6 +32,8 @@ def describe_error(exc: BaseException) -> str | None:
     """A sentence for the staff about an expected error; None when the error is unexpected."""
     if isinstance(exc, UserError):
         return str(exc)
+    if isinstance(exc, StoreError):  # a full disk, a damaged page met mid-session
+        return database_problem.describe(exc).replace("\n\n", " ")
     if isinstance(exc, ie.AuthenticationFailed):
         return tr("i'mport refused the REST API key or secret. Check them in Settings.")
     if isinstance(exc, ie.RequestNotSent):

@@ -19,21 +19,25 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import signal
 import sys
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QMessageBox
 
     from kpadmin.gui.backend import Backend
     from kpadmin.gui.main_window import MainWindow
     from kpadmin.runtime import Runtime
 
 _STARTED = time.perf_counter()
+log = logging.getLogger(__name__)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -75,9 +79,10 @@ def run(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from kpadmin import APP_NAME, APP_ORGANIZATION, __version__
+    from kpadmin import APP_NAME, APP_ORGANIZATION, __version__, paths
     from kpadmin.billing.settings import SettingsError
     from kpadmin.clock import ClockError
+    from kpadmin.exitcodes import ExitCode
     from kpadmin.logs import setup_logging
     from kpadmin.runtime import open_runtime
 
@@ -93,12 +98,24 @@ def run(args: argparse.Namespace) -> int:
     app.setQuitOnLastWindowClosed(False)
     _set_window_icon(app)
 
+    new_database = getattr(args, "new_database", False)
     try:
-        runtime = open_runtime(args.data_dir)
-    except (SettingsError, ClockError) as exc:  # ClockError: KPADMIN_NOW in live mode
+        setup_logging(paths.data_dir(args.data_dir))
+        runtime = open_runtime(args.data_dir, new_database=new_database)
+    except ClockError as exc:  # KPADMIN_NOW unreadable, or set in live mode
         QMessageBox.critical(None, "kpadmin", str(exc))
-        return 2
-    setup_logging(runtime.data_root)
+        return ExitCode.USAGE
+    except SettingsError as exc:
+        # Unusable settings.json: offer the defaults (the old file kept aside) or quit.
+        from kpadmin.gui.settings_problem import offer_defaults
+
+        data_root = offer_defaults(exc)
+        if data_root is None:
+            return ExitCode.SETTINGS
+        runtime = open_runtime(data_root, new_database=new_database)
+    except OSError as exc:  # the data dir cannot be made or read
+        QMessageBox.critical(None, "kpadmin", f"{exc.strerror or exc}: {exc.filename or ''}")
+        return ExitCode.DISK
 
     import qasync
 
@@ -139,7 +156,12 @@ def _quit_on_signals(controller: AppController) -> QTimer:
 
 
 class AppController:
-    """Owns the runtime, the backend and the window; reopens them when settings change."""
+    """Owns the runtime, the backend and the window; reopens them when settings change.
+
+    A database that cannot be opened (missing where one was, damaged, too new, a disk refusing
+    writes) is a dialog, not a traceback (`database_problem`); `main()` then returns the exit code
+    of `kpadmin.exitcodes`, or starts with an empty database once the user confirmed that.
+    """
 
     def __init__(
         self, runtime: Runtime, *, language: str | None = None, probe: bool = False
@@ -149,20 +171,34 @@ class AppController:
         self.probe = probe
         self.window: MainWindow | None = None
         self.backend: Backend | None = None
+        #: The database-problem dialog on screen, if any (tests answer it).
+        self.problem_box: QMessageBox | None = None
 
     def request_quit(self) -> None:
         if self.window is not None:
             self.window.close()
 
     async def main(self) -> int:
-        from kpadmin.gui import i18n
+        from kpadmin.gui import database_problem, i18n
         from kpadmin.gui.backend import Backend
         from kpadmin.gui.main_window import MainWindow
+        from kpadmin.runtime import exit_code
+        from kpadmin.store.errors import StoreError
 
         while True:
             wanted = self.language_override or self.runtime.settings.language
             i18n.install(i18n.resolve_language(wanted))
-            backend = Backend(self.runtime)
+            try:
+                backend = Backend(self.runtime)
+            except StoreError as exc:
+                log.warning("the database cannot be opened: %s", exc)
+                if await database_problem.ask_start_empty(exc, on_shown=self._problem_shown):
+                    self.runtime = replace(self.runtime, new_database=True)
+                    continue
+                return exit_code(exc, 1)
+            # --new-database (or the confirmed choice) covers this one opening only.
+            self.runtime = replace(self.runtime, new_database=False)
+            backend.runtime = self.runtime
             window = MainWindow(backend)
             self.backend, self.window = backend, window
             outcome: asyncio.Future[object] = asyncio.get_running_loop().create_future()
@@ -191,6 +227,10 @@ class AppController:
             window.close()
             window.deleteLater()
             await backend.aclose()
+
+    def _problem_shown(self, box: QMessageBox) -> None:
+        self.problem_box = box
+        box.finished.connect(lambda _r: setattr(self, "problem_box", None))
 
     async def _probe(self, window: MainWindow) -> None:
         from PySide6.QtCore import QCoreApplication

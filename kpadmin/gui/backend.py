@@ -27,7 +27,8 @@ from kpadmin.gui.rows import SubscriberRow
 from kpadmin.runtime import Api, Runtime
 from kpadmin.store.audit import AuditRepository
 from kpadmin.store.charges import ChargeRepository
-from kpadmin.store.db import open_database, transaction
+from kpadmin.store.db import transaction
+from kpadmin.store.marker import refresh_marker
 from kpadmin.store.models import AuditEvent, Charge, ChargeState, Subscriber, SubscriberState
 from kpadmin.store.subscribers import SubscriberRepository
 
@@ -89,7 +90,9 @@ class Backend(QObject):
     def __init__(self, runtime: Runtime, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.runtime = runtime
-        self.conn: sqlite3.Connection = open_database(runtime.db_path)
+        # Raises store.errors.StoreError (missing, damaged, too new, disk): the app's start-up
+        # dialog says so (gui/database_problem.py).
+        self.conn: sqlite3.Connection = runtime.open_database()
         self.subscribers = SubscriberRepository(self.conn)
         self.charges = ChargeRepository(self.conn)
         self.audit = AuditRepository(self.conn)
@@ -154,6 +157,7 @@ class Backend(QObject):
         stack, self._api_stack, self.api = self._api_stack, None, None
         if stack is not None:
             await stack.aclose()
+        refresh_marker(self.conn)  # sign-ups and edits of this session: the marker's count
         self.conn.close()
 
     def client(self) -> Any:
@@ -232,7 +236,8 @@ class Backend(QObject):
         rows = self.conn.execute(
             """
             SELECT strftime('%Y-%m', coalesce(paid_at, updated_at), '+9 hours') AS month,
-                   sum(CASE WHEN state = 'paid' THEN amount - cancelled_amount ELSE 0 END),
+                   sum(CASE WHEN state = 'paid'
+                       THEN coalesce(paid_amount, amount) - cancelled_amount ELSE 0 END),
                    sum(CASE WHEN state IN ('declined', 'rejected') THEN amount ELSE 0 END)
             FROM charges
             WHERE coalesce(paid_at, updated_at) >= ?
@@ -253,7 +258,9 @@ class Backend(QObject):
         paid = failed = doubt = collected = 0
         latest: datetime | None = None
         for state, amount, updated in self.conn.execute(
-            "SELECT state, amount, updated_at FROM charges WHERE batch_id = ?", (batch_id,)
+            "SELECT state, coalesce(paid_amount, amount), updated_at FROM charges "
+            "WHERE batch_id = ?",
+            (batch_id,),
         ):
             cs = ChargeState(state)
             if cs == ChargeState.PAID:

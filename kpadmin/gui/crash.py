@@ -119,6 +119,16 @@ def current_dialog() -> ExceptionDialog | None:
 def report(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
     """Log an unexpected exception and show it in the one exception dialog (when there is a GUI)."""
     global _dialog
+    from kpadmin.store.errors import StoreError
+
+    if isinstance(exc, StoreError) and QApplication.instance() is not None:
+        # Not a bug but the disk or the file (a write from a slot met a full disk): the calm
+        # message of `database_problem`, never a traceback.
+        from kpadmin.gui import database_problem, messages
+
+        log.warning("database problem: %s", exc)
+        messages.error(database_problem.describe(exc).replace("\n\n", " "))
+        return
     details = format_exception(exc_type, exc, tb)
     log.error("unexpected error\n%s", details)
     app = QApplication.instance()

@@ -97,9 +97,12 @@ def start_import(window: MainWindow, path: str | None = None) -> None:
     if not path:
         return
     try:
-        data = Path(path).read_bytes()
+        data = csvio.read_import_file(Path(path))
     except OSError as exc:
         messages.error(tr("Cannot read {path}: {why}").format(path=path, why=exc.strerror or exc))
+        return
+    except csvio.CsvFileError as exc:
+        messages.error(tr("The file cannot be imported: {why}").format(why=exc))
         return
     run_import(window, data, skip_bad=False)
 

@@ -155,6 +155,15 @@ class DetailPane(QWidget):
         key_layout.addLayout(key_row)
         body.addWidget(key_box)
 
+        # A payment i'mport charged for another amount than was asked: paid, but staff must look.
+        self.amount_warning = QLabel()
+        self.amount_warning.setObjectName("amount_warning")
+        self.amount_warning.setWordWrap(True)
+        self.amount_warning.setStyleSheet("color: #c0392b; font-weight: 600;")
+        self.amount_warning.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.amount_warning.hide()
+        body.addWidget(self.amount_warning)
+
         actions = QGridLayout()
         actions.setHorizontalSpacing(6)
         self.charge_now = QPushButton(self.tr("Charge now"))
@@ -274,9 +283,22 @@ class DetailPane(QWidget):
     def _load_history(self, subscriber_id: int) -> None:
         self.history.clear()
         items = []
+        mismatches = []
         for charge in self.backend.charge_history(subscriber_id):
             when = charge.paid_at or charge.updated_at
             amount = fmt.won(charge.amount)
+            if charge.amount_mismatch:
+                assert charge.paid_amount is not None
+                amount = self.tr("{paid} ({asked} asked)").format(
+                    paid=fmt.won(charge.paid_amount), asked=fmt.won(charge.amount)
+                )
+                mismatches.append(
+                    self.tr("{period}: {paid} charged for {asked}").format(
+                        period=charge.period,
+                        paid=fmt.won(charge.paid_amount),
+                        asked=fmt.won(charge.amount),
+                    )
+                )
             if charge.cancelled_amount:
                 amount += " " + self.tr("(refunded {amount})").format(
                     amount=fmt.won(charge.cancelled_amount)
@@ -302,8 +324,21 @@ class DetailPane(QWidget):
                 item.setForeground(3, Qt.GlobalColor.darkRed)
             elif charge.state.in_doubt:
                 item.setForeground(3, Qt.GlobalColor.darkYellow)
+            if charge.amount_mismatch:
+                for column in (2, 3, 4):
+                    item.setForeground(column, Qt.GlobalColor.darkRed)
+                item.setToolTip(2, charge.fail_reason or "")
+                item.setToolTip(4, charge.fail_reason or "")
             items.append(item)
         self.history.addTopLevelItems(items)
+        self.amount_warning.setText(
+            self.tr(
+                "Amount mismatch: {details}. The payment is recorded as paid; check it at i'mport."
+            ).format(details="; ".join(mismatches))
+            if mismatches
+            else ""
+        )
+        self.amount_warning.setVisible(bool(mismatches))
         if not items:
             placeholder = QTreeWidgetItem([self.tr("No charges yet")])
             placeholder.setFlags(Qt.ItemFlag.NoItemFlags)

@@ -2,7 +2,9 @@
 
 Code anywhere in the GUI reports with ``messages.info/warning/error(text)``; it never reaches for a
 status bar or pops up a box itself. The main window connects ``bridge().shown`` to its status bar.
-Every message is logged too, so a support log tells the same story the staff saw.
+Every message is logged too, so a support log tells the same story the staff saw. Every message is
+redacted like the logs first (registered secrets and tokens, card and phone numbers): text that
+quotes a server cannot show a secret in the status bar.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import enum
 import logging
 
 from PySide6.QtCore import QObject, Signal
+
+from kpadmin.redact import redact_text
 
 log = logging.getLogger("kpadmin.messages")
 
@@ -33,6 +37,7 @@ class MessageBridge(QObject):
         ] = []  # the last few, for tests and the "messages" menu
 
     def show(self, level: Level, text: str) -> None:
+        text = redact_text(text)
         {Level.INFO: log.info, Level.WARNING: log.warning, Level.ERROR: log.error}[level](
             "%s", text
         )

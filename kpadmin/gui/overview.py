@@ -14,21 +14,11 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLay
 
 from kpadmin.gui import formatting as fmt
 from kpadmin.gui.backend import BatchResult, MonthTotal
-from kpadmin.gui.formatting import tr
 from kpadmin.gui.rows import SubscriberRow
 from kpadmin.store.models import SubscriberState
 
 COLLECTED = QColor("#3a7bd5")
 FAILED = QColor("#d9534f")
-
-
-def compact_won(amount: int) -> str:
-    """Short axis/tooltip amounts: ₩1.2M in English, 120만 in Korean style when translated."""
-    if amount >= 1_000_000:
-        return tr("₩{n}M").format(n=f"{amount / 1_000_000:.1f}".rstrip("0").rstrip("."))
-    if amount >= 1_000:
-        return tr("₩{n}K").format(n=f"{amount / 1_000:.0f}")
-    return fmt.won(amount)
 
 
 class Figure(QFrame):

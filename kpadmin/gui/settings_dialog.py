@@ -1,10 +1,13 @@
 """Settings: mode, merchant code, REST key and secret, channel, limits, staff name, language.
 
 Values are validated by `kpadmin.billing.settings` (the same rules as `kpadmin config set`), so the
-dialog and the command line never disagree. The REST key and secret go to the OS keyring through
-`kpadmin.billing.secrets`; the dialog shows only *whether* each is set and where it comes from, and
-never reads a stored secret into a field. Switching to LIVE asks first. "Test connection" fetches a
-token on the qasync loop with the values as typed.
+dialog and the command line never disagree: the same bounds (spin box ranges and tooltips come from
+`settings.BOUNDS` / `DESCRIPTIONS`), the same messages, shown inline; the whole form is judged at
+once (`set_values`), so switching to TEST with an http address is refused while both are typed.
+The REST key and secret go to the OS keyring through `kpadmin.billing.secrets`; the dialog shows
+only *whether* each is set and where it comes from, and never reads a stored secret into a field.
+Switching to LIVE asks first. "Test connection" fetches a token on the qasync loop with the values
+as typed.
 
 `saved(old, new)` is emitted after the file (and any secret) is written; the app reopens the store
 when the mode changed and rebuilds the window when the language changed.
@@ -91,7 +94,9 @@ class SettingsDialog(QDialog):
         self.pg.setPlaceholderText("kakaopay.TCSUBSCRIP")
         form.addRow(self.tr("PG / channel"), self.pg)
         self.api_base_url = QLineEdit(s.api_base_url or "")
+        self.api_base_url.setObjectName("api_base_url")
         self.api_base_url.setPlaceholderText(self.tr("(default for the mode)"))
+        self.api_base_url.setToolTip(settings_mod.DESCRIPTIONS["api_base_url"])
         form.addRow(self.tr("API address"), self.api_base_url)
         test_row = QHBoxLayout()
         self.test_button = QPushButton(self.tr("Test connection"))
@@ -107,14 +112,28 @@ class SettingsDialog(QDialog):
 
         work_box = QGroupBox(self.tr("Charging and staff"))
         work = QFormLayout(work_box)
+        bounds = settings_mod.BOUNDS
         self.concurrency = QSpinBox()
-        self.concurrency.setRange(1, settings_mod.MAX_CONCURRENCY)
+        self.concurrency.setObjectName("concurrency")
+        self.concurrency.setRange(*(int(b) for b in bounds["concurrency"]))
         self.concurrency.setValue(s.concurrency)
+        self.concurrency.setToolTip(settings_mod.DESCRIPTIONS["concurrency"])
         work.addRow(self.tr("Charges at once"), self.concurrency)
+        self.requests_per_second = QLineEdit(settings_mod.format_value(s, "requests_per_second"))
+        self.requests_per_second.setObjectName("requests_per_second")
+        low, high = bounds["requests_per_second"]
+        self.requests_per_second.setPlaceholderText(
+            self.tr("No cap ({low:g} to {high:g})").format(low=low, high=high)
+        )
+        self.requests_per_second.setToolTip(settings_mod.DESCRIPTIONS["requests_per_second"])
+        work.addRow(self.tr("Charges per second"), self.requests_per_second)
         self.monthly_limit = QSpinBox()
-        self.monthly_limit.setRange(0, settings_mod.MAX_MONTHLY_LIMIT)
+        self.monthly_limit.setObjectName("monthly_limit")
+        # 0 below the real minimum stands for "no cap" (the spin box's special value).
+        self.monthly_limit.setRange(0, int(bounds["monthly_limit"][1]))
         self.monthly_limit.setSpecialValueText(self.tr("No cap"))
         self.monthly_limit.setValue(s.monthly_limit or 0)
+        self.monthly_limit.setToolTip(settings_mod.DESCRIPTIONS["monthly_limit"])
         work.addRow(self.tr("Charges per key per month"), self.monthly_limit)
         self.staff_name = QLineEdit(s.staff_name)
         self.staff_name.setPlaceholderText(backend.staff)
@@ -148,19 +167,20 @@ class SettingsDialog(QDialog):
 
     def candidate(self) -> settings_mod.Settings:
         """The settings as typed; raises `SettingsError` with a message for the user."""
-        s = self.original
-        for key, raw in (
-            ("mode", self.selected_mode()),
-            ("imp_code", self.imp_code.text()),
-            ("pg", self.pg.text()),
-            ("api_base_url", self.api_base_url.text()),
-            ("concurrency", str(self.concurrency.value())),
-            ("monthly_limit", str(self.monthly_limit.value() or "")),
-            ("staff_name", self.staff_name.text()),
-            ("language", self.language.currentData()),
-        ):
-            s = settings_mod.set_value(s, key, raw)
-        return s
+        return settings_mod.set_values(
+            self.original,
+            {
+                "mode": self.selected_mode(),
+                "imp_code": self.imp_code.text(),
+                "pg": self.pg.text(),
+                "api_base_url": self.api_base_url.text(),
+                "concurrency": str(self.concurrency.value()),
+                "requests_per_second": self.requests_per_second.text(),
+                "monthly_limit": str(self.monthly_limit.value() or ""),
+                "staff_name": self.staff_name.text(),
+                "language": self.language.currentData(),
+            },
+        )
 
     def _refresh_secret_state(self) -> None:
         mode = self.selected_mode()
@@ -311,6 +331,7 @@ class SettingsDialog(QDialog):
         except (settings_mod.SettingsError, secrets.SecretsError, ClockError) as exc:
             self.problem.setText(str(exc))
             return
+        self.problem.setText("")
         old = self.original
         runtime = self.backend.runtime.save_settings(new)
         changed = [

@@ -413,12 +413,6 @@ class SubscriberFilterProxy(QAbstractTableModel):
             self._today = today
             self._filters_changed()
 
-    @property
-    def is_filtered(self) -> bool:
-        return bool(
-            self._needle or self._state or self._due_only or self._failed_only or self._unknown_only
-        )
-
     # --- the source and the mapping ----------------------------------------------------------
 
     def sourceModel(self) -> SubscriberTableModel | None:
@@ -448,11 +442,6 @@ class SubscriberFilterProxy(QAbstractTableModel):
             return QModelIndex()
         row = self._proxy_row(index.row())
         return QModelIndex() if row is None else self.index(row, index.column())
-
-    @property
-    def visible_source_rows(self) -> Sequence[int]:
-        """The source rows shown, in order (read-only)."""
-        return self._visible
 
     # --- Qt overrides -----------------------------------------------------------------------
 

@@ -33,6 +33,20 @@ error — the billing engine decides after a lookup. ``GET`` lookups and getToke
 ``RequestNotSent`` only, up to ``get_retries`` times (default 2) with a short back-off: the request
 never left, and they move no money. ``OutcomeUnknown`` is never retried here.
 
+Answer size: an answer is read as a stream and never beyond ``max_answer_bytes`` (10 MB by
+default; the largest real answer, a page of 1,000 payments, is a few MB). A larger one — declared
+by ``Content-Length`` or found while reading — is dropped at the cap and the connection closed:
+for a lookup or getToken that is ``InvalidResponse``; for a call that may have moved money or
+changed a key (``again``, ``cancel``, ``DELETE`` a key) it is ``OutcomeUnknown`` (look it up).
+The client asks for ``Accept-Encoding: identity``; a server that compresses anyway (gzip,
+deflate) is inflated in bounded steps against the same cap, any other encoding is refused the same
+way. A body nested too deeply for the JSON parser is unreadable (``InvalidResponse``), never a
+``RecursionError``.
+
+Redaction: the envelope's ``message`` is redacted as it is read, every error redacts its own
+message (``errors.py``) and the models redact the server's free text (``models.py``): no caller
+can print, store or show a secret or a card number a server echoed.
+
 Cancellation: a call cancelled by its caller (``asyncio.CancelledError``) after the request may
 have left is, for money, an unknown outcome as well; the client just lets the cancellation through.
 
@@ -50,6 +64,7 @@ import asyncio
 import json as jsonlib
 import logging
 import time
+import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -83,7 +98,7 @@ from kpadmin.iamport.models import (
     PaymentPage,
 )
 from kpadmin.iamport.tokens import TokenCache
-from kpadmin.redact import install_redaction, register_secret
+from kpadmin.redact import install_redaction, redact_text, register_secret
 
 log = logging.getLogger("kpadmin.iamport")
 install_redaction(log)
@@ -98,6 +113,8 @@ CUSTOMERS_PARALLEL: Final = 4
 STATUS_FILTERS: Final = frozenset({"all", *PAYMENT_STATUSES})
 #: Sort orders accepted by find / findAll / status.
 SORTINGS: Final = frozenset({"started", "-started", "paid", "-paid", "updated", "-updated"})
+#: The largest answer read (bytes after decoding). A page of 1,000 payments is a few MB.
+MAX_ANSWER_BYTES: Final = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -167,9 +184,13 @@ class IamportClient:
         clock: Callable[[], float] = time.monotonic,
         get_retries: int = 2,
         retry_backoff_s: float = 0.25,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
     ) -> None:
         if not imp_key or not imp_secret:
             raise ValueError("imp_key and imp_secret are required")
+        if max_answer_bytes < 1024:
+            raise ValueError(f"max_answer_bytes must be >= 1024, got {max_answer_bytes!r}")
+        self.max_answer_bytes = max_answer_bytes
         register_secret(imp_secret)
         self.base_url = base_url.rstrip("/")
         self.timeouts = timeouts
@@ -186,7 +207,12 @@ class IamportClient:
             http2=False,
             follow_redirects=False,
             trust_env=False,  # no surprise proxies from the environment in front of money calls
-            headers={"User-Agent": f"kpadmin/{__version__}", "Accept": "application/json"},
+            headers={
+                "User-Agent": f"kpadmin/{__version__}",
+                "Accept": "application/json",
+                # Answers are small; plain bytes can be capped exactly (see _read_capped).
+                "Accept-Encoding": "identity",
+            },
         )
         self.tokens = TokenCache(self.request_token, clock=clock)
 
@@ -504,7 +530,7 @@ class IamportClient:
         """An authorised request: token, one refresh-and-retry on 401, ``RequestNotSent`` retries
         for idempotent lookups (``retry=True``)."""
         return await self._retry_not_sent(
-            lambda: self._authorised(method, path, params=params, json=json),
+            lambda: self._authorised(method, path, params=params, json=json, lookup=retry),
             method,
             path,
             retry=retry,
@@ -532,14 +558,16 @@ class IamportClient:
                 await asyncio.sleep(self._retry_backoff_s * (2 ** (attempt - 1)))
         raise AssertionError("unreachable")
 
-    async def _authorised(self, method: str, path: str, *, params: Any, json: Any) -> _Reply:
+    async def _authorised(
+        self, method: str, path: str, *, params: Any, json: Any, lookup: bool
+    ) -> _Reply:
         token = await self._token_for(method, path, stale=None)
-        reply = await self._send(method, path, params=params, json=json, token=token)
+        reply = await self._send(method, path, params=params, json=json, token=token, lookup=lookup)
         if reply.status != 401:
             return reply
         log.info("%s %s -> 401: refreshing the access token and retrying once", method, path)
         token = await self._token_for(method, path, stale=token)
-        reply = await self._send(method, path, params=params, json=json, token=token)
+        reply = await self._send(method, path, params=params, json=json, token=token, lookup=lookup)
         if reply.status == 401:
             raise AuthenticationFailed(
                 f"{method} {path}: a freshly issued access token was refused (HTTP 401)"
@@ -563,22 +591,37 @@ class IamportClient:
     async def _send_retrying(self, method: str, path: str, *, json: Any, retry: bool) -> _Reply:
         """An unauthorised request (getToken), re-sent after ``RequestNotSent`` when ``retry``."""
         return await self._retry_not_sent(
-            lambda: self._send(method, path, params=None, json=json, token=None),
+            lambda: self._send(method, path, params=None, json=json, token=None, lookup=True),
             method,
             path,
             retry=retry,
         )
 
     async def _send(
-        self, method: str, path: str, *, params: Any, json: Any, token: str | None
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Any,
+        json: Any,
+        token: str | None,
+        lookup: bool,
     ) -> _Reply:
-        """One HTTP exchange, classified. Raises only TransportError subclasses."""
+        """One HTTP exchange, classified. Raises TransportError subclasses, and InvalidResponse
+        for a lookup (``lookup``: a GET or getToken, which move nothing) whose answer is too
+        large or unreadable; the same answer to a call that may have moved money is
+        ``OutcomeUnknown``."""
         headers = {"Authorization": f"Bearer {token}"} if token else None
         started = time.monotonic()
         try:
-            response = await self._http.request(
+            request = self._http.build_request(
                 method, path, params=params, json=json, headers=headers
             )
+        except httpx.InvalidURL as exc:
+            _log_failure(method, path, started, "not sent", exc)
+            raise RequestNotSent(f"{method} {path} not sent: {_describe(exc)}") from exc
+        try:
+            response = await self._http.send(request, stream=True)
         except _NOT_SENT_ERRORS as exc:
             _log_failure(method, path, started, "not sent", exc)
             raise RequestNotSent(f"{method} {path} not sent: {_describe(exc)}") from exc
@@ -592,7 +635,24 @@ class IamportClient:
             raise OutcomeUnknown(
                 f"{method} {path}: outcome unknown ({_describe(exc)}); look it up before retrying"
             ) from exc
-        reply = _parse_reply(response)
+        try:
+            content = await self._read_capped(response)
+        except httpx.HTTPError as exc:
+            _log_failure(method, path, started, "outcome unknown", exc)
+            raise OutcomeUnknown(
+                f"{method} {path}: outcome unknown ({_describe(exc)}); look it up before retrying"
+            ) from exc
+        except UnreadableAnswer as exc:
+            _log_failure(method, path, started, "answer refused", exc)
+            message = f"{method} {path}: HTTP {response.status_code} answer refused: {exc}"
+            if lookup:
+                raise InvalidResponse(message, http_status=response.status_code) from None
+            raise OutcomeUnknown(
+                f"{message}; outcome unknown, look it up before retrying"
+            ) from None
+        finally:
+            await response.aclose()
+        reply = _parse_reply(response.status_code, content)
         elapsed_ms = (time.monotonic() - started) * 1000
         if reply.status >= 500:
             level = logging.WARNING
@@ -616,6 +676,40 @@ class IamportClient:
                 http_status=reply.status,
             )
         return reply
+
+    async def _read_capped(self, response: httpx.Response) -> bytes:
+        """The body, never more than ``max_answer_bytes`` of it held or inflated. Raises
+        `UnreadableAnswer` past the cap (or for an encoding we cannot bound); the caller closes the
+        response, which drops the connection instead of reading the rest."""
+        cap = self.max_answer_bytes
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > cap:
+            raise UnreadableAnswer(f"it declares {int(declared):,} bytes; at most {cap:,} are read")
+        try:
+            # Already in memory (an in-process test transport hands over a finished response):
+            # nothing left to bound, only to check.
+            content = response.content
+        except httpx.ResponseNotRead:
+            pass
+        else:
+            if len(content) > cap:
+                raise UnreadableAnswer(f"it is larger than {cap:,} bytes")
+            return content
+        decoder = _Decoder(response.headers.get("content-encoding", ""))
+        parts: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_raw():
+            # One byte more than may be held: getting it proves the answer is too large.
+            data = decoder.decode(chunk, cap - size + 1)
+            size += len(data)
+            if size > cap:
+                raise UnreadableAnswer(f"it is larger than {cap:,} bytes; reading stopped there")
+            parts.append(data)
+        tail = decoder.finish()
+        if size + len(tail) > cap:
+            raise UnreadableAnswer(f"it is larger than {cap:,} bytes; reading stopped there")
+        parts.append(tail)
+        return b"".join(parts)
 
     @staticmethod
     def _expect_ok(reply: _Reply, op: str, *, lookup: bool = False) -> Any:
@@ -659,12 +753,48 @@ class IamportClient:
 # ------------------------------------------------------------------------------------ helpers
 
 
-def _parse_reply(response: httpx.Response) -> _Reply:
-    status = response.status_code
+class UnreadableAnswer(Exception):
+    """An answer not read to its end: too large, or compressed in a way we cannot bound."""
+
+
+class _Decoder:
+    """Decodes an answer's body in steps, never producing more than it is asked for: an answer
+    compressed 1000:1 is never expanded past the cap."""
+
+    def __init__(self, encoding: str) -> None:
+        name = encoding.strip().lower()
+        self._zlib: Any = None
+        if name in ("", "identity"):
+            return
+        if name not in ("gzip", "x-gzip", "deflate"):
+            raise UnreadableAnswer(f"it is encoded as {encoding!r}, which was not asked for")
+        # gzip: a gzip header; deflate: a zlib header (RFC 9110). 32 + 15 detects either.
+        self._zlib = zlib.decompressobj(32 + zlib.MAX_WBITS)
+
+    def decode(self, chunk: bytes, room: int) -> bytes:
+        """At most ``room`` bytes of ``chunk`` decoded. Exactly ``room`` bytes back means there
+        may be more: the caller, which asks for one byte more than it may hold, stops there."""
+        if self._zlib is None:
+            return chunk[:room]
+        try:
+            return bytes(self._zlib.decompress(chunk, room))
+        except zlib.error as exc:
+            raise UnreadableAnswer(f"its compressed data is corrupt ({exc})") from None
+
+    def finish(self) -> bytes:
+        if self._zlib is None:
+            return b""
+        try:
+            return bytes(self._zlib.flush())
+        except zlib.error as exc:
+            raise UnreadableAnswer(f"its compressed data is corrupt ({exc})") from None
+
+
+def _parse_reply(status: int, content: bytes) -> _Reply:
     try:
-        body: Any = jsonlib.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
-        snippet = response.content[:200].decode("utf-8", "replace")
+        body: Any = jsonlib.loads(content)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        snippet = redact_text(content[:200].decode("utf-8", "replace"))
         return _Reply(status, None, None, None, "a body that is not JSON", snippet)
     if not isinstance(body, Mapping):
         return _Reply(status, None, None, None, "a JSON body that is not an envelope object", body)
@@ -675,7 +805,8 @@ def _parse_reply(response: httpx.Response) -> _Reply:
     return _Reply(
         status=status,
         code=code,
-        message=None if message is None else str(message),
+        # The server's words reach error messages, journal rows and dialogs: redacted here once.
+        message=None if message is None else redact_text(str(message)[:2000]),
         payload=body.get("response"),
         envelope_error=None,
         body=body,

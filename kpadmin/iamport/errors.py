@@ -8,15 +8,27 @@ The split follows what a caller must do differently, above all for money:
   after sending). Never re-send blindly: look the ``merchant_uid`` up first.
 
 Those two are never collapsed into one.
+
+Every message is redacted when the error is made (``kpadmin.redact.redact_text``: registered
+secrets and tokens, card and phone numbers), and so are ``api_message``, the strings inside
+``body`` and a decline's ``fail_reason``: a server that echoes the secret or a card number in its
+``message`` cannot carry it through an exception into a console, a dialog or the database, whoever
+catches it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+from kpadmin.redact import redact_text
 
 
 class IamportError(Exception):
-    """Base of everything the client raises."""
+    """Base of everything the client raises. The message is redacted on the way in."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(redact_text(str(message)))
 
 
 class AuthenticationFailed(IamportError):
@@ -58,8 +70,8 @@ class ApiError(IamportError):
         super().__init__(message)
         self.http_status = http_status
         self.code = code
-        self.api_message = api_message
-        self.body = body
+        self.api_message = None if api_message is None else redact_text(api_message)
+        self.body = scrub(body)
 
 
 class RequestRejected(ApiError):
@@ -102,7 +114,21 @@ class PaymentDeclined(IamportError):
     """
 
     def __init__(self, payment: Any) -> None:
-        reason = getattr(payment, "fail_reason", None) or "declined"
+        reason = redact_text(getattr(payment, "fail_reason", None) or "declined")
         super().__init__(reason)
         self.payment = payment
         self.fail_reason: str = reason
+
+
+def scrub(value: Any, *, depth: int = 0) -> Any:
+    """``value`` with every string inside (JSON-like dicts and lists) redacted; anything else
+    as it is (the models redact their own free-text fields). Deeper than 32 levels -> dropped."""
+    if isinstance(value, str):
+        return redact_text(value)
+    if depth > 32:
+        return None
+    if isinstance(value, Mapping):
+        return {scrub(k, depth=depth + 1): scrub(v, depth=depth + 1) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [scrub(v, depth=depth + 1) for v in value]
+    return value

@@ -32,6 +32,12 @@ answers (``shared/iamport/real-answers``, copied to ``tests/iamport/real_answers
 
 Personal fields (``buyer_tel``, ``buyer_email``, ``customer_tel`` …) are left out of ``repr`` so an
 accidental ``log.info("%r", payment)`` does not leak them.
+
+The server's free text — ``fail_reason``, ``cancel_reason``, a cancellation's ``reason`` — and the
+card numbers (which i'mport masks itself) pass through ``kpadmin.redact.redact_text`` here, the one
+place every answer is read: a PG message that echoes the REST secret, a token, a card or a phone
+number reaches no journal row, export or dialog. An already masked ``5365-10**-****-5766`` is left
+as it is.
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from kpadmin.iamport.errors import InvalidResponse
+from kpadmin.redact import redact_text
 
 #: The payment statuses the API documents (``PaymentAnnotation.status``).
 READY: Final = "ready"
@@ -76,6 +83,11 @@ class _Fields:
         if not isinstance(value, str):
             raise self._fail(name, f"expected a string, got {_type_name(value)}")
         return value
+
+    def opt_text(self, name: str) -> str | None:
+        """An optional string written by someone else (a PG's message, a card number): redacted."""
+        value = self.opt_str(name)
+        return None if value is None else redact_text(value)
 
     def opt_str(self, name: str) -> str | None:
         value = self._get(name, False)
@@ -195,7 +207,7 @@ class CancelHistory:
             amount=f.int_("amount"),
             pg_tid=f.opt_str("pg_tid"),
             cancelled_at=f.opt_time("cancelled_at"),
-            reason=f.opt_str("reason"),
+            reason=f.opt_text("reason"),
             cancellation_id=f.opt_str("cancellation_id"),
             receipt_url=f.opt_str("receipt_url"),
         )
@@ -305,7 +317,7 @@ class Payment:
             card_publisher_code=f.opt_str("card_publisher_code"),
             card_publisher_name=f.opt_str("card_publisher_name"),
             card_quota=f.opt_int("card_quota"),
-            card_number=f.opt_str("card_number"),
+            card_number=f.opt_text("card_number"),
             card_type=f.opt_int("card_type"),
             vbank_code=f.opt_str("vbank_code"),
             vbank_name=f.opt_str("vbank_name"),
@@ -325,8 +337,8 @@ class Payment:
             paid_at=f.opt_time("paid_at"),
             failed_at=f.opt_time("failed_at"),
             cancelled_at=f.opt_time("cancelled_at"),
-            fail_reason=f.opt_str("fail_reason"),
-            cancel_reason=f.opt_str("cancel_reason"),
+            fail_reason=f.opt_text("fail_reason"),
+            cancel_reason=f.opt_text("cancel_reason"),
             receipt_url=f.opt_str("receipt_url"),
             cancel_history=history,
             cancel_receipt_urls=f.str_list("cancel_receipt_urls"),
@@ -405,7 +417,7 @@ class Customer:
             card_issuer_name=f.opt_str("card_issuer_name"),
             card_publisher_code=f.opt_str("card_publisher_code"),
             card_publisher_name=f.opt_str("card_publisher_name"),
-            card_number=f.opt_str("card_number"),
+            card_number=f.opt_text("card_number"),
             card_type=f.opt_int("card_type"),
             customer_name=f.opt_str("customer_name"),
             customer_tel=f.opt_str("customer_tel"),

@@ -2,7 +2,9 @@
 settings changes).
 
 Details are written for a human reader. Callers pass text that is already safe: never a secret or a
-token, phone numbers masked (kpadmin.redact), card numbers only as i'mport masks them.
+token, phone numbers masked (kpadmin.redact), card numbers only as i'mport masks them. `record`
+redacts the detail once more (registered secrets and tokens, card and phone numbers): a server's
+words quoted in an audit line cannot carry them into the database.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
+from kpadmin.redact import redact_text
 from kpadmin.store.db import encode_instant, utc_now
 from kpadmin.store.models import AuditEvent
 
@@ -32,7 +35,7 @@ class AuditRepository:
         """Add one event. Inside a caller's transaction it commits with that transaction."""
         cursor = self.conn.execute(
             "INSERT INTO audit (at, staff, action, subscriber_id, detail) VALUES (?, ?, ?, ?, ?)",
-            (encode_instant(at or utc_now()), staff, action, subscriber_id, detail),
+            (encode_instant(at or utc_now()), staff, action, subscriber_id, redact_text(detail)),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid

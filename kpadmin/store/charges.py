@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from kpadmin.redact import redact_text
 from kpadmin.store.db import decode_instant, encode_instant, utc_now
 from kpadmin.store.models import Charge, ChargeState
 
 _COLUMNS = (
     "id, subscriber_id, customer_uid, period, attempt, merchant_uid, amount, state, imp_uid, "
-    "fail_reason, receipt_url, paid_at, cancelled_amount, batch_id, created_at, updated_at"
+    "fail_reason, receipt_url, paid_at, cancelled_amount, batch_id, created_at, updated_at, "
+    "paid_amount"
 )
 _STATES = {s.value: s for s in ChargeState}
 IN_DOUBT_STATES: tuple[str, ...] = tuple(s.value for s in ChargeState if s.in_doubt)
@@ -55,6 +57,7 @@ def row_to_charge(row: Sequence[Any]) -> Charge:
         batch_id=row[13],
         created_at=datetime.fromisoformat(row[14]),
         updated_at=datetime.fromisoformat(row[15]),
+        paid_amount=row[16],
     )
 
 
@@ -105,7 +108,7 @@ class ChargeRepository:
         **fields: Any,
     ) -> None:
         """Move a row to `state`, setting imp_uid / fail_reason / receipt_url / paid_at / batch_id /
-        cancelled_amount when given."""
+        cancelled_amount / paid_amount when given. ``fail_reason`` is redacted on the way in."""
         allowed = {
             "imp_uid",
             "fail_reason",
@@ -113,10 +116,13 @@ class ChargeRepository:
             "paid_at",
             "batch_id",
             "cancelled_amount",
+            "paid_amount",
         }
         bad = set(fields) - allowed
         if bad:
             raise ValueError(f"cannot set {sorted(bad)}")
+        if fields.get("fail_reason"):
+            fields["fail_reason"] = redact_text(fields["fail_reason"])
         values = [encode_instant(v) if isinstance(v, datetime) else v for v in fields.values()]
         extra = "".join(f", {name} = ?" for name in fields)
         cursor = self.conn.execute(
@@ -192,6 +198,35 @@ class ChargeRepository:
             ):
                 counts[sid] = n
         return counts
+
+    def paid_through(self, subscriber_ids: Iterable[int]) -> dict[int, str]:
+        """The latest paid period ("YYYY-MM") of each subscriber that has one."""
+        wanted = list(dict.fromkeys(subscriber_ids))
+        found: dict[int, str] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for sid, period in self.conn.execute(
+                f"SELECT subscriber_id, max(period) FROM charges WHERE state = 'paid' "
+                f"AND subscriber_id IN ({marks}) GROUP BY subscriber_id",
+                chunk,
+            ):
+                found[sid] = period
+        return found
+
+    def amount_mismatches(self, charge_ids: Iterable[int] | None = None) -> list[Charge]:
+        """Paid rows whose paid amount differs from the amount asked for (oldest first), among
+        ``charge_ids`` (None: all of them)."""
+        query = f"SELECT {_COLUMNS} FROM charges WHERE state = 'paid' AND paid_amount != amount"
+        if charge_ids is None:
+            return list(map(row_to_charge, self.conn.execute(query + " ORDER BY id")))
+        wanted = sorted(set(charge_ids))
+        found: list[Charge] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found += map(row_to_charge, self.conn.execute(f"{query} AND id IN ({marks})", chunk))
+        return sorted(found, key=lambda c: c.id)
 
     def iter_all(self) -> Iterator[Charge]:
         """Every row, oldest first (exports)."""

@@ -12,6 +12,11 @@ The money invariants live here, in the schema, so that no bug above it can break
   (planned / sent / unknown). A new attempt can only be written when every earlier one is settled,
   and a subscriber never has two requests that might be in flight.
 * ``charges_paid_is_final``: a paid row never goes back to another state.
+
+A paid row keeps what i'mport says was paid in ``paid_amount`` next to the ``amount`` that was
+asked for (migration 2). They differ only when i'mport charged another amount than the request
+carried: the row is still paid (the money moved), and the difference is an "amount mismatch"
+that commands, the GUI and the audit put in front of staff.
 """
 
 from __future__ import annotations
@@ -80,5 +85,13 @@ MIGRATIONS: tuple[str, ...] = (
         detail        TEXT    NOT NULL DEFAULT ''
     );
     CREATE INDEX audit_by_subscriber ON audit (subscriber_id, at);
+    """,
+    # 2: what i'mport reported as paid, next to the amount asked for. Paid rows written before
+    # kpadmin recorded it take the amount asked for (an older mismatch is still in fail_reason).
+    """
+    ALTER TABLE charges ADD COLUMN paid_amount INTEGER CHECK (paid_amount >= 0);
+    UPDATE charges SET paid_amount = amount WHERE state = 'paid';
+    CREATE INDEX charges_amount_mismatch ON charges (subscriber_id)
+        WHERE state = 'paid' AND paid_amount != amount;
     """,
 )

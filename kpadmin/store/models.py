@@ -84,6 +84,26 @@ class Charge:
     batch_id: str | None
     created_at: datetime
     updated_at: datetime
+    #: What i'mport reported as paid (paid rows only). It differs from ``amount`` only when
+    #: i'mport charged another amount than was asked for: see ``amount_mismatch``.
+    paid_amount: int | None = None
+
+    @property
+    def amount_mismatch(self) -> bool:
+        """Paid, but not the amount that was asked for (more or less): staff must look at it."""
+        return (
+            self.state is ChargeState.PAID
+            and self.paid_amount is not None
+            and self.paid_amount != self.amount
+        )
+
+    @property
+    def collected(self) -> int:
+        """The money this row brought in, refunds deducted (0 unless paid)."""
+        if self.state is not ChargeState.PAID:
+            return 0
+        paid = self.amount if self.paid_amount is None else self.paid_amount
+        return paid - self.cancelled_amount
 
 
 @dataclass(frozen=True, slots=True)

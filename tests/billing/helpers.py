@@ -97,12 +97,13 @@ def child_env() -> dict[str, str]:
 
 
 def run_kpadmin(
-    data_dir: Path, *args: str, timeout: float = 120
+    data_dir: Path, *args: str, timeout: float = 120, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
+    """`kpadmin --data-dir DATA_DIR ARGS...`; ``env`` adds to (or overrides) `child_env()`."""
     return subprocess.run(
         kpadmin_command(data_dir, *args),
         cwd=REPO_ROOT,
-        env=child_env(),
+        env={**child_env(), **(env or {})},
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,

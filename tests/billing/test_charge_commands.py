@@ -166,7 +166,7 @@ def test_confirmation_on_a_terminal(sandbox: RunningSandbox, tmp_path: Path) -> 
     child.wait(timeout=30)
     os.close(master)
     text = seen.decode("utf-8", "replace")
-    assert "Charge 2 subscriber(s), ₩2,001 in total? [y/N]" in text
+    assert "SANDBOX: charge 2 subscriber(s), ₩2,001 in total? [y/N]" in text
     assert child.returncode == 0, text
     assert "2/2" in text  # the progress bar was drawn on the terminal
     assert _paid_count(sandbox) == 2
@@ -203,7 +203,9 @@ def test_sigterm_stops_new_sends_and_records_those_in_flight(
         time.sleep(0.02)
     child.send_signal(signal.SIGTERM)
     out, err = child.communicate(timeout=60)
-    assert child.returncode == 1, err  # not everything was charged
+    assert child.returncode == 143, err  # ExitCode.TERMINATED
+    assert "kpadmin charge-due: stopped by SIGTERM; nothing new was sent after it." in err
+    assert "Nothing is in doubt." in err and "Traceback" not in err
     result = json.loads(out)
     assert result["cancelled"] is True and 2 <= result["paid"] < 12
     conn = open_database(h.db_path(data))

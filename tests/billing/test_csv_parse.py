@@ -5,16 +5,21 @@ from __future__ import annotations
 import os
 import random
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from kpadmin.billing.csvio import (
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_ROWS,
     CsvFileError,
     ImportRow,
     decode_csv_bytes,
     defuse,
     normalize_phone,
     parse_import_csv,
+    read_import_file,
 )
 
 TODAY = date(2026, 11, 28)
@@ -236,3 +241,67 @@ def test_phone_normalization(raw: str, normal: str) -> None:
 def test_bad_phones(raw: str) -> None:
     with pytest.raises(ValueError):
         normalize_phone(raw)
+
+
+# --- hostile files: bounded, linear, one clear message ------------------------------------------
+
+
+def test_a_header_of_100000_columns_is_refused_by_its_count() -> None:
+    """The issue's file: 100,000 columns took 136 s (a quadratic duplicate check). The count is
+    refused before any per-column work; no name is echoed back."""
+    header = ",".join(f"c{i}" for i in range(100_000))
+    with pytest.raises(CsvFileError) as info:
+        parse_import_csv(f"{header}\ncu_1,A,010-1111-1111,100\n".encode(), today=TODAY)
+    message = str(info.value)
+    assert message.startswith("line 1: the header has 100,000 columns")
+    assert f"at most {MAX_COLUMNS}" in message and "c99999" not in message
+    assert len(message) < 300
+
+
+def test_a_header_of_100000_columns_after_blank_lines_names_its_line() -> None:
+    header = ",".join(["customer_uid", "name", "phone", "amount"] * 25_000)
+    with pytest.raises(CsvFileError, match=r"^line 3: the header has 100,000 columns"):
+        parse_import_csv(f"\n\n{header}\n".encode(), today=TODAY)
+
+
+def test_header_checks_are_one_pass_and_list_a_few_names() -> None:
+    """At the column limit every check still runs (duplicates by counting, unknown names by set
+    lookup); the message names ten and counts the rest."""
+    many = [f"extra_{i}" for i in range(MAX_COLUMNS - 4)]
+    header = ",".join(["customer_uid", "name", "phone", "amount", *many])
+    with pytest.raises(CsvFileError) as info:
+        parse_import_csv(f"{header}\ncu_1,A,010-1111-1111,100\n".encode(), today=TODAY)
+    message = str(info.value)
+    assert "line 1: bad header: unknown column(s): extra_0, extra_1" in message
+    assert f"and {MAX_COLUMNS - 4 - 10} more" in message and "extra_95" not in message
+    dupes = ",".join(["customer_uid", "name", "phone", "amount"] * (MAX_COLUMNS // 4))
+    with pytest.raises(CsvFileError, match=r"line 1: the header repeats column\(s\): amount, "):
+        parse_import_csv(f"{dupes}\n".encode(), today=TODAY)
+
+
+def test_a_row_with_too_many_fields_is_a_bad_row_not_a_crash() -> None:
+    wide = "cu_2,B,010-2222-2222,100" + "," * 50_000
+    parsed = parse(f"customer_uid,name,phone,amount\ncu_1,A,010-1111-1111,100\n{wide}\n")
+    assert [r.customer_uid for r in parsed.rows] == ["cu_1"]
+    assert str(parsed.problems[0]) == f"line 3: has 50,004 fields; a line has at most {MAX_COLUMNS}"
+
+
+def test_file_size_is_bounded_before_reading_it_all(tmp_path: Path) -> None:
+    """A huge file is refused after MAX_FILE_BYTES + 1 bytes, with the limit in the message."""
+    big = tmp_path / "big.csv"
+    with open(big, "wb") as handle:
+        handle.write(b"customer_uid,name,phone,amount\n")
+        handle.truncate(MAX_FILE_BYTES + 10)  # sparse: no 50 MB written to the disk
+    with pytest.raises(CsvFileError, match=r"larger than 50 MB"):
+        read_import_file(big)
+    with pytest.raises(CsvFileError, match=r"larger than 50 MB"):
+        decode_csv_bytes(b"a" * (MAX_FILE_BYTES + 1))
+    small = tmp_path / "small.csv"
+    small.write_bytes(b"customer_uid,name,phone,amount\n")
+    assert read_import_file(small) == b"customer_uid,name,phone,amount\n"
+
+
+def test_row_count_is_bounded_with_the_line_number() -> None:
+    rows = "".join(f"cu_{i},A,010-1111-1111,100\n" for i in range(MAX_ROWS + 1))
+    with pytest.raises(CsvFileError, match=rf"^line {MAX_ROWS + 2}: the file has more than"):
+        parse("customer_uid,name,phone,amount\n" + rows)

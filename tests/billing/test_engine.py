@@ -413,19 +413,19 @@ async def test_a_second_process_cannot_charge_the_same_database(
         sys.stdin.read()
         """
     )
-    other = subprocess.Popen(
+    # The with block closes the child's pipes (and waits for it) however the test ends.
+    with subprocess.Popen(
         [sys.executable, "-c", holder], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert other.stdout is not None and other.stdout.readline().strip() == "locked"
-        eng = engine(conn, FakeApi())
-        with pytest.raises(EngineBusy, match="another kpadmin process"):
-            await eng.run(eng.plan(None, TODAY, "k"))
-        with pytest.raises(EngineBusy):
-            await eng.reconcile()
-    finally:
-        other.kill()
-        other.wait()
+    ) as other:
+        try:
+            assert other.stdout is not None and other.stdout.readline().strip() == "locked"
+            eng = engine(conn, FakeApi())
+            with pytest.raises(EngineBusy, match="another kpadmin process"):
+                await eng.run(eng.plan(None, TODAY, "k"))
+            with pytest.raises(EngineBusy):
+                await eng.reconcile()
+        finally:
+            other.kill()
     assert (await eng.run(eng.plan(None, TODAY, "k"))).ok  # the lock died with the process
 
 
@@ -499,3 +499,50 @@ async def test_requests_per_second_spaces_the_sends(conn: sqlite3.Connection) ->
     # Six workers would all start at once; paced at 40/s the six starts span at least 5/40 s
     # (a lower bound only: a slow machine can only make the span longer).
     assert len(starts) == 6 and starts[-1] - starts[0] >= 0.1
+
+
+async def test_a_stop_ends_the_pacers_wait_whatever_its_length() -> None:
+    from kpadmin.billing.engine import _Pacer
+
+    pacer = _Pacer(1e-9)  # one start every 31 years: far below the settings' bounds, on purpose
+    cancel = asyncio.Event()
+    await pacer.wait(cancel)  # the first start never waits
+    waiting = asyncio.create_task(pacer.wait(cancel))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert not waiting.done()
+    cancel.set()
+    await asyncio.wait_for(waiting, 60)  # a hang guard: the wait itself is 31 years
+
+
+async def test_rates_outside_the_settings_bounds_are_refused(conn: sqlite3.Connection) -> None:
+    add_subscribers(conn, 1)
+    api = FakeApi()
+    eng = engine(conn, api)
+    for rps in (1e-300, 0.0, -1.0, float("nan"), 1e9):
+        with pytest.raises(ValueError, match=r"rps must be 0\.1\.\.1000"):
+            await eng.run(eng.plan(None, TODAY, "k"), rps=rps)
+    assert api.pay_calls == [] and states(conn) == {}
+
+
+@pytest.mark.parametrize("first", ["not_sent", "drop_before"])
+async def test_a_stop_ends_the_back_off_and_nothing_more_is_sent(
+    conn: sqlite3.Connection, first: str
+) -> None:
+    """A retry (not sent) or a re-send (lost answer, lookup shows nothing) waits first; a stop
+    during that wait ends it and the charge is not sent again: it stays planned, not in doubt."""
+    add_subscribers(conn, 1)
+    api = FakeApi()
+    api.when(muid(0), first, "pay")
+    eng = engine(conn, api, retry_delays=(3600.0,))
+    cancel = asyncio.Event()
+    task = asyncio.create_task(eng.run(eng.plan(None, TODAY, "k"), cancel=cancel))
+    while not api.pay_calls or (first == "drop_before" and not api.lookups):
+        await asyncio.sleep(0.01)
+    for _ in range(5):
+        await asyncio.sleep(0)
+    cancel.set()
+    result = await asyncio.wait_for(task, 60)  # a hang guard: the back-off is an hour
+    assert api.pay_calls == [muid(0)]
+    assert result.progress.unsent == 1 and result.progress.paid == 0
+    assert states(conn) == {muid(0): ChargeState.PLANNED}

@@ -32,7 +32,7 @@ def backend(qapp, runtime: Runtime) -> Iterator:
 
 @pytest.fixture
 def seeded(backend):
-    from kpadmin.gui.sample_data import seed
+    from tests.sample_data import seed
 
     seed(backend.conn, today=backend.today(), count=30)
     return backend

@@ -22,8 +22,8 @@ def render(out_dir: Path, language: str, *, mode: str = "sandbox", size=(1440, 8
     from kpadmin.gui import i18n
     from kpadmin.gui.backend import Backend
     from kpadmin.gui.main_window import MainWindow
-    from kpadmin.gui.sample_data import seed
     from kpadmin.runtime import open_runtime
+    from tests.sample_data import seed
 
     app = QApplication.instance() or QApplication([])
     i18n.install(language)

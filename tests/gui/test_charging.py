@@ -44,7 +44,8 @@ def test_charge_all_due_confirms_shows_progress_and_updates_rows_live(qtbot, des
     window.act_charge_due.trigger()
     dialog = accept_confirmation(qtbot, controller)
     # 7 due (one paused is skipped, with its reason), ₩9,900 each.
-    assert "7" in dialog.headline.text()
+    assert dialog.headline.text().startswith("SANDBOX: ") and "7" in dialog.headline.text()
+    assert dialog.windowTitle().endswith("— SANDBOX")  # every money prompt names the mode
     assert dialog.total.text().startswith("₩69,300")
     assert dialog.items.topLevelItemCount() == 7
     assert dialog.skipped.topLevelItemCount() == 1

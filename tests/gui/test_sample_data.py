@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from kpadmin.gui.sample_data import seed
 from kpadmin.store.charges import ChargeRepository
 from kpadmin.store.db import open_database
 from tests.clock import TODAY, add_months
+from tests.sample_data import seed
 
 
 def _days() -> list[date]:

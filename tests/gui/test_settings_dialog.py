@@ -103,6 +103,46 @@ def test_test_connection_says_what_is_wrong(qtbot, sandbox_backend, memory_keyri
     assert "wrong-secret" not in text
 
 
+def test_the_dialog_has_the_same_bounds_and_messages_as_the_command_line(
+    qtbot, backend, memory_keyring
+):
+    dialog = make(qtbot, backend)
+    for key, spin in (("concurrency", dialog.concurrency), ("monthly_limit", dialog.monthly_limit)):
+        assert spin.maximum() == settings_mod.BOUNDS[key][1]
+        assert spin.toolTip() == settings_mod.DESCRIPTIONS[key]
+    assert dialog.concurrency.minimum() == settings_mod.BOUNDS["concurrency"][0]
+    assert "0.1" in dialog.requests_per_second.placeholderText()
+    cases = [
+        ("requests_per_second", "1e-300", "requests_per_second must be between 0.1 and 1000"),
+        ("api_base_url", "http://[::1", "api_base_url is not a valid URL"),
+        ("api_base_url", "https://" + "a" * 70_000, "api_base_url is too long"),
+    ]
+    for field, text, message in cases:
+        getattr(dialog, field).setText(text)
+        dialog.save()
+        assert dialog.problem.text().startswith(message), dialog.problem.text()
+        assert dialog.isVisible()
+        getattr(dialog, field).setText("")
+    assert not settings_mod.settings_path(backend.runtime.data_root).exists()  # nothing saved
+    # TEST with a plain-http address is refused with the command line's words…
+    dialog.mode.setCurrentIndex(dialog.mode.findData("test"))
+    dialog.api_base_url.setText("http://gw.example.com")
+    dialog.save()
+    assert "TEST mode sends the REST secret to it, so it must be https://" in dialog.problem.text()
+    # …a local proxy on this computer is not; and a valid pacing is kept.
+    dialog.api_base_url.setText("http://127.0.0.1:8080")
+    dialog.requests_per_second.setText("2.5")
+    with qtbot.waitSignal(dialog.saved) as saved:
+        dialog.save()
+    new = saved.args[1]
+    assert (new.mode, new.api_base_url, new.requests_per_second) == (
+        "test",
+        "http://127.0.0.1:8080",
+        2.5,
+    )
+    assert dialog.problem.text() == ""
+
+
 def test_live_mode_is_refused_while_kpadmin_now_pretends_a_date(
     qtbot, backend, memory_keyring, monkeypatch
 ):

@@ -2,9 +2,10 @@
 
 The test build is `build.spec` with ``KPADMIN_BUILD_PROBE=1`` (adds the QtWebEngine probe
 executable) into ``build/frozen-test/``. A build is reused while its inputs are unchanged: a hash of
-the spec, packaging/, kpadmin/, resources/ and the PySide6 / PyInstaller versions is kept next to
-it, so a second run of the tests costs only the smoke test itself. Several test runs on one checkout
-take turns (`exclusive()`): a build must not replace the folder another run is executing from.
+the spec, packaging/, kpadmin/, resources/, the lock files and the PySide6 / PyInstaller versions
+is kept next to it, so a second run of the tests costs only the smoke test itself. Several test
+runs on one checkout take turns (`exclusive()`): a build must not replace the folder another run
+is executing from.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ DIST = OUT / "dist"
 WORK = OUT / "work"
 STAMP = OUT / "inputs.sha256"
 LOCK = OUT / ".lock"
-INPUTS = ("build.spec", "packaging", "kpadmin", "resources")
+# requirements/: every installed version the build can pick up (the .venv is made from the lock).
+INPUTS = ("build.spec", "packaging", "kpadmin", "resources", "requirements")
 EXE_SUFFIX = ".exe" if sys.platform == "win32" else ""
 
 
@@ -66,7 +68,7 @@ def pyinstaller_version() -> str | None:
 
 def inputs_digest() -> str:
     digest = hashlib.sha256()
-    for name in ("PySide6-Essentials", "PySide6-WebEngine", "pyinstaller"):
+    for name in ("PySide6-Essentials", "PySide6-Addons", "shiboken6", "pyinstaller"):
         try:
             digest.update(f"{name}={importlib.metadata.version(name)}\n".encode())
         except importlib.metadata.PackageNotFoundError:

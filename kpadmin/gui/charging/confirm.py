@@ -31,11 +31,23 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 class ConfirmChargeDialog(QDialog):
     """Shows a `Plan`; ``accepted`` means "charge them"."""
 
-    def __init__(self, plan: Plan, parent=None, *, early: int = 0, today: date | None = None):
+    def __init__(
+        self,
+        plan: Plan,
+        parent=None,
+        *,
+        early: int = 0,
+        today: date | None = None,
+        mode: str = "sandbox",
+    ):
         super().__init__(parent)
         self.plan = plan
+        # Every money prompt names the mode, spelled as the mode banner spells it (not
+        # translated): "LIVE: Charge 12 subscriber(s) now?".
+        self.mode_name = mode.upper()
         self.setObjectName("confirm_charge_dialog")
-        self.setWindowTitle(self.tr("Confirm charge"))
+        title = self.tr("Confirm charge")
+        self.setWindowTitle(f"{title} — {self.mode_name}")
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.resize(620, 520 if plan.skipped else 420)
         layout = QVBoxLayout(self)
@@ -53,7 +65,10 @@ class ConfirmChargeDialog(QDialog):
         big.setPointSizeF(font.pointSizeF() * 1.25)
         self.total.setFont(big)
         if plan.count:
-            self.headline.setText(self.tr("Charge {n} subscriber(s) now?").format(n=plan.count))
+            self.headline.setText(
+                f"{self.mode_name}: "
+                + self.tr("Charge {n} subscriber(s) now?").format(n=plan.count)
+            )
             self.total.setText(self.tr("{total} in total").format(total=fmt.won(plan.total_amount)))
         else:
             self.headline.setText(self.tr("Nobody can be charged"))

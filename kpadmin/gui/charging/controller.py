@@ -54,7 +54,8 @@ from kpadmin.gui.charging.refund import (
     perform_refund,
     refundable,
 )
-from kpadmin.gui.charging.texts import skip_label
+from kpadmin.gui.charging.texts import mismatch_text, skip_label
+from kpadmin.gui.database_problem import journal_stop_text
 from kpadmin.gui.formatting import tr
 from kpadmin.store.models import ChargeState
 
@@ -218,7 +219,7 @@ class ChargingController(QObject):
             row = self.window.model.row_for_id(item.subscriber_id)
             if row is not None and row.subscriber.next_charge_date > plan.today:
                 early += 1
-        dialog = ConfirmChargeDialog(plan, self.window, early=early)
+        dialog = ConfirmChargeDialog(plan, self.window, early=early, mode=self.backend.runtime.mode)
         self.confirm_dialog = dialog
         dialog.accepted.connect(lambda: self._start(plan))
         dialog.finished.connect(lambda _r: self._confirm_closed(dialog))
@@ -363,7 +364,12 @@ class ChargingController(QObject):
             text = tr("Batch stopped: {paid} paid ({amount}), {failed} not paid.").format(
                 paid=p.paid, amount=fmt.won(p.paid_amount), failed=p.failed
             )
-        (messages.info if p.failed == 0 and not result.error else messages.warning)(text)
+        if result.journal_error is not None:
+            messages.error(journal_stop_text(result.journal_error))
+        else:
+            (messages.info if p.failed == 0 and not result.error else messages.warning)(text)
+        if result.mismatches:
+            messages.error(mismatch_text(len(result.mismatches)))
         self.batch_finished.emit(result)
 
     def _on_batch_failed(self, exc: BaseException) -> None:
@@ -418,6 +424,8 @@ class ChargingController(QObject):
                     unknown=report.unknown,
                 )
                 (messages.warning if report.unknown else messages.info)(text)
+            if report.mismatched:
+                messages.error(mismatch_text(len(report.mismatched)))
             self.reconciled.emit(report)
 
         def failed(exc: BaseException) -> None:

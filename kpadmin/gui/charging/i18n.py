@@ -27,6 +27,12 @@ QM = HERE / "translations" / "charging_ko.qm"
 TS = HERE / "translations" / "charging_ko.ts"
 
 KO: dict[str, str] = {
+    # amount mismatch (paid, for another amount than was asked)
+    "{n} payment(s) were charged for another amount than was asked. They are recorded as "
+    "paid; check each one at i'mport (the subscriber's history shows both amounts).": (
+        "결제 {n}건이 요청한 금액과 다른 금액으로 결제되었습니다. 결제 완료로 기록했으니 "
+        "아임포트에서 하나씩 확인하세요 (구독자 결제 내역에 두 금액이 모두 나옵니다)."
+    ),
     # confirmation
     "Confirm charge": "결제 확인",
     "Nobody can be charged": "결제할 구독자가 없습니다",
@@ -104,6 +110,7 @@ KO: dict[str, str] = {
     "Collected {amount}": "수납 {amount}",
     "The batch stopped: {why}": "일괄 결제가 멈췄습니다: {why}",
     "Stopped: {why}": "중단됨: {why}",
+    "Stopped: the journal could not be written": "중단됨: 결제 기록을 저장할 수 없습니다",
     "Nothing was charged": "결제된 건이 없습니다",
     "{n} outcome(s) unknown: they are blocked until Reconcile settles them.": (
         "{n}건은 결과를 알 수 없어 대사로 확인될 때까지 결제가 막힙니다."

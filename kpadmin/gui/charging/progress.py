@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 
 from kpadmin.billing.engine import BatchResult, ChargeOutcome, EventKind, Progress
 from kpadmin.gui import formatting as fmt
-from kpadmin.gui.charging.texts import outcome_label, skip_detail, skip_label
+from kpadmin.gui.charging.texts import mismatch_text, outcome_label, skip_detail, skip_label
+from kpadmin.gui.database_problem import journal_stop_text
 from kpadmin.store.models import ChargeState
 
 PAID = "#1e7e34"
@@ -170,14 +171,19 @@ class BatchDialog(QDialog):
         for o in outcomes:
             if o.state is ChargeState.PAID and not o.message:
                 continue
+            shown = o.paid_amount if o.amount_mismatch and o.paid_amount is not None else o.amount
             item = QTreeWidgetItem(
-                [o.name or o.customer_uid, fmt.won(o.amount), outcome_label(o.state), o.message]
+                [o.name or o.customer_uid, fmt.won(shown), outcome_label(o.state), o.message]
             )
             item.setTextAlignment(1, _RIGHT)
             item.setToolTip(3, f"{o.merchant_uid}\n{o.message}")
             colour = UNKNOWN if o.state.in_doubt else DECLINED
             if o.state is ChargeState.PAID:
-                colour = UNKNOWN  # paid, but with a remark (e.g. another amount)
+                colour = UNKNOWN  # paid, but with a remark
+            if o.amount_mismatch:
+                colour = DECLINED  # paid, for another amount than was asked: a person must look
+                for column in (1, 3):
+                    item.setForeground(column, QColor(colour))
             item.setForeground(2, QColor(colour))
             items.append(item)
         if items:
@@ -222,7 +228,10 @@ class BatchDialog(QDialog):
         self._show_counts(p)
         self._set_bar(p.total, p.done if p.total else 1)
         self.finished_batch = True
-        if result.error:
+        if result.journal_error is not None:
+            # The disk (or the file) refused the outcomes: one message, wrapped below the headline.
+            self.headline.setText(self.tr("Stopped: the journal could not be written"))
+        elif result.error:
             self.headline.setText(self.tr("Stopped: {why}").format(why=result.error))
         elif result.cancelled:
             self.headline.setText(
@@ -268,7 +277,14 @@ class BatchDialog(QDialog):
                     n=p.unsent
                 )
             )
+        if result.journal_error is not None:
+            notes = [journal_stop_text(result.journal_error)]
+        if result.mismatches:
+            notes.insert(0, mismatch_text(len(result.mismatches)))
+            self.subline.setStyleSheet(f"color: {DECLINED}; font-weight: 600;")
+            self._reveal_results()
         if notes:
+            self.subline.setWordWrap(True)
             self.subline.setText(" ".join(notes))
         self.cancel_button.setEnabled(False)
         self.cancel_button.hide()

@@ -48,7 +48,12 @@ def refundable(charge: Charge) -> int:
     """What our journal believes is left to refund on a charge (0 when not paid)."""
     if charge.state is not ChargeState.PAID or not charge.imp_uid:
         return 0
-    return max(0, charge.amount - charge.cancelled_amount)
+    # What i'mport charged, which is what it lets be refunded (an amount mismatch included).
+    return max(0, charge.collected)
+
+
+def _paid(charge: Charge) -> int:
+    return charge.amount if charge.paid_amount is None else charge.paid_amount
 
 
 def parse_amount(text: str) -> int | None:
@@ -121,7 +126,7 @@ class RefundDialog(QDialog):
         for charge in self.charges:
             text = self.tr("{period} · {amount} paid {when}").format(
                 period=charge.period,
-                amount=fmt.won(charge.amount),
+                amount=fmt.won(_paid(charge)),
                 when=fmt.format_instant(charge.paid_at),
             )
             if charge.cancelled_amount:
@@ -290,7 +295,7 @@ class RefundDialog(QDialog):
                 what=what,
                 name=self.name,
                 period=charge.period,
-                paid=fmt.won(charge.amount),
+                paid=fmt.won(_paid(charge)),
                 reason=request.reason,
             )
         )

@@ -43,3 +43,11 @@ def outcome_label(state: ChargeState) -> str:
         ChargeState.PLANNED: tr("Not sent"),
         ChargeState.SENT: tr("Sending"),
     }.get(state, str(state))
+
+
+def mismatch_text(n: int) -> str:
+    """The warning for payments i'mport charged for another amount than was asked."""
+    return tr(
+        "{n} payment(s) were charged for another amount than was asked. They are recorded as "
+        "paid; check each one at i'mport (the subscriber's history shows both amounts)."
+    ).format(n=n)

@@ -42,6 +42,7 @@
 <message><source>Outcome unknown</source><translation>결과 알 수 없음</translation></message>
 <message><source>Not sent</source><translation>전송 안 됨</translation></message>
 <message><source>Sending</source><translation>전송 중</translation></message>
+<message><source>{n} payment(s) were charged for another amount than was asked. They are recorded as paid; check each one at i'mport (the subscriber's history shows both amounts).</source><translation>결제 {n}건이 요청한 금액과 다른 금액으로 결제되었습니다. 결제 완료로 기록했으니 아임포트에서 하나씩 확인하세요 (구독자 결제 내역에 두 금액이 모두 나옵니다).</translation></message>
 </context>
 <context><name>BatchDialog</name>
 <message><source>Charging</source><translation>결제 중</translation></message>
@@ -62,6 +63,7 @@
 <message><source>Close</source><translation>닫기</translation></message>
 <message><source>Charging… {done} of {total}</source><translation>결제 중… {total}건 중 {done}건</translation></message>
 <message><source>Stopping: no new charges; waiting for those in flight…</source><translation>멈추는 중: 새 결제 없음, 처리 중인 결제를 기다리는 중…</translation></message>
+<message><source>Stopped: the journal could not be written</source><translation>중단됨: 결제 기록을 저장할 수 없습니다</translation></message>
 <message><source>Stopped: {why}</source><translation>중단됨: {why}</translation></message>
 <message><source>Stopped by you: {done} of {total} sent</source><translation>사용자가 멈춤: {total}건 중 {done}건 전송</translation></message>
 <message><source>Nothing was charged</source><translation>결제된 건이 없습니다</translation></message>

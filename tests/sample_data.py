@@ -2,7 +2,8 @@
 
 Used for the screenshots in docs/, the table benchmark (100,000 rows) and GUI tests. Deterministic
 for a given seed. It writes only the local store (journal rows marked with the ``sample-`` batch
-prefix); nothing is sent to i'mport.
+prefix); nothing is sent to i'mport. It lives under tests/, which is never installed or frozen
+(bench/table_100k.py and tests/gui/render_screenshots.py import it from the checkout).
 """
 
 from __future__ import annotations

@@ -1,0 +1,148 @@
+"""Why the database cannot be used, as typed errors the commands and the GUI turn into one calm
+message (`kpadmin.runtime.explain`) and an exit code (`kpadmin.exitcodes`).
+
+    StoreError
+    ├── DatabaseUnusable         exit DATABASE: nothing was read or written
+    │   ├── DatabaseMissing      the data folder had a database; the file is gone or 0 bytes
+    │   ├── DatabaseDamaged      not a SQLite file, truncated, overwritten, fails quick_check
+    │   └── SchemaTooNew         written by a newer kpadmin
+    └── DiskError                exit DISK: the disk is full, read-only or failing
+
+`classify` maps what sqlite3 and the OS raise onto these, by error code; errors that are neither
+(a locked database, a constraint) are left as they are.
+"""
+
+from __future__ import annotations
+
+import errno
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseFacts:
+    """What kpadmin last knew about a database, kept beside it (`marker.py`) so a missing file
+    can be told from a first run. None values: not known (an unreadable marker)."""
+
+    subscribers: int | None
+    last_batch_id: str | None = None
+    last_batch_at: datetime | None = None
+
+    def describe(self) -> str:
+        """'12 subscribers, last batch 20261107…-ab12cd34 on 2026-11-07 10:00 UTC'."""
+        if self.subscribers is None:
+            return "details unknown"
+        text = f"{self.subscribers:,} subscriber{'s' if self.subscribers != 1 else ''}"
+        if self.last_batch_id is None:
+            return f"{text}, no charge batch yet"
+        when = f" on {self.last_batch_at:%Y-%m-%d %H:%M} UTC" if self.last_batch_at else ""
+        return f"{text}, last batch {self.last_batch_id}{when}"
+
+
+class StoreError(Exception):
+    """The database at `path` cannot be used; `str()` says what is wrong, not what to do (the
+    command line and the GUI each add their own remedy)."""
+
+    def __init__(self, path: str | Path, problem: str) -> None:
+        super().__init__(problem)
+        self.path = Path(path)
+        self.problem = problem
+
+
+class DatabaseUnusable(StoreError):
+    """Refused at open: the file is missing, damaged or too new. Nothing was changed."""
+
+
+class DatabaseMissing(DatabaseUnusable):
+    def __init__(self, path: str | Path, facts: DatabaseFacts, *, empty: bool = False) -> None:
+        state = "is empty (0 bytes)" if empty else "is missing"
+        super().__init__(
+            path, f"this data folder had a database ({facts.describe()}); {Path(path)} {state}"
+        )
+        self.facts = facts
+        self.empty = empty
+
+
+class DatabaseDamaged(DatabaseUnusable):
+    def __init__(self, path: str | Path, detail: str) -> None:
+        super().__init__(path, f"the database {Path(path)} is damaged ({detail})")
+        self.detail = detail
+
+
+class SchemaTooNew(DatabaseUnusable):
+    def __init__(self, path: str | Path, found: int, known: int) -> None:
+        super().__init__(
+            path,
+            f"the database {Path(path)} was written by a newer kpadmin (schema version {found}; "
+            f"this kpadmin knows up to {known})",
+        )
+        self.found = found
+        self.known = known
+
+
+class DiskError(StoreError):
+    """A write could not reach the disk. `kind` is 'full', 'read-only' or 'failing'."""
+
+    def __init__(self, path: str | Path, kind: str, detail: str = "") -> None:
+        what = {
+            "full": "the disk is full",
+            "read-only": "the disk or folder is read-only",
+        }.get(kind, "the disk reported an error")
+        super().__init__(
+            path, f"cannot write {Path(path)}: {what}" + (f" ({detail})" if detail else "")
+        )
+        self.kind = kind
+
+
+# SQLite's primary result codes (the low byte of an extended code).
+_DISK_CODES = {
+    sqlite3.SQLITE_FULL: "full",
+    sqlite3.SQLITE_READONLY: "read-only",
+    sqlite3.SQLITE_PERM: "read-only",
+    sqlite3.SQLITE_CANTOPEN: "read-only",
+    sqlite3.SQLITE_IOERR: "failing",
+}
+_DAMAGE_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+# sqlite3_errstr() of those codes: SQLite's fixed texts, for an error that carries no code (one
+# raised by Python code rather than by SQLite, e.g. a wrapper around a write).
+_ERRSTR_CODES = {
+    "database or disk is full": sqlite3.SQLITE_FULL,
+    "disk I/O error": sqlite3.SQLITE_IOERR,
+    "attempt to write a readonly database": sqlite3.SQLITE_READONLY,
+    "database disk image is malformed": sqlite3.SQLITE_CORRUPT,
+    "file is not a database": sqlite3.SQLITE_NOTADB,
+}
+_DISK_ERRNOS = {
+    errno.ENOSPC: "full",
+    errno.EDQUOT: "full",
+    errno.EROFS: "read-only",
+    errno.EACCES: "read-only",
+    errno.EPERM: "read-only",
+    errno.EIO: "failing",
+}
+
+
+def classify(exc: BaseException, path: str | Path) -> StoreError | None:
+    """The typed error for `exc` raised while using the database at `path`; None when it is
+    not about the disk or the file (let it propagate as it is)."""
+    if isinstance(exc, StoreError):
+        return exc
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", None)
+        if code is None:
+            code = _ERRSTR_CODES.get(str(exc))
+        if code is None:
+            return None
+        primary = code & 0xFF
+        if primary in _DAMAGE_CODES:
+            return DatabaseDamaged(path, str(exc))
+        kind = _DISK_CODES.get(primary)
+        if kind is not None:
+            return DiskError(path, kind, "" if kind == "full" else str(exc))
+        return None
+    if isinstance(exc, OSError) and exc.errno in _DISK_ERRNOS:
+        kind = _DISK_ERRNOS[exc.errno]
+        return DiskError(path, kind, "" if kind == "full" else (exc.strerror or str(exc)))
+    return None

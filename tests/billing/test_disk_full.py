@@ -1,0 +1,184 @@
+"""Disk full mid-batch: the first journal write that fails stops the sending (requests in flight
+finish), what could not be written stays in doubt on disk, and the next run settles everything:
+one paid payment per subscriber and period, the journal equal to the sandbox.
+
+Two ways to fill the disk: an injected failure (the journal's transaction raises SQLite's "database
+or disk is full" at COMMIT, everywhere) and a real tmpfs filled to the last block (root only).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kpadmin.billing import engine as engine_mod
+from kpadmin.billing import journal as journal_mod
+from kpadmin.billing.engine import ChargeEngine
+from kpadmin.iamport.client import IamportClient
+from kpadmin.store import ChargeRepository, DiskError, open_database
+from kpadmin.store.db import transaction as real_transaction
+from kpadmin.store.models import ChargeState
+from tests.billing.sandboxed import check_end_state, client_for, open_db, sandbox_paid, seed, settle
+from tests.fixtures.disk import SmallDisk, fill
+from tests.fixtures.sandbox import RunningSandbox
+
+pytestmark = pytest.mark.anyio
+
+NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
+DUE = date(2026, 11, 15)
+
+
+class Disk:
+    """The injected disk: once `full`, every journal (and engine) transaction fails at COMMIT."""
+
+    def __init__(self) -> None:
+        self.full = False
+        self.failures = 0
+        self.sends_at_first_failure: int | None = None
+        self.api: CountingApi | None = None
+
+    @contextmanager
+    def transaction(self, conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+        with real_transaction(conn):
+            yield conn
+            if self.full:
+                self.failures += 1
+                if self.sends_at_first_failure is None and self.api is not None:
+                    self.sends_at_first_failure = self.api.started
+                raise sqlite3.OperationalError("database or disk is full")
+
+
+class CountingApi:
+    """The real client, counting charge requests; fills the disk after the `fill_after`-th
+    answer (mid-batch, with other requests in flight)."""
+
+    def __init__(self, client: IamportClient, fill_after: int, on_fill: Any) -> None:
+        self.client = client
+        self.fill_after = fill_after
+        self.on_fill = on_fill
+        self.started = 0
+        self.answered = 0
+
+    async def pay_again(self, *args: Any, **kwargs: Any) -> Any:
+        self.started += 1
+        try:
+            return await self.client.pay_again(*args, **kwargs)
+        finally:
+            self.answered += 1
+            if self.answered == self.fill_after:
+                self.on_fill()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)
+
+
+def _assert_nothing_paid_is_lost(sandbox: RunningSandbox, conn: sqlite3.Connection) -> None:
+    """Before any reconciliation: every payment i'mport holds is recorded paid or still in doubt
+    locally (never declined, never missing): the next run will find it."""
+    local = {c.merchant_uid: c.state for c in ChargeRepository(conn).list_all()}
+    for merchant_uid in sandbox_paid(sandbox):
+        assert merchant_uid in local, merchant_uid
+        assert local[merchant_uid] is ChargeState.PAID or local[merchant_uid].in_doubt
+
+
+async def test_injected_disk_full_mid_batch_stops_sending_then_the_next_run_pays_each_once(
+    sandbox: RunningSandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = open_db(tmp_path)
+    uids = seed(sandbox, db, 24, due=DUE)
+    disk = Disk()
+    monkeypatch.setattr(journal_mod, "transaction", disk.transaction)
+    monkeypatch.setattr(engine_mod, "transaction", disk.transaction)
+
+    def fill_up() -> None:
+        disk.full = True
+
+    async with client_for(sandbox) as client:
+        api = CountingApi(client, fill_after=5, on_fill=fill_up)
+        disk.api = api
+        engine = ChargeEngine(db, api, clock=lambda: NOW, retry_delays=(0.0,))
+        result = await engine.run(engine.plan(None, None, "tester"), concurrency=3)
+        # Stopped at the first failed write: nothing was sent after it, only what was in flight.
+        assert disk.sends_at_first_failure is not None
+        assert api.started == disk.sends_at_first_failure
+        assert api.started < 24
+        assert isinstance(result.journal_error, DiskError)
+        assert result.error is not None and "no more charges were sent" in result.error
+        assert not result.ok
+        _assert_nothing_paid_is_lost(sandbox, db)
+        assert len(sandbox_paid(sandbox)) == api.started  # the sandbox pays each one it gets
+
+        # The disk has room again: a normal next run settles everything.
+        disk.full = False
+        await settle(ChargeEngine(db, client, clock=lambda: NOW, retry_delays=(0.0,)))
+    check_end_state(sandbox, db, uids)
+
+
+async def test_injected_disk_full_before_the_intents_sends_nothing(
+    sandbox: RunningSandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = open_db(tmp_path)
+    seed(sandbox, db, 3, due=DUE)
+    disk = Disk()
+    disk.full = True
+    monkeypatch.setattr(engine_mod, "transaction", disk.transaction)
+    async with client_for(sandbox) as client:
+        engine = ChargeEngine(db, client, clock=lambda: NOW, retry_delays=(0.0,))
+        with pytest.raises(DiskError, match="the disk is full"):
+            await engine.run(engine.plan(None, None, "tester"), concurrency=2)
+    assert sandbox_paid(sandbox) == {}
+    assert ChargeRepository(db).list_all() == []
+
+
+async def test_reconcile_on_a_full_disk_raises_instead_of_reporting(
+    sandbox: RunningSandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lookup result that cannot be written is an error, not a report of a settled journal."""
+    db = open_db(tmp_path)
+    (uid,) = seed(sandbox, db, 1, due=DUE)
+    async with client_for(sandbox) as client:
+        engine = ChargeEngine(db, client, clock=lambda: NOW, retry_delays=(0.0,))
+        plan = engine.plan(None, None, "tester")
+        intents, _ = engine._journal_intents(plan, "b-1", {})  # an intent left by a crash
+        sandbox.state.pay_again(
+            customer_uid=uid, merchant_uid=intents[0].row.merchant_uid, amount=1000, name="x"
+        )
+        disk = Disk()
+        disk.full = True
+        monkeypatch.setattr(journal_mod, "transaction", disk.transaction)
+        after_crash = ChargeEngine(db, client, clock=lambda: NOW, retry_delays=(0.0,))
+        with pytest.raises(DiskError):
+            await after_crash.reconcile(staff="tester")
+        (charge,) = ChargeRepository(db).list_all()
+        assert charge.state is ChargeState.PLANNED  # still in doubt: looked up again next time
+
+
+async def test_a_real_full_disk_mid_batch_stops_sending_then_the_next_run_pays_each_once(
+    sandbox: RunningSandbox, small_disk: SmallDisk
+) -> None:
+    where = small_disk(2048)
+    db_file = where / "kp.sqlite3"
+    db = open_database(db_file)
+    uids = seed(sandbox, db, 24, due=DUE)
+    fillers: list[Path] = []
+    async with client_for(sandbox) as client:
+        api = CountingApi(client, fill_after=5, on_fill=lambda: fillers.append(fill(where)))
+        engine = ChargeEngine(db, api, clock=lambda: NOW, retry_delays=(0.0,))
+        result = await engine.run(engine.plan(None, None, "tester"), concurrency=3)
+        assert fillers, "the disk was never filled"
+        assert isinstance(result.journal_error, DiskError)
+        assert result.journal_error.kind == "full"
+        assert api.started < 24  # stopped early: not everyone was sent
+        _assert_nothing_paid_is_lost(sandbox, db)
+
+        fillers[0].unlink()
+        await settle(ChargeEngine(db, client, clock=lambda: NOW, retry_delays=(0.0,)))
+    check_end_state(sandbox, db, uids)
+    db.close()
+    open_database(db_file).close()  # the file came through intact (quick_check at open)
