@@ -14,7 +14,7 @@ import pytest
 from kpadmin import clock as seam
 from kpadmin import runtime as rt
 from kpadmin.billing.periods import today_in_seoul
-from kpadmin.billing.settings import Settings, save_settings
+from kpadmin.billing.settings import Settings, load_settings, save_settings
 from tests.clock import FrozenClock, child_env
 from tests.fixtures.sandbox import REPO_ROOT, SandboxProcess
 
@@ -208,3 +208,19 @@ def test_standalone_sandbox_runs_on_kpadmin_now(monkeypatch: pytest.MonkeyPatch)
         proc.stop()
     start = int(datetime.fromisoformat(PRETEND).timestamp())
     assert start <= now < start + 3600  # the pretended hour, not the wall clock's
+
+
+def test_config_will_not_switch_to_live_while_pretending(tmp_path: Path) -> None:
+    result = _kpadmin(
+        "--data-dir",
+        str(tmp_path),
+        "config",
+        "set",
+        "mode",
+        "live",
+        "--yes",
+        env=child_env(now=datetime.fromisoformat(PRETEND)),
+    )
+    assert result.returncode == 2
+    assert "live mode" in result.stderr and "Traceback" not in result.stderr
+    assert load_settings(tmp_path).mode == "sandbox"  # refused before anything was saved

@@ -244,7 +244,7 @@ def test_dry_run_into_head_exits_calmly(sandbox: RunningSandbox, tmp_path: Path)
         timeout=120,
     )
     first, status = result.stdout.splitlines()
-    assert first == "3000 subscriber(s) due, ₩7,498,500 in total (dry run)."
+    assert first == "SANDBOX mode: 3000 subscriber(s) due, ₩7,498,500 in total (dry run)."
     assert status == "exit=0"
     err = (tmp_path / "err.txt").read_text()
     assert "Broken pipe" not in err and "Traceback" not in err and "Exception" not in err
