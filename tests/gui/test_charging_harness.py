@@ -11,6 +11,7 @@ from kpadmin.billing.settings import Settings
 from kpadmin.runtime import open_runtime
 from kpadmin.store.models import SubscriberState
 from kpadmin.store.subscribers import NewSubscriber, SubscriberRepository
+from tests.clock import FrozenClock
 
 NAMES = ["김하늘", "이서준", "박지민", "최유나", "정도윤", "강서연", "조민준", "윤지우"]
 
@@ -49,8 +50,10 @@ def open_desk(
     from kpadmin.gui.backend import Backend
     from kpadmin.gui.main_window import MainWindow
 
-    # The desk runs on the sandbox's clock (the test's injected one, tests/clock.py).
-    runtime = open_runtime(tmp_path / "data", clock=box.config.clock).with_settings(
+    # The desk runs on the sandbox's clock (the test's injected one, tests/clock.py); a stand-in
+    # without a config (the hostile server) answers at the injected instant too.
+    clock = getattr(getattr(box, "config", None), "clock", None) or FrozenClock()
+    runtime = open_runtime(tmp_path / "data", clock=clock).with_settings(
         Settings(
             mode="sandbox",
             api_base_url=box.base_url,
