@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 from kpadmin.billing.engine import ChargeEngine  # noqa: E402
 from kpadmin.iamport.client import IamportClient  # noqa: E402
 from kpadmin.iamport.models import Payment  # noqa: E402
-from kpadmin.store import NewSubscriber, SubscriberRepository, open_database  # noqa: E402
+from kpadmin.store import NewSubscriber, SubscriberRepository, open_store  # noqa: E402
 
 KEY, SECRET = "sandbox-key", "sandbox-secret"
 DUE = date(2026, 11, 1)
@@ -98,7 +98,7 @@ async def issue_keys(url: str, uids: list[str]) -> None:
 
 
 def seeded_db(directory: Path, uids: list[str]) -> Any:
-    conn = open_database(directory / "kpadmin.sqlite3")
+    conn = open_store(directory / "kpadmin.sqlite3")
     SubscriberRepository(conn).add_many(
         NewSubscriber(uid, f"구독자{i}", 9900, DUE.day, DUE) for i, uid in enumerate(uids)
     )

@@ -115,7 +115,6 @@ def asyncio_main(
     from kpadmin.gui.backend import Backend
     from kpadmin.gui.main_window import MainWindow
     from kpadmin.runtime import open_runtime
-    from kpadmin.store.db import transaction
     from kpadmin.store.subscribers import NewSubscriber, SubscriberRepository
 
     timings: dict[str, list[float]] = {}
@@ -125,11 +124,11 @@ def asyncio_main(
             Settings(mode="sandbox", api_base_url=url, concurrency=args.concurrency)
         )
         backend = Backend(runtime)
-        await backend.connect()
+        await backend.storeect()
         assert backend.api is not None, backend.api_error
         today = runtime.today()
-        with transaction(backend.conn):
-            SubscriberRepository(backend.conn).add_many(
+        with backend.store.transaction():
+            SubscriberRepository(backend.store).add_many(
                 NewSubscriber(
                     customer_uid=uid,
                     name=f"구독자 {i}",

@@ -30,7 +30,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -39,8 +38,7 @@ from kpadmin.billing.cards import card_label
 from kpadmin.billing.periods import next_charge_date, period_of, today_in_seoul
 from kpadmin.iamport.models import Payment
 from kpadmin.redact import redact_text
-from kpadmin.store.audit import AuditRepository
-from kpadmin.store.db import encode_instant, transaction
+from kpadmin.store import ChangeKind, Schedule, Store
 from kpadmin.store.models import ChargeState
 
 log = logging.getLogger(__name__)
@@ -82,11 +80,11 @@ class Write:
 
 
 class Journal:
-    """Buffers outcome writes for one connection and commits them in groups."""
+    """Buffers outcome writes for one store and commits them in groups."""
 
     def __init__(
         self,
-        conn: sqlite3.Connection,
+        store: Store,
         *,
         clock: Callable[[], datetime],
         flush_interval: float = 0.05,
@@ -94,7 +92,7 @@ class Journal:
         on_flushed: Callable[[list[Write]], None] | None = None,
         on_failure: Callable[[Exception], None] | None = None,
     ) -> None:
-        self.conn = conn
+        self.store = store
         self.clock = clock
         self.flush_interval = flush_interval
         self.flush_size = flush_size
@@ -146,13 +144,11 @@ class Journal:
         writes = list(self._pending.values())
         self._pending.clear()
         now = self.clock()
-        stamp = encode_instant(now)
         applied: list[Write] = []
-        audit = AuditRepository(self.conn)
         try:
-            with transaction(self.conn):
+            with self.store.transaction():
                 for write in writes:
-                    if self._apply(write, stamp, now, audit):
+                    if self._apply(write, now):
                         applied.append(write)
         except BaseException as exc:
             # Nothing of this group reached the disk (rolled back): keep the writes for the next
@@ -176,16 +172,15 @@ class Journal:
             if self.on_failure is not None:
                 self.on_failure(exc)
 
-    def _apply(self, write: Write, stamp: str, now: datetime, audit: AuditRepository) -> bool:
+    def _apply(self, write: Write, now: datetime) -> bool:
         row = write.row
-        found = self.conn.execute("SELECT state FROM charges WHERE id = ?", (row.charge_id,))
-        current_row = found.fetchone()
-        if current_row is None:
+        charges = self.store.charges
+        current = charges.state_of(row.charge_id)
+        if current is None:
             log.warning(
                 "journal: charge %s vanished; write to %s dropped", row.charge_id, write.state
             )
             return False
-        current = ChargeState(current_row[0])
         if current is ChargeState.PAID or current not in write.expect:
             if current is not write.state:
                 log.info(
@@ -200,17 +195,13 @@ class Journal:
         message = write.message
         payment = write.payment
         if state is ChargeState.PAID:
-            clash = self.conn.execute(
-                "SELECT merchant_uid FROM charges WHERE subscriber_id = ? AND period = ? "
-                "AND state = 'paid' AND id != ?",
-                (row.subscriber_id, row.period, row.charge_id),
-            ).fetchone()
+            clash = charges.paid_other(row.subscriber_id, row.period, row.charge_id)
             if clash is not None:
                 # Money moved twice at i'mport (two merchant_uids paid for one period). The
                 # schema cannot hold that as paid; keep it in front of staff, loudly.
                 state = ChargeState.UNKNOWN
                 message = (
-                    f"DOUBLE PAYMENT: {row.period} is already paid by {clash[0]}; "
+                    f"DOUBLE PAYMENT: {row.period} is already paid by {clash}; "
                     f"refund {payment.imp_uid if payment else row.merchant_uid}"
                 )
                 log.error("journal: %s", message)
@@ -221,25 +212,23 @@ class Journal:
             assert payment is not None
             note = mismatch_note(row.amount, payment.amount)
             message = f"{note}; {message}" if message else note
-        fields: dict[str, object] = {"state": state.value, "updated_at": stamp}
+        fields: dict[str, object] = {}
         if payment is not None:
             fields["imp_uid"] = payment.imp_uid
             fields["receipt_url"] = payment.receipt_url
         if state is ChargeState.PAID:
             assert payment is not None
-            fields["paid_at"] = encode_instant(payment.paid_at or now)
+            fields["paid_at"] = payment.paid_at or now
             fields["cancelled_amount"] = payment.cancel_amount
             fields["paid_amount"] = payment.amount
             fields["fail_reason"] = redact_text(message) if message else None
         elif state is not ChargeState.SENT:
             fields["fail_reason"] = redact_text(message) if message else None
-        assignments = ", ".join(f"{k} = ?" for k in fields)
-        self.conn.execute(
-            f"UPDATE charges SET {assignments} WHERE id = ?", (*fields.values(), row.charge_id)
-        )
+        charges.set_state(row.charge_id, state, now=now, **fields)
         if state is ChargeState.PAID:
             assert payment is not None
-            self._after_paid(row, payment, stamp, now)
+            self._after_paid(row, payment, now)
+        audit = self.store.audit
         if write.audit_action and state is not ChargeState.SENT:
             audit.record(
                 write.staff,
@@ -247,6 +236,7 @@ class Journal:
                 describe(row, state, payment, message),
                 subscriber_id=row.subscriber_id,
                 at=now,
+                kind=ChangeKind.CHARGES,  # part of recording the outcome
             )
         if mismatch:
             assert payment is not None
@@ -258,6 +248,7 @@ class Journal:
                 f"charged ₩{payment.amount:,}, ₩{row.amount:,} was asked",
                 subscriber_id=row.subscriber_id,
                 at=now,
+                kind=ChangeKind.CHARGES,
             )
             log.warning(
                 "journal: %s paid ₩%s, not ₩%s (amount mismatch)",
@@ -269,39 +260,33 @@ class Journal:
         write.message = message
         return True
 
-    def _after_paid(self, row: RowRef, payment: Payment, stamp: str, now: datetime) -> None:
+    def _after_paid(self, row: RowRef, payment: Payment, now: datetime) -> None:
         """Move the next charge date one month past the paid period (only if it still points into
         that period or earlier, so a repeated write is harmless) and keep the card details
         i'mport reported."""
-        sub = self.conn.execute(
-            "SELECT next_charge_date, billing_day, card_name, card_number FROM subscribers "
-            "WHERE id = ?",
-            (row.subscriber_id,),
-        ).fetchone()
+        sub = self.store.subscribers.schedule(row.subscriber_id)
         if sub is None:
             return
-        current = date.fromisoformat(sub[0])
+        current = sub.next_charge_date
         nxt = current
         if period_of(current) <= row.period:  # "YYYY-MM" strings order like the months
             # One month past the period paid. A date months behind was charged once, for the
             # latest billing date (`due.catch_up`): it moves past that period, not past its own.
             year, month = map(int, row.period.split("-"))
-            nxt = next_charge_date(date(year, month, 1), sub[1])
+            nxt = next_charge_date(date(year, month, 1), sub.billing_day)
             # A payment for a period long past (an intent resent months after a crash, an answer
             # found late) is the one charge for the time it covers: the date moves past today,
             # never into a row of back-charges.
             today = today_in_seoul(lambda: now)
             while nxt <= today:
-                nxt = next_charge_date(nxt, sub[1])
+                nxt = next_charge_date(nxt, sub.billing_day)
         card_name = (
             card_label(payment.card_name, payment.card_number, pay_method=payment.pay_method)
-            or sub[2]
+            or sub.card_name
         )
-        card_number = payment.card_number or sub[3]
-        self.conn.execute(
-            "UPDATE subscribers SET next_charge_date = ?, card_name = ?, card_number = ?, "
-            "updated_at = ? WHERE id = ?",
-            (nxt.isoformat(), card_name, card_number, stamp, row.subscriber_id),
+        card_number = payment.card_number or sub.card_number
+        self.store.subscribers.set_schedule(
+            row.subscriber_id, Schedule(nxt, sub.billing_day, card_name, card_number), now=now
         )
 
 

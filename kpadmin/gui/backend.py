@@ -1,101 +1,68 @@
 """The GUI's handle on one mode: its store, its i'mport connection and the staff name.
 
 Widgets never open a database or an HTTP client themselves; they ask the `Backend`. It reads through
-the store's repositories, writes through them inside one transaction together with the audit row,
-and holds the `Api` (a connected `IamportClient`, and in sandbox mode the in-process sandbox) that
-`kpadmin.runtime` opens. The connection is opened *after* the window is shown (`connect()`), so a
-slow sandbox start or a missing REST key never delays or blocks the window.
+the store's repositories and billing's views (`kpadmin.billing.records`: the GUI never imports the
+store), writes through them inside one transaction together with the audit row, and holds the `Api`
+(a connected `IamportClient`, and in sandbox mode the in-process sandbox) that `kpadmin.runtime`
+opens. The connection is opened *after* the window is shown (`connect()`), so a slow sandbox start
+or a missing REST key never delays or blocks the window.
 
-`rows_changed(ids)` tells the window which subscribers to reload after a write (here or in the
-charging UI).
+It listens to the store's change events: a committed write to subscribers or the audit (here, in
+the sign-up dialog, a CSV import) becomes `rows_changed(ids)`, which tells the window which
+subscribers to reload. Charge journal writes (`ChangeKind.CHARGES`) come as `charges_changed(ids)`:
+the charging UI refreshes those rows in coalesced ticks while a batch runs.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import sqlite3
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from kpadmin.billing import records
+from kpadmin.billing.records import (
+    AuditEvent,
+    Change,
+    ChangeKind,
+    Charge,
+    ChargeState,
+    Subscriber,
+    SubscriberState,
+)
 from kpadmin.clock import Clock
 from kpadmin.gui.formatting import SEOUL, mask_phone, seoul_today, tr
-from kpadmin.gui.rows import SubscriberRow
+from kpadmin.gui.rows import SubscriberRow, search_key
 from kpadmin.runtime import Api, Runtime
-from kpadmin.store.audit import AuditRepository
-from kpadmin.store.charges import ChargeRepository
-from kpadmin.store.db import transaction
-from kpadmin.store.marker import refresh_marker
-from kpadmin.store.models import AuditEvent, Charge, ChargeState, Subscriber, SubscriberState
-from kpadmin.store.subscribers import SubscriberRepository
 
 log = logging.getLogger(__name__)
 
+#: Above this many subscribers in one change, `table_changed` instead of `rows_changed`.
+ROWS_CHANGED_LIMIT = 500
 
-@dataclass(frozen=True, slots=True)
-class MonthTotal:
-    month: str  # "YYYY-MM" (Asia/Seoul)
-    collected: int  # paid, net of refunds
-    failed: int  # declined + rejected attempts' amounts
-
-
-@dataclass(frozen=True, slots=True)
-class BatchResult:
-    batch_id: str
-    at: datetime | None
-    paid: int
-    failed: int
-    in_doubt: int
-    collected: int
-
-
-_SUBSCRIBER_STATES = {s.value: s for s in SubscriberState}
-_CHARGE_STATES = {s.value: s for s in ChargeState}
-_DOUBT = ", ".join(f"'{s.value}'" for s in ChargeState if s.in_doubt)
-# The table's bulk load: the columns it shows, the charge summary (as in
-# SubscriberRepository.list_with_summaries) and the search key of `rows.search_key`.
-_TABLE_QUERY = f"""
-    WITH last AS (
-        SELECT subscriber_id, state, updated_at, max(id) AS id FROM charges GROUP BY subscriber_id
-    ),
-    paid AS (
-        SELECT subscriber_id, count(*) AS n FROM charges
-        WHERE state = 'paid' AND strftime('%Y-%m', paid_at, '+9 hours') = ?
-        GROUP BY subscriber_id
-    ),
-    doubt AS (
-        SELECT DISTINCT subscriber_id FROM charges WHERE state IN ({_DOUBT})
-    )
-    SELECT s.id, s.customer_uid, s.name, s.phone, s.plan, s.amount, s.state, s.card_name,
-           s.card_number, s.next_charge_date, last.state, date(last.updated_at, '+9 hours'),
-           coalesce(paid.n, 0), doubt.subscriber_id IS NOT NULL,
-           lower(s.name) || char(31) ||
-           replace(replace(replace(replace(replace(s.phone, '-', ''), ' ', ''), '+', ''),
-                   '(', ''), ')', '') || char(31) || lower(s.customer_uid)
-    FROM subscribers AS s
-    LEFT JOIN last ON last.subscriber_id = s.id
-    LEFT JOIN paid ON paid.subscriber_id = s.id
-    LEFT JOIN doubt ON doubt.subscriber_id = s.id
-    ORDER BY s.id
-"""
+#: The overview's figures (billing's types, under the names the GUI has used).
+MonthTotal = records.MonthTotal
+BatchResult = records.BatchSummary
 
 
 class Backend(QObject):
     rows_changed = Signal(list)  # subscriber ids whose rows must be reloaded
+    charges_changed = Signal(list)  # subscriber ids whose charges were written (a batch, a refund)
+    table_changed = Signal()  # more than ROWS_CHANGED_LIMIT subscribers changed at once
     api_state_changed = Signal()  # connecting -> connected / failed
 
     def __init__(self, runtime: Runtime, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.runtime = runtime
-        # Raises store.errors.StoreError (missing, damaged, too new, disk): the app's start-up
+        # Raises records.StoreError (missing, damaged, too new, disk): the app's start-up
         # dialog says so (gui/database_problem.py).
-        self.conn: sqlite3.Connection = runtime.open_database()
-        self.subscribers = SubscriberRepository(self.conn)
-        self.charges = ChargeRepository(self.conn)
-        self.audit = AuditRepository(self.conn)
+        self.store: records.Store = runtime.open_store()
+        self.subscribers = self.store.subscribers
+        self.charges = self.store.charges
+        self.audit = self.store.audit
+        self._changes = self.store.on_change(self._on_change)
         self.api: Api | None = None
         self.api_error: str | None = None
         self._api_stack: contextlib.AsyncExitStack | None = None
@@ -157,8 +124,20 @@ class Backend(QObject):
         stack, self._api_stack, self.api = self._api_stack, None, None
         if stack is not None:
             await stack.aclose()
-        refresh_marker(self.conn)  # sign-ups and edits of this session: the marker's count
-        self.conn.close()
+        records.refresh_marker(self.store)  # sign-ups and edits of this session: the marker's count
+        self._changes.close()
+        self.store.close()
+
+    def _on_change(self, change: Change) -> None:
+        """A committed write (on this thread: the store delivers it here)."""
+        if change.kind is ChangeKind.CHARGES:
+            self.charges_changed.emit(list(change.ids))
+        elif len(change.ids) > ROWS_CHANGED_LIMIT:
+            # Reloading that many rows one by one costs more than reloading the table (a CSV
+            # import does that itself when it is done).
+            self.table_changed.emit()
+        elif change.ids:
+            self.rows_changed.emit(list(change.ids))
 
     def client(self) -> Any:
         """The connected `IamportClient`; raises `UserError` saying why there is none."""
@@ -179,35 +158,11 @@ class Backend(QObject):
     def load_rows(self, today: date | None = None) -> list[SubscriberRow]:
         """Every subscriber as a table row, in one lean query (100,000 rows well under a second).
 
-        Reads only the columns the table shows, with the charge summary and the search key
-        computed by SQLite; `rows_for` builds the same rows from the repositories for a few ids.
-        Korea has had no DST since 1988, so '+9 hours' is Asia/Seoul exactly.
+        Reads only the columns the table shows, with the charge summary; the search key is made
+        here (`rows.search_key`). `rows_for` builds the same rows from the repositories for a few
+        ids.
         """
-        month = (today or self.today()).strftime("%Y-%m")
-        states = _SUBSCRIBER_STATES
-        charge_states = _CHARGE_STATES
-        parse = date.fromisoformat
-        cursor = self.conn.execute(_TABLE_QUERY, (month,))
-        return [
-            SubscriberRow(
-                r[0],
-                r[1],
-                r[2],
-                r[3],
-                r[4],
-                r[5],
-                states[r[6]],
-                r[7],
-                r[8],
-                parse(r[9]),
-                charge_states[r[10]] if r[10] else None,
-                parse(r[11]) if r[11] else None,
-                r[12],
-                bool(r[13]),
-                r[14],
-            )
-            for r in cursor
-        ]
+        return records.table_rows(self.store, today or self.today(), _table_row)
 
     def rows_for(self, ids: list[int], today: date | None = None) -> list[SubscriberRow]:
         """Fresh rows for a few subscribers (after a write or a charge result)."""
@@ -226,53 +181,11 @@ class Backend(QObject):
         return self.audit.list(subscriber_id=subscriber_id, limit=limit)
 
     def monthly_totals(self, months: int = 6, today: date | None = None) -> list[MonthTotal]:
-        """Collected vs failed per Seoul month, oldest first, for the overview chart.
-
-        One aggregate query (the repositories have no such read yet); Korea has no DST, so
-        '+9 hours' is Asia/Seoul exactly.
-        """
-        today = today or self.today()
-        wanted = _last_months(today, months)
-        rows = self.conn.execute(
-            """
-            SELECT strftime('%Y-%m', coalesce(paid_at, updated_at), '+9 hours') AS month,
-                   sum(CASE WHEN state = 'paid'
-                       THEN coalesce(paid_amount, amount) - cancelled_amount ELSE 0 END),
-                   sum(CASE WHEN state IN ('declined', 'rejected') THEN amount ELSE 0 END)
-            FROM charges
-            WHERE coalesce(paid_at, updated_at) >= ?
-            GROUP BY month
-            """,
-            (f"{wanted[0]}-01",),
-        ).fetchall()
-        found = {r[0]: (int(r[1] or 0), int(r[2] or 0)) for r in rows}
-        return [MonthTotal(m, *found.get(m, (0, 0))) for m in wanted]
+        """Collected vs failed per Seoul month, oldest first, for the overview chart."""
+        return records.monthly_totals(self.store, today or self.today(), months)
 
     def last_batch(self) -> BatchResult | None:
-        row = self.conn.execute(
-            "SELECT batch_id FROM charges WHERE batch_id IS NOT NULL ORDER BY id DESC LIMIT 1"
-        ).fetchone()
-        if row is None:
-            return None
-        batch_id = row[0]
-        paid = failed = doubt = collected = 0
-        latest: datetime | None = None
-        for state, amount, updated in self.conn.execute(
-            "SELECT state, coalesce(paid_amount, amount), updated_at FROM charges "
-            "WHERE batch_id = ?",
-            (batch_id,),
-        ):
-            cs = ChargeState(state)
-            if cs == ChargeState.PAID:
-                paid += 1
-                collected += amount
-            elif cs.in_doubt:
-                doubt += 1
-            else:
-                failed += 1
-            moment = datetime.fromisoformat(updated)
-            latest = moment if latest is None or moment > latest else latest
-        return BatchResult(batch_id, latest, paid, failed, doubt, collected)
+        return records.last_batch(self.store)
 
     # --- writes (each with its audit row, in one transaction) -------------------------------
 
@@ -285,7 +198,7 @@ class Backend(QObject):
             SubscriberState.KEY_MISSING: "key_missing",
         }[state]
         now = self.now()
-        with transaction(self.conn):
+        with self.store.transaction():  # the change events reload the row
             self.subscribers.update(subscriber_id, now=now, state=state)
             self.audit.record(
                 self.staff,
@@ -294,7 +207,6 @@ class Backend(QObject):
                 subscriber_id=subscriber_id,
                 at=now,
             )
-        self.rows_changed.emit([subscriber_id])
 
     def edit(self, subscriber_id: int, changes: dict[str, Any]) -> None:
         sub = self._get(subscriber_id)
@@ -308,12 +220,11 @@ class Backend(QObject):
                 old, value = mask_phone(old), mask_phone(value)
             parts.append(f"{key}: {old} → {value}")
         now = self.now()
-        with transaction(self.conn):
+        with self.store.transaction():
             self.subscribers.update(subscriber_id, now=now, **changed)
             self.audit.record(
                 self.staff, "edit", "; ".join(parts), subscriber_id=subscriber_id, at=now
             )
-        self.rows_changed.emit([subscriber_id])
 
     def record_key_check(
         self, subscriber_id: int, *, present: bool, card_name: str | None, card_number: str | None
@@ -334,22 +245,19 @@ class Backend(QObject):
                 changes["state"] = SubscriberState.KEY_MISSING
             detail = "billing key missing at i'mport"
         now = self.now()
-        with transaction(self.conn):
+        with self.store.transaction():
             if changes:
                 self.subscribers.update(subscriber_id, now=now, **changes)
             self.audit.record(self.staff, "key_check", detail, subscriber_id=subscriber_id, at=now)
-        self.rows_changed.emit([subscriber_id])
 
     def record_key_deleted(self, subscriber_id: int, reason: str) -> None:
-        with transaction(self.conn):
-            self.audit.record(
-                self.staff,
-                "key_deleted",
-                f"reason: {reason}",
-                subscriber_id=subscriber_id,
-                at=self.now(),
-            )
-        self.rows_changed.emit([subscriber_id])
+        self.audit.record(
+            self.staff,
+            "key_deleted",
+            f"reason: {reason}",
+            subscriber_id=subscriber_id,
+            at=self.now(),
+        )
 
     def record(self, action: str, detail: str, subscriber_id: int | None = None) -> None:
         self.audit.record(self.staff, action, detail, subscriber_id=subscriber_id, at=self.now())
@@ -384,15 +292,40 @@ def _seoul_date(moment: datetime | None) -> date | None:
     return moment.astimezone(SEOUL).date() if moment is not None else None
 
 
-def _last_months(today: date, count: int) -> list[str]:
-    year, month = today.year, today.month
-    out = []
-    for _ in range(count):
-        out.append(f"{year:04d}-{month:02d}")
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-    return out[::-1]
+def _table_row(
+    sid: int,
+    customer_uid: str,
+    name: str,
+    phone: str,
+    plan: str,
+    amount: int,
+    state: SubscriberState,
+    card_name: str | None,
+    card_number: str | None,
+    next_charge_date: date,
+    last_charge_state: ChargeState | None,
+    last_charge_on: date | None,
+    charges_this_month: int,
+    in_doubt: bool,
+) -> SubscriberRow:
+    """A `records.TableRow`'s fields plus the search key: the table's row."""
+    return SubscriberRow(
+        sid,
+        customer_uid,
+        name,
+        phone,
+        plan,
+        amount,
+        state,
+        card_name,
+        card_number,
+        next_charge_date,
+        last_charge_state,
+        last_charge_on,
+        charges_this_month,
+        in_doubt,
+        search_key(name, phone, customer_uid),
+    )
 
 
 def _register_secrets(runtime: Runtime) -> None:

@@ -115,7 +115,7 @@ def run_import(
 
     async def work() -> csvio.ImportReport:
         return await csvio.import_subscribers(
-            backend.conn,
+            backend.store,
             backend.client(),
             data,
             today=backend.today(),
@@ -166,9 +166,9 @@ def start_export(
     target = Path(path)
     try:
         if what == "charges":
-            count = csvio.export_charges(window.backend.conn, target)
+            count = csvio.export_charges(window.backend.store, target)
         else:
-            count = csvio.export_subscribers(window.backend.conn, target)
+            count = csvio.export_subscribers(window.backend.store, target)
     except OSError as exc:
         messages.error(tr("Cannot write {path}: {why}").format(path=path, why=exc.strerror or exc))
         return None

@@ -33,13 +33,13 @@ from PySide6.QtWidgets import (
 )
 
 from kpadmin.billing.cards import card_label
+from kpadmin.billing.records import ChargeState, SubscriberState
 from kpadmin.gui import aio, messages
 from kpadmin.gui import formatting as fmt
 from kpadmin.gui.backend import Backend
 from kpadmin.gui.formatting import tr
 from kpadmin.gui.rows import SubscriberRow
 from kpadmin.iamport import errors as ie
-from kpadmin.store.models import ChargeState, SubscriberState
 
 log = logging.getLogger(__name__)
 

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpadmin import __version__
+from kpadmin.billing.records import SubscriberState
 from kpadmin.gui import aio, messages
 from kpadmin.gui import formatting as fmt
 from kpadmin.gui.backend import Backend
@@ -57,7 +58,6 @@ from kpadmin.gui.subscriber_model import (
     SubscriberFilterProxy,
     SubscriberTableModel,
 )
-from kpadmin.store.models import SubscriberState
 
 log = logging.getLogger(__name__)
 

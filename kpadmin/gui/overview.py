@@ -12,10 +12,10 @@ from PySide6.QtCore import QLocale, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from kpadmin.billing.records import SubscriberState
 from kpadmin.gui import formatting as fmt
 from kpadmin.gui.backend import BatchResult, MonthTotal
 from kpadmin.gui.rows import SubscriberRow
-from kpadmin.store.models import SubscriberState
 
 COLLECTED = QColor("#3a7bd5")
 FAILED = QColor("#d9534f")

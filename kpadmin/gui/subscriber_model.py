@@ -36,10 +36,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from kpadmin.billing.records import SubscriberState
 from kpadmin.gui import formatting as fmt
 from kpadmin.gui.formatting import tr
 from kpadmin.gui.rows import FAILED_CHARGE_STATES, SubscriberRow, normalise_query
-from kpadmin.store.models import SubscriberState
 
 log = logging.getLogger(__name__)
 

@@ -34,7 +34,7 @@ def backend(qapp, runtime: Runtime) -> Iterator:
 def seeded(backend):
     from tests.sample_data import seed
 
-    seed(backend.conn, today=backend.today(), count=30)
+    seed(backend.store, today=backend.today(), count=30)
     return backend
 
 

@@ -62,10 +62,10 @@ def open_desk(
         )
     )
     backend = Backend(runtime)
-    arun(backend.connect())
+    arun(backend.storeect())
     assert backend.api is not None, backend.api_error
     today = backend.today()
-    repo = SubscriberRepository(backend.conn)
+    repo = SubscriberRepository(backend.store)
     ids = []
     for i in range(count):
         uid = f"kp_test_{i:04d}"

@@ -92,9 +92,9 @@ async def render(out_dir: Path) -> list[Path]:
                 Settings(mode="sandbox", api_base_url=url, concurrency=2, staff_name="민지")
             )
             backend = Backend(runtime)
-            await backend.connect()
+            await backend.storeect()
             today = backend.today()
-            repo = SubscriberRepository(backend.conn)
+            repo = SubscriberRepository(backend.store)
             ids = []
             for i, name in enumerate(NAMES):
                 uid = f"kp_demo_{i:03d}"

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from kpadmin.store.db import transaction as real_transaction
 from PySide6.QtWidgets import QMessageBox
 
 from kpadmin.billing import engine as engine_mod
@@ -19,8 +20,7 @@ from kpadmin.billing.settings import Settings
 from kpadmin.exitcodes import ExitCode
 from kpadmin.gui import messages
 from kpadmin.runtime import Runtime, open_runtime
-from kpadmin.store import NewSubscriber, SubscriberRepository, open_database
-from kpadmin.store.db import transaction as real_transaction
+from kpadmin.store import NewSubscriber, Store, SubscriberRepository, open_store
 from kpadmin.store.errors import DiskError
 from kpadmin.store.marker import refresh_marker
 from tests.gui.test_charging_harness import accept_confirmation, close_desk, open_desk
@@ -28,7 +28,7 @@ from tests.gui.test_charging_harness import accept_confirmation, close_desk, ope
 
 def _runtime_with_lost_database(tmp_path: Path) -> Runtime:
     runtime = open_runtime(tmp_path / "data")
-    conn = open_database(runtime.db_path)
+    conn = open_store(runtime.db_path)
     SubscriberRepository(conn).add_many(
         NewSubscriber(f"cu-{i}", f"구독자{i}", 1000, 5, date(2026, 11, 5)) for i in range(3)
     )
@@ -53,9 +53,11 @@ def _start(qtbot, qloop, runtime: Runtime):
 
 def _next_box(qtbot, controller, previous=None) -> QMessageBox:
     qtbot.waitUntil(
-        lambda: controller.problem_box is not None
-        and controller.problem_box is not previous
-        and controller.problem_box.isVisible(),
+        lambda: (
+            controller.problem_box is not None
+            and controller.problem_box is not previous
+            and controller.problem_box.isVisible()
+        ),
         timeout=10_000,
     )
     return controller.problem_box
@@ -102,12 +104,12 @@ def test_start_empty_needs_an_explicit_confirmation(qtbot, qloop, tmp_path, no_k
     controller.window.close()
     qtbot.waitUntil(task.done, timeout=10_000)
     assert task.result() == 0
-    open_database(runtime.db_path).close()  # an ordinary database from now on
+    open_store(runtime.db_path).close()  # an ordinary database from now on
 
 
 def test_a_damaged_database_offers_quit_only(qtbot, qloop, tmp_path, no_keyring):
     runtime = open_runtime(tmp_path / "data")
-    open_database(runtime.db_path).close()
+    open_store(runtime.db_path).close()
     runtime.db_path.write_text("not a database\n" * 20, encoding="utf-8")
     controller, task = _start(qtbot, qloop, runtime)
     box = _next_box(qtbot, controller)
@@ -121,7 +123,7 @@ def test_a_damaged_database_offers_quit_only(qtbot, qloop, tmp_path, no_keyring)
 
 def test_a_newer_database_says_update(qtbot, qloop, tmp_path, no_keyring):
     runtime = open_runtime(tmp_path / "data")
-    open_database(runtime.db_path).close()
+    open_store(runtime.db_path).close()
     raw = sqlite3.connect(runtime.db_path)
     raw.execute("PRAGMA user_version = 99")
     raw.close()
@@ -133,15 +135,13 @@ def test_a_newer_database_says_update(qtbot, qloop, tmp_path, no_keyring):
     assert task.result() == ExitCode.DATABASE
 
 
-def test_a_disk_refusing_the_database_is_exit_disk(
-    qtbot, qloop, tmp_path, no_keyring, monkeypatch
-):
+def test_a_disk_refusing_the_database_is_exit_disk(qtbot, qloop, tmp_path, no_keyring, monkeypatch):
     runtime = open_runtime(tmp_path / "data")
 
     def full(self, mode=None):
         raise DiskError(self.db_path, "full")
 
-    monkeypatch.setattr(Runtime, "open_database", full)
+    monkeypatch.setattr(Runtime, "open_store", full)
     controller, task = _start(qtbot, qloop, runtime)
     box = _next_box(qtbot, controller)
     assert "the disk is full" in box.text() and "Free some space" in box.text()
@@ -160,7 +160,7 @@ class _FullDisk:
         self.sends = 0
 
     @contextmanager
-    def transaction(self, conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    def transaction(self, conn: Store) -> Iterator[Store]:
         with real_transaction(conn):
             yield conn
             if self.full:

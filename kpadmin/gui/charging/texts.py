@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from kpadmin.billing.due import Skip, SkipReason
+from kpadmin.billing.records import ChargeState
 from kpadmin.gui.formatting import tr
-from kpadmin.store.models import ChargeState
 
 
 def skip_label(reason: SkipReason) -> str:

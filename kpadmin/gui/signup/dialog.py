@@ -1,7 +1,7 @@
 """The sign-up dialog: form → Kakao Pay window → verified result (or a clear failure).
 
     dialog = SignupDialog(parent, backend)     # backend: kpadmin.gui.backend.Backend
-    dialog.signed_up.connect(on_new_subscriber)  # emits the new kpadmin.store.models.Subscriber
+    dialog.signed_up.connect(on_new_subscriber)  # emits the new kpadmin.billing.records.Subscriber
     dialog.open()                                # never exec(): everything runs on the qasync loop
 
 Steps (`QStackedWidget` pages):
@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpadmin.billing.records import SignupChannel, Subscriber
 from kpadmin.billing.signup import (
     MSG_CANCELLED,
     AttemptLeftovers,
@@ -71,7 +72,6 @@ from kpadmin.gui.formatting import won
 from kpadmin.gui.signup.form import SignupFormWidget, translate_message
 from kpadmin.gui.signup.i18n import arg, install_signup_translator
 from kpadmin.iamport.errors import IamportError
-from kpadmin.store.models import SignupChannel, Subscriber
 
 if TYPE_CHECKING:  # QtWebEngine is imported only when the window opens
     from kpadmin.gui.signup.webview import CheckoutWebView
@@ -82,7 +82,7 @@ PAGE_FORM, PAGE_WINDOW, PAGE_RESULT = range(3)
 
 
 class SignupDialog(QDialog):
-    #: The new subscriber (`kpadmin.store.models.Subscriber`) once verified and saved.
+    #: The new subscriber (`kpadmin.billing.records.Subscriber`) once verified and saved.
     signed_up = Signal(object)
     #: Any final outcome: ("signed_up" or a FailureReason value, user-facing text).
     finished_attempt = Signal(str, str)
@@ -307,7 +307,7 @@ class SignupDialog(QDialog):
         self._inspecting = None
         self._failed = False
         self._finished = False
-        record_attempt_started(self.backend.conn, attempt, staff=self.backend.staff)
+        record_attempt_started(self.backend.store, attempt, staff=self.backend.staff)
         web = self.web
         if web is None:
             sdk_origin = Origin.of(api.sdk_url)
@@ -410,7 +410,7 @@ class SignupDialog(QDialog):
 
     def _save(self, verified: VerifiedSignup) -> None:
         subscriber = save_verified_signup(
-            self.backend.conn, verified, staff=self.backend.staff, now=self.backend.now()
+            self.backend.store, verified, staff=self.backend.staff, now=self.backend.now()
         )
         self.subscriber = subscriber
         self._finished = True
@@ -462,7 +462,7 @@ class SignupDialog(QDialog):
         assert self.attempt is not None
         self._finished = True
         self._failed = True
-        record_failed_attempt(self.backend.conn, self.attempt, failure, staff=self.backend.staff)
+        record_failed_attempt(self.backend.store, self.attempt, failure, staff=self.backend.staff)
         log.info("sign-up not completed: %s", failure)
         titles = {
             FailureReason.CANCELLED: self.tr("Sign-up cancelled"),
@@ -524,7 +524,7 @@ class SignupDialog(QDialog):
             log.exception("looking up the sign-up attempt %s failed", attempt.merchant_uid)
             left = AttemptLeftovers(attempt, False, (), error="unexpected error")
             offer = None
-        record_leftovers(self.backend.conn, left, staff=self.backend.staff, when=when)
+        record_leftovers(self.backend.store, left, staff=self.backend.staff, when=when)
         if not left.empty:
             log.warning("sign-up attempt not saved, i'mport holds: %s", left.describe())
         if attempt is not self.attempt or not self._alive():
@@ -645,7 +645,7 @@ class SignupDialog(QDialog):
             try:
                 await refund_leftover(
                     self.api.client,
-                    self.backend.conn,
+                    self.backend.store,
                     left.attempt,
                     payment,
                     staff=self.backend.staff,
@@ -688,11 +688,11 @@ class SignupDialog(QDialog):
             left = await inspect_attempt(self.api.client, attempt)
             if not left.checked or left.payments:
                 record_leftovers(
-                    self.backend.conn, left, staff=self.backend.staff, when="attempt abandoned"
+                    self.backend.store, left, staff=self.backend.staff, when="attempt abandoned"
                 )
             if left.key:
                 await delete_orphan_key(
-                    self.api.client, self.backend.conn, attempt, staff=self.backend.staff
+                    self.api.client, self.backend.store, attempt, staff=self.backend.staff
                 )
             if left.payments and (not self._alive() or not self.isVisible()):
                 self._warn_after_close(left)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpadmin.billing.records import SignupChannel
 from kpadmin.billing.signup import (
     RawSignupForm,
     SignupForm,
@@ -32,7 +33,6 @@ from kpadmin.billing.signup import (
 )
 from kpadmin.gui.formatting import seoul_today
 from kpadmin.gui.signup.i18n import arg
-from kpadmin.store.models import SignupChannel
 
 ERROR_STYLE = "color: #b42318; font-size: 12px;"
 HINT_STYLE = "color: #57606a; font-size: 12px;"

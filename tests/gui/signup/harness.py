@@ -10,7 +10,6 @@ run_js(qtbot, frame, "document.getElementById('approve').click()")
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -22,7 +21,7 @@ from kpadmin.billing.periods import today_in_seoul
 from kpadmin.billing.signup import RawSignupForm
 from kpadmin.clock import Clock
 from kpadmin.iamport.client import IamportClient
-from kpadmin.store.db import open_database
+from kpadmin.store import Store, open_store
 from tests.clock import FrozenClock
 
 FORM = RawSignupForm(
@@ -55,7 +54,7 @@ class SignupBackend(QObject):
 
     def __init__(
         self,
-        conn: sqlite3.Connection,
+        conn: Store,
         api: SandboxApi | None,
         staff: str = "민지",
         *,
@@ -84,7 +83,7 @@ class SignupBackend(QObject):
             imp_code=box.imp_code,
             pg="kakaopay.TCSUBSCRIP",
         )
-        return cls(open_database(data_dir / "kpadmin.sqlite3"), api, clock=clock)
+        return cls(open_store(data_dir / "kpadmin.sqlite3"), api, clock=clock)
 
 
 def fill(dialog: Any, **changes: Any) -> None:
