@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from kpadmin.store.db import SCHEMA_VERSION
 
 from kpadmin import cli
 from kpadmin.exitcodes import ExitCode
@@ -25,6 +24,7 @@ from kpadmin.store import (
     open_store,
 )
 from kpadmin.store.marker import marker_path, refresh_marker
+from kpadmin.store.migrations import SCHEMA_VERSION
 from tests.commands.memory_keyring import MemoryKeyring, memory_keyring
 from tests.fixtures.disk import SmallDisk, fill
 

@@ -27,7 +27,7 @@ def backend(qapp, runtime: Runtime) -> Iterator:
     b = Backend(runtime)
     yield b
     if b.api is None:
-        b.conn.close()
+        b.store.close()
 
 
 @pytest.fixture

@@ -62,7 +62,7 @@ def open_desk(
         )
     )
     backend = Backend(runtime)
-    arun(backend.storeect())
+    arun(backend.connect())
     assert backend.api is not None, backend.api_error
     today = backend.today()
     repo = SubscriberRepository(backend.store)

@@ -92,7 +92,7 @@ async def render(out_dir: Path) -> list[Path]:
                 Settings(mode="sandbox", api_base_url=url, concurrency=2, staff_name="민지")
             )
             backend = Backend(runtime)
-            await backend.storeect()
+            await backend.connect()
             today = backend.today()
             repo = SubscriberRepository(backend.store)
             ids = []

@@ -11,11 +11,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from kpadmin.store.db import transaction as real_transaction
 from PySide6.QtWidgets import QMessageBox
 
-from kpadmin.billing import engine as engine_mod
-from kpadmin.billing import journal as journal_mod
 from kpadmin.billing.settings import Settings
 from kpadmin.exitcodes import ExitCode
 from kpadmin.gui import messages
@@ -154,15 +151,19 @@ def test_a_disk_refusing_the_database_is_exit_disk(qtbot, qloop, tmp_path, no_ke
 
 
 class _FullDisk:
-    def __init__(self) -> None:
+    """Once `full`, every transaction of the store fails at COMMIT, as on a full disk."""
+
+    def __init__(self, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
         self.full = False
         self.sends_at_failure: int | None = None
         self.sends = 0
+        self._real = store.transaction
+        monkeypatch.setattr(store, "transaction", self.transaction)
 
     @contextmanager
-    def transaction(self, conn: Store) -> Iterator[Store]:
-        with real_transaction(conn):
-            yield conn
+    def transaction(self) -> Iterator[None]:
+        with self._real():
+            yield
             if self.full:
                 if self.sends_at_failure is None:
                     self.sends_at_failure = self.sends
@@ -178,9 +179,7 @@ def desk(qtbot, arun, sandbox_factory, tmp_path, memory_keyring):
 
 
 def test_a_full_disk_mid_batch_shows_one_message_and_stops_sending(qtbot, desk, monkeypatch):
-    disk = _FullDisk()
-    monkeypatch.setattr(journal_mod, "transaction", disk.transaction)
-    monkeypatch.setattr(engine_mod, "transaction", disk.transaction)
+    disk = _FullDisk(desk.backend.store, monkeypatch)
     client = desk.backend.client()
     original = client.pay_again
 

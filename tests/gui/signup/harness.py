@@ -48,20 +48,20 @@ class SandboxApi:
 
 
 class SignupBackend(QObject):
-    """The part of `kpadmin.gui.backend.Backend` the dialog uses: conn, staff, api, the clock."""
+    """The part of `kpadmin.gui.backend.Backend` the dialog uses: store, staff, api, the clock."""
 
     api_state_changed = Signal()
 
     def __init__(
         self,
-        conn: Store,
+        store: Store,
         api: SandboxApi | None,
         staff: str = "민지",
         *,
         clock: Clock | None = None,
     ):
         super().__init__()
-        self.conn = conn
+        self.store = store
         self.api = api
         self.api_error: str | None = None
         self.staff = staff
