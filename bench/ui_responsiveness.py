@@ -124,7 +124,7 @@ def asyncio_main(
             Settings(mode="sandbox", api_base_url=url, concurrency=args.concurrency)
         )
         backend = Backend(runtime)
-        await backend.storeect()
+        await backend.connect()
         assert backend.api is not None, backend.api_error
         today = runtime.today()
         with backend.store.transaction():

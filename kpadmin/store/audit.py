@@ -12,17 +12,27 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 
 from kpadmin.redact import redact_text
 from kpadmin.store import schema
 from kpadmin.store.changes import ChangeKind
 from kpadmin.store.models import AuditEvent
+from kpadmin.store.prepared import Prepared
 
 if TYPE_CHECKING:
     from kpadmin.store.store import Store
 
 A = schema.audit
+_RECORD = Prepared(
+    lambda: (
+        insert(A)
+        .values(
+            {name: bindparam(name) for name in ("at", "staff", "action", "subscriber_id", "detail")}
+        )
+        .returning(A.c.id)
+    )
+)
 
 
 class AuditRepository:
@@ -43,21 +53,21 @@ class AuditRepository:
 
         `kind`: the change it is reported as (an outcome's own audit line is part of recording
         the charge: the journal passes `ChangeKind.CHARGES`)."""
-        with self._store._write() as conn:
-            result = conn.execute(
-                insert(A),
+        store = self._store
+        with store._write() as conn:
+            ((event_id,),) = store._rows(
+                conn,
+                _RECORD,
                 {
-                    "at": at or self._store.clock(),
+                    "at": at or store.clock(),
                     "staff": staff,
                     "action": action,
                     "subscriber_id": subscriber_id,
                     "detail": redact_text(detail),
                 },
             )
-            self._store._note(kind, [subscriber_id])
-        key = result.inserted_primary_key
-        assert key is not None
-        return int(key[0])
+            store._note(kind, [subscriber_id])
+        return int(event_id)
 
     def list(
         self, *, subscriber_id: int | None = None, action: str | None = None, limit: int = 1000

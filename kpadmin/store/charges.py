@@ -13,14 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, case, delete, func, insert, select, update
+from sqlalchemy import and_, bindparam, case, delete, func, insert, select, update
 
 from kpadmin.redact import redact_text
 from kpadmin.store import schema
 from kpadmin.store.changes import ChangeKind
 from kpadmin.store.models import BatchSummary, Charge, ChargeState, MonthTotal, Span
+from kpadmin.store.prepared import Prepared
 from kpadmin.store.schema import instant_literal
-from kpadmin.store.subscribers import chunks
+from kpadmin.store.subscribers import _first, _instant, chunks
 
 if TYPE_CHECKING:
     from kpadmin.store.store import Store
@@ -62,6 +63,62 @@ SETTABLE = frozenset(
 )
 
 
+_INSERT = Prepared(
+    lambda: (
+        insert(C)
+        .values(
+            {
+                name: bindparam(name)
+                for name in (
+                    "subscriber_id",
+                    "customer_uid",
+                    "period",
+                    "attempt",
+                    "merchant_uid",
+                    "amount",
+                    "state",
+                    "batch_id",
+                    "staff",
+                    "created_at",
+                    "updated_at",
+                )
+            }
+        )
+        .returning(C.c.id)
+    )
+)
+_STATE_OF = Prepared(lambda: select(C.c.state).where(C.c.id == bindparam("id")))
+_PAID_OTHER = Prepared(
+    lambda: (
+        select(C.c.merchant_uid)
+        .where(
+            C.c.subscriber_id == bindparam("subscriber_id"),
+            C.c.period == bindparam("period"),
+            C.c.state == ChargeState.PAID.value,
+            C.c.id != bindparam("id"),
+        )
+        .limit(1)
+    )
+)
+#: `set_state` statements, one per set of fields (the journal uses a handful).
+_SET_STATE: dict[frozenset[str], Prepared] = {}
+
+
+def _set_state_statement(fields: frozenset[str]) -> Prepared:
+    found = _SET_STATE.get(fields)
+    if found is None:
+        names = ("state", "updated_at", *sorted(fields))
+        found = _SET_STATE[fields] = Prepared(
+            lambda: (
+                update(C)
+                .where(C.c.id == bindparam("id"))
+                .values({name: bindparam(name) for name in names})
+                .returning(C.c.subscriber_id)
+            )
+        )
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class NewCharge:
     """An intent about to be journaled."""
@@ -87,11 +144,11 @@ def row_to_charge(row: Sequence[Any]) -> Charge:
         imp_uid=row[8],
         fail_reason=row[9],
         receipt_url=row[10],
-        paid_at=row[11],
+        paid_at=schema.as_instant(row[11]),
         cancelled_amount=row[12],
         batch_id=row[13],
-        created_at=row[14],
-        updated_at=row[15],
+        created_at=_instant(row[14]),
+        updated_at=_instant(row[15]),
         paid_amount=row[16],
     )
 
@@ -114,9 +171,11 @@ class ChargeRepository:
     ) -> int:
         """Journal one intent in state planned; returns its id (call inside a transaction)."""
         stamp = now or self._store.clock()
-        with self._store._write() as conn:
-            result = conn.execute(
-                insert(C),
+        store = self._store
+        with store._write() as conn:
+            ((charge_id,),) = store._rows(
+                conn,
+                _INSERT,
                 {
                     "subscriber_id": new.subscriber_id,
                     "customer_uid": new.customer_uid,
@@ -131,10 +190,8 @@ class ChargeRepository:
                     "updated_at": stamp,
                 },
             )
-            self._store._note(ChangeKind.CHARGES, [new.subscriber_id])
-        key = result.inserted_primary_key
-        assert key is not None
-        return int(key[0])
+            store._note(ChangeKind.CHARGES, [new.subscriber_id])
+        return int(charge_id)
 
     def set_state(
         self,
@@ -152,16 +209,19 @@ class ChargeRepository:
             raise ValueError(f"cannot set {sorted(bad)}")
         if fields.get("fail_reason"):
             fields["fail_reason"] = redact_text(fields["fail_reason"])
-        with self._store._write() as conn:
-            found = conn.execute(
-                update(C)
-                .where(C.c.id == charge_id)
-                .values(state=state.value, updated_at=now or self._store.clock(), **fields)
-                .returning(C.c.subscriber_id)
-            ).first()
-            if found is None:
+        statement = _set_state_statement(frozenset(fields))
+        values = {
+            **fields,
+            "id": charge_id,
+            "state": state.value,
+            "updated_at": now or self._store.clock(),
+        }
+        store = self._store
+        with store._write() as conn:
+            found = store._rows(conn, statement, values)
+            if not found:
                 raise KeyError(charge_id)
-            self._store._note(ChangeKind.CHARGES, [found[0]])
+            store._note(ChangeKind.CHARGES, [found[0][0]])
 
     def mark_resent(self, charge_id: int, *, batch_id: str, now: datetime | None = None) -> None:
         """An open planned row is sent again by batch `batch_id`: its batch and ``updated_at``
@@ -195,38 +255,38 @@ class ChargeRepository:
 
     def get(self, charge_id: int) -> Charge | None:
         with self._store._read() as conn:
-            row = conn.execute(select(*_COLUMNS).where(C.c.id == charge_id)).first()
+            row = _first(self._store._raw_rows(conn, select(*_COLUMNS).where(C.c.id == charge_id)))
         return row_to_charge(row) if row is not None else None
 
     def state_of(self, charge_id: int) -> ChargeState | None:
         """Just the state (the journal's compare-and-set); None for an unknown id."""
-        with self._store._read() as conn:
-            state = conn.execute(select(C.c.state).where(C.c.id == charge_id)).scalar()
-        return _STATES[state] if state is not None else None
+        store = self._store
+        with store._read() as conn:
+            found = store._rows(conn, _STATE_OF, {"id": charge_id})
+        return _STATES[found[0][0]] if found else None
 
     def paid_other(self, subscriber_id: int, period: str, charge_id: int) -> str | None:
         """The merchant_uid of another row already paid for this subscriber and period."""
-        with self._store._read() as conn:
-            found: str | None = conn.execute(
-                select(C.c.merchant_uid).where(
-                    C.c.subscriber_id == subscriber_id,
-                    C.c.period == period,
-                    C.c.state == ChargeState.PAID.value,
-                    C.c.id != charge_id,
-                )
-            ).scalar()
-        return found
+        store = self._store
+        values = {"subscriber_id": subscriber_id, "period": period, "id": charge_id}
+        with store._read() as conn:
+            found = store._rows(conn, _PAID_OTHER, values)
+        return str(found[0][0]) if found else None
 
     def by_merchant_uid(self, merchant_uid: str) -> Charge | None:
         with self._store._read() as conn:
-            row = conn.execute(select(*_COLUMNS).where(C.c.merchant_uid == merchant_uid)).first()
+            row = _first(
+                self._store._raw_rows(
+                    conn, select(*_COLUMNS).where(C.c.merchant_uid == merchant_uid)
+                )
+            )
         return row_to_charge(row) if row is not None else None
 
     def for_subscriber(self, subscriber_id: int) -> list[Charge]:
         """A subscriber's attempts, oldest first."""
         query = select(*_COLUMNS).where(C.c.subscriber_id == subscriber_id).order_by(C.c.id)
         with self._store._read() as conn:
-            return list(map(row_to_charge, conn.execute(query)))
+            return list(map(row_to_charge, self._store._raw_rows(conn, query)))
 
     def for_subscribers(self, ids: Iterable[int]) -> dict[int, list[Charge]]:
         """Attempts of many subscribers at once (oldest first), in chunks."""
@@ -235,7 +295,7 @@ class ChargeRepository:
         with self._store._read() as conn:
             for chunk in chunks(wanted):
                 query = select(*_COLUMNS).where(C.c.subscriber_id.in_(chunk)).order_by(C.c.id)
-                for row in conn.execute(query):
+                for row in self._store._raw_rows(conn, query):
                     result[row[1]].append(row_to_charge(row))
         return result
 
@@ -243,12 +303,12 @@ class ChargeRepository:
         """Rows whose outcome is not known (planned / sent / unknown), oldest first."""
         query = select(*_COLUMNS).where(C.c.state.in_(IN_DOUBT_STATES)).order_by(C.c.id)
         with self._store._read() as conn:
-            return list(map(row_to_charge, conn.execute(query)))
+            return list(map(row_to_charge, self._store._raw_rows(conn, query)))
 
     def in_state(self, state: ChargeState) -> list[Charge]:
         query = select(*_COLUMNS).where(C.c.state == state.value).order_by(C.c.id)
         with self._store._read() as conn:
-            return list(map(row_to_charge, conn.execute(query)))
+            return list(map(row_to_charge, self._store._raw_rows(conn, query)))
 
     def paid_in(self, subscriber_ids: Iterable[int], month: Span) -> dict[int, int]:
         """Paid charges per subscriber whose ``paid_at`` falls in `month` (an Asia/Seoul month:
@@ -295,10 +355,12 @@ class ChargeRepository:
         )
         with self._store._read() as conn:
             if charge_ids is None:
-                return list(map(row_to_charge, conn.execute(query.order_by(C.c.id))))
+                return list(map(row_to_charge, self._store._raw_rows(conn, query.order_by(C.c.id))))
             found: list[Charge] = []
             for chunk in chunks(sorted(set(charge_ids))):
-                found += map(row_to_charge, conn.execute(query.where(C.c.id.in_(chunk))))
+                found += map(
+                    row_to_charge, self._store._raw_rows(conn, query.where(C.c.id.in_(chunk)))
+                )
         return sorted(found, key=lambda c: c.id)
 
     def last_write_of_batch(self, batch_id: str) -> datetime | None:
@@ -315,7 +377,7 @@ class ChargeRepository:
         while True:
             query = select(*_COLUMNS).where(C.c.id > after).order_by(C.c.id).limit(5000)
             with self._store._read() as conn:
-                page = list(map(row_to_charge, conn.execute(query)))
+                page = list(map(row_to_charge, self._store._raw_rows(conn, query)))
             yield from page
             if len(page) < 5000:
                 return

@@ -118,6 +118,18 @@ def instant_literal(moment: datetime, dialect: str) -> Any:
     return literal(encode_instant(moment), Text())
 
 
+def as_day(value: Any) -> date:
+    """A day as the driver returned it (text on SQLite, a date on PostgreSQL)."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def as_instant(value: Any) -> datetime | None:
+    """An instant as the driver returned it (text on SQLite, a datetime on PostgreSQL)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value)
+
+
 def encode_instant(moment: datetime) -> str:
     """The SQLite text of an instant (UTC, ISO 8601)."""
     if moment.tzinfo is None:

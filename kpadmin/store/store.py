@@ -35,7 +35,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -57,6 +57,7 @@ from kpadmin.store.errors import (
     is_busy,
     is_constraint,
 )
+from kpadmin.store.prepared import Prepared
 from kpadmin.store.subscribers import SubscriberRepository
 
 log = logging.getLogger(__name__)
@@ -213,6 +214,17 @@ class Store:
         try:
             cursor.execute(str(compiled), args)
             return list(cursor.fetchall())
+        finally:
+            cursor.close()
+
+    def _rows(self, conn: Connection, statement: Prepared, values: Mapping[str, Any]) -> list[Any]:
+        """Run a `Prepared` statement on `conn`'s driver cursor (inside `_read()` / `_write()`);
+        its rows as the driver's tuples (a RETURNING clause's too)."""
+        compiled = statement.compiled(self._engine.dialect)
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(compiled.sql, compiled.arguments(values))
+            return list(cursor.fetchall()) if cursor.description else []
         finally:
             cursor.close()
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from sqlalchemy import ColumnElement, and_, func, insert, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, insert, select, update
 
 from kpadmin.store import schema
 from kpadmin.store.changes import ChangeKind
@@ -24,6 +24,7 @@ from kpadmin.store.models import (
     Subscriber,
     SubscriberState,
 )
+from kpadmin.store.prepared import Prepared
 from kpadmin.store.schema import instant_literal
 
 if TYPE_CHECKING:
@@ -117,6 +118,28 @@ class TableRow(NamedTuple):
     in_doubt: bool
 
 
+_INSERT = Prepared(
+    lambda: insert(S).values({c.name: bindparam(c.name) for c in _COLUMNS[1:]}).returning(S.c.id)
+)
+_SCHEDULE = Prepared(
+    lambda: select(S.c.next_charge_date, S.c.billing_day, S.c.card_name, S.c.card_number).where(
+        S.c.id == bindparam("id")
+    )
+)
+_SET_SCHEDULE = Prepared(
+    lambda: (
+        update(S)
+        .where(S.c.id == bindparam("id"))
+        .values(
+            next_charge_date=bindparam("next_charge_date"),
+            card_name=bindparam("card_name"),
+            card_number=bindparam("card_number"),
+            updated_at=bindparam("updated_at"),
+        )
+    )
+)
+
+
 class Schedule(NamedTuple):
     """What a paid charge moves on a subscriber (`ChargeRepository` callers in the journal)."""
 
@@ -136,15 +159,25 @@ def row_to_subscriber(row: Sequence[Any]) -> Subscriber:
         plan=row[5],
         amount=row[6],
         billing_day=row[7],
-        next_charge_date=row[8],
+        next_charge_date=schema.as_day(row[8]),
         state=_STATES[row[9]],
         card_name=row[10],
         card_number=row[11],
         channel=_CHANNELS[row[12]],
         memo=row[13],
-        created_at=row[14],
-        updated_at=row[15],
+        created_at=_instant(row[14]),
+        updated_at=_instant(row[15]),
     )
+
+
+def _instant(value: Any) -> datetime:
+    found = schema.as_instant(value)
+    assert found is not None
+    return found
+
+
+def _first(rows: list[Any]) -> Any:
+    return rows[0] if rows else None
 
 
 def chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
@@ -168,13 +201,14 @@ class SubscriberRepository:
 
     def add_many(self, rows: Iterable[NewSubscriber], *, now: datetime | None = None) -> list[int]:
         """Insert all rows in one transaction (all or nothing); returns their ids in order."""
-        stamp = now or self._store.clock()
+        store = self._store
+        stamp = now or store.clock()
         ids: list[int] = []
-        statement = insert(S)
-        with self._store._write() as conn:
+        with store._write() as conn:
             for new in rows:
-                result = conn.execute(
-                    statement,
+                ((sub_id,),) = store._rows(
+                    conn,
+                    _INSERT,
                     {
                         "customer_uid": new.customer_uid,
                         "name": new.name,
@@ -193,10 +227,8 @@ class SubscriberRepository:
                         "updated_at": stamp,
                     },
                 )
-                key = result.inserted_primary_key
-                assert key is not None
-                ids.append(int(key[0]))
-            self._store._note(ChangeKind.SUBSCRIBERS, ids)
+                ids.append(int(sub_id))
+            store._note(ChangeKind.SUBSCRIBERS, ids)
         return ids
 
     def update(self, subscriber_id: int, *, now: datetime | None = None, **changes: Any) -> None:
@@ -259,16 +291,18 @@ class SubscriberRepository:
         now: datetime | None = None,
     ) -> None:
         """Write what a paid charge moved (part of recording it: a `CHARGES` change)."""
-        with self._store._write() as conn:
-            conn.execute(
-                update(S)
-                .where(S.c.id == subscriber_id)
-                .values(
-                    next_charge_date=schedule.next_charge_date,
-                    card_name=schedule.card_name,
-                    card_number=schedule.card_number,
-                    updated_at=now or self._store.clock(),
-                )
+        store = self._store
+        with store._write() as conn:
+            store._rows(
+                conn,
+                _SET_SCHEDULE,
+                {
+                    "id": subscriber_id,
+                    "next_charge_date": schedule.next_charge_date,
+                    "card_name": schedule.card_name,
+                    "card_number": schedule.card_number,
+                    "updated_at": now or store.clock(),
+                },
             )
             self._store._note(ChangeKind.CHARGES, [subscriber_id])
 
@@ -276,12 +310,18 @@ class SubscriberRepository:
 
     def get(self, subscriber_id: int) -> Subscriber | None:
         with self._store._read() as conn:
-            row = conn.execute(select(*_COLUMNS).where(S.c.id == subscriber_id)).first()
+            row = _first(
+                self._store._raw_rows(conn, select(*_COLUMNS).where(S.c.id == subscriber_id))
+            )
         return row_to_subscriber(row) if row is not None else None
 
     def get_by_uid(self, customer_uid: str) -> Subscriber | None:
         with self._store._read() as conn:
-            row = conn.execute(select(*_COLUMNS).where(S.c.customer_uid == customer_uid)).first()
+            row = _first(
+                self._store._raw_rows(
+                    conn, select(*_COLUMNS).where(S.c.customer_uid == customer_uid)
+                )
+            )
         return row_to_subscriber(row) if row is not None else None
 
     def get_many(self, ids: Iterable[int]) -> list[Subscriber]:
@@ -304,7 +344,12 @@ class SubscriberRepository:
     def list_all(self) -> list[Subscriber]:
         """Every subscriber, by id."""
         with self._store._read() as conn:
-            return list(map(row_to_subscriber, conn.execute(select(*_COLUMNS).order_by(S.c.id))))
+            return list(
+                map(
+                    row_to_subscriber,
+                    self._store._raw_rows(conn, select(*_COLUMNS).order_by(S.c.id)),
+                )
+            )
 
     def with_next_charge_on_or_before(self, day: date) -> list[Subscriber]:
         """Active subscribers whose next charge date is `day` or earlier (the due candidates)."""
@@ -314,7 +359,7 @@ class SubscriberRepository:
             .order_by(S.c.next_charge_date, S.c.id)
         )
         with self._store._read() as conn:
-            return list(map(row_to_subscriber, conn.execute(query)))
+            return list(map(row_to_subscriber, self._store._raw_rows(conn, query)))
 
     def due_candidates(self, day: date) -> list[Subscriber]:
         """Everyone the charge-due run must look at on `day`: not cancelled and dated `day` or
@@ -330,7 +375,7 @@ class SubscriberRepository:
             .order_by(S.c.next_charge_date, S.c.id)
         )
         with self._store._read() as conn:
-            return list(map(row_to_subscriber, conn.execute(query)))
+            return list(map(row_to_subscriber, self._store._raw_rows(conn, query)))
 
     def summaries(self, month: Span) -> dict[int, ChargeSummary]:
         """Per-subscriber charge summaries; `month` is the current Asia/Seoul month."""
@@ -358,7 +403,7 @@ class SubscriberRepository:
         result: list[tuple[Subscriber, ChargeSummary]] = []
         append = result.append
         with self._store._read() as conn:
-            for row in conn.execute(query):
+            for row in self._store._raw_rows(conn, query):
                 sub = row_to_subscriber(row)
                 last_state = row[16]
                 append(
@@ -367,7 +412,7 @@ class SubscriberRepository:
                         ChargeSummary(
                             subscriber_id=sub.id,
                             last_state=_CHARGE_STATES[last_state] if last_state else None,
-                            last_at=row[17],
+                            last_at=schema.as_instant(row[17]),
                             last_amount=row[18],
                             paid_this_month=row[19],
                             in_doubt=bool(row[20]),
