@@ -32,7 +32,13 @@ from kpadmin.store.errors import (
     StoreError,
 )
 from kpadmin.store.store import Store, StoreClosed
-from kpadmin.store.subscribers import NewSubscriber, Schedule, SubscriberRepository, TableRow
+from kpadmin.store.subscribers import (
+    NewSubscriber,
+    Schedule,
+    SubscriberRepository,
+    TableColumns,
+    TableRow,
+)
 
 #: The SQLite file's name in each mode's folder of the data dir.
 FILE_NAME = "kpadmin.sqlite3"
@@ -76,6 +82,7 @@ __all__ = [
     "StoreError",
     "SubscriberRepository",
     "Subscription",
+    "TableColumns",
     "TableRow",
     "open_store",
 ]
