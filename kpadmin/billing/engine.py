@@ -35,7 +35,9 @@ The rules a batch follows (docs/architecture.md, "A charge, from the button to t
    flight are recorded as unknown. No wait outlives a cancel: the pacer and the back-off before a
    retry or a re-send end as soon as `cancel` is set (and that retry is then not sent).
 8. The first outcome write that fails (disk full, a damaged page: `Journal.failure`) stops the
-   batch like a cancel: no new send, no resend, no retry; requests in flight finish. Their outcomes
+   batch like a cancel: no new send, no resend, no retry; requests in flight finish. (Outcome
+   groups are written on the store's worker thread; no request leaves while one is being
+   written, so its failure is known first.) Their outcomes
    (and the withdrawal of unsent intents) are written if the disk allows at the end; what cannot
    be written stays planned / sent on disk, in doubt, and the next run's reconciliation looks it
    up before anything else. `BatchResult.error` says so and `journal_error` holds the error
@@ -638,6 +640,13 @@ class ChargeEngine:
         resent = 0
         try:
             while True:
+                # Nothing leaves while an outcome group is being written: should it fail, that
+                # is known (rule 8) before this request goes.
+                await journal.settled()
+                if abort:
+                    return self._settle(
+                        journal, intent, staff, ChargeState.PLANNED, None, f"not sent: {abort[0]}"
+                    )
                 try:
                     payment = await self.api.pay_again(
                         row.customer_uid, row.merchant_uid, row.amount, _order_name(intent.item)

@@ -8,11 +8,18 @@ process dies with outcomes still buffered, those rows are left planned / sent, w
 doubt", and reconciliation settles them by looking their merchant_uid up at i'mport. A lost result
 write can delay the truth, never invent or repeat a payment.
 
+Where a group is written: on the store's worker thread (`Store.submit`) when the journal runs on an
+event loop, so the loop (the GUI) stays responsive while a group commits and fsyncs; groups are
+written one at a time, in order. Nothing is sent while a group is being written: the engine awaits
+`settled()` before every request, so a failed group is known before anything else leaves (as when
+the write ran on the loop itself). Without a running loop, and for an explicit `flush()`, the
+group is written on the caller's thread (`flush()` first waits for the groups under way).
+
 A group that cannot be written (disk full, a damaged page, …) stays buffered and the journal
 *fails*: `failure` holds the error, `on_failure` is called once, and it stops writing on its own
-(no timer, no flush on a full buffer). The engine stops sending at that moment; the rows are still
-planned / sent on disk, so the next run's reconciliation looks them up. An explicit `flush()`
-tries again and raises.
+(no timer, no flush on a full buffer, groups already queued are not tried). The engine stops
+sending at that moment; the rows are still planned / sent on disk, so the next run's
+reconciliation looks them up. An explicit `flush()` tries again and raises.
 
 Each write names the states it expects the row to be in; a row that moved on meanwhile (another
 reconciliation, another process) is left alone. A paid row is never overwritten (the schema also
@@ -38,7 +45,7 @@ from kpadmin.billing.cards import card_label
 from kpadmin.billing.periods import next_charge_date, period_of, today_in_seoul
 from kpadmin.iamport.models import Payment
 from kpadmin.redact import redact_text
-from kpadmin.store import ChangeKind, Schedule, Store
+from kpadmin.store import ChangeKind, Job, Schedule, Store
 from kpadmin.store.models import ChargeState
 
 log = logging.getLogger(__name__)
@@ -102,11 +109,16 @@ class Journal:
         self.failure: Exception | None = None
         self._pending: dict[int, Write] = {}
         self._timer: asyncio.TimerHandle | None = None
+        #: Groups queued on the store's worker, oldest first, with their writes.
+        self._jobs: list[tuple[Job[list[Write]], list[Write]]] = []
+        self._idle: asyncio.Event | None = None
+        #: Set by the worker when a group failed: the groups queued after it are not tried.
+        self._halted: Exception | None = None
 
     @property
     def pending(self) -> int:
         """Rows whose latest outcome is not on disk (in doubt there until written or looked up)."""
-        return len(self._pending)
+        return len(self._pending) + sum(len(writes) for _job, writes in self._jobs)
 
     def put(self, write: Write) -> None:
         """Queue a write; a later write for the same row replaces an earlier, unflushed one
@@ -127,22 +139,92 @@ class Journal:
                 return
             self._timer = loop.call_later(self.flush_interval, self._flush_in_background)
 
-    def _flush_in_background(self) -> None:
-        """A flush nobody waits for (the timer, a full buffer): a failure is reported through
-        `failure` / `on_failure`, not raised into a charge that is settling or into the loop."""
-        # Recorded by flush() (`failure`, `on_failure`); the engine has stopped sending.
-        with contextlib.suppress(Exception):
-            self.flush()
+    async def settled(self) -> None:
+        """Until no group is being written; a group that failed is then in `failure` (and
+        `on_failure` was called). Returns at once when none is (no suspension)."""
+        while self._jobs:
+            if self._idle is None:
+                self._idle = asyncio.Event()
+            self._idle.clear()
+            await self._idle.wait()
 
-    def flush(self) -> list[Write]:
-        """Commit everything pending in one transaction; returns the writes that were applied."""
+    def _flush_in_background(self) -> None:
+        """A flush nobody waits for (the timer, a full buffer), on the store's worker: a failure
+        is reported through `failure` / `on_failure`, not raised into a charge that is settling
+        or into the loop."""
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        if not self._pending:
-            return []
+        if self.failure is not None or not self._pending:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            with contextlib.suppress(Exception):  # recorded by flush(): `failure`, `on_failure`
+                self.flush()
+            return
         writes = list(self._pending.values())
         self._pending.clear()
+        job = self.store.submit(self._commit, writes, True)
+        self._jobs.append((job, writes))
+        job.add_done_callback(lambda: loop.call_soon_threadsafe(self._collect))
+
+    def _collect(self) -> None:
+        """On the loop: settle the groups the worker has finished, in order."""
+        while self._jobs and self._jobs[0][0].done():
+            job, writes = self._jobs.pop(0)
+            self._settle(job, writes)
+        if not self._jobs and self._idle is not None:
+            self._idle.set()
+
+    def _settle(self, job: Job[list[Write]], writes: list[Write]) -> list[Write]:
+        try:
+            applied = job.wait()
+        except Exception as exc:
+            # Nothing of this group reached the disk (rolled back): keep the writes for the next
+            # flush. Should the process die first, the rows are in doubt and reconcile settles them.
+            for write in writes:
+                self._pending.setdefault(write.row.charge_id, write)
+            self._fail(exc)
+            return []
+        if self.on_flushed is not None and applied:
+            self.on_flushed(applied)
+        return applied
+
+    def flush(self) -> list[Write]:
+        """Commit everything pending, on this thread, after the groups under way; returns the
+        writes that were applied. Raises what a group met (the writes stay pending)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        applied: list[Write] = []
+        while self._jobs:
+            job, writes = self._jobs.pop(0)
+            applied += self._settle(job, writes)
+        if self._idle is not None:
+            self._idle.set()
+        if not self._pending:
+            return applied
+        writes = list(self._pending.values())
+        self._pending.clear()
+        try:
+            done = self._commit(writes, False)
+        except BaseException as exc:
+            for write in writes:
+                self._pending.setdefault(write.row.charge_id, write)
+            if isinstance(exc, Exception):
+                self._fail(exc)
+            raise
+        self.failure = self._halted = None  # written after all (space was freed)
+        if self.on_flushed is not None and done:
+            self.on_flushed(done)
+        return applied + done
+
+    def _commit(self, writes: list[Write], background: bool) -> list[Write]:
+        """One group in one transaction (on the worker for a background group); the writes
+        that were applied. A background group after a failed one is not tried."""
+        if background and self._halted is not None:
+            raise self._halted
         now = self.clock()
         applied: list[Write] = []
         try:
@@ -150,17 +232,10 @@ class Journal:
                 for write in writes:
                     if self._apply(write, now):
                         applied.append(write)
-        except BaseException as exc:
-            # Nothing of this group reached the disk (rolled back): keep the writes for the next
-            # flush. Should the process die first, the rows are in doubt and reconcile settles them.
-            for write in writes:
-                self._pending.setdefault(write.row.charge_id, write)
-            if isinstance(exc, Exception):
-                self._fail(exc)
+        except Exception as exc:
+            if background:
+                self._halted = exc
             raise
-        self.failure = None  # written after all (space was freed)
-        if self.on_flushed is not None and applied:
-            self.on_flushed(applied)
         return applied
 
     def _fail(self, exc: Exception) -> None:

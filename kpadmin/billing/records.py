@@ -6,7 +6,7 @@ calendar worked out here (the store only compares instants).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import TypeVar
 
@@ -52,9 +52,10 @@ def table_rows(store: Store, today: date, make: Callable[..., R]) -> list[R]:
     return store.subscribers.table_rows(month_span(period_of(today)), make)
 
 
-def table_columns(store: Store, today: date) -> TableColumns:
-    """The same as columns (`TableColumns`): for a caller that assembles 100,000 rows itself."""
-    return store.subscribers.table_columns(month_span(period_of(today)))
+def table_columns(store: Store, today: date, ids: Iterable[int] | None = None) -> TableColumns:
+    """The same as columns (`TableColumns`), of every subscriber or those of `ids`: for a caller
+    that assembles 100,000 rows itself."""
+    return store.subscribers.table_columns(month_span(period_of(today)), ids)
 
 
 def monthly_totals(store: Store, today: date, months: int = 6) -> list[MonthTotal]:

@@ -31,12 +31,11 @@ from kpadmin.billing.records import (
     Change,
     ChangeKind,
     Charge,
-    ChargeState,
     Subscriber,
     SubscriberState,
 )
 from kpadmin.clock import Clock
-from kpadmin.gui.formatting import SEOUL, mask_phone, phone_digits, seoul_today, tr
+from kpadmin.gui.formatting import mask_phone, phone_digits, seoul_today, tr
 from kpadmin.gui.rows import SubscriberRow
 from kpadmin.runtime import Api, Runtime
 
@@ -163,14 +162,21 @@ class Backend(QObject):
 
         The store hands the columns the table shows (with the charge summary); the search keys
         and the rows are assembled column by column here, without a Python call per row.
-        `rows_for` builds the same rows from the repositories for a few ids.
         """
+        return self._rows(None, today)
+
+    def rows_for(self, ids: list[int], today: date | None = None) -> list[SubscriberRow]:
+        """Fresh rows for a few subscribers (after a write or a charge result): the same query,
+        for these ids."""
+        return self._rows(ids, today) if ids else []
+
+    def _rows(self, ids: list[int] | None, today: date | None) -> list[SubscriberRow]:
         # The cyclic GC would walk the growing heap again and again while 100,000 rows of new
         # tuples appear (none of them can be garbage): paused for the load, then back as it was.
         was_on = gc.isenabled()
         gc.disable()
         try:
-            columns = records.table_columns(self.store, today or self.today())
+            columns = records.table_columns(self.store, today or self.today(), ids)
             keys = _search_keys(columns.name, columns.phone, columns.customer_uid)
             # tuple.__new__ is what SubscriberRow._make does, minus a Python frame per row.
             rows = zip(*columns, keys, strict=True)
@@ -178,15 +184,6 @@ class Backend(QObject):
         finally:
             if was_on:
                 gc.enable()
-
-    def rows_for(self, ids: list[int], today: date | None = None) -> list[SubscriberRow]:
-        """Fresh rows for a few subscribers (after a write or a charge result)."""
-        month = (today or self.today()).strftime("%Y-%m")
-        history = self.charges.for_subscribers(ids)
-        rows = []
-        for sub in self.subscribers.get_many(ids):
-            rows.append(row_from_charges(sub, history.get(sub.id, []), month))
-        return rows
 
     def charge_history(self, subscriber_id: int) -> list[Charge]:
         """Newest first."""
@@ -282,29 +279,6 @@ class Backend(QObject):
         if sub is None:
             raise KeyError(subscriber_id)
         return sub
-
-
-def row_from_charges(sub: Subscriber, charges: list[Charge], month: str) -> SubscriberRow:
-    """The table row from a subscriber's full journal (the bulk load does this in SQL)."""
-    last = max(charges, key=lambda c: c.id, default=None)
-    paid_this_month = sum(
-        1
-        for c in charges
-        if c.state == ChargeState.PAID
-        and c.paid_at is not None
-        and c.paid_at.astimezone(SEOUL).strftime("%Y-%m") == month
-    )
-    return SubscriberRow.build(
-        sub,
-        last_charge_state=last.state if last else None,
-        last_charge_on=_seoul_date(last.updated_at) if last else None,
-        charges_this_month=paid_this_month,
-        in_doubt=any(c.state.in_doubt for c in charges),
-    )
-
-
-def _seoul_date(moment: datetime | None) -> date | None:
-    return moment.astimezone(SEOUL).date() if moment is not None else None
 
 
 def _search_keys(names: Sequence[str], phones: Sequence[str], uids: Sequence[str]) -> list[str]:

@@ -31,7 +31,7 @@ from kpadmin.store.errors import (
     SchemaTooNew,
     StoreError,
 )
-from kpadmin.store.store import Store, StoreClosed
+from kpadmin.store.store import Job, Store, StoreClosed
 from kpadmin.store.subscribers import (
     NewSubscriber,
     Schedule,
@@ -73,6 +73,7 @@ __all__ = [
     "DatabaseUnusable",
     "DiskError",
     "InvariantViolated",
+    "Job",
     "NewCharge",
     "NewSubscriber",
     "Schedule",

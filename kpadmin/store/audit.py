@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 A = schema.audit
 _RECORD = Prepared(
-    lambda: (
+    lambda _dialect: (
         insert(A)
         .values(
             {name: bindparam(name) for name in ("at", "staff", "action", "subscriber_id", "detail")}

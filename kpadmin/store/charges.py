@@ -8,20 +8,20 @@ with `InvariantViolated` instead of moving money twice.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, bindparam, case, delete, func, insert, select, update
+from sqlalchemy import Text, and_, bindparam, case, delete, func, insert, select, update
 
 from kpadmin.redact import redact_text
 from kpadmin.store import schema
 from kpadmin.store.changes import ChangeKind
 from kpadmin.store.models import BatchSummary, Charge, ChargeState, MonthTotal, Span
 from kpadmin.store.prepared import Prepared
-from kpadmin.store.schema import instant_literal
-from kpadmin.store.subscribers import _first, _instant, chunks
+from kpadmin.store.subscribers import _instant, chunks
 
 if TYPE_CHECKING:
     from kpadmin.store.store import Store
@@ -64,7 +64,7 @@ SETTABLE = frozenset(
 
 
 _INSERT = Prepared(
-    lambda: (
+    lambda _dialect: (
         insert(C)
         .values(
             {
@@ -87,9 +87,61 @@ _INSERT = Prepared(
         .returning(C.c.id)
     )
 )
-_STATE_OF = Prepared(lambda: select(C.c.state).where(C.c.id == bindparam("id")))
+# Reads built once (bound values, expanding id lists): compiled once, then found in the cache.
+_GET = select(*_COLUMNS).where(C.c.id == bindparam("id"))
+_BY_MERCHANT_UID = select(*_COLUMNS).where(C.c.merchant_uid == bindparam("merchant_uid"))
+_FOR_SUBSCRIBER = select(*_COLUMNS).where(C.c.subscriber_id == bindparam("id")).order_by(C.c.id)
+_FOR_SUBSCRIBERS = (
+    select(*_COLUMNS)
+    .where(C.c.subscriber_id.in_(bindparam("ids", expanding=True)))
+    .order_by(C.c.id)
+)
+_IN_DOUBT = select(*_COLUMNS).where(C.c.state.in_(IN_DOUBT_STATES)).order_by(C.c.id)
+_PAID_IN = (
+    select(C.c.subscriber_id, func.count())
+    .where(
+        C.c.state == ChargeState.PAID.value,
+        C.c.paid_at >= bindparam("paid_from", type_=schema.Instant()),
+        C.c.paid_at < bindparam("paid_until", type_=schema.Instant()),
+        C.c.subscriber_id.in_(bindparam("ids", expanding=True)),
+    )
+    .group_by(C.c.subscriber_id)
+)
+_PAID_THROUGH = (
+    select(C.c.subscriber_id, func.max(C.c.period))
+    .where(
+        C.c.state == ChargeState.PAID.value,
+        C.c.subscriber_id.in_(bindparam("ids", expanding=True)),
+    )
+    .group_by(C.c.subscriber_id)
+)
+_MISMATCHED = select(*_COLUMNS).where(
+    C.c.state == ChargeState.PAID.value, C.c.paid_amount != C.c.amount
+)
+_MISMATCHED_AMONG = _MISMATCHED.where(C.c.id.in_(bindparam("ids", expanding=True)))
+_LAST_WRITE = select(func.max(C.c.updated_at)).where(C.c.batch_id == bindparam("batch_id"))
+_PAGE_SIZE = 5000
+_PAGE = Prepared(
+    lambda _dialect: (
+        select(*_COLUMNS)
+        .where(C.c.id > bindparam("after"))
+        .order_by(C.c.id)
+        .limit(bindparam("size"))
+    )
+)
+_BATCH = (
+    select(
+        C.c.state,
+        func.count(),
+        func.sum(func.coalesce(C.c.paid_amount, C.c.amount)),
+        func.max(C.c.updated_at),
+    )
+    .where(C.c.batch_id == bindparam("batch_id"))
+    .group_by(C.c.state)
+)
+_STATE_OF = Prepared(lambda _dialect: select(C.c.state).where(C.c.id == bindparam("id")))
 _PAID_OTHER = Prepared(
-    lambda: (
+    lambda _dialect: (
         select(C.c.merchant_uid)
         .where(
             C.c.subscriber_id == bindparam("subscriber_id"),
@@ -109,7 +161,7 @@ def _set_state_statement(fields: frozenset[str]) -> Prepared:
     if found is None:
         names = ("state", "updated_at", *sorted(fields))
         found = _SET_STATE[fields] = Prepared(
-            lambda: (
+            lambda _dialect: (
                 update(C)
                 .where(C.c.id == bindparam("id"))
                 .values({name: bindparam(name) for name in names})
@@ -255,7 +307,7 @@ class ChargeRepository:
 
     def get(self, charge_id: int) -> Charge | None:
         with self._store._read() as conn:
-            row = _first(self._store._raw_rows(conn, select(*_COLUMNS).where(C.c.id == charge_id)))
+            row = conn.execute(_GET, {"id": charge_id}).first()
         return row_to_charge(row) if row is not None else None
 
     def state_of(self, charge_id: int) -> ChargeState | None:
@@ -275,18 +327,13 @@ class ChargeRepository:
 
     def by_merchant_uid(self, merchant_uid: str) -> Charge | None:
         with self._store._read() as conn:
-            row = _first(
-                self._store._raw_rows(
-                    conn, select(*_COLUMNS).where(C.c.merchant_uid == merchant_uid)
-                )
-            )
+            row = conn.execute(_BY_MERCHANT_UID, {"merchant_uid": merchant_uid}).first()
         return row_to_charge(row) if row is not None else None
 
     def for_subscriber(self, subscriber_id: int) -> list[Charge]:
         """A subscriber's attempts, oldest first."""
-        query = select(*_COLUMNS).where(C.c.subscriber_id == subscriber_id).order_by(C.c.id)
         with self._store._read() as conn:
-            return list(map(row_to_charge, self._store._raw_rows(conn, query)))
+            return list(map(row_to_charge, conn.execute(_FOR_SUBSCRIBER, {"id": subscriber_id})))
 
     def for_subscribers(self, ids: Iterable[int]) -> dict[int, list[Charge]]:
         """Attempts of many subscribers at once (oldest first), in chunks."""
@@ -294,41 +341,29 @@ class ChargeRepository:
         result: dict[int, list[Charge]] = {sid: [] for sid in wanted}
         with self._store._read() as conn:
             for chunk in chunks(wanted):
-                query = select(*_COLUMNS).where(C.c.subscriber_id.in_(chunk)).order_by(C.c.id)
-                for row in self._store._raw_rows(conn, query):
+                for row in conn.execute(_FOR_SUBSCRIBERS, {"ids": list(chunk)}):
                     result[row[1]].append(row_to_charge(row))
         return result
 
     def in_doubt(self) -> list[Charge]:
         """Rows whose outcome is not known (planned / sent / unknown), oldest first."""
-        query = select(*_COLUMNS).where(C.c.state.in_(IN_DOUBT_STATES)).order_by(C.c.id)
         with self._store._read() as conn:
-            return list(map(row_to_charge, self._store._raw_rows(conn, query)))
+            return list(map(row_to_charge, conn.execute(_IN_DOUBT)))
 
     def in_state(self, state: ChargeState) -> list[Charge]:
         query = select(*_COLUMNS).where(C.c.state == state.value).order_by(C.c.id)
         with self._store._read() as conn:
-            return list(map(row_to_charge, self._store._raw_rows(conn, query)))
+            return list(map(row_to_charge, conn.execute(query)))
 
     def paid_in(self, subscriber_ids: Iterable[int], month: Span) -> dict[int, int]:
         """Paid charges per subscriber whose ``paid_at`` falls in `month` (an Asia/Seoul month:
         `kpadmin.billing.periods.month_span`)."""
         wanted = list(dict.fromkeys(subscriber_ids))
         counts = dict.fromkeys(wanted, 0)
-        dialect = self._store.dialect
+        span = {"paid_from": month.start, "paid_until": month.end}
         with self._store._read() as conn:
             for chunk in chunks(wanted):
-                query = (
-                    select(C.c.subscriber_id, func.count())
-                    .where(
-                        C.c.state == ChargeState.PAID.value,
-                        C.c.paid_at >= instant_literal(month.start, dialect),
-                        C.c.paid_at < instant_literal(month.end, dialect),
-                        C.c.subscriber_id.in_(chunk),
-                    )
-                    .group_by(C.c.subscriber_id)
-                )
-                for sid, n in conn.execute(query):
+                for sid, n in conn.execute(_PAID_IN, {**span, "ids": list(chunk)}):
                     counts[sid] = n
         return counts
 
@@ -338,48 +373,37 @@ class ChargeRepository:
         found: dict[int, str] = {}
         with self._store._read() as conn:
             for chunk in chunks(wanted):
-                query = (
-                    select(C.c.subscriber_id, func.max(C.c.period))
-                    .where(C.c.state == ChargeState.PAID.value, C.c.subscriber_id.in_(chunk))
-                    .group_by(C.c.subscriber_id)
-                )
-                for sid, period in conn.execute(query):
+                for sid, period in conn.execute(_PAID_THROUGH, {"ids": list(chunk)}):
                     found[sid] = period
         return found
 
     def amount_mismatches(self, charge_ids: Iterable[int] | None = None) -> list[Charge]:
         """Paid rows whose paid amount differs from the amount asked for (oldest first), among
         ``charge_ids`` (None: all of them)."""
-        query = select(*_COLUMNS).where(
-            C.c.state == ChargeState.PAID.value, C.c.paid_amount != C.c.amount
-        )
         with self._store._read() as conn:
             if charge_ids is None:
-                return list(map(row_to_charge, self._store._raw_rows(conn, query.order_by(C.c.id))))
+                return list(map(row_to_charge, conn.execute(_MISMATCHED.order_by(C.c.id))))
             found: list[Charge] = []
             for chunk in chunks(sorted(set(charge_ids))):
-                found += map(
-                    row_to_charge, self._store._raw_rows(conn, query.where(C.c.id.in_(chunk)))
-                )
+                found += map(row_to_charge, conn.execute(_MISMATCHED_AMONG, {"ids": list(chunk)}))
         return sorted(found, key=lambda c: c.id)
 
     def last_write_of_batch(self, batch_id: str) -> datetime | None:
         """When batch `batch_id` last wrote any of its rows."""
         with self._store._read() as conn:
-            found: datetime | None = conn.execute(
-                select(func.max(C.c.updated_at)).where(C.c.batch_id == batch_id)
-            ).scalar()
+            found: datetime | None = conn.execute(_LAST_WRITE, {"batch_id": batch_id}).scalar()
         return found
 
     def iter_all(self) -> Iterator[Charge]:
         """Every row, oldest first (exports), read in pages."""
         after = 0
+        store = self._store
         while True:
-            query = select(*_COLUMNS).where(C.c.id > after).order_by(C.c.id).limit(5000)
-            with self._store._read() as conn:
-                page = list(map(row_to_charge, self._store._raw_rows(conn, query)))
+            with store._read() as conn:
+                rows = store._rows(conn, _PAGE, {"after": after, "size": _PAGE_SIZE})
+            page = list(map(row_to_charge, rows))
             yield from page
-            if len(page) < 5000:
+            if len(page) < _PAGE_SIZE:
                 return
             after = page[-1].id
 
@@ -408,22 +432,19 @@ class ChargeRepository:
         return (str(row[0]), row[1]) if row is not None else None
 
     def batch_summary(self, batch_id: str) -> BatchSummary:
-        """Counts and money of the rows batch `batch_id` wrote."""
+        """Counts and money of the rows batch `batch_id` wrote (aggregated in the database)."""
         paid = failed = doubt = collected = 0
         latest: datetime | None = None
-        query = select(C.c.state, func.coalesce(C.c.paid_amount, C.c.amount), C.c.updated_at).where(
-            C.c.batch_id == batch_id
-        )
         with self._store._read() as conn:
-            for state, amount, updated in conn.execute(query):
+            for state, n, amount, updated in conn.execute(_BATCH, {"batch_id": batch_id}):
                 cs = _STATES[state]
                 if cs is ChargeState.PAID:
-                    paid += 1
+                    paid += n
                     collected += amount
                 elif cs.in_doubt:
-                    doubt += 1
+                    doubt += n
                 else:
-                    failed += 1
+                    failed += n
                 latest = updated if latest is None or updated > latest else latest
         return BatchSummary(batch_id, latest, paid, failed, doubt, collected)
 
@@ -432,37 +453,44 @@ class ChargeRepository:
         query: a row belongs to the month its ``paid_at`` (else ``updated_at``) falls in."""
         if not months:
             return []
-        dialect = self._store.dialect
-        moment = func.coalesce(C.c.paid_at, C.c.updated_at)
-        label = case(
-            *(
-                (
-                    and_(
-                        moment >= instant_literal(span.start, dialect),
-                        moment < instant_literal(span.end, dialect),
-                    ),
-                    name,
-                )
-                for name, span in months
-            ),
-            else_=None,
-        ).label("month")
-        collected = func.sum(
-            case(
-                (
-                    C.c.state == ChargeState.PAID.value,
-                    func.coalesce(C.c.paid_amount, C.c.amount) - C.c.cancelled_amount,
-                ),
-                else_=0,
-            )
-        )
-        failed = func.sum(case((C.c.state.in_(_FAILED), C.c.amount), else_=0))
-        earliest = min(span.start for _, span in months)
-        query = (
-            select(label, collected, failed)
-            .where(moment >= instant_literal(earliest, dialect))
-            .group_by(label)
-        )
+        values: dict[str, Any] = {"from": min(span.start for _, span in months)}
+        for i, (name, span) in enumerate(months):
+            values.update({f"name_{i}": name, f"start_{i}": span.start, f"end_{i}": span.end})
         with self._store._read() as conn:
-            found = {r[0]: (int(r[1] or 0), int(r[2] or 0)) for r in conn.execute(query)}
+            rows = conn.execute(_month_totals(len(months)), values)
+            found = {r[0]: (int(r[1] or 0), int(r[2] or 0)) for r in rows}
         return [MonthTotal(name, *found.get(name, (0, 0))) for name, _ in months]
+
+
+@functools.cache
+def _month_totals(count: int) -> Any:
+    """The month totals query for `count` months (bound names and spans: built once)."""
+    moment = func.coalesce(C.c.paid_at, C.c.updated_at)
+    label = case(
+        *(
+            (
+                and_(
+                    moment >= bindparam(f"start_{i}", type_=schema.Instant()),
+                    moment < bindparam(f"end_{i}", type_=schema.Instant()),
+                ),
+                bindparam(f"name_{i}", type_=Text()),
+            )
+            for i in range(count)
+        ),
+        else_=None,
+    ).label("month")
+    collected = func.sum(
+        case(
+            (
+                C.c.state == ChargeState.PAID.value,
+                func.coalesce(C.c.paid_amount, C.c.amount) - C.c.cancelled_amount,
+            ),
+            else_=0,
+        )
+    )
+    failed = func.sum(case((C.c.state.in_(_FAILED), C.c.amount), else_=0))
+    return (
+        select(label, collected, failed)
+        .where(moment >= bindparam("from", type_=schema.Instant()))
+        .group_by(label)
+    )

@@ -44,7 +44,6 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    literal,
     text,
 )
 from sqlalchemy.dialects import postgresql
@@ -108,14 +107,6 @@ class Day(TypeDecorator[date]):
         if value is None or isinstance(value, date):
             return value
         return date.fromisoformat(value)
-
-
-def instant_literal(moment: datetime, dialect: str) -> Any:
-    """`moment` as a bound value already in the column's storage form (so a query can also run
-    on the driver's own cursor, without SQLAlchemy's value processing)."""
-    if dialect == "postgresql":
-        return literal(moment, postgresql.TIMESTAMP(timezone=True))
-    return literal(encode_instant(moment), Text())
 
 
 def as_day(value: Any) -> date:

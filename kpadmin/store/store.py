@@ -27,23 +27,24 @@ that held the lock past the busy timeout `DatabaseBusy` (the driver's error is t
 
 `run(fn, *args)` runs ``fn(*args)`` on the worker thread and awaits it, so a long write (the 1,000
 intents of a batch) never blocks the caller's event loop. It always waits for the write to finish,
-even when the awaiting task is cancelled: nothing runs behind the caller's back.
+even when the awaiting task is cancelled: nothing runs behind the caller's back. `submit(fn,
+*args)` queues one without awaiting it (the journal's grouped outcome writes): a `Job`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ClauseElement, Connection, Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.sql.compiler import SQLCompiler
 
 from kpadmin.clock import Clock
 from kpadmin.store.audit import AuditRepository
@@ -196,34 +197,13 @@ class Store:
         finally:
             local.mode = None
 
-    def _raw_rows(self, conn: Connection, query: ClauseElement) -> list[Any]:
-        """`query`'s rows straight from the driver's cursor: tuples of the stored values, no
-        SQLAlchemy row or type processing (the hot bulk reads; bound values must already be in
-        storage form, see `schema.instant_literal`). Call inside `_read()` / `_write()`."""
-        compiled = cast(
-            SQLCompiler,
-            query.compile(
-                dialect=self._engine.dialect, compile_kwargs={"render_postcompile": True}
-            ),
-        )
-        params = compiled.construct_params() or {}
-        args: Any = (
-            [params[name] for name in compiled.positiontup or ()] if compiled.positional else params
-        )
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        try:
-            cursor.execute(str(compiled), args)
-            return list(cursor.fetchall())
-        finally:
-            cursor.close()
-
     def _rows(self, conn: Connection, statement: Prepared, values: Mapping[str, Any]) -> list[Any]:
         """Run a `Prepared` statement on `conn`'s driver cursor (inside `_read()` / `_write()`);
         its rows as the driver's tuples (a RETURNING clause's too)."""
-        compiled = statement.compiled(self._engine.dialect)
+        sql, arguments = statement.compiled(self._engine.dialect).statement(values)
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
-            cursor.execute(compiled.sql, compiled.arguments(values))
+            cursor.execute(sql, arguments)
             return list(cursor.fetchall()) if cursor.description else []
         finally:
             cursor.close()
@@ -268,10 +248,10 @@ class Store:
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """``fn(*args)`` on the store's worker thread (its own connection), awaited without
         blocking the loop. Changes it commits are delivered on this thread when it returns."""
-        loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self._worker(), self._job, fn, args)
+        job = self.submit(fn, *args)
+        future = asyncio.wrap_future(job._future)
         try:
-            done = await asyncio.shield(future)
+            await asyncio.shield(future)
         except asyncio.CancelledError:
             # The write goes on to its end on the worker; wait for it before anything else.
             while not future.done():
@@ -279,15 +259,15 @@ class Store:
                     await asyncio.shield(future)
                 except asyncio.CancelledError:
                     continue
-            if not future.cancelled() and future.exception() is None:
-                self._publish(future.result()[2])
+            with contextlib.suppress(Exception):
+                job.wait()  # its changes are delivered all the same
             raise
-        ok, value, changes = done
-        self._publish(changes)
-        if not ok:
-            raise value
-        result: T = value
-        return result
+        return job.wait()
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> Job[T]:
+        """``fn(*args)`` on the worker thread, not awaited: the `Job` says when it is done and
+        gives its result (writes queue there in order, one at a time)."""
+        return Job(self, self._worker().submit(self._job, fn, args))
 
     def _job(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[bool, Any, list[Change]]:
         self._local.deferred = []
@@ -371,6 +351,34 @@ class Store:
 
     def __repr__(self) -> str:
         return f"<Store {self.describe}>"
+
+
+class Job(Generic[T]):
+    """A job on the store's worker thread (`Store.submit`). `wait()`, on the thread that wants
+    the result, blocks until it is done, delivers the changes it committed there (once) and
+    returns its result or raises its error."""
+
+    def __init__(self, store: Store, future: Future[tuple[bool, Any, list[Change]]]) -> None:
+        self._store = store
+        self._future = future
+        self._delivered = False
+
+    def done(self) -> bool:
+        return self._future.done()
+
+    def add_done_callback(self, callback: Callable[[], object]) -> None:
+        """`callback()` once the job is done — on the worker thread (or at once on this one)."""
+        self._future.add_done_callback(lambda _future: callback())
+
+    def wait(self) -> T:
+        ok, value, changes = self._future.result()
+        if not self._delivered:
+            self._delivered = True
+            self._store._publish(changes)
+        if not ok:
+            raise value
+        result: T = value
+        return result
 
 
 def _cause(exc: BaseException) -> BaseException:

@@ -26,7 +26,6 @@ from kpadmin.store.models import (
     SubscriberState,
 )
 from kpadmin.store.prepared import Prepared
-from kpadmin.store.schema import instant_literal
 
 if TYPE_CHECKING:
     from kpadmin.store.store import Store
@@ -119,16 +118,25 @@ class TableRow(NamedTuple):
     in_doubt: bool
 
 
+# Reads built once (bound values, expanding id lists): SQLAlchemy compiles each once and finds it
+# in its cache afterwards.
+_GET = select(*_COLUMNS).where(S.c.id == bindparam("id"))
+_GET_BY_UID = select(*_COLUMNS).where(S.c.customer_uid == bindparam("uid"))
+_GET_MANY = select(*_COLUMNS).where(S.c.id.in_(bindparam("ids", expanding=True)))
+_COUNT = select(func.count()).select_from(S)
+_ALL = Prepared(lambda _dialect: select(*_COLUMNS).order_by(S.c.id))
 _INSERT = Prepared(
-    lambda: insert(S).values({c.name: bindparam(c.name) for c in _COLUMNS[1:]}).returning(S.c.id)
-)
-_SCHEDULE = Prepared(
-    lambda: select(S.c.next_charge_date, S.c.billing_day, S.c.card_name, S.c.card_number).where(
-        S.c.id == bindparam("id")
+    lambda _dialect: (
+        insert(S).values({c.name: bindparam(c.name) for c in _COLUMNS[1:]}).returning(S.c.id)
     )
 )
+_SCHEDULE = Prepared(
+    lambda _dialect: select(
+        S.c.next_charge_date, S.c.billing_day, S.c.card_name, S.c.card_number
+    ).where(S.c.id == bindparam("id"))
+)
 _SET_SCHEDULE = Prepared(
-    lambda: (
+    lambda _dialect: (
         update(S)
         .where(S.c.id == bindparam("id"))
         .values(
@@ -311,18 +319,12 @@ class SubscriberRepository:
 
     def get(self, subscriber_id: int) -> Subscriber | None:
         with self._store._read() as conn:
-            row = _first(
-                self._store._raw_rows(conn, select(*_COLUMNS).where(S.c.id == subscriber_id))
-            )
+            row = conn.execute(_GET, {"id": subscriber_id}).first()
         return row_to_subscriber(row) if row is not None else None
 
     def get_by_uid(self, customer_uid: str) -> Subscriber | None:
         with self._store._read() as conn:
-            row = _first(
-                self._store._raw_rows(
-                    conn, select(*_COLUMNS).where(S.c.customer_uid == customer_uid)
-                )
-            )
+            row = conn.execute(_GET_BY_UID, {"uid": customer_uid}).first()
         return row_to_subscriber(row) if row is not None else None
 
     def get_many(self, ids: Iterable[int]) -> list[Subscriber]:
@@ -331,26 +333,20 @@ class SubscriberRepository:
         found: list[Subscriber] = []
         with self._store._read() as conn:
             for chunk in chunks(wanted):
-                found += map(
-                    row_to_subscriber, conn.execute(select(*_COLUMNS).where(S.c.id.in_(chunk)))
-                )
+                found += map(row_to_subscriber, conn.execute(_GET_MANY, {"ids": list(chunk)}))
         order = {sid: i for i, sid in enumerate(wanted)}
         found.sort(key=lambda s: order[s.id])
         return found
 
     def count(self) -> int:
         with self._store._read() as conn:
-            return int(conn.execute(select(func.count()).select_from(S)).scalar_one())
+            return int(conn.execute(_COUNT).scalar_one())
 
     def list_all(self) -> list[Subscriber]:
         """Every subscriber, by id."""
-        with self._store._read() as conn:
-            return list(
-                map(
-                    row_to_subscriber,
-                    self._store._raw_rows(conn, select(*_COLUMNS).order_by(S.c.id)),
-                )
-            )
+        store = self._store
+        with store._read() as conn:
+            return list(map(row_to_subscriber, store._rows(conn, _ALL, {})))
 
     def with_next_charge_on_or_before(self, day: date) -> list[Subscriber]:
         """Active subscribers whose next charge date is `day` or earlier (the due candidates)."""
@@ -360,7 +356,7 @@ class SubscriberRepository:
             .order_by(S.c.next_charge_date, S.c.id)
         )
         with self._store._read() as conn:
-            return list(map(row_to_subscriber, self._store._raw_rows(conn, query)))
+            return list(map(row_to_subscriber, conn.execute(query)))
 
     def due_candidates(self, day: date) -> list[Subscriber]:
         """Everyone the charge-due run must look at on `day`: not cancelled and dated `day` or
@@ -376,7 +372,7 @@ class SubscriberRepository:
             .order_by(S.c.next_charge_date, S.c.id)
         )
         with self._store._read() as conn:
-            return list(map(row_to_subscriber, self._store._raw_rows(conn, query)))
+            return list(map(row_to_subscriber, conn.execute(query)))
 
     def summaries(self, month: Span) -> dict[int, ChargeSummary]:
         """Per-subscriber charge summaries; `month` is the current Asia/Seoul month."""
@@ -385,26 +381,12 @@ class SubscriberRepository:
     def list_with_summaries(self, month: Span) -> list[tuple[Subscriber, ChargeSummary]]:
         """Every subscriber with its charge summary, in one query. ``paid_this_month`` counts
         paid charges whose ``paid_at`` falls in `month`."""
-        last, paid, doubt = _summary_parts(month, self._store.dialect)
-        query = (
-            select(
-                *_COLUMNS,
-                last.c.state,
-                last.c.updated_at,
-                last.c.amount,
-                func.coalesce(paid.c.n, 0),
-                doubt.c.subscriber_id.is_not(None),
-            )
-            .select_from(S)
-            .outerjoin(last, last.c.subscriber_id == S.c.id)
-            .outerjoin(paid, paid.c.subscriber_id == S.c.id)
-            .outerjoin(doubt, doubt.c.subscriber_id == S.c.id)
-            .order_by(S.c.id)
-        )
         result: list[tuple[Subscriber, ChargeSummary]] = []
         append = result.append
-        with self._store._read() as conn:
-            for row in self._store._raw_rows(conn, query):
+        store = self._store
+        with store._read() as conn:
+            rows = store._rows(conn, _WITH_SUMMARIES, _month(month))
+            for row in rows:
                 sub = row_to_subscriber(row)
                 last_state = row[16]
                 append(
@@ -427,39 +409,21 @@ class SubscriberRepository:
         `TableRow` or a NamedTuple with the same fields)."""
         return list(map(make, *self.table_columns(month)))
 
-    def table_columns(self, month: Span) -> TableColumns:
-        """Every subscriber's table line, by id, as columns (`TableRow`'s fields): the GUI's
-        100,000-row load. One query read straight from the driver's cursor, each column converted
-        in one C-level pass (no Python call per row), so the caller can assemble its rows the
-        same way."""
-        last, paid, doubt = _summary_parts(month, self._store.dialect)
-        text = self._store.dialect == "sqlite"  # days and instants are stored as text
-        query = (
-            select(
-                S.c.id,
-                S.c.customer_uid,
-                S.c.name,
-                S.c.phone,
-                S.c.plan,
-                S.c.amount,
-                S.c.state,
-                S.c.card_name,
-                S.c.card_number,
-                S.c.next_charge_date,
-                last.c.state,
-                # SQLite: '' for "never charged", so every value slices (`_seoul_days_of_text`).
-                func.coalesce(last.c.updated_at, "") if text else last.c.updated_at,
-                func.coalesce(paid.c.n, 0),
-                doubt.c.subscriber_id.is_not(None),
-            )
-            .select_from(S)
-            .outerjoin(last, last.c.subscriber_id == S.c.id)
-            .outerjoin(paid, paid.c.subscriber_id == S.c.id)
-            .outerjoin(doubt, doubt.c.subscriber_id == S.c.id)
-            .order_by(S.c.id)
-        )
-        with self._store._read() as conn:
-            rows = self._store._raw_rows(conn, query)
+    def table_columns(self, month: Span, ids: Iterable[int] | None = None) -> TableColumns:
+        """Every subscriber's table line (or those of `ids`), by id, as columns (`TableRow`'s
+        fields): the GUI's 100,000-row load and its refreshes. One prepared query read straight
+        from the driver's cursor, each column converted in one C-level pass (no Python call per
+        row), so the caller can assemble its rows the same way."""
+        store = self._store
+        text = store.dialect == "sqlite"  # days and instants are stored as text
+        values = _month(month)
+        with store._read() as conn:
+            if ids is None:
+                rows = store._rows(conn, _TABLE, values)
+            else:
+                rows = []
+                for chunk in chunks(list(dict.fromkeys(ids))):
+                    rows += store._rows(conn, _TABLE_FOR, {**values, "ids": chunk})
         if not rows:
             return TableColumns(*([()] * len(TableColumns._fields)))
         columns = list(zip(*rows, strict=True))  # one pass in C: rows to columns
@@ -496,10 +460,19 @@ class TableColumns(NamedTuple):
     in_doubt: Sequence[bool]
 
 
-def _summary_parts(month: Span, dialect: str) -> tuple[Any, Any, Any]:
+def _summary_parts(*, by_ids: bool = False) -> tuple[Any, Any, Any]:
     """The three subqueries of a subscriber's charge summary: the newest attempt, paid charges
-    in `month`, rows in doubt."""
-    newest = (
+    from ``paid_from`` to ``paid_until`` (bound values: a month's `Span`), rows in doubt; with
+    `by_ids`, only the charges of the subscribers in the bound list ``ids``."""
+
+    def charges_of(query: Any) -> Any:
+        return (
+            query.where(C.c.subscriber_id.in_(bindparam("ids", expanding=True)))
+            if by_ids
+            else query
+        )
+
+    newest = charges_of(
         select(C.c.subscriber_id, func.max(C.c.id).label("id")).group_by(C.c.subscriber_id)
     ).subquery("newest")
     last = (
@@ -509,17 +482,77 @@ def _summary_parts(month: Span, dialect: str) -> tuple[Any, Any, Any]:
     ).subquery("last")
     paid_in: ColumnElement[bool] = and_(
         C.c.state == ChargeState.PAID.value,
-        C.c.paid_at >= instant_literal(month.start, dialect),
-        C.c.paid_at < instant_literal(month.end, dialect),
+        C.c.paid_at >= bindparam("paid_from", type_=schema.Instant()),
+        C.c.paid_at < bindparam("paid_until", type_=schema.Instant()),
     )
-    paid = (
+    paid = charges_of(
         select(C.c.subscriber_id, func.count().label("n"))
         .where(paid_in)
         .group_by(C.c.subscriber_id)
     ).subquery("paid")
-    doubt = (select(C.c.subscriber_id).where(C.c.state.in_(_IN_DOUBT)).distinct()).subquery("doubt")
+    doubt = charges_of(
+        select(C.c.subscriber_id).where(C.c.state.in_(_IN_DOUBT)).distinct()
+    ).subquery("doubt")
     return last, paid, doubt
 
+
+def _month(month: Span) -> dict[str, Any]:
+    return {"paid_from": month.start, "paid_until": month.end}
+
+
+def _with_summaries(_dialect: str) -> Any:
+    last, paid, doubt = _summary_parts()
+    return (
+        select(
+            *_COLUMNS,
+            last.c.state,
+            last.c.updated_at,
+            last.c.amount,
+            func.coalesce(paid.c.n, 0),
+            doubt.c.subscriber_id.is_not(None),
+        )
+        .select_from(S)
+        .outerjoin(last, last.c.subscriber_id == S.c.id)
+        .outerjoin(paid, paid.c.subscriber_id == S.c.id)
+        .outerjoin(doubt, doubt.c.subscriber_id == S.c.id)
+        .order_by(S.c.id)
+    )
+
+
+def _table(dialect: str, *, by_ids: bool) -> Any:
+    last, paid, doubt = _summary_parts(by_ids=by_ids)
+    query = (
+        select(
+            S.c.id,
+            S.c.customer_uid,
+            S.c.name,
+            S.c.phone,
+            S.c.plan,
+            S.c.amount,
+            S.c.state,
+            S.c.card_name,
+            S.c.card_number,
+            S.c.next_charge_date,
+            last.c.state,
+            # SQLite: '' for "never charged", so every value slices (`_seoul_days_of_text`).
+            func.coalesce(last.c.updated_at, "") if dialect == "sqlite" else last.c.updated_at,
+            func.coalesce(paid.c.n, 0),
+            doubt.c.subscriber_id.is_not(None),
+        )
+        .select_from(S)
+        .outerjoin(last, last.c.subscriber_id == S.c.id)
+        .outerjoin(paid, paid.c.subscriber_id == S.c.id)
+        .outerjoin(doubt, doubt.c.subscriber_id == S.c.id)
+        .order_by(S.c.id)
+    )
+    if by_ids:
+        query = query.where(S.c.id.in_(bindparam("ids", expanding=True)))
+    return query
+
+
+_WITH_SUMMARIES = Prepared(_with_summaries)
+_TABLE = Prepared(lambda dialect: _table(dialect, by_ids=False))
+_TABLE_FOR = Prepared(lambda dialect: _table(dialect, by_ids=True))
 
 _SEOUL = timedelta(hours=9)  # Korea has had no daylight-saving time since 1988
 _HOUR = itemgetter(slice(0, 13))  # "YYYY-MM-DDTHH" of a UTC instant fixes its day in Seoul

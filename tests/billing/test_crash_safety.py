@@ -194,13 +194,12 @@ from kpadmin.billing.journal import Journal
 from kpadmin.store import Store
 
 data_dir, fail_from = sys.argv[1], int(sys.argv[2])
-real_transaction, real_flush = Store.transaction, Journal.flush
+real_transaction, real_commit = Store.transaction, Journal._commit
 groups = [0]
 
-def counting_flush(self):
-    if self.pending:
-        groups[0] += 1
-    return real_flush(self)
+def counting_commit(self, writes, background):
+    groups[0] += 1
+    return real_commit(self, writes, background)
 
 @contextmanager
 def failing_transaction(self):
@@ -209,7 +208,7 @@ def failing_transaction(self):
         if groups[0] >= fail_from:  # from that group on, and the batch's other writes too
             raise sqlite3.OperationalError("database or disk is full")
 
-Journal.flush = counting_flush
+Journal._commit = counting_commit
 Store.transaction = failing_transaction
 from kpadmin.cli import main
 sys.exit(main(["--data-dir", data_dir, "charge-due", "--yes", "--json", "--concurrency", "2"]))
