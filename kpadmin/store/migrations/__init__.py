@@ -11,10 +11,11 @@ SQLite files also carry the head's ``PRAGMA user_version`` (`SCHEMA_VERSION`; ea
 its own): a kpadmin from before Alembic reads only that, so it refuses a file a newer schema made
 instead of using it half-understood.
 
-The revision files are plain files beside this package (shipped as data in the frozen build:
-Alembic loads them by path). Add one with ``.venv/bin/alembic -c
-kpadmin/store/migrations/alembic.ini revision -m "…"``, then move `HEAD` and `SCHEMA_VERSION`
-(tests/store/test_migrations.py checks both against the files).
+Alembic's script directory is ``scripts/`` beside this module: ``env.py``, ``versions/``. Alembic
+loads them by path, so they are plain files, not modules of the package (the frozen build ships
+them as data, see build.spec). Add a revision with ``.venv/bin/alembic -c
+kpadmin/store/migrations/scripts/alembic.ini revision -m "…"``, then move `HEAD` and
+`SCHEMA_VERSION` (tests/store/test_migrations.py checks both against the files).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from sqlalchemy import Connection, inspect, text
 
 log = logging.getLogger(__name__)
 
-DIRECTORY = Path(__file__).resolve().parent
+DIRECTORY = Path(__file__).resolve().parent / "scripts"
 VERSION_TABLE = "alembic_version"
 #: The newest revision this kpadmin knows, and the first one (the schema when Alembic came in).
 HEAD = "0001"
@@ -90,6 +91,11 @@ def run_env(context: Any) -> None:
         url = context.get_x_argument(as_dictionary=True).get("url")
         if not url:
             raise SystemExit("alembic: name the database with -x url=sqlite:///path")
+        if context.is_offline_mode():  # ``--sql``: print the DDL for that dialect
+            context.configure(url=url, target_metadata=metadata, literal_binds=True)
+            with context.begin_transaction():
+                context.run_migrations()
+            return
         with create_engine(url).connect() as own:
             _run(context, own, metadata)
             own.commit()
