@@ -52,7 +52,6 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from kpadmin.gui.backend import Backend
-    from kpadmin.gui.formatting import seoul_today
     from kpadmin.gui.main_window import MainWindow
     from kpadmin.runtime import open_runtime
     from tests.sample_data import seed_bulk
@@ -62,7 +61,7 @@ def main() -> int:
         runtime = open_runtime(tmp)
         backend = Backend(runtime)
         seed_started = time.perf_counter()
-        seed_bulk(backend.conn, count=args.rows, today=seoul_today())
+        seed_bulk(backend.conn, count=args.rows, today=backend.today())
         seed_s = time.perf_counter() - seed_started
         rss_before = rss_mb()
 

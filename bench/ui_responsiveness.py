@@ -113,7 +113,6 @@ def asyncio_main(
     from kpadmin.billing import journal as journal_mod
     from kpadmin.billing.settings import Settings
     from kpadmin.gui.backend import Backend
-    from kpadmin.gui.formatting import seoul_today
     from kpadmin.gui.main_window import MainWindow
     from kpadmin.runtime import open_runtime
     from kpadmin.store.db import transaction
@@ -128,7 +127,7 @@ def asyncio_main(
         backend = Backend(runtime)
         await backend.connect()
         assert backend.api is not None, backend.api_error
-        today = seoul_today()
+        today = runtime.today()
         with transaction(backend.conn):
             SubscriberRepository(backend.conn).add_many(
                 NewSubscriber(

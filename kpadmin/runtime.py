@@ -9,6 +9,10 @@ In sandbox mode without ``api_base_url`` an in-process `SandboxServer` is starte
 of the ``async with``, on a state file below the data dir, so the training sandbox's billing keys
 and payments survive restarts and are the same for the GUI and for `kpadmin charge-due`. This is
 the only module outside the tests that wires the sandbox in; `billing` only ever sees a base URL.
+
+The runtime also carries the process's clock (`kpadmin.clock`): the commands, the charge engine,
+the in-process sandbox and the GUI take "now" from `Runtime.clock`. A data dir in live mode refuses
+to open while KPADMIN_NOW pretends another date (`clock.ClockError`).
 """
 
 from __future__ import annotations
@@ -17,13 +21,16 @@ import os
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+from kpadmin import clock as seam
 from kpadmin import paths
 from kpadmin.billing import secrets
 from kpadmin.billing import settings as settings_mod
+from kpadmin.billing.periods import today_in_seoul
 from kpadmin.billing.secrets import Credentials, SecretsError
 from kpadmin.billing.settings import Settings, SettingsError
 from kpadmin.exitcodes import ExitCode
@@ -75,6 +82,16 @@ class Runtime:
     settings: Settings
     #: ``--new-database``: a missing database of this data folder may be replaced by an empty one.
     new_database: bool = False
+    #: "Now" for everything this runtime opens (the process's clock unless a test injects one).
+    clock: seam.Clock = field(default_factory=seam.default_clock, compare=False)
+
+    def __post_init__(self) -> None:
+        # Here rather than in open_runtime, so a mode switch to live (with_settings) is refused too.
+        seam.refuse_in_live(self.mode)
+
+    def today(self) -> date:
+        """Today in Asia/Seoul by this runtime's clock."""
+        return today_in_seoul(self.clock)
 
     @property
     def mode(self) -> str:
@@ -134,8 +151,9 @@ class Runtime:
         return replace(self, settings=new_settings)
 
     def save_settings(self, new_settings: Settings) -> Runtime:
+        runtime = self.with_settings(new_settings)  # refused (live + KPADMIN_NOW) before saving
         settings_mod.save_settings(self.data_root, new_settings)
-        return self.with_settings(new_settings)
+        return runtime
 
     @asynccontextmanager
     async def api(self) -> AsyncIterator[Api]:
@@ -185,26 +203,42 @@ class Runtime:
             # keys a trainer stored for the sandbox keep working with the in-process one too.
             imp_key=creds.imp_key,
             imp_secret=creds.imp_secret,
+            clock=self.clock,
         )
         return SandboxServer(config, state_path=self.sandbox_state_path)
 
 
 def open_runtime(
-    data_dir_override: str | os.PathLike[str] | None = None, *, new_database: bool = False
+    data_dir_override: str | os.PathLike[str] | None = None,
+    *,
+    new_database: bool = False,
+    clock: seam.Clock | None = None,
 ) -> Runtime:
-    """The runtime for ``--data-dir`` (else env KPADMIN_DATA_DIR, else the user data dir).
+    """The runtime for ``--data-dir`` (else env KPADMIN_DATA_DIR, else the user data dir), on
+    `clock` (default: the process's clock, `kpadmin.clock.default_clock`).
 
     Raises `settings.SettingsFileError` when the settings file cannot be used (unreadable or
-    holding a refused value); never falls back to the defaults silently.
+    holding a refused value); never falls back to the defaults silently. Raises
+    `clock.ClockError` when KPADMIN_NOW is unreadable or set for a live-mode data dir.
     """
     root = paths.data_dir(data_dir_override)
     return Runtime(
-        data_root=root, settings=settings_mod.load_settings(root), new_database=new_database
+        data_root=root,
+        settings=settings_mod.load_settings(root),
+        new_database=new_database,
+        clock=clock or seam.default_clock(),
     )
 
 
 #: Errors a command or the GUI reports as a calm message rather than a traceback.
-EXPECTED_ERRORS: Final = (SettingsError, SecretsError, IamportError, StoreError, OSError)
+EXPECTED_ERRORS: Final = (
+    SettingsError,
+    SecretsError,
+    IamportError,
+    StoreError,
+    seam.ClockError,
+    OSError,
+)
 
 
 def exit_code(exc: BaseException, default: int) -> int:
@@ -216,6 +250,8 @@ def exit_code(exc: BaseException, default: int) -> int:
         return ExitCode.DISK
     if isinstance(exc, DatabaseUnusable):
         return ExitCode.DATABASE
+    if isinstance(exc, seam.ClockError):  # KPADMIN_NOW unreadable, or set in live mode
+        return ExitCode.USAGE
     return default
 
 

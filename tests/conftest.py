@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu --disable-features=Vulkan")
 # Import PySide6 first so qasync picks it even if another binding happens to be installed.
 os.environ.setdefault("QT_API", "pyside6")
+
+from tests.clock import FrozenClock, injected_now
 
 pytest_plugins = [
     "tests.fixtures.sandbox",
@@ -70,3 +73,40 @@ def data_dir(tmp_path: Path) -> Path:
     path = tmp_path / "data"
     path.mkdir()
     return path
+
+
+# --- the injected clock (tests/clock.py): no test reads the wall clock ------------------------
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    """The test's clock: frozen at the injected instant (``KPADMIN_TEST_NOW`` or the default)
+    until the test moves it. Hand it to the product wherever it takes a clock."""
+    return FrozenClock(injected_now())
+
+
+@pytest.fixture(autouse=True)
+def _process_clock(clock: FrozenClock) -> Iterator[None]:
+    """kpadmin code run in this process without a clock handed in (a command run in-process,
+    a row stamped by a repository default) reads the test's clock too (`kpadmin.clock.install`)."""
+    from kpadmin import clock as seam
+
+    seam.install(clock)
+    yield
+    seam.install(None)
+
+
+@pytest.fixture
+def now(clock: FrozenClock) -> datetime:
+    """The injected instant (aware UTC)."""
+    return clock()
+
+
+@pytest.fixture
+def today(clock: FrozenClock) -> date:
+    """The injected instant's date in Asia/Seoul."""
+    return clock.today()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"kpadmin test clock: {injected_now().isoformat()} (set KPADMIN_TEST_NOW to change it)"

@@ -157,13 +157,21 @@ def seed(
             ):
                 day = clamp_day(today.year, today.month, new.billing_day)
                 _charge(charges, sid, new, f"{today:%Y-%m}", day, rng, batch=f"sample-{today:%Y%m}")
-        # One charge whose answer was lost: it blocks further charging until reconciled.
-        doubtful = ids[min(6, len(ids) - 1)]
-        row = subs.get(doubtful)
-        assert row is not None
+        # One charge whose answer was lost: it blocks further charging until reconciled. The
+        # seventh subscriber, or the next one without a charge this month (which ones have one
+        # depends on the day of the month).
         period = f"{today:%Y-%m}"
-        existing = charges.for_subscriber(doubtful)
-        if not any(c.period == period for c in existing):
+        start = min(6, len(ids) - 1)
+        doubtful = next(
+            (
+                sid
+                for sid in ids[start:] + ids[:start]
+                if not any(c.period == period for c in charges.for_subscriber(sid))
+            ),
+            None,
+        )
+        row = subs.get(doubtful) if doubtful is not None else None
+        if doubtful is not None and row is not None:
             cid = charges.insert(
                 NewCharge(
                     doubtful,

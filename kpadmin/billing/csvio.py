@@ -36,7 +36,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final, Protocol
 
@@ -46,7 +46,7 @@ from kpadmin.iamport.models import Customer, CustomersResult
 from kpadmin.redact import mask_email, mask_phone, redact_text
 from kpadmin.store.audit import AuditRepository
 from kpadmin.store.charges import ChargeRepository
-from kpadmin.store.db import transaction
+from kpadmin.store.db import transaction, utc_now
 from kpadmin.store.models import Charge, SignupChannel, Subscriber
 from kpadmin.store.subscribers import NewSubscriber, SubscriberRepository
 
@@ -583,8 +583,10 @@ async def import_subscribers(
     staff: str,
     skip_bad: bool = False,
     dry_run: bool = False,
+    now: datetime | None = None,
 ) -> ImportReport:
     """Validate ``data``, verify the keys, and apply it in one transaction (see module doc).
+    ``today`` (Asia/Seoul) judges the dates; ``now`` stamps the rows (default: the process's clock).
 
     Raises `CsvFileError` for file-level problems; i'mport errors from the key check propagate
     (nothing has been written by then).
@@ -622,7 +624,7 @@ async def import_subscribers(
         )
         if (report.problems and not skip_bad) or not (new or updates):
             return report
-        _apply(conn, new, updates, report, staff=staff)
+        _apply(conn, new, updates, report, staff=staff, now=now or utc_now())
     report.applied = True
     return report
 
@@ -719,24 +721,32 @@ def _apply(
     report: ImportReport,
     *,
     staff: str,
+    now: datetime,
 ) -> None:
     """Write the plan; the caller holds the transaction."""
     subscribers = SubscriberRepository(conn)
     audit = AuditRepository(conn)
     for existing, _row, changes in updates:
-        subscribers.update(existing.id, **changes)
+        subscribers.update(existing.id, now=now, **changes)
         audit.record(
-            staff, "import_update", _describe(existing, changes), subscriber_id=existing.id
+            staff,
+            "import_update",
+            _describe(existing, changes),
+            subscriber_id=existing.id,
+            at=now,
         )
     # add_many joins this transaction (kpadmin.store.db.transaction is re-entrant).
-    ids = subscribers.add_many([n for _, n in new]) if new else []
+    ids = subscribers.add_many([n for _, n in new], now=now) if new else []
     for (row, _n), sub_id in zip(new, ids, strict=True):
-        audit.record(staff, "import", f"imported from CSV line {row.line}", subscriber_id=sub_id)
+        audit.record(
+            staff, "import", f"imported from CSV line {row.line}", subscriber_id=sub_id, at=now
+        )
     audit.record(
         staff,
         "import_file",
         f"CSV import: {len(new)} added, {len(updates)} updated, "
         f"{len(report.unchanged)} unchanged, {len(report.problems)} bad rows skipped",
+        at=now,
     )
 
 

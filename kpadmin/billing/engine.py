@@ -69,7 +69,7 @@ from kpadmin.billing.due import (
     state_skip,
 )
 from kpadmin.billing.journal import Journal, RowRef, Write, mismatch_note
-from kpadmin.billing.periods import Clock, month_of, today_in_seoul, utc_clock
+from kpadmin.billing.periods import month_of, today_in_seoul
 from kpadmin.billing.reconcile import (
     Lookup,
     PaymentsApi,
@@ -78,6 +78,7 @@ from kpadmin.billing.reconcile import (
     Verdict,
     look_up,
 )
+from kpadmin.clock import Clock, default_clock
 from kpadmin.iamport.errors import (
     AuthenticationFailed,
     IamportError,
@@ -230,7 +231,7 @@ class ChargeEngine:
         api: ChargeApi,
         *,
         monthly_limit: int | None = None,
-        clock: Clock = utc_clock,
+        clock: Clock | None = None,
         send_retries: int = 3,
         resends: int = 2,
         lookup_tries: int = 4,
@@ -243,7 +244,7 @@ class ChargeEngine:
         self.quiet_period = quiet_period
         self.api = api
         self.monthly_limit = monthly_limit
-        self.clock = clock
+        self.clock: Clock = clock or default_clock()
         self.send_retries = send_retries
         self.resends = resends
         self.lookup_tries = lookup_tries

@@ -8,25 +8,25 @@ day whenever the month is long enough: billing day 31 gives Jan 31 → Feb 28 (2
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
+
+from kpadmin.clock import Clock, default_clock
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
-Clock = Callable[[], datetime]
 
-
-def utc_clock() -> datetime:
-    return datetime.now(UTC)
-
-
-def today_in_seoul(clock: Clock = utc_clock) -> date:
-    """Today's date in Asia/Seoul according to `clock` (which returns an aware instant)."""
-    now = clock()
+def today_in_seoul(clock: Clock | None = None) -> date:
+    """Today's date in Asia/Seoul according to `clock` (an aware instant; default: the process's
+    clock, `kpadmin.clock`)."""
+    now = (clock or default_clock())()
     if now.tzinfo is None:
         raise ValueError("the clock must return an aware datetime")
     return now.astimezone(SEOUL).date()
+
+
+#: The same, by its shorter name.
+today_kst = today_in_seoul
 
 
 def period_of(day: date) -> str:

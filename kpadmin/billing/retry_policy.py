@@ -34,24 +34,21 @@ Rules
   than the last attempt charges now.
 
 Times: every instant is aware; dates are Asia/Seoul dates (`kst_date`). ``today`` comes from the
-caller's clock (`decide_now` takes the clock: kpadmin's one clock seam, a callable returning an
-aware UTC instant), so the tests run days of retries on a fake one.
+caller's clock (`decide_now` takes a `kpadmin.clock.Clock`, by default the process's), so the
+tests run days of retries on a fake one.
 """
 
 from __future__ import annotations
 
 import enum
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final
-from zoneinfo import ZoneInfo
 
-SEOUL: Final = ZoneInfo("Asia/Seoul")
-
-#: The clock seam: returns the current instant, aware (UTC). kpadmin.clock.Clock has this shape.
-Clock = Callable[[], datetime]
+from kpadmin.billing.periods import SEOUL
+from kpadmin.clock import Clock, default_clock
 
 DEFAULT_RETRY_DAYS: Final[tuple[int, ...]] = (1, 3, 5)
 #: Bounds of `retry_days`: day 28 keeps every retry inside the month after the first decline;
@@ -237,15 +234,16 @@ def decide(
 def decide_now(
     attempts: Sequence[Attempt],
     *,
-    clock: Clock,
+    clock: Clock | None = None,
     retry_days: Sequence[int] = DEFAULT_RETRY_DAYS,
     staff_retry_at: datetime | None = None,
     reenrolled_at: datetime | None = None,
 ) -> Decision:
-    """`decide` with today taken from ``clock`` (an aware instant) in Asia/Seoul."""
+    """`decide` with today taken from ``clock`` (default: the process's, `kpadmin.clock`) in
+    Asia/Seoul."""
     return decide(
         attempts,
-        today=kst_date(clock()),
+        today=kst_date((clock or default_clock())()),
         retry_days=retry_days,
         staff_retry_at=staff_retry_at,
         reenrolled_at=reenrolled_at,

@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+from kpadmin import clock
 from kpadmin.billing import retry_policy
 from kpadmin.paths import MODES, ensure_private_dir
 
@@ -750,7 +751,7 @@ def reset_settings(data_root: Path, *, now: datetime | None = None) -> Path | No
     path = settings_path(data_root)
     moved: Path | None = None
     if path.exists() or path.is_symlink():
-        stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+        stamp = (now or clock.now()).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
         moved = path.with_name(f"{path.name}.broken-{stamp}")
         n = 1
         while moved.exists():

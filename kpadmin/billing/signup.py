@@ -44,9 +44,10 @@ import secrets
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
+from kpadmin import clock
 from kpadmin.billing import periods
 from kpadmin.billing.cards import card_label
 from kpadmin.iamport.errors import IamportError, NotFound
@@ -333,7 +334,7 @@ def start_attempt(
         merchant_uid=mint_merchant_uid(),
         imp_code=imp_code,
         pg=pg,
-        started_at=now or datetime.now(UTC),
+        started_at=now or clock.now(),
     )
 
 
@@ -990,7 +991,7 @@ def save_verified_signup(
     entry in one transaction; return the new subscriber."""
     attempt = verified.attempt
     form = attempt.form
-    moment = now or datetime.now(UTC)
+    moment = now or clock.now()
     today = periods.today_in_seoul(lambda: moment)
     next_date = first_next_charge_date(
         today, form.billing_day, first_payment_taken=verified.first_payment is not None

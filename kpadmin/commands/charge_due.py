@@ -9,6 +9,9 @@ with the amount asked and the amount charged), 2 refused or could not start; 3 t
 cannot be used; 4 the database is missing, damaged or too new, 5 the disk refused a write (before
 the batch: nothing sent; mid-batch: no more sent, what could not be recorded is looked up next
 run); 130 / 143 stopped by Ctrl+C / SIGTERM — see `kpadmin.exitcodes`.
+A reader that goes away early (``kpadmin charge-due --dry-run | head -1``, a closed log pipe)
+changes none of this: the batch runs to its end and is recorded, the rest of the output is
+discarded (`kpadmin.cli`), and the exit code is still the outcome's, never one for the pipe.
 
 Every text that came from i'mport (reasons, details, errors) is redacted before it is printed,
 like the logs: secrets, tokens, card and phone numbers never reach a terminal or a scheduler's
@@ -99,7 +102,7 @@ async def _main(args: argparse.Namespace) -> int:
     conn = env.open_database()
     try:
         async with stopping.watch() as stop, env.client() as client:
-            engine = ChargeEngine(conn, client, monthly_limit=env.monthly_limit)
+            engine = ChargeEngine(conn, client, monthly_limit=env.monthly_limit, clock=env.clock)
             report = await engine.reconcile(staff=env.staff)
             found = engine.amount_mismatches({r.charge_id for r in report.mismatched})
             # A decline this reconciliation found (a crash's leftover) is not retried in this run.

@@ -31,6 +31,7 @@ from kpadmin import paths, stopping
 from kpadmin import runtime as rt
 from kpadmin.billing import secrets
 from kpadmin.billing import settings as st
+from kpadmin.clock import ClockError
 from kpadmin.exitcodes import ExitCode
 from kpadmin.paths import MODES
 from kpadmin.store.audit import AuditRepository
@@ -101,6 +102,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        return _run(args)
+    except ClockError as exc:  # KPADMIN_NOW unreadable, or set while the mode is or becomes live
+        return _fail(str(exc), EXIT_USAGE)
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.config_action == "reset":
         return _reset(args.data_dir, new_database=_new_database(args))
     try:
@@ -278,6 +286,10 @@ def _save(
     yes: bool,
 ) -> int:
     after = st.format_value(changed, key) or "(unset)"
+    try:
+        runtime.with_settings(changed)  # live mode while KPADMIN_NOW pretends a date: refused
+    except ClockError as exc:
+        return _fail(str(exc), EXIT_USAGE)
     if changed.mode == "live" and old_mode != "live" and not _confirm_live(yes, old_mode):
         return EXIT_USAGE
     try:

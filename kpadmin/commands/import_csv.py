@@ -21,7 +21,6 @@ from pathlib import Path
 from kpadmin import runtime as rt
 from kpadmin import stopping
 from kpadmin.billing import csvio
-from kpadmin.billing.periods import today_in_seoul
 from kpadmin.logs import setup_logging
 from kpadmin.store.marker import refresh_marker
 
@@ -92,7 +91,7 @@ async def _import(
     runtime: rt.Runtime, data: bytes, *, skip_bad: bool, dry_run: bool
 ) -> csvio.ImportReport:
     # Parse before connecting, so a broken file never starts a sandbox or asks i'mport anything.
-    today = today_in_seoul()
+    today = runtime.today()
     csvio.parse_import_csv(data, today=today)
     conn = runtime.open_database()
     try:
@@ -104,6 +103,7 @@ async def _import(
                 client,
                 data,
                 today=today,
+                now=runtime.clock(),
                 staff=runtime.staff,
                 skip_bad=skip_bad,
                 dry_run=dry_run,

@@ -50,7 +50,7 @@ async def _main(args: argparse.Namespace) -> int:
     conn = env.open_database()
     try:
         async with stopping.watch(), env.client() as client:
-            engine = ChargeEngine(conn, client, monthly_limit=env.monthly_limit)
+            engine = ChargeEngine(conn, client, monthly_limit=env.monthly_limit, clock=env.clock)
             report = await engine.reconcile(staff=env.staff)
             mismatches = engine.amount_mismatches({r.charge_id for r in report.mismatched})
     finally:

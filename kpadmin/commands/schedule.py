@@ -30,7 +30,6 @@ from kpadmin import paths
 from kpadmin import runtime as rt
 from kpadmin.billing import os_schedule
 from kpadmin.billing import settings as st
-from kpadmin.billing.periods import today_in_seoul
 from kpadmin.exitcodes import ExitCode
 
 log = logging.getLogger(__name__)
@@ -72,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     action = args.schedule_action
     if action == "run":
         return _run(args, settings)
-    host = os_schedule.Host.this_computer(today=today_in_seoul())
+    host = os_schedule.Host.this_computer(today=runtime.today())
     try:
         if action == "install":
             return _install(settings, data_dir, host)

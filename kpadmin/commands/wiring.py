@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Final
 
 from kpadmin import runtime as rt
+from kpadmin.clock import Clock
 from kpadmin.iamport.client import IamportClient
 
 EXPECTED_ERRORS: Final = rt.EXPECTED_ERRORS
@@ -39,6 +40,10 @@ class Environment:
     def open_database(self) -> sqlite3.Connection:
         """The mode's database, checked (`Runtime.open_database`)."""
         return self.runtime.open_database()
+
+    @property
+    def clock(self) -> Clock:
+        return self.runtime.clock
 
     @property
     def staff(self) -> str:

@@ -81,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
 
     from kpadmin import APP_NAME, APP_ORGANIZATION, __version__, paths
     from kpadmin.billing.settings import SettingsError
+    from kpadmin.clock import ClockError
     from kpadmin.exitcodes import ExitCode
     from kpadmin.logs import setup_logging
     from kpadmin.runtime import open_runtime
@@ -101,6 +102,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         setup_logging(paths.data_dir(args.data_dir))
         runtime = open_runtime(args.data_dir, new_database=new_database)
+    except ClockError as exc:  # KPADMIN_NOW unreadable, or set in live mode
+        QMessageBox.critical(None, "kpadmin", str(exc))
+        return ExitCode.USAGE
     except SettingsError as exc:
         # Unusable settings.json: offer the defaults (the old file kept aside) or quit.
         from kpadmin.gui.settings_problem import offer_defaults

@@ -21,6 +21,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from kpadmin.clock import Clock
 from kpadmin.gui.formatting import SEOUL, mask_phone, seoul_today, tr
 from kpadmin.gui.rows import SubscriberRow
 from kpadmin.runtime import Api, Runtime
@@ -114,6 +115,20 @@ class Backend(QObject):
     def monthly_cap(self) -> int | None:
         return self.runtime.settings.monthly_limit
 
+    # --- the clock ----------------------------------------------------------------------------
+
+    @property
+    def clock(self) -> Clock:
+        """The runtime's clock: every "now" and "today" the GUI shows or writes comes from it."""
+        return self.runtime.clock
+
+    def now(self) -> datetime:
+        return self.runtime.clock()
+
+    def today(self) -> date:
+        """Today in Asia/Seoul by the runtime's clock."""
+        return seoul_today(self.runtime.clock())
+
     # --- the i'mport connection -------------------------------------------------------------
 
     # Named like QObject.connect (which it shadows on this class only) because the sign-up and
@@ -168,7 +183,7 @@ class Backend(QObject):
         computed by SQLite; `rows_for` builds the same rows from the repositories for a few ids.
         Korea has had no DST since 1988, so '+9 hours' is Asia/Seoul exactly.
         """
-        month = (today or seoul_today()).strftime("%Y-%m")
+        month = (today or self.today()).strftime("%Y-%m")
         states = _SUBSCRIBER_STATES
         charge_states = _CHARGE_STATES
         parse = date.fromisoformat
@@ -196,7 +211,7 @@ class Backend(QObject):
 
     def rows_for(self, ids: list[int], today: date | None = None) -> list[SubscriberRow]:
         """Fresh rows for a few subscribers (after a write or a charge result)."""
-        month = (today or seoul_today()).strftime("%Y-%m")
+        month = (today or self.today()).strftime("%Y-%m")
         history = self.charges.for_subscribers(ids)
         rows = []
         for sub in self.subscribers.get_many(ids):
@@ -216,7 +231,7 @@ class Backend(QObject):
         One aggregate query (the repositories have no such read yet); Korea has no DST, so
         '+9 hours' is Asia/Seoul exactly.
         """
-        today = today or seoul_today()
+        today = today or self.today()
         wanted = _last_months(today, months)
         rows = self.conn.execute(
             """
@@ -269,13 +284,15 @@ class Backend(QObject):
             SubscriberState.CANCELLED: "cancel",
             SubscriberState.KEY_MISSING: "key_missing",
         }[state]
+        now = self.now()
         with transaction(self.conn):
-            self.subscribers.update(subscriber_id, state=state)
+            self.subscribers.update(subscriber_id, now=now, state=state)
             self.audit.record(
                 self.staff,
                 action,
                 detail or f"{sub.state} → {state}",
                 subscriber_id=subscriber_id,
+                at=now,
             )
         self.rows_changed.emit([subscriber_id])
 
@@ -290,9 +307,12 @@ class Backend(QObject):
             if key == "phone":
                 old, value = mask_phone(old), mask_phone(value)
             parts.append(f"{key}: {old} → {value}")
+        now = self.now()
         with transaction(self.conn):
-            self.subscribers.update(subscriber_id, **changed)
-            self.audit.record(self.staff, "edit", "; ".join(parts), subscriber_id=subscriber_id)
+            self.subscribers.update(subscriber_id, now=now, **changed)
+            self.audit.record(
+                self.staff, "edit", "; ".join(parts), subscriber_id=subscriber_id, at=now
+            )
         self.rows_changed.emit([subscriber_id])
 
     def record_key_check(
@@ -313,21 +333,26 @@ class Backend(QObject):
             if sub.state != SubscriberState.CANCELLED:
                 changes["state"] = SubscriberState.KEY_MISSING
             detail = "billing key missing at i'mport"
+        now = self.now()
         with transaction(self.conn):
             if changes:
-                self.subscribers.update(subscriber_id, **changes)
-            self.audit.record(self.staff, "key_check", detail, subscriber_id=subscriber_id)
+                self.subscribers.update(subscriber_id, now=now, **changes)
+            self.audit.record(self.staff, "key_check", detail, subscriber_id=subscriber_id, at=now)
         self.rows_changed.emit([subscriber_id])
 
     def record_key_deleted(self, subscriber_id: int, reason: str) -> None:
         with transaction(self.conn):
             self.audit.record(
-                self.staff, "key_deleted", f"reason: {reason}", subscriber_id=subscriber_id
+                self.staff,
+                "key_deleted",
+                f"reason: {reason}",
+                subscriber_id=subscriber_id,
+                at=self.now(),
             )
         self.rows_changed.emit([subscriber_id])
 
     def record(self, action: str, detail: str, subscriber_id: int | None = None) -> None:
-        self.audit.record(self.staff, action, detail, subscriber_id=subscriber_id)
+        self.audit.record(self.staff, action, detail, subscriber_id=subscriber_id, at=self.now())
 
     def _get(self, subscriber_id: int) -> Subscriber:
         sub = self.subscribers.get(subscriber_id)

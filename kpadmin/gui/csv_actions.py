@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from kpadmin.billing import csvio
 from kpadmin.gui import aio, messages
-from kpadmin.gui.formatting import seoul_today, tr
+from kpadmin.gui.formatting import tr
 
 if TYPE_CHECKING:
     from kpadmin.gui.main_window import MainWindow
@@ -118,7 +118,8 @@ def run_import(
             backend.conn,
             backend.client(),
             data,
-            today=seoul_today(),
+            today=backend.today(),
+            now=backend.now(),
             staff=backend.staff,
             skip_bad=skip_bad,
         )

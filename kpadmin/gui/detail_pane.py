@@ -9,7 +9,6 @@ charging UI. Confirmations use ``open()`` and signals, never ``exec()`` (STYLE p
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -504,7 +503,7 @@ class DetailPane(QWidget):
             if self.row is not None and self.row.id == sid:
                 self.key_status.setText(
                     self.tr("Billing key present at i'mport (checked {when}).").format(
-                        when=fmt.format_instant(_now())
+                        when=fmt.format_instant(self.backend.now())
                     )
                 )
                 self.key_status.setStyleSheet("color: #1e7e34;")
@@ -541,7 +540,3 @@ def open_receipt(url: str) -> bool:
         )
         return False
     return QDesktopServices.openUrl(qurl)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication
 
+from kpadmin import clock
 from kpadmin.store.models import ChargeState, SignupChannel, SubscriberState
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -73,7 +74,9 @@ def format_instant(value: datetime | None) -> str:
 
 
 def seoul_today(now: datetime | None = None) -> date:
-    return (now or datetime.now(UTC)).astimezone(SEOUL).date()
+    """Today in Seoul at `now` (default: the process's clock; widgets with a backend ask
+    `Backend.today()`, which follows the runtime's clock)."""
+    return (now or clock.now()).astimezone(SEOUL).date()
 
 
 def state_label(state: SubscriberState) -> str:

@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         # The mode in the title too, so it shows in the task bar and window switcher.
         title = self.tr("kpadmin — Kakao Pay subscriptions")
         self.setWindowTitle(f"{title} [{fmt.mode_label(backend.mode)}]")
-        self.today = fmt.seoul_today()
+        self.today = backend.today()
         self._journal_figures: tuple[Any, Any] | None = None
         self._close_after_batch = False  # a close asked for mid-batch waits for the batch
         self.charging = self._load_charging()
@@ -504,7 +504,7 @@ class MainWindow(QMainWindow):
             self._update_count()
 
     def _check_day(self) -> None:
-        today = fmt.seoul_today()
+        today = self.backend.today()
         if today != self.today:
             self.today = today
             self.proxy.set_today(today)

@@ -148,7 +148,6 @@ class Journey:
 
     async def sign_up(self) -> str:
         from kpadmin.billing.signup import RawSignupForm
-        from kpadmin.gui.formatting import seoul_today
 
         window = self.window
         before = len(window._dialogs)
@@ -168,7 +167,7 @@ class Journey:
                 plan="프리미엄 월 구독",
                 amount=f"{AMOUNT:,}",
                 # Today's day of the month: the first charge is due today (no first payment).
-                billing_day=str(seoul_today().day),
+                billing_day=str(self.backend.today().day),
                 first_payment_now=False,
                 channel="phone",
             )

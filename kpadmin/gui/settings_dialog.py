@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from kpadmin.billing import secrets
 from kpadmin.billing import settings as settings_mod
+from kpadmin.clock import ClockError
 from kpadmin.gui import aio, messages
 from kpadmin.gui.backend import Backend
 
@@ -322,10 +323,12 @@ class SettingsDialog(QDialog):
         try:
             new = self.candidate()
             mode = new.mode
+            # Refused before anything is stored: live mode while KPADMIN_NOW pretends a date.
+            self.backend.runtime.with_settings(new)
             for name, line in (("imp_key", self.imp_key), ("imp_secret", self.imp_secret)):
                 if line.text().strip():
                     secrets.store_secret(mode, name, line.text())
-        except (settings_mod.SettingsError, secrets.SecretsError) as exc:
+        except (settings_mod.SettingsError, secrets.SecretsError, ClockError) as exc:
             self.problem.setText(str(exc))
             return
         self.problem.setText("")

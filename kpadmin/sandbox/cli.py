@@ -24,6 +24,7 @@ import sys
 import threading
 from types import FrameType
 
+from kpadmin.clock import default_clock
 from kpadmin.sandbox.config import (
     ANSWER_STYLES,
     DEFAULT_FAULT_ENDPOINTS,
@@ -129,6 +130,8 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         fault_endpoints=args.fault_endpoints,
         window_timeout_s=args.window_timeout_s,
         answer_style=args.answer_style,
+        # The process's clock: the system's, or KPADMIN_NOW's when a test or a trainer set it.
+        clock=default_clock(),
     )
 
 

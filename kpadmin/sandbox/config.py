@@ -48,8 +48,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal, get_args
+
+from kpadmin import clock as seam
 
 DEFAULT_IMP_CODE = "imp00000000"
 DEFAULT_IMP_KEY = "sandbox-key"
@@ -79,8 +81,10 @@ ANSWER_STYLES: tuple[str, ...] = get_args(AnswerStyle)
 
 
 def utc_now() -> datetime:
-    """The real clock (aware UTC)."""
-    return datetime.now(UTC)
+    """The process's clock (aware UTC; `kpadmin.clock`, which honours KPADMIN_NOW). The sandbox
+    the runtime starts and `kpadmin sandbox` both pass the clock in explicitly; this is the
+    fallback for a bare `SandboxConfig()`."""
+    return seam.now()
 
 
 @dataclass

@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from kpadmin import clock
 from kpadmin.store import marker
 from kpadmin.store.errors import (
     DatabaseDamaged,
@@ -261,7 +262,9 @@ def _chmod_private(path: Path) -> None:
 
 
 def utc_now() -> datetime:
-    return datetime.now(UTC)
+    """When a caller stamps a row without handing in ``now``: the process's clock (`kpadmin.clock`,
+    which honours KPADMIN_NOW)."""
+    return clock.now()
 
 
 def encode_instant(moment: datetime) -> str:

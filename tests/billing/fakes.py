@@ -24,9 +24,9 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict, deque
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
+from kpadmin.clock import Clock
 from kpadmin.iamport.errors import (
     AuthenticationFailed,
     InvalidResponse,
@@ -37,11 +37,14 @@ from kpadmin.iamport.errors import (
     RequestRejected,
 )
 from kpadmin.iamport.models import Payment, PaymentPage
+from tests.clock import FrozenClock
 
 
 class FakeApi:
-    def __init__(self, *, latency: float = 0.0) -> None:
+    def __init__(self, *, latency: float = 0.0, clock: Clock | None = None) -> None:
         self.latency = latency
+        #: i'mport's clock for paid_at / failed_at: the tests' (tests/clock.py), never the wall's.
+        self.clock: Clock = clock or FrozenClock()
         self.payments: dict[str, list[Payment]] = defaultdict(list)
         self.script: dict[str, deque[str]] = defaultdict(deque)
         self.default = "pay"
@@ -68,7 +71,7 @@ class FakeApi:
 
     def _process(self, customer_uid: str, merchant_uid: str, amount: int, status: str) -> Payment:
         self._seq += 1
-        now = datetime.now(UTC)
+        now = self.clock()
         payment = Payment(
             imp_uid=f"imp_{self._seq:06d}",
             merchant_uid=merchant_uid,

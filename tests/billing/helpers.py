@@ -17,6 +17,7 @@ from kpadmin.billing.settings import Settings, save_settings
 from kpadmin.paths import mode_dir
 from kpadmin.runtime import DB_FILE
 from kpadmin.store import NewSubscriber, SubscriberRepository, open_database
+from tests.clock import child_env as clock_env
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 IMP_KEY = "sandbox-key"
@@ -86,8 +87,16 @@ def kpadmin_command(data_dir: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "kpadmin", "--data-dir", str(data_dir), *args]
 
 
-def child_env() -> dict[str, str]:
+def child_env(*, pretend: bool = True) -> dict[str, str]:
+    """The environment of a kpadmin child: unbuffered, no REST key from the developer's shell, and
+    ``KPADMIN_NOW`` at the tests' instant (tests/clock.py). ``pretend=False`` leaves it out, for a
+    child that must reach live mode (which refuses KPADMIN_NOW): such a test must not depend on
+    the date."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    if pretend:
+        env = clock_env(env)
+    else:
+        env.pop("KPADMIN_NOW", None)
     env.pop("KPADMIN_IMP_KEY", None)
     env.pop("KPADMIN_IMP_SECRET", None)
     return env

@@ -54,8 +54,10 @@ def sandbox_paid(sandbox: RunningSandbox) -> Counter[str]:
     return Counter(p["merchant_uid"] for p in sandbox.state.all_payments() if p["status"] == "paid")
 
 
-def check_end_state(sandbox: RunningSandbox, db: sqlite3.Connection, uids: list[str]) -> None:
-    """Exactly one paid payment per subscriber and period; local paid set == the sandbox's;
+def check_end_state(
+    sandbox: RunningSandbox, db: sqlite3.Connection, uids: list[str], period: str
+) -> None:
+    """Exactly one paid payment per subscriber, for `period`; local paid set == the sandbox's;
     nothing in doubt; the database intact."""
     remote = sandbox_paid(sandbox)
     charges = ChargeRepository(db).list_all()
@@ -64,7 +66,7 @@ def check_end_state(sandbox: RunningSandbox, db: sqlite3.Connection, uids: list[
     assert local_paid == set(remote)
     assert set(remote.values()) <= {1}
     owners = Counter((c.customer_uid, c.period) for c in charges if c.state is ChargeState.PAID)
-    assert sorted(owners) == sorted((uid, "2026-11") for uid in uids)
+    assert sorted(owners) == sorted((uid, period) for uid in uids)
     assert set(owners.values()) == {1}
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 

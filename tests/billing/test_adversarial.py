@@ -12,7 +12,7 @@ import json
 import os
 import sqlite3
 from collections import Counter
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +29,16 @@ from kpadmin.store.models import ChargeState, SubscriberState
 from tests.billing.helpers import db_path as data_db_path
 from tests.billing.helpers import prepare
 from tests.billing.sandboxed import client_for, open_db, sandbox_paid, seed, settle
+from tests.clock import NOW, TODAY, add_months
 from tests.fixtures.sandbox import RunningSandbox
 
 pytestmark = pytest.mark.anyio
 
-NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)  # 12:00 in Seoul
-TODAY = date(2026, 11, 27)
-DUE = date(2026, 11, 15)
+# Dates relative to the injected instant (tests/clock.py), except the designed clock edges below.
+DUE = TODAY - timedelta(days=12)
+PERIOD = f"{DUE:%Y-%m}"
+# A billing date that needs no clamping in any month: the latest one on or before today.
+LATEST = DUE.replace(day=min(DUE.day, 28))
 
 
 def clock() -> datetime:
@@ -115,15 +118,16 @@ async def test_months_overdue_is_charged_once_not_once_per_missed_month(
     sandbox: RunningSandbox, tmp_path: Path
 ) -> None:
     db = open_db(tmp_path)
-    uids = seed(sandbox, db, 1, due=date(2026, 8, 15))  # paused since August, resumed today
+    # Paused three billing dates ago, resumed today.
+    uids = seed(sandbox, db, 1, due=add_months(LATEST, -3))
     async with client_for(sandbox) as client:
         engine = make_engine(db, client)
         rounds = await settle(engine, rounds=8)
     assert paid_count(sandbox, uids[0]) == 1, "one charge per missed month"
     charges = ChargeRepository(db).list_all()
-    assert [(c.period, c.state) for c in charges] == [("2026-11", ChargeState.PAID)]
+    assert [(c.period, c.state) for c in charges] == [(f"{LATEST:%Y-%m}", ChargeState.PAID)]
     sub = SubscriberRepository(db).get_by_uid(uids[0])
-    assert sub is not None and sub.next_charge_date == date(2026, 12, 15)
+    assert sub is not None and sub.next_charge_date == add_months(LATEST, 1)
     assert rounds <= 2
 
 
@@ -137,16 +141,18 @@ async def test_months_overdue_is_charged_once_not_once_per_missed_month(
     ],
 )
 async def test_month_end_billing_days(
-    sandbox: RunningSandbox,
+    sandbox_factory: Any,
     tmp_path: Path,
     day: date,
     billing_day: int,
     expected_next: date,
 ) -> None:
+    # A designed edge, not the injected today: the engine and the sandbox share this clock.
+    late = datetime(2026, 11, 30, 14, 59, 59, tzinfo=UTC)  # 23:59:59 on Nov 30 in Seoul
+    sandbox = sandbox_factory(clock=lambda: late, seed=0)
     db = open_db(tmp_path)
     sandbox.state.issue_billing_key("cu-end", card_name="신한카드")
     SubscriberRepository(db).add(NewSubscriber("cu-end", "말일", 5000, billing_day, day))
-    late = datetime(2026, 11, 30, 14, 59, 59, tzinfo=UTC)  # 23:59:59 on Nov 30 in Seoul
     async with client_for(sandbox) as client:
         engine = make_engine(db, client, clock=lambda: late)
         await settle(engine, rounds=4)
@@ -158,9 +164,11 @@ async def test_month_end_billing_days(
 
 
 async def test_batch_spanning_midnight_into_a_new_month_charges_each_once(
-    sandbox: RunningSandbox, tmp_path: Path
+    sandbox_factory: Any, tmp_path: Path
 ) -> None:
-    """The clock crosses Nov 30 → Dec 1 (Seoul) between the plan and the sends."""
+    """The clock crosses Nov 30 → Dec 1 (Seoul) between the plan and the sends (a designed
+    edge: the engine's clock is scripted; the sandbox's is already past midnight)."""
+    sandbox = sandbox_factory(clock=lambda: datetime(2026, 11, 30, 15, 0, 1, tzinfo=UTC), seed=0)
     db = open_db(tmp_path)
     uids = seed(sandbox, db, 6, due=date(2026, 11, 30))
     ticks = iter(
@@ -175,7 +183,7 @@ async def test_batch_spanning_midnight_into_a_new_month_charges_each_once(
         again = engine.plan(None, date(2026, 12, 1), "tester")
         assert again.count == 0
     assert all(paid_count(sandbox, uid) == 1 for uid in uids)
-    assert {c.period for c in ChargeRepository(db).list_all()} == {"2026-11"}
+    assert {c.period for c in ChargeRepository(db).list_all()} == {"2026-11"}  # designed edge
 
 
 # -- answers lost, garbled, or rejections hiding a payment --------------------------------------
@@ -199,7 +207,7 @@ async def test_every_answer_lost_then_healed(
         assert engine.plan(None, TODAY, "tester").count == 0
         sandbox.clear_faults()
         await settle(engine)
-    assert sandbox_paid(sandbox) == Counter({merchant_uid_for(u, "2026-11", 1): 1 for u in uids})
+    assert sandbox_paid(sandbox) == Counter({merchant_uid_for(u, PERIOD, 1): 1 for u in uids})
     assert {c.state for c in ChargeRepository(db).list_all()} == {ChargeState.PAID}
 
 
@@ -236,7 +244,7 @@ async def test_garbage_200_after_a_real_payment_is_looked_up(
         engine = make_engine(db, client)
         result = await engine.run(engine.plan(None, TODAY, "tester"), concurrency=2)
     assert result.progress.paid == 2
-    assert sandbox_paid(sandbox) == Counter({merchant_uid_for(u, "2026-11", 1): 1 for u in uids})
+    assert sandbox_paid(sandbox) == Counter({merchant_uid_for(u, PERIOD, 1): 1 for u in uids})
 
 
 async def test_rejection_of_an_already_paid_merchant_uid_is_recorded_paid(
@@ -246,7 +254,7 @@ async def test_rejection_of_an_already_paid_merchant_uid_is_recorded_paid(
     refused with code != 0, and that must read as paid — not rejected, not a new attempt."""
     db = open_db(tmp_path)
     (uid,) = seed(sandbox, db, 1, due=DUE)
-    merchant_uid = merchant_uid_for(uid, "2026-11", 1)
+    merchant_uid = merchant_uid_for(uid, PERIOD, 1)
     sandbox.state.pay_again(customer_uid=uid, merchant_uid=merchant_uid, amount=1000, name="x")
     async with client_for(sandbox) as client:
         engine = make_engine(db, client)
@@ -269,14 +277,16 @@ async def test_refunded_payment_counts_as_paid_everywhere(
     and the period is never charged again automatically."""
     db = open_db(tmp_path)
     (uid,) = seed(sandbox, db, 1, due=DUE)
-    merchant_uid = merchant_uid_for(uid, "2026-11", 1)
+    merchant_uid = merchant_uid_for(uid, PERIOD, 1)
     sandbox.state.pay_again(customer_uid=uid, merchant_uid=merchant_uid, amount=1000, name="x")
     sandbox.state.cancel(merchant_uid=merchant_uid, reason="환불")
     async with client_for(sandbox) as client:
         engine = make_engine(db, client)
         await settle(engine)
         assert engine.plan(None, TODAY, "tester").count == 0
-        assert engine.plan(None, date(2026, 11, 30), "tester").count == 0
+        # …nor on the last day before the next billing date.
+        last_day = add_months(DUE, 1) - timedelta(days=1)
+        assert engine.plan(None, last_day, "tester").count == 0
     (charge,) = ChargeRepository(db).list_all()
     assert charge.state is ChargeState.PAID and charge.cancelled_amount == 1000
     assert len(payments_of(sandbox, uid)) == 1
@@ -365,10 +375,10 @@ def test_charge_due_never_retries_a_decline_its_own_reconcile_found(
     from kpadmin.store.charges import NewCharge
     from kpadmin.store.db import transaction
 
-    merchant_uid = merchant_uid_for(uid, "2026-11", 1)
+    merchant_uid = merchant_uid_for(uid, PERIOD, 1)
     with transaction(conn):
         ChargeRepository(conn).insert(
-            NewCharge(sub.id, uid, "2026-11", 1, merchant_uid, sub.amount), batch_id=None, staff=""
+            NewCharge(sub.id, uid, PERIOD, 1, merchant_uid, sub.amount), batch_id=None, staff=""
         )
     sandbox.state.pay_again(
         customer_uid=uid,
@@ -440,7 +450,7 @@ def test_two_command_lines_at_once_charge_each_subscriber_once(
     codes = sorted(p.returncode for p in procs)
     assert codes[0] == 0, outs
     paid = sandbox_paid(box)
-    assert paid == Counter({merchant_uid_for(u, "2026-11", 1): 1 for u in uids})
+    assert paid == Counter({merchant_uid_for(u, PERIOD, 1): 1 for u in uids})
     assert codes[1] in (0, 2), outs  # 2: refused, another process is charging
     assert all(json.loads(o) for o, _ in outs if o.strip())
 
@@ -504,26 +514,28 @@ async def test_two_engines_in_one_process_cannot_run_at_once(
             a.run(plan_a, concurrency=2), b.run(plan_b, concurrency=2), return_exceptions=True
         )
     assert sum(isinstance(r, EngineBusy) for r in results) == 1, results
-    assert sandbox_paid(box) == Counter({merchant_uid_for(u, "2026-11", 1): 1 for u in uids})
+    assert sandbox_paid(box) == Counter({merchant_uid_for(u, PERIOD, 1): 1 for u in uids})
 
 
 @pytest.mark.parametrize("late", ["resent", "found_paid"])
 async def test_a_months_old_intent_settling_now_is_the_one_charge(
     sandbox: RunningSandbox, tmp_path: Path, late: str
 ) -> None:
-    """An August intent left by a crash (never sent, or paid with its answer lost) settles in
-    November: that is the charge for the time it covers, not the first of a row of back-charges."""
+    """An intent three months old left by a crash (never sent, or paid with its answer lost)
+    settles today: that is the charge for the time it covers, not the first of a row of
+    back-charges."""
     from kpadmin.store.charges import NewCharge
     from kpadmin.store.db import transaction
 
     db = open_db(tmp_path)
-    (uid,) = seed(sandbox, db, 1, due=date(2026, 8, 15))
+    old = add_months(LATEST, -3)
+    (uid,) = seed(sandbox, db, 1, due=old)
     sub = SubscriberRepository(db).get_by_uid(uid)
     assert sub is not None
-    august = merchant_uid_for(uid, "2026-08", 1)
+    august = merchant_uid_for(uid, f"{old:%Y-%m}", 1)  # "August" when today is in November
     with transaction(db):
         ChargeRepository(db).insert(
-            NewCharge(sub.id, uid, "2026-08", 1, august, sub.amount), batch_id=None, staff=""
+            NewCharge(sub.id, uid, f"{old:%Y-%m}", 1, august, sub.amount), batch_id=None, staff=""
         )
     if late == "found_paid":
         sandbox.state.pay_again(customer_uid=uid, merchant_uid=august, amount=1000, name="x")
@@ -531,10 +543,10 @@ async def test_a_months_old_intent_settling_now_is_the_one_charge(
         await settle(make_engine(db, client), rounds=6)
     assert paid_count(sandbox, uid) == 1
     assert [(c.period, c.state) for c in ChargeRepository(db).list_all()] == [
-        ("2026-08", ChargeState.PAID)
+        (f"{old:%Y-%m}", ChargeState.PAID)
     ]
     after = SubscriberRepository(db).get(sub.id)
-    assert after is not None and after.next_charge_date == date(2026, 12, 15)
+    assert after is not None and after.next_charge_date == add_months(LATEST, 1)
 
 
 async def test_two_databases_on_one_account_charge_a_period_once(
@@ -562,7 +574,7 @@ async def test_two_databases_on_one_account_charge_a_period_once(
         )
         await settle(a)
         await settle(b)
-    assert sandbox_paid(box) == Counter({merchant_uid_for(u, "2026-11", 1): 1 for u in uids})
+    assert sandbox_paid(box) == Counter({merchant_uid_for(u, PERIOD, 1): 1 for u in uids})
     for db in (db_a, db_b):
         charges = ChargeRepository(db).list_all()
         assert {(c.customer_uid, c.state) for c in charges} == {(u, ChargeState.PAID) for u in uids}
@@ -573,18 +585,20 @@ async def test_catching_up_still_looks_up_a_skipped_periods_decline(
 ) -> None:
     """August's attempt is recorded declined, but i'mport in fact paid it (a lost answer looked
     up too early). Catching up to November must look it up again before charging: it is found
-    paid, and November is not charged on top."""
+    paid, and November is not charged on top. (August and November: three billing dates before
+    the injected today, and the latest one.)"""
     from kpadmin.store.charges import NewCharge
     from kpadmin.store.db import transaction
 
     db = open_db(tmp_path)
-    (uid,) = seed(sandbox, db, 1, due=date(2026, 8, 15))
+    old = add_months(LATEST, -3)
+    (uid,) = seed(sandbox, db, 1, due=old)
     sub = SubscriberRepository(db).get_by_uid(uid)
     assert sub is not None
-    august = merchant_uid_for(uid, "2026-08", 1)
+    august = merchant_uid_for(uid, f"{old:%Y-%m}", 1)
     with transaction(db):
         cid = ChargeRepository(db).insert(
-            NewCharge(sub.id, uid, "2026-08", 1, august, sub.amount), batch_id=None, staff=""
+            NewCharge(sub.id, uid, f"{old:%Y-%m}", 1, august, sub.amount), batch_id=None, staff=""
         )
         ChargeRepository(db).set_state(cid, ChargeState.DECLINED, fail_reason="looked up early")
     sandbox.state.pay_again(customer_uid=uid, merchant_uid=august, amount=1000, name="x")
@@ -592,10 +606,10 @@ async def test_catching_up_still_looks_up_a_skipped_periods_decline(
         await settle(make_engine(db, client), rounds=6)
     assert paid_count(sandbox, uid) == 1
     assert [(c.period, c.state) for c in ChargeRepository(db).list_all()] == [
-        ("2026-08", ChargeState.PAID)
+        (f"{old:%Y-%m}", ChargeState.PAID)
     ]
     after = SubscriberRepository(db).get(sub.id)
-    assert after is not None and after.next_charge_date == date(2026, 12, 15)
+    assert after is not None and after.next_charge_date == add_months(LATEST, 1)
 
 
 async def test_quiet_period_counts_from_the_crashed_batchs_last_write(
@@ -614,13 +628,13 @@ async def test_quiet_period_counts_from_the_crashed_batchs_last_write(
     subs = SubscriberRepository(db)
     a, b = subs.get_by_uid(ua), subs.get_by_uid(ub)
     assert a is not None and b is not None
-    muid_a, muid_b = merchant_uid_for(ua, "2026-11", 1), merchant_uid_for(ub, "2026-11", 1)
+    muid_a, muid_b = merchant_uid_for(ua, PERIOD, 1), merchant_uid_for(ub, PERIOD, 1)
     charges = ChargeRepository(db)
     hour_ago = NOW - timedelta(hours=1)
     with transaction(db):
         for sub, muid in ((a, muid_a), (b, muid_b)):
             charges.insert(
-                NewCharge(sub.id, sub.customer_uid, "2026-11", 1, muid, sub.amount),
+                NewCharge(sub.id, sub.customer_uid, PERIOD, 1, muid, sub.amount),
                 batch_id="long",
                 staff="",
                 now=hour_ago,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -35,12 +35,13 @@ from tests.billing.sandboxed import (
     seed,
     settle,
 )
+from tests.clock import NOW, TODAY
 from tests.fixtures.sandbox import RunningSandbox
 
 pytestmark = pytest.mark.anyio
 
-NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
-DUE = date(2026, 11, 15)
+DUE = TODAY - timedelta(days=12)  # relative to the injected instant (tests/clock.py)
+PERIOD = f"{DUE:%Y-%m}"
 CRASHED = 86
 
 CHILD = r"""
@@ -55,7 +56,7 @@ from kpadmin.store import ChargeRepository, SubscriberRepository, open_database
 from kpadmin.store.models import ChargeState, SubscriberState
 
 db_path, base_url, key, secret, point = sys.argv[1:6]
-NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
+NOW = datetime.fromisoformat(os.environ["KPADMIN_NOW"])  # the tests' instant (child_env)
 
 def die():
     os._exit(86)
@@ -152,7 +153,7 @@ async def test_crash_at_a_narrow_window_loses_nothing_and_pays_once(
     async with client_for(sandbox) as client:
         engine = ChargeEngine(conn, client, clock=lambda: NOW, retry_delays=(0.0,))
         await settle(engine)
-    check_end_state(sandbox, conn, uids)
+    check_end_state(sandbox, conn, uids, PERIOD)
 
 
 def run_child(sandbox: RunningSandbox, db_file: Path, point: str) -> None:
@@ -190,10 +191,10 @@ async def test_an_old_intent_resent_then_crashed_is_not_withdrawn_while_it_may_l
     (uid,) = seed(sandbox, db, 1, due=DUE)
     sub = SubscriberRepository(db).get_by_uid(uid)
     assert sub is not None
-    merchant_uid = merchant_uid_for(uid, "2026-11", 1)
+    merchant_uid = merchant_uid_for(uid, PERIOD, 1)
     with transaction(db):
         ChargeRepository(db).insert(
-            NewCharge(sub.id, uid, "2026-11", 1, merchant_uid, sub.amount),
+            NewCharge(sub.id, uid, PERIOD, 1, merchant_uid, sub.amount),
             batch_id="earlier",
             staff="",
             now=NOW - timedelta(hours=1),

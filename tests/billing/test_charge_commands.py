@@ -8,14 +8,18 @@ import json
 import os
 import pty
 import select
+import shlex
 import signal
 import subprocess
 import time
-from datetime import date
+from datetime import timedelta
 from pathlib import Path
+
+import pytest
 
 from kpadmin.billing.engine import ChargeEvent, EventKind, Progress
 from kpadmin.billing.merchant_uid import merchant_uid_for
+from kpadmin.billing.settings import Settings, save_settings
 from kpadmin.commands.charge_due import _ProgressBar
 from kpadmin.store import (
     AuditRepository,
@@ -27,9 +31,11 @@ from kpadmin.store import (
 )
 from kpadmin.store.models import ChargeState
 from tests.billing import helpers as h
+from tests.clock import TODAY, add_months
 from tests.fixtures.sandbox import RunningSandbox, SandboxFactory
 
-DUE = date(2026, 11, 1)
+DUE = TODAY - timedelta(days=12)  # relative to the injected today (tests/clock.py)
+PERIOD = f"{DUE:%Y-%m}"
 
 
 def _setup(sandbox: RunningSandbox, tmp_path: Path, n: int = 3) -> tuple[Path, list[str]]:
@@ -37,7 +43,7 @@ def _setup(sandbox: RunningSandbox, tmp_path: Path, n: int = 3) -> tuple[Path, l
     uids = h.prepare(data, sandbox.base_url, n, due=DUE)
     sandbox.state.issue_billing_key("declines", behaviour="decline")
     conn = open_database(h.db_path(data))
-    SubscriberRepository(conn).add(NewSubscriber("declines", "거절", 5000, 1, DUE))
+    SubscriberRepository(conn).add(NewSubscriber("declines", "거절", 5000, DUE.day, DUE))
     conn.close()
     return data, [*uids, "declines"]
 
@@ -89,7 +95,7 @@ def test_charges_reports_and_exits_non_zero_on_a_decline(
     again = h.run_kpadmin(data, "charge-due", "--yes", "--json")
     out2 = json.loads(again.stdout)
     assert again.returncode == 1 and out2["declined"] == 1 and out2["paid"] == 0
-    assert out2["charges"][0]["merchant_uid"] == merchant_uid_for("declines", "2026-11", 2)
+    assert out2["charges"][0]["merchant_uid"] == merchant_uid_for("declines", PERIOD, 2)
     assert _paid_count(sandbox) == 3
 
 
@@ -106,12 +112,12 @@ def test_human_summary_and_nobody_due(sandbox: RunningSandbox, tmp_path: Path) -
 def test_reconcile_command_settles_a_lost_answer(sandbox: RunningSandbox, tmp_path: Path) -> None:
     data = tmp_path / "data"
     (uid,) = h.prepare(data, sandbox.base_url, 1, due=DUE)
-    merchant_uid = merchant_uid_for(uid, "2026-11", 1)
+    merchant_uid = merchant_uid_for(uid, PERIOD, 1)
     conn = open_database(h.db_path(data))
     (sub,) = SubscriberRepository(conn).list_all()
     charges = ChargeRepository(conn)
     cid = charges.insert(
-        NewCharge(sub.id, uid, "2026-11", 1, merchant_uid, 1000), batch_id="x", staff="k"
+        NewCharge(sub.id, uid, PERIOD, 1, merchant_uid, 1000), batch_id="x", staff="k"
     )
     charges.set_state(cid, ChargeState.SENT)
     # The request reached i'mport and was paid; the answer never came back.
@@ -121,7 +127,7 @@ def test_reconcile_command_settles_a_lost_answer(sandbox: RunningSandbox, tmp_pa
     out = json.loads(result.stdout)
     assert (out["checked"], out["paid"], out["unknown"]) == (1, 1, 0)
     assert charges.get(cid).state is ChargeState.PAID  # type: ignore[union-attr]
-    assert SubscriberRepository(conn).get(sub.id).next_charge_date == date(2026, 12, 1)  # type: ignore[union-attr]
+    assert SubscriberRepository(conn).get(sub.id).next_charge_date == add_months(DUE, 1)  # type: ignore[union-attr]
     assert h.run_kpadmin(data, "charge-due", "--dry-run", "--json").returncode == 0
     assert _paid_count(sandbox) == 1
 
@@ -207,3 +213,89 @@ def test_sigterm_stops_new_sends_and_records_those_in_flight(
     # Whatever was sent is recorded; whatever was not is withdrawn, not left in doubt.
     assert all(c.state is ChargeState.PAID for c in charges)
     assert len(charges) == result["paid"] == _paid_count(box)
+
+
+# -- a reader that goes away: `kpadmin charge-due … | head -1` ---------------------------------
+
+
+def _many_due(sandbox: RunningSandbox, tmp_path: Path, n: int) -> Path:
+    """A data dir with `n` due subscribers (no keys needed: a dry run asks i'mport nothing)."""
+    data = tmp_path / "data"
+    save_settings(data, Settings(api_base_url=sandbox.base_url, staff_name="테스트직원"))
+    conn = open_database(h.db_path(data))
+    SubscriberRepository(conn).add_many(
+        NewSubscriber(f"cu-{i:05d}", f"구독자{i}", 1000 + i, DUE.day, DUE) for i in range(n)
+    )
+    conn.close()
+    return data
+
+
+def test_dry_run_into_head_exits_calmly(sandbox: RunningSandbox, tmp_path: Path) -> None:
+    """The issue's pipeline, in bash: far more output than a pipe holds, so the reader is gone
+    while kpadmin still writes (EPIPE for certain). No "Broken pipe", no traceback, exit 0."""
+    data = _many_due(sandbox, tmp_path, 3000)  # about 150 kB of lines
+    command = " ".join(shlex.quote(a) for a in h.kpadmin_command(data, "charge-due", "--dry-run"))
+    result = subprocess.run(
+        ["bash", "-c", f'{command} 2>"$ERR" | head -1; echo "exit=${{PIPESTATUS[0]}}"'],
+        cwd=h.REPO_ROOT,
+        env={**h.child_env(), "ERR": str(tmp_path / "err.txt")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    first, status = result.stdout.splitlines()
+    assert first == "SANDBOX mode: 3000 subscriber(s) due, ₩7,498,500 in total (dry run)."
+    assert status == "exit=0"
+    err = (tmp_path / "err.txt").read_text()
+    assert "Broken pipe" not in err and "Traceback" not in err and "Exception" not in err
+
+
+def _into_closed_pipe(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run with stdout a pipe nobody reads any more (its read end closed before the start)."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        return subprocess.run(
+            h.kpadmin_command(data, *args),
+            cwd=h.REPO_ROOT,
+            env=h.child_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+
+
+@pytest.mark.parametrize("as_json", [True, False])
+def test_a_completed_batch_into_a_closed_pipe_is_recorded_and_exits_by_its_outcome(
+    sandbox: RunningSandbox, tmp_path: Path, as_json: bool
+) -> None:
+    """Nobody reads the summary: the batch still runs to the end, every outcome is in the
+    journal, and the exit code is the outcome's (1: one subscriber declined), not 2."""
+    data, _ = _setup(sandbox, tmp_path)
+    result = _into_closed_pipe(data, "charge-due", "--yes", *(["--json"] if as_json else []))
+    assert result.returncode == 1, result.stderr
+    assert "Broken pipe" not in result.stderr and "Traceback" not in result.stderr
+    assert _paid_count(sandbox) == 3
+    conn = open_database(h.db_path(data))
+    states = sorted(c.state.value for c in ChargeRepository(conn).list_all())
+    assert states == ["declined", "paid", "paid", "paid"]
+    assert len(AuditRepository(conn).list(action="charge")) == 4
+    conn.close()
+
+
+def test_an_all_paid_batch_into_a_closed_pipe_exits_zero(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    h.prepare(data, sandbox.base_url, 2, due=DUE)
+    result = _into_closed_pipe(data, "charge-due", "--yes")
+    assert result.returncode == 0, result.stderr
+    assert "Broken pipe" not in result.stderr and "Traceback" not in result.stderr
+    assert _paid_count(sandbox) == 2
+    # …and the next run, reading its output this time, finds nobody due.
+    again = h.run_kpadmin(data, "charge-due", "--yes")
+    assert again.returncode == 0 and "Nobody is due." in again.stdout

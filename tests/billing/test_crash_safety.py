@@ -22,17 +22,18 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from kpadmin.exitcodes import ExitCode
 from tests.billing import helpers as h
+from tests.clock import TODAY, add_months
 from tests.fixtures.disk import SmallDisk, fill
 from tests.fixtures.sandbox import SandboxProcess
 
-DUE = date(2026, 11, 1)
+DUE = TODAY - timedelta(days=12)  # relative to the injected today (tests/clock.py)
 
 
 def _settled(db: Path) -> int:
@@ -143,12 +144,12 @@ def crash_loop(
     for merchant_uid in paid_remote:
         owner = muid_owner[merchant_uid]  # …every one of them journaled locally…
         remote_per_period[owner] = remote_per_period.get(owner, 0) + 1
-    assert sorted(remote_per_period) == sorted((uid, "2026-11") for uid in uids)
+    assert sorted(remote_per_period) == sorted((uid, f"{DUE:%Y-%m}") for uid in uids)
     assert set(remote_per_period.values()) == {1}
     # …and the local paid set is exactly the sandbox's.
     assert local_paid == set(paid_remote)
     assert set(by_subscriber_period.values()) == {1}
-    assert next_dates == {"2026-12-01"}
+    assert next_dates == {add_months(DUE, 1).isoformat()}
 
 
 def test_crash_safety_short(sandbox_process: Callable[..., SandboxProcess], tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +25,13 @@ from kpadmin.store import ChargeRepository, DiskError, open_database
 from kpadmin.store.db import transaction as real_transaction
 from kpadmin.store.models import ChargeState
 from tests.billing.sandboxed import check_end_state, client_for, open_db, sandbox_paid, seed, settle
+from tests.clock import NOW, TODAY
 from tests.fixtures.disk import SmallDisk, fill
 from tests.fixtures.sandbox import RunningSandbox
 
 pytestmark = pytest.mark.anyio
 
-NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
-DUE = date(2026, 11, 15)
+DUE = TODAY - timedelta(days=12)  # relative to the injected instant (tests/clock.py)
 
 
 class Disk:
@@ -117,7 +117,7 @@ async def test_injected_disk_full_mid_batch_stops_sending_then_the_next_run_pays
         # The disk has room again: a normal next run settles everything.
         disk.full = False
         await settle(ChargeEngine(db, client, clock=lambda: NOW, retry_delays=(0.0,)))
-    check_end_state(sandbox, db, uids)
+    check_end_state(sandbox, db, uids, f"{DUE:%Y-%m}")
 
 
 async def test_injected_disk_full_before_the_intents_sends_nothing(
@@ -179,6 +179,6 @@ async def test_a_real_full_disk_mid_batch_stops_sending_then_the_next_run_pays_e
 
         fillers[0].unlink()
         await settle(ChargeEngine(db, client, clock=lambda: NOW, retry_delays=(0.0,)))
-    check_end_state(sandbox, db, uids)
+    check_end_state(sandbox, db, uids, f"{DUE:%Y-%m}")
     db.close()
     open_database(db_file).close()  # the file came through intact (quick_check at open)

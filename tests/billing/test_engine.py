@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,11 +23,14 @@ from kpadmin.store import (
 )
 from kpadmin.store.models import ChargeState, SubscriberState
 from tests.billing.fakes import FakeApi
+from tests.clock import NOW, TODAY, add_months
 
 pytestmark = pytest.mark.anyio
 
-NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)  # 12:00 in Seoul
-TODAY = date(2026, 11, 27)
+# The injected instant (tests/clock.py); every date below is relative to it.
+DUE = TODAY - timedelta(days=12)  # the subscribers' charge date: due, twelve days ago
+PERIOD = f"{DUE:%Y-%m}"
+NEXT = add_months(DUE, 1)  # where a paid charge moves the date
 
 
 def clock() -> datetime:
@@ -45,7 +48,7 @@ def conn(db_path: Path) -> sqlite3.Connection:
 
 
 def add_subscribers(conn: sqlite3.Connection, n: int, **overrides: object) -> list[int]:
-    fields: dict[str, object] = {"billing_day": 15, "next_charge_date": date(2026, 11, 15)}
+    fields: dict[str, object] = {"billing_day": DUE.day, "next_charge_date": DUE}
     fields.update(overrides)
     return SubscriberRepository(conn).add_many(
         NewSubscriber(f"cust-{i}", f"고객{i}", 10_000 + i, **fields)  # type: ignore[arg-type]
@@ -58,7 +61,7 @@ def engine(conn: sqlite3.Connection, api: FakeApi, **kw: object) -> ChargeEngine
     return ChargeEngine(conn, api, clock=clock, **kw)  # type: ignore[arg-type]
 
 
-def muid(i: int, attempt: int = 1, period: str = "2026-11") -> str:
+def muid(i: int, attempt: int = 1, period: str = PERIOD) -> str:
     return merchant_uid_for(f"cust-{i}", period, attempt)
 
 
@@ -86,7 +89,7 @@ async def test_happy_batch_pays_advances_and_audits(conn: sqlite3.Connection) ->
     assert events[-1].progress.done == 3 and events[-1].progress.in_flight == 0
     assert set(states(conn).values()) == {ChargeState.PAID}
     for sub in SubscriberRepository(conn).get_many(ids):
-        assert sub.next_charge_date == date(2026, 12, 15)
+        assert sub.next_charge_date == NEXT
         assert sub.card_name == "카카오페이머니"
     charge_audits = AuditRepository(conn).list(action="charge")
     assert len(charge_audits) == 3 and {a.staff for a in charge_audits} == {"김직원"}
@@ -182,7 +185,7 @@ async def test_earlier_attempt_found_paid_blocks_a_new_attempt(conn: sqlite3.Con
     (sid,) = add_subscribers(conn, 1)
     charges = ChargeRepository(conn)
     cid = charges.insert(
-        NewCharge(sid, "cust-0", "2026-11", 1, muid(0), 10_000), batch_id=None, staff="k"
+        NewCharge(sid, "cust-0", PERIOD, 1, muid(0), 10_000), batch_id=None, staff="k"
     )
     charges.set_state(cid, ChargeState.DECLINED, fail_reason="recorded from a stale lookup")
     api = FakeApi()
@@ -193,7 +196,7 @@ async def test_earlier_attempt_found_paid_blocks_a_new_attempt(conn: sqlite3.Con
     assert [s.reason for s in result.skipped] == [SkipReason.ALREADY_PAID]
     assert states(conn) == {muid(0): ChargeState.PAID}
     sub = SubscriberRepository(conn).get(sid)
-    assert sub is not None and sub.next_charge_date == date(2026, 12, 15)
+    assert sub is not None and sub.next_charge_date == NEXT
 
 
 async def test_unsettled_lookup_blocks_the_subscriber_until_reconciled(
@@ -279,7 +282,8 @@ async def test_plan_explains_every_skip(conn: sqlite3.Connection) -> None:
     subs = SubscriberRepository(conn)
     subs.update(ids[0], state=SubscriberState.PAUSED)
     subs.update(ids[1], state=SubscriberState.KEY_MISSING)
-    subs.update(ids[2], next_charge_date=date(2026, 11, 28))
+    tomorrow = TODAY + timedelta(days=1)
+    subs.update(ids[2], next_charge_date=tomorrow)
     subs.update(ids[3], state=SubscriberState.CANCELLED)
     eng = engine(conn, FakeApi())
     plan = eng.plan(None, TODAY, "k")
@@ -292,17 +296,17 @@ async def test_plan_explains_every_skip(conn: sqlite3.Connection) -> None:
         SkipReason.UNKNOWN_SUBSCRIBER,
     }
     early = eng.plan([ids[2]], TODAY, "k", include_not_due=True)
-    assert early.count == 1 and early.items[0].period == "2026-11"
+    assert early.count == 1 and early.items[0].period == f"{tomorrow:%Y-%m}"
     assert [s.id for s in eng.due_subscribers(TODAY)] == [ids[4]]
 
 
 async def test_monthly_cap_refuses_and_says_why(conn: sqlite3.Connection) -> None:
-    (sid,) = add_subscribers(conn, 1, next_charge_date=date(2026, 11, 15))
+    (sid,) = add_subscribers(conn, 1)
     api = FakeApi()
     eng = engine(conn, api, monthly_limit=1)
-    first = await eng.run(eng.plan(None, TODAY, "k"))  # pays November
+    first = await eng.run(eng.plan(None, TODAY, "k"))  # pays DUE's period, today
     assert first.ok
-    # Staff charges December early (charge now): the cap of one per month is reached.
+    # Staff charges the next period early (charge now): one paid this month, the cap is reached.
     plan = eng.plan([sid], TODAY, "k", include_not_due=True)
     assert plan.count == 0
     (skip,) = plan.skipped
@@ -318,7 +322,7 @@ async def test_crash_leftovers_are_reconciled_before_the_batch(conn: sqlite3.Con
     # and declined at i'mport.
     for i, state in ((0, ChargeState.SENT), (1, ChargeState.SENT), (2, ChargeState.PLANNED)):
         cid = charges.insert(
-            NewCharge(ids[i], f"cust-{i}", "2026-11", 1, muid(i), 10_000 + i),
+            NewCharge(ids[i], f"cust-{i}", PERIOD, 1, muid(i), 10_000 + i),
             batch_id="old",
             staff="k",
         )
@@ -348,7 +352,7 @@ async def test_crash_leftovers_are_reconciled_before_the_batch(conn: sqlite3.Con
         muid(2): ChargeState.DECLINED,
         muid(2, 2): ChargeState.PAID,
     }
-    assert SubscriberRepository(conn).get(ids[0]).next_charge_date == date(2026, 12, 15)  # type: ignore[union-attr]
+    assert SubscriberRepository(conn).get(ids[0]).next_charge_date == NEXT  # type: ignore[union-attr]
 
 
 async def test_cancelling_the_task_leaves_in_flight_rows_in_doubt(
@@ -374,7 +378,7 @@ async def test_intent_of_a_paused_subscriber_is_withdrawn_after_a_quiet_period(
     (sid,) = add_subscribers(conn, 1)
     charges = ChargeRepository(conn)
     charges.insert(
-        NewCharge(sid, "cust-0", "2026-11", 1, muid(0), 10_000),
+        NewCharge(sid, "cust-0", PERIOD, 1, muid(0), 10_000),
         batch_id="crashed",
         staff="k",
         now=NOW,
@@ -446,9 +450,9 @@ async def test_journal_keeps_writes_when_the_group_cannot_commit(
     (sid,) = add_subscribers(conn, 1)
     charges = ChargeRepository(conn)
     cid = charges.insert(
-        NewCharge(sid, "cust-0", "2026-11", 1, muid(0), 10_000), batch_id="b", staff="k"
+        NewCharge(sid, "cust-0", PERIOD, 1, muid(0), 10_000), batch_id="b", staff="k"
     )
-    row = RowRef(cid, sid, "cust-0", "2026-11", 1, muid(0), 10_000)
+    row = RowRef(cid, sid, "cust-0", PERIOD, 1, muid(0), 10_000)
     journal = Journal(conn, clock=clock, flush_interval=60)  # flushed by hand below
     journal.put(
         Write(row, ChargeState.DECLINED, frozenset({ChargeState.PLANNED}), "k", message="no")
@@ -469,7 +473,7 @@ async def test_a_plan_gone_stale_never_charges_the_next_period(conn: sqlite3.Con
     (sid,) = add_subscribers(conn, 1)
     charges = ChargeRepository(conn)
     charges.insert(
-        NewCharge(sid, "cust-0", "2026-11", 1, muid(0), 10_000), batch_id="crashed", staff="k"
+        NewCharge(sid, "cust-0", PERIOD, 1, muid(0), 10_000), batch_id="crashed", staff="k"
     )
     api = FakeApi()
     api.add_payment(muid(0), "cust-0", 10_000, "paid")  # the crashed run's request went through
@@ -477,7 +481,7 @@ async def test_a_plan_gone_stale_never_charges_the_next_period(conn: sqlite3.Con
     plan = eng.plan(None, TODAY, "k")  # offers to send the planned intent again
     assert plan.items[0].resend_charge_id is not None
     result = await eng.run(plan)
-    assert api.pay_calls == []  # not the intent (paid), and not December either
+    assert api.pay_calls == []  # not the intent (paid), and not the next period either
     assert [s.reason for s in result.skipped] == [SkipReason.CHANGED]
     assert states(conn) == {muid(0): ChargeState.PAID}
 

@@ -4,7 +4,7 @@ faults: one paid payment per subscriber and period, the local journal equal to t
 from __future__ import annotations
 
 import zlib
-from datetime import UTC, date, datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -13,6 +13,7 @@ import pytest
 from kpadmin.billing.engine import ChargeEngine
 from kpadmin.store.models import ChargeState
 from tests.billing.sandboxed import check_end_state, client_for, open_db, seed, settle
+from tests.clock import NOW, TODAY
 from tests.fixtures.sandbox import SandboxFactory
 
 pytestmark = pytest.mark.anyio
@@ -32,8 +33,7 @@ class Counting(httpx.AsyncHTTPTransport):
         return await super().handle_async_request(request)
 
 
-NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
-DUE = date(2026, 11, 5)
+DUE = TODAY - timedelta(days=15)  # relative to the injected instant (tests/clock.py)
 
 
 @pytest.mark.parametrize(
@@ -57,7 +57,7 @@ async def test_fault_kind_at_20_percent(
     async with client_for(sandbox, read_timeout=0.3, transport=counting) as client:
         engine = ChargeEngine(db, client, clock=lambda: NOW, retry_delays=(0.05, 0.1, 0.2))
         await settle(engine)
-    check_end_state(sandbox, db, uids)
+    check_end_state(sandbox, db, uids, f"{DUE:%Y-%m}")
     lookups = counting.paths.get("findAll", 0)
     # The faults really happened: lost answers were looked up (and only then).
     assert (lookups > 0) == (kind != "none"), counting.paths
@@ -71,9 +71,7 @@ async def test_token_expiry_mid_batch_costs_one_refresh(
     offset = [0.0]
 
     def sandbox_clock() -> datetime:
-        from datetime import timedelta
-
-        return datetime.now(UTC) + timedelta(seconds=offset[0])
+        return NOW + timedelta(seconds=offset[0])
 
     sandbox = sandbox_factory(seed=3, clock=sandbox_clock, latency_ms=5)
     db = open_db(tmp_path)
@@ -93,5 +91,5 @@ async def test_token_expiry_mid_batch_costs_one_refresh(
     # Requests sent with the expired token were refused (401) and sent once more: at most one
     # per worker, and at least one (the jump happened mid-batch).
     assert 30 < counting.paths["again"] <= 30 + 4
-    check_end_state(sandbox, db, uids)
+    check_end_state(sandbox, db, uids, f"{DUE:%Y-%m}")
     assert all(o.state is ChargeState.PAID for o in result.outcomes)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,12 +14,12 @@ from kpadmin.billing.engine import ChargeEngine
 from kpadmin.iamport.client import IamportClient
 from kpadmin.store import NewSubscriber, SubscriberRepository
 from tests.billing.sandboxed import client_for, open_db, settle
+from tests.clock import NOW, TODAY
 from tests.fixtures.sandbox import RunningSandbox
 
 pytestmark = pytest.mark.anyio
 
-NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
-DUE = date(2026, 11, 5)
+DUE = TODAY - timedelta(days=15)  # relative to the injected instant (tests/clock.py)
 
 
 @pytest.mark.parametrize(
@@ -57,7 +57,7 @@ async def test_import_names_a_kakao_money_key(sandbox: RunningSandbox, tmp_path:
     )
     async with IamportClient(sandbox.base_url, sandbox.imp_key, sandbox.imp_secret) as client:
         report = await csvio.import_subscribers(
-            db, client, data.encode(), today=DUE, staff="tester"
+            db, client, data.encode(), today=TODAY, staff="tester"
         )
     assert report.applied and sorted(report.added) == ["cu_card", "cu_money"]
     subs = {s.customer_uid: s for s in SubscriberRepository(db).list_all()}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import UTC, date, datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +28,12 @@ from kpadmin.store import (
 from kpadmin.store.models import ChargeState, SubscriberState
 from tests.billing.fakes import FakeApi
 from tests.billing.sandboxed import client_for, open_db, seed
+from tests.clock import NOW, TODAY
 from tests.fixtures.sandbox import RunningSandbox
 
 pytestmark = pytest.mark.anyio
 
-NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)  # 12:00 in Seoul
-TODAY = date(2026, 11, 27)
-DUE = date(2026, 11, 15)
+DUE = TODAY - timedelta(days=12)  # relative to the injected instant (tests/clock.py)
 NOTE = "billing key not found at i'mport after a rejected charge"
 
 
@@ -90,7 +89,7 @@ async def test_fake_other_rejections_change_nothing(tmp_path: Path, why: str) ->
     conn = open_db(tmp_path)
     api = FakeApi()
     (uid,) = seed_fake(conn, 1)
-    api.when(merchant_uid_for(uid, "2026-11", 1), "reject")
+    api.when(merchant_uid_for(uid, f"{DUE:%Y-%m}", 1), "reject")
     if why == "key lookup fails":
         api.key_lookup_failures.add(uid)
     engine = make_engine(conn, api)

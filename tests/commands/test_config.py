@@ -227,11 +227,12 @@ def test_switching_to_live_asks_on_a_terminal_and_needs_yes_elsewhere(
     err = capsys.readouterr().err
     assert "Not on a terminal, so not asking: the mode stays SANDBOX" in err and "--yes" in err
     assert load_settings(data_dir).mode == "sandbox"
-    answer_no = _on_a_terminal(data_dir, b"n\n", "config", "set", "mode", "live")
+    # Live mode refuses KPADMIN_NOW, so these children run without it (nothing here is dated).
+    answer_no = _on_a_terminal(data_dir, b"n\n", "config", "set", "mode", "live", pretend=False)
     assert answer_no.code == 2 and "Switch to LIVE mode?" in answer_no.text
     assert "Not switched: the mode stays SANDBOX." in answer_no.text
     assert load_settings(data_dir).mode == "sandbox"
-    answer_yes = _on_a_terminal(data_dir, b"y\n", "config", "set", "mode", "live")
+    answer_yes = _on_a_terminal(data_dir, b"y\n", "config", "set", "mode", "live", pretend=False)
     assert answer_yes.code == 0 and "LIVE mode: charges now move real money." in answer_yes.text
     assert load_settings(data_dir).mode == "live"
     assert ("staff", "settings", "setting mode: sandbox → live") in [
@@ -307,14 +308,14 @@ class _TerminalRun:
     text: str
 
 
-def _on_a_terminal(data_dir: Path, answer: bytes, *args: str) -> _TerminalRun:
+def _on_a_terminal(data_dir: Path, answer: bytes, *args: str, pretend: bool = True) -> _TerminalRun:
     """`kpadmin ARGS` in a child process whose stdin/stdout are a pseudo-terminal; `answer` is
-    typed at the first [y/N]."""
+    typed at the first [y/N]. ``pretend=False``: no KPADMIN_NOW (for a switch to live mode)."""
     master, slave = pty.openpty()
     child = subprocess.Popen(
         h.kpadmin_command(data_dir, *args),
         cwd=h.REPO_ROOT,
-        env=h.child_env(),
+        env=h.child_env(pretend=pretend),
         stdin=slave,
         stdout=slave,
         stderr=slave,

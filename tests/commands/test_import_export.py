@@ -10,7 +10,7 @@ import os
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
@@ -18,7 +18,7 @@ import pytest
 
 from kpadmin import cli
 from kpadmin.billing import csvio
-from kpadmin.billing.periods import first_charge_date, today_in_seoul
+from kpadmin.billing.periods import SEOUL, first_charge_date
 from kpadmin.billing.settings import Settings, save_settings
 from kpadmin.iamport.client import IamportClient
 from kpadmin.sandbox.config import SandboxConfig
@@ -99,7 +99,7 @@ GOOD = (
 
 
 def test_import_then_reimport_is_idempotent(
-    setup: Setup, capsys: pytest.CaptureFixture[str]
+    setup: Setup, capsys: pytest.CaptureFixture[str], today: date
 ) -> None:
     path = setup.write("good.csv", "\ufeff" + GOOD)
     assert setup.run("import", str(path)) == 0
@@ -107,7 +107,6 @@ def test_import_then_reimport_is_idempotent(
     assert "3 new, 0 updated, 0 unchanged" in out
     subs = {s.customer_uid: s for s in setup.subscribers()}
     assert set(subs) == {"cu_1", "cu_2", "cu_3"}
-    today = today_in_seoul()
     minji = subs["cu_1"]
     assert (minji.name, minji.phone, minji.amount, minji.plan) == (
         "김민지",
@@ -291,7 +290,8 @@ def test_export_round_trip_and_injection_escaping(
     assert setup.run("export", "subscribers", str(out_path), "--force") == 0
 
 
-def test_export_charges(setup: Setup, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_charges(setup: Setup, capsys: pytest.CaptureFixture[str], now: datetime) -> None:
+    period = f"{now.astimezone(SEOUL):%Y-%m}"
     assert setup.run("import", str(setup.write("good.csv", GOOD))) == 0
     conn = open_database(setup.data_dir / "sandbox" / "kpadmin.sqlite3")
     try:
@@ -299,19 +299,17 @@ def test_export_charges(setup: Setup, capsys: pytest.CaptureFixture[str]) -> Non
         charges = ChargeRepository(conn)
         with transaction(conn):
             first = charges.insert(
-                NewCharge(subs[0].id, subs[0].customer_uid, "2026-12", 1, "kp-test-1", 9900),
+                NewCharge(subs[0].id, subs[0].customer_uid, period, 1, "kp-test-1", 9900),
                 batch_id="b1",
                 staff="tester",
             )
             second = charges.insert(
-                NewCharge(subs[1].id, subs[1].customer_uid, "2026-12", 1, "kp-test-2", 29000),
+                NewCharge(subs[1].id, subs[1].customer_uid, period, 1, "kp-test-2", 29000),
                 batch_id="b1",
                 staff="tester",
             )
             charges.set_state(first, ChargeState.SENT)
-            charges.set_state(
-                first, ChargeState.PAID, imp_uid="imps_1", paid_at=datetime(2026, 12, 1, tzinfo=UTC)
-            )
+            charges.set_state(first, ChargeState.PAID, imp_uid="imps_1", paid_at=now)
             charges.set_state(second, ChargeState.SENT)
             charges.set_state(second, ChargeState.DECLINED, fail_reason="=한도초과")
     finally:
@@ -323,14 +321,14 @@ def test_export_charges(setup: Setup, capsys: pytest.CaptureFixture[str]) -> Non
     assert [r["merchant_uid"] for r in rows] == ["kp-test-1", "kp-test-2"]
     assert rows[0]["state"] == "paid" and rows[0]["imp_uid"] == "imps_1"
     assert rows[0]["subscriber_name"] == "김민지"
-    assert rows[0]["paid_at"].startswith("2026-12-01")
+    assert rows[0]["paid_at"] == now.astimezone(UTC).isoformat()  # stored and exported in UTC
     assert rows[1]["state"] == "declined"
     assert rows[1]["fail_reason"] == "'=한도초과"
     assert list(rows[0]) == list(csvio.CHARGE_EXPORT_COLUMNS)
 
 
 def test_no_update_under_a_charge_in_doubt(
-    setup: Setup, capsys: pytest.CaptureFixture[str]
+    setup: Setup, capsys: pytest.CaptureFixture[str], today: date
 ) -> None:
     assert setup.run("import", str(setup.write("good.csv", GOOD))) == 0
     conn = open_database(setup.data_dir / "sandbox" / "kpadmin.sqlite3")
@@ -339,7 +337,7 @@ def test_no_update_under_a_charge_in_doubt(
         assert sub is not None
         with transaction(conn):
             ChargeRepository(conn).insert(
-                NewCharge(sub.id, "cu_1", "2026-12", 1, "kp-doubt-1", 9900),
+                NewCharge(sub.id, "cu_1", f"{today:%Y-%m}", 1, "kp-doubt-1", 9900),
                 batch_id=None,
                 staff="tester",
             )  # planned: the outcome is not known yet

@@ -11,7 +11,7 @@ import shlex
 import stat
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -153,10 +153,10 @@ def test_run_charges_nobody_when_off_or_live_without_the_opt_in(
 
 
 def test_the_entrys_command_line_runs_charge_due(
-    sandbox: RunningSandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sandbox: RunningSandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, today: date
 ) -> None:
     data = tmp_path / "data"
-    uids = h.prepare(data, sandbox.base_url, 2, due=date(2024, 1, 1))
+    uids = h.prepare(data, sandbox.base_url, 2, due=today - timedelta(days=2))
     set_settings(data, auto_charge_time="10:00")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("PATH", str(tmp_path))  # no systemctl

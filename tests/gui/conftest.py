@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from kpadmin.billing.settings import Settings
 from kpadmin.runtime import Runtime, open_runtime
+from tests.clock import FrozenClock
 
 # The in-memory keyring fixtures of the command tests (never the real OS keychain).
 from tests.commands.memory_keyring import memory_keyring, no_keyring  # noqa: F401
 
-TODAY = date(2026, 11, 27)
-
 
 @pytest.fixture
-def runtime(tmp_path: Path) -> Runtime:
-    return open_runtime(tmp_path / "data")
+def runtime(tmp_path: Path, clock: FrozenClock) -> Runtime:
+    return open_runtime(tmp_path / "data", clock=clock)
 
 
 @pytest.fixture
@@ -34,10 +32,9 @@ def backend(qapp, runtime: Runtime) -> Iterator:
 
 @pytest.fixture
 def seeded(backend):
-    from kpadmin.gui.formatting import seoul_today
     from tests.sample_data import seed
 
-    seed(backend.conn, today=seoul_today(), count=30)
+    seed(backend.conn, today=backend.today(), count=30)
     return backend
 
 
@@ -53,11 +50,11 @@ def window(qtbot, seeded):
 
 
 @pytest.fixture
-def sandbox_backend(qapp, tmp_path: Path, sandbox, qloop, arun) -> Iterator:
+def sandbox_backend(qapp, tmp_path: Path, sandbox, qloop, arun, clock: FrozenClock) -> Iterator:
     """A backend whose sandbox mode talks to the test's own sandbox (not an in-process one)."""
     from kpadmin.gui.backend import Backend
 
-    runtime = open_runtime(tmp_path / "data").with_settings(
+    runtime = open_runtime(tmp_path / "data", clock=clock).with_settings(
         Settings(mode="sandbox", api_base_url=sandbox.base_url)
     )
     b = Backend(runtime)

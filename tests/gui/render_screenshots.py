@@ -21,7 +21,6 @@ def render(out_dir: Path, language: str, *, mode: str = "sandbox", size=(1440, 8
 
     from kpadmin.gui import i18n
     from kpadmin.gui.backend import Backend
-    from kpadmin.gui.formatting import seoul_today
     from kpadmin.gui.main_window import MainWindow
     from kpadmin.runtime import open_runtime
     from tests.sample_data import seed
@@ -33,7 +32,7 @@ def render(out_dir: Path, language: str, *, mode: str = "sandbox", size=(1440, 8
 
         runtime = open_runtime(tmp).with_settings(Settings(mode=mode))
         backend = Backend(runtime)
-        seed(backend.conn, today=seoul_today(), count=30)
+        seed(backend.conn, today=backend.today(), count=30)
         window = MainWindow(backend)
         window.resize(*size)
         window.show()

@@ -11,11 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.clock import child_env
+
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_a_signal_closes_the_window_and_exits_zero(tmp_path: Path, signum: int) -> None:
-    env = {**os.environ, "KPADMIN_DATA_DIR": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    env = child_env(
+        {**os.environ, "KPADMIN_DATA_DIR": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    )
     child = subprocess.Popen(
         [sys.executable, "-m", "kpadmin"],
         env=env,

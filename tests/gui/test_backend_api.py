@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
+from kpadmin.gui import formatting as fmt
+from kpadmin.gui.backend import Backend
 from kpadmin.gui.detail_pane import DetailPane, open_receipt
 from kpadmin.gui.rows import SubscriberRow
 from kpadmin.store.models import SignupChannel, SubscriberState
@@ -17,7 +19,7 @@ def add_subscriber(backend, uid: str) -> SubscriberRow:
             name="김하늘",
             amount=9_900,
             billing_day=5,
-            next_charge_date=date(2026, 12, 5),
+            next_charge_date=backend.today() + timedelta(days=8),
             phone="01012345678",
             channel=SignupChannel.PHONE,
         )
@@ -25,7 +27,7 @@ def add_subscriber(backend, uid: str) -> SubscriberRow:
     return backend.rows_for([sub.id])[0]
 
 
-def test_recheck_finds_the_key_and_stores_the_card(qtbot, sandbox, sandbox_backend):
+def test_recheck_finds_the_key_and_stores_the_card(qtbot, sandbox, sandbox_backend, clock):
     sandbox.state.issue_billing_key("cu_recheck_1", card_name="신한카드")
     row = add_subscriber(sandbox_backend, "cu_recheck_1")
     pane = DetailPane(sandbox_backend)
@@ -36,7 +38,44 @@ def test_recheck_finds_the_key_and_stores_the_card(qtbot, sandbox, sandbox_backe
     qtbot.waitUntil(lambda: "present" in pane.key_status.text(), timeout=5000)
     stored = sandbox_backend.subscribers.get(row.id)
     assert stored.card_name == "신한카드"
-    assert sandbox_backend.audit.list(subscriber_id=row.id, limit=1)[0].action == "key_check"
+    (entry,) = sandbox_backend.audit.list(subscriber_id=row.id, limit=1)
+    assert entry.action == "key_check"
+    # "Checked when" and the audit time are the runtime's clock (the test's), not the wall's.
+    assert fmt.format_instant(clock()) in pane.key_status.text()
+    assert entry.at == clock()
+
+
+def test_the_backends_today_and_month_follow_the_runtimes_clock(qapp, tmp_path):
+    """At 00:30 on 1 February in Seoul (still 31 January in UTC) the table's "this month" is
+    February: a charge paid a minute ago counts, one paid at 23:30 Seoul time the day before
+    does not."""
+    from kpadmin.runtime import open_runtime
+    from kpadmin.store.charges import NewCharge
+    from kpadmin.store.models import ChargeState
+    from tests.clock import FrozenClock
+
+    moment = datetime(2031, 1, 31, 15, 30, tzinfo=UTC)
+    backend = Backend(open_runtime(tmp_path / "data", clock=FrozenClock(moment)))
+    try:
+        assert backend.today() == date(2031, 2, 1) and backend.now() == moment
+        subs = []
+        for uid, period, paid_at in (
+            ("cu_feb", "2031-02", moment - timedelta(minutes=1)),
+            ("cu_jan", "2031-01", moment - timedelta(hours=1)),
+        ):
+            sub = backend.subscribers.add(
+                NewSubscriber(uid, "김하늘", 9_900, 1, date(2031, 2, 1), phone="01012345678")
+            )
+            cid = backend.charges.insert(
+                NewCharge(sub.id, uid, period, 1, f"kp-{uid}", 9_900), batch_id=None, staff="t"
+            )
+            backend.charges.set_state(cid, ChargeState.PAID, paid_at=paid_at)
+            subs.append(sub.id)
+        counts = {r.customer_uid: r.charges_this_month for r in backend.load_rows()}
+        assert counts == {"cu_feb": 1, "cu_jan": 0}
+        assert [r.charges_this_month for r in backend.rows_for(subs)] == [1, 0]
+    finally:
+        backend.conn.close()
 
 
 def test_recheck_names_a_kakao_money_key(qtbot, sandbox, sandbox_backend):

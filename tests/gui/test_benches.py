@@ -7,12 +7,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.clock import child_env
+
 REPO = Path(__file__).resolve().parents[2]
 
 
 def run_bench(*args: str) -> dict[str, object]:
     result = subprocess.run(
-        [sys.executable, *args], cwd=REPO, capture_output=True, text=True, timeout=120
+        [sys.executable, *args],
+        cwd=REPO,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])

@@ -147,11 +147,10 @@ def test_no_second_charge_while_in_flight_or_unknown(qtbot, desk_factory, arun):
     uid = "kp_test_0005"
     from kpadmin.billing.merchant_uid import merchant_uid_for
     from kpadmin.billing.periods import period_of
-    from kpadmin.gui.formatting import seoul_today
     from kpadmin.store.charges import NewCharge
     from kpadmin.store.db import transaction
 
-    period = period_of(seoul_today())
+    period = period_of(backend.today())
     muid = merchant_uid_for(uid, period, 1)
     with transaction(backend.conn):
         cid = charges.insert(
@@ -227,14 +226,13 @@ def test_a_decline_found_by_the_pre_plan_reconcile_is_not_offered_again(qtbot, d
     from kpadmin.billing.due import SkipReason
     from kpadmin.billing.merchant_uid import merchant_uid_for
     from kpadmin.billing.periods import period_of
-    from kpadmin.gui.formatting import seoul_today
     from kpadmin.iamport.errors import PaymentDeclined
     from kpadmin.store.charges import NewCharge
     from kpadmin.store.db import transaction
 
     charges = ChargeRepository(backend.conn)
     victim, uid = desk.ids[2], "kp_test_0002"
-    period = period_of(seoul_today())
+    period = period_of(backend.today())
     muid = merchant_uid_for(uid, period, 1)
     with transaction(backend.conn):
         cid = charges.insert(

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from kpadmin.billing.settings import Settings
-from kpadmin.gui.formatting import seoul_today
 from kpadmin.runtime import open_runtime
 from kpadmin.store.models import SubscriberState
 from kpadmin.store.subscribers import NewSubscriber, SubscriberRepository
+from tests.clock import FrozenClock
 
 NAMES = ["김하늘", "이서준", "박지민", "최유나", "정도윤", "강서연", "조민준", "윤지우"]
 
@@ -50,7 +50,10 @@ def open_desk(
     from kpadmin.gui.backend import Backend
     from kpadmin.gui.main_window import MainWindow
 
-    runtime = open_runtime(tmp_path / "data").with_settings(
+    # The desk runs on the sandbox's clock (the test's injected one, tests/clock.py); a stand-in
+    # without a config (the hostile server) answers at the injected instant too.
+    clock = getattr(getattr(box, "config", None), "clock", None) or FrozenClock()
+    runtime = open_runtime(tmp_path / "data", clock=clock).with_settings(
         Settings(
             mode="sandbox",
             api_base_url=box.base_url,
@@ -61,7 +64,7 @@ def open_desk(
     backend = Backend(runtime)
     arun(backend.connect())
     assert backend.api is not None, backend.api_error
-    today = seoul_today()
+    today = backend.today()
     repo = SubscriberRepository(backend.conn)
     ids = []
     for i in range(count):

@@ -73,7 +73,6 @@ async def render(out_dir: Path) -> list[Path]:
     from kpadmin.billing.settings import Settings
     from kpadmin.gui import i18n
     from kpadmin.gui.backend import Backend
-    from kpadmin.gui.formatting import seoul_today
     from kpadmin.gui.main_window import MainWindow
     from kpadmin.runtime import open_runtime
     from kpadmin.sandbox.config import SandboxConfig
@@ -94,7 +93,7 @@ async def render(out_dir: Path) -> list[Path]:
             )
             backend = Backend(runtime)
             await backend.connect()
-            today = seoul_today()
+            today = backend.today()
             repo = SubscriberRepository(backend.conn)
             ids = []
             for i, name in enumerate(NAMES):

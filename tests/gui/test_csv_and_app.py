@@ -14,6 +14,7 @@ import pytest
 from kpadmin.gui import csv_actions
 from kpadmin.gui.app import prepare_environment
 from kpadmin.gui.main_window import MainWindow
+from tests.clock import child_env
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -84,7 +85,8 @@ def test_environment_defaults_only_fill_gaps():
 
 def test_first_run_opens_the_window_without_set_up_or_webengine(tmp_path):
     """The real `kpadmin` command in a child process, on an empty data dir."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KPADMIN_")}
+    # Nothing of the developer's kpadmin environment, only the tests' clock (KPADMIN_NOW).
+    env = child_env({k: v for k, v in os.environ.items() if not k.startswith("KPADMIN_")})
     result = subprocess.run(
         [sys.executable, "-m", "kpadmin", "--data-dir", str(tmp_path), "gui", "--startup-probe"],
         cwd=REPO,

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.clock import child_env
 from tests.fixtures.sandbox import REPO_ROOT
 
 pytestmark = pytest.mark.e2e
@@ -22,7 +23,7 @@ def test_selftest_verifies_every_step_and_saves_screenshots(tmp_path: Path) -> N
     shots = tmp_path / "shots"
     data = tmp_path / "user-data"
     data.mkdir()
-    env = {**os.environ, "KPADMIN_DATA_DIR": str(data), "PYTHONIOENCODING": "utf-8"}
+    env = child_env({**os.environ, "KPADMIN_DATA_DIR": str(data), "PYTHONIOENCODING": "utf-8"})
     # The self-test must choose offscreen / no-sandbox itself: take the suite's choices away.
     for name in ("QT_QPA_PLATFORM", "QTWEBENGINE_DISABLE_SANDBOX", "DISPLAY", "WAYLAND_DISPLAY"):
         env.pop(name, None)
@@ -65,7 +66,7 @@ def test_selftest_verifies_every_step_and_saves_screenshots(tmp_path: Path) -> N
 
 def test_selftest_reports_a_failed_step_and_exits_nonzero(tmp_path: Path) -> None:
     """A journey that cannot finish in time fails cleanly (exit 3), it does not hang."""
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    env = child_env({**os.environ, "PYTHONIOENCODING": "utf-8"})
     proc = subprocess.run(
         [sys.executable, "-m", "kpadmin", "selftest", "--timeout", "0.5"],
         cwd=REPO_ROOT,

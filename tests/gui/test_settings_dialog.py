@@ -141,3 +141,18 @@ def test_the_dialog_has_the_same_bounds_and_messages_as_the_command_line(
         2.5,
     )
     assert dialog.problem.text() == ""
+
+
+def test_live_mode_is_refused_while_kpadmin_now_pretends_a_date(
+    qtbot, backend, memory_keyring, monkeypatch
+):
+    monkeypatch.setenv("KPADMIN_NOW", "2031-01-31T23:30:00+09:00")
+    dialog = make(qtbot, backend)
+    dialog.mode.setCurrentIndex(dialog.mode.findData("live"))
+    dialog._confirm_box.accept()
+    dialog.imp_key.setText("live-key")
+    dialog.save()
+    assert "KPADMIN_NOW" in dialog.problem.text() and "live mode" in dialog.problem.text()
+    assert dialog.isVisible()
+    assert settings_mod.load_settings(backend.runtime.data_root).mode == "sandbox"
+    assert (SERVICE, "live:imp_key") not in memory_keyring.store  # nothing stored either

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -27,6 +27,7 @@ from kpadmin.iamport.errors import (
     RequestRejected,
 )
 from kpadmin.iamport.models import Payment
+from tests.clock import injected_now
 from tests.fixtures.sandbox import RunningSandbox, SandboxFactory
 from tests.iamport.helpers import run
 from tests.sandbox.api import Clock
@@ -68,7 +69,7 @@ def payments_for(box: RunningSandbox, merchant_uid: str) -> list[dict[str, Any]]
 # ------------------------------------------------------------------------------ every call
 
 
-def test_every_call_round_trip(sandbox: RunningSandbox) -> None:
+def test_every_call_round_trip(sandbox: RunningSandbox, now: datetime) -> None:
     key(sandbox, "cu_1", customer_tel="010-1234-5678")
     key(sandbox, "cu_2")
 
@@ -108,7 +109,7 @@ def test_every_call_round_trip(sandbox: RunningSandbox) -> None:
             assert [p.imp_uid for p in mine.list] == [paid.imp_uid]
 
             by_status = await client.payments_by_status(
-                "paid", from_=datetime.now(UTC) - timedelta(days=1), to=datetime.now(UTC)
+                "paid", from_=now - timedelta(days=1), to=now
             )
             assert paid.imp_uid in {p.imp_uid for p in by_status.list}
 
@@ -252,7 +253,7 @@ def test_fifty_concurrent_calls_share_one_get_token(sandbox: RunningSandbox) -> 
 
 def test_token_expiry_mid_run_refreshes_once(sandbox_factory: SandboxFactory) -> None:
     """Both clocks move 29 min 50 s: the client refreshes proactively, once, for 50 callers."""
-    server_clock = Clock(datetime.now(UTC))
+    server_clock = Clock(injected_now())
     box = sandbox_factory(clock=server_clock)
     key(box)
     transport = CountingTransport()
@@ -277,7 +278,7 @@ def test_401_from_server_side_expiry_refreshes_once_and_retries(
     sandbox_factory: SandboxFactory,
 ) -> None:
     """Only the server's clock moves past expiry: 50 calls get 401, one refresh, all retried."""
-    server_clock = Clock(datetime.now(UTC))
+    server_clock = Clock(injected_now())
     box = sandbox_factory(clock=server_clock)
     key(box)
     transport = CountingTransport()

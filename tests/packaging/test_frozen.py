@@ -26,6 +26,7 @@ import httpx
 import pytest
 
 import kpadmin
+from tests.clock import child_env
 from tests.packaging import frozen_build
 
 pytestmark = pytest.mark.skipif(
@@ -62,7 +63,7 @@ def frozen_env(tmp_path: Path) -> dict[str, str]:
         QTWEBENGINE_CHROMIUM_FLAGS="--disable-gpu",
         KPADMIN_DATA_DIR=str(tmp_path / "data"),
     )
-    return env
+    return child_env(env)  # the tests' clock (KPADMIN_NOW), as for every kpadmin child
 
 
 def run(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import stat
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -74,12 +74,12 @@ def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
     assert charges.list_all() == []
 
 
-def test_two_paid_charges_for_one_period_are_impossible(tmp_path: Path) -> None:
+def test_two_paid_charges_for_one_period_are_impossible(tmp_path: Path, now: datetime) -> None:
     conn = _db(tmp_path)
     sid = _subscriber(conn)
     charges = ChargeRepository(conn)
     first = charges.insert(_charge(sid, attempt=1), batch_id=None, staff="kim")
-    charges.set_state(first, ChargeState.PAID, paid_at=datetime.now(UTC))
+    charges.set_state(first, ChargeState.PAID, paid_at=now)
     second = charges.insert(_charge(sid, attempt=2), batch_id=None, staff="kim")
     with pytest.raises(sqlite3.IntegrityError):
         charges.set_state(second, ChargeState.PAID)

@@ -39,10 +39,9 @@ import smtplib
 import socket
 import ssl
 import unicodedata
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC
 from email.headerregistry import Address
 from email.message import EmailMessage
 from typing import Final
@@ -51,6 +50,7 @@ from urllib.parse import urlsplit
 from kpadmin.billing.notices.model import Notice
 from kpadmin.billing.notices.notifier import Delivery, FailureKind, NoticeError, Scope
 from kpadmin.billing.settings import Settings, notice_sender
+from kpadmin.clock import Clock, default_clock
 from kpadmin.redact import REDACTED, redact_text, register_secret
 
 log = logging.getLogger(__name__)
@@ -139,10 +139,6 @@ class _SMTPS(smtplib.SMTP_SSL):
             raise
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 class SmtpNotifier:
     """`Notifier` for e-mail. ``async with`` it, or call `aclose` when the batch is done."""
 
@@ -154,12 +150,12 @@ class SmtpNotifier:
         *,
         ssl_context: ssl.SSLContext | None = None,
         local_hostname: str | None = None,
-        clock: Callable[[], datetime] = _now,
+        clock: Clock | None = None,
     ) -> None:
         self._config = config
         self._context = ssl_context or ssl.create_default_context()
         self._local_hostname = local_hostname
-        self._clock = clock
+        self._clock = clock or default_clock()
         self._smtp: smtplib.SMTP | None = None
         self._executor: ThreadPoolExecutor | None = None
         self._hidden = _secret_forms(config.user, config.password)

@@ -122,7 +122,10 @@ class ChargingController(QObject):
             if self._engine is not None and self._engine.running:
                 raise aio.UserError(tr("A charge batch is still running."))
             self._engine = ChargeEngine(
-                self.backend.conn, client, monthly_limit=self.backend.monthly_cap
+                self.backend.conn,
+                client,
+                monthly_limit=self.backend.monthly_cap,
+                clock=self.backend.clock,
             )
             self._engine_client = client
         return self._engine

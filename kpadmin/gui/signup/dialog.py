@@ -145,7 +145,7 @@ class SignupDialog(QDialog):
         )
         intro.setWordWrap(True)
         intro.setStyleSheet("color: #57606a;")
-        self.form = SignupFormWidget()
+        self.form = SignupFormWidget(today=self.backend.today())
         self.form.validity_changed.connect(lambda _v: self._update_start_button())
         self.connection_note = QLabel()
         self.connection_note.setStyleSheet("color: #9a6700;")
@@ -298,7 +298,9 @@ class SignupDialog(QDialog):
         from kpadmin.gui.signup.navigation import NavigationPolicy, Origin
         from kpadmin.gui.signup.webview import CheckoutWebView
 
-        self.attempt = attempt = start_attempt(form, imp_code=api.imp_code, pg=api.pg)
+        self.attempt = attempt = start_attempt(
+            form, imp_code=api.imp_code, pg=api.pg, now=self.backend.now()
+        )
         self._callback = None
         self._leftovers = None
         self._offer = None
@@ -407,7 +409,9 @@ class SignupDialog(QDialog):
         self._save(verified)
 
     def _save(self, verified: VerifiedSignup) -> None:
-        subscriber = save_verified_signup(self.backend.conn, verified, staff=self.backend.staff)
+        subscriber = save_verified_signup(
+            self.backend.conn, verified, staff=self.backend.staff, now=self.backend.now()
+        )
         self.subscriber = subscriber
         self._finished = True
         self._offer = None

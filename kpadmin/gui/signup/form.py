@@ -7,6 +7,8 @@ does not open with a wall of red; `validity_changed(bool)` follows the whole for
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -54,7 +56,7 @@ class _Field:
 class SignupFormWidget(QWidget):
     validity_changed = Signal(bool)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, today: date | None = None) -> None:
         super().__init__(parent)
         self.name = QLineEdit()
         self.name.setPlaceholderText(self.tr("e.g. 김하늘"))
@@ -69,7 +71,7 @@ class SignupFormWidget(QWidget):
         self.amount.setPlaceholderText("9,900")
         self.billing_day = QSpinBox()
         self.billing_day.setRange(1, 31)
-        self.billing_day.setValue(seoul_today().day)
+        self.billing_day.setValue((today or seoul_today()).day)
         self.billing_day.setSuffix(self.tr(" of each month"))
         self.first_payment = QCheckBox(self.tr("Take the first payment now"))
         self.first_payment.setChecked(True)

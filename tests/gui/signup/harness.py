@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from kpadmin.billing.periods import today_in_seoul
 from kpadmin.billing.signup import RawSignupForm
+from kpadmin.clock import Clock
 from kpadmin.iamport.client import IamportClient
 from kpadmin.store.db import open_database
+from tests.clock import FrozenClock
 
 FORM = RawSignupForm(
     name="김하늘",
@@ -45,19 +49,33 @@ class SandboxApi:
 
 
 class SignupBackend(QObject):
-    """The part of `kpadmin.gui.backend.Backend` the dialog uses: conn, staff, api."""
+    """The part of `kpadmin.gui.backend.Backend` the dialog uses: conn, staff, api, the clock."""
 
     api_state_changed = Signal()
 
-    def __init__(self, conn: sqlite3.Connection, api: SandboxApi | None, staff: str = "민지"):
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        api: SandboxApi | None,
+        staff: str = "민지",
+        *,
+        clock: Clock | None = None,
+    ):
         super().__init__()
         self.conn = conn
         self.api = api
         self.api_error: str | None = None
         self.staff = staff
+        self.clock: Clock = clock or FrozenClock()
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def today(self) -> date:
+        return today_in_seoul(self.clock)
 
     @classmethod
-    def for_sandbox(cls, box: Any, data_dir: Path) -> SignupBackend:
+    def for_sandbox(cls, box: Any, data_dir: Path, *, clock: Clock | None = None) -> SignupBackend:
         client = IamportClient(box.base_url, box.imp_key, box.imp_secret)
         api = SandboxApi(
             client=client,
@@ -66,7 +84,7 @@ class SignupBackend(QObject):
             imp_code=box.imp_code,
             pg="kakaopay.TCSUBSCRIP",
         )
-        return cls(open_database(data_dir / "kpadmin.sqlite3"), api)
+        return cls(open_database(data_dir / "kpadmin.sqlite3"), api, clock=clock)
 
 
 def fill(dialog: Any, **changes: Any) -> None:
