@@ -23,8 +23,8 @@ import psycopg
 import pytest
 
 from tests import pg_cluster
-from tests.fixtures.postgres import DATABASE_URL_ENV, PostgresDatabase
-from tests.pg_cluster import Unavailable
+from tests.fixtures.postgres import DATABASE_URL_ENV, MakeDatabase, PostgresDatabase
+from tests.pg_cluster import Cluster, Unavailable
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 #: Only keeps a broken machine from hanging the suite; every wait below ends on an event.
@@ -92,6 +92,31 @@ def test_two_databases_on_the_server_are_isolated(postgres: PostgresDatabase) ->
             assert other.execute("SELECT who FROM charge").fetchall() == [("other",)]
     finally:
         postgres.server.drop_database(f"{postgres.name}_other")
+
+
+def test_databases_copied_from_a_template_prepared_once(
+    postgres_server: Cluster, postgres_databases: MakeDatabase
+) -> None:
+    prepared: list[str] = []
+
+    def prepare(url: str) -> None:
+        prepared.append(url)
+        with psycopg.connect(url) as conn:
+            conn.execute("CREATE TABLE subscriber (id int PRIMARY KEY, name text)")
+            conn.execute("INSERT INTO subscriber VALUES (1, '김민지')")
+
+    name = postgres_server.template("kpadmin_probe_template", prepare)
+    assert postgres_server.template("kpadmin_probe_template", prepare) == name  # once
+    a, b = postgres_databases(template=name), postgres_databases(template=name)
+    assert len(prepared) == 1 and a.name != b.name
+    with a.connect() as conn_a, b.connect() as conn_b:
+        conn_a.execute("INSERT INTO subscriber VALUES (2, '이서준')")
+        conn_a.commit()
+        assert conn_a.execute("SELECT count(*) FROM subscriber").fetchone() == (2,)
+        assert conn_b.execute("SELECT name FROM subscriber").fetchall() == [("김민지",)]
+    # The template itself takes no connections: nobody writes to it by mistake.
+    with pytest.raises(psycopg.OperationalError, match="not currently accepting connections"):
+        psycopg.connect(postgres_server.url(name), connect_timeout=5)
 
 
 def test_database_names_are_valid_and_unique() -> None:
