@@ -296,6 +296,8 @@ class Cluster:
             raise Unavailable(
                 f"{what} did not finish in {timeout:.0f} s{self._log_tail()}"
             ) from None
+        except FileNotFoundError as exc:  # e.g. no runuser (util-linux) on this system
+            raise Unavailable(f"{what}: cannot run {exc.filename}") from None
         if done.returncode != 0:
             output = (done.stderr or done.stdout).strip()[-2000:]
             raise Unavailable(f"{what} failed (exit {done.returncode}): {output}{self._log_tail()}")
