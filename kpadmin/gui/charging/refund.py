@@ -379,7 +379,7 @@ async def perform_refund(backend, request: RefundRequest) -> RefundOutcome:
             f"{charge.merchant_uid}, imp_uid {charge.imp_uid}); ₩{cancelled:,} refunded in total; "
             f"reason: {request.reason}",
         )
-    backend.rows_changed.emit([charge.subscriber_id])
+    backend.notify_changed([charge.subscriber_id], journal=True)
     if refunded_now <= 0:
         return RefundOutcome(
             False,

@@ -433,6 +433,7 @@ class SignupDialog(QDialog):
                 )
             ),
         )
+        self.backend.notify_changed([subscriber.id])
         self.signed_up.emit(subscriber)
         self.finished_attempt.emit("signed_up", paid)
 
