@@ -24,6 +24,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from kpadmin.billing.messages import AuditAction
 from kpadmin.clock import Clock
 from kpadmin.gui.formatting import SEOUL, mask_phone, seoul_today, tr
 from kpadmin.gui.rows import SubscriberRow
@@ -307,10 +308,10 @@ class Backend(QObject):
     def set_state(self, subscriber_id: int, state: SubscriberState, detail: str = "") -> None:
         sub = self._get(subscriber_id)
         action = {
-            SubscriberState.PAUSED: "pause",
-            SubscriberState.ACTIVE: "resume",
-            SubscriberState.CANCELLED: "cancel",
-            SubscriberState.KEY_MISSING: "key_missing",
+            SubscriberState.PAUSED: AuditAction.PAUSE,
+            SubscriberState.ACTIVE: AuditAction.RESUME,
+            SubscriberState.CANCELLED: AuditAction.CANCEL,
+            SubscriberState.KEY_MISSING: AuditAction.KEY_MISSING,
         }[state]
         now = self.now()
         with transaction(self.conn):
@@ -339,7 +340,11 @@ class Backend(QObject):
         with transaction(self.conn):
             self.subscribers.update(subscriber_id, now=now, **changed)
             self.audit.record(
-                self.staff, "edit", "; ".join(parts), subscriber_id=subscriber_id, at=now
+                self.staff,
+                AuditAction.EDIT,
+                "; ".join(parts),
+                subscriber_id=subscriber_id,
+                at=now,
             )
         self.notify_changed([subscriber_id])
 
@@ -365,21 +370,23 @@ class Backend(QObject):
         with transaction(self.conn):
             if changes:
                 self.subscribers.update(subscriber_id, now=now, **changes)
-            self.audit.record(self.staff, "key_check", detail, subscriber_id=subscriber_id, at=now)
+            self.audit.record(
+                self.staff, AuditAction.KEY_CHECK, detail, subscriber_id=subscriber_id, at=now
+            )
         self.notify_changed([subscriber_id])
 
     def record_key_deleted(self, subscriber_id: int, reason: str) -> None:
         with transaction(self.conn):
             self.audit.record(
                 self.staff,
-                "key_deleted",
+                AuditAction.KEY_DELETED,
                 f"reason: {reason}",
                 subscriber_id=subscriber_id,
                 at=self.now(),
             )
         self.notify_changed([subscriber_id])
 
-    def record(self, action: str, detail: str, subscriber_id: int | None = None) -> None:
+    def record(self, action: AuditAction, detail: str, subscriber_id: int | None = None) -> None:
         self.audit.record(self.staff, action, detail, subscriber_id=subscriber_id, at=self.now())
         if subscriber_id is not None:  # the detail pane lists the subscriber's audit entries
             self.notify_changed([subscriber_id])

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpadmin.billing import csvio
+from kpadmin.billing.messages import AuditAction
 from kpadmin.gui import aio, messages
 from kpadmin.gui.backend import Backend
 from kpadmin.gui.formatting import tr
@@ -188,6 +189,8 @@ class CsvActions(QObject):
                 tr("Cannot write {path}: {why}").format(path=path, why=exc.strerror or exc)
             )
             return None
-        self.backend.record("export", f"{what or 'subscribers'}: {count} rows to {target.name}")
+        self.backend.record(
+            AuditAction.EXPORT, f"{what or 'subscribers'}: {count} rows to {target.name}"
+        )
         messages.info(tr("Exported {n} rows to {path}.").format(n=count, path=target))
         return count

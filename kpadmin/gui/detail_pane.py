@@ -40,6 +40,7 @@ from kpadmin.gui import formatting as fmt
 from kpadmin.gui.backend import Backend, DataChange
 from kpadmin.gui.formatting import tr
 from kpadmin.gui.rows import SubscriberRow
+from kpadmin.gui.texts import audit_label
 from kpadmin.iamport import errors as ie
 from kpadmin.store.models import ChargeState, SubscriberState
 
@@ -362,7 +363,9 @@ class DetailPane(QWidget):
         self.audit.clear()
         self.audit.addTopLevelItems(
             [
-                QTreeWidgetItem([fmt.format_instant(e.at), e.staff, e.action, e.detail])
+                QTreeWidgetItem(
+                    [fmt.format_instant(e.at), e.staff, audit_label(e.action), e.detail]
+                )
                 for e in self.backend.audit_entries(subscriber_id)
             ]
         )

@@ -59,6 +59,7 @@ from kpadmin.gui.charging.refund import (
 from kpadmin.gui.charging.texts import mismatch_text, skip_label
 from kpadmin.gui.database_problem import journal_stop_text
 from kpadmin.gui.formatting import tr
+from kpadmin.gui.texts import say
 from kpadmin.store.models import ChargeState
 
 log = logging.getLogger(__name__)
@@ -192,7 +193,7 @@ class ChargingController(QObject):
                     tr("{name} is not charged: {why} — {detail}").format(
                         name=skip.name or skip.customer_uid,
                         why=skip_label(skip.reason),
-                        detail=skip.message,
+                        detail=say(skip.note),
                     )
                 )
             return
