@@ -54,10 +54,10 @@ from kpadmin.gui.overview import OverviewStrip
 from kpadmin.gui.rows import SubscriberRow
 from kpadmin.gui.settings_dialog import SettingsDialog
 from kpadmin.gui.signup import SignupDialog
+from kpadmin.gui.subscriber_filter import SubscriberFilterProxy
 from kpadmin.gui.subscriber_model import (
     ROW_ROLE,
     Column,
-    SubscriberFilterProxy,
     SubscriberTableModel,
 )
 from kpadmin.store.models import Subscriber, SubscriberState
