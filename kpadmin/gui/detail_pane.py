@@ -260,9 +260,8 @@ class DetailPane(QWidget):
             self.body.setVisible(False)
             return
         self.title.setText(s.name)
-        self.subtitle.setText(
-            f"{fmt.state_label(s.state)} · {s.plan or self.tr('No plan')} · {fmt.won(s.amount)}"
-        )
+        plan = s.plan or self.tr("No plan")  # (lupdate does not see a tr() inside an f-string)
+        self.subtitle.setText(f"{fmt.state_label(s.state)} · {plan} · {fmt.won(s.amount)}")
         self.phone.setText(fmt.format_phone(s.phone))
         self.email.setText(s.email or "–")
         self.customer_uid.setText(s.customer_uid)

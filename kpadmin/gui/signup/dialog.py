@@ -436,7 +436,7 @@ class SignupDialog(QDialog):
         self._show_result(
             ok=True,
             title=self.tr("{name} is signed up").format(name=subscriber.name),
-            detail=f"{self.tr('Card')}: {card}\n{paid}\n{next_charge}",
+            detail="\n".join((self.tr("Card: {card}").format(card=card), paid, next_charge)),
         )
         self.backend.notify_changed([subscriber.id])
         self.signed_up.emit(subscriber)
