@@ -20,6 +20,7 @@ States (`Phase`) and the events that move between them::
                       │  ▲                                               │
                       │  └──── check_again (verify again) ◀──────────────┤
                       └──────────── try_again ──▶ FORM ◀── try_again ────┘
+                                      (DONE ──try_again──▶ FORM: the next customer)
 
 * OPENING: ids minted and the attempt audited; the checkout page loads iamport.js.
 * WAITING: `IMP.request_pay` went out; the customer approves (QR code or phone).
@@ -92,7 +93,7 @@ TRANSITIONS: dict[Phase, frozenset[Phase]] = {
     Phase.VERIFYING: frozenset({Phase.DONE, Phase.FAILED}),
     Phase.FAILED: frozenset({Phase.VERIFYING, Phase.LEFTOVERS, Phase.FORM}),
     Phase.LEFTOVERS: frozenset({Phase.FAILED, Phase.VERIFYING, Phase.DONE, Phase.FORM}),
-    Phase.DONE: frozenset(),
+    Phase.DONE: frozenset({Phase.FORM}),
 }
 
 #: The phases in which the Kakao Pay window is open (the customer may be approving right now).
@@ -413,9 +414,10 @@ class SignupSession:
     # --- moving on --------------------------------------------------------------------------
 
     def try_again(self) -> bool:
-        """Back to the form for a new attempt (new ids); the old one is let go first. Refused
-        while a verified sign-up waits for staff to save or refund it."""
-        if self.phase not in (Phase.FAILED, Phase.LEFTOVERS) or self.offer is not None:
+        """Back to the form for a new attempt (new ids; after a saved one: the next customer);
+        a failed one is let go first. Refused while a verified sign-up waits for staff to save
+        or refund it."""
+        if self.phase not in (Phase.FAILED, Phase.LEFTOVERS, Phase.DONE) or self.offer is not None:
             return False
         self._release()
         self._inspecting = None

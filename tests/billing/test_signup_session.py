@@ -111,10 +111,10 @@ def approved(attempt: su.SignupAttempt, imp_uid: str | None) -> CheckoutCallback
     )
 
 
-def test_the_transition_table_is_closed_and_done_is_final() -> None:
+def test_the_transition_table_is_closed() -> None:
     assert set(TRANSITIONS) == set(Phase)
     assert all(targets <= set(Phase) for targets in TRANSITIONS.values())
-    assert TRANSITIONS[Phase.DONE] == frozenset()
+    assert TRANSITIONS[Phase.DONE] == frozenset({Phase.FORM})  # only on to the next customer
     # Money is only ever saved after verification.
     assert [p for p, targets in TRANSITIONS.items() if Phase.DONE in targets] == [
         Phase.VERIFYING,
@@ -134,10 +134,15 @@ def test_a_verified_sign_up_is_saved(sandbox: RunningSandbox, conn: sqlite3.Conn
         (done,) = desk.of(SignedUp)
         assert done.subscriber.customer_uid == attempt.customer_uid
         assert done.verified.first_payment.imp_uid == imp_uid
-        # A second callback, a cancel, a retry: a finished sign-up ignores them all.
+        # A second callback or a cancel: a finished sign-up ignores them.
         desk.session.callback(approved(attempt, imp_uid))
         desk.session.cancel()
-        assert desk.session.try_again() is False
+        assert desk.session.phase is Phase.DONE and len(desk.of(SignedUp)) == 1
+        # The next customer: a new attempt, nothing of the saved one released.
+        assert desk.session.try_again() is True
+        assert desk.session.phase is Phase.FORM
+        await desk.session.wait_idle()
+        assert desk.of(AttemptReleased) == []
 
     session_test(body)(sandbox, conn)
     assert SubscriberRepository(conn).count() == 1
