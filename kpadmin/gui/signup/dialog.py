@@ -23,7 +23,7 @@ pages:
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QLocale, Qt, Signal
@@ -63,9 +63,11 @@ from kpadmin.billing.signup_session import (
     SignupSession,
 )
 from kpadmin.gui import messages
+from kpadmin.gui.backend import Backend
 from kpadmin.gui.formatting import won
 from kpadmin.gui.signup.form import SignupFormWidget
 from kpadmin.gui.texts import say
+from kpadmin.runtime import Api
 from kpadmin.store.models import SignupChannel, Subscriber
 
 if TYPE_CHECKING:  # QtWebEngine is imported only when the window opens
@@ -86,7 +88,7 @@ class SignupDialog(QDialog):
     #: An abandoned attempt was let go (its orphan key deleted or recorded); carries the attempt.
     attempt_released = Signal(object)
 
-    def __init__(self, parent: QWidget | None, backend: Any) -> None:
+    def __init__(self, parent: QWidget | None, backend: Backend) -> None:
         super().__init__(parent)
         self.backend = backend
         self.session = SignupSession(
@@ -232,7 +234,7 @@ class SignupDialog(QDialog):
     # --- state ------------------------------------------------------------------------------
 
     @property
-    def api(self) -> Any:
+    def api(self) -> Api | None:
         return self.backend.api
 
     @property
