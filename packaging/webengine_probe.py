@@ -9,6 +9,9 @@ script computed, grabs the painted view and checks two pixels, then prints one J
 libraries load by name) and prints which imported and which failed: a module PyInstaller missed,
 or one that needs a file the build left out, shows up here rather than in a staff member's hands.
 ``--icu`` prints what Qt gets from the bundled ICU data (see packaging/icu_data.py).
+``--psycopg [URL]`` prints which libpq psycopg uses frozen and, given a URL, what the server says.
+``--notices`` renders every customer notice in every language from the bundled templates
+(resources/notices, Jinja2) and prints their subjects and where the templates were found.
 """
 
 from __future__ import annotations
@@ -99,9 +102,17 @@ class Probe:
 
 
 # Modules libraries load by name at run time, which an import scan cannot see: uvicorn's loop and
-# protocol choices, and this platform's keyring backend (with what it needs, e.g. secretstorage).
+# protocol choices, psycopg and the libpq wrapper it picks (psycopg_binary, with its bundled libpq),
+# and this platform's keyring backend (with what it needs, e.g. secretstorage).
 BY_NAME = {
-    "all": ("uvicorn.loops.auto", "uvicorn.protocols.http.auto", "uvicorn.lifespan.on"),
+    "all": (
+        "uvicorn.loops.auto",
+        "uvicorn.protocols.http.auto",
+        "uvicorn.lifespan.on",
+        "psycopg",
+        "psycopg_binary.pq",
+        "psycopg_binary._psycopg",
+    ),
     "linux": ("keyring.backends.SecretService", "secretstorage"),
     "win32": ("keyring.backends.Windows",),
     "darwin": ("keyring.backends.macOS",),
@@ -132,6 +143,24 @@ def import_all() -> int:
     return 1 if failed else 0
 
 
+def psycopg_report(url: str | None) -> dict[str, object]:
+    """Which libpq wrapper psycopg picked frozen ("binary": the wheel's own libpq, so staff PCs
+    need none), that libpq's version and, given a database URL, what a real server answers."""
+    import psycopg
+
+    report: dict[str, object] = {
+        "impl": psycopg.pq.__impl__,
+        "libpq": psycopg.pq.version(),
+    }
+    if url:
+        with psycopg.connect(url, connect_timeout=30) as conn:
+            row = conn.execute("SELECT current_database(), %s::text", ("한국어 ₩9,900",)).fetchone()
+            report["answer"] = list(row) if row else None
+            report["server_version"] = conn.info.server_version
+            report["ssl"] = conn.pgconn.ssl_in_use
+    return report
+
+
 def icu_report() -> dict[str, object]:
     """What Qt asks ICU for, answered by the bundled (trimmed, on Linux) ICU data: Korean and
     English collation, locale case mapping, a time zone's Korean name, the Korean codecs."""
@@ -155,9 +184,42 @@ def icu_report() -> dict[str, object]:
     }
 
 
+def notices_report() -> dict[str, object]:
+    """Every notice kind in every language, rendered from the templates the bundle carries."""
+    from datetime import UTC, date, datetime
+
+    from kpadmin.billing import notices
+    from kpadmin.billing.notices import rendering
+
+    who = notices.Recipient("김민지", "minji@example.com", "010-1234-5678")
+    at = datetime(2026, 3, 5, 5, 5, tzinfo=UTC)
+    every = [
+        notices.Receipt(who, "월간 구독", 12_300, "2026-03", "kp-1", at, "5365101234565766"),
+        notices.Decline(who, "월간 구독", 12_300, "2026-03", "kp-2", at, date(2026, 3, 6)),
+        notices.PastDue(who, "월간 구독", 12_300, "2026-03", "cu_1", at),
+        notices.Advance(who, "월간 구독", 12_300, "cu_1", date(2026, 4, 5), 3),
+    ]
+    merchant = notices.Merchant("카페 온도", "02-555-0100")
+    subjects = {
+        f"{facts.kind.value}/{language}": notices.render(
+            facts, merchant=merchant, language=language
+        ).subject
+        for facts in every
+        for language in notices.LANGUAGES
+    }
+    return {"root": str(rendering.templates_root()), "subjects": subjects}
+
+
 def main() -> int:
+    if "--notices" in sys.argv[1:]:
+        print(json.dumps(notices_report(), ensure_ascii=False), flush=True)
+        return 0
     if "--import-all" in sys.argv[1:]:
         return import_all()
+    if "--psycopg" in sys.argv[1:]:
+        rest = sys.argv[sys.argv.index("--psycopg") + 1 :]
+        print(json.dumps(psycopg_report(rest[0] if rest else None), ensure_ascii=False), flush=True)
+        return 0
     if "--icu" in sys.argv[1:]:
         print(json.dumps(icu_report(), ensure_ascii=False), flush=True)
         return 0

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from kpadmin.billing.cards import card_label
+from kpadmin.billing.messages import Message, MessageCode
 from kpadmin.billing.periods import next_charge_date, period_of, today_in_seoul
 from kpadmin.iamport.models import Payment
 from kpadmin.redact import redact_text
@@ -56,10 +57,7 @@ AMOUNT_MISMATCH = "amount_mismatch"
 
 def mismatch_note(asked: int, paid: int) -> str:
     """The note a paid row with another amount carries (journal, outcome, summary)."""
-    return (
-        f"AMOUNT MISMATCH: i'mport charged ₩{paid:,} for ₩{asked:,} asked; recorded as paid "
-        "— check this payment at i'mport"
-    )
+    return Message.of(MessageCode.OUTCOME_AMOUNT_MISMATCH, asked=asked, paid=paid).english()
 
 
 @dataclass(frozen=True, slots=True)

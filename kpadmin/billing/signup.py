@@ -49,6 +49,7 @@ from typing import Any, Protocol
 from kpadmin import clock
 from kpadmin.billing import periods
 from kpadmin.billing.cards import card_label
+from kpadmin.billing.messages import AuditAction, Message, MessageCode
 from kpadmin.iamport.errors import IamportError, NotFound
 from kpadmin.redact import mask_email, mask_phone
 from kpadmin.store import NewCharge, NewSubscriber, Store
@@ -117,26 +118,26 @@ class SignupForm:
 class FormInvalid(ValueError):
     """One or more fields are invalid; `errors` maps field name -> message."""
 
-    def __init__(self, errors: Mapping[str, str]) -> None:
+    def __init__(self, errors: Mapping[str, Message]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = dict(errors)
 
 
-# The messages are fixed strings (no values formatted in) so the GUI can translate them as they are.
-MSG_NAME_EMPTY = "Enter the customer's name."
-MSG_NAME_LONG = "The name is too long (50 characters at most)."
-MSG_NAME_CHARS = "The name contains characters that cannot be used."
-MSG_PHONE_EMPTY = "Enter a mobile number."
-MSG_PHONE_FORMAT = "Enter a Korean mobile number, e.g. 010-1234-5678."
-MSG_EMAIL_FORMAT = "Enter a valid e-mail address, or leave it empty."
-MSG_PLAN_EMPTY = "Enter the plan name."
-MSG_PLAN_LONG = "The plan name is too long (40 characters at most)."
-MSG_AMOUNT_EMPTY = "Enter the monthly amount in won."
-MSG_AMOUNT_FORMAT = "The amount must be a whole number of won, e.g. 9,900."
-MSG_AMOUNT_ZERO = "The amount must be more than ₩0."
-MSG_AMOUNT_HIGH = "The amount is above ₩10,000,000; check it."
-MSG_DAY = "The billing day must be between 1 and 31."
-MSG_CHANNEL = "Choose phone or in person."
+# Codes (kpadmin.billing.messages): the command line says their English, the GUI translates them.
+MSG_NAME_EMPTY = Message.of(MessageCode.NAME_EMPTY)
+MSG_NAME_LONG = Message.of(MessageCode.NAME_TOO_LONG)
+MSG_NAME_CHARS = Message.of(MessageCode.NAME_CHARS)
+MSG_PHONE_EMPTY = Message.of(MessageCode.PHONE_EMPTY)
+MSG_PHONE_FORMAT = Message.of(MessageCode.PHONE_FORMAT)
+MSG_EMAIL_FORMAT = Message.of(MessageCode.EMAIL_FORMAT)
+MSG_PLAN_EMPTY = Message.of(MessageCode.PLAN_EMPTY)
+MSG_PLAN_LONG = Message.of(MessageCode.PLAN_TOO_LONG)
+MSG_AMOUNT_EMPTY = Message.of(MessageCode.AMOUNT_EMPTY)
+MSG_AMOUNT_FORMAT = Message.of(MessageCode.AMOUNT_FORMAT)
+MSG_AMOUNT_ZERO = Message.of(MessageCode.AMOUNT_ZERO)
+MSG_AMOUNT_HIGH = Message.of(MessageCode.AMOUNT_HIGH)
+MSG_DAY = Message.of(MessageCode.BILLING_DAY)
+MSG_CHANNEL = Message.of(MessageCode.CHANNEL)
 
 
 def normalise_phone(raw: str) -> str | None:
@@ -174,7 +175,9 @@ def parse_amount(raw: str) -> int | None:
     return int(text)
 
 
-def _short_text(raw: str, max_len: int, empty: str, too_long: str) -> tuple[str, str | None]:
+def _short_text(
+    raw: str, max_len: int, empty: Message, too_long: Message
+) -> tuple[str, Message | None]:
     """A one-line text field (name, plan): whitespace collapsed; empty, too long, control
     characters or angle brackets refused with the field's own message."""
     value = " ".join(raw.split())
@@ -187,8 +190,8 @@ def _short_text(raw: str, max_len: int, empty: str, too_long: str) -> tuple[str,
     return value, None
 
 
-def _field_errors(raw: RawSignupForm) -> tuple[dict[str, str], dict[str, Any]]:
-    errors: dict[str, str] = {}
+def _field_errors(raw: RawSignupForm) -> tuple[dict[str, Message], dict[str, Any]]:
+    errors: dict[str, Message] = {}
     values: dict[str, Any] = {}
 
     name, error = _short_text(raw.name, NAME_MAX, MSG_NAME_EMPTY, MSG_NAME_LONG)
@@ -242,7 +245,7 @@ def _field_errors(raw: RawSignupForm) -> tuple[dict[str, str], dict[str, Any]]:
     return errors, values
 
 
-def form_errors(raw: RawSignupForm) -> dict[str, str]:
+def form_errors(raw: RawSignupForm) -> dict[str, Message]:
     """Field name -> message for every invalid field (empty when the form is valid)."""
     return _field_errors(raw)[0]
 
@@ -499,7 +502,7 @@ class SignupFailed(Exception):
     def __init__(
         self,
         reason: FailureReason,
-        user_message: str,
+        user_message: Message,
         *,
         detail: str = "",
         paid_imp_uid: str | None = None,
@@ -588,15 +591,12 @@ class VerifiedSignup:
 CANCEL_CODES = frozenset({"F0005", "F400", "USER_CANCEL"})
 TIMEOUT_CODES = frozenset({"F0004"})
 
-MSG_CANCELLED = "The Kakao Pay window was closed before approval. Nothing was saved."
-MSG_DECLINED = "Kakao Pay declined the request. Nothing was saved."
-MSG_TIMED_OUT = "Nobody approved in time; the request expired. Nothing was saved."
-MSG_NOT_VERIFIED = "i'mport does not confirm this sign-up. Nothing was saved."
-MSG_PAID_NOT_VERIFIED = (
-    "A first payment was taken but the sign-up could not be verified. Nothing was saved; "
-    "check the payment in the i'mport console and refund it if needed."
-)
-MSG_UNREACHABLE = "i'mport could not be reached to verify the sign-up. Nothing was saved yet."
+MSG_CANCELLED = Message.of(MessageCode.SIGNUP_CANCELLED)
+MSG_DECLINED = Message.of(MessageCode.SIGNUP_DECLINED)
+MSG_TIMED_OUT = Message.of(MessageCode.SIGNUP_TIMED_OUT)
+MSG_NOT_VERIFIED = Message.of(MessageCode.SIGNUP_NOT_VERIFIED)
+MSG_PAID_NOT_VERIFIED = Message.of(MessageCode.SIGNUP_PAID_NOT_VERIFIED)
+MSG_UNREACHABLE = Message.of(MessageCode.SIGNUP_UNREACHABLE)
 
 
 def _classify_error(callback: CheckoutCallback) -> SignupFailed:
@@ -946,15 +946,15 @@ def first_next_charge_date(today: date, billing_day: int, *, first_payment_taken
 
 # ----------------------------------------------------------------------------- persistence
 
-AUDIT_STARTED = "signup_started"
-AUDIT_SIGNUP = "signup"
-AUDIT_FAILED = "signup_failed"
+AUDIT_STARTED = AuditAction.SIGNUP_STARTED
+AUDIT_SIGNUP = AuditAction.SIGNUP
+AUDIT_FAILED = AuditAction.SIGNUP_FAILED
 #: i'mport holds something (a key, a paid payment) for an attempt that was not saved.
-AUDIT_LEFTOVERS = "signup_leftovers"
-AUDIT_LEFTOVER_REFUNDED = "signup_refund"
-AUDIT_LEFTOVER_REFUND_FAILED = "signup_refund_failed"
-AUDIT_KEY_DELETED = "key_deleted"
-AUDIT_ORPHAN_KEY = "signup_orphan_key"
+AUDIT_LEFTOVERS = AuditAction.SIGNUP_LEFTOVERS
+AUDIT_LEFTOVER_REFUNDED = AuditAction.SIGNUP_REFUND
+AUDIT_LEFTOVER_REFUND_FAILED = AuditAction.SIGNUP_REFUND_FAILED
+AUDIT_KEY_DELETED = AuditAction.KEY_DELETED
+AUDIT_ORPHAN_KEY = AuditAction.SIGNUP_ORPHAN_KEY
 
 
 def record_attempt_started(store: Store, attempt: SignupAttempt, *, staff: str) -> None:

@@ -7,10 +7,13 @@ store), writes through them inside one transaction together with the audit row, 
 opens. The connection is opened *after* the window is shown (`connect()`), so a slow sandbox start
 or a missing REST key never delays or blocks the window.
 
-It listens to the store's change events: a committed write to subscribers or the audit (here, in
-the sign-up dialog, a CSV import) becomes `rows_changed(ids)`, which tells the window which
-subscribers to reload. Charge journal writes (`ChangeKind.CHARGES`) come as `charges_changed(ids)`:
-the charging UI refreshes those rows in coalesced ticks while a batch runs.
+Views refresh themselves on one signal, `data_changed(DataChange)` (Anki's "an operation ran"):
+the table, the detail pane and the overview each connect to it and reload what the change touches.
+The backend listens to the store (`Store.on_commit`): every committed write that touched a
+subscriber's record or audit lines — an edit here, a sign-up, a CSV import — becomes one
+`data_changed`, whoever wrote it. Commits that only moved the charge journal (a batch's intents
+and outcome groups) are left to the charging UI, which announces them in coalesced ticks with
+`notify_changed(ids, journal=True)`; so is anything a caller wants to say beyond that.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import repeat
 from typing import Any
@@ -26,6 +30,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from kpadmin.billing import records
+from kpadmin.billing.messages import AuditAction
 from kpadmin.billing.records import (
     AuditEvent,
     Change,
@@ -41,7 +46,8 @@ from kpadmin.runtime import Api, Runtime
 
 log = logging.getLogger(__name__)
 
-#: Above this many subscribers in one change, `table_changed` instead of `rows_changed`.
+
+#: Above this many subscribers in one commit, the views reload everything (`DataChange(None)`).
 ROWS_CHANGED_LIMIT = 500
 
 #: The overview's figures (billing's types, under the names the GUI has used).
@@ -49,10 +55,24 @@ MonthTotal = records.MonthTotal
 BatchResult = records.BatchSummary
 
 
+@dataclass(frozen=True, slots=True)
+class DataChange:
+    """What an operation changed, for the views to refresh themselves."""
+
+    #: The subscribers whose rows, history or audit entries changed; None: any of them (an
+    #: import, a reload), so everything is read again.
+    subscriber_ids: frozenset[int] | None = None
+    #: Charges changed: figures aggregated over the whole journal (last batch, monthly totals)
+    #: are stale too.
+    journal: bool = False
+
+    def touches(self, subscriber_id: int) -> bool:
+        return self.subscriber_ids is None or subscriber_id in self.subscriber_ids
+
+
 class Backend(QObject):
-    rows_changed = Signal(list)  # subscriber ids whose rows must be reloaded
-    charges_changed = Signal(list)  # subscriber ids whose charges were written (a batch, a refund)
-    table_changed = Signal()  # more than ROWS_CHANGED_LIMIT subscribers changed at once
+    #: Something in the store changed (`DataChange`): every view refreshes what it shows of it.
+    data_changed = Signal(object)
     api_state_changed = Signal()  # connecting -> connected / failed
 
     def __init__(self, runtime: Runtime, parent: QObject | None = None) -> None:
@@ -64,7 +84,7 @@ class Backend(QObject):
         self.subscribers = self.store.subscribers
         self.charges = self.store.charges
         self.audit = self.store.audit
-        self._changes = self.store.on_change(self._on_change)
+        self._commits = self.store.on_commit(self._on_commit)
         self.api: Api | None = None
         self.api_error: str | None = None
         self._api_stack: contextlib.AsyncExitStack | None = None
@@ -98,6 +118,30 @@ class Backend(QObject):
         """Today in Asia/Seoul by the runtime's clock."""
         return seoul_today(self.runtime.clock())
 
+    # --- change notification ----------------------------------------------------------------
+
+    def notify_changed(self, ids: Iterable[int] | None = None, *, journal: bool = False) -> None:
+        """Tell the views what changed (``ids`` None: possibly every subscriber)."""
+        change = DataChange(None if ids is None else frozenset(ids), journal)
+        if change.subscriber_ids is not None and not change.subscriber_ids and not journal:
+            return
+        self.data_changed.emit(change)
+
+    def _on_commit(self, changes: tuple[Change, ...]) -> None:
+        """A write committed (on this thread: the store delivers it here)."""
+        kinds = {change.kind for change in changes}
+        if kinds <= {ChangeKind.CHARGES}:
+            return  # the journal alone: the charging UI announces it, coalesced
+        ids: set[int] = set()
+        for change in changes:
+            ids.update(change.ids)
+        journal = ChangeKind.CHARGES in kinds
+        if len(ids) > ROWS_CHANGED_LIMIT:
+            # Reloading that many rows one by one costs more than reloading them all.
+            self.notify_changed(None, journal=journal)
+        else:
+            self.notify_changed(ids, journal=journal)
+
     # --- the i'mport connection -------------------------------------------------------------
 
     # Named like QObject.connect (which it shadows on this class only) because the sign-up and
@@ -127,19 +171,8 @@ class Backend(QObject):
         if stack is not None:
             await stack.aclose()
         records.refresh_marker(self.store)  # sign-ups and edits of this session: the marker's count
-        self._changes.close()
+        self._commits.close()
         self.store.close()
-
-    def _on_change(self, change: Change) -> None:
-        """A committed write (on this thread: the store delivers it here)."""
-        if change.kind is ChangeKind.CHARGES:
-            self.charges_changed.emit(list(change.ids))
-        elif len(change.ids) > ROWS_CHANGED_LIMIT:
-            # Reloading that many rows one by one costs more than reloading the table (a CSV
-            # import does that itself when it is done).
-            self.table_changed.emit()
-        elif change.ids:
-            self.rows_changed.emit(list(change.ids))
 
     def client(self) -> Any:
         """The connected `IamportClient`; raises `UserError` saying why there is none."""
@@ -204,13 +237,13 @@ class Backend(QObject):
     def set_state(self, subscriber_id: int, state: SubscriberState, detail: str = "") -> None:
         sub = self._get(subscriber_id)
         action = {
-            SubscriberState.PAUSED: "pause",
-            SubscriberState.ACTIVE: "resume",
-            SubscriberState.CANCELLED: "cancel",
-            SubscriberState.KEY_MISSING: "key_missing",
+            SubscriberState.PAUSED: AuditAction.PAUSE,
+            SubscriberState.ACTIVE: AuditAction.RESUME,
+            SubscriberState.CANCELLED: AuditAction.CANCEL,
+            SubscriberState.KEY_MISSING: AuditAction.KEY_MISSING,
         }[state]
         now = self.now()
-        with self.store.transaction():  # the change events reload the row
+        with self.store.transaction():
             self.subscribers.update(subscriber_id, now=now, state=state)
             self.audit.record(
                 self.staff,
@@ -235,7 +268,11 @@ class Backend(QObject):
         with self.store.transaction():
             self.subscribers.update(subscriber_id, now=now, **changed)
             self.audit.record(
-                self.staff, "edit", "; ".join(parts), subscriber_id=subscriber_id, at=now
+                self.staff,
+                AuditAction.EDIT,
+                "; ".join(parts),
+                subscriber_id=subscriber_id,
+                at=now,
             )
 
     def record_key_check(
@@ -260,18 +297,21 @@ class Backend(QObject):
         with self.store.transaction():
             if changes:
                 self.subscribers.update(subscriber_id, now=now, **changes)
-            self.audit.record(self.staff, "key_check", detail, subscriber_id=subscriber_id, at=now)
+            self.audit.record(
+                self.staff, AuditAction.KEY_CHECK, detail, subscriber_id=subscriber_id, at=now
+            )
 
     def record_key_deleted(self, subscriber_id: int, reason: str) -> None:
         self.audit.record(
             self.staff,
-            "key_deleted",
+            AuditAction.KEY_DELETED,
             f"reason: {reason}",
             subscriber_id=subscriber_id,
             at=self.now(),
         )
 
-    def record(self, action: str, detail: str, subscriber_id: int | None = None) -> None:
+    def record(self, action: AuditAction, detail: str, subscriber_id: int | None = None) -> None:
+        # The commit's change event refreshes that subscriber's rows and audit list.
         self.audit.record(self.staff, action, detail, subscriber_id=subscriber_id, at=self.now())
 
     def _get(self, subscriber_id: int) -> Subscriber:

@@ -2,9 +2,11 @@
 
 A `Store` collects, per write transaction, the kinds of records written and the subscribers
 concerned; after the COMMIT (never after a rollback) it calls every subscriber of `on_change` once
-per kind with a `Change`. Delivery happens on the thread that committed, except for writes run on
-the store's worker (`Store.run`): their changes arrive on the awaiting loop's thread when the
-write returns, so a Qt listener never hears from a foreign thread.
+per kind with a `Change`, and every subscriber of `on_commit` once with all of that COMMIT's
+changes (a view that refreshes once per write, whatever it touched). Delivery happens on the
+thread that committed, except for writes run on the store's worker (`Store.run`, `Store.submit`):
+their changes arrive on the thread that awaits or collects the job, so a Qt listener never hears
+from a foreign thread.
 
 In-process only for now; a shared database (PostgreSQL, LISTEN/NOTIFY) will deliver other desks'
 changes through the same interface.
@@ -16,6 +18,7 @@ import enum
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -39,15 +42,16 @@ class Change:
 
 
 Listener = Callable[[Change], None]
+CommitListener = Callable[[tuple[Change, ...]], None]
 
 
 class Subscription:
-    """What `Store.on_change` returns: `close()` stops the deliveries (also as a context
-    manager)."""
+    """What `Store.on_change` / `on_commit` return: `close()` stops the deliveries (also as a
+    context manager)."""
 
-    def __init__(self, listeners: list[Listener], callback: Listener) -> None:
+    def __init__(self, listeners: list[Any], callback: Any) -> None:
         self._listeners = listeners
-        self._callback: Listener | None = callback
+        self._callback: Any = callback
 
     def close(self) -> None:
         callback, self._callback = self._callback, None
@@ -77,12 +81,21 @@ class Pending:
         ]
 
 
-def deliver(listeners: list[Listener], changes: Iterable[Change]) -> None:
-    """Call every listener with every change; a failing listener is logged and the others still
-    hear (a display bug must not undo or hide a committed write)."""
+def deliver(
+    listeners: list[Listener], commit_listeners: list[CommitListener], changes: list[Change]
+) -> None:
+    """Call every listener with every change, every commit listener with them all; a failing
+    listener is logged and the others still hear (a display bug must not undo or hide a
+    committed write)."""
     for change in changes:
         for listener in list(listeners):
             try:
                 listener(change)
             except Exception:
                 log.exception("a change listener failed on %s", change)
+    whole = tuple(changes)
+    for commit_listener in list(commit_listeners):
+        try:
+            commit_listener(whole)
+        except Exception:
+            log.exception("a commit listener failed on %s", whole)

@@ -48,7 +48,15 @@ from sqlalchemy.exc import DBAPIError
 
 from kpadmin.clock import Clock
 from kpadmin.store.audit import AuditRepository
-from kpadmin.store.changes import Change, ChangeKind, Listener, Pending, Subscription, deliver
+from kpadmin.store.changes import (
+    Change,
+    ChangeKind,
+    CommitListener,
+    Listener,
+    Pending,
+    Subscription,
+    deliver,
+)
 from kpadmin.store.charges import ChargeRepository
 from kpadmin.store.errors import (
     DatabaseBusy,
@@ -107,6 +115,7 @@ class Store:
         self._connections: list[Connection] = []
         self._guard = threading.Lock()
         self._listeners: list[Listener] = []
+        self._commit_listeners: list[CommitListener] = []
         self._executor: ThreadPoolExecutor | None = None
         self._closed = False
         self.subscribers = SubscriberRepository(self)
@@ -289,9 +298,16 @@ class Store:
     # -- change events ------------------------------------------------------------------------
 
     def on_change(self, callback: Listener) -> Subscription:
-        """Call `callback(Change)` after every COMMIT of this store (see `changes.py`)."""
+        """Call `callback(Change)` after every COMMIT of this store, once per kind of record
+        written (see `changes.py`)."""
         self._listeners.append(callback)
         return Subscription(self._listeners, callback)
+
+    def on_commit(self, callback: CommitListener) -> Subscription:
+        """Call `callback(changes)` once after every COMMIT that wrote something, with all of
+        its `Change`s."""
+        self._commit_listeners.append(callback)
+        return Subscription(self._commit_listeners, callback)
 
     def _publish(self, changes: list[Change]) -> None:
         if not changes:
@@ -300,7 +316,7 @@ class Store:
         if deferred is not None:  # on the worker: the awaiting loop delivers them
             deferred.extend(changes)
         else:
-            deliver(self._listeners, changes)
+            deliver(self._listeners, self._commit_listeners, changes)
 
     # -- the batch lock -----------------------------------------------------------------------
 

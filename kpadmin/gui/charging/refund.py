@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpadmin.billing.messages import AuditAction
 from kpadmin.billing.records import Charge, ChargeState
 from kpadmin.gui import formatting as fmt
 from kpadmin.gui.formatting import tr
@@ -337,7 +338,7 @@ async def perform_refund(backend, request: RefundRequest) -> RefundOutcome:
         _audit(
             backend,
             charge,
-            "refund_refused",
+            AuditAction.REFUND_REFUSED,
             f"refund of ₩{request.amount:,} refused by i'mport: {why} (we believed ₩{balance:,} "
             f"refundable; reason: {request.reason})",
         )
@@ -356,7 +357,7 @@ async def perform_refund(backend, request: RefundRequest) -> RefundOutcome:
             _audit(
                 backend,
                 charge,
-                "refund_unknown",
+                AuditAction.REFUND_UNKNOWN,
                 f"refund of ₩{request.amount:,} sent, answer lost (reason: {request.reason})",
             )
             return RefundOutcome(
@@ -373,12 +374,12 @@ async def perform_refund(backend, request: RefundRequest) -> RefundOutcome:
         _audit(
             backend,
             charge,
-            "refund",
+            AuditAction.REFUND,
             f"refunded ₩{refunded_now:,} of ₩{charge.amount:,} ({charge.period}, merchant_uid "
             f"{charge.merchant_uid}, imp_uid {charge.imp_uid}); ₩{cancelled:,} refunded in total; "
             f"reason: {request.reason}",
         )
-    backend.rows_changed.emit([charge.subscriber_id])
+    backend.notify_changed([charge.subscriber_id], journal=True)
     if refunded_now <= 0:
         return RefundOutcome(
             False,
@@ -394,5 +395,5 @@ async def perform_refund(backend, request: RefundRequest) -> RefundOutcome:
     )
 
 
-def _audit(backend, charge: Charge, action: str, detail: str) -> None:
+def _audit(backend, charge: Charge, action: AuditAction, detail: str) -> None:
     backend.audit.record(backend.staff, action, detail, subscriber_id=charge.subscriber_id)

@@ -51,6 +51,7 @@ class SignupBackend(QObject):
     """The part of `kpadmin.gui.backend.Backend` the dialog uses: store, staff, api, the clock."""
 
     api_state_changed = Signal()
+    data_changed = Signal(object)
 
     def __init__(
         self,
@@ -69,6 +70,9 @@ class SignupBackend(QObject):
 
     def now(self) -> datetime:
         return self.clock()
+
+    def notify_changed(self, ids: Any = None, *, journal: bool = False) -> None:
+        self.data_changed.emit((ids, journal))
 
     def today(self) -> date:
         return today_in_seoul(self.clock)
