@@ -61,7 +61,7 @@ def main() -> int:
         runtime = open_runtime(tmp)
         backend = Backend(runtime)
         seed_started = time.perf_counter()
-        seed_bulk(backend.conn, count=args.rows, today=backend.today())
+        seed_bulk(backend.store, count=args.rows, today=backend.today())
         seed_s = time.perf_counter() - seed_started
         rss_before = rss_mb()
 
@@ -153,7 +153,7 @@ def main() -> int:
             and peak <= 400
         )
         window.close()
-        backend.conn.close()
+        backend.store.close()
     print(json.dumps(result))
     return 0
 

@@ -18,7 +18,6 @@ to open while KPADMIN_NOW pretends another date (`clock.ClockError`).
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
@@ -43,7 +42,8 @@ from kpadmin.iamport.errors import (
     TransportError,
 )
 from kpadmin.redact import redact_text
-from kpadmin.store import db as store_db
+from kpadmin.sandbox import STATE_FILE
+from kpadmin.store import FILE_NAME, Store, open_store
 from kpadmin.store.errors import (
     DatabaseDamaged,
     DatabaseMissing,
@@ -56,8 +56,8 @@ from kpadmin.store.errors import (
 if TYPE_CHECKING:
     from kpadmin.sandbox.server import SandboxServer
 
-DB_FILE: Final = "kpadmin.sqlite3"
-SANDBOX_STATE_FILE: Final = "sandbox-state.sqlite3"
+DB_FILE: Final = FILE_NAME  # the store's file in each mode's folder
+SANDBOX_STATE_FILE: Final = STATE_FILE
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,14 +109,15 @@ class Runtime:
     def db_path_for(self, mode: str) -> Path:
         return paths.mode_dir(self.data_root, mode) / DB_FILE
 
-    def open_database(self, mode: str | None = None) -> sqlite3.Connection:
-        """The checked, migrated database of `mode` (default: the current one).
+    def open_store(self, mode: str | None = None) -> Store:
+        """The checked, migrated store of `mode` (default: the current one), on this runtime's
+        clock. Close it when done (`Store.close`, or ``with``).
 
         Raises `store.errors.DatabaseMissing` (unless ``new_database``), `DatabaseDamaged`,
         `SchemaTooNew` or `DiskError`; `explain` and `exit_code` turn them into a message and an
         exit code."""
-        return store_db.open_database(
-            self.db_path_for(mode or self.mode), new_database=self.new_database
+        return open_store(
+            self.db_path_for(mode or self.mode), clock=self.clock, new_database=self.new_database
         )
 
     @property

@@ -9,16 +9,16 @@ prefix); nothing is sent to i'mport. It lives under tests/, which is never insta
 from __future__ import annotations
 
 import random
-import sqlite3
 from datetime import UTC, date, datetime, time, timedelta
 
 from kpadmin.billing.merchant_uid import merchant_uid_for
 from kpadmin.billing.periods import clamp_day
+from kpadmin.store import Store
 from kpadmin.store.audit import AuditRepository
 from kpadmin.store.charges import ChargeRepository, NewCharge
-from kpadmin.store.db import transaction
 from kpadmin.store.models import ChargeState, SignupChannel, SubscriberState
 from kpadmin.store.subscribers import NewSubscriber, SubscriberRepository
+from tests.sql import sql
 
 SURNAMES = "김이박최정강조윤장임한오서신권황안송류홍"
 GIVEN = [
@@ -75,7 +75,7 @@ def _months_back(today: date, n: int) -> tuple[int, int]:
 
 
 def seed(
-    conn: sqlite3.Connection,
+    conn: Store,
     *,
     today: date,
     count: int = 30,
@@ -132,7 +132,7 @@ def seed(
             )
         )
     ids = []
-    with transaction(conn):
+    with conn.transaction():
         for (new, signup_months), sid in zip(
             new_rows,
             subs.add_many([n for n, _ in new_rows], now=_seoul_noon_utc(today)),
@@ -141,8 +141,10 @@ def seed(
             ids.append(sid)
             y, m = _months_back(today, signup_months)
             signed = _seoul_noon_utc(clamp_day(y, m, min(new.billing_day, 28)))
-            conn.execute(
-                "UPDATE subscribers SET created_at = ? WHERE id = ?", (signed.isoformat(), sid)
+            sql(
+                conn,
+                "UPDATE subscribers SET created_at = ? WHERE id = ?",
+                (signed.isoformat(), sid),
             )
             audit.record(
                 staff, "signup", f"{new.channel} · {new.plan}", subscriber_id=sid, at=signed
@@ -236,7 +238,7 @@ def _charge(
     )
 
 
-def seed_bulk(conn: sqlite3.Connection, *, count: int, today: date, rng_seed: int = 1) -> None:
+def seed_bulk(conn: Store, *, count: int, today: date, rng_seed: int = 1) -> None:
     """Many subscribers, fast (one transaction, no history): for the 100,000-row benchmark."""
     rng = random.Random(rng_seed)
     subs = SubscriberRepository(conn)

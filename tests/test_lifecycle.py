@@ -13,7 +13,7 @@ from kpadmin.billing.settings import Settings, save_settings
 from kpadmin.logs import LOG_FILE
 from kpadmin.paths import mode_dir
 from kpadmin.runtime import DB_FILE
-from kpadmin.store import NewSubscriber, SubscriberRepository, open_database
+from kpadmin.store import NewSubscriber, SubscriberRepository, open_store
 from tests.billing import helpers as h
 from tests.fixtures.sandbox import SandboxFactory
 
@@ -64,7 +64,7 @@ def test_no_secret_reaches_the_log(sandbox_factory: SandboxFactory, tmp_path: Pa
     data = tmp_path / "data"
     # TEST mode through a local proxy (plain http to 127.0.0.1 is allowed and named as such).
     save_settings(data, Settings(mode="test", api_base_url=box.base_url, staff_name="직원"))
-    conn = open_database(mode_dir(data, "test") / DB_FILE)
+    conn = open_store(mode_dir(data, "test") / DB_FILE)
     for i in range(2):
         box.state.issue_billing_key(f"cu-{i}")
         SubscriberRepository(conn).add(NewSubscriber(f"cu-{i}", f"구독자{i}", 1000, 1, DUE))

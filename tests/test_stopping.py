@@ -26,7 +26,7 @@ import pytest
 from kpadmin import stopping
 from kpadmin.billing.merchant_uid import merchant_uid_for
 from kpadmin.billing.settings import Settings, save_settings
-from kpadmin.store import ChargeRepository, NewCharge, SubscriberRepository, open_database
+from kpadmin.store import ChargeRepository, NewCharge, SubscriberRepository, open_store
 from kpadmin.store.models import ChargeState
 from tests.billing import helpers as h
 from tests.fixtures.sandbox import RunningSandbox, SandboxFactory
@@ -123,7 +123,7 @@ def _paid(box: RunningSandbox) -> list[dict[str, object]]:
 
 
 def _states(data: Path) -> list[ChargeState]:
-    conn = open_database(h.db_path(data))
+    conn = open_store(h.db_path(data))
     try:
         return [c.state for c in ChargeRepository(conn).list_all()]
     finally:
@@ -169,7 +169,7 @@ def test_sigterm_during_a_late_lookup_ends_reconcile_at_once(
     box = sandbox_factory(seed=1)
     data = tmp_path / "data"
     (uid,) = h.prepare(data, box.base_url, 1, due=DUE)
-    conn = open_database(h.db_path(data))
+    conn = open_store(h.db_path(data))
     (sub,) = SubscriberRepository(conn).list_all()
     merchant_uid = merchant_uid_for(uid, "2026-11", 1)
     charges = ChargeRepository(conn)
@@ -256,7 +256,7 @@ def test_sigterm_while_import_checks_keys_imports_nothing(
     code, _out, err = child.finish()
     assert code == 143, err
     assert "kpadmin import: stopped by SIGTERM." in err and "Traceback" not in err
-    conn = open_database(h.db_path(data))
+    conn = open_store(h.db_path(data))
     assert SubscriberRepository(conn).list_all() == []
     conn.close()
 

@@ -31,7 +31,6 @@ import csv
 import io
 import os
 import re
-import sqlite3
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -44,11 +43,8 @@ from kpadmin.billing.cards import card_label
 from kpadmin.billing.periods import first_charge_date, period_of
 from kpadmin.iamport.models import Customer, CustomersResult
 from kpadmin.redact import mask_email, mask_phone, redact_text
-from kpadmin.store.audit import AuditRepository
-from kpadmin.store.charges import ChargeRepository
-from kpadmin.store.db import transaction, utc_now
+from kpadmin.store import NewSubscriber, Store
 from kpadmin.store.models import Charge, SignupChannel, Subscriber
-from kpadmin.store.subscribers import NewSubscriber, SubscriberRepository
 
 REQUIRED_COLUMNS: Final = ("customer_uid", "name", "phone", "amount")
 OPTIONAL_COLUMNS: Final = ("email", "plan", "next_charge_date")
@@ -548,20 +544,20 @@ def _changes(
     return {k: v for k, v in wanted.items() if getattr(existing, k) != v}
 
 
-def _rescue_spent(conn: sqlite3.Connection, parsed: ParsedCsv) -> None:
+def _rescue_spent(store: Store, parsed: ParsedCsv) -> None:
     """Rows whose only problem is a past next_charge_date are fine after all when that date is
     spent: an existing subscriber who has paid that period (the same file imported again after
     its dates passed). They move from the problems to the rows."""
     candidates = [p for p in parsed.problems if p.past_date_row is not None]
     if not candidates:
         return
-    subscribers = SubscriberRepository(conn)
+    subscribers = store.subscribers
     existing = {
         p.line: sub
         for p in candidates
         if p.customer_uid and (sub := subscribers.get_by_uid(p.customer_uid)) is not None
     }
-    paid = ChargeRepository(conn).paid_through(s.id for s in existing.values())
+    paid = store.charges.paid_through(s.id for s in existing.values())
     kept: list[RowProblem] = []
     for problem in parsed.problems:
         row = problem.past_date_row
@@ -575,7 +571,7 @@ def _rescue_spent(conn: sqlite3.Connection, parsed: ParsedCsv) -> None:
 
 
 async def import_subscribers(
-    conn: sqlite3.Connection,
+    store: Store,
     client: CustomerLookup,
     data: bytes,
     *,
@@ -592,7 +588,7 @@ async def import_subscribers(
     (nothing has been written by then).
     """
     parsed = parse_import_csv(data, today=today)
-    _rescue_spent(conn, parsed)
+    _rescue_spent(store, parsed)
     report = ImportReport(
         encoding=parsed.encoding,
         rows=len(parsed.rows) + len(parsed.problems),
@@ -614,17 +610,17 @@ async def import_subscribers(
     report.problems.sort(key=lambda p: p.line)
 
     if dry_run:
-        _plan(conn, good, customers, report, today=today, has_dates=parsed.has_next_charge_date)
+        _plan(store, good, customers, report, today=today, has_dates=parsed.has_next_charge_date)
         return report
     # Plan and write under one write lock, so a sign-up in the GUI between our reads and our
     # writes cannot make the plan stale.
-    with transaction(conn):
+    with store.transaction():
         new, updates = _plan(
-            conn, good, customers, report, today=today, has_dates=parsed.has_next_charge_date
+            store, good, customers, report, today=today, has_dates=parsed.has_next_charge_date
         )
         if (report.problems and not skip_bad) or not (new or updates):
             return report
-        _apply(conn, new, updates, report, staff=staff, now=now or utc_now())
+        _apply(store, new, updates, report, staff=staff, now=now or store.clock())
     report.applied = True
     return report
 
@@ -633,7 +629,7 @@ _Update = tuple[Subscriber, ImportRow, dict[str, Any]]
 
 
 def _plan(
-    conn: sqlite3.Connection,
+    store: Store,
     good: list[ImportRow],
     customers: dict[str, Customer],
     report: ImportReport,
@@ -642,8 +638,8 @@ def _plan(
     has_dates: bool,
 ) -> tuple[list[tuple[ImportRow, NewSubscriber]], list[_Update]]:
     """Sort the verified rows into new / updated / unchanged (filling ``report``)."""
-    subscribers = SubscriberRepository(conn)
-    charges = ChargeRepository(conn)
+    subscribers = store.subscribers
+    charges = store.charges
     in_doubt = {charge.subscriber_id for charge in charges.in_doubt()}
     found = {row.customer_uid: subscribers.get_by_uid(row.customer_uid) for row in good}
     paid = charges.paid_through(s.id for s in found.values() if s is not None)
@@ -715,7 +711,7 @@ def _describe(existing: Subscriber, changes: dict[str, Any]) -> str:
 
 
 def _apply(
-    conn: sqlite3.Connection,
+    store: Store,
     new: list[tuple[ImportRow, NewSubscriber]],
     updates: list[_Update],
     report: ImportReport,
@@ -724,8 +720,8 @@ def _apply(
     now: datetime,
 ) -> None:
     """Write the plan; the caller holds the transaction."""
-    subscribers = SubscriberRepository(conn)
-    audit = AuditRepository(conn)
+    subscribers = store.subscribers
+    audit = store.audit
     for existing, _row, changes in updates:
         subscribers.update(existing.id, now=now, **changes)
         audit.record(
@@ -735,7 +731,7 @@ def _apply(
             subscriber_id=existing.id,
             at=now,
         )
-    # add_many joins this transaction (kpadmin.store.db.transaction is re-entrant).
+    # add_many joins this transaction (a nested Store.transaction() joins the open one).
     ids = subscribers.add_many([n for _, n in new], now=now) if new else []
     for (row, _n), sub_id in zip(new, ids, strict=True):
         audit.record(
@@ -789,9 +785,9 @@ def _value(value: object) -> object:
     return value
 
 
-def export_subscribers(conn: sqlite3.Connection, path: Path) -> int:
+def export_subscribers(store: Store, path: Path) -> int:
     """All subscribers, in the import's column order first (an export re-imports unchanged)."""
-    subs = SubscriberRepository(conn).list_all()
+    subs = store.subscribers.list_all()
     return _write_csv(
         path,
         SUBSCRIBER_EXPORT_COLUMNS,
@@ -799,9 +795,9 @@ def export_subscribers(conn: sqlite3.Connection, path: Path) -> int:
     )
 
 
-def export_charges(conn: sqlite3.Connection, path: Path) -> int:
+def export_charges(store: Store, path: Path) -> int:
     """Every charge attempt (the journal), oldest first, with the subscriber's name."""
-    names = {s.id: s.name for s in SubscriberRepository(conn).list_all()}
+    names = {s.id: s.name for s in store.subscribers.list_all()}
 
     def row(charge: Charge) -> list[object]:
         values: dict[str, object] = {
@@ -814,4 +810,4 @@ def export_charges(conn: sqlite3.Connection, path: Path) -> int:
             _value(values[c] if c in values else getattr(charge, c)) for c in CHARGE_EXPORT_COLUMNS
         ]
 
-    return _write_csv(path, CHARGE_EXPORT_COLUMNS, map(row, ChargeRepository(conn).iter_all()))
+    return _write_csv(path, CHARGE_EXPORT_COLUMNS, map(row, store.charges.iter_all()))

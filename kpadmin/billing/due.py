@@ -19,7 +19,6 @@ date one month past the period it charged.
 from __future__ import annotations
 
 import enum
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,9 +26,8 @@ from datetime import date
 from kpadmin.billing.merchant_uid import merchant_uid_for
 from kpadmin.billing.messages import Message, MessageCode
 from kpadmin.billing.periods import next_charge_date, period_of
-from kpadmin.store.charges import ChargeRepository
-from kpadmin.store.models import Charge, ChargeState, Subscriber, SubscriberState
-from kpadmin.store.subscribers import SubscriberRepository
+from kpadmin.store import Store
+from kpadmin.store.models import Charge, ChargeState, Span, Subscriber, SubscriberState
 
 
 class SkipReason(enum.StrEnum):
@@ -108,22 +106,23 @@ _STATE_SKIPS = {
 
 
 def build_plan(
-    conn: sqlite3.Connection,
+    store: Store,
     *,
     today: date,
     staff: str,
-    month: str,
+    month: Span,
     monthly_limit: int | None,
     subscriber_ids: Iterable[int] | None = None,
     include_not_due: bool = False,
 ) -> Plan:
-    """Plan a batch. `month` is the current Asia/Seoul month ("YYYY-MM") the monthly cap counts in.
+    """Plan a batch. `month` is the current Asia/Seoul month the monthly cap counts in
+    (`periods.month_span`).
 
     With `subscriber_ids` None every due subscriber is planned (paused and key-missing ones whose
     date has come are listed as skipped, cancelled ones are not mentioned). With explicit ids each
     one is planned or skipped with a reason; `include_not_due` charges them before their date.
     """
-    subs = SubscriberRepository(conn)
+    subs = store.subscribers
     if subscriber_ids is None:
         candidates = subs.due_candidates(today)
         asked: list[int] = []
@@ -143,8 +142,8 @@ def build_plan(
             )
         )
     active = [s for s in candidates if s.state is SubscriberState.ACTIVE]
-    history = ChargeRepository(conn).for_subscribers(s.id for s in active)
-    paid_counts = ChargeRepository(conn).paid_in_month((s.id for s in active), month)
+    history = store.charges.for_subscribers(s.id for s in active)
+    paid_counts = store.charges.paid_in((s.id for s in active), month)
     items: list[PlanItem] = []
     for sub in candidates:
         stopped = state_skip(sub)

@@ -1,7 +1,7 @@
 """The charge engine: plans a batch, journals every intent durably, sends, records, reconciles.
 
-One `ChargeEngine` per database connection and i'mport client, used from one asyncio loop (the
-GUI's qasync loop or `asyncio.run` in the CLI). Its API is small:
+One `ChargeEngine` per store (`kpadmin.store.Store`) and i'mport client, used from one asyncio loop
+(the GUI's qasync loop or `asyncio.run` in the CLI). Its API is small:
 
 * `plan(subscriber_ids | None, today, staff) -> Plan` — synchronous, store only: who would be
   charged, the total, and why the others are skipped (for the confirmation dialog).
@@ -12,7 +12,8 @@ The rules a batch follows (docs/architecture.md, "A charge, from the button to t
 
 1. Reconcile first: every planned / sent / unknown row is looked up (`reconcile.py`).
 2. Earlier settled attempts of a period are looked up again before a new attempt is written.
-3. All intents are written in **one transaction** (``synchronous=FULL``) before any request leaves.
+3. All intents are written in **one transaction** (``synchronous=FULL``) before any request leaves,
+   on the store's worker thread (`Store.run`): a thousand intents never freeze the GUI's loop.
 4. Up to `concurrency` requests at once (one per subscriber, one per merchant_uid), optionally
    paced to `rps`. Outcomes are written in short grouped transactions (`journal.py` explains why
    that is safe).
@@ -34,7 +35,9 @@ The rules a batch follows (docs/architecture.md, "A charge, from the button to t
    flight are recorded as unknown. No wait outlives a cancel: the pacer and the back-off before a
    retry or a re-send end as soon as `cancel` is set (and that retry is then not sent).
 8. The first outcome write that fails (disk full, a damaged page: `Journal.failure`) stops the
-   batch like a cancel: no new send, no resend, no retry; requests in flight finish. Their outcomes
+   batch like a cancel: no new send, no resend, no retry; requests in flight finish. (Outcome
+   groups are written on the store's worker thread; no request leaves while one is being
+   written, so its failure is known first.) Their outcomes
    (and the withdrawal of unsent intents) are written if the disk allows at the end; what cannot
    be written stays planned / sent on disk, in doubt, and the next run's reconciliation looks it
    up before anything else. `BatchResult.error` says so and `journal_error` holds the error
@@ -50,15 +53,15 @@ import collections
 import contextlib
 import enum
 import logging
-import sqlite3
+import os
+import socket
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
-from kpadmin.billing.batchlock import BatchLock, EngineBusy, lock_path_for
 from kpadmin.billing.due import (
     Plan,
     PlanItem,
@@ -70,7 +73,7 @@ from kpadmin.billing.due import (
 )
 from kpadmin.billing.journal import Journal, RowRef, Write, mismatch_note
 from kpadmin.billing.messages import Message, MessageCode
-from kpadmin.billing.periods import month_of, today_in_seoul
+from kpadmin.billing.periods import month_of, month_span, today_in_seoul
 from kpadmin.billing.reconcile import (
     Lookup,
     PaymentsApi,
@@ -89,12 +92,9 @@ from kpadmin.iamport.errors import (
     RequestRejected,
 )
 from kpadmin.iamport.models import Payment
-from kpadmin.store.audit import AuditRepository
-from kpadmin.store.charges import ChargeRepository, NewCharge
-from kpadmin.store.db import encode_instant, transaction
+from kpadmin.store import BatchBusy, ChangeKind, NewCharge, Store
 from kpadmin.store.marker import refresh_marker
 from kpadmin.store.models import Charge, ChargeState, Subscriber, SubscriberState
-from kpadmin.store.subscribers import SubscriberRepository
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +102,21 @@ MAX_CONCURRENCY = 32
 MIN_RPS = 0.1  # = kpadmin.billing.settings.MIN_REQUESTS_PER_SECOND (the settings test pins them)
 MAX_RPS = 1000.0
 _OPEN = frozenset({ChargeState.PLANNED, ChargeState.SENT})
+
+
+class EngineBusy(RuntimeError):
+    """A batch is already running (in this process or in another one on the same database).
+    `holder`: who holds the database's batch lock (staff and computer), when known."""
+
+    def __init__(self, message: str, holder: str | None = None) -> None:
+        super().__init__(message)
+        self.holder = holder
+
+
+def desk(staff: str) -> str:
+    """Who is charging, as the batch lock's holder tells it to a desk that has to wait."""
+    who = staff.strip() or "kpadmin"
+    return f"{who} on {socket.gethostname() or 'this computer'} (process {os.getpid()})"
 
 
 class ChargeApi(PaymentsApi, Protocol):
@@ -230,7 +245,7 @@ class ChargeEngine:
 
     def __init__(
         self,
-        conn: sqlite3.Connection,
+        store: Store,
         api: ChargeApi,
         *,
         monthly_limit: int | None = None,
@@ -243,7 +258,7 @@ class ChargeEngine:
         flush_size: int = 128,
         quiet_period: timedelta = timedelta(minutes=10),
     ) -> None:
-        self.conn = conn
+        self.store = store
         self.quiet_period = quiet_period
         self.api = api
         self.monthly_limit = monthly_limit
@@ -254,11 +269,10 @@ class ChargeEngine:
         self.retry_delays = tuple(retry_delays) or (0.0,)
         self.flush_interval = flush_interval
         self.flush_size = flush_size
-        self.subscribers = SubscriberRepository(conn)
-        self.charges = ChargeRepository(conn)
+        self.subscribers = store.subscribers
+        self.charges = store.charges
         self._running = False
         self._batch_rows: set[int] = set()  # charge ids owned by the running batch
-        self._lock_path = lock_path_for(conn)
 
     # -- planning ------------------------------------------------------------------------------
 
@@ -274,10 +288,10 @@ class ChargeEngine:
         include_not_due: bool = False,
     ) -> Plan:
         return build_plan(
-            self.conn,
+            self.store,
             today=today or self.today(),
             staff=staff,
-            month=month_of(self.clock()),
+            month=month_span(month_of(self.clock())),
             monthly_limit=self.monthly_limit,
             subscriber_ids=subscriber_ids,
             include_not_due=include_not_due,
@@ -310,13 +324,28 @@ class ChargeEngine:
             # The settings refuse these already; a caller that skipped them must not make a
             # batch wait for ever between two charges (1e-300 per second did).
             raise ValueError(f"rps must be {MIN_RPS:g}..{MAX_RPS:g}, got {rps!r}")
-        with BatchLock(self._lock_path):
+        with self._batch_lock(plan.staff):
             self._running = True
             try:
                 return await self._run(plan, concurrency, rps, on_event, cancel or asyncio.Event())
             finally:
                 self._running = False
                 self._batch_rows.clear()
+
+    @contextlib.contextmanager
+    def _batch_lock(self, staff: str) -> Iterator[None]:
+        """The database's one batch lock (`Store.batch_lock`), or `EngineBusy` naming its holder."""
+        held = contextlib.ExitStack()
+        try:
+            held.enter_context(self.store.batch_lock(desk(staff)))
+        except BatchBusy as busy:
+            raise EngineBusy(
+                f"another kpadmin process is charging or reconciling this database ({busy}); "
+                "try again when it has finished",
+                busy.holder,
+            ) from None
+        with held:
+            yield
 
     async def _run(
         self,
@@ -356,7 +385,8 @@ class ChargeEngine:
                                 turned_out(settled.merchant_uid, settled.after, settled.detail),
                             ),
                         )
-        intents, late_skips = self._journal_intents(plan, batch_id, earlier)
+        # On the store's worker thread: the loop (the GUI) stays responsive meanwhile.
+        intents, late_skips = await self.store.run(self._journal_intents, plan, batch_id, earlier)
         skipped = (*plan.skipped, *late_skips)
         total = len(intents)
         progress = Progress(total=total)
@@ -370,7 +400,7 @@ class ChargeEngine:
                 abort.append(f"the journal could not be written: {exc}")
 
         journal = Journal(
-            self.conn,
+            self.store,
             clock=self.clock,
             flush_interval=self.flush_interval,
             flush_size=self.flush_size,
@@ -433,7 +463,7 @@ class ChargeEngine:
             log.info("batch %s: amount mismatches could not be read: %s", batch_id, exc)
             mismatches = []
         try:
-            AuditRepository(self.conn).record(
+            self.store.audit.record(
                 plan.staff,
                 "charge_batch",
                 f"batch {batch_id}: {progress.paid} paid (₩{progress.paid_amount:,}), "
@@ -446,7 +476,7 @@ class ChargeEngine:
             )
         except Exception as exc:  # the disk that stopped the batch may refuse this line too
             log.info("batch %s: the audit line could not be written: %s", batch_id, exc)
-        refresh_marker(self.conn)
+        refresh_marker(self.store)
         emit(ChargeEvent(EventKind.FINISHED, progress, message=error or ""))
         return BatchResult(
             batch_id=batch_id,
@@ -484,17 +514,18 @@ class ChargeEngine:
     ) -> tuple[list[_Intent], list[Skip]]:
         """Re-check every item against the store and write the intents in ONE transaction.
 
-        Runs under ``BEGIN IMMEDIATE``: no other writer (another kpadmin process) can slip an
-        attempt in between the check and the insert. Returns the intents and late skips.
+        Runs in one write transaction (the write lock taken up front): no other writer (another
+        kpadmin process) can slip an attempt in between the check and the insert. Returns the
+        intents and late skips. Called on the store's worker thread (`Store.run`).
         """
         intents: list[_Intent] = []
         skips: list[Skip] = list(earlier.values())
         ids = [item.subscriber_id for item in plan.items if item.subscriber_id not in earlier]
-        month = month_of(self.clock())
-        with transaction(self.conn):
+        month = month_span(month_of(self.clock()))
+        with self.store.transaction():
             subs = {s.id: s for s in self.subscribers.get_many(ids)}
             history = self.charges.for_subscribers(ids)
-            paid_counts = self.charges.paid_in_month(ids, month)
+            paid_counts = self.charges.paid_in(ids, month)
             for item in plan.items:
                 if item.subscriber_id in earlier:
                     continue
@@ -564,10 +595,7 @@ class ChargeEngine:
                     charge_id = decision.resend_charge_id
                     # updated_at = this send: reconcile's quiet period (withdrawing a paused
                     # subscriber's never-seen intent) must count from the last time it left.
-                    self.conn.execute(
-                        "UPDATE charges SET batch_id = ?, updated_at = ? WHERE id = ?",
-                        (batch_id, encode_instant(self.clock()), charge_id),
-                    )
+                    self.charges.mark_resent(charge_id, batch_id=batch_id, now=self.clock())
                     fresh = False
                 else:
                     charge_id = self.charges.insert(
@@ -622,6 +650,13 @@ class ChargeEngine:
         resent = 0
         try:
             while True:
+                # Nothing leaves while an outcome group is being written: should it fail, that
+                # is known (rule 8) before this request goes.
+                await journal.settled()
+                if abort:
+                    return self._settle(
+                        journal, intent, staff, ChargeState.PLANNED, None, f"not sent: {abort[0]}"
+                    )
                 try:
                     payment = await self.api.pay_again(
                         row.customer_uid, row.merchant_uid, row.amount, _order_name(intent.item)
@@ -846,31 +881,28 @@ class ChargeEngine:
         try:
             gone = await asyncio.gather(*(key_gone(uid) for uid in rejected.values()))
             now = self.clock()
-            audit = AuditRepository(self.conn)
-            with transaction(self.conn):
+            with self.store.transaction():
                 for (subscriber_id, customer_uid), missing in zip(
                     rejected.items(), gone, strict=True
                 ):
                     if not missing:
                         continue
-                    changed = self.conn.execute(
-                        "UPDATE subscribers SET state = ?, updated_at = ? "
-                        "WHERE id = ? AND customer_uid = ? AND state = ?",
-                        (
-                            SubscriberState.KEY_MISSING.value,
-                            encode_instant(now),
-                            subscriber_id,
-                            customer_uid,
-                            SubscriberState.ACTIVE.value,
-                        ),
-                    ).rowcount
+                    changed = self.subscribers.set_state_if(
+                        subscriber_id,
+                        customer_uid=customer_uid,
+                        was=SubscriberState.ACTIVE,
+                        now_state=SubscriberState.KEY_MISSING,
+                        now=now,
+                        kind=ChangeKind.CHARGES,  # the outcome of a rejected charge
+                    )
                     if changed:
-                        audit.record(
+                        self.store.audit.record(
                             staff,
                             "key_missing",
                             "billing key not found at i'mport after a rejected charge",
                             subscriber_id=subscriber_id,
                             at=now,
+                            kind=ChangeKind.CHARGES,
                         )
         except Exception:
             log.exception("marking missing billing keys failed; the charges are recorded")
@@ -881,17 +913,14 @@ class ChargeEngine:
         if not intents:
             return []
         try:
-            with transaction(self.conn):
-                for intent in intents:
-                    self.conn.execute(
-                        "DELETE FROM charges WHERE id = ? AND state = 'planned'",
-                        (intent.row.charge_id,),
-                    )
-                AuditRepository(self.conn).record(
+            with self.store.transaction():
+                self.charges.delete_planned(intent.row.charge_id for intent in intents)
+                self.store.audit.record(
                     staff,
                     "charge_withdrawn",
                     f"batch {batch_id}: {len(intents)} planned charge(s) withdrawn before sending",
                     at=self.clock(),
+                    kind=ChangeKind.CHARGES,
                 )
         except Exception as exc:
             # Left planned: the next run looks them up (nothing there) and sends them then, with
@@ -919,7 +948,7 @@ class ChargeEngine:
 
         results = await asyncio.gather(*(one(uid) for _, uid in todo))
         skips: dict[int, Skip] = {}
-        journal = Journal(self.conn, clock=self.clock)
+        journal = Journal(self.store, clock=self.clock)
         for (item, uid), found in zip(todo, results, strict=True):
             if found.verdict is Verdict.PAID:
                 charge = self.charges.by_merchant_uid(uid)
@@ -966,7 +995,7 @@ class ChargeEngine:
         Raises `EngineBusy` when another process is charging this database."""
         if self._running:  # this process holds the lock; the batch's rows are skipped
             return await self._reconcile(staff, concurrency)
-        with BatchLock(self._lock_path):
+        with self._batch_lock(staff):
             return await self._reconcile(staff, concurrency)
 
     async def _reconcile(self, staff: str, concurrency: int) -> ReconcileReport:
@@ -980,7 +1009,7 @@ class ChargeEngine:
                 return await self._look_up(charge.merchant_uid)
 
         results = await asyncio.gather(*(one(c) for c in rows))
-        journal = Journal(self.conn, clock=self.clock)
+        journal = Journal(self.store, clock=self.clock)
         settled: list[Settled] = []
         inactive = self._inactive_subscribers({c.subscriber_id for c in rows})
         now = self.clock()
@@ -1040,10 +1069,8 @@ class ChargeEngine:
         still have sent this one."""
         if charge.batch_id is None:
             return charge.updated_at
-        (last,) = self.conn.execute(
-            "SELECT max(updated_at) FROM charges WHERE batch_id = ?", (charge.batch_id,)
-        ).fetchone()
-        return max(charge.updated_at, datetime.fromisoformat(last)) if last else charge.updated_at
+        last = self.charges.last_write_of_batch(charge.batch_id)
+        return max(charge.updated_at, last) if last else charge.updated_at
 
     def _inactive_subscribers(self, ids: set[int]) -> dict[int, str]:
         return {

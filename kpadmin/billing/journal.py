@@ -8,11 +8,18 @@ process dies with outcomes still buffered, those rows are left planned / sent, w
 doubt", and reconciliation settles them by looking their merchant_uid up at i'mport. A lost result
 write can delay the truth, never invent or repeat a payment.
 
+Where a group is written: on the store's worker thread (`Store.submit`) when the journal runs on an
+event loop, so the loop (the GUI) stays responsive while a group commits and fsyncs; groups are
+written one at a time, in order. Nothing is sent while a group is being written: the engine awaits
+`settled()` before every request, so a failed group is known before anything else leaves (as when
+the write ran on the loop itself). Without a running loop, and for an explicit `flush()`, the
+group is written on the caller's thread (`flush()` first waits for the groups under way).
+
 A group that cannot be written (disk full, a damaged page, …) stays buffered and the journal
 *fails*: `failure` holds the error, `on_failure` is called once, and it stops writing on its own
-(no timer, no flush on a full buffer). The engine stops sending at that moment; the rows are still
-planned / sent on disk, so the next run's reconciliation looks them up. An explicit `flush()`
-tries again and raises.
+(no timer, no flush on a full buffer, groups already queued are not tried). The engine stops
+sending at that moment; the rows are still planned / sent on disk, so the next run's
+reconciliation looks them up. An explicit `flush()` tries again and raises.
 
 Each write names the states it expects the row to be in; a row that moved on meanwhile (another
 reconciliation, another process) is left alone. A paid row is never overwritten (the schema also
@@ -30,7 +37,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -40,8 +46,7 @@ from kpadmin.billing.messages import Message, MessageCode
 from kpadmin.billing.periods import next_charge_date, period_of, today_in_seoul
 from kpadmin.iamport.models import Payment
 from kpadmin.redact import redact_text
-from kpadmin.store.audit import AuditRepository
-from kpadmin.store.db import encode_instant, transaction
+from kpadmin.store import ChangeKind, Job, Schedule, Store
 from kpadmin.store.models import ChargeState
 
 log = logging.getLogger(__name__)
@@ -80,11 +85,11 @@ class Write:
 
 
 class Journal:
-    """Buffers outcome writes for one connection and commits them in groups."""
+    """Buffers outcome writes for one store and commits them in groups."""
 
     def __init__(
         self,
-        conn: sqlite3.Connection,
+        store: Store,
         *,
         clock: Callable[[], datetime],
         flush_interval: float = 0.05,
@@ -92,7 +97,7 @@ class Journal:
         on_flushed: Callable[[list[Write]], None] | None = None,
         on_failure: Callable[[Exception], None] | None = None,
     ) -> None:
-        self.conn = conn
+        self.store = store
         self.clock = clock
         self.flush_interval = flush_interval
         self.flush_size = flush_size
@@ -102,11 +107,16 @@ class Journal:
         self.failure: Exception | None = None
         self._pending: dict[int, Write] = {}
         self._timer: asyncio.TimerHandle | None = None
+        #: Groups queued on the store's worker, oldest first, with their writes.
+        self._jobs: list[tuple[Job[list[Write]], list[Write]]] = []
+        self._idle: asyncio.Event | None = None
+        #: Set by the worker when a group failed: the groups queued after it are not tried.
+        self._halted: Exception | None = None
 
     @property
     def pending(self) -> int:
         """Rows whose latest outcome is not on disk (in doubt there until written or looked up)."""
-        return len(self._pending)
+        return len(self._pending) + sum(len(writes) for _job, writes in self._jobs)
 
     def put(self, write: Write) -> None:
         """Queue a write; a later write for the same row replaces an earlier, unflushed one
@@ -127,42 +137,103 @@ class Journal:
                 return
             self._timer = loop.call_later(self.flush_interval, self._flush_in_background)
 
-    def _flush_in_background(self) -> None:
-        """A flush nobody waits for (the timer, a full buffer): a failure is reported through
-        `failure` / `on_failure`, not raised into a charge that is settling or into the loop."""
-        # Recorded by flush() (`failure`, `on_failure`); the engine has stopped sending.
-        with contextlib.suppress(Exception):
-            self.flush()
+    async def settled(self) -> None:
+        """Until no group is being written; a group that failed is then in `failure` (and
+        `on_failure` was called). Returns at once when none is (no suspension)."""
+        while self._jobs:
+            if self._idle is None:
+                self._idle = asyncio.Event()
+            self._idle.clear()
+            await self._idle.wait()
 
-    def flush(self) -> list[Write]:
-        """Commit everything pending in one transaction; returns the writes that were applied."""
+    def _flush_in_background(self) -> None:
+        """A flush nobody waits for (the timer, a full buffer), on the store's worker: a failure
+        is reported through `failure` / `on_failure`, not raised into a charge that is settling
+        or into the loop."""
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        if not self._pending:
-            return []
+        if self.failure is not None or not self._pending:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            with contextlib.suppress(Exception):  # recorded by flush(): `failure`, `on_failure`
+                self.flush()
+            return
         writes = list(self._pending.values())
         self._pending.clear()
-        now = self.clock()
-        stamp = encode_instant(now)
-        applied: list[Write] = []
-        audit = AuditRepository(self.conn)
+        job = self.store.submit(self._commit, writes, True)
+        self._jobs.append((job, writes))
+        job.add_done_callback(lambda: loop.call_soon_threadsafe(self._collect))
+
+    def _collect(self) -> None:
+        """On the loop: settle the groups the worker has finished, in order."""
+        while self._jobs and self._jobs[0][0].done():
+            job, writes = self._jobs.pop(0)
+            self._settle(job, writes)
+        if not self._jobs and self._idle is not None:
+            self._idle.set()
+
+    def _settle(self, job: Job[list[Write]], writes: list[Write]) -> list[Write]:
         try:
-            with transaction(self.conn):
-                for write in writes:
-                    if self._apply(write, stamp, now, audit):
-                        applied.append(write)
-        except BaseException as exc:
+            applied = job.wait()
+        except Exception as exc:
             # Nothing of this group reached the disk (rolled back): keep the writes for the next
             # flush. Should the process die first, the rows are in doubt and reconcile settles them.
+            for write in writes:
+                self._pending.setdefault(write.row.charge_id, write)
+            self._fail(exc)
+            return []
+        if self.on_flushed is not None and applied:
+            self.on_flushed(applied)
+        return applied
+
+    def flush(self) -> list[Write]:
+        """Commit everything pending, on this thread, after the groups under way; returns the
+        writes that were applied. Raises what a group met (the writes stay pending)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        applied: list[Write] = []
+        while self._jobs:
+            job, writes = self._jobs.pop(0)
+            applied += self._settle(job, writes)
+        if self._idle is not None:
+            self._idle.set()
+        if not self._pending:
+            return applied
+        writes = list(self._pending.values())
+        self._pending.clear()
+        try:
+            done = self._commit(writes, False)
+        except BaseException as exc:
             for write in writes:
                 self._pending.setdefault(write.row.charge_id, write)
             if isinstance(exc, Exception):
                 self._fail(exc)
             raise
-        self.failure = None  # written after all (space was freed)
-        if self.on_flushed is not None and applied:
-            self.on_flushed(applied)
+        self.failure = self._halted = None  # written after all (space was freed)
+        if self.on_flushed is not None and done:
+            self.on_flushed(done)
+        return applied + done
+
+    def _commit(self, writes: list[Write], background: bool) -> list[Write]:
+        """One group in one transaction (on the worker for a background group); the writes
+        that were applied. A background group after a failed one is not tried."""
+        if background and self._halted is not None:
+            raise self._halted
+        now = self.clock()
+        applied: list[Write] = []
+        try:
+            with self.store.transaction():
+                for write in writes:
+                    if self._apply(write, now):
+                        applied.append(write)
+        except Exception as exc:
+            if background:
+                self._halted = exc
+            raise
         return applied
 
     def _fail(self, exc: Exception) -> None:
@@ -174,16 +245,15 @@ class Journal:
             if self.on_failure is not None:
                 self.on_failure(exc)
 
-    def _apply(self, write: Write, stamp: str, now: datetime, audit: AuditRepository) -> bool:
+    def _apply(self, write: Write, now: datetime) -> bool:
         row = write.row
-        found = self.conn.execute("SELECT state FROM charges WHERE id = ?", (row.charge_id,))
-        current_row = found.fetchone()
-        if current_row is None:
+        charges = self.store.charges
+        current = charges.state_of(row.charge_id)
+        if current is None:
             log.warning(
                 "journal: charge %s vanished; write to %s dropped", row.charge_id, write.state
             )
             return False
-        current = ChargeState(current_row[0])
         if current is ChargeState.PAID or current not in write.expect:
             if current is not write.state:
                 log.info(
@@ -198,17 +268,13 @@ class Journal:
         message = write.message
         payment = write.payment
         if state is ChargeState.PAID:
-            clash = self.conn.execute(
-                "SELECT merchant_uid FROM charges WHERE subscriber_id = ? AND period = ? "
-                "AND state = 'paid' AND id != ?",
-                (row.subscriber_id, row.period, row.charge_id),
-            ).fetchone()
+            clash = charges.paid_other(row.subscriber_id, row.period, row.charge_id)
             if clash is not None:
                 # Money moved twice at i'mport (two merchant_uids paid for one period). The
                 # schema cannot hold that as paid; keep it in front of staff, loudly.
                 state = ChargeState.UNKNOWN
                 message = (
-                    f"DOUBLE PAYMENT: {row.period} is already paid by {clash[0]}; "
+                    f"DOUBLE PAYMENT: {row.period} is already paid by {clash}; "
                     f"refund {payment.imp_uid if payment else row.merchant_uid}"
                 )
                 log.error("journal: %s", message)
@@ -219,25 +285,23 @@ class Journal:
             assert payment is not None
             note = mismatch_note(row.amount, payment.amount)
             message = f"{note}; {message}" if message else note
-        fields: dict[str, object] = {"state": state.value, "updated_at": stamp}
+        fields: dict[str, object] = {}
         if payment is not None:
             fields["imp_uid"] = payment.imp_uid
             fields["receipt_url"] = payment.receipt_url
         if state is ChargeState.PAID:
             assert payment is not None
-            fields["paid_at"] = encode_instant(payment.paid_at or now)
+            fields["paid_at"] = payment.paid_at or now
             fields["cancelled_amount"] = payment.cancel_amount
             fields["paid_amount"] = payment.amount
             fields["fail_reason"] = redact_text(message) if message else None
         elif state is not ChargeState.SENT:
             fields["fail_reason"] = redact_text(message) if message else None
-        assignments = ", ".join(f"{k} = ?" for k in fields)
-        self.conn.execute(
-            f"UPDATE charges SET {assignments} WHERE id = ?", (*fields.values(), row.charge_id)
-        )
+        charges.set_state(row.charge_id, state, now=now, **fields)
         if state is ChargeState.PAID:
             assert payment is not None
-            self._after_paid(row, payment, stamp, now)
+            self._after_paid(row, payment, now)
+        audit = self.store.audit
         if write.audit_action and state is not ChargeState.SENT:
             audit.record(
                 write.staff,
@@ -245,6 +309,7 @@ class Journal:
                 describe(row, state, payment, message),
                 subscriber_id=row.subscriber_id,
                 at=now,
+                kind=ChangeKind.CHARGES,  # part of recording the outcome
             )
         if mismatch:
             assert payment is not None
@@ -256,6 +321,7 @@ class Journal:
                 f"charged ₩{payment.amount:,}, ₩{row.amount:,} was asked",
                 subscriber_id=row.subscriber_id,
                 at=now,
+                kind=ChangeKind.CHARGES,
             )
             log.warning(
                 "journal: %s paid ₩%s, not ₩%s (amount mismatch)",
@@ -267,39 +333,33 @@ class Journal:
         write.message = message
         return True
 
-    def _after_paid(self, row: RowRef, payment: Payment, stamp: str, now: datetime) -> None:
+    def _after_paid(self, row: RowRef, payment: Payment, now: datetime) -> None:
         """Move the next charge date one month past the paid period (only if it still points into
         that period or earlier, so a repeated write is harmless) and keep the card details
         i'mport reported."""
-        sub = self.conn.execute(
-            "SELECT next_charge_date, billing_day, card_name, card_number FROM subscribers "
-            "WHERE id = ?",
-            (row.subscriber_id,),
-        ).fetchone()
+        sub = self.store.subscribers.schedule(row.subscriber_id)
         if sub is None:
             return
-        current = date.fromisoformat(sub[0])
+        current = sub.next_charge_date
         nxt = current
         if period_of(current) <= row.period:  # "YYYY-MM" strings order like the months
             # One month past the period paid. A date months behind was charged once, for the
             # latest billing date (`due.catch_up`): it moves past that period, not past its own.
             year, month = map(int, row.period.split("-"))
-            nxt = next_charge_date(date(year, month, 1), sub[1])
+            nxt = next_charge_date(date(year, month, 1), sub.billing_day)
             # A payment for a period long past (an intent resent months after a crash, an answer
             # found late) is the one charge for the time it covers: the date moves past today,
             # never into a row of back-charges.
             today = today_in_seoul(lambda: now)
             while nxt <= today:
-                nxt = next_charge_date(nxt, sub[1])
+                nxt = next_charge_date(nxt, sub.billing_day)
         card_name = (
             card_label(payment.card_name, payment.card_number, pay_method=payment.pay_method)
-            or sub[2]
+            or sub.card_name
         )
-        card_number = payment.card_number or sub[3]
-        self.conn.execute(
-            "UPDATE subscribers SET next_charge_date = ?, card_name = ?, card_number = ?, "
-            "updated_at = ? WHERE id = ?",
-            (nxt.isoformat(), card_name, card_number, stamp, row.subscriber_id),
+        card_number = payment.card_number or sub.card_number
+        self.store.subscribers.set_schedule(
+            row.subscriber_id, Schedule(nxt, sub.billing_day, card_name, card_number), now=now
         )
 
 

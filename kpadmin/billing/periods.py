@@ -8,10 +8,11 @@ day whenever the month is long enough: billing day 31 gives Jan 31 → Feb 28 (2
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from kpadmin.clock import Clock, default_clock
+from kpadmin.store.models import Span
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -37,6 +38,24 @@ def period_of(day: date) -> str:
 def month_of(moment: datetime) -> str:
     """The Asia/Seoul calendar month ("YYYY-MM") of an aware instant."""
     return period_of(moment.astimezone(SEOUL).date())
+
+
+def month_span(period: str) -> Span:
+    """The instants of an Asia/Seoul month ("YYYY-MM"): from its first midnight in Seoul to the
+    next month's. The store counts "paid this month" with it (a comparison of instants, the same
+    in any database)."""
+    year, month = (int(part) for part in period.split("-"))
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    return Span(
+        datetime.combine(date(year, month, 1), time(), SEOUL),
+        datetime.combine(following, time(), SEOUL),
+    )
+
+
+def last_months(today: date, count: int) -> list[str]:
+    """The `count` Asia/Seoul months up to and including `today`'s, oldest first."""
+    index = today.year * 12 + today.month - 1
+    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - count + 1, index + 1)]
 
 
 def clamp_day(year: int, month: int, billing_day: int) -> date:

@@ -41,7 +41,6 @@ import json
 import logging
 import re
 import secrets
-import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -53,11 +52,8 @@ from kpadmin.billing.cards import card_label
 from kpadmin.billing.messages import AuditAction, Message, MessageCode
 from kpadmin.iamport.errors import IamportError, NotFound
 from kpadmin.redact import mask_email, mask_phone
-from kpadmin.store.audit import AuditRepository
-from kpadmin.store.charges import ChargeRepository, NewCharge
-from kpadmin.store.db import encode_instant, transaction
+from kpadmin.store import NewCharge, NewSubscriber, Store
 from kpadmin.store.models import ChargeState, SignupChannel, Subscriber, SubscriberState
-from kpadmin.store.subscribers import SubscriberRepository
 
 log = logging.getLogger(__name__)
 
@@ -864,7 +860,7 @@ def refund_reason(attempt: SignupAttempt) -> str:
 
 async def refund_leftover(
     client: LeftoverClient,
-    conn: sqlite3.Connection,
+    store: Store,
     attempt: SignupAttempt,
     payment: LeftoverPayment,
     *,
@@ -878,14 +874,14 @@ async def refund_leftover(
             imp_uid=payment.imp_uid, checksum=payment.refundable, reason=refund_reason(attempt)
         )
     except IamportError as exc:
-        AuditRepository(conn).record(
+        store.audit.record(
             staff,
             AUDIT_LEFTOVER_REFUND_FAILED,
             f"refund of imp_uid={payment.imp_uid} ₩{payment.refundable:,} not confirmed "
             f"({type(exc).__name__}); merchant_uid={attempt.merchant_uid}: check it at i'mport",
         )
         raise
-    AuditRepository(conn).record(
+    store.audit.record(
         staff,
         AUDIT_LEFTOVER_REFUNDED,
         f"refunded imp_uid={payment.imp_uid} ₩{payment.refundable:,} of a sign-up that was not "
@@ -895,7 +891,7 @@ async def refund_leftover(
 
 
 async def delete_orphan_key(
-    client: LeftoverClient, conn: sqlite3.Connection, attempt: SignupAttempt, *, staff: str
+    client: LeftoverClient, store: Store, attempt: SignupAttempt, *, staff: str
 ) -> bool:
     """Delete the billing key of an attempt that will never be saved; audit either way.
 
@@ -908,14 +904,14 @@ async def delete_orphan_key(
     except NotFound:
         return True
     except IamportError as exc:
-        AuditRepository(conn).record(
+        store.audit.record(
             staff,
             AUDIT_ORPHAN_KEY,
             f"ORPHAN BILLING KEY customer_uid={attempt.customer_uid} could not be deleted "
             f"({type(exc).__name__}); delete it at i'mport",
         )
         return False
-    AuditRepository(conn).record(
+    store.audit.record(
         staff,
         AUDIT_KEY_DELETED,
         f"deleted the unused billing key customer_uid={attempt.customer_uid} of a sign-up that "
@@ -924,14 +920,12 @@ async def delete_orphan_key(
     return True
 
 
-def record_leftovers(
-    conn: sqlite3.Connection, left: AttemptLeftovers, *, staff: str, when: str
-) -> None:
+def record_leftovers(store: Store, left: AttemptLeftovers, *, staff: str, when: str) -> None:
     """Audit what i'mport holds for an unfinished attempt (only when it holds something or could
     not be asked: an empty lookup adds nothing to the failure entry)."""
     if left.empty:
         return
-    AuditRepository(conn).record(
+    store.audit.record(
         staff,
         AUDIT_LEFTOVERS,
         f"{when}: {left.describe()}; merchant_uid={left.attempt.merchant_uid} "
@@ -963,13 +957,13 @@ AUDIT_KEY_DELETED = AuditAction.KEY_DELETED
 AUDIT_ORPHAN_KEY = AuditAction.SIGNUP_ORPHAN_KEY
 
 
-def record_attempt_started(conn: sqlite3.Connection, attempt: SignupAttempt, *, staff: str) -> None:
+def record_attempt_started(store: Store, attempt: SignupAttempt, *, staff: str) -> None:
     """Audit: a window is about to open for this attempt."""
-    AuditRepository(conn).record(staff, AUDIT_STARTED, attempt.describe())
+    store.audit.record(staff, AUDIT_STARTED, attempt.describe())
 
 
 def record_failed_attempt(
-    conn: sqlite3.Connection, attempt: SignupAttempt, failure: SignupFailed, *, staff: str
+    store: Store, attempt: SignupAttempt, failure: SignupFailed, *, staff: str
 ) -> None:
     """Audit: the attempt ended without a verified sign-up. Nothing else is written."""
     detail = (
@@ -977,11 +971,11 @@ def record_failed_attempt(
     )
     if failure.paid_imp_uid:
         detail += f"; PAID PAYMENT WITHOUT SIGN-UP imp_uid={failure.paid_imp_uid}"
-    AuditRepository(conn).record(staff, AUDIT_FAILED, detail)
+    store.audit.record(staff, AUDIT_FAILED, detail)
 
 
 def save_verified_signup(
-    conn: sqlite3.Connection,
+    store: Store,
     verified: VerifiedSignup,
     *,
     staff: str,
@@ -996,36 +990,30 @@ def save_verified_signup(
     next_date = first_next_charge_date(
         today, form.billing_day, first_payment_taken=verified.first_payment is not None
     )
-    stamp = encode_instant(moment)
     first = verified.first_payment
-    with transaction(conn):
-        # Not SubscriberRepository.add: it opens its own transaction, and the subscriber, its first
-        # paid charge and the audit entry must be written together or not at all.
-        cursor = conn.execute(
-            "INSERT INTO subscribers (customer_uid, name, phone, email, plan, amount, billing_day,"
-            " next_charge_date, state, card_name, card_number, channel, memo, created_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?)",
-            (
-                attempt.customer_uid,
-                form.name,
-                form.phone,
-                form.email,
-                form.plan,
-                form.amount,
-                form.billing_day,
-                next_date.isoformat(),
-                SubscriberState.ACTIVE.value,
-                verified.card_name,
-                verified.card_number,
-                form.channel.value,
-                stamp,
-                stamp,
-            ),
+    # The subscriber, its first paid charge and the audit entry: together or not at all.
+    with store.transaction():
+        (subscriber_id,) = store.subscribers.add_many(
+            [
+                NewSubscriber(
+                    customer_uid=attempt.customer_uid,
+                    name=form.name,
+                    amount=form.amount,
+                    billing_day=form.billing_day,
+                    next_charge_date=next_date,
+                    phone=form.phone,
+                    email=form.email,
+                    plan=form.plan,
+                    state=SubscriberState.ACTIVE,
+                    card_name=verified.card_name,
+                    card_number=verified.card_number,
+                    channel=form.channel,
+                )
+            ],
+            now=moment,
         )
-        assert cursor.lastrowid is not None
-        subscriber_id = cursor.lastrowid
         if first is not None:
-            charges = ChargeRepository(conn)
+            charges = store.charges
             charge_id = charges.insert(
                 NewCharge(
                     subscriber_id=subscriber_id,
@@ -1050,7 +1038,7 @@ def save_verified_signup(
             )
         paid = f"; first payment ₩{first.amount:,} imp_uid={first.imp_uid}" if first else ""
         card = f"{verified.card_name or '-'} {verified.card_number or ''}".rstrip()
-        AuditRepository(conn).record(
+        store.audit.record(
             staff,
             AUDIT_SIGNUP,
             f"verified: card={card}; next charge {next_date.isoformat()}{paid}; "
@@ -1059,6 +1047,6 @@ def save_verified_signup(
             at=moment,
         )
     log.info("sign-up saved: subscriber %s, %s", subscriber_id, attempt.describe())
-    saved = SubscriberRepository(conn).get(subscriber_id)
+    saved = store.subscribers.get(subscriber_id)
     assert saved is not None
     return saved

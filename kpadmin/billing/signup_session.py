@@ -41,7 +41,6 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-import sqlite3
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
@@ -70,6 +69,7 @@ from kpadmin.billing.signup import (
 )
 from kpadmin.clock import Clock
 from kpadmin.iamport.errors import IamportError
+from kpadmin.store import Store
 from kpadmin.store.models import Subscriber
 
 log = logging.getLogger(__name__)
@@ -181,13 +181,13 @@ class SignupSession:
 
     def __init__(
         self,
-        db: sqlite3.Connection,
+        store: Store,
         *,
         staff: str,
         clock: Clock,
         on_event: Callable[[SessionEvent], None] | None = None,
     ) -> None:
-        self.db = db
+        self.store = store
         self.staff = staff
         self.clock = clock
         self.on_event = on_event or (lambda _event: None)
@@ -249,7 +249,7 @@ class SignupSession:
         if self.phase is not Phase.FORM:
             return None
         attempt = start_attempt(form, imp_code=imp_code, pg=pg, now=self.clock())
-        record_attempt_started(self.db, attempt, staff=self.staff)
+        record_attempt_started(self.store, attempt, staff=self.staff)
         self.attempt = attempt
         self._client = client
         self._callback = None
@@ -325,7 +325,7 @@ class SignupSession:
         self._save(verified)
 
     def _save(self, verified: VerifiedSignup) -> None:
-        subscriber = save_verified_signup(self.db, verified, staff=self.staff, now=self.clock())
+        subscriber = save_verified_signup(self.store, verified, staff=self.staff, now=self.clock())
         self.subscriber = subscriber
         self.offer = None
         self.leftovers = None
@@ -347,7 +347,7 @@ class SignupSession:
 
     def _fail(self, failure: SignupFailed, *, can_check_again: bool) -> None:
         assert self.attempt is not None
-        record_failed_attempt(self.db, self.attempt, failure, staff=self.staff)
+        record_failed_attempt(self.store, self.attempt, failure, staff=self.staff)
         log.info("sign-up not completed: %s", failure)
         self.failure = failure
         self._unreleased = True
@@ -370,7 +370,7 @@ class SignupSession:
             log.exception("looking up the sign-up attempt %s failed", attempt.merchant_uid)
             left = AttemptLeftovers(attempt, False, (), error="unexpected error")
             offer = None
-        record_leftovers(self.db, left, staff=self.staff, when=when)
+        record_leftovers(self.store, left, staff=self.staff, when=when)
         if not left.empty:
             log.warning("sign-up attempt not saved, i'mport holds: %s", left.describe())
         if attempt is not self.attempt or self.phase not in (Phase.FAILED, Phase.LEFTOVERS):
@@ -403,7 +403,7 @@ class SignupSession:
         for payment in left.payments:
             try:
                 await refund_leftover(
-                    self._client, self.db, left.attempt, payment, staff=self.staff
+                    self._client, self.store, left.attempt, payment, staff=self.staff
                 )
             except IamportError as exc:
                 problem = getattr(exc, "api_message", None) or type(exc).__name__
@@ -451,9 +451,9 @@ class SignupSession:
                 await asyncio.shield(inspecting)  # its audit entry first, then ours
             left = await inspect_attempt(self._client, attempt)
             if not left.checked or left.payments:
-                record_leftovers(self.db, left, staff=self.staff, when="attempt abandoned")
+                record_leftovers(self.store, left, staff=self.staff, when="attempt abandoned")
             if left.key:
-                await delete_orphan_key(self._client, self.db, attempt, staff=self.staff)
+                await delete_orphan_key(self._client, self.store, attempt, staff=self.staff)
             if left.payments and self._left:
                 self.on_event(MoneyLeftAfterLeaving(left))
         except Exception:

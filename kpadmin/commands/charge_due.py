@@ -32,7 +32,6 @@ import argparse
 import asyncio
 import json
 import logging
-import sqlite3
 import sys
 from collections.abc import Callable
 from typing import Any, TextIO
@@ -53,7 +52,7 @@ from kpadmin.billing.reconcile import ReconcileReport
 from kpadmin.commands import wiring
 from kpadmin.exitcodes import ExitCode
 from kpadmin.redact import redact_text
-from kpadmin.store.charges import ChargeRepository
+from kpadmin.store import Store
 from kpadmin.store.errors import DiskError
 
 log = logging.getLogger(__name__)
@@ -99,10 +98,10 @@ def run(args: argparse.Namespace) -> int:
 async def _main(args: argparse.Namespace) -> int:
     env = wiring.load(args.data_dir, new_database=getattr(args, "new_database", False))
     mode = env.runtime.mode.upper()
-    conn = env.open_database()
+    store = env.open_store()
     try:
         async with stopping.watch() as stop, env.client() as client:
-            engine = ChargeEngine(conn, client, monthly_limit=env.monthly_limit, clock=env.clock)
+            engine = ChargeEngine(store, client, monthly_limit=env.monthly_limit, clock=env.clock)
             report = await engine.reconcile(staff=env.staff)
             found = engine.amount_mismatches({r.charge_id for r in report.mismatched})
             # A decline this reconciliation found (a crash's leftover) is not retried in this run.
@@ -136,7 +135,7 @@ async def _main(args: argparse.Namespace) -> int:
                         cancel=cancel,
                     )
             except asyncio.CancelledError:
-                stop.note = _in_doubt_note(conn)
+                stop.note = _in_doubt_note(store)
                 raise
             if bar:
                 bar.close()
@@ -145,13 +144,13 @@ async def _main(args: argparse.Namespace) -> int:
             if stop.requested:
                 print(
                     f"kpadmin charge-due: stopped by {stop.stopped_by}; nothing new was sent "
-                    f"after it. {_in_doubt_note(conn)}",
+                    f"after it. {_in_doubt_note(store)}",
                     file=sys.stderr,
                 )
                 return stop.exit_code
             return code
     finally:
-        conn.close()
+        store.close()
 
 
 _STOPPING = (
@@ -160,11 +159,11 @@ _STOPPING = (
 )
 
 
-def _in_doubt_note(conn: sqlite3.Connection) -> str:
+def _in_doubt_note(store: Store) -> str:
     """What the next run has to look up: a stop must say it."""
     try:
-        count = len(ChargeRepository(conn).in_doubt())
-    except (sqlite3.Error, OSError):  # a database that cannot even be read now
+        count = len(store.charges.in_doubt())
+    except Exception:  # a database that cannot even be read now
         return "Charges in flight may be in doubt: `kpadmin reconcile` looks them up."
     if not count:
         return "Nothing is in doubt."

@@ -22,7 +22,6 @@ import getpass
 import json
 import logging
 import os
-import sqlite3
 import sys
 import textwrap
 from typing import Any
@@ -34,8 +33,7 @@ from kpadmin.billing import settings as st
 from kpadmin.clock import ClockError
 from kpadmin.exitcodes import ExitCode
 from kpadmin.paths import MODES
-from kpadmin.store.audit import AuditRepository
-from kpadmin.store.errors import StoreError
+from kpadmin.store import Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -213,29 +211,29 @@ def _read_value(key: str, raw: str) -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
-def _open_audit(runtime: rt.Runtime, modes: list[str]) -> list[sqlite3.Connection]:
-    """The databases of the affected modes, opened *before* anything changes: one that is
+def _open_audit(runtime: rt.Runtime, modes: list[str]) -> list[Store]:
+    """The stores of the affected modes, opened *before* anything changes: one that is
     missing, damaged or on a full disk refuses the change (`StoreError`) instead of leaving it
     unaudited."""
-    conns: list[sqlite3.Connection] = []
+    stores: list[Store] = []
     try:
         for mode in dict.fromkeys(modes):
-            conns.append(runtime.open_database(mode))
+            stores.append(runtime.open_store(mode))
     except BaseException:
-        for conn in conns:
-            conn.close()
+        for store in stores:
+            store.close()
         raise
-    return conns
+    return stores
 
 
-def _audit(conns: list[sqlite3.Connection], staff: str, detail: str) -> None:
+def _audit(stores: list[Store], staff: str, detail: str) -> None:
     """Record a settings change in the audit table of each affected mode's database."""
     try:
-        for conn in conns:
-            AuditRepository(conn).record(staff, "settings", detail)
+        for store in stores:
+            store.audit.record(staff, "settings", detail)
     finally:
-        for conn in conns:
-            conn.close()
+        for store in stores:
+            store.close()
 
 
 def _refuse(exc: StoreError) -> int:
@@ -293,12 +291,12 @@ def _save(
     if changed.mode == "live" and old_mode != "live" and not _confirm_live(yes, old_mode):
         return EXIT_USAGE
     try:
-        conns = _open_audit(runtime, [m for m in (old_mode, changed.mode) if m is not None])
+        stores = _open_audit(runtime, [m for m in (old_mode, changed.mode) if m is not None])
     except StoreError as exc:
         return _refuse(exc)
     try:
         updated = runtime.save_settings(changed)
-        _audit(conns, updated.staff, f"setting {key}: {before} → {after}")
+        _audit(stores, updated.staff, f"setting {key}: {before} → {after}")
     except (StoreError, OSError) as exc:
         return _fail(rt.explain(exc), rt.exit_code(exc, ExitCode.DISK))
     log.info("setting %s changed (%s mode)", key, changed.mode)
@@ -344,7 +342,7 @@ def _reset(data_dir: str | None, *, new_database: bool) -> int:
         problem = f" ({exc.problem})"
     updated = rt.Runtime(data_root=root, settings=st.Settings(), new_database=new_database)
     try:
-        conns = _open_audit(updated, [m for m in (old_mode, "sandbox") if m in MODES])
+        stores = _open_audit(updated, [m for m in (old_mode, "sandbox") if m in MODES])
     except StoreError as exc:
         return _refuse(exc)
     try:
@@ -352,10 +350,10 @@ def _reset(data_dir: str | None, *, new_database: bool) -> int:
         detail = "settings reset to the defaults (sandbox mode)" + (
             f"; the old file is kept as {moved.name}{problem}" if moved else ""
         )
-        _audit(conns, updated.staff, detail)
+        _audit(stores, updated.staff, detail)
     except (StoreError, OSError) as exc:
-        for conn in conns:
-            conn.close()
+        for store in stores:
+            store.close()
         return _fail(rt.explain(exc), rt.exit_code(exc, ExitCode.DISK))
     log.info("%s", detail)
     if moved is not None:
@@ -382,7 +380,7 @@ def _set_secret(runtime: rt.Runtime, name: str, raw: str, *, mode: str) -> int:
         )
     value = _read_value(name, raw)
     try:
-        conns = _open_audit(runtime, [mode])
+        stores = _open_audit(runtime, [mode])
     except StoreError as exc:
         return _refuse(exc)
     try:
@@ -396,12 +394,12 @@ def _set_secret(runtime: rt.Runtime, name: str, raw: str, *, mode: str) -> int:
                 ("removed" if removed else "was not set"),
             )
     except (secrets.InvalidSecret, secrets.SecretsUnavailable) as exc:
-        for conn in conns:
-            conn.close()
+        for store in stores:
+            store.close()
         print(f"kpadmin config: {exc}", file=sys.stderr)
         return EXIT_USAGE if isinstance(exc, secrets.InvalidSecret) else ExitCode.SECRETS
     try:
-        _audit(conns, runtime.staff, detail)
+        _audit(stores, runtime.staff, detail)
     except StoreError as exc:
         return _refuse(exc)
     print(f"{name} for {mode} mode: {told} (OS keyring)")

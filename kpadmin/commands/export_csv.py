@@ -45,12 +45,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"kpadmin export: the folder {path.parent} does not exist", file=sys.stderr)
         return EXIT_USAGE
     try:
-        conn = runtime.open_database()
+        store = runtime.open_store()
         try:
             write = csvio.export_subscribers if args.what == "subscribers" else csvio.export_charges
-            count = write(conn, path)
+            count = write(store, path)
         finally:
-            conn.close()
+            store.close()
     except (StoreError, OSError) as exc:
         print(f"kpadmin export: {rt.explain(exc)}", file=sys.stderr)
         return rt.exit_code(exc, EXIT_FAILED)

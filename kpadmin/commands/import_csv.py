@@ -93,13 +93,13 @@ async def _import(
     # Parse before connecting, so a broken file never starts a sandbox or asks i'mport anything.
     today = runtime.today()
     csvio.parse_import_csv(data, today=today)
-    conn = runtime.open_database()
+    store = runtime.open_store()
     try:
         # Ctrl+C / SIGTERM end the key checks at once; the rows are written in one transaction
         # after them, so a stop imports nothing (exit 130 / 143).
         async with stopping.watch(), runtime.client() as client:
             return await csvio.import_subscribers(
-                conn,
+                store,
                 client,
                 data,
                 today=today,
@@ -109,8 +109,8 @@ async def _import(
                 dry_run=dry_run,
             )
     finally:
-        refresh_marker(conn)  # the subscriber count the marker remembers
-        conn.close()
+        refresh_marker(store)  # the subscriber count the marker remembers
+        store.close()
 
 
 def _print_report(path: Path, report: csvio.ImportReport, *, skip_bad: bool) -> None:

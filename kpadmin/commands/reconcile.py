@@ -47,14 +47,14 @@ def run(args: argparse.Namespace) -> int:
 
 async def _main(args: argparse.Namespace) -> int:
     env = wiring.load(args.data_dir, new_database=getattr(args, "new_database", False))
-    conn = env.open_database()
+    store = env.open_store()
     try:
         async with stopping.watch(), env.client() as client:
-            engine = ChargeEngine(conn, client, monthly_limit=env.monthly_limit, clock=env.clock)
+            engine = ChargeEngine(store, client, monthly_limit=env.monthly_limit, clock=env.clock)
             report = await engine.reconcile(staff=env.staff)
             mismatches = engine.amount_mismatches({r.charge_id for r in report.mismatched})
     finally:
-        conn.close()
+        store.close()
     log.info("%s mode: reconciled: %s", env.runtime.mode.upper(), report.summary())
     if args.json:
         print(

@@ -7,7 +7,6 @@ in-process sandbox in sandbox mode) so `charge-due` and `reconcile` behave exact
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from typing import Final
 from kpadmin import runtime as rt
 from kpadmin.clock import Clock
 from kpadmin.iamport.client import IamportClient
+from kpadmin.store import Store
 
 EXPECTED_ERRORS: Final = rt.EXPECTED_ERRORS
 
@@ -37,9 +37,9 @@ class Environment:
     def db_path(self) -> Path:
         return self.runtime.db_path
 
-    def open_database(self) -> sqlite3.Connection:
-        """The mode's database, checked (`Runtime.open_database`)."""
-        return self.runtime.open_database()
+    def open_store(self) -> Store:
+        """The mode's store, checked (`Runtime.open_store`)."""
+        return self.runtime.open_store()
 
     @property
     def clock(self) -> Clock:

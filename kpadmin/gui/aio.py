@@ -13,10 +13,10 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
+from kpadmin.billing.records import StoreError
 from kpadmin.gui import crash, database_problem, messages
 from kpadmin.gui.formatting import tr
 from kpadmin.iamport import errors as ie
-from kpadmin.store.errors import StoreError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -179,11 +179,11 @@ class AppController:
             self.window.close()
 
     async def main(self) -> int:
+        from kpadmin.billing.records import StoreError
         from kpadmin.gui import database_problem, i18n
         from kpadmin.gui.backend import Backend
         from kpadmin.gui.main_window import MainWindow
         from kpadmin.runtime import exit_code
-        from kpadmin.store.errors import StoreError
 
         while True:
             wanted = self.language_override or self.runtime.settings.language

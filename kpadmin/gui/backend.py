@@ -1,59 +1,58 @@
 """The GUI's handle on one mode: its store, its i'mport connection and the staff name.
 
 Widgets never open a database or an HTTP client themselves; they ask the `Backend`. It reads through
-the store's repositories, writes through them inside one transaction together with the audit row,
-and holds the `Api` (a connected `IamportClient`, and in sandbox mode the in-process sandbox) that
-`kpadmin.runtime` opens. The connection is opened *after* the window is shown (`connect()`), so a
-slow sandbox start or a missing REST key never delays or blocks the window.
+the store's repositories and billing's views (`kpadmin.billing.records`: the GUI never imports the
+store), writes through them inside one transaction together with the audit row, and holds the `Api`
+(a connected `IamportClient`, and in sandbox mode the in-process sandbox) that `kpadmin.runtime`
+opens. The connection is opened *after* the window is shown (`connect()`), so a slow sandbox start
+or a missing REST key never delays or blocks the window.
 
 Views refresh themselves on one signal, `data_changed(DataChange)` (Anki's "an operation ran"):
 the table, the detail pane and the overview each connect to it and reload what the change touches.
-The backend emits it after its own writes; code that writes through `kpadmin.billing` (a batch, a
-refund, a sign-up, an import) announces what it changed with `notify_changed`.
+The backend listens to the store (`Store.on_commit`): every committed write that touched a
+subscriber's record or audit lines — an edit here, a sign-up, a CSV import — becomes one
+`data_changed`, whoever wrote it. Commits that only moved the charge journal (a batch's intents
+and outcome groups) are left to the charging UI, which announces them in coalesced ticks with
+`notify_changed(ids, journal=True)`; so is anything a caller wants to say beyond that.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
-import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import repeat
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from kpadmin.billing import records
 from kpadmin.billing.messages import AuditAction
+from kpadmin.billing.records import (
+    AuditEvent,
+    Change,
+    ChangeKind,
+    Charge,
+    Subscriber,
+    SubscriberState,
+)
 from kpadmin.clock import Clock
-from kpadmin.gui.formatting import SEOUL, mask_phone, seoul_today, tr
+from kpadmin.gui.formatting import mask_phone, phone_digits, seoul_today, tr
 from kpadmin.gui.rows import SubscriberRow
 from kpadmin.runtime import Api, Runtime
-from kpadmin.store.audit import AuditRepository
-from kpadmin.store.charges import ChargeRepository
-from kpadmin.store.db import transaction
-from kpadmin.store.marker import refresh_marker
-from kpadmin.store.models import AuditEvent, Charge, ChargeState, Subscriber, SubscriberState
-from kpadmin.store.subscribers import SubscriberRepository
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class MonthTotal:
-    month: str  # "YYYY-MM" (Asia/Seoul)
-    collected: int  # paid, net of refunds
-    failed: int  # declined + rejected attempts' amounts
+#: Above this many subscribers in one commit, the views reload everything (`DataChange(None)`).
+ROWS_CHANGED_LIMIT = 500
 
-
-@dataclass(frozen=True, slots=True)
-class BatchResult:
-    batch_id: str
-    at: datetime | None
-    paid: int
-    failed: int
-    in_doubt: int
-    collected: int
+#: The overview's figures (billing's types, under the names the GUI has used).
+MonthTotal = records.MonthTotal
+BatchResult = records.BatchSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,37 +70,6 @@ class DataChange:
         return self.subscriber_ids is None or subscriber_id in self.subscriber_ids
 
 
-_SUBSCRIBER_STATES = {s.value: s for s in SubscriberState}
-_CHARGE_STATES = {s.value: s for s in ChargeState}
-_DOUBT = ", ".join(f"'{s.value}'" for s in ChargeState if s.in_doubt)
-# The table's bulk load: the columns it shows, the charge summary (as in
-# SubscriberRepository.list_with_summaries) and the search key of `rows.search_key`.
-_TABLE_QUERY = f"""
-    WITH last AS (
-        SELECT subscriber_id, state, updated_at, max(id) AS id FROM charges GROUP BY subscriber_id
-    ),
-    paid AS (
-        SELECT subscriber_id, count(*) AS n FROM charges
-        WHERE state = 'paid' AND strftime('%Y-%m', paid_at, '+9 hours') = ?
-        GROUP BY subscriber_id
-    ),
-    doubt AS (
-        SELECT DISTINCT subscriber_id FROM charges WHERE state IN ({_DOUBT})
-    )
-    SELECT s.id, s.customer_uid, s.name, s.phone, s.plan, s.amount, s.state, s.card_name,
-           s.card_number, s.next_charge_date, last.state, date(last.updated_at, '+9 hours'),
-           coalesce(paid.n, 0), doubt.subscriber_id IS NOT NULL,
-           lower(s.name) || char(31) ||
-           replace(replace(replace(replace(replace(s.phone, '-', ''), ' ', ''), '+', ''),
-                   '(', ''), ')', '') || char(31) || lower(s.customer_uid)
-    FROM subscribers AS s
-    LEFT JOIN last ON last.subscriber_id = s.id
-    LEFT JOIN paid ON paid.subscriber_id = s.id
-    LEFT JOIN doubt ON doubt.subscriber_id = s.id
-    ORDER BY s.id
-"""
-
-
 class Backend(QObject):
     #: Something in the store changed (`DataChange`): every view refreshes what it shows of it.
     data_changed = Signal(object)
@@ -110,12 +78,13 @@ class Backend(QObject):
     def __init__(self, runtime: Runtime, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.runtime = runtime
-        # Raises store.errors.StoreError (missing, damaged, too new, disk): the app's start-up
+        # Raises records.StoreError (missing, damaged, too new, disk): the app's start-up
         # dialog says so (gui/database_problem.py).
-        self.conn: sqlite3.Connection = runtime.open_database()
-        self.subscribers = SubscriberRepository(self.conn)
-        self.charges = ChargeRepository(self.conn)
-        self.audit = AuditRepository(self.conn)
+        self.store: records.Store = runtime.open_store()
+        self.subscribers = self.store.subscribers
+        self.charges = self.store.charges
+        self.audit = self.store.audit
+        self._commits = self.store.on_commit(self._on_commit)
         self.api: Api | None = None
         self.api_error: str | None = None
         self._api_stack: contextlib.AsyncExitStack | None = None
@@ -158,6 +127,21 @@ class Backend(QObject):
             return
         self.data_changed.emit(change)
 
+    def _on_commit(self, changes: tuple[Change, ...]) -> None:
+        """A write committed (on this thread: the store delivers it here)."""
+        kinds = {change.kind for change in changes}
+        if kinds <= {ChangeKind.CHARGES}:
+            return  # the journal alone: the charging UI announces it, coalesced
+        ids: set[int] = set()
+        for change in changes:
+            ids.update(change.ids)
+        journal = ChangeKind.CHARGES in kinds
+        if len(ids) > ROWS_CHANGED_LIMIT:
+            # Reloading that many rows one by one costs more than reloading them all.
+            self.notify_changed(None, journal=journal)
+        else:
+            self.notify_changed(ids, journal=journal)
+
     # --- the i'mport connection -------------------------------------------------------------
 
     # Named like QObject.connect (which it shadows on this class only) because the sign-up and
@@ -186,8 +170,9 @@ class Backend(QObject):
         stack, self._api_stack, self.api = self._api_stack, None, None
         if stack is not None:
             await stack.aclose()
-        refresh_marker(self.conn)  # sign-ups and edits of this session: the marker's count
-        self.conn.close()
+        records.refresh_marker(self.store)  # sign-ups and edits of this session: the marker's count
+        self._commits.close()
+        self.store.close()
 
     def client(self) -> Any:
         """The connected `IamportClient`; raises `UserError` saying why there is none."""
@@ -208,44 +193,30 @@ class Backend(QObject):
     def load_rows(self, today: date | None = None) -> list[SubscriberRow]:
         """Every subscriber as a table row, in one lean query (100,000 rows well under a second).
 
-        Reads only the columns the table shows, with the charge summary and the search key
-        computed by SQLite; `rows_for` builds the same rows from the repositories for a few ids.
-        Korea has had no DST since 1988, so '+9 hours' is Asia/Seoul exactly.
+        The store hands the columns the table shows (with the charge summary); the search keys
+        and the rows are assembled column by column here, without a Python call per row.
         """
-        month = (today or self.today()).strftime("%Y-%m")
-        states = _SUBSCRIBER_STATES
-        charge_states = _CHARGE_STATES
-        parse = date.fromisoformat
-        cursor = self.conn.execute(_TABLE_QUERY, (month,))
-        return [
-            SubscriberRow(
-                r[0],
-                r[1],
-                r[2],
-                r[3],
-                r[4],
-                r[5],
-                states[r[6]],
-                r[7],
-                r[8],
-                parse(r[9]),
-                charge_states[r[10]] if r[10] else None,
-                parse(r[11]) if r[11] else None,
-                r[12],
-                bool(r[13]),
-                r[14],
-            )
-            for r in cursor
-        ]
+        return self._rows(None, today)
 
     def rows_for(self, ids: list[int], today: date | None = None) -> list[SubscriberRow]:
-        """Fresh rows for a few subscribers (after a write or a charge result)."""
-        month = (today or self.today()).strftime("%Y-%m")
-        history = self.charges.for_subscribers(ids)
-        rows = []
-        for sub in self.subscribers.get_many(ids):
-            rows.append(row_from_charges(sub, history.get(sub.id, []), month))
-        return rows
+        """Fresh rows for a few subscribers (after a write or a charge result): the same query,
+        for these ids."""
+        return self._rows(ids, today) if ids else []
+
+    def _rows(self, ids: list[int] | None, today: date | None) -> list[SubscriberRow]:
+        # The cyclic GC would walk the growing heap again and again while 100,000 rows of new
+        # tuples appear (none of them can be garbage): paused for the load, then back as it was.
+        was_on = gc.isenabled()
+        gc.disable()
+        try:
+            columns = records.table_columns(self.store, today or self.today(), ids)
+            keys = _search_keys(columns.name, columns.phone, columns.customer_uid)
+            # tuple.__new__ is what SubscriberRow._make does, minus a Python frame per row.
+            rows = zip(*columns, keys, strict=True)
+            return list(map(tuple.__new__, repeat(SubscriberRow), rows))
+        finally:
+            if was_on:
+                gc.enable()
 
     def charge_history(self, subscriber_id: int) -> list[Charge]:
         """Newest first."""
@@ -255,53 +226,11 @@ class Backend(QObject):
         return self.audit.list(subscriber_id=subscriber_id, limit=limit)
 
     def monthly_totals(self, months: int = 6, today: date | None = None) -> list[MonthTotal]:
-        """Collected vs failed per Seoul month, oldest first, for the overview chart.
-
-        One aggregate query (the repositories have no such read yet); Korea has no DST, so
-        '+9 hours' is Asia/Seoul exactly.
-        """
-        today = today or self.today()
-        wanted = _last_months(today, months)
-        rows = self.conn.execute(
-            """
-            SELECT strftime('%Y-%m', coalesce(paid_at, updated_at), '+9 hours') AS month,
-                   sum(CASE WHEN state = 'paid'
-                       THEN coalesce(paid_amount, amount) - cancelled_amount ELSE 0 END),
-                   sum(CASE WHEN state IN ('declined', 'rejected') THEN amount ELSE 0 END)
-            FROM charges
-            WHERE coalesce(paid_at, updated_at) >= ?
-            GROUP BY month
-            """,
-            (f"{wanted[0]}-01",),
-        ).fetchall()
-        found = {r[0]: (int(r[1] or 0), int(r[2] or 0)) for r in rows}
-        return [MonthTotal(m, *found.get(m, (0, 0))) for m in wanted]
+        """Collected vs failed per Seoul month, oldest first, for the overview chart."""
+        return records.monthly_totals(self.store, today or self.today(), months)
 
     def last_batch(self) -> BatchResult | None:
-        row = self.conn.execute(
-            "SELECT batch_id FROM charges WHERE batch_id IS NOT NULL ORDER BY id DESC LIMIT 1"
-        ).fetchone()
-        if row is None:
-            return None
-        batch_id = row[0]
-        paid = failed = doubt = collected = 0
-        latest: datetime | None = None
-        for state, amount, updated in self.conn.execute(
-            "SELECT state, coalesce(paid_amount, amount), updated_at FROM charges "
-            "WHERE batch_id = ?",
-            (batch_id,),
-        ):
-            cs = ChargeState(state)
-            if cs == ChargeState.PAID:
-                paid += 1
-                collected += amount
-            elif cs.in_doubt:
-                doubt += 1
-            else:
-                failed += 1
-            moment = datetime.fromisoformat(updated)
-            latest = moment if latest is None or moment > latest else latest
-        return BatchResult(batch_id, latest, paid, failed, doubt, collected)
+        return records.last_batch(self.store)
 
     # --- writes (each with its audit row, in one transaction) -------------------------------
 
@@ -314,7 +243,7 @@ class Backend(QObject):
             SubscriberState.KEY_MISSING: AuditAction.KEY_MISSING,
         }[state]
         now = self.now()
-        with transaction(self.conn):
+        with self.store.transaction():
             self.subscribers.update(subscriber_id, now=now, state=state)
             self.audit.record(
                 self.staff,
@@ -323,7 +252,6 @@ class Backend(QObject):
                 subscriber_id=subscriber_id,
                 at=now,
             )
-        self.notify_changed([subscriber_id])
 
     def edit(self, subscriber_id: int, changes: dict[str, Any]) -> None:
         sub = self._get(subscriber_id)
@@ -337,7 +265,7 @@ class Backend(QObject):
                 old, value = mask_phone(old), mask_phone(value)
             parts.append(f"{key}: {old} → {value}")
         now = self.now()
-        with transaction(self.conn):
+        with self.store.transaction():
             self.subscribers.update(subscriber_id, now=now, **changed)
             self.audit.record(
                 self.staff,
@@ -346,7 +274,6 @@ class Backend(QObject):
                 subscriber_id=subscriber_id,
                 at=now,
             )
-        self.notify_changed([subscriber_id])
 
     def record_key_check(
         self, subscriber_id: int, *, present: bool, card_name: str | None, card_number: str | None
@@ -367,29 +294,25 @@ class Backend(QObject):
                 changes["state"] = SubscriberState.KEY_MISSING
             detail = "billing key missing at i'mport"
         now = self.now()
-        with transaction(self.conn):
+        with self.store.transaction():
             if changes:
                 self.subscribers.update(subscriber_id, now=now, **changes)
             self.audit.record(
                 self.staff, AuditAction.KEY_CHECK, detail, subscriber_id=subscriber_id, at=now
             )
-        self.notify_changed([subscriber_id])
 
     def record_key_deleted(self, subscriber_id: int, reason: str) -> None:
-        with transaction(self.conn):
-            self.audit.record(
-                self.staff,
-                AuditAction.KEY_DELETED,
-                f"reason: {reason}",
-                subscriber_id=subscriber_id,
-                at=self.now(),
-            )
-        self.notify_changed([subscriber_id])
+        self.audit.record(
+            self.staff,
+            AuditAction.KEY_DELETED,
+            f"reason: {reason}",
+            subscriber_id=subscriber_id,
+            at=self.now(),
+        )
 
     def record(self, action: AuditAction, detail: str, subscriber_id: int | None = None) -> None:
+        # The commit's change event refreshes that subscriber's rows and audit list.
         self.audit.record(self.staff, action, detail, subscriber_id=subscriber_id, at=self.now())
-        if subscriber_id is not None:  # the detail pane lists the subscriber's audit entries
-            self.notify_changed([subscriber_id])
 
     def _get(self, subscriber_id: int) -> Subscriber:
         sub = self.subscribers.get(subscriber_id)
@@ -398,38 +321,16 @@ class Backend(QObject):
         return sub
 
 
-def row_from_charges(sub: Subscriber, charges: list[Charge], month: str) -> SubscriberRow:
-    """The table row from a subscriber's full journal (the bulk load does this in SQL)."""
-    last = max(charges, key=lambda c: c.id, default=None)
-    paid_this_month = sum(
-        1
-        for c in charges
-        if c.state == ChargeState.PAID
-        and c.paid_at is not None
-        and c.paid_at.astimezone(SEOUL).strftime("%Y-%m") == month
+def _search_keys(names: Sequence[str], phones: Sequence[str], uids: Sequence[str]) -> list[str]:
+    """`rows.search_key` of many rows, in C-level passes (the phone's digits: most phones are
+    digits already, or digits and dashes; ``phone_digits`` for the rest)."""
+    digits = [
+        p if p.isdecimal() else (d if (d := p.replace("-", "")).isdecimal() else phone_digits(p))
+        for p in phones
+    ]
+    return list(
+        map("\x1f".join, zip(map(str.lower, names), digits, map(str.lower, uids), strict=True))
     )
-    return SubscriberRow.build(
-        sub,
-        last_charge_state=last.state if last else None,
-        last_charge_on=_seoul_date(last.updated_at) if last else None,
-        charges_this_month=paid_this_month,
-        in_doubt=any(c.state.in_doubt for c in charges),
-    )
-
-
-def _seoul_date(moment: datetime | None) -> date | None:
-    return moment.astimezone(SEOUL).date() if moment is not None else None
-
-
-def _last_months(today: date, count: int) -> list[str]:
-    year, month = today.year, today.month
-    out = []
-    for _ in range(count):
-        out.append(f"{year:04d}-{month:02d}")
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-    return out[::-1]
 
 
 def _register_secrets(runtime: Runtime) -> None:

@@ -119,7 +119,7 @@ def current_dialog() -> ExceptionDialog | None:
 def report(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
     """Log an unexpected exception and show it in the one exception dialog (when there is a GUI)."""
     global _dialog
-    from kpadmin.store.errors import StoreError
+    from kpadmin.billing.records import StoreError
 
     if isinstance(exc, StoreError) and QApplication.instance() is not None:
         # Not a bug but the disk or the file (a write from a slot met a full disk): the calm

@@ -127,7 +127,7 @@ class CsvActions(QObject):
 
         async def work() -> csvio.ImportReport:
             return await csvio.import_subscribers(
-                backend.conn,
+                backend.store,
                 backend.client(),
                 data,
                 today=backend.today(),
@@ -181,9 +181,9 @@ class CsvActions(QObject):
         target = Path(path)
         try:
             if what == "charges":
-                count = csvio.export_charges(self.backend.conn, target)
+                count = csvio.export_charges(self.backend.store, target)
             else:
-                count = csvio.export_subscribers(self.backend.conn, target)
+                count = csvio.export_subscribers(self.backend.store, target)
         except OSError as exc:
             messages.error(
                 tr("Cannot write {path}: {why}").format(path=path, why=exc.strerror or exc)

@@ -1,5 +1,5 @@
-"""The GUI's words for a database kpadmin must not use (`kpadmin.store.errors`), and the start-up
-dialog that says them.
+"""The GUI's words for a database kpadmin must not use (the store's errors, as
+`kpadmin.billing.records` hands them on), and the start-up dialog that says them.
 
 At start-up (`AppController.main`) a missing database where this data folder had one offers two
 ways out: Quit (the default, and Esc) to restore a backup, or "Start with an empty database…",
@@ -19,8 +19,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 
-from kpadmin.gui.formatting import tr
-from kpadmin.store.errors import (
+from kpadmin.billing.records import (
     DatabaseDamaged,
     DatabaseFacts,
     DatabaseMissing,
@@ -28,6 +27,7 @@ from kpadmin.store.errors import (
     SchemaTooNew,
     StoreError,
 )
+from kpadmin.gui.formatting import tr
 
 
 def facts_text(facts: DatabaseFacts) -> str:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpadmin.billing.cards import card_label
+from kpadmin.billing.records import ChargeState, SubscriberState
 from kpadmin.gui import aio, messages
 from kpadmin.gui import formatting as fmt
 from kpadmin.gui.backend import Backend, DataChange
@@ -42,7 +43,6 @@ from kpadmin.gui.formatting import tr
 from kpadmin.gui.rows import SubscriberRow
 from kpadmin.gui.texts import audit_label
 from kpadmin.iamport import errors as ie
-from kpadmin.store.models import ChargeState, SubscriberState
 
 log = logging.getLogger(__name__)
 

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpadmin.billing.records import Subscriber
 from kpadmin.gui.formatting import format_phone, phone_digits, tr
-from kpadmin.store.models import Subscriber
 
 MAX_AMOUNT = 10_000_000  # ₩10M: far above any subscription; a typo guard, not a business rule
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QCoreApplication
 
 from kpadmin import clock
-from kpadmin.store.models import ChargeState, SignupChannel, SubscriberState
+from kpadmin.billing.records import ChargeState, SignupChannel, SubscriberState
 
 SEOUL = ZoneInfo("Asia/Seoul")
 _NON_DIGITS = re.compile(r"\D+")

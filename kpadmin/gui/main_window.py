@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpadmin import __version__
+from kpadmin.billing.records import Subscriber, SubscriberState
 from kpadmin.gui import formatting as fmt
 from kpadmin.gui import messages
 from kpadmin.gui.backend import Backend, DataChange
@@ -60,7 +61,6 @@ from kpadmin.gui.subscriber_model import (
     Column,
     SubscriberTableModel,
 )
-from kpadmin.store.models import Subscriber, SubscriberState
 
 log = logging.getLogger(__name__)
 

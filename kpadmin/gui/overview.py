@@ -19,11 +19,11 @@ from PySide6.QtCore import QLocale, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from kpadmin.billing.records import SubscriberState
 from kpadmin.gui import formatting as fmt
 from kpadmin.gui.backend import Backend, BatchResult, DataChange, MonthTotal
 from kpadmin.gui.rows import SubscriberRow
 from kpadmin.gui.subscriber_model import SubscriberTableModel
-from kpadmin.store.models import SubscriberState
 
 #: Data changes in quick succession refresh the strip at most this often.
 REFRESH_EVERY_S = 1.0

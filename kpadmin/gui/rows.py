@@ -14,8 +14,8 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
+from kpadmin.billing.records import ChargeState, Subscriber, SubscriberState
 from kpadmin.gui.formatting import phone_digits
-from kpadmin.store.models import ChargeState, Subscriber, SubscriberState
 
 # A last charge in one of these states shows as failed (and passes the "last charge failed" filter).
 FAILED_CHARGE_STATES = (ChargeState.DECLINED, ChargeState.REJECTED)

@@ -223,7 +223,7 @@ class Journey:
         return f"row {sub.name} with card {sub.card_name} {sub.card_number or ''}".rstrip()
 
     async def charge(self) -> str:
-        from kpadmin.store.models import ChargeState
+        from kpadmin.billing.records import ChargeState
 
         controller = self.window.charging
         sid = self.subscriber_id

@@ -27,10 +27,10 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from kpadmin.billing.records import SubscriberState
 from kpadmin.gui import formatting as fmt
 from kpadmin.gui.rows import FAILED_CHARGE_STATES, SubscriberRow, normalise_query
 from kpadmin.gui.subscriber_model import ANSWERED_ROLES, ROOT, Column, SubscriberTableModel
-from kpadmin.store.models import SubscriberState
 
 _ROOT = ROOT
 

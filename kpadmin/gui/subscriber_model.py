@@ -27,10 +27,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from kpadmin.billing.records import SubscriberState
 from kpadmin.gui import formatting as fmt
 from kpadmin.gui.formatting import tr
 from kpadmin.gui.rows import SubscriberRow
-from kpadmin.store.models import SubscriberState
 
 log = logging.getLogger(__name__)
 

@@ -9,19 +9,35 @@ words quoted in an audit line cannot carry them into the database.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import bindparam, insert, select
 
 from kpadmin.redact import redact_text
-from kpadmin.store.db import encode_instant, utc_now
+from kpadmin.store import schema
+from kpadmin.store.changes import ChangeKind
 from kpadmin.store.models import AuditEvent
+from kpadmin.store.prepared import Prepared
 
-_COLUMNS = "id, at, staff, action, subscriber_id, detail"
+if TYPE_CHECKING:
+    from kpadmin.store.store import Store
+
+A = schema.audit
+_RECORD = Prepared(
+    lambda _dialect: (
+        insert(A)
+        .values(
+            {name: bindparam(name) for name in ("at", "staff", "action", "subscriber_id", "detail")}
+        )
+        .returning(A.c.id)
+    )
+)
 
 
 class AuditRepository:
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
+    def __init__(self, store: Store) -> None:
+        self._store = store
 
     def record(
         self,
@@ -31,39 +47,37 @@ class AuditRepository:
         *,
         subscriber_id: int | None = None,
         at: datetime | None = None,
+        kind: ChangeKind = ChangeKind.AUDIT,
     ) -> int:
-        """Add one event. Inside a caller's transaction it commits with that transaction."""
-        cursor = self.conn.execute(
-            "INSERT INTO audit (at, staff, action, subscriber_id, detail) VALUES (?, ?, ?, ?, ?)",
-            (encode_instant(at or utc_now()), staff, action, subscriber_id, redact_text(detail)),
-        )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        """Add one event. Inside a caller's transaction it commits with that transaction.
+
+        `kind`: the change it is reported as (an outcome's own audit line is part of recording
+        the charge: the journal passes `ChangeKind.CHARGES`)."""
+        store = self._store
+        with store._write() as conn:
+            ((event_id,),) = store._rows(
+                conn,
+                _RECORD,
+                {
+                    "at": at or store.clock(),
+                    "staff": staff,
+                    "action": action,
+                    "subscriber_id": subscriber_id,
+                    "detail": redact_text(detail),
+                },
+            )
+            store._note(kind, [subscriber_id])
+        return int(event_id)
 
     def list(
         self, *, subscriber_id: int | None = None, action: str | None = None, limit: int = 1000
     ) -> list[AuditEvent]:
         """Newest first."""
-        where: list[str] = []
-        params: list[object] = []
+        query = select(A.c.id, A.c.at, A.c.staff, A.c.action, A.c.subscriber_id, A.c.detail)
         if subscriber_id is not None:
-            where.append("subscriber_id = ?")
-            params.append(subscriber_id)
+            query = query.where(A.c.subscriber_id == subscriber_id)
         if action is not None:
-            where.append("action = ?")
-            params.append(action)
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
-        rows = self.conn.execute(
-            f"SELECT {_COLUMNS} FROM audit {clause} ORDER BY id DESC LIMIT ?", (*params, limit)
-        ).fetchall()
-        return [
-            AuditEvent(
-                id=r[0],
-                at=datetime.fromisoformat(r[1]),
-                staff=r[2],
-                action=r[3],
-                subscriber_id=r[4],
-                detail=r[5],
-            )
-            for r in rows
-        ]
+            query = query.where(A.c.action == action)
+        with self._store._read() as conn:
+            rows = conn.execute(query.order_by(A.c.id.desc()).limit(limit)).all()
+        return [AuditEvent(*row) for row in rows]

@@ -1,30 +1,174 @@
 """The charge journal: one row per attempt to charge a subscriber for a billing period.
 
-The engine (`kpadmin.billing.engine`) is the only writer of charge states. The schema
-(`migrations.py`) enforces the invariants — one paid row per subscriber and period, one open
-(planned / sent / unknown) row per subscriber, a paid row stays paid — so a bug here fails loudly
-with `sqlite3.IntegrityError` instead of moving money twice.
+The engine (`kpadmin.billing.engine`, `journal.py`) is the only writer of charge states. The schema
+(`schema.py`) enforces the invariants — one paid row per subscriber and period, one open
+(planned / sent / unknown) row per subscriber, a paid row stays paid — so a bug above fails loudly
+with `InvariantViolated` instead of moving money twice.
 """
 
 from __future__ import annotations
 
-import sqlite3
+import functools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Text, and_, bindparam, case, delete, func, insert, select, update
 
 from kpadmin.redact import redact_text
-from kpadmin.store.db import decode_instant, encode_instant, utc_now
-from kpadmin.store.models import Charge, ChargeState
+from kpadmin.store import schema
+from kpadmin.store.changes import ChangeKind
+from kpadmin.store.models import BatchSummary, Charge, ChargeState, MonthTotal, Span
+from kpadmin.store.prepared import Prepared
+from kpadmin.store.subscribers import _instant, chunks
 
+if TYPE_CHECKING:
+    from kpadmin.store.store import Store
+
+C = schema.charges
 _COLUMNS = (
-    "id, subscriber_id, customer_uid, period, attempt, merchant_uid, amount, state, imp_uid, "
-    "fail_reason, receipt_url, paid_at, cancelled_amount, batch_id, created_at, updated_at, "
-    "paid_amount"
+    C.c.id,
+    C.c.subscriber_id,
+    C.c.customer_uid,
+    C.c.period,
+    C.c.attempt,
+    C.c.merchant_uid,
+    C.c.amount,
+    C.c.state,
+    C.c.imp_uid,
+    C.c.fail_reason,
+    C.c.receipt_url,
+    C.c.paid_at,
+    C.c.cancelled_amount,
+    C.c.batch_id,
+    C.c.created_at,
+    C.c.updated_at,
+    C.c.paid_amount,
 )
 _STATES = {s.value: s for s in ChargeState}
 IN_DOUBT_STATES: tuple[str, ...] = tuple(s.value for s in ChargeState if s.in_doubt)
+_FAILED = (ChargeState.DECLINED.value, ChargeState.REJECTED.value)
+#: Fields `set_state` may set besides the state.
+SETTABLE = frozenset(
+    {
+        "imp_uid",
+        "fail_reason",
+        "receipt_url",
+        "paid_at",
+        "batch_id",
+        "cancelled_amount",
+        "paid_amount",
+    }
+)
+
+
+_INSERT = Prepared(
+    lambda _dialect: (
+        insert(C)
+        .values(
+            {
+                name: bindparam(name)
+                for name in (
+                    "subscriber_id",
+                    "customer_uid",
+                    "period",
+                    "attempt",
+                    "merchant_uid",
+                    "amount",
+                    "state",
+                    "batch_id",
+                    "staff",
+                    "created_at",
+                    "updated_at",
+                )
+            }
+        )
+        .returning(C.c.id)
+    )
+)
+# Reads built once (bound values, expanding id lists): compiled once, then found in the cache.
+_GET = select(*_COLUMNS).where(C.c.id == bindparam("id"))
+_BY_MERCHANT_UID = select(*_COLUMNS).where(C.c.merchant_uid == bindparam("merchant_uid"))
+_FOR_SUBSCRIBER = select(*_COLUMNS).where(C.c.subscriber_id == bindparam("id")).order_by(C.c.id)
+_FOR_SUBSCRIBERS = (
+    select(*_COLUMNS)
+    .where(C.c.subscriber_id.in_(bindparam("ids", expanding=True)))
+    .order_by(C.c.id)
+)
+_IN_DOUBT = select(*_COLUMNS).where(C.c.state.in_(IN_DOUBT_STATES)).order_by(C.c.id)
+_PAID_IN = (
+    select(C.c.subscriber_id, func.count())
+    .where(
+        C.c.state == ChargeState.PAID.value,
+        C.c.paid_at >= bindparam("paid_from", type_=schema.Instant()),
+        C.c.paid_at < bindparam("paid_until", type_=schema.Instant()),
+        C.c.subscriber_id.in_(bindparam("ids", expanding=True)),
+    )
+    .group_by(C.c.subscriber_id)
+)
+_PAID_THROUGH = (
+    select(C.c.subscriber_id, func.max(C.c.period))
+    .where(
+        C.c.state == ChargeState.PAID.value,
+        C.c.subscriber_id.in_(bindparam("ids", expanding=True)),
+    )
+    .group_by(C.c.subscriber_id)
+)
+_MISMATCHED = select(*_COLUMNS).where(
+    C.c.state == ChargeState.PAID.value, C.c.paid_amount != C.c.amount
+)
+_MISMATCHED_AMONG = _MISMATCHED.where(C.c.id.in_(bindparam("ids", expanding=True)))
+_LAST_WRITE = select(func.max(C.c.updated_at)).where(C.c.batch_id == bindparam("batch_id"))
+_PAGE_SIZE = 5000
+_PAGE = Prepared(
+    lambda _dialect: (
+        select(*_COLUMNS)
+        .where(C.c.id > bindparam("after"))
+        .order_by(C.c.id)
+        .limit(bindparam("size"))
+    )
+)
+_BATCH = (
+    select(
+        C.c.state,
+        func.count(),
+        func.sum(func.coalesce(C.c.paid_amount, C.c.amount)),
+        func.max(C.c.updated_at),
+    )
+    .where(C.c.batch_id == bindparam("batch_id"))
+    .group_by(C.c.state)
+)
+_STATE_OF = Prepared(lambda _dialect: select(C.c.state).where(C.c.id == bindparam("id")))
+_PAID_OTHER = Prepared(
+    lambda _dialect: (
+        select(C.c.merchant_uid)
+        .where(
+            C.c.subscriber_id == bindparam("subscriber_id"),
+            C.c.period == bindparam("period"),
+            C.c.state == ChargeState.PAID.value,
+            C.c.id != bindparam("id"),
+        )
+        .limit(1)
+    )
+)
+#: `set_state` statements, one per set of fields (the journal uses a handful).
+_SET_STATE: dict[frozenset[str], Prepared] = {}
+
+
+def _set_state_statement(fields: frozenset[str]) -> Prepared:
+    found = _SET_STATE.get(fields)
+    if found is None:
+        names = ("state", "updated_at", *sorted(fields))
+        found = _SET_STATE[fields] = Prepared(
+            lambda _dialect: (
+                update(C)
+                .where(C.c.id == bindparam("id"))
+                .values({name: bindparam(name) for name in names})
+                .returning(C.c.subscriber_id)
+            )
+        )
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,20 +196,20 @@ def row_to_charge(row: Sequence[Any]) -> Charge:
         imp_uid=row[8],
         fail_reason=row[9],
         receipt_url=row[10],
-        paid_at=decode_instant(row[11]),
+        paid_at=schema.as_instant(row[11]),
         cancelled_amount=row[12],
         batch_id=row[13],
-        created_at=datetime.fromisoformat(row[14]),
-        updated_at=datetime.fromisoformat(row[15]),
+        created_at=_instant(row[14]),
+        updated_at=_instant(row[15]),
         paid_amount=row[16],
     )
 
 
 class ChargeRepository:
-    """Charges over one connection. Callers group writes with `kpadmin.store.db.transaction`."""
+    """Charges of one `Store`. Callers group writes with `store.transaction()`."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
+    def __init__(self, store: Store) -> None:
+        self._store = store
 
     # -- writes ---------------------------------------------------------------------------------
 
@@ -78,26 +222,28 @@ class ChargeRepository:
         now: datetime | None = None,
     ) -> int:
         """Journal one intent in state planned; returns its id (call inside a transaction)."""
-        stamp = encode_instant(now or utc_now())
-        cursor = self.conn.execute(
-            "INSERT INTO charges (subscriber_id, customer_uid, period, attempt, merchant_uid, "
-            "amount, state, batch_id, staff, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?)",
-            (
-                new.subscriber_id,
-                new.customer_uid,
-                new.period,
-                new.attempt,
-                new.merchant_uid,
-                new.amount,
-                batch_id,
-                staff,
-                stamp,
-                stamp,
-            ),
-        )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        stamp = now or self._store.clock()
+        store = self._store
+        with store._write() as conn:
+            ((charge_id,),) = store._rows(
+                conn,
+                _INSERT,
+                {
+                    "subscriber_id": new.subscriber_id,
+                    "customer_uid": new.customer_uid,
+                    "period": new.period,
+                    "attempt": new.attempt,
+                    "merchant_uid": new.merchant_uid,
+                    "amount": new.amount,
+                    "state": ChargeState.PLANNED.value,
+                    "batch_id": batch_id,
+                    "staff": staff,
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                },
+            )
+            store._note(ChangeKind.CHARGES, [new.subscriber_id])
+        return int(charge_id)
 
     def set_state(
         self,
@@ -108,136 +254,243 @@ class ChargeRepository:
         **fields: Any,
     ) -> None:
         """Move a row to `state`, setting imp_uid / fail_reason / receipt_url / paid_at / batch_id /
-        cancelled_amount / paid_amount when given. ``fail_reason`` is redacted on the way in."""
-        allowed = {
-            "imp_uid",
-            "fail_reason",
-            "receipt_url",
-            "paid_at",
-            "batch_id",
-            "cancelled_amount",
-            "paid_amount",
-        }
-        bad = set(fields) - allowed
+        cancelled_amount / paid_amount when given. ``fail_reason`` is redacted on the way in.
+        Raises KeyError for an unknown id."""
+        bad = set(fields) - SETTABLE
         if bad:
             raise ValueError(f"cannot set {sorted(bad)}")
         if fields.get("fail_reason"):
             fields["fail_reason"] = redact_text(fields["fail_reason"])
-        values = [encode_instant(v) if isinstance(v, datetime) else v for v in fields.values()]
-        extra = "".join(f", {name} = ?" for name in fields)
-        cursor = self.conn.execute(
-            f"UPDATE charges SET state = ?, updated_at = ?{extra} WHERE id = ?",
-            (state.value, encode_instant(now or utc_now()), *values, charge_id),
-        )
-        if cursor.rowcount != 1:
-            raise KeyError(charge_id)
+        statement = _set_state_statement(frozenset(fields))
+        values = {
+            **fields,
+            "id": charge_id,
+            "state": state.value,
+            "updated_at": now or self._store.clock(),
+        }
+        store = self._store
+        with store._write() as conn:
+            found = store._rows(conn, statement, values)
+            if not found:
+                raise KeyError(charge_id)
+            store._note(ChangeKind.CHARGES, [found[0][0]])
+
+    def mark_resent(self, charge_id: int, *, batch_id: str, now: datetime | None = None) -> None:
+        """An open planned row is sent again by batch `batch_id`: its batch and ``updated_at``
+        (reconcile's quiet period counts from the last time a row may have left)."""
+        with self._store._write() as conn:
+            found = conn.execute(
+                update(C)
+                .where(C.c.id == charge_id)
+                .values(batch_id=batch_id, updated_at=now or self._store.clock())
+                .returning(C.c.subscriber_id)
+            ).first()
+            if found is not None:
+                self._store._note(ChangeKind.CHARGES, [found[0]])
+
+    def delete_planned(self, charge_ids: Iterable[int]) -> int:
+        """Withdraw intents that never left: delete those of `charge_ids` still planned."""
+        wanted = list(dict.fromkeys(charge_ids))
+        deleted = 0
+        with self._store._write() as conn:
+            for chunk in chunks(wanted):
+                gone = conn.execute(
+                    delete(C)
+                    .where(C.c.id.in_(chunk), C.c.state == ChargeState.PLANNED.value)
+                    .returning(C.c.subscriber_id)
+                ).all()
+                deleted += len(gone)
+                self._store._note(ChangeKind.CHARGES, (r[0] for r in gone))
+        return deleted
 
     # -- reads ----------------------------------------------------------------------------------
 
     def get(self, charge_id: int) -> Charge | None:
-        row = self.conn.execute(
-            f"SELECT {_COLUMNS} FROM charges WHERE id = ?", (charge_id,)
-        ).fetchone()
-        return row_to_charge(row) if row else None
+        with self._store._read() as conn:
+            row = conn.execute(_GET, {"id": charge_id}).first()
+        return row_to_charge(row) if row is not None else None
+
+    def state_of(self, charge_id: int) -> ChargeState | None:
+        """Just the state (the journal's compare-and-set); None for an unknown id."""
+        store = self._store
+        with store._read() as conn:
+            found = store._rows(conn, _STATE_OF, {"id": charge_id})
+        return _STATES[found[0][0]] if found else None
+
+    def paid_other(self, subscriber_id: int, period: str, charge_id: int) -> str | None:
+        """The merchant_uid of another row already paid for this subscriber and period."""
+        store = self._store
+        values = {"subscriber_id": subscriber_id, "period": period, "id": charge_id}
+        with store._read() as conn:
+            found = store._rows(conn, _PAID_OTHER, values)
+        return str(found[0][0]) if found else None
 
     def by_merchant_uid(self, merchant_uid: str) -> Charge | None:
-        row = self.conn.execute(
-            f"SELECT {_COLUMNS} FROM charges WHERE merchant_uid = ?", (merchant_uid,)
-        ).fetchone()
-        return row_to_charge(row) if row else None
+        with self._store._read() as conn:
+            row = conn.execute(_BY_MERCHANT_UID, {"merchant_uid": merchant_uid}).first()
+        return row_to_charge(row) if row is not None else None
 
     def for_subscriber(self, subscriber_id: int) -> list[Charge]:
         """A subscriber's attempts, oldest first."""
-        rows = self.conn.execute(
-            f"SELECT {_COLUMNS} FROM charges WHERE subscriber_id = ? ORDER BY id", (subscriber_id,)
-        ).fetchall()
-        return list(map(row_to_charge, rows))
+        with self._store._read() as conn:
+            return list(map(row_to_charge, conn.execute(_FOR_SUBSCRIBER, {"id": subscriber_id})))
 
     def for_subscribers(self, ids: Iterable[int]) -> dict[int, list[Charge]]:
-        """Attempts of many subscribers at once (oldest first), chunked under SQLite's limits."""
+        """Attempts of many subscribers at once (oldest first), in chunks."""
         wanted = list(dict.fromkeys(ids))
         result: dict[int, list[Charge]] = {sid: [] for sid in wanted}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(
-                f"SELECT {_COLUMNS} FROM charges WHERE subscriber_id IN ({marks}) ORDER BY id",
-                chunk,
-            ):
-                result[row[1]].append(row_to_charge(row))
+        with self._store._read() as conn:
+            for chunk in chunks(wanted):
+                for row in conn.execute(_FOR_SUBSCRIBERS, {"ids": list(chunk)}):
+                    result[row[1]].append(row_to_charge(row))
         return result
 
     def in_doubt(self) -> list[Charge]:
         """Rows whose outcome is not known (planned / sent / unknown), oldest first."""
-        marks = ",".join("?" * len(IN_DOUBT_STATES))
-        rows = self.conn.execute(
-            f"SELECT {_COLUMNS} FROM charges WHERE state IN ({marks}) ORDER BY id",
-            IN_DOUBT_STATES,
-        ).fetchall()
-        return list(map(row_to_charge, rows))
+        with self._store._read() as conn:
+            return list(map(row_to_charge, conn.execute(_IN_DOUBT)))
 
     def in_state(self, state: ChargeState) -> list[Charge]:
-        rows = self.conn.execute(
-            f"SELECT {_COLUMNS} FROM charges WHERE state = ? ORDER BY id", (state.value,)
-        ).fetchall()
-        return list(map(row_to_charge, rows))
+        query = select(*_COLUMNS).where(C.c.state == state.value).order_by(C.c.id)
+        with self._store._read() as conn:
+            return list(map(row_to_charge, conn.execute(query)))
 
-    def paid_in_month(self, subscriber_ids: Iterable[int], month: str) -> dict[int, int]:
-        """Paid charges per subscriber whose paid_at falls in Asia/Seoul month "YYYY-MM"."""
+    def paid_in(self, subscriber_ids: Iterable[int], month: Span) -> dict[int, int]:
+        """Paid charges per subscriber whose ``paid_at`` falls in `month` (an Asia/Seoul month:
+        `kpadmin.billing.periods.month_span`)."""
         wanted = list(dict.fromkeys(subscriber_ids))
         counts = dict.fromkeys(wanted, 0)
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            # Korea has no daylight-saving time: '+9 hours' is Asia/Seoul exactly.
-            for sid, n in self.conn.execute(
-                f"SELECT subscriber_id, count(*) FROM charges WHERE state = 'paid' "
-                f"AND strftime('%Y-%m', paid_at, '+9 hours') = ? AND subscriber_id IN ({marks}) "
-                "GROUP BY subscriber_id",
-                (month, *chunk),
-            ):
-                counts[sid] = n
+        span = {"paid_from": month.start, "paid_until": month.end}
+        with self._store._read() as conn:
+            for chunk in chunks(wanted):
+                for sid, n in conn.execute(_PAID_IN, {**span, "ids": list(chunk)}):
+                    counts[sid] = n
         return counts
 
     def paid_through(self, subscriber_ids: Iterable[int]) -> dict[int, str]:
         """The latest paid period ("YYYY-MM") of each subscriber that has one."""
         wanted = list(dict.fromkeys(subscriber_ids))
         found: dict[int, str] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for sid, period in self.conn.execute(
-                f"SELECT subscriber_id, max(period) FROM charges WHERE state = 'paid' "
-                f"AND subscriber_id IN ({marks}) GROUP BY subscriber_id",
-                chunk,
-            ):
-                found[sid] = period
+        with self._store._read() as conn:
+            for chunk in chunks(wanted):
+                for sid, period in conn.execute(_PAID_THROUGH, {"ids": list(chunk)}):
+                    found[sid] = period
         return found
 
     def amount_mismatches(self, charge_ids: Iterable[int] | None = None) -> list[Charge]:
         """Paid rows whose paid amount differs from the amount asked for (oldest first), among
         ``charge_ids`` (None: all of them)."""
-        query = f"SELECT {_COLUMNS} FROM charges WHERE state = 'paid' AND paid_amount != amount"
-        if charge_ids is None:
-            return list(map(row_to_charge, self.conn.execute(query + " ORDER BY id")))
-        wanted = sorted(set(charge_ids))
-        found: list[Charge] = []
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            found += map(row_to_charge, self.conn.execute(f"{query} AND id IN ({marks})", chunk))
+        with self._store._read() as conn:
+            if charge_ids is None:
+                return list(map(row_to_charge, conn.execute(_MISMATCHED.order_by(C.c.id))))
+            found: list[Charge] = []
+            for chunk in chunks(sorted(set(charge_ids))):
+                found += map(row_to_charge, conn.execute(_MISMATCHED_AMONG, {"ids": list(chunk)}))
         return sorted(found, key=lambda c: c.id)
 
+    def last_write_of_batch(self, batch_id: str) -> datetime | None:
+        """When batch `batch_id` last wrote any of its rows."""
+        with self._store._read() as conn:
+            found: datetime | None = conn.execute(_LAST_WRITE, {"batch_id": batch_id}).scalar()
+        return found
+
     def iter_all(self) -> Iterator[Charge]:
-        """Every row, oldest first (exports)."""
-        for row in self.conn.execute(f"SELECT {_COLUMNS} FROM charges ORDER BY id"):
-            yield row_to_charge(row)
+        """Every row, oldest first (exports), read in pages."""
+        after = 0
+        store = self._store
+        while True:
+            with store._read() as conn:
+                rows = store._rows(conn, _PAGE, {"after": after, "size": _PAGE_SIZE})
+            page = list(map(row_to_charge, rows))
+            yield from page
+            if len(page) < _PAGE_SIZE:
+                return
+            after = page[-1].id
 
     def list_all(self) -> list[Charge]:
         return list(self.iter_all())
 
     def count_by_state(self) -> dict[ChargeState, int]:
         counts = dict.fromkeys(ChargeState, 0)
-        for state, n in self.conn.execute("SELECT state, count(*) FROM charges GROUP BY state"):
-            counts[_STATES[state]] = n
+        with self._store._read() as conn:
+            for state, n in conn.execute(select(C.c.state, func.count()).group_by(C.c.state)):
+                counts[_STATES[state]] = n
         return counts
+
+    # -- the overview ---------------------------------------------------------------------------
+
+    def last_batch(self) -> tuple[str, datetime | None] | None:
+        """The newest row a batch wrote (by id: no scan of the journal): its batch id and time."""
+        query = (
+            select(C.c.batch_id, C.c.updated_at)
+            .where(C.c.batch_id.is_not(None))
+            .order_by(C.c.id.desc())
+            .limit(1)
+        )
+        with self._store._read() as conn:
+            row = conn.execute(query).first()
+        return (str(row[0]), row[1]) if row is not None else None
+
+    def batch_summary(self, batch_id: str) -> BatchSummary:
+        """Counts and money of the rows batch `batch_id` wrote (aggregated in the database)."""
+        paid = failed = doubt = collected = 0
+        latest: datetime | None = None
+        with self._store._read() as conn:
+            for state, n, amount, updated in conn.execute(_BATCH, {"batch_id": batch_id}):
+                cs = _STATES[state]
+                if cs is ChargeState.PAID:
+                    paid += n
+                    collected += amount
+                elif cs.in_doubt:
+                    doubt += n
+                else:
+                    failed += n
+                latest = updated if latest is None or updated > latest else latest
+        return BatchSummary(batch_id, latest, paid, failed, doubt, collected)
+
+    def month_totals(self, months: Sequence[tuple[str, Span]]) -> list[MonthTotal]:
+        """Collected (paid, net of refunds) and failed (declined + rejected) per month, one
+        query: a row belongs to the month its ``paid_at`` (else ``updated_at``) falls in."""
+        if not months:
+            return []
+        values: dict[str, Any] = {"from": min(span.start for _, span in months)}
+        for i, (name, span) in enumerate(months):
+            values.update({f"name_{i}": name, f"start_{i}": span.start, f"end_{i}": span.end})
+        with self._store._read() as conn:
+            rows = conn.execute(_month_totals(len(months)), values)
+            found = {r[0]: (int(r[1] or 0), int(r[2] or 0)) for r in rows}
+        return [MonthTotal(name, *found.get(name, (0, 0))) for name, _ in months]
+
+
+@functools.cache
+def _month_totals(count: int) -> Any:
+    """The month totals query for `count` months (bound names and spans: built once)."""
+    moment = func.coalesce(C.c.paid_at, C.c.updated_at)
+    label = case(
+        *(
+            (
+                and_(
+                    moment >= bindparam(f"start_{i}", type_=schema.Instant()),
+                    moment < bindparam(f"end_{i}", type_=schema.Instant()),
+                ),
+                bindparam(f"name_{i}", type_=Text()),
+            )
+            for i in range(count)
+        ),
+        else_=None,
+    ).label("month")
+    collected = func.sum(
+        case(
+            (
+                C.c.state == ChargeState.PAID.value,
+                func.coalesce(C.c.paid_amount, C.c.amount) - C.c.cancelled_amount,
+            ),
+            else_=0,
+        )
+    )
+    failed = func.sum(case((C.c.state.in_(_FAILED), C.c.amount), else_=0))
+    return (
+        select(label, collected, failed)
+        .where(moment >= bindparam("from", type_=schema.Instant()))
+        .group_by(label)
+    )

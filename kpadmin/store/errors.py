@@ -8,8 +8,15 @@ message (`kpadmin.runtime.explain`) and an exit code (`kpadmin.exitcodes`).
     │   └── SchemaTooNew         written by a newer kpadmin
     └── DiskError                exit DISK: the disk is full, read-only or failing
 
-`classify` maps what sqlite3 and the OS raise onto these, by error code; errors that are neither
-(a locked database, a constraint) are left as they are.
+Not about the file, raised by `Store` writes:
+
+    InvariantViolated            the schema refused a write (a money invariant, a bad value): a bug
+    DatabaseBusy                 another writer held the database past the busy timeout
+    BatchBusy                    another process (or desk) holds the batch lock; `.holder` says who
+
+`classify` maps what sqlite3 and the OS raise onto the StoreErrors, by error code; errors that are
+neither (a locked database, a constraint) are left as they are (`Store` turns those into the other
+three). A driver error wrapped by SQLAlchemy is classified by its original (``.orig``).
 """
 
 from __future__ import annotations
@@ -72,7 +79,10 @@ class DatabaseDamaged(DatabaseUnusable):
 
 
 class SchemaTooNew(DatabaseUnusable):
-    def __init__(self, path: str | Path, found: int, known: int) -> None:
+    """`found`: the file's schema version (``PRAGMA user_version``) or, for a migration this
+    kpadmin does not know, its revision id."""
+
+    def __init__(self, path: str | Path, found: int | str, known: int) -> None:
         super().__init__(
             path,
             f"the database {Path(path)} was written by a newer kpadmin (schema version {found}; "
@@ -94,6 +104,25 @@ class DiskError(StoreError):
             path, f"cannot write {Path(path)}: {what}" + (f" ({detail})" if detail else "")
         )
         self.kind = kind
+
+
+class InvariantViolated(Exception):
+    """The database refused a write that would break its rules (two paid rows for a period, a
+    second open row, a paid row changing state, a duplicate merchant_uid, an absurd value).
+    Nothing of the transaction was kept. The message is the database's own."""
+
+
+class DatabaseBusy(Exception):
+    """Another writer held the database longer than the busy timeout; nothing was written."""
+
+
+class BatchBusy(Exception):
+    """Another process holds this database's batch lock. `holder` is what it wrote about itself
+    (staff and computer), None when it could not be read."""
+
+    def __init__(self, holder: str | None) -> None:
+        super().__init__(holder or "another kpadmin process")
+        self.holder = holder
 
 
 # SQLite's primary result codes (the low byte of an extended code).
@@ -129,6 +158,7 @@ def classify(exc: BaseException, path: str | Path) -> StoreError | None:
     not about the disk or the file (let it propagate as it is)."""
     if isinstance(exc, StoreError):
         return exc
+    exc = _original(exc)
     if isinstance(exc, sqlite3.Error):
         code = getattr(exc, "sqlite_errorcode", None)
         if code is None:
@@ -146,3 +176,23 @@ def classify(exc: BaseException, path: str | Path) -> StoreError | None:
         kind = _DISK_ERRNOS[exc.errno]
         return DiskError(path, kind, "" if kind == "full" else (exc.strerror or str(exc)))
     return None
+
+
+def is_busy(exc: BaseException) -> bool:
+    """SQLite gave up waiting for another writer (SQLITE_BUSY / SQLITE_LOCKED)."""
+    exc = _original(exc)
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(exc, sqlite3.OperationalError) and code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return False
+
+
+def is_constraint(exc: BaseException) -> bool:
+    """The schema refused the write (a constraint or the "paid is final" trigger)."""
+    return isinstance(_original(exc), sqlite3.IntegrityError)
+
+
+def _original(exc: BaseException) -> BaseException:
+    """The driver's own error behind SQLAlchemy's wrapper (`DBAPIError.orig`)."""
+    orig = getattr(exc, "orig", None)
+    return orig if isinstance(orig, BaseException) else exc

@@ -18,12 +18,14 @@ from __future__ import annotations
 import json
 import logging
 import os
-import sqlite3
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kpadmin.store.errors import DatabaseFacts
+
+if TYPE_CHECKING:
+    from kpadmin.store.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -65,21 +67,13 @@ def read_marker(db_path: Path) -> DatabaseFacts | None:
         return DatabaseFacts(subscribers=None)
 
 
-def facts_of(conn: sqlite3.Connection) -> DatabaseFacts:
+def facts_of(store: Store) -> DatabaseFacts:
     """The database's own facts now (two cheap queries: a count, the newest batch row)."""
-    (subscribers,) = conn.execute("SELECT count(*) FROM subscribers").fetchone()
-    # The newest row a batch wrote (by id, so it stops at the first one: no scan of the journal).
-    last = conn.execute(
-        "SELECT batch_id, updated_at FROM charges WHERE batch_id IS NOT NULL "
-        "ORDER BY id DESC LIMIT 1"
-    ).fetchone()
+    subscribers = store.subscribers.count()
+    last = store.charges.last_batch()
     if last is None:
-        return DatabaseFacts(subscribers=int(subscribers))
-    return DatabaseFacts(
-        subscribers=int(subscribers),
-        last_batch_id=str(last[0]),
-        last_batch_at=datetime.fromisoformat(last[1]) if last[1] else None,
-    )
+        return DatabaseFacts(subscribers=subscribers)
+    return DatabaseFacts(subscribers=subscribers, last_batch_id=last[0], last_batch_at=last[1])
 
 
 def write_marker(db_path: Path, facts: DatabaseFacts) -> None:
@@ -114,31 +108,23 @@ def write_marker(db_path: Path, facts: DatabaseFacts) -> None:
     _fsync_dir(path.parent)
 
 
-def refresh_marker(conn: sqlite3.Connection, db_path: Path | None = None) -> bool:
-    """Bring the marker up to date with the database behind `conn` (written only when a fact
-    changed). Never raises: returns False when it could not (logged)."""
+def refresh_marker(store: Store) -> bool:
+    """Bring the marker up to date with the database behind `store` (written only when a fact
+    changed). Never raises: returns False when it could not (logged). A server database has no
+    file to lose on this computer, and no marker."""
+    db_path = store.path
     if db_path is None:
-        db_path = database_path(conn)
-        if db_path is None:
-            return False  # an in-memory database has nothing to lose on disk
+        return False
     try:
-        facts = facts_of(conn)
+        facts = facts_of(store)
         if read_marker(db_path) != facts:
             write_marker(db_path, facts)
         return True
-    except (OSError, sqlite3.Error) as exc:
+    except Exception as exc:
         # INFO: a stale marker is harmless (refreshed next time); the console stays for the one
         # message about whatever stopped the command.
         log.info("could not refresh the database marker for %s: %s", db_path, exc)
         return False
-
-
-def database_path(conn: sqlite3.Connection) -> Path | None:
-    """The file behind `conn`'s main database; None for an in-memory one."""
-    for _seq, name, filename in conn.execute("PRAGMA database_list"):
-        if name == "main" and filename:
-            return Path(filename)
-    return None
 
 
 def _fsync_dir(directory: Path) -> None:

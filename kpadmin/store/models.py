@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 
 class SubscriberState(enum.StrEnum):
@@ -126,3 +126,47 @@ class ChargeSummary:
     last_amount: int | None
     paid_this_month: int  # paid charges whose paid_at falls in the current Asia/Seoul month
     in_doubt: bool  # a planned / sent / unknown row exists: reconcile before charging again
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open range of instants ``[start, end)``: e.g. one Asia/Seoul month
+    (`kpadmin.billing.periods.month_span`). The store compares instants, never calendars, so the
+    same query holds in any database."""
+
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValueError("a Span needs aware instants")
+        if self.end < self.start:
+            raise ValueError("a Span ends after it starts")
+
+    def __contains__(self, moment: object) -> bool:
+        return isinstance(moment, datetime) and self.start <= moment < self.end
+
+    @property
+    def length(self) -> timedelta:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class MonthTotal:
+    """Money of one month (the overview chart): paid net of refunds, and declined/rejected."""
+
+    month: str  # "YYYY-MM" (Asia/Seoul)
+    collected: int
+    failed: int
+
+
+@dataclass(frozen=True, slots=True)
+class BatchSummary:
+    """The newest batch (by its last journal row): outcome counts and the money it brought in."""
+
+    batch_id: str
+    at: datetime | None  # its rows' newest update
+    paid: int
+    failed: int
+    in_doubt: int
+    collected: int

@@ -16,7 +16,7 @@ import httpx
 from kpadmin.billing.settings import Settings, save_settings
 from kpadmin.paths import mode_dir
 from kpadmin.runtime import DB_FILE
-from kpadmin.store import NewSubscriber, SubscriberRepository, open_database
+from kpadmin.store import NewSubscriber, SubscriberRepository, open_store
 from tests.clock import child_env as clock_env
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -75,7 +75,7 @@ def prepare(data_dir: Path, base_url: str, n: int, *, due: date, prefix: str = "
     save_settings(data_dir, Settings(api_base_url=base_url, staff_name="테스트직원"))
     uids = [f"{prefix}-{i:04d}" for i in range(n)]
     issue_keys(base_url, uids)
-    conn = open_database(db_path(data_dir))
+    conn = open_store(db_path(data_dir))
     SubscriberRepository(conn).add_many(
         NewSubscriber(uid, f"구독자{i}", 1000 + i, due.day, due) for i, uid in enumerate(uids)
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,14 +12,13 @@ import httpx
 
 from kpadmin.billing.engine import ChargeEngine
 from kpadmin.iamport.client import IamportClient, Timeouts
-from kpadmin.store import ChargeRepository, NewSubscriber, SubscriberRepository, open_database
+from kpadmin.store import ChargeRepository, NewSubscriber, Store, SubscriberRepository, open_store
 from kpadmin.store.models import ChargeState
 from tests.fixtures.sandbox import RunningSandbox
+from tests.sql import sql
 
 
-def seed(
-    sandbox: RunningSandbox, db: sqlite3.Connection, n: int, *, due: date, prefix: str = "cu"
-) -> list[str]:
+def seed(sandbox: RunningSandbox, db: Store, n: int, *, due: date, prefix: str = "cu") -> list[str]:
     uids = [f"{prefix}-{i:04d}" for i in range(n)]
     for uid in uids:
         sandbox.state.issue_billing_key(uid, card_name="신한카드")
@@ -54,9 +52,7 @@ def sandbox_paid(sandbox: RunningSandbox) -> Counter[str]:
     return Counter(p["merchant_uid"] for p in sandbox.state.all_payments() if p["status"] == "paid")
 
 
-def check_end_state(
-    sandbox: RunningSandbox, db: sqlite3.Connection, uids: list[str], period: str
-) -> None:
+def check_end_state(sandbox: RunningSandbox, db: Store, uids: list[str], period: str) -> None:
     """Exactly one paid payment per subscriber, for `period`; local paid set == the sandbox's;
     nothing in doubt; the database intact."""
     remote = sandbox_paid(sandbox)
@@ -68,7 +64,7 @@ def check_end_state(
     owners = Counter((c.customer_uid, c.period) for c in charges if c.state is ChargeState.PAID)
     assert sorted(owners) == sorted((uid, period) for uid in uids)
     assert set(owners.values()) == {1}
-    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert sql(db, "PRAGMA integrity_check") == [("ok",)]
 
 
 async def settle(engine: ChargeEngine, *, rounds: int = 12, concurrency: int = 4) -> int:
@@ -83,5 +79,5 @@ async def settle(engine: ChargeEngine, *, rounds: int = 12, concurrency: int = 4
     raise AssertionError("the engine did not settle")
 
 
-def open_db(tmp_path: Path) -> sqlite3.Connection:
-    return open_database(tmp_path / "kp.sqlite3")
+def open_db(tmp_path: Path) -> Store:
+    return open_store(tmp_path / "kp.sqlite3")

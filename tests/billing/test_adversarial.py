@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sqlite3
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -19,12 +18,18 @@ from typing import Any
 import httpx
 import pytest
 
-from kpadmin.billing.batchlock import BatchLock, EngineBusy, lock_path_for
 from kpadmin.billing.due import SkipReason
-from kpadmin.billing.engine import ChargeEngine
+from kpadmin.billing.engine import ChargeEngine, EngineBusy
 from kpadmin.billing.merchant_uid import merchant_uid_for
 from kpadmin.commands import charge_due
-from kpadmin.store import ChargeRepository, NewSubscriber, SubscriberRepository, open_database
+from kpadmin.store import (
+    ChargeRepository,
+    InvariantViolated,
+    NewSubscriber,
+    Store,
+    SubscriberRepository,
+    open_store,
+)
 from kpadmin.store.models import ChargeState, SubscriberState
 from tests.billing.helpers import db_path as data_db_path
 from tests.billing.helpers import prepare
@@ -45,7 +50,7 @@ def clock() -> datetime:
     return NOW
 
 
-def make_engine(conn: sqlite3.Connection, client: Any, **kw: Any) -> ChargeEngine:
+def make_engine(conn: Store, client: Any, **kw: Any) -> ChargeEngine:
     kw.setdefault("retry_delays", (0.0,))
     kw.setdefault("lookup_tries", 2)
     return ChargeEngine(conn, client, clock=kw.pop("clock", clock), **kw)
@@ -307,7 +312,7 @@ async def test_refund_recorded_by_the_store_keeps_the_period_paid(
         ChargeRepository(db).set_state(
             charge.id, ChargeState.PAID, cancelled_amount=payment.cancel_amount
         )
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(InvariantViolated):
             ChargeRepository(db).set_state(charge.id, ChargeState.DECLINED)
         # Staff moves the date back by hand: the period is still paid.
         SubscriberRepository(db).update(charge.subscriber_id, next_charge_date=DUE)
@@ -369,14 +374,13 @@ def test_charge_due_never_retries_a_decline_its_own_reconcile_found(
     command's reconcile finds the decline; the same run must not send attempt 2."""
     data = tmp_path / "data"
     (uid,) = prepare(data, sandbox.base_url, 1, due=DUE)
-    conn = open_database(data_db_path(data))
+    conn = open_store(data_db_path(data))
     sub = SubscriberRepository(conn).get_by_uid(uid)
     assert sub is not None
     from kpadmin.store.charges import NewCharge
-    from kpadmin.store.db import transaction
 
     merchant_uid = merchant_uid_for(uid, PERIOD, 1)
-    with transaction(conn):
+    with conn.transaction():
         ChargeRepository(conn).insert(
             NewCharge(sub.id, uid, PERIOD, 1, merchant_uid, sub.amount), batch_id=None, staff=""
         )
@@ -393,7 +397,7 @@ def test_charge_due_never_retries_a_decline_its_own_reconcile_found(
     )
     charge_due.run(args)
     assert [p["status"] for p in payments_of(sandbox, uid)] == ["failed"]
-    conn = open_database(data_db_path(data))
+    conn = open_store(data_db_path(data))
     assert [(c.attempt, c.state) for c in ChargeRepository(conn).list_all()] == [
         (1, ChargeState.DECLINED)
     ]
@@ -406,18 +410,18 @@ async def test_lock_holds_through_a_symlinked_path(sandbox: RunningSandbox, tmp_
     real = tmp_path / "real"
     real.mkdir()
     (tmp_path / "link").symlink_to(real)
-    a = open_database(real / "kp.sqlite3")
-    b = open_database(tmp_path / "link" / "kp.sqlite3")
+    a = open_store(real / "kp.sqlite3")
+    b = open_store(tmp_path / "link" / "kp.sqlite3")
     cwd = os.getcwd()
     os.chdir(tmp_path)
     try:
-        c = open_database(Path("link/../real/./kp.sqlite3"))
+        c = open_store(Path("link/../real/./kp.sqlite3"))
     finally:
         os.chdir(cwd)
     (tmp_path / "file-link.sqlite3").symlink_to(real / "kp.sqlite3")
-    d = open_database(tmp_path / "file-link.sqlite3")
+    d = open_store(tmp_path / "file-link.sqlite3")
     async with client_for(sandbox) as client:
-        with BatchLock(lock_path_for(a)):
+        with a.batch_lock("desk A"):
             for other in (b, c, d):
                 with pytest.raises(EngineBusy):
                     await make_engine(other, client).reconcile()
@@ -525,7 +529,6 @@ async def test_a_months_old_intent_settling_now_is_the_one_charge(
     settles today: that is the charge for the time it covers, not the first of a row of
     back-charges."""
     from kpadmin.store.charges import NewCharge
-    from kpadmin.store.db import transaction
 
     db = open_db(tmp_path)
     old = add_months(LATEST, -3)
@@ -533,7 +536,7 @@ async def test_a_months_old_intent_settling_now_is_the_one_charge(
     sub = SubscriberRepository(db).get_by_uid(uid)
     assert sub is not None
     august = merchant_uid_for(uid, f"{old:%Y-%m}", 1)  # "August" when today is in November
-    with transaction(db):
+    with db.transaction():
         ChargeRepository(db).insert(
             NewCharge(sub.id, uid, f"{old:%Y-%m}", 1, august, sub.amount), batch_id=None, staff=""
         )
@@ -565,7 +568,8 @@ async def test_two_databases_on_one_account_charge_a_period_once(
     SubscriberRepository(db_b).add_many(
         NewSubscriber(uid, f"구독자{i}", 1000 + i, DUE.day, DUE) for i, uid in enumerate(uids)
     )
-    assert lock_path_for(db_a) != lock_path_for(db_b)
+    with db_a.batch_lock("a"), db_b.batch_lock("b"):
+        pass  # two databases, two locks: both can be held at once
     async with client_for(box) as client:
         a, b = make_engine(db_a, client), make_engine(db_b, client)
         await asyncio.gather(
@@ -588,7 +592,6 @@ async def test_catching_up_still_looks_up_a_skipped_periods_decline(
     paid, and November is not charged on top. (August and November: three billing dates before
     the injected today, and the latest one.)"""
     from kpadmin.store.charges import NewCharge
-    from kpadmin.store.db import transaction
 
     db = open_db(tmp_path)
     old = add_months(LATEST, -3)
@@ -596,7 +599,7 @@ async def test_catching_up_still_looks_up_a_skipped_periods_decline(
     sub = SubscriberRepository(db).get_by_uid(uid)
     assert sub is not None
     august = merchant_uid_for(uid, f"{old:%Y-%m}", 1)
-    with transaction(db):
+    with db.transaction():
         cid = ChargeRepository(db).insert(
             NewCharge(sub.id, uid, f"{old:%Y-%m}", 1, august, sub.amount), batch_id=None, staff=""
         )
@@ -621,7 +624,6 @@ async def test_quiet_period_counts_from_the_crashed_batchs_last_write(
     from datetime import timedelta
 
     from kpadmin.store.charges import NewCharge
-    from kpadmin.store.db import transaction
 
     db = open_db(tmp_path)
     ua, ub = seed(sandbox, db, 2, due=DUE)
@@ -631,7 +633,7 @@ async def test_quiet_period_counts_from_the_crashed_batchs_last_write(
     muid_a, muid_b = merchant_uid_for(ua, PERIOD, 1), merchant_uid_for(ub, PERIOD, 1)
     charges = ChargeRepository(db)
     hour_ago = NOW - timedelta(hours=1)
-    with transaction(db):
+    with db.transaction():
         for sub, muid in ((a, muid_a), (b, muid_b)):
             charges.insert(
                 NewCharge(sub.id, sub.customer_uid, PERIOD, 1, muid, sub.amount),
@@ -642,7 +644,7 @@ async def test_quiet_period_counts_from_the_crashed_batchs_last_write(
     paid_b = sandbox.state.pay_again(customer_uid=ub, merchant_uid=muid_b, amount=1001, name="x")
     row_b = charges.by_merchant_uid(muid_b)
     assert row_b is not None
-    with transaction(db):
+    with db.transaction():
         charges.set_state(
             row_b.id, ChargeState.PAID, now=NOW, imp_uid=paid_b["imp_uid"], paid_at=NOW
         )

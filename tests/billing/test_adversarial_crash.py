@@ -24,7 +24,7 @@ import pytest
 
 from kpadmin.billing.engine import ChargeEngine
 from kpadmin.billing.merchant_uid import merchant_uid_for
-from kpadmin.store import ChargeRepository, SubscriberRepository, open_database
+from kpadmin.store import ChargeRepository, SubscriberRepository, open_store
 from kpadmin.store.models import ChargeState, SubscriberState
 from tests.billing.helpers import REPO_ROOT, child_env
 from tests.billing.sandboxed import (
@@ -52,7 +52,7 @@ from kpadmin.billing.engine import ChargeEngine
 from kpadmin.billing.merchant_uid import merchant_uid_for
 from kpadmin.iamport.client import IamportClient
 from kpadmin.iamport.errors import OutcomeUnknown
-from kpadmin.store import ChargeRepository, SubscriberRepository, open_database
+from kpadmin.store import ChargeRepository, SubscriberRepository, open_store
 from kpadmin.store.models import ChargeState, SubscriberState
 
 db_path, base_url, key, secret, point = sys.argv[1:6]
@@ -95,8 +95,8 @@ class Api:
 if point == "mid_flush":
     original = journal_mod.Journal._apply
     calls = []
-    def _apply(self, write, stamp, now, audit):
-        done = original(self, write, stamp, now, audit)
+    def _apply(self, write, now):
+        done = original(self, write, now)
         if write.state.value == "paid":
             calls.append(1)
             if len(calls) == 2:
@@ -105,7 +105,7 @@ if point == "mid_flush":
     journal_mod.Journal._apply = _apply
 
 async def main():
-    conn = open_database(db_path)
+    conn = open_store(db_path)
     async with IamportClient(base_url, key, secret) as client:
         engine = ChargeEngine(conn, Api(client), clock=lambda: NOW, retry_delays=(0.0,),
                               flush_interval=5.0)
@@ -143,7 +143,7 @@ async def test_crash_at_a_narrow_window_loses_nothing_and_pays_once(
         timeout=60,
     )
     assert child.returncode == CRASHED, child.stderr
-    conn = open_database(tmp_path / "kp.sqlite3")
+    conn = open_store(tmp_path / "kp.sqlite3")
     # The crash really hit its window: money moved (except before the first send) that the
     # journal does not show as paid, and rows are left in doubt.
     local = {c.merchant_uid: c.state for c in ChargeRepository(conn).list_all()}
@@ -185,14 +185,13 @@ async def test_an_old_intent_resent_then_crashed_is_not_withdrawn_while_it_may_l
     intent of a paused subscriber must count from that last send, not from when it was written:
     the request may still land at i'mport."""
     from kpadmin.store.charges import NewCharge
-    from kpadmin.store.db import transaction
 
     db = open_db(tmp_path)
     (uid,) = seed(sandbox, db, 1, due=DUE)
     sub = SubscriberRepository(db).get_by_uid(uid)
     assert sub is not None
     merchant_uid = merchant_uid_for(uid, PERIOD, 1)
-    with transaction(db):
+    with db.transaction():
         ChargeRepository(db).insert(
             NewCharge(sub.id, uid, PERIOD, 1, merchant_uid, sub.amount),
             batch_id="earlier",
@@ -201,7 +200,7 @@ async def test_an_old_intent_resent_then_crashed_is_not_withdrawn_while_it_may_l
         )
     db.close()
     run_child(sandbox, tmp_path / "kp.sqlite3", "before_send")
-    conn = open_database(tmp_path / "kp.sqlite3")
+    conn = open_store(tmp_path / "kp.sqlite3")
     SubscriberRepository(conn).update(sub.id, state=SubscriberState.PAUSED)
     soon = NOW + timedelta(minutes=1)
     async with client_for(sandbox) as client:

@@ -27,7 +27,7 @@ from kpadmin.store import (
     NewCharge,
     NewSubscriber,
     SubscriberRepository,
-    open_database,
+    open_store,
 )
 from kpadmin.store.models import ChargeState
 from tests.billing import helpers as h
@@ -42,7 +42,7 @@ def _setup(sandbox: RunningSandbox, tmp_path: Path, n: int = 3) -> tuple[Path, l
     data = tmp_path / "data"
     uids = h.prepare(data, sandbox.base_url, n, due=DUE)
     sandbox.state.issue_billing_key("declines", behaviour="decline")
-    conn = open_database(h.db_path(data))
+    conn = open_store(h.db_path(data))
     SubscriberRepository(conn).add(NewSubscriber("declines", "거절", 5000, DUE.day, DUE))
     conn.close()
     return data, [*uids, "declines"]
@@ -71,7 +71,7 @@ def test_refuses_without_yes_when_not_on_a_terminal(
     assert result.returncode == 2
     assert "--yes" in result.stderr and "₩8,003" in result.stderr
     assert _paid_count(sandbox) == 0
-    conn = open_database(h.db_path(data))
+    conn = open_store(h.db_path(data))
     assert ChargeRepository(conn).list_all() == []  # not even an intent
 
 
@@ -87,7 +87,7 @@ def test_charges_reports_and_exits_non_zero_on_a_decline(
     declined = [c for c in out["charges"] if c["state"] == "declined"]
     assert [c["customer_uid"] for c in declined] == ["declines"] and declined[0]["message"]
     assert _paid_count(sandbox) == 3
-    conn = open_database(h.db_path(data))
+    conn = open_store(h.db_path(data))
     audits = AuditRepository(conn).list(action="charge")
     assert len(audits) == 4 and {a.staff for a in audits} == {"테스트직원"}
     conn.close()
@@ -113,7 +113,7 @@ def test_reconcile_command_settles_a_lost_answer(sandbox: RunningSandbox, tmp_pa
     data = tmp_path / "data"
     (uid,) = h.prepare(data, sandbox.base_url, 1, due=DUE)
     merchant_uid = merchant_uid_for(uid, PERIOD, 1)
-    conn = open_database(h.db_path(data))
+    conn = open_store(h.db_path(data))
     (sub,) = SubscriberRepository(conn).list_all()
     charges = ChargeRepository(conn)
     cid = charges.insert(
@@ -208,7 +208,7 @@ def test_sigterm_stops_new_sends_and_records_those_in_flight(
     assert "Nothing is in doubt." in err and "Traceback" not in err
     result = json.loads(out)
     assert result["cancelled"] is True and 2 <= result["paid"] < 12
-    conn = open_database(h.db_path(data))
+    conn = open_store(h.db_path(data))
     charges = ChargeRepository(conn).list_all()
     # Whatever was sent is recorded; whatever was not is withdrawn, not left in doubt.
     assert all(c.state is ChargeState.PAID for c in charges)
@@ -222,7 +222,7 @@ def _many_due(sandbox: RunningSandbox, tmp_path: Path, n: int) -> Path:
     """A data dir with `n` due subscribers (no keys needed: a dry run asks i'mport nothing)."""
     data = tmp_path / "data"
     save_settings(data, Settings(api_base_url=sandbox.base_url, staff_name="테스트직원"))
-    conn = open_database(h.db_path(data))
+    conn = open_store(h.db_path(data))
     SubscriberRepository(conn).add_many(
         NewSubscriber(f"cu-{i:05d}", f"구독자{i}", 1000 + i, DUE.day, DUE) for i in range(n)
     )
@@ -280,7 +280,7 @@ def test_a_completed_batch_into_a_closed_pipe_is_recorded_and_exits_by_its_outco
     assert result.returncode == 1, result.stderr
     assert "Broken pipe" not in result.stderr and "Traceback" not in result.stderr
     assert _paid_count(sandbox) == 3
-    conn = open_database(h.db_path(data))
+    conn = open_store(h.db_path(data))
     states = sorted(c.state.value for c in ChargeRepository(conn).list_all())
     assert states == ["declined", "paid", "paid", "paid"]
     assert len(AuditRepository(conn).list(action="charge")) == 4

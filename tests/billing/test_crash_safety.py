@@ -190,30 +190,26 @@ def test_crash_safety_full(sandbox_process: Callable[..., SandboxProcess], tmp_p
 DISK_FULL_CHILD = r"""
 import sqlite3, sys
 from contextlib import contextmanager
-from kpadmin.billing import engine, journal
-from kpadmin.store import db
+from kpadmin.billing.journal import Journal
+from kpadmin.store import Store
 
 data_dir, fail_from = sys.argv[1], int(sys.argv[2])
-real = db.transaction
+real_transaction, real_commit = Store.transaction, Journal._commit
 groups = [0]
 
-@contextmanager
-def journal_transaction(conn):
+def counting_commit(self, writes, background):
     groups[0] += 1
-    with real(conn):
-        yield conn
-        if groups[0] >= fail_from:
-            raise sqlite3.OperationalError("database or disk is full")
+    return real_commit(self, writes, background)
 
 @contextmanager
-def engine_transaction(conn):
-    with real(conn):
-        yield conn
-        if groups[0] >= fail_from:  # the disk stays full for the batch's other writes too
+def failing_transaction(self):
+    with real_transaction(self):
+        yield
+        if groups[0] >= fail_from:  # from that group on, and the batch's other writes too
             raise sqlite3.OperationalError("database or disk is full")
 
-journal.transaction = journal_transaction
-engine.transaction = engine_transaction
+Journal._commit = counting_commit
+Store.transaction = failing_transaction
 from kpadmin.cli import main
 sys.exit(main(["--data-dir", data_dir, "charge-due", "--yes", "--json", "--concurrency", "2"]))
 """

@@ -17,12 +17,9 @@ from typing import Any
 
 import pytest
 
-from kpadmin.billing import engine as engine_mod
-from kpadmin.billing import journal as journal_mod
 from kpadmin.billing.engine import ChargeEngine
 from kpadmin.iamport.client import IamportClient
-from kpadmin.store import ChargeRepository, DiskError, open_database
-from kpadmin.store.db import transaction as real_transaction
+from kpadmin.store import ChargeRepository, DiskError, Store, open_store
 from kpadmin.store.models import ChargeState
 from tests.billing.sandboxed import check_end_state, client_for, open_db, sandbox_paid, seed, settle
 from tests.clock import NOW, TODAY
@@ -35,18 +32,21 @@ DUE = TODAY - timedelta(days=12)  # relative to the injected instant (tests/cloc
 
 
 class Disk:
-    """The injected disk: once `full`, every journal (and engine) transaction fails at COMMIT."""
+    """The injected disk: once `full`, every transaction of the store (the journal's, the
+    engine's) fails at COMMIT, as SQLite fails them on a full disk."""
 
-    def __init__(self) -> None:
+    def __init__(self, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
         self.full = False
         self.failures = 0
         self.sends_at_first_failure: int | None = None
         self.api: CountingApi | None = None
+        self._real = store.transaction
+        monkeypatch.setattr(store, "transaction", self.transaction)
 
     @contextmanager
-    def transaction(self, conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-        with real_transaction(conn):
-            yield conn
+    def transaction(self) -> Iterator[None]:
+        with self._real():
+            yield
             if self.full:
                 self.failures += 1
                 if self.sends_at_first_failure is None and self.api is not None:
@@ -78,7 +78,7 @@ class CountingApi:
         return getattr(self.client, name)
 
 
-def _assert_nothing_paid_is_lost(sandbox: RunningSandbox, conn: sqlite3.Connection) -> None:
+def _assert_nothing_paid_is_lost(sandbox: RunningSandbox, conn: Store) -> None:
     """Before any reconciliation: every payment i'mport holds is recorded paid or still in doubt
     locally (never declined, never missing): the next run will find it."""
     local = {c.merchant_uid: c.state for c in ChargeRepository(conn).list_all()}
@@ -92,9 +92,7 @@ async def test_injected_disk_full_mid_batch_stops_sending_then_the_next_run_pays
 ) -> None:
     db = open_db(tmp_path)
     uids = seed(sandbox, db, 24, due=DUE)
-    disk = Disk()
-    monkeypatch.setattr(journal_mod, "transaction", disk.transaction)
-    monkeypatch.setattr(engine_mod, "transaction", disk.transaction)
+    disk = Disk(db, monkeypatch)
 
     def fill_up() -> None:
         disk.full = True
@@ -125,9 +123,8 @@ async def test_injected_disk_full_before_the_intents_sends_nothing(
 ) -> None:
     db = open_db(tmp_path)
     seed(sandbox, db, 3, due=DUE)
-    disk = Disk()
-    disk.full = True
-    monkeypatch.setattr(engine_mod, "transaction", disk.transaction)
+    disk = Disk(db, monkeypatch)
+    disk.full = True  # from the first write on: the intents'
     async with client_for(sandbox) as client:
         engine = ChargeEngine(db, client, clock=lambda: NOW, retry_delays=(0.0,))
         with pytest.raises(DiskError, match="the disk is full"):
@@ -149,9 +146,8 @@ async def test_reconcile_on_a_full_disk_raises_instead_of_reporting(
         sandbox.state.pay_again(
             customer_uid=uid, merchant_uid=intents[0].row.merchant_uid, amount=1000, name="x"
         )
-        disk = Disk()
-        disk.full = True
-        monkeypatch.setattr(journal_mod, "transaction", disk.transaction)
+        disk = Disk(db, monkeypatch)
+        disk.full = True  # the reconciliation's journal write
         after_crash = ChargeEngine(db, client, clock=lambda: NOW, retry_delays=(0.0,))
         with pytest.raises(DiskError):
             await after_crash.reconcile(staff="tester")
@@ -164,7 +160,7 @@ async def test_a_real_full_disk_mid_batch_stops_sending_then_the_next_run_pays_e
 ) -> None:
     where = small_disk(2048)
     db_file = where / "kp.sqlite3"
-    db = open_database(db_file)
+    db = open_store(db_file)
     uids = seed(sandbox, db, 24, due=DUE)
     fillers: list[Path] = []
     async with client_for(sandbox) as client:
@@ -181,4 +177,4 @@ async def test_a_real_full_disk_mid_batch_stops_sending_then_the_next_run_pays_e
         await settle(ChargeEngine(db, client, clock=lambda: NOW, retry_delays=(0.0,)))
     check_end_state(sandbox, db, uids, f"{DUE:%Y-%m}")
     db.close()
-    open_database(db_file).close()  # the file came through intact (quick_check at open)
+    open_store(db_file).close()  # the file came through intact (quick_check at open)

@@ -16,14 +16,17 @@ from kpadmin.billing.merchant_uid import merchant_uid_for
 from kpadmin.store import (
     AuditRepository,
     ChargeRepository,
+    DatabaseBusy,
     NewCharge,
     NewSubscriber,
+    Store,
     SubscriberRepository,
-    open_database,
+    open_store,
 )
 from kpadmin.store.models import ChargeState, SubscriberState
 from tests.billing.fakes import FakeApi
 from tests.clock import NOW, TODAY, add_months
+from tests.sql import sql
 
 pytestmark = pytest.mark.anyio
 
@@ -43,11 +46,11 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def conn(db_path: Path) -> sqlite3.Connection:
-    return open_database(db_path)
+def conn(db_path: Path) -> Store:
+    return open_store(db_path)
 
 
-def add_subscribers(conn: sqlite3.Connection, n: int, **overrides: object) -> list[int]:
+def add_subscribers(conn: Store, n: int, **overrides: object) -> list[int]:
     fields: dict[str, object] = {"billing_day": DUE.day, "next_charge_date": DUE}
     fields.update(overrides)
     return SubscriberRepository(conn).add_many(
@@ -56,7 +59,7 @@ def add_subscribers(conn: sqlite3.Connection, n: int, **overrides: object) -> li
     )
 
 
-def engine(conn: sqlite3.Connection, api: FakeApi, **kw: object) -> ChargeEngine:
+def engine(conn: Store, api: FakeApi, **kw: object) -> ChargeEngine:
     kw.setdefault("retry_delays", (0.0,))
     return ChargeEngine(conn, api, clock=clock, **kw)  # type: ignore[arg-type]
 
@@ -65,11 +68,11 @@ def muid(i: int, attempt: int = 1, period: str = PERIOD) -> str:
     return merchant_uid_for(f"cust-{i}", period, attempt)
 
 
-def states(conn: sqlite3.Connection) -> dict[str, ChargeState]:
+def states(conn: Store) -> dict[str, ChargeState]:
     return {c.merchant_uid: c.state for c in ChargeRepository(conn).list_all()}
 
 
-async def test_happy_batch_pays_advances_and_audits(conn: sqlite3.Connection) -> None:
+async def test_happy_batch_pays_advances_and_audits(conn: Store) -> None:
     ids = add_subscribers(conn, 3)
     api = FakeApi()
     eng = engine(conn, api)
@@ -98,9 +101,7 @@ async def test_happy_batch_pays_advances_and_audits(conn: sqlite3.Connection) ->
     assert len(api.pay_calls) == 3
 
 
-async def test_intents_are_durable_before_any_request_leaves(
-    conn: sqlite3.Connection, db_path: Path
-) -> None:
+async def test_intents_are_durable_before_any_request_leaves(conn: Store, db_path: Path) -> None:
     add_subscribers(conn, 5)
     api = FakeApi()
     seen: list[set[str]] = []
@@ -118,7 +119,7 @@ async def test_intents_are_durable_before_any_request_leaves(
     assert seen and all(s == {muid(i) for i in range(5)} for s in seen)
 
 
-async def test_lost_answer_after_payment_is_looked_up_not_resent(conn: sqlite3.Connection) -> None:
+async def test_lost_answer_after_payment_is_looked_up_not_resent(conn: Store) -> None:
     add_subscribers(conn, 2)
     api = FakeApi()
     api.when(muid(0), "drop_after")
@@ -130,7 +131,7 @@ async def test_lost_answer_after_payment_is_looked_up_not_resent(conn: sqlite3.C
     assert all(len(ps) == 1 for ps in api.paid().values())
 
 
-async def test_lost_request_is_resent_with_the_same_merchant_uid(conn: sqlite3.Connection) -> None:
+async def test_lost_request_is_resent_with_the_same_merchant_uid(conn: Store) -> None:
     add_subscribers(conn, 1)
     api = FakeApi()
     api.when(muid(0), "drop_before", "drop_before")
@@ -140,7 +141,7 @@ async def test_lost_request_is_resent_with_the_same_merchant_uid(conn: sqlite3.C
     assert api.lookups.count(muid(0)) == 2
 
 
-async def test_nothing_found_after_every_resend_stays_planned(conn: sqlite3.Connection) -> None:
+async def test_nothing_found_after_every_resend_stays_planned(conn: Store) -> None:
     add_subscribers(conn, 1)
     api = FakeApi()
     api.when(muid(0), "drop_before", "drop_before", "drop_before")
@@ -153,7 +154,7 @@ async def test_nothing_found_after_every_resend_stays_planned(conn: sqlite3.Conn
     assert again.ok and states(conn) == {muid(0): ChargeState.PAID}
 
 
-async def test_rejection_is_confirmed_by_lookup(conn: sqlite3.Connection) -> None:
+async def test_rejection_is_confirmed_by_lookup(conn: Store) -> None:
     add_subscribers(conn, 2)
     api = FakeApi()
     api.when(muid(0), "reject")
@@ -164,7 +165,7 @@ async def test_rejection_is_confirmed_by_lookup(conn: sqlite3.Connection) -> Non
     assert muid(0) in api.lookups and muid(1) in api.lookups
 
 
-async def test_declines_are_not_retried_within_a_run(conn: sqlite3.Connection) -> None:
+async def test_declines_are_not_retried_within_a_run(conn: Store) -> None:
     add_subscribers(conn, 1)
     api = FakeApi()
     api.when(muid(0), "decline")
@@ -181,7 +182,7 @@ async def test_declines_are_not_retried_within_a_run(conn: sqlite3.Connection) -
     assert states(conn) == {muid(0): ChargeState.DECLINED, muid(0, 2): ChargeState.PAID}
 
 
-async def test_earlier_attempt_found_paid_blocks_a_new_attempt(conn: sqlite3.Connection) -> None:
+async def test_earlier_attempt_found_paid_blocks_a_new_attempt(conn: Store) -> None:
     (sid,) = add_subscribers(conn, 1)
     charges = ChargeRepository(conn)
     cid = charges.insert(
@@ -200,7 +201,7 @@ async def test_earlier_attempt_found_paid_blocks_a_new_attempt(conn: sqlite3.Con
 
 
 async def test_unsettled_lookup_blocks_the_subscriber_until_reconciled(
-    conn: sqlite3.Connection,
+    conn: Store,
 ) -> None:
     add_subscribers(conn, 2)
     api = FakeApi()
@@ -217,7 +218,7 @@ async def test_unsettled_lookup_blocks_the_subscriber_until_reconciled(
     assert sum(len(ps) for ps in api.paid().values()) == 2
 
 
-async def test_not_sent_is_retried(conn: sqlite3.Connection) -> None:
+async def test_not_sent_is_retried(conn: Store) -> None:
     add_subscribers(conn, 1)
     api = FakeApi()
     api.when(muid(0), "not_sent", "not_sent")
@@ -226,7 +227,7 @@ async def test_not_sent_is_retried(conn: sqlite3.Connection) -> None:
     assert api.lookups == []  # surely not sent: no lookup needed
 
 
-async def test_authentication_failure_stops_the_batch(conn: sqlite3.Connection) -> None:
+async def test_authentication_failure_stops_the_batch(conn: Store) -> None:
     add_subscribers(conn, 4)
     api = FakeApi()
     api.default = "auth"
@@ -238,7 +239,7 @@ async def test_authentication_failure_stops_the_batch(conn: sqlite3.Connection) 
     assert states(conn) == {muid(0): ChargeState.PLANNED}
 
 
-async def test_cancel_stops_new_sends_and_withdraws_the_rest(conn: sqlite3.Connection) -> None:
+async def test_cancel_stops_new_sends_and_withdraws_the_rest(conn: Store) -> None:
     add_subscribers(conn, 6)
     api = FakeApi()
     cancel = asyncio.Event()
@@ -257,7 +258,7 @@ async def test_cancel_stops_new_sends_and_withdraws_the_rest(conn: sqlite3.Conne
     assert eng.plan(None, TODAY, "k").count == 4
 
 
-async def test_concurrency_bound_and_one_request_per_subscriber(conn: sqlite3.Connection) -> None:
+async def test_concurrency_bound_and_one_request_per_subscriber(conn: Store) -> None:
     add_subscribers(conn, 40)
     api = FakeApi(latency=0.005)
     eng = engine(conn, api)
@@ -266,7 +267,7 @@ async def test_concurrency_bound_and_one_request_per_subscriber(conn: sqlite3.Co
     assert 1 < api.max_in_flight <= 7
 
 
-async def test_one_batch_at_a_time(conn: sqlite3.Connection) -> None:
+async def test_one_batch_at_a_time(conn: Store) -> None:
     add_subscribers(conn, 3)
     api = FakeApi(latency=0.01)
     eng = engine(conn, api)
@@ -277,7 +278,7 @@ async def test_one_batch_at_a_time(conn: sqlite3.Connection) -> None:
     assert (await first).ok
 
 
-async def test_plan_explains_every_skip(conn: sqlite3.Connection) -> None:
+async def test_plan_explains_every_skip(conn: Store) -> None:
     ids = add_subscribers(conn, 5)
     subs = SubscriberRepository(conn)
     subs.update(ids[0], state=SubscriberState.PAUSED)
@@ -300,7 +301,7 @@ async def test_plan_explains_every_skip(conn: sqlite3.Connection) -> None:
     assert [s.id for s in eng.due_subscribers(TODAY)] == [ids[4]]
 
 
-async def test_monthly_cap_refuses_and_says_why(conn: sqlite3.Connection) -> None:
+async def test_monthly_cap_refuses_and_says_why(conn: Store) -> None:
     (sid,) = add_subscribers(conn, 1)
     api = FakeApi()
     eng = engine(conn, api, monthly_limit=1)
@@ -314,7 +315,7 @@ async def test_monthly_cap_refuses_and_says_why(conn: sqlite3.Connection) -> Non
     assert skip.subscriber_id == sid
 
 
-async def test_crash_leftovers_are_reconciled_before_the_batch(conn: sqlite3.Connection) -> None:
+async def test_crash_leftovers_are_reconciled_before_the_batch(conn: Store) -> None:
     ids = add_subscribers(conn, 3)
     charges = ChargeRepository(conn)
     api = FakeApi()
@@ -356,7 +357,7 @@ async def test_crash_leftovers_are_reconciled_before_the_batch(conn: sqlite3.Con
 
 
 async def test_cancelling_the_task_leaves_in_flight_rows_in_doubt(
-    conn: sqlite3.Connection,
+    conn: Store,
 ) -> None:
     add_subscribers(conn, 2)
     api = FakeApi(latency=10)
@@ -373,7 +374,7 @@ async def test_cancelling_the_task_leaves_in_flight_rows_in_doubt(
 
 
 async def test_intent_of_a_paused_subscriber_is_withdrawn_after_a_quiet_period(
-    conn: sqlite3.Connection,
+    conn: Store,
 ) -> None:
     (sid,) = add_subscribers(conn, 1)
     charges = ChargeRepository(conn)
@@ -396,9 +397,7 @@ async def test_intent_of_a_paused_subscriber_is_withdrawn_after_a_quiet_period(
     assert charges.in_doubt() == []
 
 
-async def test_a_second_process_cannot_charge_the_same_database(
-    conn: sqlite3.Connection, db_path: Path
-) -> None:
+async def test_a_second_process_cannot_charge_the_same_database(conn: Store, db_path: Path) -> None:
     import subprocess
     import sys
     import textwrap
@@ -430,7 +429,7 @@ async def test_a_second_process_cannot_charge_the_same_database(
 
 
 async def test_a_failing_progress_callback_does_not_stop_the_batch(
-    conn: sqlite3.Connection,
+    conn: Store,
 ) -> None:
     add_subscribers(conn, 3)
 
@@ -443,7 +442,7 @@ async def test_a_failing_progress_callback_does_not_stop_the_batch(
 
 
 async def test_journal_keeps_writes_when_the_group_cannot_commit(
-    conn: sqlite3.Connection, db_path: Path
+    conn: Store, db_path: Path
 ) -> None:
     from kpadmin.billing.journal import Journal, RowRef, Write
 
@@ -457,10 +456,10 @@ async def test_journal_keeps_writes_when_the_group_cannot_commit(
     journal.put(
         Write(row, ChargeState.DECLINED, frozenset({ChargeState.PLANNED}), "k", message="no")
     )
+    sql(conn, "PRAGMA busy_timeout = 50")  # this thread's connection: the journal's
     other = sqlite3.connect(db_path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another writer holds the lock
-    conn.execute("PRAGMA busy_timeout = 50")
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(DatabaseBusy):
         journal.flush()
     assert charges.get(cid).state is ChargeState.PLANNED  # type: ignore[union-attr]
     other.execute("ROLLBACK")
@@ -469,7 +468,7 @@ async def test_journal_keeps_writes_when_the_group_cannot_commit(
     assert charges.get(cid).state is ChargeState.DECLINED  # type: ignore[union-attr]
 
 
-async def test_a_plan_gone_stale_never_charges_the_next_period(conn: sqlite3.Connection) -> None:
+async def test_a_plan_gone_stale_never_charges_the_next_period(conn: Store) -> None:
     (sid,) = add_subscribers(conn, 1)
     charges = ChargeRepository(conn)
     charges.insert(
@@ -486,7 +485,7 @@ async def test_a_plan_gone_stale_never_charges_the_next_period(conn: sqlite3.Con
     assert states(conn) == {muid(0): ChargeState.PAID}
 
 
-async def test_requests_per_second_spaces_the_sends(conn: sqlite3.Connection) -> None:
+async def test_requests_per_second_spaces_the_sends(conn: Store) -> None:
     import time
 
     add_subscribers(conn, 6)
@@ -515,7 +514,7 @@ async def test_a_stop_ends_the_pacers_wait_whatever_its_length() -> None:
     await asyncio.wait_for(waiting, 60)  # a hang guard: the wait itself is 31 years
 
 
-async def test_rates_outside_the_settings_bounds_are_refused(conn: sqlite3.Connection) -> None:
+async def test_rates_outside_the_settings_bounds_are_refused(conn: Store) -> None:
     add_subscribers(conn, 1)
     api = FakeApi()
     eng = engine(conn, api)
@@ -526,9 +525,7 @@ async def test_rates_outside_the_settings_bounds_are_refused(conn: sqlite3.Conne
 
 
 @pytest.mark.parametrize("first", ["not_sent", "drop_before"])
-async def test_a_stop_ends_the_back_off_and_nothing_more_is_sent(
-    conn: sqlite3.Connection, first: str
-) -> None:
+async def test_a_stop_ends_the_back_off_and_nothing_more_is_sent(conn: Store, first: str) -> None:
     """A retry (not sent) or a re-send (lost answer, lookup shows nothing) waits first; a stop
     during that wait ends it and the charge is not sent again: it stays planned, not in doubt."""
     add_subscribers(conn, 1)

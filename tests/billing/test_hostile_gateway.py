@@ -28,12 +28,12 @@ from kpadmin.store import (
     NewCharge,
     NewSubscriber,
     SubscriberRepository,
-    open_database,
+    open_store,
 )
-from kpadmin.store.db import transaction
 from kpadmin.store.models import ChargeState
 from tests.billing import helpers as h
 from tests.fixtures.hostile import HostileServer, hostile, payment_json
+from tests.sql import sql
 
 __all__ = ["hostile"]
 
@@ -82,7 +82,7 @@ def test_paid_for_100_times_the_amount_is_recorded_paid_and_flagged(
     hostile: HostileServer, tmp_path: Path
 ) -> None:
     hostile.charge = lambda asked: asked * 100 if asked == 1000 else asked
-    conn = open_database(tmp_path / "db.sqlite3")
+    conn = open_store(tmp_path / "db.sqlite3")
     flagged, fine = _subscribers(conn, 1000, 2000)
 
     async def go():  # type: ignore[no-untyped-def]
@@ -122,7 +122,7 @@ def test_paid_for_100_times_the_amount_is_recorded_paid_and_flagged(
 
 def test_paid_for_less_than_asked_is_flagged_too(hostile: HostileServer, tmp_path: Path) -> None:
     hostile.charge = lambda asked: asked // 10
-    conn = open_database(tmp_path / "db.sqlite3")
+    conn = open_store(tmp_path / "db.sqlite3")
     _subscribers(conn, 50_000)
 
     async def go():  # type: ignore[no-untyped-def]
@@ -140,9 +140,9 @@ def test_a_mismatch_found_by_reconciliation_is_flagged(
 ) -> None:
     """A crash left the intent 'sent'; i'mport has it paid for 100×: reconcile records it paid,
     flags it and says so."""
-    conn = open_database(tmp_path / "db.sqlite3")
+    conn = open_store(tmp_path / "db.sqlite3")
     [sid] = _subscribers(conn, 1000)
-    with transaction(conn):
+    with conn.transaction():
         cid = ChargeRepository(conn).insert(
             NewCharge(sid, "cu_1", "2026-11", 1, "kp-crash-1", 1000), batch_id="b0", staff="t"
         )
@@ -164,7 +164,7 @@ def test_a_mismatch_found_by_reconciliation_is_flagged(
 def _data_dir(tmp_path: Path, server: HostileServer, *amounts: int) -> Path:
     data = tmp_path / "data"
     save_settings(data, Settings(api_base_url=server.base_url, staff_name="테스트직원"))
-    conn = open_database(h.db_path(data))
+    conn = open_store(h.db_path(data))
     _subscribers(conn, *amounts, due=LONG_AGO)
     conn.close()
     return data
@@ -183,7 +183,7 @@ def test_charge_due_exits_1_and_warns_with_both_amounts(
     assert "WARNING: 1 payment(s) were charged for another amount than was asked" in out
     assert "구독자1 (cu_1), " in out and "₩1,000 was asked, i'mport charged ₩100,000" in out
     # The JSON form says the same; a second run has nothing due and nothing new to flag.
-    conn = open_database(h.db_path(data))
+    conn = open_store(h.db_path(data))
     assert [c.paid_amount for c in ChargeRepository(conn).list_all()] == [100_000, 2000]
     conn.close()
 
@@ -202,8 +202,8 @@ def test_charge_due_json_lists_the_mismatch(hostile: HostileServer, tmp_path: Pa
 
 def test_reconcile_command_exits_1_on_a_mismatch(hostile: HostileServer, tmp_path: Path) -> None:
     data = _data_dir(tmp_path, hostile, 1000)
-    conn = open_database(h.db_path(data))
-    with transaction(conn):
+    conn = open_store(h.db_path(data))
+    with conn.transaction():
         cid = ChargeRepository(conn).insert(
             NewCharge(1, "cu_1", "2026-11", 1, "kp-crash-1", 1000), batch_id="b0", staff="t"
         )
@@ -229,8 +229,8 @@ def test_echoed_secrets_reach_no_console_row_audit_or_export(
     data = _data_dir(tmp_path, hostile, 1000, 2000, 3000)
     hostile.decline["cu_1"] = echo(hostile)
     hostile.reject["cu_2"] = echo(hostile)
-    conn = open_database(h.db_path(data))
-    with transaction(conn):
+    conn = open_store(h.db_path(data))
+    with conn.transaction():
         cid = ChargeRepository(conn).insert(
             NewCharge(3, "cu_3", "2026-11", 1, "kp-lost-3", 3000), batch_id="b0", staff="t"
         )
@@ -252,7 +252,7 @@ def test_echoed_secrets_reach_no_console_row_audit_or_export(
     assert "declined" in console and "[REDACTED]" in console and "010-****-5678" in console
     assert leaks(hostile, console) == [], console
 
-    conn = open_database(h.db_path(data))
+    conn = open_store(h.db_path(data))
     charges = ChargeRepository(conn).list_all()
     reasons = "\n".join(c.fail_reason or "" for c in charges)
     assert {c.state for c in charges} >= {ChargeState.DECLINED, ChargeState.REJECTED}
@@ -275,12 +275,13 @@ def test_the_export_redacts_rows_an_older_kpadmin_stored(
 ) -> None:
     """Defence in depth: a fail_reason written raw (before this fix) leaves redacted."""
     data = _data_dir(tmp_path, hostile, 1000)
-    conn = open_database(h.db_path(data))
-    with transaction(conn):
+    conn = open_store(h.db_path(data))
+    with conn.transaction():
         cid = ChargeRepository(conn).insert(
             NewCharge(1, "cu_1", "2026-11", 1, "kp-old-1", 1000), batch_id="b0", staff="t"
         )
-        conn.execute(
+        sql(
+            conn,
             "UPDATE charges SET state = 'declined', fail_reason = ? WHERE id = ?",
             (f"card {CARD_GROUPED} tel {PHONE}", cid),
         )

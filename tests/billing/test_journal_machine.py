@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import sqlite3
 import tempfile
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -33,7 +32,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from kpadmin.billing.engine import ChargeEngine, EventKind
 from kpadmin.billing.periods import today_in_seoul
-from kpadmin.store import NewSubscriber, SubscriberRepository, open_database
+from kpadmin.store import NewSubscriber, SubscriberRepository, open_store
 from kpadmin.store.charges import ChargeRepository
 from kpadmin.store.models import ChargeState, SubscriberState
 from tests.billing.sandboxed import client_for
@@ -49,7 +48,7 @@ def make_machine(sandbox: RunningSandbox) -> type[RuleBasedStateMachine]:
             super().__init__()
             self.tag = f"m{next(_examples)}"
             self.dir = tempfile.TemporaryDirectory()
-            self.db = open_database(Path(self.dir.name) / "kp.sqlite3")
+            self.db = open_store(Path(self.dir.name) / "kp.sqlite3")
             self.now = datetime(2026, 11, 10, 3, 0, tzinfo=UTC)
             self.uids: list[str] = []
             sandbox.clear_faults()
@@ -230,7 +229,7 @@ def make_machine(sandbox: RunningSandbox) -> type[RuleBasedStateMachine]:
 
 
 def _declining(sandbox: RunningSandbox, customer_uid: str) -> bool:
-    conn: sqlite3.Connection = sandbox.state._db  # type: ignore[attr-defined]
+    conn = sandbox.state._db  # type: ignore[attr-defined]
     row = conn.execute(
         "SELECT behaviour FROM customers WHERE customer_uid = ?", (customer_uid,)
     ).fetchone()

@@ -8,7 +8,6 @@ present, or the lookup failing → nothing changes. Unit tests on the fake, then
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from kpadmin.store import (
     AuditRepository,
     ChargeRepository,
     NewSubscriber,
+    Store,
     SubscriberRepository,
 )
 from kpadmin.store.models import ChargeState, SubscriberState
@@ -37,17 +37,17 @@ DUE = TODAY - timedelta(days=12)  # relative to the injected instant (tests/cloc
 NOTE = "billing key not found at i'mport after a rejected charge"
 
 
-def make_engine(conn: sqlite3.Connection, api: Any) -> ChargeEngine:
+def make_engine(conn: Store, api: Any) -> ChargeEngine:
     return ChargeEngine(conn, api, clock=lambda: NOW, retry_delays=(0.0,), lookup_tries=2)
 
 
-def state_of(conn: sqlite3.Connection, customer_uid: str) -> SubscriberState:
+def state_of(conn: Store, customer_uid: str) -> SubscriberState:
     sub = SubscriberRepository(conn).get_by_uid(customer_uid)
     assert sub is not None
     return sub.state
 
 
-def key_notes(conn: sqlite3.Connection) -> list[tuple[str, str, int | None]]:
+def key_notes(conn: Store) -> list[tuple[str, str, int | None]]:
     return [
         (e.staff, e.action, e.subscriber_id)
         for e in AuditRepository(conn).list()
@@ -117,7 +117,7 @@ async def test_fake_a_subscriber_paused_meanwhile_stays_paused(tmp_path: Path) -
     assert state_of(conn, uid) is SubscriberState.PAUSED and key_notes(conn) == []
 
 
-def seed_fake(conn: sqlite3.Connection, n: int) -> list[str]:
+def seed_fake(conn: Store, n: int) -> list[str]:
     uids = [f"cust-{i}" for i in range(n)]
     SubscriberRepository(conn).add_many(
         NewSubscriber(uid, f"고객{i}", 10_000 + i, DUE.day, DUE) for i, uid in enumerate(uids)

@@ -25,9 +25,9 @@ from kpadmin.billing.signup import (
     VerifiedPayment,
     VerifiedSignup,
 )
+from kpadmin.store import open_store
 from kpadmin.store.audit import AuditRepository
 from kpadmin.store.charges import ChargeRepository
-from kpadmin.store.db import open_database
 from kpadmin.store.models import ChargeState, SignupChannel, SubscriberState
 from kpadmin.store.subscribers import SubscriberRepository
 
@@ -298,7 +298,7 @@ def attempt_for(raw: RawSignupForm = GOOD) -> su.SignupAttempt:
 
 
 def test_verified_signup_with_first_payment_is_saved_atomically(tmp_path: Path) -> None:
-    conn = open_database(tmp_path / "k.sqlite3")
+    conn = open_store(tmp_path / "k.sqlite3")
     attempt = attempt_for()
     now = datetime(2026, 11, 27, 16, 0, tzinfo=UTC)  # 2026-11-28 01:00 in Seoul
     verified = VerifiedSignup(
@@ -336,7 +336,7 @@ def test_verified_signup_with_first_payment_is_saved_atomically(tmp_path: Path) 
 
 
 def test_key_only_signup_has_no_charge(tmp_path: Path) -> None:
-    conn = open_database(tmp_path / "k.sqlite3")
+    conn = open_store(tmp_path / "k.sqlite3")
     attempt = attempt_for(replace(first_payment_now=False, billing_day="30"))
     now = datetime(2026, 11, 26, 16, 0, tzinfo=UTC)  # Seoul: 27th
     sub = su.save_verified_signup(
@@ -352,7 +352,7 @@ def test_key_only_signup_has_no_charge(tmp_path: Path) -> None:
 
 
 def test_failed_attempt_writes_only_audit(tmp_path: Path) -> None:
-    conn = open_database(tmp_path / "k.sqlite3")
+    conn = open_store(tmp_path / "k.sqlite3")
     attempt = attempt_for()
     su.record_attempt_started(conn, attempt, staff="민지")
     failure = SignupFailed(FailureReason.DECLINED, su.MSG_DECLINED, detail="window: -780")

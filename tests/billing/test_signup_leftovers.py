@@ -7,7 +7,6 @@ taken); the SQLite file is real.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,15 +16,15 @@ import pytest
 from kpadmin.billing import signup as su
 from kpadmin.iamport.client import IamportClient
 from kpadmin.iamport.errors import IamportError
+from kpadmin.store import Store, open_store
 from kpadmin.store.audit import AuditRepository
-from kpadmin.store.db import open_database
 from tests.billing.test_signup_verify import attempt, issue_key, pay, run
 from tests.fixtures.sandbox import RunningSandbox
 
 
 @pytest.fixture
-def conn(tmp_path: Path) -> Iterator[sqlite3.Connection]:
-    c = open_database(tmp_path / "kpadmin.sqlite3")
+def conn(tmp_path: Path) -> Iterator[Store]:
+    c = open_store(tmp_path / "kpadmin.sqlite3")
     yield c
     c.close()
 
@@ -39,7 +38,7 @@ async def inspect(box: RunningSandbox, a: su.SignupAttempt) -> su.AttemptLeftove
         return await su.inspect_attempt(c, a)
 
 
-def test_nothing_left(sandbox: RunningSandbox, conn: sqlite3.Connection) -> None:
+def test_nothing_left(sandbox: RunningSandbox, conn: Store) -> None:
     a = attempt()
     left = run(inspect(sandbox, a))
     assert left.empty and left.checked and left.taken == 0
@@ -53,9 +52,7 @@ def test_failed_payments_are_not_leftovers(sandbox: RunningSandbox) -> None:
     assert run(inspect(sandbox, a)).empty
 
 
-def test_key_and_payment_found_and_verified(
-    sandbox: RunningSandbox, conn: sqlite3.Connection
-) -> None:
+def test_key_and_payment_found_and_verified(sandbox: RunningSandbox, conn: Store) -> None:
     a = attempt()
     issue_key(sandbox, a.customer_uid)
     imp_uid = pay(sandbox, a)
@@ -98,9 +95,7 @@ def test_leftovers_that_do_not_verify(sandbox: RunningSandbox, case: str) -> Non
     assert run(go()) is None
 
 
-def test_refund_with_checksum_and_delete_key(
-    sandbox: RunningSandbox, conn: sqlite3.Connection
-) -> None:
+def test_refund_with_checksum_and_delete_key(sandbox: RunningSandbox, conn: Store) -> None:
     a = attempt()
     issue_key(sandbox, a.customer_uid)
     imp_uid = pay(sandbox, a)
@@ -123,9 +118,7 @@ def test_refund_with_checksum_and_delete_key(
     assert a.customer_uid in deleted.detail
 
 
-def test_refund_refused_when_balance_moved(
-    sandbox: RunningSandbox, conn: sqlite3.Connection
-) -> None:
+def test_refund_refused_when_balance_moved(sandbox: RunningSandbox, conn: Store) -> None:
     a = attempt()
     pay(sandbox, a)
 
@@ -145,9 +138,7 @@ def test_refund_refused_when_balance_moved(
     assert entry.action == su.AUDIT_LEFTOVER_REFUND_FAILED
 
 
-def test_unreachable_is_reported_not_clean(
-    sandbox: RunningSandbox, conn: sqlite3.Connection
-) -> None:
+def test_unreachable_is_reported_not_clean(sandbox: RunningSandbox, conn: Store) -> None:
     a = attempt()
     issue_key(sandbox, a.customer_uid)
     sandbox.set_faults(error_before=1.0, endpoints=["customer_get", "customer_delete"])

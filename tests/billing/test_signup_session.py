@@ -9,7 +9,6 @@ looks at the phases the session went through, what it reported, and what it wrot
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -35,8 +34,8 @@ from kpadmin.billing.signup_session import (
     SignupSession,
 )
 from kpadmin.iamport.client import IamportClient
+from kpadmin.store import Store, open_store
 from kpadmin.store.audit import AuditRepository
-from kpadmin.store.db import open_database
 from kpadmin.store.subscribers import SubscriberRepository
 from tests.billing.test_signup_verify import issue_key, pay
 from tests.clock import FrozenClock
@@ -54,8 +53,8 @@ FORM = RawSignupForm(
 
 
 @pytest.fixture
-def conn(tmp_path: Path) -> Iterator[sqlite3.Connection]:
-    c = open_database(tmp_path / "kpadmin.sqlite3")
+def conn(tmp_path: Path) -> Iterator[Store]:
+    c = open_store(tmp_path / "kpadmin.sqlite3")
     yield c
     c.close()
 
@@ -63,7 +62,7 @@ def conn(tmp_path: Path) -> Iterator[sqlite3.Connection]:
 class Desk:
     """A session, what it reported, and the sandbox behind it (one asyncio loop per test)."""
 
-    def __init__(self, box: RunningSandbox, conn: sqlite3.Connection) -> None:
+    def __init__(self, box: RunningSandbox, conn: Store) -> None:
         self.box = box
         self.conn = conn
         self.events: list[SessionEvent] = []
@@ -93,7 +92,7 @@ class Desk:
 def session_test(body: Any) -> Any:
     """Run ``body(desk)`` on a fresh loop; the session's background work finishes inside it."""
 
-    def run(sandbox: RunningSandbox, conn: sqlite3.Connection) -> None:
+    def run(sandbox: RunningSandbox, conn: Store) -> None:
         async def main() -> None:
             desk = Desk(sandbox, conn)
             async with desk.client:
@@ -122,7 +121,7 @@ def test_the_transition_table_is_closed() -> None:
     ]
 
 
-def test_a_verified_sign_up_is_saved(sandbox: RunningSandbox, conn: sqlite3.Connection) -> None:
+def test_a_verified_sign_up_is_saved(sandbox: RunningSandbox, conn: Store) -> None:
     async def body(desk: Desk) -> None:
         attempt = desk.start()
         desk.session.page_requested()
@@ -148,7 +147,7 @@ def test_a_verified_sign_up_is_saved(sandbox: RunningSandbox, conn: sqlite3.Conn
     assert SubscriberRepository(conn).count() == 1
 
 
-def test_phases_of_a_sign_up(sandbox: RunningSandbox, conn: sqlite3.Connection) -> None:
+def test_phases_of_a_sign_up(sandbox: RunningSandbox, conn: Store) -> None:
     seen: list[Phase] = []
 
     async def body(desk: Desk) -> None:
@@ -166,7 +165,7 @@ def test_phases_of_a_sign_up(sandbox: RunningSandbox, conn: sqlite3.Connection) 
     assert seen == [Phase.OPENING, Phase.WAITING, Phase.VERIFYING, Phase.DONE]
 
 
-def test_staff_cancel_with_nothing_taken(sandbox: RunningSandbox, conn: sqlite3.Connection) -> None:
+def test_staff_cancel_with_nothing_taken(sandbox: RunningSandbox, conn: Store) -> None:
     async def body(desk: Desk) -> None:
         desk.start()
         desk.session.page_requested()
@@ -191,7 +190,7 @@ def test_staff_cancel_with_nothing_taken(sandbox: RunningSandbox, conn: sqlite3.
 
 
 def test_approved_unseen_is_offered_and_can_be_saved(
-    sandbox: RunningSandbox, conn: sqlite3.Connection
+    sandbox: RunningSandbox, conn: Store
 ) -> None:
     async def body(desk: Desk) -> None:
         attempt = desk.start()
@@ -217,7 +216,7 @@ def test_approved_unseen_is_offered_and_can_be_saved(
 
 
 def test_refund_then_leave_deletes_the_key(
-    sandbox: RunningSandbox, conn: sqlite3.Connection
+    sandbox: RunningSandbox, conn: Store
 ) -> None:
     async def body(desk: Desk) -> None:
         attempt = desk.start()
@@ -245,7 +244,7 @@ def test_refund_then_leave_deletes_the_key(
 
 
 def test_leaving_while_verifying_still_finds_the_money(
-    sandbox: RunningSandbox, conn: sqlite3.Connection
+    sandbox: RunningSandbox, conn: Store
 ) -> None:
     async def body(desk: Desk) -> None:
         attempt = desk.start()
@@ -265,7 +264,7 @@ def test_leaving_while_verifying_still_finds_the_money(
 
 
 def test_unreachable_can_be_checked_again(
-    sandbox: RunningSandbox, conn: sqlite3.Connection
+    sandbox: RunningSandbox, conn: Store
 ) -> None:
     async def body(desk: Desk) -> None:
         attempt = desk.start(first_payment_now=False)
@@ -286,7 +285,7 @@ def test_unreachable_can_be_checked_again(
 
 
 def test_the_page_failing_to_load_ends_the_attempt_without_a_look_up(
-    sandbox: RunningSandbox, conn: sqlite3.Connection
+    sandbox: RunningSandbox, conn: Store
 ) -> None:
     async def body(desk: Desk) -> None:
         desk.start()
@@ -300,7 +299,7 @@ def test_the_page_failing_to_load_ends_the_attempt_without_a_look_up(
     session_test(body)(sandbox, conn)
 
 
-def test_an_illegal_move_is_a_bug(conn: sqlite3.Connection) -> None:
+def test_an_illegal_move_is_a_bug(conn: Store) -> None:
     session = SignupSession(conn, staff="민지", clock=FrozenClock())
     with pytest.raises(InvalidTransition):
         session._move(Phase.DONE)

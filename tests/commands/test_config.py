@@ -16,8 +16,8 @@ import pytest
 
 from kpadmin import cli
 from kpadmin.billing.settings import DESCRIPTIONS, load_settings
+from kpadmin.store import open_store
 from kpadmin.store.audit import AuditRepository
-from kpadmin.store.db import open_database
 from tests.billing import helpers as h
 from tests.commands.memory_keyring import MemoryKeyring, memory_keyring, no_keyring
 
@@ -29,7 +29,7 @@ def config(data_dir: Path, *args: str) -> int:
 
 
 def audit_details(data_dir: Path, mode: str) -> list[tuple[str, str, str]]:
-    conn = open_database(data_dir / mode / "kpadmin.sqlite3")
+    conn = open_store(data_dir / mode / "kpadmin.sqlite3")
     try:
         return [(e.staff, e.action, e.detail) for e in AuditRepository(conn).list()]
     finally:

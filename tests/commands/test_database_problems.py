@@ -21,11 +21,10 @@ from kpadmin.store import (
     NewCharge,
     NewSubscriber,
     SubscriberRepository,
-    open_database,
-    transaction,
+    open_store,
 )
-from kpadmin.store.db import SCHEMA_VERSION
 from kpadmin.store.marker import marker_path, refresh_marker
+from kpadmin.store.migrations import SCHEMA_VERSION
 from tests.commands.memory_keyring import MemoryKeyring, memory_keyring
 from tests.fixtures.disk import SmallDisk, fill
 
@@ -47,11 +46,11 @@ def _db(data: Path) -> Path:
 def _data_with_history(data: Path) -> Path:
     """A sandbox-mode data folder with 3 subscribers and one batch, as kpadmin leaves it."""
     db = _db(data)
-    conn = open_database(db)
+    conn = open_store(db)
     ids = SubscriberRepository(conn).add_many(
         NewSubscriber(f"cu-{i}", f"구독자{i}", 1000, 5, date(2026, 11, 5)) for i in range(3)
     )
-    with transaction(conn):
+    with conn.transaction():
         ChargeRepository(conn).insert(
             NewCharge(ids[0], "cu-0", "2026-11", 1, "kp-x-202611-1", 1000),
             batch_id=BATCH,
@@ -195,7 +194,7 @@ def test_new_database_starts_empty_on_purpose(
     code, out, err = _run(data, tmp_path, args, capsys)
     assert code == ExitCode.OK, err
     assert "nothing in doubt" in out
-    conn = open_database(db)  # from now on an ordinary database: no flag needed
+    conn = open_store(db)  # from now on an ordinary database: no flag needed
     assert SubscriberRepository(conn).count() == 0
     conn.close()
 

@@ -23,9 +23,9 @@ from kpadmin.billing.settings import Settings, save_settings
 from kpadmin.iamport.client import IamportClient
 from kpadmin.sandbox.config import SandboxConfig
 from kpadmin.sandbox.server import SandboxServer
+from kpadmin.store import open_store
 from kpadmin.store.audit import AuditRepository
 from kpadmin.store.charges import ChargeRepository, NewCharge
-from kpadmin.store.db import open_database, transaction
 from kpadmin.store.models import ChargeState, SignupChannel, Subscriber, SubscriberState
 from kpadmin.store.subscribers import SubscriberRepository
 from tests.commands.memory_keyring import MemoryKeyring, memory_keyring
@@ -66,14 +66,14 @@ class Setup:
         return path
 
     def subscribers(self) -> list[Subscriber]:
-        conn = open_database(self.data_dir / "sandbox" / "kpadmin.sqlite3")
+        conn = open_store(self.data_dir / "sandbox" / "kpadmin.sqlite3")
         try:
             return SubscriberRepository(conn).list_all()
         finally:
             conn.close()
 
     def audit_actions(self) -> list[str]:
-        conn = open_database(self.data_dir / "sandbox" / "kpadmin.sqlite3")
+        conn = open_store(self.data_dir / "sandbox" / "kpadmin.sqlite3")
         try:
             return [e.action for e in AuditRepository(conn).list()]
         finally:
@@ -293,11 +293,11 @@ def test_export_round_trip_and_injection_escaping(
 def test_export_charges(setup: Setup, capsys: pytest.CaptureFixture[str], now: datetime) -> None:
     period = f"{now.astimezone(SEOUL):%Y-%m}"
     assert setup.run("import", str(setup.write("good.csv", GOOD))) == 0
-    conn = open_database(setup.data_dir / "sandbox" / "kpadmin.sqlite3")
+    conn = open_store(setup.data_dir / "sandbox" / "kpadmin.sqlite3")
     try:
         subs = SubscriberRepository(conn).list_all()
         charges = ChargeRepository(conn)
-        with transaction(conn):
+        with conn.transaction():
             first = charges.insert(
                 NewCharge(subs[0].id, subs[0].customer_uid, period, 1, "kp-test-1", 9900),
                 batch_id="b1",
@@ -331,11 +331,11 @@ def test_no_update_under_a_charge_in_doubt(
     setup: Setup, capsys: pytest.CaptureFixture[str], today: date
 ) -> None:
     assert setup.run("import", str(setup.write("good.csv", GOOD))) == 0
-    conn = open_database(setup.data_dir / "sandbox" / "kpadmin.sqlite3")
+    conn = open_store(setup.data_dir / "sandbox" / "kpadmin.sqlite3")
     try:
         sub = SubscriberRepository(conn).get_by_uid("cu_1")
         assert sub is not None
-        with transaction(conn):
+        with conn.transaction():
             ChargeRepository(conn).insert(
                 NewCharge(sub.id, "cu_1", f"{today:%Y-%m}", 1, "kp-doubt-1", 9900),
                 batch_id=None,
@@ -354,7 +354,7 @@ def test_update_audit_says_what_changed_with_phone_masked(setup: Setup) -> None:
     assert setup.run("import", str(setup.write("good.csv", GOOD))) == 0
     changed = GOOD.replace("9900", "12000").replace("010-1234-5678", "010-2222-3333")
     assert setup.run("import", str(setup.write("changed.csv", changed))) == 0
-    conn = open_database(setup.data_dir / "sandbox" / "kpadmin.sqlite3")
+    conn = open_store(setup.data_dir / "sandbox" / "kpadmin.sqlite3")
     try:
         (event,) = AuditRepository(conn).list(action="import_update")
     finally:

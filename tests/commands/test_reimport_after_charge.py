@@ -18,7 +18,7 @@ from pathlib import Path
 from kpadmin.billing import csvio
 from kpadmin.billing.engine import ChargeEngine
 from kpadmin.billing.settings import Settings, save_settings
-from kpadmin.store import AuditRepository, SubscriberRepository, open_database
+from kpadmin.store import AuditRepository, SubscriberRepository, open_store
 from tests.billing import helpers as h
 from tests.billing.sandboxed import client_for
 from tests.fixtures.sandbox import RunningSandbox
@@ -48,7 +48,7 @@ def kpadmin_at(moment: str, data: Path, *args: str) -> subprocess.CompletedProce
 
 
 def _dates(data: Path) -> dict[str, date]:
-    conn = open_database(h.db_path(data))
+    conn = open_store(h.db_path(data))
     try:
         return {s.customer_uid: s.next_charge_date for s in SubscriberRepository(conn).list_all()}
     finally:
@@ -56,7 +56,7 @@ def _dates(data: Path) -> dict[str, date]:
 
 
 def _audit_actions(data: Path) -> list[str]:
-    conn = open_database(h.db_path(data))
+    conn = open_store(h.db_path(data))
     try:
         return [e.action for e in AuditRepository(conn).list()]
     finally:
@@ -113,7 +113,7 @@ def test_spent_dates_are_unchanged_and_real_changes_still_apply(
     """On an injected date: the charge in between is the engine's against the sandbox."""
     for uid in ("cu_1", "cu_2", "cu_3", "cu_4"):
         sandbox.state.issue_billing_key(uid, card_name="신한카드")
-    conn = open_database(tmp_path / "db.sqlite3")
+    conn = open_store(tmp_path / "db.sqlite3")
 
     async def go() -> dict[str, csvio.ImportReport]:
         reports = {}
@@ -160,7 +160,7 @@ def test_a_duplicated_row_with_a_spent_date_stays_bad(
     sandbox: RunningSandbox, tmp_path: Path
 ) -> None:
     sandbox.state.issue_billing_key("cu_1", card_name="신한카드")
-    conn = open_database(tmp_path / "db.sqlite3")
+    conn = open_store(tmp_path / "db.sqlite3")
     one = "customer_uid,name,phone,amount,next_charge_date\ncu_1,A,010-1111-1111,9900,2026-11-27\n"
 
     async def go() -> csvio.ImportReport:

@@ -27,14 +27,14 @@ def backend(qapp, runtime: Runtime) -> Iterator:
     b = Backend(runtime)
     yield b
     if b.api is None:
-        b.conn.close()
+        b.store.close()
 
 
 @pytest.fixture
 def seeded(backend):
     from tests.sample_data import seed
 
-    seed(backend.conn, today=backend.today(), count=30)
+    seed(backend.store, today=backend.today(), count=30)
     return backend
 
 

@@ -32,7 +32,7 @@ def render(out_dir: Path, language: str, *, mode: str = "sandbox", size=(1440, 8
 
         runtime = open_runtime(tmp).with_settings(Settings(mode=mode))
         backend = Backend(runtime)
-        seed(backend.conn, today=backend.today(), count=30)
+        seed(backend.store, today=backend.today(), count=30)
         window = MainWindow(backend)
         window.resize(*size)
         window.show()
@@ -46,7 +46,7 @@ def render(out_dir: Path, language: str, *, mode: str = "sandbox", size=(1440, 8
         path = out_dir / f"main-window-{language}{suffix}.png"
         window.grab().save(str(path))
         window.close()
-        backend.conn.close()
+        backend.store.close()
     return path
 
 

@@ -75,7 +75,7 @@ def test_the_backends_today_and_month_follow_the_runtimes_clock(qapp, tmp_path):
         assert counts == {"cu_feb": 1, "cu_jan": 0}
         assert [r.charges_this_month for r in backend.rows_for(subs)] == [1, 0]
     finally:
-        backend.conn.close()
+        backend.store.close()
 
 
 def test_recheck_names_a_kakao_money_key(qtbot, sandbox, sandbox_backend):

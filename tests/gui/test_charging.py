@@ -114,7 +114,7 @@ def test_cancel_mid_batch_never_double_charges_and_the_rest_can_be_charged_later
     first = wait_batch(qtbot, controller)
     assert first.cancelled
     assert 2 <= first.progress.done < 12
-    charges = ChargeRepository(desk.backend.conn)
+    charges = ChargeRepository(desk.backend.store)
     # Nothing is left planned for the withdrawn ones; nothing is paid twice anywhere.
     states = [c.state for c in charges.list_all()]
     assert ChargeState.PLANNED not in states and ChargeState.SENT not in states
@@ -140,7 +140,7 @@ def test_cancel_mid_batch_never_double_charges_and_the_rest_can_be_charged_later
 def test_no_second_charge_while_in_flight_or_unknown(qtbot, desk_factory, arun):
     desk = desk_factory(latency_ms=150, count=6, concurrency=1)
     window, controller, backend = desk.window, desk.controller, desk.backend
-    charges = ChargeRepository(backend.conn)
+    charges = ChargeRepository(backend.store)
 
     # An unknown outcome (the answer was lost, but i'mport did charge): the row is blocked.
     victim = desk.ids[5]
@@ -148,11 +148,10 @@ def test_no_second_charge_while_in_flight_or_unknown(qtbot, desk_factory, arun):
     from kpadmin.billing.merchant_uid import merchant_uid_for
     from kpadmin.billing.periods import period_of
     from kpadmin.store.charges import NewCharge
-    from kpadmin.store.db import transaction
 
     period = period_of(backend.today())
     muid = merchant_uid_for(uid, period, 1)
-    with transaction(backend.conn):
+    with backend.store.transaction():
         cid = charges.insert(
             NewCharge(victim, uid, period, 1, muid, 9_900), batch_id=None, staff="t"
         )
@@ -212,7 +211,7 @@ def test_closing_the_window_mid_batch_waits_for_the_charges_in_flight(qtbot, des
     qtbot.waitUntil(lambda: bool(closed), timeout=30_000)
     result = controller.last_result
     assert result is not None and result.cancelled
-    charges = ChargeRepository(desk.backend.conn).list_all()
+    charges = ChargeRepository(desk.backend.store).list_all()
     # Everything that was sent got its answer recorded; nothing is left on the wire or in doubt.
     assert not [c for c in charges if c.state.in_doubt]
     for i in range(10):
@@ -228,13 +227,12 @@ def test_a_decline_found_by_the_pre_plan_reconcile_is_not_offered_again(qtbot, d
     from kpadmin.billing.periods import period_of
     from kpadmin.iamport.errors import PaymentDeclined
     from kpadmin.store.charges import NewCharge
-    from kpadmin.store.db import transaction
 
-    charges = ChargeRepository(backend.conn)
+    charges = ChargeRepository(backend.store)
     victim, uid = desk.ids[2], "kp_test_0002"
     period = period_of(backend.today())
     muid = merchant_uid_for(uid, period, 1)
-    with transaction(backend.conn):
+    with backend.store.transaction():
         cid = charges.insert(
             NewCharge(victim, uid, period, 1, muid, 9_900), batch_id=None, staff="t"
         )

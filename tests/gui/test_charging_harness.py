@@ -65,7 +65,7 @@ def open_desk(
     arun(backend.connect())
     assert backend.api is not None, backend.api_error
     today = backend.today()
-    repo = SubscriberRepository(backend.conn)
+    repo = SubscriberRepository(backend.store)
     ids = []
     for i in range(count):
         uid = f"kp_test_{i:04d}"

@@ -93,7 +93,7 @@ async def render(out_dir: Path) -> list[Path]:
             backend = Backend(runtime)
             await backend.connect()
             today = backend.today()
-            repo = SubscriberRepository(backend.conn)
+            repo = SubscriberRepository(backend.store)
             ids = []
             for i, name in enumerate(NAMES):
                 uid = f"kp_demo_{i:03d}"

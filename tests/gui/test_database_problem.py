@@ -13,14 +13,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from kpadmin.billing import engine as engine_mod
-from kpadmin.billing import journal as journal_mod
 from kpadmin.billing.settings import Settings
 from kpadmin.exitcodes import ExitCode
 from kpadmin.gui import messages
 from kpadmin.runtime import Runtime, open_runtime
-from kpadmin.store import NewSubscriber, SubscriberRepository, open_database
-from kpadmin.store.db import transaction as real_transaction
+from kpadmin.store import NewSubscriber, Store, SubscriberRepository, open_store
 from kpadmin.store.errors import DiskError
 from kpadmin.store.marker import refresh_marker
 from tests.gui.test_charging_harness import accept_confirmation, close_desk, open_desk
@@ -28,7 +25,7 @@ from tests.gui.test_charging_harness import accept_confirmation, close_desk, ope
 
 def _runtime_with_lost_database(tmp_path: Path) -> Runtime:
     runtime = open_runtime(tmp_path / "data")
-    conn = open_database(runtime.db_path)
+    conn = open_store(runtime.db_path)
     SubscriberRepository(conn).add_many(
         NewSubscriber(f"cu-{i}", f"구독자{i}", 1000, 5, date(2026, 11, 5)) for i in range(3)
     )
@@ -104,12 +101,12 @@ def test_start_empty_needs_an_explicit_confirmation(qtbot, qloop, tmp_path, no_k
     controller.window.close()
     qtbot.waitUntil(task.done, timeout=10_000)
     assert task.result() == 0
-    open_database(runtime.db_path).close()  # an ordinary database from now on
+    open_store(runtime.db_path).close()  # an ordinary database from now on
 
 
 def test_a_damaged_database_offers_quit_only(qtbot, qloop, tmp_path, no_keyring):
     runtime = open_runtime(tmp_path / "data")
-    open_database(runtime.db_path).close()
+    open_store(runtime.db_path).close()
     runtime.db_path.write_text("not a database\n" * 20, encoding="utf-8")
     controller, task = _start(qtbot, qloop, runtime)
     box = _next_box(qtbot, controller)
@@ -123,7 +120,7 @@ def test_a_damaged_database_offers_quit_only(qtbot, qloop, tmp_path, no_keyring)
 
 def test_a_newer_database_says_update(qtbot, qloop, tmp_path, no_keyring):
     runtime = open_runtime(tmp_path / "data")
-    open_database(runtime.db_path).close()
+    open_store(runtime.db_path).close()
     raw = sqlite3.connect(runtime.db_path)
     raw.execute("PRAGMA user_version = 99")
     raw.close()
@@ -141,7 +138,7 @@ def test_a_disk_refusing_the_database_is_exit_disk(qtbot, qloop, tmp_path, no_ke
     def full(self, mode=None):
         raise DiskError(self.db_path, "full")
 
-    monkeypatch.setattr(Runtime, "open_database", full)
+    monkeypatch.setattr(Runtime, "open_store", full)
     controller, task = _start(qtbot, qloop, runtime)
     box = _next_box(qtbot, controller)
     assert "the disk is full" in box.text() and "Free some space" in box.text()
@@ -154,15 +151,19 @@ def test_a_disk_refusing_the_database_is_exit_disk(qtbot, qloop, tmp_path, no_ke
 
 
 class _FullDisk:
-    def __init__(self) -> None:
+    """Once `full`, every transaction of the store fails at COMMIT, as on a full disk."""
+
+    def __init__(self, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
         self.full = False
         self.sends_at_failure: int | None = None
         self.sends = 0
+        self._real = store.transaction
+        monkeypatch.setattr(store, "transaction", self.transaction)
 
     @contextmanager
-    def transaction(self, conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-        with real_transaction(conn):
-            yield conn
+    def transaction(self) -> Iterator[None]:
+        with self._real():
+            yield
             if self.full:
                 if self.sends_at_failure is None:
                     self.sends_at_failure = self.sends
@@ -178,9 +179,7 @@ def desk(qtbot, arun, sandbox_factory, tmp_path, memory_keyring):
 
 
 def test_a_full_disk_mid_batch_shows_one_message_and_stops_sending(qtbot, desk, monkeypatch):
-    disk = _FullDisk()
-    monkeypatch.setattr(journal_mod, "transaction", disk.transaction)
-    monkeypatch.setattr(engine_mod, "transaction", disk.transaction)
+    disk = _FullDisk(desk.backend.store, monkeypatch)
     client = desk.backend.client()
     original = client.pay_again
 

@@ -18,6 +18,7 @@ from kpadmin.store.charges import ChargeRepository
 from kpadmin.store.models import ChargeState
 from tests.fixtures.hostile import HostileServer, hostile
 from tests.gui.test_charging_harness import accept_confirmation, close_desk, open_desk
+from tests.sql import sql
 
 __all__ = ["hostile"]
 
@@ -43,9 +44,7 @@ def desk(qtbot, arun, hostile, tmp_path, memory_keyring):
     hostile.decline["kp_test_0001"] = echo(hostile)
     opened = open_desk(qtbot, arun, box, tmp_path, count=2)
     # The second subscriber pays another amount, so only the first one is 100×.
-    opened.backend.conn.execute(
-        "UPDATE subscribers SET amount = 5000 WHERE id = ?", (opened.ids[1],)
-    )
+    sql(opened.backend.store, "UPDATE subscribers SET amount = 5000 WHERE id = ?", [opened.ids[1]])
     opened.window.reload()
     yield opened
     close_desk(opened, qtbot, arun)
@@ -87,7 +86,7 @@ def test_batch_window_status_bar_and_detail_pane_warn_and_show_no_secret(qtbot, 
     assert "₩990,000 charged for ₩9,900" in detail.amount_warning.text()
     assert detail.history.topLevelItem(0).text(2) == "₩990,000 (₩9,900 asked)"
     # What can be refunded is what i'mport charged (its checksum would refuse anything else).
-    (charge,) = ChargeRepository(desk.backend.conn).for_subscriber(desk.ids[0])
+    (charge,) = ChargeRepository(desk.backend.store).for_subscriber(desk.ids[0])
     assert charge.state is ChargeState.PAID and refundable(charge) == 990_000
 
     window.select_ids([desk.ids[1]])

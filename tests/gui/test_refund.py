@@ -42,7 +42,7 @@ def refund_through_dialog(qtbot, desk, *, amount=None, reason="고객 요청", c
 
 
 def the_charge(desk):
-    (charge,) = ChargeRepository(desk.backend.conn).for_subscriber(desk.ids[0])
+    (charge,) = ChargeRepository(desk.backend.store).for_subscriber(desk.ids[0])
     return charge
 
 
@@ -53,7 +53,7 @@ def test_partial_then_full_refund(qtbot, paid_desk, sandbox):
     assert the_charge(paid_desk).cancelled_amount == 3_000
     at_sandbox = sandbox.state.get_payment(charge.imp_uid)
     assert at_sandbox["cancel_amount"] == 3_000 and at_sandbox["status"] == "paid"
-    audit = AuditRepository(paid_desk.backend.conn).list(action="refund")
+    audit = AuditRepository(paid_desk.backend.store).list(action="refund")
     assert len(audit) == 1 and audit[0].staff == "민지" and "₩3,000" in audit[0].detail
     assert "고객 요청" in audit[0].detail
     # The detail pane's history shows the refund.
@@ -104,7 +104,7 @@ def test_checksum_mismatch_records_nothing(qtbot, paid_desk, sandbox, arun):
     assert "Nothing was refunded" in outcome.text and "differs" in outcome.text
     assert the_charge(paid_desk).cancelled_amount == 0  # nothing recorded as refunded here
     assert sandbox.state.get_payment(charge.imp_uid)["cancel_amount"] == 1_000
-    audit = AuditRepository(paid_desk.backend.conn)
+    audit = AuditRepository(paid_desk.backend.store)
     assert audit.list(action="refund") == []
     (refused,) = audit.list(action="refund_refused")
     assert refused.staff == "민지"

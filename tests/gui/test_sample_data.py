@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from kpadmin.store import open_store
 from kpadmin.store.charges import ChargeRepository
-from kpadmin.store.db import open_database
 from tests.clock import TODAY, add_months
 from tests.sample_data import seed
 
@@ -26,7 +26,7 @@ def _days() -> list[date]:
 
 @pytest.mark.parametrize("today", _days(), ids=str)
 def test_seed_has_one_charge_in_doubt_on_any_day(tmp_path: Path, today: date) -> None:
-    conn = open_database(tmp_path / "kp.sqlite3")
+    conn = open_store(tmp_path / "kp.sqlite3")
     try:
         ids = seed(conn, today=today, count=30)
         charges = ChargeRepository(conn).list_all()

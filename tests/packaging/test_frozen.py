@@ -253,6 +253,9 @@ def test_bundle_holds_what_the_app_opens_and_not_what_it_excludes(
         qt / "translations" / "qtwebengine_locales" / "en-US.pak",
         qt / "translations" / "qtwebengine_locales" / "ko.pak",
         internal / "kpadmin" / "sandbox" / "static" / "iamport.js",
+        # Alembic runs the store's migrations from files (a new database, an older kpadmin's).
+        internal / "kpadmin" / "store" / "migrations" / "scripts" / "env.py",
+        internal / "kpadmin" / "store" / "migrations" / "scripts" / "versions" / "0001_baseline.py",
     ]
     if sys.platform.startswith("linux") and (shutil.which("cc") or shutil.which("gcc")):
         # The trimmed ICU data (about 8 MB; PySide6's own is 32 MB), see packaging/icu_data.py.
@@ -299,3 +302,30 @@ def test_frozen_selftest_passes_offscreen(
         f"stdout:\n{result.stdout[-3000:]}\nstderr:\n{result.stderr[-3000:]}"
     )
     assert list(shots.glob("*.png")), "selftest saved no screenshot"
+
+
+def test_frozen_app_upgrades_a_database_an_older_kpadmin_made(
+    frozen: frozen_build.FrozenBuild, frozen_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Alembic runs frozen, from the shipped script files: a user_version 1 file (the first
+    kpadmin's) is brought to the current schema on first open and its rows read back."""
+    import sqlite3
+
+    from kpadmin.paths import mode_dir
+    from kpadmin.runtime import DB_FILE
+    from kpadmin.store.migrations import HEAD, SCHEMA_VERSION
+    from tests.store.legacy import old_database
+
+    db = mode_dir(Path(frozen_env["KPADMIN_DATA_DIR"]), "sandbox") / DB_FILE
+    db.parent.mkdir(parents=True, exist_ok=True)
+    old_database(db, 1)
+    out = tmp_path / "subscribers.csv"
+    result = run(frozen.exe("kpadmin-cli"), "export", "subscribers", str(out), env=frozen_env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert out.read_text(encoding="utf-8-sig").count("cu-old-") == 2
+    raw = sqlite3.connect(db)
+    try:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert raw.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD,)]
+    finally:
+        raw.close()

@@ -1,4 +1,4 @@
-"""open_database refuses what it must not use, before writing anything: a missing or 0-byte
+"""open_store refuses what it must not use, before writing anything: a missing or 0-byte
 database where one was (the marker remembers it), a damaged file, a newer schema, a disk that
 refuses writes. A fresh folder still gets a new database silently."""
 
@@ -20,11 +20,9 @@ from kpadmin.store import (
     NewCharge,
     NewSubscriber,
     SubscriberRepository,
-    open_database,
-    transaction,
+    open_store,
 )
 from kpadmin.store import marker as marker_mod
-from kpadmin.store.db import SCHEMA_VERSION
 from kpadmin.store.errors import (
     DatabaseDamaged,
     DatabaseFacts,
@@ -33,19 +31,20 @@ from kpadmin.store.errors import (
     SchemaTooNew,
     classify,
 )
+from kpadmin.store.migrations import SCHEMA_VERSION
 from tests.fixtures.disk import SmallDisk, fill
 
 AT = datetime(2026, 11, 7, 1, 30, tzinfo=UTC)
 
 
 def _populated(path: Path, subscribers: int = 3, *, batch: str | None = "20261107013000-ab12cd34"):
-    conn = open_database(path)
+    conn = open_store(path)
     ids = SubscriberRepository(conn).add_many(
         NewSubscriber(f"cu-{i}", f"구독자{i}", 1000 + i, 5, date(2026, 11, 5))
         for i in range(subscribers)
     )
     if batch is not None:
-        with transaction(conn):
+        with conn.transaction():
             ChargeRepository(conn).insert(
                 NewCharge(ids[0], "cu-0", "2026-11", 1, "kp-0-202611-1", 1000),
                 batch_id=batch,
@@ -62,7 +61,7 @@ def _digest(path: Path) -> str:
 
 def test_a_fresh_folder_gets_a_database_and_a_marker_silently(tmp_path: Path) -> None:
     db = tmp_path / "mode" / "kp.sqlite3"
-    conn = open_database(db)
+    conn = open_store(db)
     conn.close()
     assert db.stat().st_size > 0
     assert marker_mod.read_marker(db) == DatabaseFacts(subscribers=0)
@@ -76,10 +75,10 @@ def test_the_marker_follows_subscribers_and_batches(tmp_path: Path) -> None:
         subscribers=3, last_batch_id="20261107013000-ab12cd34", last_batch_at=AT
     )
     # Opening again refreshes it (rows added by an older kpadmin, or without a refresh).
-    conn = open_database(db)
+    conn = open_store(db)
     SubscriberRepository(conn).add(NewSubscriber("cu-9", "추가", 500, 5, date(2026, 11, 5)))
     conn.close()
-    open_database(db).close()
+    open_store(db).close()
     facts = marker_mod.read_marker(db)
     assert facts is not None and facts.subscribers == 4
 
@@ -93,7 +92,7 @@ def test_a_missing_database_where_one_was_is_refused(tmp_path: Path, how: str) -
     if how == "zero bytes":
         db.write_bytes(b"")
     with pytest.raises(DatabaseMissing) as refused:
-        open_database(db)
+        open_store(db)
     text = str(refused.value)
     assert "this data folder had a database (3 subscribers, last batch " in text
     assert "20261107013000-ab12cd34 on 2026-11-07 01:30 UTC" in text
@@ -110,14 +109,14 @@ def test_new_database_starts_empty_on_purpose_and_keeps_the_old_wal_aside(tmp_pa
     db.unlink()
     wal = Path(f"{db}-wal")
     wal.write_bytes(b"the lost database's last writes")  # must not be replayed into a new file
-    conn = open_database(db, new_database=True)
+    conn = open_store(db, new_database=True)
     assert SubscriberRepository(conn).count() == 0
     (event,) = AuditRepository(conn).list(action="new_database")
     assert "2 subscribers" in event.detail
     conn.close()
     assert Path(f"{wal}.lost").read_bytes() == b"the lost database's last writes"
     assert marker_mod.read_marker(db) == DatabaseFacts(subscribers=0)
-    open_database(db).close()  # from now on it is simply this folder's database
+    open_store(db).close()  # from now on it is simply this folder's database
 
 
 def test_an_unreadable_marker_still_says_a_database_was_here(tmp_path: Path) -> None:
@@ -126,7 +125,7 @@ def test_an_unreadable_marker_still_says_a_database_was_here(tmp_path: Path) -> 
     db.unlink()
     marker_mod.marker_path(db).write_text("{not json", encoding="utf-8")
     with pytest.raises(DatabaseMissing, match=r"had a database \(details unknown\)"):
-        open_database(db)
+        open_store(db)
 
 
 def _truncate(db: Path) -> None:
@@ -173,7 +172,7 @@ def test_a_damaged_database_is_refused_and_left_as_it_is(
     damage(db)
     before = _digest(db)
     with pytest.raises(DatabaseDamaged) as refused:
-        open_database(db)
+        open_store(db)
     assert str(db) in str(refused.value)
     assert detail in str(refused.value)
     assert "\n" not in str(refused.value)  # one calm line
@@ -187,7 +186,7 @@ def test_truncation_is_caught_by_quick_check(tmp_path: Path) -> None:
     with db.open("r+b") as f:
         f.truncate(db.stat().st_size - 4096)  # the last page gone: the header still reads fine
     with pytest.raises(DatabaseDamaged):
-        open_database(db)
+        open_store(db)
 
 
 def test_a_database_from_a_newer_kpadmin_is_refused_untouched(tmp_path: Path) -> None:
@@ -198,7 +197,7 @@ def test_a_database_from_a_newer_kpadmin_is_refused_untouched(tmp_path: Path) ->
     raw.close()
     before = _digest(db)
     with pytest.raises(SchemaTooNew) as refused:
-        open_database(db)
+        open_store(db)
     assert refused.value.found == SCHEMA_VERSION + 3
     assert "written by a newer kpadmin" in str(refused.value)
     assert _digest(db) == before
@@ -225,10 +224,10 @@ def test_a_read_only_disk_is_a_disk_error_at_open(small_disk: SmallDisk) -> None
     if subprocess.run(remount, capture_output=True, check=False).returncode != 0:
         pytest.skip("cannot remount the tmpfs read-only here")
     with pytest.raises(DiskError) as new_one:
-        open_database(where / "new.sqlite3")
+        open_store(where / "new.sqlite3")
     assert new_one.value.kind == "read-only"
     with pytest.raises(DiskError) as existing:
-        open_database(where / "kept.sqlite3")
+        open_store(where / "kept.sqlite3")
     assert existing.value.kind == "read-only"
     assert "read-only" in str(existing.value)
 
@@ -240,7 +239,7 @@ def test_a_full_disk_at_creation_is_a_disk_error(small_disk: SmallDisk) -> None:
     where = small_disk(256)
     fill(where)
     with pytest.raises(DiskError) as refused:
-        open_database(where / "kp.sqlite3")
+        open_store(where / "kp.sqlite3")
     assert refused.value.kind == "full"
     assert "the disk is full" in str(refused.value)
 
@@ -250,7 +249,7 @@ def test_a_full_disk_mid_write_is_a_disk_error_and_nothing_is_half_written(
 ) -> None:
     where = small_disk(512)
     db = where / "kp.sqlite3"
-    conn = open_database(db)
+    conn = open_store(db)
     subscribers = SubscriberRepository(conn)
     subscribers.add(NewSubscriber("cu-0", "먼저", 1000, 5, date(2026, 11, 5)))
     filler = fill(where)
@@ -263,4 +262,4 @@ def test_a_full_disk_mid_write_is_a_disk_error_and_nothing_is_half_written(
     subscribers.add(NewSubscriber("cu-after", "나중", 1000, 5, date(2026, 11, 5)))
     assert subscribers.count() == 2
     conn.close()
-    open_database(db).close()  # and the file is intact
+    open_store(db).close()  # and the file is intact

@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
-from kpadmin.store import ChargeRepository, NewCharge, NewSubscriber, SubscriberRepository
-from kpadmin.store import open_database as open_db
+from kpadmin.billing.periods import SEOUL, month_span
+from kpadmin.store import (
+    ChargeRepository,
+    InvariantViolated,
+    NewCharge,
+    NewSubscriber,
+    Store,
+    SubscriberRepository,
+    TableRow,
+)
+from kpadmin.store import open_store as open_db
 from kpadmin.store.models import ChargeState, SignupChannel, SubscriberState
 
 
 @pytest.fixture
-def conn(tmp_path: Path) -> sqlite3.Connection:
+def conn(tmp_path: Path) -> Store:
     return open_db(tmp_path / "kp.sqlite3")
 
 
-def test_subscriber_round_trip_and_update(conn: sqlite3.Connection) -> None:
+def test_subscriber_round_trip_and_update(conn: Store) -> None:
     subs = SubscriberRepository(conn)
     new = NewSubscriber(
         "cust-1",
@@ -47,11 +55,11 @@ def test_subscriber_round_trip_and_update(conn: sqlite3.Connection) -> None:
         subs.update(got.id, customer_uid="other")
     with pytest.raises(KeyError):
         subs.update(9999, name="x")
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(InvariantViolated):
         subs.add(new)  # customer_uid is unique
 
 
-def test_due_candidates_are_active_and_not_in_the_future(conn: sqlite3.Connection) -> None:
+def test_due_candidates_are_active_and_not_in_the_future(conn: Store) -> None:
     subs = SubscriberRepository(conn)
     subs.add_many(
         [
@@ -65,7 +73,7 @@ def test_due_candidates_are_active_and_not_in_the_future(conn: sqlite3.Connectio
     assert uids == ["due", "today"]
 
 
-def test_summaries_in_one_query(conn: sqlite3.Connection) -> None:
+def test_summaries_in_one_query(conn: Store) -> None:
     subs = SubscriberRepository(conn)
     charges = ChargeRepository(conn)
     a, b, c = subs.add_many(
@@ -81,21 +89,48 @@ def test_summaries_in_one_query(conn: sqlite3.Connection) -> None:
     charges.set_state(a3, ChargeState.PAID, paid_at=datetime(2026, 11, 30, 16, 0, tzinfo=UTC))
     charges.insert(NewCharge(b, "c1", "2026-11", 1, "b1", 1000), batch_id=None, staff="k")
 
-    rows = subs.list_with_summaries("2026-11")
+    rows = subs.list_with_summaries(month_span("2026-11"))
     assert [s.id for s, _ in rows] == [a, b, c]
     sa, sb, sc = (summary for _, summary in rows)
     assert (sa.last_state, sa.paid_this_month, sa.in_doubt) == (ChargeState.PAID, 1, False)
     assert (sb.last_state, sb.paid_this_month, sb.in_doubt) == (ChargeState.PLANNED, 0, True)
     assert (sc.last_state, sc.last_at, sc.paid_this_month, sc.in_doubt) == (None, None, 0, False)
-    assert subs.summaries("2026-12")[a].paid_this_month == 1
-    assert charges.paid_in_month([a, b], "2026-11") == {a: 1, b: 0}
+    assert subs.summaries(month_span("2026-12"))[a].paid_this_month == 1
+    assert charges.paid_in([a, b], month_span("2026-11")) == {a: 1, b: 0}
+    # The table's lean read says the same, with the newest attempt's day in Seoul.
+    lines = {r.id: r for r in subs.table_rows(month_span("2026-11"), TableRow)}
+    assert (lines[a].last_charge_state, lines[a].charges_this_month) == (ChargeState.PAID, 1)
+    assert (lines[b].in_doubt, lines[c].last_charge_state, lines[c].last_charge_on) == (
+        True,
+        None,
+        None,
+    )
+    assert lines[a].last_charge_on == sa.last_at.astimezone(SEOUL).date()  # type: ignore[union-attr]
 
 
-def test_bulk_load_of_many_subscribers(conn: sqlite3.Connection) -> None:
+def test_bulk_load_of_many_subscribers(conn: Store) -> None:
     subs = SubscriberRepository(conn)
     n = 20_000
     subs.add_many(NewSubscriber(f"c{i}", f"n{i}", 1000 + i, 1, date(2026, 1, 1)) for i in range(n))
-    rows = subs.list_with_summaries("2026-01")
+    rows = subs.list_with_summaries(month_span("2026-01"))
     assert len(rows) == n and rows[-1][0].amount == 1000 + n - 1
+    lines = subs.table_rows(month_span("2026-01"), TableRow)
+    assert [r.id for r in lines] == [s.id for s, _ in rows]
+    assert lines[-1] == TableRow(
+        n,
+        f"c{n - 1}",
+        f"n{n - 1}",
+        "",
+        "",
+        1000 + n - 1,
+        SubscriberState.ACTIVE,
+        None,
+        None,
+        date(2026, 1, 1),
+        None,
+        None,
+        0,
+        False,
+    )
     assert len(subs.list_all()) == n
     assert [s.customer_uid for s in subs.get_many([5, 3, 1200])] == ["c4", "c2", "c1199"]

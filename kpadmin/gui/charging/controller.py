@@ -44,6 +44,7 @@ from kpadmin.billing.engine import (
     without_declines,
 )
 from kpadmin.billing.reconcile import ReconcileReport
+from kpadmin.billing.records import ChargeState
 from kpadmin.gui import aio, messages
 from kpadmin.gui import formatting as fmt
 from kpadmin.gui.backend import Backend
@@ -60,7 +61,6 @@ from kpadmin.gui.charging.texts import mismatch_text, skip_label
 from kpadmin.gui.database_problem import journal_stop_text
 from kpadmin.gui.formatting import tr
 from kpadmin.gui.texts import say
-from kpadmin.store.models import ChargeState
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ class ChargingController(QObject):
             if self._engine is not None and self._engine.running:
                 raise aio.UserError(tr("A charge batch is still running."))
             self._engine = ChargeEngine(
-                self.backend.conn,
+                self.backend.store,
                 client,
                 monthly_limit=self.backend.monthly_cap,
                 clock=self.backend.clock,

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpadmin.billing.engine import BatchResult, ChargeOutcome, EventKind, Progress
+from kpadmin.billing.records import ChargeState
 from kpadmin.gui import formatting as fmt
 from kpadmin.gui.charging.texts import (
     mismatch_text,
@@ -35,7 +36,6 @@ from kpadmin.gui.charging.texts import (
     skip_label,
 )
 from kpadmin.gui.database_problem import journal_stop_text
-from kpadmin.store.models import ChargeState
 
 PAID = "#1e7e34"
 DECLINED = "#c0392b"

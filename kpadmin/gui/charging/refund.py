@@ -34,11 +34,10 @@ from PySide6.QtWidgets import (
 )
 
 from kpadmin.billing.messages import AuditAction
+from kpadmin.billing.records import Charge, ChargeState
 from kpadmin.gui import formatting as fmt
 from kpadmin.gui.formatting import tr
 from kpadmin.iamport import errors as ie
-from kpadmin.store.db import transaction
-from kpadmin.store.models import Charge, ChargeState
 
 log = logging.getLogger(__name__)
 
@@ -370,7 +369,7 @@ async def perform_refund(backend, request: RefundRequest) -> RefundOutcome:
             )
     cancelled = int(payment.cancel_amount)
     refunded_now = cancelled - charge.cancelled_amount
-    with transaction(backend.conn):
+    with backend.store.transaction():
         backend.charges.set_state(charge.id, ChargeState.PAID, cancelled_amount=cancelled)
         _audit(
             backend,

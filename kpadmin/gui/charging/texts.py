@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from kpadmin.billing.due import Skip, SkipReason
 from kpadmin.billing.engine import ChargeOutcome
+from kpadmin.billing.records import ChargeState
 from kpadmin.gui.formatting import tr
 from kpadmin.gui.texts import say
-from kpadmin.store.models import ChargeState
 
 
 def skip_label(reason: SkipReason) -> str:

@@ -2,7 +2,7 @@
 
     from kpadmin.gui.signup import SignupDialog
     dialog = SignupDialog(parent, backend)           # backend: kpadmin.gui.backend.Backend
-    dialog.signed_up.connect(on_subscriber)          # the new kpadmin.store.models.Subscriber
+    dialog.signed_up.connect(on_subscriber)          # the new kpadmin.billing.records.Subscriber
     dialog.open()
 
 Importing this package does not load QtWebEngine: `dialog.py` imports the web view modules

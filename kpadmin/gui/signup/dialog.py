@@ -1,7 +1,7 @@
 """The sign-up dialog: a view of a `kpadmin.billing.signup_session.SignupSession`.
 
     dialog = SignupDialog(parent, backend)     # backend: kpadmin.gui.backend.Backend
-    dialog.signed_up.connect(on_new_subscriber)  # emits the new kpadmin.store.models.Subscriber
+    dialog.signed_up.connect(on_new_subscriber)  # emits the new kpadmin.billing.records.Subscriber
     dialog.open()                                # never exec(): everything runs on the qasync loop
 
 The session holds every rule of an attempt (when it may start, verification, what an unfinished
@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpadmin.billing.records import SignupChannel, Subscriber
 from kpadmin.billing.signup import (
     AttemptLeftovers,
     CheckoutCallback,
@@ -68,7 +69,6 @@ from kpadmin.gui.formatting import won
 from kpadmin.gui.signup.form import SignupFormWidget
 from kpadmin.gui.texts import say
 from kpadmin.runtime import Api
-from kpadmin.store.models import SignupChannel, Subscriber
 
 if TYPE_CHECKING:  # QtWebEngine is imported only when the window opens
     from kpadmin.gui.signup.webview import CheckoutWebView
@@ -79,7 +79,7 @@ PAGE_FORM, PAGE_WINDOW, PAGE_RESULT = range(3)
 
 
 class SignupDialog(QDialog):
-    #: The new subscriber (`kpadmin.store.models.Subscriber`) once verified and saved.
+    #: The new subscriber (`kpadmin.billing.records.Subscriber`) once verified and saved.
     signed_up = Signal(object)
     #: Any final outcome: ("signed_up" or a FailureReason value, user-facing text).
     finished_attempt = Signal(str, str)
@@ -92,7 +92,7 @@ class SignupDialog(QDialog):
         super().__init__(parent)
         self.backend = backend
         self.session = SignupSession(
-            backend.conn, staff=backend.staff, clock=backend.clock, on_event=self._on_event
+            backend.store, staff=backend.staff, clock=backend.clock, on_event=self._on_event
         )
         self.setWindowTitle(self.tr("New sign-up"))
         self.setWindowModality(Qt.WindowModality.WindowModal)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpadmin.billing.messages import Message
+from kpadmin.billing.records import SignupChannel
 from kpadmin.billing.signup import (
     RawSignupForm,
     SignupForm,
@@ -34,7 +35,6 @@ from kpadmin.billing.signup import (
 )
 from kpadmin.gui.formatting import seoul_today, won
 from kpadmin.gui.texts import say
-from kpadmin.store.models import SignupChannel
 
 ERROR_STYLE = "color: #b42318; font-size: 12px;"
 HINT_STYLE = "color: #57606a; font-size: 12px;"

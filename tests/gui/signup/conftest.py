@@ -23,4 +23,4 @@ def backend(
     yield b
     assert b.api is not None
     arun(b.api.client.aclose())
-    b.conn.close()
+    b.store.close()

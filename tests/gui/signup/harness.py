@@ -10,7 +10,6 @@ run_js(qtbot, frame, "document.getElementById('approve').click()")
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -22,7 +21,7 @@ from kpadmin.billing.periods import today_in_seoul
 from kpadmin.billing.signup import RawSignupForm
 from kpadmin.clock import Clock
 from kpadmin.iamport.client import IamportClient
-from kpadmin.store.db import open_database
+from kpadmin.store import Store, open_store
 from tests.clock import FrozenClock
 
 FORM = RawSignupForm(
@@ -49,21 +48,21 @@ class SandboxApi:
 
 
 class SignupBackend(QObject):
-    """The part of `kpadmin.gui.backend.Backend` the dialog uses: conn, staff, api, the clock."""
+    """The part of `kpadmin.gui.backend.Backend` the dialog uses: store, staff, api, the clock."""
 
     api_state_changed = Signal()
     data_changed = Signal(object)
 
     def __init__(
         self,
-        conn: sqlite3.Connection,
+        store: Store,
         api: SandboxApi | None,
         staff: str = "민지",
         *,
         clock: Clock | None = None,
     ):
         super().__init__()
-        self.conn = conn
+        self.store = store
         self.api = api
         self.api_error: str | None = None
         self.staff = staff
@@ -88,7 +87,7 @@ class SignupBackend(QObject):
             imp_code=box.imp_code,
             pg="kakaopay.TCSUBSCRIP",
         )
-        return cls(open_database(data_dir / "kpadmin.sqlite3"), api, clock=clock)
+        return cls(open_store(data_dir / "kpadmin.sqlite3"), api, clock=clock)
 
 
 def fill(dialog: Any, **changes: Any) -> None:

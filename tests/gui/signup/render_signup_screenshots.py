@@ -129,7 +129,7 @@ async def render(out_dir: Path) -> list[Path]:
             await settle()
         finally:
             await backend.api.client.aclose()
-            backend.conn.close()
+            backend.store.close()
             server.close()
     return paths
 

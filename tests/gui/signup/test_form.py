@@ -9,7 +9,7 @@ from tests.gui.signup.harness import FORM, SandboxApi, SignupBackend, fill
 
 
 def make_dialog(qtbot: Any, tmp_path: Any, *, connected: bool = True) -> SignupDialog:
-    from kpadmin.store.db import open_database
+    from kpadmin.store import open_store
 
     api = SandboxApi(
         client=None,  # type: ignore[arg-type]  # never called on the form page
@@ -18,7 +18,7 @@ def make_dialog(qtbot: Any, tmp_path: Any, *, connected: bool = True) -> SignupD
         imp_code="imp00000000",
         pg="kakaopay",
     )
-    backend = SignupBackend(open_database(tmp_path / "k.sqlite3"), api if connected else None)
+    backend = SignupBackend(open_store(tmp_path / "k.sqlite3"), api if connected else None)
     dialog = SignupDialog(None, backend)
     qtbot.addWidget(dialog)
     dialog.show()

@@ -18,13 +18,13 @@ from PySide6.QtWidgets import QApplication
 app = QApplication([])
 from kpadmin.billing.signup import start_attempt, validate_form
 from kpadmin.gui.signup import SignupDialog
-from kpadmin.store.db import open_database
+from kpadmin.store import open_store
 from tests.gui.signup.harness import FORM, SignupBackend
 from dataclasses import replace
 
 names = sorted(s.name() for s in QGuiApplication.screens())
 assert names == ["Customer", "Staff"], names
-backend = SignupBackend(open_database(sys.argv[1]), None)
+backend = SignupBackend(open_store(sys.argv[1]), None)
 dialog = SignupDialog(None, backend)
 dialog.show()
 staff = next(s for s in QGuiApplication.screens() if s.name() == "Staff")

@@ -81,18 +81,18 @@ def test_approve_with_first_payment(qtbot: Any, dialog: SignupDialog, backend: A
     click(qtbot, frame, "approve")  # QR tab: the customer scanned and approved
     assert wait_result(qtbot, outcome)[0] == "signed_up"
 
-    (sub,) = SubscriberRepository(backend.conn).list_all()
+    (sub,) = SubscriberRepository(backend.store).list_all()
     assert outcome.subscribers == [sub]
     assert sub.customer_uid == dialog.attempt.customer_uid
     assert sub.card_name and "카드" in sub.card_name  # from the API, not from the callback
     assert sub.card_number and "*" in sub.card_number
     assert sub.amount == 9900 and sub.phone == "010-1234-5678"
-    (charge,) = ChargeRepository(backend.conn).for_subscriber(sub.id)
+    (charge,) = ChargeRepository(backend.store).for_subscriber(sub.id)
     assert charge.state is ChargeState.PAID
     assert charge.amount == 9900 and charge.merchant_uid == dialog.attempt.merchant_uid
     assert "✓" in dialog.result_icon.text()
     assert "₩9,900" in dialog.result_detail.text()
-    actions = [e.action for e in AuditRepository(backend.conn).list()]
+    actions = [e.action for e in AuditRepository(backend.store).list()]
     assert actions == ["signup", "signup_started"]
 
 
@@ -104,9 +104,9 @@ def test_approve_with_kakao_money(qtbot: Any, dialog: SignupDialog, backend: Any
 
     # i'mport reports no card for Kakao Money (pay_method "point", card fields null): kpadmin
     # names it instead of storing a blank.
-    (sub,) = SubscriberRepository(backend.conn).list_all()
+    (sub,) = SubscriberRepository(backend.store).list_all()
     assert sub.card_name == "카카오머니" and sub.card_number is None
-    (charge,) = ChargeRepository(backend.conn).for_subscriber(sub.id)
+    (charge,) = ChargeRepository(backend.store).for_subscriber(sub.id)
     assert charge.state is ChargeState.PAID and charge.amount == 9900
     assert "카카오머니" in dialog.result_detail.text() and "None" not in dialog.result_detail.text()
 
@@ -123,9 +123,9 @@ def test_approve_card_only_by_phone(qtbot: Any, dialog: SignupDialog, backend: A
     click(qtbot, frame, "approve")
     assert wait_result(qtbot, outcome)[0] == "signed_up"
 
-    (sub,) = SubscriberRepository(backend.conn).list_all()
+    (sub,) = SubscriberRepository(backend.store).list_all()
     assert sub.card_name
-    assert ChargeRepository(backend.conn).for_subscriber(sub.id) == []  # ₩0: nothing charged
+    assert ChargeRepository(backend.store).for_subscriber(sub.id) == []  # ₩0: nothing charged
     # The sandbox has the key under our customer_uid and no paid payment for the window.
     box_key = backend.api and dialog.attempt and dialog.attempt.customer_uid
     assert box_key == sub.customer_uid
@@ -147,9 +147,9 @@ def test_no_approval_saves_nothing(
     click(qtbot, frame, button)
     assert wait_result(qtbot, outcome)[0] == reason
 
-    assert SubscriberRepository(backend.conn).count() == 0
-    assert ChargeRepository(backend.conn).list_all() == []
-    failed, started = AuditRepository(backend.conn).list()
+    assert SubscriberRepository(backend.store).count() == 0
+    assert ChargeRepository(backend.store).list_all() == []
+    failed, started = AuditRepository(backend.store).list()
     assert (failed.action, started.action) == ("signup_failed", "signup_started")
     assert dialog.attempt.merchant_uid in failed.detail and reason in failed.detail
     assert "1234-5678" not in failed.detail
@@ -165,8 +165,8 @@ def test_staff_cancel_while_window_open(qtbot: Any, dialog: SignupDialog, backen
     _frame, outcome = open_window(qtbot, dialog)
     dialog.abort_button.click()
     assert wait_result(qtbot, outcome)[0] == "cancelled"
-    assert SubscriberRepository(backend.conn).count() == 0
-    assert AuditRepository(backend.conn).list()[0].action == "signup_failed"
+    assert SubscriberRepository(backend.store).count() == 0
+    assert AuditRepository(backend.store).list()[0].action == "signup_failed"
     # Cancelled is not the last word: i'mport is asked (test_signup_leftovers.py has the rest).
     qtbot.waitUntil(lambda: "nothing was taken" in dialog.leftover_note.text(), timeout=20_000)
 

@@ -86,7 +86,7 @@ def payment_status(sandbox: RunningSandbox, imp_uid: str) -> str:
 
 
 def actions(backend: SignupBackend) -> list[str]:
-    return [e.action for e in AuditRepository(backend.conn).list()]
+    return [e.action for e in AuditRepository(backend.store).list()]
 
 
 def test_staff_cancel_finds_nothing_taken(qtbot: Any, dialog: SignupDialog, backend: Any) -> None:
@@ -117,17 +117,17 @@ def test_staff_cancel_while_customer_approves_offers_to_save(
     note = dialog.leftover_note.text()
     assert imp_uid in note and "₩9,900" in note
     assert actions(backend) == ["signup_leftovers", "signup_failed", "signup_started"]
-    audit = AuditRepository(backend.conn).list()[0]
+    audit = AuditRepository(backend.store).list()[0]
     assert imp_uid in audit.detail and attempt.merchant_uid in audit.detail
-    assert SubscriberRepository(backend.conn).count() == 0
+    assert SubscriberRepository(backend.store).count() == 0
     assert not dialog.retry_button.isVisible()  # a verified sign-up is waiting for a decision
     dialog.try_again()  # refused even when called
     assert dialog.stack.currentIndex() == 2
 
     dialog.save_button.click()
-    (sub,) = SubscriberRepository(backend.conn).list_all()
+    (sub,) = SubscriberRepository(backend.store).list_all()
     assert sub.customer_uid == attempt.customer_uid and sub.card_name
-    (charge,) = ChargeRepository(backend.conn).for_subscriber(sub.id)
+    (charge,) = ChargeRepository(backend.store).for_subscriber(sub.id)
     assert charge.state is ChargeState.PAID and charge.imp_uid == imp_uid
     assert "✓" in dialog.result_icon.text()
     dialog.accept()  # saved: the key stays
@@ -160,11 +160,11 @@ def test_staff_cancel_while_customer_approves_refund_and_delete_key(
     qtbot.waitUntil(lambda: seen.released == [attempt], timeout=20_000)
     assert sandbox.state.get_customer(attempt.customer_uid) is None
     assert dialog.stack.currentIndex() == 0
-    assert SubscriberRepository(backend.conn).count() == 0
+    assert SubscriberRepository(backend.store).count() == 0
     acts = actions(backend)
     assert acts[:2] == ["key_deleted", "signup_leftovers"]
     assert "signup_refund" in acts
-    deleted = AuditRepository(backend.conn).list()[0]
+    deleted = AuditRepository(backend.store).list()[0]
     assert attempt.customer_uid in deleted.detail
 
 
@@ -203,7 +203,7 @@ def test_unreachable_then_new_attempt_deletes_the_orphan_key(
     qtbot.waitUntil(lambda: seen.released == [attempt], timeout=20_000)
     assert sandbox.state.get_customer(attempt.customer_uid) is None
     assert actions(backend)[0] == "key_deleted"
-    assert SubscriberRepository(backend.conn).count() == 0
+    assert SubscriberRepository(backend.store).count() == 0
 
 
 def test_closing_while_customer_approves_checks_first_and_warns_after(
@@ -227,7 +227,7 @@ def test_closing_while_customer_approves_checks_first_and_warns_after(
     assert any(imp_uid in text for _level, text in messages.bridge().history)
     acts = actions(backend)
     assert acts[:2] == ["key_deleted", "signup_leftovers"]
-    assert imp_uid in AuditRepository(backend.conn).list()[1].detail
+    assert imp_uid in AuditRepository(backend.store).list()[1].detail
     box.close()
 
 
@@ -243,7 +243,7 @@ def test_lookup_that_cannot_reach_iamport_says_so_and_checks_again(
     assert not left.checked and not left.empty  # unknown is never "nothing was taken"
     assert attempt.merchant_uid in dialog.leftover_note.text()
     assert dialog.check_again_button.isVisible() and not dialog.save_button.isVisible()
-    entry = AuditRepository(backend.conn).list()[0]
+    entry = AuditRepository(backend.store).list()[0]
     assert entry.action == "signup_leftovers" and "could not check" in entry.detail
 
     sandbox.clear_faults()

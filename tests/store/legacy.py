@@ -1,25 +1,12 @@
-"""The schema of kpadmin's SQLite database, as numbered migrations.
-
-`PRAGMA user_version` holds the number of the last migration applied; `db.open_database` applies the
-rest in order, each in its own transaction. Never edit a migration that has shipped: add a new one.
-
-The money invariants live here, in the schema, so that no bug above it can break them:
-
-* ``UNIQUE (subscriber_id, period, attempt)`` and ``UNIQUE (merchant_uid)``: one row per attempt.
-* ``charges_one_paid``: a partial unique index: two *paid* rows for one subscriber and
-  period cannot both exist, whatever the code above does.
-* ``charges_one_open``: at most one row per subscriber in a state whose outcome is not known
-  (planned / sent / unknown). A new attempt can only be written when every earlier one is settled,
-  and a subscriber never has two requests that might be in flight.
-* ``charges_paid_is_final``: a paid row never goes back to another state.
-
-A paid row keeps what i'mport says was paid in ``paid_amount`` next to the ``amount`` that was
-asked for (migration 2). They differ only when i'mport charged another amount than the request
-carried: the row is still paid (the money moved), and the difference is an "amount mismatch"
-that commands, the GUI and the audit put in front of staff.
-"""
+"""Databases as the first kpadmin (before SQLAlchemy and Alembic) made them: its two migrations
+exactly as they shipped (kpadmin/store/migrations.py at adba6ba), applied with its own runner's
+rules (one transaction each, ``PRAGMA user_version`` = the number applied), WAL like its files.
+The Alembic upgrade of such files is tested against these."""
 
 from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: subscribers, the charge journal, audit events.
@@ -95,3 +82,60 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE state = 'paid' AND paid_amount != amount;
     """,
 )
+
+
+def old_database(path: Path, version: int) -> None:
+    """A file at `user_version` `version` (1 or 2), with a few rows: two subscribers, a paid and a
+    declined charge, an open one, an audit line — the rows migration 2 rewrites among them."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        for number, script in enumerate(MIGRATIONS[:version], start=1):
+            conn.execute("BEGIN IMMEDIATE")
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
+        stamp = "2026-10-05T01:30:00+00:00"
+        for sid, uid in ((1, "cu-old-1"), (2, "cu-old-2")):
+            conn.execute(
+                "INSERT INTO subscribers (id, customer_uid, name, phone, amount, billing_day, "
+                "next_charge_date, state, channel, created_at, updated_at) "
+                "VALUES (?, ?, '옛구독자', '010-1234-5678', 9900, 5, '2026-11-05', 'active', "
+                "'phone', ?, ?)",
+                (sid, uid, stamp, stamp),
+            )
+        rows = [
+            (1, 1, "cu-old-1", "2026-10", 1, "kp-old-1-202610-1", "paid", stamp),
+            (2, 2, "cu-old-2", "2026-10", 1, "kp-old-2-202610-1", "declined", None),
+            (3, 2, "cu-old-2", "2026-10", 2, "kp-old-2-202610-2", "planned", None),
+        ]
+        for cid, sid, uid, period, attempt, muid, state, paid_at in rows:
+            conn.execute(
+                "INSERT INTO charges (id, subscriber_id, customer_uid, period, attempt, "
+                "merchant_uid, amount, state, paid_at, batch_id, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, 9900, ?, ?, '20261005013000-0ld0ba7c', ?, ?)",
+                (cid, sid, uid, period, attempt, muid, state, paid_at, stamp, stamp),
+            )
+        if version >= 2:  # that kpadmin stored what i'mport charged on every paid row
+            conn.execute("UPDATE charges SET paid_amount = amount WHERE state = 'paid'")
+        conn.execute(
+            "INSERT INTO audit (at, staff, action, subscriber_id, detail) "
+            "VALUES (?, '김지원', 'signup', 1, 'old kpadmin')",
+            (stamp,),
+        )
+    finally:
+        conn.close()
+
+
+def _statements(script: str) -> list[str]:
+    """The old runner's split (sqlite3.complete_statement: triggers hold inner semicolons)."""
+    found, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            if pending.strip():
+                found.append(pending.strip())
+            pending = ""
+    return found
