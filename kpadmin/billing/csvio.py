@@ -5,9 +5,9 @@ Import is careful because it decides who gets charged and how much:
 1. `parse_import_csv` decodes the bytes (UTF-8 with or without BOM, else CP949 — what Korean Excel
    writes by default), checks the header and validates every row, collecting problems by line
    number instead of stopping at the first.
-2. `import_subscribers` asks i'mport for every billing key (multi-get, in chunks); a row whose key
-   does not exist is a bad row too. Then, unless ``dry_run``, it applies everything in **one**
-   transaction, and only when there are no bad rows or ``skip_bad`` was given.
+2. `import_subscribers` asks the gateway for every billing key (`Gateway.get_keys`, in chunks); a
+   row whose key does not exist is a bad row too. Then, unless ``dry_run``, it applies everything
+   in **one** transaction, and only when there are no bad rows or ``skip_bad`` was given.
 3. Re-importing the same file changes nothing: an existing customer_uid whose values are the same is
    "unchanged". One whose values differ is updated (name, phone, email, plan, amount, and the next
    charge date only when the file has one); its state is never touched. A file's next_charge_date
@@ -38,11 +38,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Final, Protocol
+from typing import Any, Final
 
-from kpadmin.billing.cards import card_label
+from kpadmin.billing.gateway import BillingKey, Gateway
 from kpadmin.billing.periods import first_charge_date, period_of
-from kpadmin.iamport.models import Customer, CustomersResult
 from kpadmin.redact import mask_email, mask_phone, redact_text
 from kpadmin.store.audit import AuditRepository
 from kpadmin.store.charges import ChargeRepository
@@ -174,12 +173,6 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-class CustomerLookup(Protocol):
-    """The part of the i'mport client the import needs (the multi-get)."""
-
-    async def get_customers(self, uids: Sequence[str]) -> CustomersResult: ...
 
 
 # --- decoding ---------------------------------------------------------------------------------
@@ -509,16 +502,16 @@ def _flag_duplicates(
 
 
 async def verify_keys(
-    client: CustomerLookup, uids: Sequence[str], *, chunk: int = VERIFY_CHUNK
-) -> tuple[dict[str, Customer], set[str]]:
+    gateway: Gateway, uids: Sequence[str], *, chunk: int = VERIFY_CHUNK
+) -> tuple[dict[str, BillingKey], set[str]]:
     """Look every billing key up with the multi-get, ``chunk`` at a time: (found, missing)."""
-    found: dict[str, Customer] = {}
+    found: dict[str, BillingKey] = {}
     missing: set[str] = set()
     for start in range(0, len(uids), chunk):
         part = list(uids[start : start + chunk])
-        result = await client.get_customers(part)
-        for customer in result.found:
-            found[customer.customer_uid] = customer
+        result = await gateway.get_keys(part)
+        for key in result.found:
+            found[key.key_id] = key
         missing.update(result.missing)
         # Anything the API neither found nor reported missing is treated as missing: no key
         # we could not see gets imported as chargeable.
@@ -576,7 +569,7 @@ def _rescue_spent(conn: sqlite3.Connection, parsed: ParsedCsv) -> None:
 
 async def import_subscribers(
     conn: sqlite3.Connection,
-    client: CustomerLookup,
+    gateway: Gateway,
     data: bytes,
     *,
     today: date,
@@ -588,8 +581,8 @@ async def import_subscribers(
     """Validate ``data``, verify the keys, and apply it in one transaction (see module doc).
     ``today`` (Asia/Seoul) judges the dates; ``now`` stamps the rows (default: the process's clock).
 
-    Raises `CsvFileError` for file-level problems; i'mport errors from the key check propagate
-    (nothing has been written by then).
+    Raises `CsvFileError` for file-level problems; the gateway's errors from the key check
+    propagate (nothing has been written by then).
     """
     parsed = parse_import_csv(data, today=today)
     _rescue_spent(conn, parsed)
@@ -600,10 +593,10 @@ async def import_subscribers(
         ignored_columns=parsed.ignored_columns,
         dry_run=dry_run,
     )
-    customers, missing = await verify_keys(client, [r.customer_uid for r in parsed.rows])
+    keys, missing = await verify_keys(gateway, [r.customer_uid for r in parsed.rows])
     good: list[ImportRow] = []
     for row in parsed.rows:
-        if row.customer_uid in missing or row.customer_uid not in customers:
+        if row.customer_uid in missing or row.customer_uid not in keys:
             report.problems.append(
                 RowProblem(
                     row.line, row.customer_uid, "i'mport has no billing key for this customer_uid"
@@ -614,13 +607,13 @@ async def import_subscribers(
     report.problems.sort(key=lambda p: p.line)
 
     if dry_run:
-        _plan(conn, good, customers, report, today=today, has_dates=parsed.has_next_charge_date)
+        _plan(conn, good, keys, report, today=today, has_dates=parsed.has_next_charge_date)
         return report
     # Plan and write under one write lock, so a sign-up in the GUI between our reads and our
     # writes cannot make the plan stale.
     with transaction(conn):
         new, updates = _plan(
-            conn, good, customers, report, today=today, has_dates=parsed.has_next_charge_date
+            conn, good, keys, report, today=today, has_dates=parsed.has_next_charge_date
         )
         if (report.problems and not skip_bad) or not (new or updates):
             return report
@@ -635,7 +628,7 @@ _Update = tuple[Subscriber, ImportRow, dict[str, Any]]
 def _plan(
     conn: sqlite3.Connection,
     good: list[ImportRow],
-    customers: dict[str, Customer],
+    keys: dict[str, BillingKey],
     report: ImportReport,
     *,
     today: date,
@@ -652,7 +645,7 @@ def _plan(
     for row in good:
         existing = found[row.customer_uid]
         if existing is None:
-            customer = customers[row.customer_uid]
+            key = keys[row.customer_uid]
             first = row.next_charge_date or first_charge_date(today)
             new.append(
                 (
@@ -666,12 +659,8 @@ def _plan(
                         phone=row.phone,
                         email=row.email,
                         plan=row.plan,
-                        card_name=card_label(
-                            customer.card_name,
-                            customer.card_number,
-                            pg_provider=customer.pg_provider,
-                        ),
-                        card_number=customer.card_number,
+                        card_name=key.card_label,
+                        card_number=key.card_number,
                         channel=SignupChannel.IMPORT,
                     ),
                 )

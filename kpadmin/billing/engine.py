@@ -16,15 +16,15 @@ The rules a batch follows (docs/architecture.md, "A charge, from the button to t
 4. Up to `concurrency` requests at once (one per subscriber, one per merchant_uid), optionally
    paced to `rps`. Outcomes are written in short grouped transactions (`journal.py` explains why
    that is safe).
-5. A lost answer (``OutcomeUnknown``, ``InvalidResponse``, a non-final status) is never re-sent
-   blindly: it is looked up; paid → paid; only failed → declined; nothing → sent again with the
-   *same* merchant_uid (a few times); otherwise unknown, which blocks the subscriber until a later
-   reconciliation settles it. ``RequestRejected`` is confirmed by a lookup before it is recorded.
-   ``RequestNotSent`` is retried a few times. Declines are not retried within a run.
-   After the sends, the billing key of every lookup-confirmed rejection is fetched
-   (``get_customer``): a key i'mport answers ``NotFound`` for makes the subscriber ``key_missing``
-   (that rejection would repeat every run); any other answer changes nothing. No message text is
-   read (REFERENCE.md, "Meaning of non-zero codes").
+5. A lost answer (`OutcomeUnknown`, `BadAnswer`, a non-final status: the gateway port's errors,
+   `kpadmin.billing.gateway`) is never re-sent blindly: it is looked up; paid → paid; only failed
+   → declined; nothing → sent again with the *same* order id (a few times); otherwise unknown,
+   which blocks the subscriber until a later reconciliation settles it. `Rejected` is confirmed by
+   a lookup before it is recorded. `NotSent` is retried a few times. Declines are not retried
+   within a run. After the sends, the billing key of every lookup-confirmed rejection is fetched
+   (`Gateway.get_key`): a key the gateway answers `NotFound` for makes the subscriber
+   ``key_missing`` (that rejection would repeat every run); any other answer changes nothing. No
+   message text is read (REFERENCE.md, "Meaning of non-zero codes").
 6. A payment i'mport reports paid for another amount than was asked is recorded paid with
    what i'mport reports (`journal.py` notes it and writes an ``amount_mismatch`` audit row);
    `BatchResult.mismatches` lists every such row this batch settled (charged, looked up or
@@ -56,7 +56,6 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
 
 from kpadmin.billing.batchlock import BatchLock, EngineBusy, lock_path_for
 from kpadmin.billing.due import (
@@ -68,26 +67,27 @@ from kpadmin.billing.due import (
     decide,
     state_skip,
 )
+from kpadmin.billing.gateway import (
+    AuthFailed,
+    Declined,
+    Gateway,
+    GatewayError,
+    GatewayPayment,
+    NotFound,
+    NotSent,
+    PaymentStatus,
+    Rejected,
+)
 from kpadmin.billing.journal import Journal, RowRef, Write, mismatch_note
 from kpadmin.billing.periods import month_of, today_in_seoul
 from kpadmin.billing.reconcile import (
     Lookup,
-    PaymentsApi,
     ReconcileReport,
     Settled,
     Verdict,
     look_up,
 )
 from kpadmin.clock import Clock, default_clock
-from kpadmin.iamport.errors import (
-    AuthenticationFailed,
-    IamportError,
-    NotFound,
-    PaymentDeclined,
-    RequestNotSent,
-    RequestRejected,
-)
-from kpadmin.iamport.models import Payment
 from kpadmin.store.audit import AuditRepository
 from kpadmin.store.charges import ChargeRepository, NewCharge
 from kpadmin.store.db import encode_instant, transaction
@@ -101,12 +101,6 @@ MAX_CONCURRENCY = 32
 MIN_RPS = 0.1  # = kpadmin.billing.settings.MIN_REQUESTS_PER_SECOND (the settings test pins them)
 MAX_RPS = 1000.0
 _OPEN = frozenset({ChargeState.PLANNED, ChargeState.SENT})
-
-
-class ChargeApi(PaymentsApi, Protocol):
-    """`PaymentsApi` plus the key lookup the engine makes after a rejected charge."""
-
-    async def get_customer(self, customer_uid: str) -> Any: ...
 
 
 class EventKind(enum.StrEnum):
@@ -223,12 +217,12 @@ class _Intent:
 
 
 class ChargeEngine:
-    """See the module docstring. `api` is an `IamportClient` (or a fake with the same methods)."""
+    """See the module docstring. `gateway` is the payment service (`kpadmin.billing.gateway`)."""
 
     def __init__(
         self,
         conn: sqlite3.Connection,
-        api: ChargeApi,
+        gateway: Gateway,
         *,
         monthly_limit: int | None = None,
         clock: Clock | None = None,
@@ -242,7 +236,7 @@ class ChargeEngine:
     ) -> None:
         self.conn = conn
         self.quiet_period = quiet_period
-        self.api = api
+        self.gateway = gateway
         self.monthly_limit = monthly_limit
         self.clock: Clock = clock or default_clock()
         self.send_retries = send_retries
@@ -613,19 +607,19 @@ class ChargeEngine:
         try:
             while True:
                 try:
-                    payment = await self.api.pay_again(
+                    payment = await self.gateway.charge_key(
                         row.customer_uid, row.merchant_uid, row.amount, _order_name(intent.item)
                     )
-                except PaymentDeclined as exc:
+                except Declined as exc:
                     return self._settle(
                         journal,
                         intent,
                         staff,
                         ChargeState.DECLINED,
-                        _payment(exc.payment),
-                        exc.fail_reason,
+                        exc.payment,
+                        exc.reason,
                     )
-                except RequestNotSent as exc:
+                except NotSent as exc:
                     not_sent += 1
                     if (
                         not_sent > self.send_retries
@@ -638,7 +632,7 @@ class ChargeEngine:
                             journal, intent, staff, ChargeState.PLANNED, None, f"not sent: {exc}"
                         )
                     continue
-                except AuthenticationFailed as exc:
+                except AuthFailed as exc:
                     abort.append(f"authentication failed: {exc}")
                     return self._settle(
                         journal,
@@ -648,10 +642,10 @@ class ChargeEngine:
                         None,
                         "not sent: authentication failed",
                     )
-                except RequestRejected as exc:
+                except Rejected as exc:
                     # REFERENCE §0: code != 0 is not proof that no money moved. Look it up.
                     found = await self._look_up(row.merchant_uid)
-                    reason = exc.api_message or str(exc)
+                    reason = exc.gateway_message or str(exc)
                     if found.verdict is Verdict.PAID:
                         return self._paid(journal, intent, staff, found)
                     maybe_sent_before = resent > 0 or not intent.fresh
@@ -682,8 +676,8 @@ class ChargeEngine:
                         None,
                         f"rejected ({reason}) but {found.detail}",
                     )
-                except IamportError as exc:
-                    # OutcomeUnknown, InvalidResponse, a non-final status, anything ambiguous.
+                except GatewayError as exc:
+                    # OutcomeUnknown, BadAnswer, a non-final status, anything ambiguous.
                     found = await self._look_up(row.merchant_uid)
                     if found.verdict is Verdict.PAID:
                         return self._paid(journal, intent, staff, found)
@@ -722,7 +716,7 @@ class ChargeEngine:
                         None,
                         f"{type(exc).__name__}; {found.detail}",
                     )
-                if payment.status != "paid":  # a client that returns instead of raising
+                if payment.status is not PaymentStatus.PAID:  # a gateway returning, not raising
                     found = await self._look_up(row.merchant_uid)
                     if found.verdict is Verdict.PAID:
                         return self._paid(journal, intent, staff, found)
@@ -765,7 +759,7 @@ class ChargeEngine:
         intent: _Intent,
         staff: str,
         state: ChargeState,
-        payment: Payment | None,
+        payment: GatewayPayment | None,
         message: str,
     ) -> ChargeOutcome:
         row = intent.row
@@ -783,7 +777,7 @@ class ChargeEngine:
             merchant_uid=row.merchant_uid,
             amount=row.amount,
             state=state,
-            imp_uid=payment.imp_uid if payment else None,
+            imp_uid=payment.payment_id if payment else None,
             message=message,
             paid_amount=paid_amount,
         )
@@ -791,7 +785,7 @@ class ChargeEngine:
     async def _mark_missing_keys(
         self, outcomes: Sequence[ChargeOutcome], staff: str, concurrency: int
     ) -> None:
-        """Ask i'mport whether the key behind each rejected charge exists; a `NotFound` makes an
+        """Ask the gateway whether the key behind each rejected charge exists; `NotFound` makes an
         active subscriber ``key_missing`` (plans skip it until staff sign the customer up again).
 
         The answer to the charge is never read for this (REFERENCE.md: no branching on the
@@ -810,7 +804,7 @@ class ChargeEngine:
         async def key_gone(customer_uid: str) -> bool:
             async with limit:
                 try:
-                    await self.api.get_customer(customer_uid)
+                    await self.gateway.get_key(customer_uid)
                 except NotFound:
                     return True
                 except Exception as exc:  # lookup failed: we do not know, so change nothing
@@ -1026,7 +1020,7 @@ class ChargeEngine:
 
     async def _look_up(self, merchant_uid: str) -> Lookup:
         return await look_up(
-            self.api, merchant_uid, tries=self.lookup_tries, delays=self.retry_delays
+            self.gateway, merchant_uid, tries=self.lookup_tries, delays=self.retry_delays
         )
 
     def _delay(self, attempt: int) -> float:
@@ -1072,7 +1066,7 @@ def without_declines(plan: Plan, report: ReconcileReport) -> Plan:
     return replace(plan, items=keep, skipped=(*plan.skipped, *skips))
 
 
-def _verdict_state(found: Lookup) -> tuple[ChargeState, Payment | None, str]:
+def _verdict_state(found: Lookup) -> tuple[ChargeState, GatewayPayment | None, str]:
     if found.verdict is Verdict.PAID:
         return ChargeState.PAID, found.payment, ""
     if found.verdict is Verdict.DECLINED:
@@ -1092,10 +1086,6 @@ def _ref(charge: Charge) -> RowRef:
         charge.merchant_uid,
         charge.amount,
     )
-
-
-def _payment(value: object) -> Payment | None:
-    return value if isinstance(value, Payment) else None
 
 
 def _order_name(item: PlanItem) -> str:

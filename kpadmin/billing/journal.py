@@ -35,9 +35,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from kpadmin.billing.cards import card_label
+from kpadmin.billing.gateway import GatewayPayment
 from kpadmin.billing.periods import next_charge_date, period_of, today_in_seoul
-from kpadmin.iamport.models import Payment
 from kpadmin.redact import redact_text
 from kpadmin.store.audit import AuditRepository
 from kpadmin.store.db import encode_instant, transaction
@@ -76,7 +75,7 @@ class Write:
     state: ChargeState
     expect: frozenset[ChargeState]
     staff: str
-    payment: Payment | None = None
+    payment: GatewayPayment | None = None
     message: str = ""
     audit_action: str | None = "charge"
 
@@ -211,7 +210,7 @@ class Journal:
                 state = ChargeState.UNKNOWN
                 message = (
                     f"DOUBLE PAYMENT: {row.period} is already paid by {clash[0]}; "
-                    f"refund {payment.imp_uid if payment else row.merchant_uid}"
+                    f"refund {payment.payment_id if payment else row.merchant_uid}"
                 )
                 log.error("journal: %s", message)
         mismatch = (
@@ -223,12 +222,12 @@ class Journal:
             message = f"{note}; {message}" if message else note
         fields: dict[str, object] = {"state": state.value, "updated_at": stamp}
         if payment is not None:
-            fields["imp_uid"] = payment.imp_uid
+            fields["imp_uid"] = payment.payment_id
             fields["receipt_url"] = payment.receipt_url
         if state is ChargeState.PAID:
             assert payment is not None
             fields["paid_at"] = encode_instant(payment.paid_at or now)
-            fields["cancelled_amount"] = payment.cancel_amount
+            fields["cancelled_amount"] = payment.refunded_amount
             fields["paid_amount"] = payment.amount
             fields["fail_reason"] = redact_text(message) if message else None
         elif state is not ChargeState.SENT:
@@ -254,7 +253,7 @@ class Journal:
             audit.record(
                 write.staff,
                 AMOUNT_MISMATCH,
-                f"{row.merchant_uid} (imp_uid {payment.imp_uid}) for {row.period}: i'mport "
+                f"{row.merchant_uid} (imp_uid {payment.payment_id}) for {row.period}: i'mport "
                 f"charged ₩{payment.amount:,}, ₩{row.amount:,} was asked",
                 subscriber_id=row.subscriber_id,
                 at=now,
@@ -269,7 +268,9 @@ class Journal:
         write.message = message
         return True
 
-    def _after_paid(self, row: RowRef, payment: Payment, stamp: str, now: datetime) -> None:
+    def _after_paid(
+        self, row: RowRef, payment: GatewayPayment, stamp: str, now: datetime
+    ) -> None:
         """Move the next charge date one month past the paid period (only if it still points into
         that period or earlier, so a repeated write is harmless) and keep the card details
         i'mport reported."""
@@ -293,10 +294,7 @@ class Journal:
             today = today_in_seoul(lambda: now)
             while nxt <= today:
                 nxt = next_charge_date(nxt, sub[1])
-        card_name = (
-            card_label(payment.card_name, payment.card_number, pay_method=payment.pay_method)
-            or sub[2]
-        )
+        card_name = payment.card_label or sub[2]
         card_number = payment.card_number or sub[3]
         self.conn.execute(
             "UPDATE subscribers SET next_charge_date = ?, card_name = ?, card_number = ?, "
@@ -305,14 +303,16 @@ class Journal:
         )
 
 
-def describe(row: RowRef, state: ChargeState, payment: Payment | None, message: str) -> str:
+def describe(
+    row: RowRef, state: ChargeState, payment: GatewayPayment | None, message: str
+) -> str:
     """The audit line for a charge outcome (no personal data: ids and amounts only)."""
     text = (
         f"{state.value} ₩{row.amount:,} for {row.period} (attempt {row.attempt}, "
         f"merchant_uid {row.merchant_uid}"
     )
     if payment is not None:
-        text += f", imp_uid {payment.imp_uid}"
+        text += f", imp_uid {payment.payment_id}"
     text += ")"
     if message:
         text += f": {message}"

@@ -45,12 +45,17 @@ import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from kpadmin import clock
 from kpadmin.billing import periods
-from kpadmin.billing.cards import card_label
-from kpadmin.iamport.errors import IamportError, NotFound
+from kpadmin.billing.gateway import (
+    Gateway,
+    GatewayError,
+    GatewayPayment,
+    NotFound,
+    PaymentStatus,
+)
 from kpadmin.redact import mask_email, mask_phone
 from kpadmin.store.audit import AuditRepository
 from kpadmin.store.charges import ChargeRepository, NewCharge
@@ -523,54 +528,6 @@ class SignupFailed(Exception):
         return self.reason is FailureReason.UNREACHABLE
 
 
-class CustomerLike(Protocol):
-    """What verification reads from `kpadmin.iamport.models.Customer`."""
-
-    @property
-    def customer_uid(self) -> str: ...
-    @property
-    def pg_provider(self) -> str | None: ...
-    @property
-    def card_name(self) -> str | None: ...
-    @property
-    def card_number(self) -> str | None: ...
-
-
-class PaymentLike(Protocol):
-    """What verification reads from `kpadmin.iamport.models.Payment`."""
-
-    @property
-    def imp_uid(self) -> str: ...
-    @property
-    def merchant_uid(self) -> str: ...
-    @property
-    def customer_uid(self) -> str | None: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def amount(self) -> int: ...
-    @property
-    def currency(self) -> str | None: ...
-    @property
-    def pay_method(self) -> str | None: ...
-    @property
-    def card_name(self) -> str | None: ...
-    @property
-    def card_number(self) -> str | None: ...
-    @property
-    def receipt_url(self) -> str | None: ...
-    @property
-    def paid_at(self) -> datetime | None: ...
-
-
-class SignupClient(Protocol):
-    """The part of `kpadmin.iamport.client.IamportClient` verification uses."""
-
-    async def get_customer(self, customer_uid: str) -> Any: ...
-    async def get_payment(self, imp_uid: str, include_sandbox: bool = True) -> Any: ...
-    async def find_payment(self, merchant_uid: str, status: str | None = None) -> Any: ...
-
-
 @dataclass(frozen=True, slots=True)
 class VerifiedPayment:
     imp_uid: str
@@ -616,13 +573,13 @@ def _classify_error(callback: CheckoutCallback) -> SignupFailed:
 
 
 async def verify_signup(
-    client: SignupClient, attempt: SignupAttempt, callback: CheckoutCallback
+    gateway: Gateway, attempt: SignupAttempt, callback: CheckoutCallback
 ) -> VerifiedSignup:
-    """Confirm with the REST API what the window's callback claims, or raise `SignupFailed`.
+    """Confirm with the gateway what the window's callback claims, or raise `SignupFailed`.
 
     The callback decides only the message when things fail: a key is accepted solely because
-    ``GET /subscribe/customers/{attempt.customer_uid}`` returns it, and a first payment solely
-    because ``GET /payments/{imp_uid}`` shows it paid for this attempt.
+    the gateway returns it under the attempt's own key id (`Gateway.get_key`), and a first payment
+    solely because the gateway shows it paid for this attempt (`Gateway.get_payment`).
     """
     if callback.merchant_uid != attempt.merchant_uid:
         raise SignupFailed(
@@ -633,83 +590,84 @@ async def verify_signup(
         # was taken under our merchant_uid, staff must know.
         failure = _classify_error(callback)
         if attempt.amount > 0:
-            failure.paid_imp_uid = await _paid_payment_for(client, attempt)
+            failure.paid_imp_uid = await _paid_payment_for(gateway, attempt)
             if failure.paid_imp_uid:
                 failure.user_message = MSG_PAID_NOT_VERIFIED
         raise failure
     try:
-        customer = await client.get_customer(attempt.customer_uid)
+        key = await gateway.get_key(attempt.customer_uid)
     except NotFound:
-        raise await _not_verified(client, attempt, "no billing key for our customer_uid") from None
-    except IamportError as exc:
+        raise await _not_verified(gateway, attempt, "no billing key for our customer_uid") from None
+    except GatewayError as exc:
         raise SignupFailed(
             FailureReason.UNREACHABLE, MSG_UNREACHABLE, detail=f"key lookup: {type(exc).__name__}"
         ) from exc
-    if getattr(customer, "customer_uid", None) != attempt.customer_uid:
-        raise await _not_verified(client, attempt, "the API returned another customer_uid")
+    if key.key_id != attempt.customer_uid:
+        raise await _not_verified(gateway, attempt, "the API returned another customer_uid")
     provider = attempt.pg.split(".", 1)[0]
-    if (getattr(customer, "pg_provider", None) or provider) != provider:
-        raise await _not_verified(client, attempt, "the key belongs to another PG")
+    if (key.pg_provider or provider) != provider:
+        raise await _not_verified(gateway, attempt, "the key belongs to another PG")
 
     first: VerifiedPayment | None = None
-    card_name: str | None = customer.card_name
-    card_number: str | None = customer.card_number
-    pay_method: str | None = None
+    # The card's own name wherever the gateway gave one; else what the payment or the key say
+    # about it (a Kakao Money key has no card fields at all: "카카오머니", not a blank).
+    card_name = key.card_name
+    card_number = key.card_number
+    label = key.card_label
     if attempt.amount > 0:
-        payment = await _verified_first_payment(client, attempt, callback)
+        payment = await _verified_first_payment(gateway, attempt, callback)
         first = VerifiedPayment(
-            imp_uid=payment.imp_uid,
+            imp_uid=payment.payment_id,
             amount=payment.amount,
             receipt_url=payment.receipt_url,
             paid_at=payment.paid_at,
         )
         card_name = card_name or payment.card_name
         card_number = card_number or payment.card_number
-        pay_method = payment.pay_method
-    # A Kakao Money key has no card fields at all: store "카카오머니", not a blank.
-    card_name = card_label(
-        card_name, card_number, pay_method=pay_method, pg_provider=customer.pg_provider
-    )
+        label = payment.card_label or label
     return VerifiedSignup(
-        attempt=attempt, card_name=card_name, card_number=card_number, first_payment=first
+        attempt=attempt,
+        card_name=card_name or label,
+        card_number=card_number,
+        first_payment=first,
     )
 
 
 async def _verified_first_payment(
-    client: SignupClient, attempt: SignupAttempt, callback: CheckoutCallback
-) -> PaymentLike:
+    gateway: Gateway, attempt: SignupAttempt, callback: CheckoutCallback
+) -> GatewayPayment:
     if not callback.imp_uid:
-        raise await _not_verified(client, attempt, "no imp_uid for the first payment")
+        raise await _not_verified(gateway, attempt, "no imp_uid for the first payment")
     try:
-        payment: PaymentLike = await client.get_payment(callback.imp_uid, include_sandbox=True)
+        payment = await gateway.get_payment(callback.imp_uid)
     except NotFound:
-        raise await _not_verified(client, attempt, "the callback's imp_uid is unknown") from None
-    except IamportError as exc:
+        raise await _not_verified(gateway, attempt, "the callback's imp_uid is unknown") from None
+    except GatewayError as exc:
         raise SignupFailed(
             FailureReason.UNREACHABLE,
             MSG_UNREACHABLE,
             detail=f"payment lookup: {type(exc).__name__}",
         ) from exc
     problems = []
-    if payment.merchant_uid != attempt.merchant_uid:
+    if payment.order_id != attempt.merchant_uid:
         problems.append("merchant_uid differs")
-    if payment.status != "paid":
-        problems.append(f"status is {payment.status}")
+    if payment.status is not PaymentStatus.PAID:
+        problems.append(f"status is {payment.status.value}")
     if payment.amount != attempt.amount:
         problems.append(f"amount {payment.amount} != {attempt.amount}")
-    if payment.customer_uid != attempt.customer_uid:
+    if payment.key_id != attempt.customer_uid:
         problems.append("customer_uid differs")
     if (payment.currency or "KRW") != "KRW":
         problems.append(f"currency {payment.currency}")
     if problems:
         raise await _not_verified(
-            client, attempt, f"first payment {callback.imp_uid}: " + ", ".join(problems)
+            gateway, attempt, f"first payment {callback.imp_uid}: " + ", ".join(problems)
         )
     return payment
 
 
-async def _not_verified(client: SignupClient, attempt: SignupAttempt, detail: str) -> SignupFailed:
-    paid = await _paid_payment_for(client, attempt) if attempt.amount > 0 else None
+async def _not_verified(gateway: Gateway, attempt: SignupAttempt, detail: str) -> SignupFailed:
+    paid = await _paid_payment_for(gateway, attempt) if attempt.amount > 0 else None
     return SignupFailed(
         FailureReason.VERIFICATION_FAILED,
         MSG_PAID_NOT_VERIFIED if paid else MSG_NOT_VERIFIED,
@@ -718,43 +676,20 @@ async def _not_verified(client: SignupClient, attempt: SignupAttempt, detail: st
     )
 
 
-async def _paid_payment_for(client: SignupClient, attempt: SignupAttempt) -> str | None:
-    """The imp_uid of a paid payment under the attempt's merchant_uid, if i'mport has one."""
+async def _paid_payment_for(gateway: Gateway, attempt: SignupAttempt) -> str | None:
+    """The payment id of a paid payment under the attempt's order id (the newest), if the
+    gateway has one."""
     try:
-        payment = await client.find_payment(attempt.merchant_uid, "paid")
-    except IamportError:
+        payments = await gateway.payments_for_order(attempt.merchant_uid)
+    except GatewayError:
         return None
-    if payment is None or getattr(payment, "status", None) != "paid":
-        return None
-    imp_uid = getattr(payment, "imp_uid", None)
-    return imp_uid if isinstance(imp_uid, str) else None
+    for payment in payments:
+        if payment.status is PaymentStatus.PAID and payment.order_id == attempt.merchant_uid:
+            return payment.payment_id
+    return None
 
 
 # ----------------------------------------------------------------------------- leftovers
-
-
-class LeftoverClient(SignupClient, Protocol):
-    """What looking after an unfinished attempt needs on top of verification."""
-
-    async def find_all_payments(
-        self,
-        merchant_uid: str,
-        status: str | None = None,
-        page: int = 1,
-        limit: int = 20,
-        sorting: str | None = None,
-    ) -> Any: ...
-    async def cancel_payment(
-        self,
-        *,
-        imp_uid: str | None = None,
-        merchant_uid: str | None = None,
-        amount: int | None = None,
-        checksum: int | None = None,
-        reason: str,
-        **extra: Any,
-    ) -> Any: ...
-    async def delete_customer(self, customer_uid: str, reason: str | None = None) -> Any: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -806,34 +741,33 @@ class AttemptLeftovers:
         return "; ".join(parts)
 
 
-async def inspect_attempt(client: LeftoverClient, attempt: SignupAttempt) -> AttemptLeftovers:
-    """Ask i'mport what the attempt left: a key under its customer_uid, paid payments under its
-    merchant_uid. Never raises for API trouble: it sets `error` instead."""
+async def inspect_attempt(gateway: Gateway, attempt: SignupAttempt) -> AttemptLeftovers:
+    """Ask the gateway what the attempt left: a key under its key id, paid payments under its
+    order id. Never raises for gateway trouble: it sets `error` instead."""
     try:
-        customer = await client.get_customer(attempt.customer_uid)
-        key = getattr(customer, "customer_uid", None) == attempt.customer_uid
+        found_key = await gateway.get_key(attempt.customer_uid)
+        key = found_key.key_id == attempt.customer_uid
     except NotFound:
         key = False
-    except IamportError as exc:
+    except GatewayError as exc:
         return AttemptLeftovers(attempt, False, (), error=f"key lookup: {type(exc).__name__}")
     try:
-        page = await client.find_all_payments(attempt.merchant_uid, "paid", limit=100)
-        found = tuple(getattr(page, "list", ()))
+        found = await gateway.payments_for_order(attempt.merchant_uid)
     except NotFound:
         found = ()
-    except IamportError as exc:
+    except GatewayError as exc:
         return AttemptLeftovers(attempt, key, (), error=f"payment lookup: {type(exc).__name__}")
     payments = tuple(
-        LeftoverPayment(p.imp_uid, p.amount, p.amount - p.cancel_amount)
+        LeftoverPayment(p.payment_id, p.amount, p.refundable)
         for p in found
-        if p.status == "paid"
-        and p.merchant_uid == attempt.merchant_uid
-        and p.amount - p.cancel_amount > 0
+        if p.status is PaymentStatus.PAID
+        and p.order_id == attempt.merchant_uid
+        and p.refundable > 0
     )
     return AttemptLeftovers(attempt, key, payments)
 
 
-async def verify_leftovers(client: LeftoverClient, left: AttemptLeftovers) -> VerifiedSignup | None:
+async def verify_leftovers(gateway: Gateway, left: AttemptLeftovers) -> VerifiedSignup | None:
     """The sign-up the leftovers amount to, if they verify exactly like a window's approval would
     (key under our customer_uid; for a first payment exactly one untouched paid payment of the
     amount); else None."""
@@ -852,7 +786,7 @@ async def verify_leftovers(client: LeftoverClient, left: AttemptLeftovers) -> Ve
         merchant_uid=attempt.merchant_uid, imp_uid=imp_uid, error_code=None, error_msg=None
     )
     try:
-        return await verify_signup(client, attempt, hint)
+        return await verify_signup(gateway, attempt, hint)
     except SignupFailed:
         return None
 
@@ -863,7 +797,7 @@ def refund_reason(attempt: SignupAttempt) -> str:
 
 
 async def refund_leftover(
-    client: LeftoverClient,
+    gateway: Gateway,
     conn: sqlite3.Connection,
     attempt: SignupAttempt,
     payment: LeftoverPayment,
@@ -871,13 +805,13 @@ async def refund_leftover(
     staff: str,
 ) -> None:
     """Refund a leftover payment in full (`checksum` = what we believe is refundable, so a refund
-    made meanwhile elsewhere is refused, not doubled) and audit the result. Raises the client's
-    `IamportError` after auditing when i'mport refuses or the outcome is unknown."""
+    made meanwhile elsewhere is refused, not doubled) and audit the result. Raises the gateway's
+    `GatewayError` after auditing when it refuses or the outcome is unknown."""
     try:
-        await client.cancel_payment(
-            imp_uid=payment.imp_uid, checksum=payment.refundable, reason=refund_reason(attempt)
+        await gateway.refund(
+            payment_id=payment.imp_uid, checksum=payment.refundable, reason=refund_reason(attempt)
         )
-    except IamportError as exc:
+    except GatewayError as exc:
         AuditRepository(conn).record(
             staff,
             AUDIT_LEFTOVER_REFUND_FAILED,
@@ -895,7 +829,7 @@ async def refund_leftover(
 
 
 async def delete_orphan_key(
-    client: LeftoverClient, conn: sqlite3.Connection, attempt: SignupAttempt, *, staff: str
+    gateway: Gateway, conn: sqlite3.Connection, attempt: SignupAttempt, *, staff: str
 ) -> bool:
     """Delete the billing key of an attempt that will never be saved; audit either way.
 
@@ -904,10 +838,10 @@ async def delete_orphan_key(
     merchant with no record here, so it is removed rather than left behind.
     """
     try:
-        await client.delete_customer(attempt.customer_uid, refund_reason(attempt))
+        await gateway.delete_key(attempt.customer_uid, refund_reason(attempt))
     except NotFound:
         return True
-    except IamportError as exc:
+    except GatewayError as exc:
         AuditRepository(conn).record(
             staff,
             AUDIT_ORPHAN_KEY,

@@ -101,8 +101,8 @@ async def _main(args: argparse.Namespace) -> int:
     mode = env.runtime.mode.upper()
     conn = env.open_database()
     try:
-        async with stopping.watch() as stop, env.client() as client:
-            engine = ChargeEngine(conn, client, monthly_limit=env.monthly_limit, clock=env.clock)
+        async with stopping.watch() as stop, env.gateway() as gateway:
+            engine = ChargeEngine(conn, gateway, monthly_limit=env.monthly_limit, clock=env.clock)
             report = await engine.reconcile(staff=env.staff)
             found = engine.amount_mismatches({r.charge_id for r in report.mismatched})
             # A decline this reconciliation found (a crash's leftover) is not retried in this run.

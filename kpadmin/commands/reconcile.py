@@ -49,8 +49,8 @@ async def _main(args: argparse.Namespace) -> int:
     env = wiring.load(args.data_dir, new_database=getattr(args, "new_database", False))
     conn = env.open_database()
     try:
-        async with stopping.watch(), env.client() as client:
-            engine = ChargeEngine(conn, client, monthly_limit=env.monthly_limit, clock=env.clock)
+        async with stopping.watch(), env.gateway() as gateway:
+            engine = ChargeEngine(conn, gateway, monthly_limit=env.monthly_limit, clock=env.clock)
             report = await engine.reconcile(staff=env.staff)
             mismatches = engine.amount_mismatches({r.charge_id for r in report.mismatched})
     finally:

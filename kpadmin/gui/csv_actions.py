@@ -116,7 +116,7 @@ def run_import(
     async def work() -> csvio.ImportReport:
         return await csvio.import_subscribers(
             backend.conn,
-            backend.client(),
+            backend.gateway(),
             data,
             today=backend.today(),
             now=backend.now(),

@@ -9,7 +9,6 @@ charging UI. Confirmations use ``open()`` and signals, never ``exec()`` (STYLE p
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont
@@ -32,13 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpadmin.billing.cards import card_label
+from kpadmin.billing import gateway as gw
 from kpadmin.gui import aio, messages
 from kpadmin.gui import formatting as fmt
 from kpadmin.gui.backend import Backend
 from kpadmin.gui.formatting import tr
 from kpadmin.gui.rows import SubscriberRow
-from kpadmin.iamport import errors as ie
 from kpadmin.store.models import ChargeState, SubscriberState
 
 log = logging.getLogger(__name__)
@@ -453,7 +451,7 @@ class DetailPane(QWidget):
         uid, sid = row.customer_uid, row.id
 
         async def delete() -> None:
-            await self.backend.client().delete_customer(uid, reason)
+            await self.backend.gateway().delete_key(uid, reason)
 
         def deleted(_: object) -> None:
             self.backend.record_key_deleted(sid, reason)
@@ -484,21 +482,17 @@ class DetailPane(QWidget):
         self.key_status.setStyleSheet("")
         sid, uid = row.id, row.customer_uid
 
-        async def check() -> Any:
-            return await self.backend.client().get_customer(uid)
+        async def check() -> gw.BillingKey:
+            return await self.backend.gateway().get_key(uid)
 
-        def found(customer: Any) -> None:
+        def found(key: gw.BillingKey) -> None:
             self._checking = False
             self.backend.record_key_check(
                 sid,
                 present=True,
                 # A Kakao Money key has no card fields: its "card" is 카카오머니, not a blank.
-                card_name=card_label(
-                    getattr(customer, "card_name", None),
-                    getattr(customer, "card_number", None),
-                    pg_provider=getattr(customer, "pg_provider", None),
-                ),
-                card_number=getattr(customer, "card_number", None),
+                card_name=key.card_label,
+                card_number=key.card_number,
             )
             if self.row is not None and self.row.id == sid:
                 self.key_status.setText(
@@ -511,7 +505,7 @@ class DetailPane(QWidget):
 
         def failed(exc: BaseException) -> None:
             self._checking = False
-            if isinstance(exc, ie.NotFound):
+            if isinstance(exc, gw.NotFound):
                 self.backend.record_key_check(sid, present=False, card_name=None, card_number=None)
                 text = self.tr("i'mport has no billing key for this customer: marked key missing.")
                 style = "color: #c0392b;"

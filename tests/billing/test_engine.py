@@ -22,7 +22,7 @@ from kpadmin.store import (
     open_database,
 )
 from kpadmin.store.models import ChargeState, SubscriberState
-from tests.billing.fakes import FakeApi
+from tests.billing.fakes import FakeGateway
 from tests.clock import NOW, TODAY, add_months
 
 pytestmark = pytest.mark.anyio
@@ -56,7 +56,7 @@ def add_subscribers(conn: sqlite3.Connection, n: int, **overrides: object) -> li
     )
 
 
-def engine(conn: sqlite3.Connection, api: FakeApi, **kw: object) -> ChargeEngine:
+def engine(conn: sqlite3.Connection, api: FakeGateway, **kw: object) -> ChargeEngine:
     kw.setdefault("retry_delays", (0.0,))
     return ChargeEngine(conn, api, clock=clock, **kw)  # type: ignore[arg-type]
 
@@ -71,7 +71,7 @@ def states(conn: sqlite3.Connection) -> dict[str, ChargeState]:
 
 async def test_happy_batch_pays_advances_and_audits(conn: sqlite3.Connection) -> None:
     ids = add_subscribers(conn, 3)
-    api = FakeApi()
+    api = FakeGateway()
     eng = engine(conn, api)
     plan = eng.plan(None, TODAY, "김직원")
     assert (plan.count, plan.total_amount) == (3, 30_003)
@@ -102,7 +102,7 @@ async def test_intents_are_durable_before_any_request_leaves(
     conn: sqlite3.Connection, db_path: Path
 ) -> None:
     add_subscribers(conn, 5)
-    api = FakeApi()
+    api = FakeGateway()
     seen: list[set[str]] = []
 
     def check(merchant_uid: str) -> None:
@@ -120,7 +120,7 @@ async def test_intents_are_durable_before_any_request_leaves(
 
 async def test_lost_answer_after_payment_is_looked_up_not_resent(conn: sqlite3.Connection) -> None:
     add_subscribers(conn, 2)
-    api = FakeApi()
+    api = FakeGateway()
     api.when(muid(0), "drop_after")
     api.when(muid(1), "garbage_after")
     result = await engine(conn, api).run(engine(conn, api).plan(None, TODAY, "k"))
@@ -132,7 +132,7 @@ async def test_lost_answer_after_payment_is_looked_up_not_resent(conn: sqlite3.C
 
 async def test_lost_request_is_resent_with_the_same_merchant_uid(conn: sqlite3.Connection) -> None:
     add_subscribers(conn, 1)
-    api = FakeApi()
+    api = FakeGateway()
     api.when(muid(0), "drop_before", "drop_before")
     result = await engine(conn, api).run(engine(conn, api).plan(None, TODAY, "k"))
     assert result.ok
@@ -142,7 +142,7 @@ async def test_lost_request_is_resent_with_the_same_merchant_uid(conn: sqlite3.C
 
 async def test_nothing_found_after_every_resend_stays_planned(conn: sqlite3.Connection) -> None:
     add_subscribers(conn, 1)
-    api = FakeApi()
+    api = FakeGateway()
     api.when(muid(0), "drop_before", "drop_before", "drop_before")
     eng = engine(conn, api, resends=2)
     result = await eng.run(eng.plan(None, TODAY, "k"))
@@ -155,7 +155,7 @@ async def test_nothing_found_after_every_resend_stays_planned(conn: sqlite3.Conn
 
 async def test_rejection_is_confirmed_by_lookup(conn: sqlite3.Connection) -> None:
     add_subscribers(conn, 2)
-    api = FakeApi()
+    api = FakeGateway()
     api.when(muid(0), "reject")
     api.when(muid(1), "reject_after")  # code != 0, yet money moved (REFERENCE §0)
     result = await engine(conn, api).run(engine(conn, api).plan(None, TODAY, "k"))
@@ -166,7 +166,7 @@ async def test_rejection_is_confirmed_by_lookup(conn: sqlite3.Connection) -> Non
 
 async def test_declines_are_not_retried_within_a_run(conn: sqlite3.Connection) -> None:
     add_subscribers(conn, 1)
-    api = FakeApi()
+    api = FakeGateway()
     api.when(muid(0), "decline")
     eng = engine(conn, api)
     result = await eng.run(eng.plan(None, TODAY, "k"))
@@ -188,7 +188,7 @@ async def test_earlier_attempt_found_paid_blocks_a_new_attempt(conn: sqlite3.Con
         NewCharge(sid, "cust-0", PERIOD, 1, muid(0), 10_000), batch_id=None, staff="k"
     )
     charges.set_state(cid, ChargeState.DECLINED, fail_reason="recorded from a stale lookup")
-    api = FakeApi()
+    api = FakeGateway()
     api.add_payment(muid(0), "cust-0", 10_000, "paid")  # the answer that was lost, long ago
     eng = engine(conn, api)
     result = await eng.run(eng.plan(None, TODAY, "k"))
@@ -203,7 +203,7 @@ async def test_unsettled_lookup_blocks_the_subscriber_until_reconciled(
     conn: sqlite3.Connection,
 ) -> None:
     add_subscribers(conn, 2)
-    api = FakeApi()
+    api = FakeGateway()
     api.when(muid(0), "drop_after")
     api.lookup_failures[muid(0)] = 4  # every lookup try of this run fails
     eng = engine(conn, api, lookup_tries=4)
@@ -219,7 +219,7 @@ async def test_unsettled_lookup_blocks_the_subscriber_until_reconciled(
 
 async def test_not_sent_is_retried(conn: sqlite3.Connection) -> None:
     add_subscribers(conn, 1)
-    api = FakeApi()
+    api = FakeGateway()
     api.when(muid(0), "not_sent", "not_sent")
     result = await engine(conn, api).run(engine(conn, api).plan(None, TODAY, "k"))
     assert result.ok and api.pay_calls == [muid(0)] * 3
@@ -228,7 +228,7 @@ async def test_not_sent_is_retried(conn: sqlite3.Connection) -> None:
 
 async def test_authentication_failure_stops_the_batch(conn: sqlite3.Connection) -> None:
     add_subscribers(conn, 4)
-    api = FakeApi()
+    api = FakeGateway()
     api.default = "auth"
     eng = engine(conn, api)
     result = await eng.run(eng.plan(None, TODAY, "k"), concurrency=1)
@@ -240,7 +240,7 @@ async def test_authentication_failure_stops_the_batch(conn: sqlite3.Connection) 
 
 async def test_cancel_stops_new_sends_and_withdraws_the_rest(conn: sqlite3.Connection) -> None:
     add_subscribers(conn, 6)
-    api = FakeApi()
+    api = FakeGateway()
     cancel = asyncio.Event()
 
     def on_event(event: ChargeEvent) -> None:
@@ -259,7 +259,7 @@ async def test_cancel_stops_new_sends_and_withdraws_the_rest(conn: sqlite3.Conne
 
 async def test_concurrency_bound_and_one_request_per_subscriber(conn: sqlite3.Connection) -> None:
     add_subscribers(conn, 40)
-    api = FakeApi(latency=0.005)
+    api = FakeGateway(latency=0.005)
     eng = engine(conn, api)
     result = await eng.run(eng.plan(None, TODAY, "k"), concurrency=7)
     assert result.ok and result.progress.paid == 40
@@ -268,7 +268,7 @@ async def test_concurrency_bound_and_one_request_per_subscriber(conn: sqlite3.Co
 
 async def test_one_batch_at_a_time(conn: sqlite3.Connection) -> None:
     add_subscribers(conn, 3)
-    api = FakeApi(latency=0.01)
+    api = FakeGateway(latency=0.01)
     eng = engine(conn, api)
     first = asyncio.create_task(eng.run(eng.plan(None, TODAY, "k")))
     await asyncio.sleep(0)
@@ -285,7 +285,7 @@ async def test_plan_explains_every_skip(conn: sqlite3.Connection) -> None:
     tomorrow = TODAY + timedelta(days=1)
     subs.update(ids[2], next_charge_date=tomorrow)
     subs.update(ids[3], state=SubscriberState.CANCELLED)
-    eng = engine(conn, FakeApi())
+    eng = engine(conn, FakeGateway())
     plan = eng.plan(None, TODAY, "k")
     assert [i.subscriber_id for i in plan.items] == [ids[4]]
     assert {s.reason for s in plan.skipped} == {SkipReason.PAUSED, SkipReason.KEY_MISSING}
@@ -302,7 +302,7 @@ async def test_plan_explains_every_skip(conn: sqlite3.Connection) -> None:
 
 async def test_monthly_cap_refuses_and_says_why(conn: sqlite3.Connection) -> None:
     (sid,) = add_subscribers(conn, 1)
-    api = FakeApi()
+    api = FakeGateway()
     eng = engine(conn, api, monthly_limit=1)
     first = await eng.run(eng.plan(None, TODAY, "k"))  # pays DUE's period, today
     assert first.ok
@@ -317,7 +317,7 @@ async def test_monthly_cap_refuses_and_says_why(conn: sqlite3.Connection) -> Non
 async def test_crash_leftovers_are_reconciled_before_the_batch(conn: sqlite3.Connection) -> None:
     ids = add_subscribers(conn, 3)
     charges = ChargeRepository(conn)
-    api = FakeApi()
+    api = FakeGateway()
     # A crashed run left: #0 sent and paid at i'mport, #1 sent but never processed, #2 planned
     # and declined at i'mport.
     for i, state in ((0, ChargeState.SENT), (1, ChargeState.SENT), (2, ChargeState.PLANNED)):
@@ -359,7 +359,7 @@ async def test_cancelling_the_task_leaves_in_flight_rows_in_doubt(
     conn: sqlite3.Connection,
 ) -> None:
     add_subscribers(conn, 2)
-    api = FakeApi(latency=10)
+    api = FakeGateway(latency=10)
     eng = engine(conn, api)
     task = asyncio.create_task(eng.run(eng.plan(None, TODAY, "k"), concurrency=2))
     while len(api.pay_calls) < 2:
@@ -384,7 +384,7 @@ async def test_intent_of_a_paused_subscriber_is_withdrawn_after_a_quiet_period(
         now=NOW,
     )
     SubscriberRepository(conn).update(sid, state=SubscriberState.PAUSED)
-    api = FakeApi()
+    api = FakeGateway()
     moments = [NOW]
     eng = ChargeEngine(conn, api, clock=lambda: moments[0], retry_delays=(0.0,))
     early = await eng.reconcile()  # a request for it could still be on its way: keep it
@@ -419,7 +419,7 @@ async def test_a_second_process_cannot_charge_the_same_database(
     ) as other:
         try:
             assert other.stdout is not None and other.stdout.readline().strip() == "locked"
-            eng = engine(conn, FakeApi())
+            eng = engine(conn, FakeGateway())
             with pytest.raises(EngineBusy, match="another kpadmin process"):
                 await eng.run(eng.plan(None, TODAY, "k"))
             with pytest.raises(EngineBusy):
@@ -437,7 +437,7 @@ async def test_a_failing_progress_callback_does_not_stop_the_batch(
     def broken(event: ChargeEvent) -> None:
         raise RuntimeError("GUI bug")
 
-    eng = engine(conn, FakeApi())
+    eng = engine(conn, FakeGateway())
     result = await eng.run(eng.plan(None, TODAY, "k"), on_event=broken)
     assert result.ok and result.progress.paid == 3
 
@@ -475,7 +475,7 @@ async def test_a_plan_gone_stale_never_charges_the_next_period(conn: sqlite3.Con
     charges.insert(
         NewCharge(sid, "cust-0", PERIOD, 1, muid(0), 10_000), batch_id="crashed", staff="k"
     )
-    api = FakeApi()
+    api = FakeGateway()
     api.add_payment(muid(0), "cust-0", 10_000, "paid")  # the crashed run's request went through
     eng = engine(conn, api)
     plan = eng.plan(None, TODAY, "k")  # offers to send the planned intent again
@@ -490,7 +490,7 @@ async def test_requests_per_second_spaces_the_sends(conn: sqlite3.Connection) ->
     import time
 
     add_subscribers(conn, 6)
-    api = FakeApi()
+    api = FakeGateway()
     starts: list[float] = []
     api.before_send = lambda merchant_uid: starts.append(time.monotonic())
     eng = engine(conn, api)
@@ -517,7 +517,7 @@ async def test_a_stop_ends_the_pacers_wait_whatever_its_length() -> None:
 
 async def test_rates_outside_the_settings_bounds_are_refused(conn: sqlite3.Connection) -> None:
     add_subscribers(conn, 1)
-    api = FakeApi()
+    api = FakeGateway()
     eng = engine(conn, api)
     for rps in (1e-300, 0.0, -1.0, float("nan"), 1e9):
         with pytest.raises(ValueError, match=r"rps must be 0\.1\.\.1000"):
@@ -532,7 +532,7 @@ async def test_a_stop_ends_the_back_off_and_nothing_more_is_sent(
     """A retry (not sent) or a re-send (lost answer, lookup shows nothing) waits first; a stop
     during that wait ends it and the charge is not sent again: it stays planned, not in doubt."""
     add_subscribers(conn, 1)
-    api = FakeApi()
+    api = FakeGateway()
     api.when(muid(0), first, "pay")
     eng = engine(conn, api, retry_delays=(3600.0,))
     cancel = asyncio.Event()

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kpadmin.billing import signup as su
-from kpadmin.iamport.client import IamportClient
-from kpadmin.iamport.errors import IamportError
+from kpadmin.billing.gateway import GatewayError
+from kpadmin.iamport.gateway import IamportGateway, open_gateway
 from kpadmin.store.audit import AuditRepository
 from kpadmin.store.db import open_database
 from tests.billing.test_signup_verify import attempt, issue_key, pay, run
@@ -30,12 +31,13 @@ def conn(tmp_path: Path) -> Iterator[sqlite3.Connection]:
     c.close()
 
 
-def client(box: RunningSandbox) -> IamportClient:
-    return IamportClient(box.base_url, box.imp_key, box.imp_secret)
+def gateway(box: RunningSandbox) -> AbstractAsyncContextManager[IamportGateway]:
+    """The gateway port over a real client talking to the sandbox."""
+    return open_gateway(box.base_url, box.imp_key, box.imp_secret)
 
 
 async def inspect(box: RunningSandbox, a: su.SignupAttempt) -> su.AttemptLeftovers:
-    async with client(box) as c:
+    async with gateway(box) as c:
         return await su.inspect_attempt(c, a)
 
 
@@ -63,7 +65,7 @@ def test_key_and_payment_found_and_verified(
     assert left.key and [p.imp_uid for p in left.payments] == [imp_uid] and left.taken == 9900
 
     async def offer() -> Any:
-        async with client(sandbox) as c:
+        async with gateway(sandbox) as c:
             return await su.verify_leftovers(c, left)
 
     verified = run(offer())
@@ -90,7 +92,7 @@ def test_leftovers_that_do_not_verify(sandbox: RunningSandbox, case: str) -> Non
         pay(sandbox, a, amount=9900)
 
     async def go() -> Any:
-        async with client(sandbox) as c:
+        async with gateway(sandbox) as c:
             left = await su.inspect_attempt(c, a)
             assert not left.empty
             return await su.verify_leftovers(c, left)
@@ -106,7 +108,7 @@ def test_refund_with_checksum_and_delete_key(
     imp_uid = pay(sandbox, a)
 
     async def go() -> su.AttemptLeftovers:
-        async with client(sandbox) as c:
+        async with gateway(sandbox) as c:
             left = await su.inspect_attempt(c, a)
             await su.refund_leftover(c, conn, a, left.payments[0], staff="민지")
             assert await su.delete_orphan_key(c, conn, a, staff="민지")
@@ -130,12 +132,12 @@ def test_refund_refused_when_balance_moved(
     pay(sandbox, a)
 
     async def go() -> None:
-        async with client(sandbox) as c:
+        async with gateway(sandbox) as c:
             left = await su.inspect_attempt(c, a)
             stale = left.payments[0]
             # Someone refunds ₩900 elsewhere; our checksum (₩9,900) no longer matches.
-            await c.cancel_payment(imp_uid=stale.imp_uid, amount=900, reason="elsewhere")
-            with pytest.raises(IamportError):
+            await c.refund(payment_id=stale.imp_uid, amount=900, reason="elsewhere")
+            with pytest.raises(GatewayError):
                 await su.refund_leftover(c, conn, a, stale, staff="민지")
             again = await su.inspect_attempt(c, a)
             assert again.taken == 9000
@@ -155,7 +157,7 @@ def test_unreachable_is_reported_not_clean(
     assert not left.checked and not left.empty and "key lookup" in (left.error or "")
 
     async def delete() -> bool:
-        async with client(sandbox) as c:
+        async with gateway(sandbox) as c:
             return await su.delete_orphan_key(c, conn, a, staff="민지")
 
     assert run(delete()) is False

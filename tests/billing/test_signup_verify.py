@@ -22,7 +22,7 @@ from kpadmin.billing.signup import (
     SignupAttempt,
     SignupFailed,
 )
-from kpadmin.iamport.client import IamportClient
+from kpadmin.iamport.gateway import open_gateway
 from tests.fixtures.sandbox import RunningSandbox
 
 T = TypeVar("T")
@@ -88,8 +88,8 @@ def callback(a: SignupAttempt, imp_uid: str | None, **fields: Any) -> CheckoutCa
 
 
 async def verify(box: RunningSandbox, a: SignupAttempt, cb: CheckoutCallback) -> Any:
-    async with IamportClient(box.base_url, box.imp_key, box.imp_secret) as client:
-        return await su.verify_signup(client, a, cb)
+    async with open_gateway(box.base_url, box.imp_key, box.imp_secret) as gateway:
+        return await su.verify_signup(gateway, a, cb)
 
 
 def failure(box: RunningSandbox, a: SignupAttempt, cb: CheckoutCallback) -> SignupFailed:
@@ -270,10 +270,10 @@ def test_unreachable_api_is_retryable() -> None:
     a = attempt(first_payment=False)
 
     async def go() -> None:
-        async with IamportClient(
+        async with open_gateway(
             f"http://127.0.0.1:{port}", "k", "s", retry_backoff_s=0.01
-        ) as client:
-            await su.verify_signup(client, a, callback(a, None))
+        ) as gateway:
+            await su.verify_signup(gateway, a, callback(a, None))
 
     with pytest.raises(SignupFailed) as info:
         run(go())

@@ -20,7 +20,7 @@ from kpadmin import cli
 from kpadmin.billing import csvio
 from kpadmin.billing.periods import SEOUL, first_charge_date
 from kpadmin.billing.settings import Settings, save_settings
-from kpadmin.iamport.client import IamportClient
+from kpadmin.iamport.gateway import open_gateway
 from kpadmin.sandbox.config import SandboxConfig
 from kpadmin.sandbox.server import SandboxServer
 from kpadmin.store.audit import AuditRepository
@@ -223,9 +223,9 @@ def test_verify_keys_in_chunks_against_the_sandbox(sandbox: RunningSandbox) -> N
     issue_keys(sandbox.base_url, ["k_1", "k_3", "k_5"])
 
     async def run() -> tuple[set[str], set[str]]:
-        async with IamportClient(sandbox.base_url, "sandbox-key", "sandbox-secret") as client:
+        async with open_gateway(sandbox.base_url, "sandbox-key", "sandbox-secret") as gateway:
             found, missing = await csvio.verify_keys(
-                client, ["k_1", "k_2", "k_3", "k_4", "k_5"], chunk=2
+                gateway, ["k_1", "k_2", "k_3", "k_4", "k_5"], chunk=2
             )
             return set(found), missing
 

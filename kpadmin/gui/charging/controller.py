@@ -82,7 +82,7 @@ class ChargingController(QObject):
         self.window = window
         self.backend = window.backend
         self._engine: ChargeEngine | None = None
-        self._engine_client = None
+        self._engine_gateway = None
         self._preparing = False
         self._running = False
         self._reconciling = False
@@ -117,17 +117,17 @@ class ChargingController(QObject):
 
     def engine(self) -> ChargeEngine:
         """The engine for the current connection (raises `aio.UserError` when not connected)."""
-        client = self.backend.client()
-        if self._engine is None or self._engine_client is not client:
+        gateway = self.backend.gateway()
+        if self._engine is None or self._engine_gateway is not gateway:
             if self._engine is not None and self._engine.running:
                 raise aio.UserError(tr("A charge batch is still running."))
             self._engine = ChargeEngine(
                 self.backend.conn,
-                client,
+                gateway,
                 monthly_limit=self.backend.monthly_cap,
                 clock=self.backend.clock,
             )
-            self._engine_client = client
+            self._engine_gateway = gateway
         return self._engine
 
     def _busy_reason(self) -> str | None:

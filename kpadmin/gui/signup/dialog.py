@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpadmin.billing.gateway import GatewayError
 from kpadmin.billing.signup import (
     MSG_CANCELLED,
     AttemptLeftovers,
@@ -70,7 +71,6 @@ from kpadmin.gui import messages
 from kpadmin.gui.formatting import won
 from kpadmin.gui.signup.form import SignupFormWidget, translate_message
 from kpadmin.gui.signup.i18n import arg, install_signup_translator
-from kpadmin.iamport.errors import IamportError
 from kpadmin.store.models import SignupChannel, Subscriber
 
 if TYPE_CHECKING:  # QtWebEngine is imported only when the window opens
@@ -392,7 +392,7 @@ class SignupDialog(QDialog):
 
     async def _verify(self, attempt: SignupAttempt, callback: CheckoutCallback) -> None:
         try:
-            verified = await verify_signup(self.api.client, attempt, callback)
+            verified = await verify_signup(self.api.gateway, attempt, callback)
         except SignupFailed as failure:
             self._fail(failure, can_check_again=failure.retryable)
             return
@@ -518,8 +518,8 @@ class SignupDialog(QDialog):
 
     async def _inspect(self, attempt: SignupAttempt, when: str) -> None:
         try:
-            left = await inspect_attempt(self.api.client, attempt)
-            offer = await verify_leftovers(self.api.client, left) if not left.empty else None
+            left = await inspect_attempt(self.api.gateway, attempt)
+            offer = await verify_leftovers(self.api.gateway, left) if not left.empty else None
         except Exception:  # a bug: never let an unfinished attempt pass as clean
             log.exception("looking up the sign-up attempt %s failed", attempt.merchant_uid)
             left = AttemptLeftovers(attempt, False, (), error="unexpected error")
@@ -644,14 +644,14 @@ class SignupDialog(QDialog):
         for payment in left.payments:
             try:
                 await refund_leftover(
-                    self.api.client,
+                    self.api.gateway,
                     self.backend.conn,
                     left.attempt,
                     payment,
                     staff=self.backend.staff,
                 )
-            except IamportError as exc:
-                problem = getattr(exc, "api_message", None) or type(exc).__name__
+            except GatewayError as exc:
+                problem = exc.gateway_message or type(exc).__name__
         # Look again rather than assume: what i'mport now shows is what staff read.
         await self._inspect(left.attempt, "after refund")
         if not self._alive():
@@ -685,14 +685,14 @@ class SignupDialog(QDialog):
         try:
             if inspecting is not None:
                 await asyncio.shield(inspecting)  # its audit entry first, then ours
-            left = await inspect_attempt(self.api.client, attempt)
+            left = await inspect_attempt(self.api.gateway, attempt)
             if not left.checked or left.payments:
                 record_leftovers(
                     self.backend.conn, left, staff=self.backend.staff, when="attempt abandoned"
                 )
             if left.key:
                 await delete_orphan_key(
-                    self.api.client, self.backend.conn, attempt, staff=self.backend.staff
+                    self.api.gateway, self.backend.conn, attempt, staff=self.backend.staff
                 )
             if left.payments and (not self._alive() or not self.isVisible()):
                 self._warn_after_close(left)
