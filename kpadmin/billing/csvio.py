@@ -4,7 +4,13 @@ Import is careful because it decides who gets charged and how much:
 
 1. `parse_import_csv` decodes the bytes (UTF-8 with or without BOM, else CP949 — what Korean Excel
    writes by default), checks the header and validates every row, collecting problems by line
-   number instead of stopping at the first.
+   number instead of stopping at the first. Name, phone, e-mail, amount and plan follow the one
+   rule set sign-up and the edit dialog use too (`kpadmin.billing.fields`: a mobile number, a name
+   of at most 50 characters …); `RowProblem.errors` carries their codes and parameters.
+
+The file's columns keep PortOne's own word for the billing key's id, ``customer_uid``: merchants
+export and prepare these files next to the PortOne console, where that is its name. (Inside
+kpadmin's billing code the same value is a gateway ``key_id``; `kpadmin.billing.gateway`.)
 2. `import_subscribers` asks the gateway for every billing key (`Gateway.get_keys`, in chunks); a
    row whose key does not exist is a bad row too. Then, unless ``dry_run``, it applies everything
    in **one** transaction, and only when there are no bad rows or ``skip_bad`` was given.
@@ -40,6 +46,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
+from kpadmin.billing import fields
+from kpadmin.billing.fields import FieldError
 from kpadmin.billing.gateway import BillingKey, Gateway
 from kpadmin.billing.periods import first_charge_date, period_of
 from kpadmin.redact import mask_email, mask_phone, redact_text
@@ -88,7 +96,7 @@ CHARGE_EXPORT_COLUMNS: Final = (
 )
 
 #: Highest amount a row may carry (whole KRW). A typo with extra zeros must not reach a card.
-MAX_AMOUNT: Final = 10_000_000
+MAX_AMOUNT: Final = fields.AMOUNT_MAX
 #: A subscriber file of 200,000 rows is about 20 MB; anything much larger is not one.
 MAX_FILE_BYTES: Final = 50_000_000
 MAX_ROWS: Final = 200_000
@@ -102,15 +110,9 @@ MAX_DAYS_AHEAD: Final = 400
 #: customer_uids handed to the client's multi-get at a time (the client splits them further into
 #: URL-sized requests).
 VERIFY_CHUNK: Final = 500
-MAX_NAME: Final = 100
-MAX_PLAN: Final = 100
-MAX_EMAIL: Final = 254
 
 _UID_RE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@:-]{0,79}")
-_AMOUNT_RE: Final = re.compile(r"\d{1,3}(,\d{3})+|\d+")
 _DATE_RE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
-_EMAIL_RE: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_PHONE_SEPARATORS: Final = re.compile(r"[\s().-]")
 _INJECTION_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -126,6 +128,8 @@ class RowProblem:
     #: The row as it would be, when its only problem is a next_charge_date in the past: the
     #: import takes it after all if that date is spent (the subscriber paid that period).
     past_date_row: ImportRow | None = field(default=None, compare=False, repr=False)
+    #: The shared field rules' errors among the problems (codes and parameters, for the GUI).
+    errors: tuple[FieldError, ...] = field(default=(), compare=False)
 
     def __str__(self) -> str:
         uid = f" ({self.customer_uid})" if self.customer_uid else ""
@@ -245,56 +249,6 @@ def _uninject(value: str) -> str:
     return value
 
 
-def normalize_phone(raw: str) -> str:
-    """A Korean phone number in its usual hyphenated form (010-1234-5678); ValueError if not one."""
-    text = _PHONE_SEPARATORS.sub("", raw.strip())
-    if text.startswith("+82"):
-        text = text[3:]
-        text = text if text.startswith("0") else "0" + text
-    if not text.isdigit() or not text.isascii():
-        raise ValueError("phone is not a phone number (e.g. 010-1234-5678)")
-    if re.fullmatch(r"01[016789]\d{7,8}", text):
-        head = 3
-    elif re.fullmatch(r"02\d{7,8}", text):
-        head = 2
-    elif re.fullmatch(r"0[3-6][1-5]\d{7,8}|070\d{8}|050\d{8,9}", text):
-        head = 3
-    else:
-        raise ValueError("phone is not a Korean phone number (e.g. 010-1234-5678)")
-    middle = text[head:-4]
-    return f"{text[:head]}-{middle}-{text[-4:]}"
-
-
-def _clean_text(value: str, label: str, limit: int, problems: list[str]) -> str:
-    value = value.strip()
-    if len(value) > limit:
-        problems.append(f"{label} is longer than {limit} characters")
-    if any(unicodedata.category(ch).startswith("C") for ch in value):
-        problems.append(f"{label} contains control characters")
-    return value
-
-
-def _parse_amount(raw: str, problems: list[str]) -> int:
-    text = raw.strip().removeprefix("₩").removesuffix("원").strip()
-    if not text:
-        problems.append("amount is empty")
-        return 0
-    if not _AMOUNT_RE.fullmatch(text):
-        if re.fullmatch(r"-?[\d,]*\.\d*", text):
-            problems.append(f"amount {raw!r} must be whole won (no decimals)")
-        elif text.startswith("-"):
-            problems.append(f"amount {raw!r} must be more than 0")
-        else:
-            problems.append(f"amount {raw!r} is not a number of won")
-        return 0
-    amount = int(text.replace(",", ""))
-    if amount <= 0:
-        problems.append("amount must be more than 0")
-    elif amount > MAX_AMOUNT:
-        problems.append(f"amount {amount:,} is above the limit of {MAX_AMOUNT:,} won per charge")
-    return amount
-
-
 def _parse_date(raw: str, today: date, problems: list[str]) -> tuple[date | None, str]:
     """The date (None when empty or unreadable) and, separately, the "in the past" problem: a
     past date may still be fine for a subscriber who has paid that period (`_rescue_spent`)."""
@@ -328,26 +282,22 @@ def _validate_row(cells: dict[str, str], line: int, today: date) -> ImportRow | 
             f"customer_uid {uid!r} may only contain letters, digits and _ . @ : - "
             "(starting with a letter or digit)"
         )
-    name = _clean_text(cells.get("name", ""), "name", MAX_NAME, problems)
-    if not name:
-        problems.append("name is empty")
-    phone = ""
-    raw_phone = cells.get("phone", "")
-    if not raw_phone.strip():
-        problems.append("phone is empty")
-    else:
-        try:
-            phone = normalize_phone(raw_phone)
-        except ValueError as exc:
-            problems.append(str(exc))
-    amount = _parse_amount(cells.get("amount", ""), problems)
-    email = cells.get("email", "").strip()
-    if email and (len(email) > MAX_EMAIL or not _EMAIL_RE.fullmatch(email)):
-        problems.append("email is not an e-mail address")
-    plan = _clean_text(cells.get("plan", ""), "plan", MAX_PLAN, problems)
+    name = fields.name(cells.get("name", ""))
+    phone = fields.phone(cells.get("phone", ""))
+    amount = fields.amount(cells.get("amount", ""))
+    email = fields.email(cells.get("email", ""))
+    plan = fields.plan(cells.get("plan", ""))
+    errors = tuple(r for r in (name, phone, amount, email, plan) if isinstance(r, FieldError))
+    # The rule's own sentence, without its full stop: a row's problems are joined by "; ".
+    problems += [e.message.rstrip(".") for e in errors]
     next_date, past = _parse_date(cells.get("next_charge_date", ""), today, problems)
     if problems:
-        return RowProblem(line, uid or None, "; ".join([*problems, past] if past else problems))
+        return RowProblem(
+            line, uid or None, "; ".join([*problems, past] if past else problems), errors=errors
+        )
+    # No problem means every field passed its rule.
+    assert isinstance(name, str) and isinstance(phone, str) and isinstance(amount, int)
+    assert isinstance(email, str) and isinstance(plan, str)
     row = ImportRow(line, uid, name, phone, amount, email, plan, next_date)
     if past:
         return RowProblem(line, uid, past, past_date_row=row)

@@ -3,7 +3,9 @@
 No Qt here. The sign-up dialog (``kpadmin.gui.signup``) drives these steps:
 
 1. `validate_form` turns what staff typed (`RawSignupForm`) into a `SignupForm`, or reports one
-   clear message per field (`FormInvalid.errors`); `form_errors` is the as-you-type variant.
+   clear message per field (`FormInvalid.errors`); `form_errors` is the as-you-type variant. Name,
+   phone, e-mail, amount and plan follow the one rule set the CSV import and the edit dialog use
+   too (`kpadmin.billing.fields`); `form_field_errors` gives their codes and parameters.
 2. `start_attempt` mints the ids: a `customer_uid` (``kpa_`` + 16 base32 characters, random, no
    personal data, fresh for every attempt so an old key is never overwritten) and a window
    `merchant_uid` (``kpa-su-`` + 16 base32 characters, ≤ 40, ``[a-z0-9-]``). It returns a
@@ -48,7 +50,8 @@ from datetime import date, datetime
 from typing import Any
 
 from kpadmin import clock
-from kpadmin.billing import periods
+from kpadmin.billing import fields, periods
+from kpadmin.billing.fields import FieldCode, FieldError
 from kpadmin.billing.gateway import (
     Gateway,
     GatewayError,
@@ -69,22 +72,19 @@ CUSTOMER_UID_PREFIX = "kpa_"
 MERCHANT_UID_PREFIX = "kpa-su-"
 CUSTOMER_UID_MAX = 80
 MERCHANT_UID_MAX = 40
-#: i'mport limits `name` (the order name shown in the window) to 40 characters.
-PLAN_MAX = 40
-NAME_MAX = 50
-EMAIL_MAX = 200
-#: A typo guard: a monthly subscription above this is almost certainly a mistyped amount.
-AMOUNT_MAX = 10_000_000
+#: The field limits (one rule set: `kpadmin.billing.fields`).
+PLAN_MAX = fields.PLAN_MAX
+NAME_MAX = fields.NAME_MAX
+EMAIL_MAX = fields.EMAIL_MAX
+AMOUNT_MAX = fields.AMOUNT_MAX
+#: The order name the Kakao Pay window shows when the plan is left empty (the charge engine names
+#: a charge without a plan the same way).
+DEFAULT_ORDER_NAME = "정기결제"
 #: The bridge refuses any callback message larger than this (bytes of UTF-8 JSON).
 CALLBACK_MAX_BYTES = 16 * 1024
 
 _MERCHANT_UID_RE = re.compile(r"[A-Za-z0-9_-]{1,40}")
 _IMP_UID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
-# Korean mobile numbers: 010 (always 4+4 digits) or the old 011/016/017/018/019 (3 or 4 + 4).
-_MOBILE_010_RE = re.compile(r"010(\d{4})(\d{4})")
-_MOBILE_OLD_RE = re.compile(r"01([16789])(\d{3,4})(\d{4})")
 
 
 # ----------------------------------------------------------------------------- the form
@@ -131,109 +131,60 @@ class FormInvalid(ValueError):
         self.errors = dict(errors)
 
 
-# The messages are fixed strings (no values formatted in) so the GUI can translate them as they are.
-MSG_NAME_EMPTY = "Enter the customer's name."
-MSG_NAME_LONG = "The name is too long (50 characters at most)."
-MSG_NAME_CHARS = "The name contains characters that cannot be used."
-MSG_PHONE_EMPTY = "Enter a mobile number."
-MSG_PHONE_FORMAT = "Enter a Korean mobile number, e.g. 010-1234-5678."
-MSG_EMAIL_FORMAT = "Enter a valid e-mail address, or leave it empty."
-MSG_PLAN_EMPTY = "Enter the plan name."
-MSG_PLAN_LONG = "The plan name is too long (40 characters at most)."
-MSG_AMOUNT_EMPTY = "Enter the monthly amount in won."
-MSG_AMOUNT_FORMAT = "The amount must be a whole number of won, e.g. 9,900."
-MSG_AMOUNT_ZERO = "The amount must be more than ₩0."
-MSG_AMOUNT_HIGH = "The amount is above ₩10,000,000; check it."
+def _message(code: FieldCode, **params: int | str) -> str:
+    return FieldError("", code, params).message
+
+
+# The shared fields' messages (`kpadmin.billing.fields`; the signup translations are keyed on
+# them), and the sign-up's own. No value typed by staff is formatted into any of them.
+MSG_NAME_EMPTY = _message(FieldCode.NAME_EMPTY)
+MSG_NAME_LONG = _message(FieldCode.NAME_TOO_LONG, max=NAME_MAX)
+MSG_NAME_CHARS = _message(FieldCode.NAME_BAD_CHARACTERS)
+MSG_PHONE_EMPTY = _message(FieldCode.PHONE_EMPTY)
+MSG_PHONE_FORMAT = _message(FieldCode.PHONE_NOT_MOBILE)
+MSG_EMAIL_FORMAT = _message(FieldCode.EMAIL_INVALID)
+MSG_PLAN_LONG = _message(FieldCode.PLAN_TOO_LONG, max=PLAN_MAX)
+MSG_PLAN_CHARS = _message(FieldCode.PLAN_BAD_CHARACTERS)
+MSG_AMOUNT_EMPTY = _message(FieldCode.AMOUNT_EMPTY)
+MSG_AMOUNT_FORMAT = _message(FieldCode.AMOUNT_NOT_WHOLE_WON)
+MSG_AMOUNT_ZERO = _message(FieldCode.AMOUNT_TOO_LOW)
+MSG_AMOUNT_HIGH = _message(FieldCode.AMOUNT_TOO_HIGH, max=AMOUNT_MAX)
 MSG_DAY = "The billing day must be between 1 and 31."
 MSG_CHANNEL = "Choose phone or in person."
 
 
 def normalise_phone(raw: str) -> str | None:
-    """A Korean mobile number as ``010-1234-5678``, or None if `raw` is not one.
-
-    Accepts separators (``-``, ``.``, spaces, parentheses) and the international form ``+82 10…``
-    (with or without the trunk 0).
-    """
-    text = raw.strip()
-    if not text or len(text) > 25:
-        return None
-    if not re.fullmatch(r"[+\d\-. ()]+", text):
-        return None
-    digits = re.sub(r"\D", "", text)
-    if text.startswith("+"):
-        if not digits.startswith("82"):
-            return None
-        digits = digits[2:]
-        if not digits.startswith("0"):
-            digits = "0" + digits
-    m = _MOBILE_010_RE.fullmatch(digits)
-    if m:
-        return f"010-{m.group(1)}-{m.group(2)}"
-    m = _MOBILE_OLD_RE.fullmatch(digits)
-    if m:
-        return f"01{m.group(1)}-{m.group(2)}-{m.group(3)}"
-    return None
+    """A Korean mobile number as ``010-1234-5678``, or None (`fields.normalise_mobile`)."""
+    return fields.normalise_mobile(raw)
 
 
 def parse_amount(raw: str) -> int | None:
-    """Whole won from ``9900``, ``9,900``, ``₩9,900`` or ``9,900원``; None if not a whole number."""
-    text = raw.strip().removeprefix("₩").removesuffix("원").strip().replace(",", "")
-    if not text.isascii() or not text.isdigit() or len(text) > 12:
-        return None
-    return int(text)
+    """Whole won from ``9900``, ``9,900``, ``₩9,900`` or ``9,900원``; None if not written like a
+    whole number of won (`fields.parse_won`; the range is the validator's)."""
+    return fields.parse_won(raw)
 
 
-def _short_text(raw: str, max_len: int, empty: str, too_long: str) -> tuple[str, str | None]:
-    """A one-line text field (name, plan): whitespace collapsed; empty, too long, control
-    characters or angle brackets refused with the field's own message."""
-    value = " ".join(raw.split())
-    if not value:
-        return value, empty
-    if len(value) > max_len:
-        return value, too_long
-    if _CONTROL_RE.search(raw.replace("\t", " ")) or any(c in value for c in "<>"):
-        return value, MSG_NAME_CHARS
-    return value, None
+def _shared_fields(raw: RawSignupForm) -> fields.Checked:
+    return fields.check(
+        {
+            "name": raw.name,
+            "phone": raw.phone,
+            "email": raw.email,
+            "plan": raw.plan,
+            "amount": raw.amount,
+        }
+    )
+
+
+def form_field_errors(raw: RawSignupForm) -> dict[str, FieldError]:
+    """The shared fields' errors with their codes and parameters (for a translated message)."""
+    return {e.field: e for e in _shared_fields(raw).errors}
 
 
 def _field_errors(raw: RawSignupForm) -> tuple[dict[str, str], dict[str, Any]]:
-    errors: dict[str, str] = {}
-    values: dict[str, Any] = {}
-
-    name, error = _short_text(raw.name, NAME_MAX, MSG_NAME_EMPTY, MSG_NAME_LONG)
-    if error:
-        errors["name"] = error
-    values["name"] = name
-
-    if not raw.phone.strip():
-        errors["phone"] = MSG_PHONE_EMPTY
-    else:
-        phone = normalise_phone(raw.phone)
-        if phone is None:
-            errors["phone"] = MSG_PHONE_FORMAT
-        values["phone"] = phone
-
-    email = raw.email.strip()
-    if email and (len(email) > EMAIL_MAX or not _EMAIL_RE.fullmatch(email)):
-        errors["email"] = MSG_EMAIL_FORMAT
-    values["email"] = email
-
-    plan, error = _short_text(raw.plan, PLAN_MAX, MSG_PLAN_EMPTY, MSG_PLAN_LONG)
-    if error:
-        errors["plan"] = error
-    values["plan"] = plan
-
-    if not raw.amount.strip():
-        errors["amount"] = MSG_AMOUNT_EMPTY
-    else:
-        amount = parse_amount(raw.amount)
-        if amount is None:
-            errors["amount"] = MSG_AMOUNT_FORMAT
-        elif amount <= 0:
-            errors["amount"] = MSG_AMOUNT_ZERO
-        elif amount > AMOUNT_MAX:
-            errors["amount"] = MSG_AMOUNT_HIGH
-        values["amount"] = amount
+    checked = _shared_fields(raw)
+    errors: dict[str, str] = {e.field: e.message for e in checked.errors}
+    values: dict[str, Any] = dict(checked.values)
 
     day_text = raw.billing_day.strip()
     if not (day_text.isascii() and day_text.isdigit() and 1 <= int(day_text) <= 31):
@@ -302,12 +253,12 @@ class SignupAttempt:
         return self.form.first_payment_amount
 
     def request_pay_params(self) -> dict[str, Any]:
-        """The `IMP.request_pay` parameters, exactly (REFERENCE.md §7)."""
+        """The `IMP.request_pay` parameters, exactly (REFERENCE.md §7): the SDK's own names."""
         params: dict[str, Any] = {
             "pg": self.pg,
             "pay_method": "card",
             "merchant_uid": self.merchant_uid,
-            "name": self.form.plan,
+            "name": self.form.plan or DEFAULT_ORDER_NAME,
             "amount": self.amount,
             "customer_uid": self.customer_uid,
             "buyer_name": self.form.name,

@@ -150,8 +150,8 @@ def test_not_korean_mobile(raw: str) -> None:
         ({"phone": ""}, "phone", su.MSG_PHONE_EMPTY),
         ({"email": "nope"}, "email", su.MSG_EMAIL_FORMAT),
         ({"email": "a@b"}, "email", su.MSG_EMAIL_FORMAT),
-        ({"plan": ""}, "plan", su.MSG_PLAN_EMPTY),
         ({"plan": "p" * 41}, "plan", su.MSG_PLAN_LONG),
+        ({"plan": "월\n구독"}, "plan", su.MSG_PLAN_CHARS),
         ({"amount": ""}, "amount", su.MSG_AMOUNT_EMPTY),
         ({"amount": "9.900,5"}, "amount", su.MSG_AMOUNT_FORMAT),
         ({"amount": "99.5"}, "amount", su.MSG_AMOUNT_FORMAT),
@@ -175,7 +175,26 @@ def test_one_message_per_bad_field(changes: dict[str, str], field: str, message:
 
 def test_every_field_reported_at_once() -> None:
     errors = su.form_errors(RawSignupForm(billing_day="", channel=""))
-    assert set(errors) == {"name", "phone", "plan", "amount", "billing_day", "channel"}
+    # The plan may be left empty (the field rules, kpadmin.billing.fields).
+    assert set(errors) == {"name", "phone", "amount", "billing_day", "channel"}
+
+
+def test_field_errors_carry_codes_and_params() -> None:
+    from kpadmin.billing.fields import FieldCode
+
+    errors = su.form_field_errors(replace(name="가" * 51, amount="0"))
+    assert {f: (e.code, dict(e.params)) for f, e in errors.items()} == {
+        "name": (FieldCode.NAME_TOO_LONG, {"max": 50}),
+        "amount": (FieldCode.AMOUNT_TOO_LOW, {}),
+    }
+    assert errors["name"].message == su.MSG_NAME_LONG
+
+
+def test_an_empty_plan_orders_as_a_monthly_subscription() -> None:
+    form = su.validate_form(replace(plan="  "))
+    assert form.plan == ""
+    attempt = su.start_attempt(form, imp_code="imp00000000", pg="kakaopay")
+    assert attempt.request_pay_params()["name"] == su.DEFAULT_ORDER_NAME == "정기결제"
 
 
 def test_valid_form_is_normalised() -> None:

@@ -154,7 +154,7 @@ def test_bad_rows_import_nothing_unless_skip_bad(
     assert setup.run("import", str(path)) == 1
     out = capsys.readouterr().out
     assert "line 3 (cu_unknown): i'mport has no billing key" in out
-    assert "line 4 (cu_2): amount 99,000,000 is above the limit" in out
+    assert "line 4 (cu_2): The amount is above ₩10,000,000; check it" in out
     assert "line 5 (cu_3): next_charge_date 2020-01-01 is in the past" in out
     assert "line 6 (cu_4): duplicate customer_uid (also on line 7)" in out
     assert "line 7 (cu_4)" in out

@@ -144,7 +144,8 @@ def test_edit_dialog_validates_as_you_type_and_saves(window, qtbot):
     assert save.isEnabled()
     dialog.accept()
     stored = window.backend.subscribers.get(row.id)
-    assert (stored.name, stored.phone, stored.amount) == ("홍길동", "01022223333", 12_345)
+    # Saved normalised, as sign-up and the import store a phone (kpadmin.billing.fields).
+    assert (stored.name, stored.phone, stored.amount) == ("홍길동", "010-2222-3333", 12_345)
     entry = window.backend.audit.list(subscriber_id=row.id, limit=1)[0]
     assert entry.action == "edit" and "010-****-3333" in entry.detail
     assert "2222" not in entry.detail  # the phone number is masked in the audit log

@@ -151,7 +151,9 @@ KO: dict[str, str] = {
     "Enter a valid e-mail address, or leave it empty.": (
         "올바른 이메일 주소를 입력하거나 비워 두세요."
     ),
-    "Enter the plan name.": "상품명을 입력하세요.",
+    "The plan name contains characters that cannot be used.": (
+        "상품명에 사용할 수 없는 문자가 있습니다."
+    ),
     "The plan name is too long (40 characters at most).": "상품명이 너무 깁니다 (최대 40자).",
     "Enter the monthly amount in won.": "월 금액을 원 단위로 입력하세요.",
     "The amount must be a whole number of won, e.g. 9,900.": (

@@ -73,7 +73,7 @@
 <message><source>Enter a mobile number.</source><translation>휴대폰 번호를 입력하세요.</translation></message>
 <message><source>Enter a Korean mobile number, e.g. 010-1234-5678.</source><translation>휴대폰 번호 형식을 확인하세요 (예: 010-1234-5678).</translation></message>
 <message><source>Enter a valid e-mail address, or leave it empty.</source><translation>올바른 이메일 주소를 입력하거나 비워 두세요.</translation></message>
-<message><source>Enter the plan name.</source><translation>상품명을 입력하세요.</translation></message>
+<message><source>The plan name contains characters that cannot be used.</source><translation>상품명에 사용할 수 없는 문자가 있습니다.</translation></message>
 <message><source>The plan name is too long (40 characters at most).</source><translation>상품명이 너무 깁니다 (최대 40자).</translation></message>
 <message><source>Enter the monthly amount in won.</source><translation>월 금액을 원 단위로 입력하세요.</translation></message>
 <message><source>The amount must be a whole number of won, e.g. 9,900.</source><translation>금액은 원 단위 정수로 입력하세요 (예: 9,900).</translation></message>
@@ -163,7 +163,7 @@
 <message><source>Enter a mobile number.</source><translation>휴대폰 번호를 입력하세요.</translation></message>
 <message><source>Enter a Korean mobile number, e.g. 010-1234-5678.</source><translation>휴대폰 번호 형식을 확인하세요 (예: 010-1234-5678).</translation></message>
 <message><source>Enter a valid e-mail address, or leave it empty.</source><translation>올바른 이메일 주소를 입력하거나 비워 두세요.</translation></message>
-<message><source>Enter the plan name.</source><translation>상품명을 입력하세요.</translation></message>
+<message><source>The plan name contains characters that cannot be used.</source><translation>상품명에 사용할 수 없는 문자가 있습니다.</translation></message>
 <message><source>The plan name is too long (40 characters at most).</source><translation>상품명이 너무 깁니다 (최대 40자).</translation></message>
 <message><source>Enter the monthly amount in won.</source><translation>월 금액을 원 단위로 입력하세요.</translation></message>
 <message><source>The amount must be a whole number of won, e.g. 9,900.</source><translation>금액은 원 단위 정수로 입력하세요 (예: 9,900).</translation></message>
@@ -253,7 +253,7 @@
 <message><source>Enter a mobile number.</source><translation>휴대폰 번호를 입력하세요.</translation></message>
 <message><source>Enter a Korean mobile number, e.g. 010-1234-5678.</source><translation>휴대폰 번호 형식을 확인하세요 (예: 010-1234-5678).</translation></message>
 <message><source>Enter a valid e-mail address, or leave it empty.</source><translation>올바른 이메일 주소를 입력하거나 비워 두세요.</translation></message>
-<message><source>Enter the plan name.</source><translation>상품명을 입력하세요.</translation></message>
+<message><source>The plan name contains characters that cannot be used.</source><translation>상품명에 사용할 수 없는 문자가 있습니다.</translation></message>
 <message><source>The plan name is too long (40 characters at most).</source><translation>상품명이 너무 깁니다 (최대 40자).</translation></message>
 <message><source>Enter the monthly amount in won.</source><translation>월 금액을 원 단위로 입력하세요.</translation></message>
 <message><source>The amount must be a whole number of won, e.g. 9,900.</source><translation>금액은 원 단위 정수로 입력하세요 (예: 9,900).</translation></message>
@@ -343,7 +343,7 @@
 <message><source>Enter a mobile number.</source><translation>휴대폰 번호를 입력하세요.</translation></message>
 <message><source>Enter a Korean mobile number, e.g. 010-1234-5678.</source><translation>휴대폰 번호 형식을 확인하세요 (예: 010-1234-5678).</translation></message>
 <message><source>Enter a valid e-mail address, or leave it empty.</source><translation>올바른 이메일 주소를 입력하거나 비워 두세요.</translation></message>
-<message><source>Enter the plan name.</source><translation>상품명을 입력하세요.</translation></message>
+<message><source>The plan name contains characters that cannot be used.</source><translation>상품명에 사용할 수 없는 문자가 있습니다.</translation></message>
 <message><source>The plan name is too long (40 characters at most).</source><translation>상품명이 너무 깁니다 (최대 40자).</translation></message>
 <message><source>Enter the monthly amount in won.</source><translation>월 금액을 원 단위로 입력하세요.</translation></message>
 <message><source>The amount must be a whole number of won, e.g. 9,900.</source><translation>금액은 원 단위 정수로 입력하세요 (예: 9,900).</translation></message>
