@@ -30,6 +30,8 @@ class ExitCode(IntEnum):
     SECRETS = 7
     #: Another batch is running on this database.
     BUSY = 8
+    #: The operating system's scheduler refused the change (`kpadmin schedule`).
+    SCHEDULER = 9
     #: Stopped by Ctrl+C (128 + SIGINT).
     INTERRUPTED = 130
     #: Stopped by SIGTERM (128 + SIGTERM).

@@ -74,7 +74,7 @@ def describe(args: argparse.Namespace) -> str:
     """The command for the log: sub-actions, setting names and flags that are on; never a
     value (one of them may be a secret)."""
     words: list[str] = [args.command]
-    for attr in ("config_action", "what"):
+    for attr in ("config_action", "schedule_action", "what"):
         value = getattr(args, attr, None)
         if isinstance(value, str):
             words.append(value)

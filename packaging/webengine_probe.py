@@ -9,6 +9,8 @@ script computed, grabs the painted view and checks two pixels, then prints one J
 libraries load by name) and prints which imported and which failed: a module PyInstaller missed,
 or one that needs a file the build left out, shows up here rather than in a staff member's hands.
 ``--icu`` prints what Qt gets from the bundled ICU data (see packaging/icu_data.py).
+``--notices`` renders every customer notice in every language from the bundled templates
+(resources/notices, Jinja2) and prints their subjects and where the templates were found.
 """
 
 from __future__ import annotations
@@ -155,7 +157,36 @@ def icu_report() -> dict[str, object]:
     }
 
 
+def notices_report() -> dict[str, object]:
+    """Every notice kind in every language, rendered from the templates the bundle carries."""
+    from datetime import UTC, date, datetime
+
+    from kpadmin.billing import notices
+    from kpadmin.billing.notices import rendering
+
+    who = notices.Recipient("김민지", "minji@example.com", "010-1234-5678")
+    at = datetime(2026, 3, 5, 5, 5, tzinfo=UTC)
+    every = [
+        notices.Receipt(who, "월간 구독", 12_300, "2026-03", "kp-1", at, "5365101234565766"),
+        notices.Decline(who, "월간 구독", 12_300, "2026-03", "kp-2", at, date(2026, 3, 6)),
+        notices.PastDue(who, "월간 구독", 12_300, "2026-03", "cu_1", at),
+        notices.Advance(who, "월간 구독", 12_300, "cu_1", date(2026, 4, 5), 3),
+    ]
+    merchant = notices.Merchant("카페 온도", "02-555-0100")
+    subjects = {
+        f"{facts.kind.value}/{language}": notices.render(
+            facts, merchant=merchant, language=language
+        ).subject
+        for facts in every
+        for language in notices.LANGUAGES
+    }
+    return {"root": str(rendering.templates_root()), "subjects": subjects}
+
+
 def main() -> int:
+    if "--notices" in sys.argv[1:]:
+        print(json.dumps(notices_report(), ensure_ascii=False), flush=True)
+        return 0
     if "--import-all" in sys.argv[1:]:
         return import_all()
     if "--icu" in sys.argv[1:]:

@@ -1,11 +1,14 @@
-"""The i'mport REST API key and secret: in the OS keyring, or from the environment, never in a file.
+"""The i'mport REST API key and secret, and the mail server's password: in the OS keyring, or from
+the environment, never in a file.
 
 Where a secret comes from, first match wins:
 
-1. env ``KPADMIN_IMP_KEY`` / ``KPADMIN_IMP_SECRET`` — for schedulers and CI, in any mode;
-2. the OS keyring (service ``kpadmin``, user names ``"{mode}:imp_key"`` / ``"{mode}:imp_secret"``,
-   so test and live credentials never mix);
-3. sandbox mode only: the sandbox's documented defaults (they are public; nothing to protect).
+1. env ``KPADMIN_IMP_KEY`` / ``KPADMIN_IMP_SECRET`` / ``KPADMIN_SMTP_PASSWORD`` — for schedulers
+   and CI, in any mode;
+2. the OS keyring (service ``kpadmin``, user names ``"{mode}:imp_key"`` / ``"{mode}:imp_secret"`` /
+   ``"{mode}:smtp_password"``, so test and live credentials never mix);
+3. sandbox mode only, for the REST key and secret: the sandbox's documented defaults (they are
+   public; nothing to protect). The mail password has no default.
 
 A keyring that cannot be used (no backend on a headless Linux box, a locked or broken one, or a
 backend that would write the secret to a plain file) raises `SecretsUnavailable` with the two
@@ -30,10 +33,16 @@ from kpadmin.paths import MODES
 log = logging.getLogger(__name__)
 
 SERVICE: Final = "kpadmin"
+#: The REST credentials (what `secret_sources` and `load_credentials` are about).
 SECRET_NAMES: Final = ("imp_key", "imp_secret")
+#: The customer notices' mail server password (kpadmin.billing.notices.smtp).
+SMTP_PASSWORD: Final = "smtp_password"
+#: Every secret `kpadmin config set` stores in the keyring.
+ALL_SECRET_NAMES: Final = (*SECRET_NAMES, SMTP_PASSWORD)
 ENV_VARS: Final[dict[str, str]] = {
     "imp_key": "KPADMIN_IMP_KEY",
     "imp_secret": "KPADMIN_IMP_SECRET",
+    SMTP_PASSWORD: "KPADMIN_SMTP_PASSWORD",
 }
 #: The sandbox's documented credentials (kpadmin.sandbox.config); billing does not import the
 #: sandbox, so they are repeated here and pinned together by a test.
@@ -99,8 +108,8 @@ def keyring_username(mode: str, name: str) -> str:
 def _check(mode: str, name: str) -> None:
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}")
-    if name not in SECRET_NAMES:
-        raise ValueError(f"unknown secret {name!r}; expected one of {', '.join(SECRET_NAMES)}")
+    if name not in ALL_SECRET_NAMES:
+        raise ValueError(f"unknown secret {name!r}; expected one of {', '.join(ALL_SECRET_NAMES)}")
 
 
 def _backend_name(backend: object) -> str:
@@ -108,19 +117,19 @@ def _backend_name(backend: object) -> str:
     return f"{cls.__module__}.{cls.__name__}"
 
 
-def _usable_backend() -> keyring.backend.KeyringBackend:
-    """The active keyring backend, or `SecretsUnavailable` when it cannot keep a secret safely."""
+def _usable_backend(name: str | None = None) -> keyring.backend.KeyringBackend:
+    """The active keyring backend, or `SecretsUnavailable` when it cannot keep a secret safely
+    (the message names the environment variable(s) for ``name``, the REST ones by default)."""
+    fix = _how_to_fix(name)
     try:
         backend = keyring.get_keyring()
     except Exception as exc:  # backends fail in many ways (D-Bus, locked, misconfigured)
-        raise SecretsUnavailable(
-            f"The OS keyring could not be loaded ({exc}). {_HOW_TO_FIX}"
-        ) from exc
+        raise SecretsUnavailable(f"The OS keyring could not be loaded ({exc}). {fix}") from exc
     members = getattr(backend, "backends", None)  # the chainer backend wraps several
     candidates = list(members) if isinstance(members, list | tuple) else [backend]
     if not [b for b in candidates if _backend_name(b) not in _REFUSED_BACKENDS]:
         raise SecretsUnavailable(
-            f"No usable OS keyring was found (backend: {_backend_name(backend)}). {_HOW_TO_FIX}"
+            f"No usable OS keyring was found (backend: {_backend_name(backend)}). {fix}"
         )
     return backend
 
@@ -144,33 +153,49 @@ def read_secret(
     from_env = environ.get(ENV_VARS[name], "").strip()
     if from_env:
         return from_env, SecretSource.ENV
+    default = SANDBOX_DEFAULTS.get(name) if mode == "sandbox" else None
     try:
-        value = _usable_backend().get_password(SERVICE, keyring_username(mode, name))
+        value = _usable_backend(name).get_password(SERVICE, keyring_username(mode, name))
     except SecretsUnavailable:
-        if mode == "sandbox":
-            return SANDBOX_DEFAULTS[name], SecretSource.SANDBOX_DEFAULT
+        if default:
+            return default, SecretSource.SANDBOX_DEFAULT
         raise
     except Exception as exc:
-        if mode == "sandbox":
+        if default:
             log.warning("keyring read failed (%s); using the sandbox's default credentials", exc)
-            return SANDBOX_DEFAULTS[name], SecretSource.SANDBOX_DEFAULT
+            return default, SecretSource.SANDBOX_DEFAULT
         raise SecretsUnavailable(
-            f"Reading {name} from the OS keyring failed ({exc}). {_HOW_TO_FIX}"
+            f"Reading {name} from the OS keyring failed ({exc}). {_how_to_fix(name)}"
         ) from exc
     if value:
         return value, SecretSource.KEYRING
-    if mode == "sandbox":
-        return SANDBOX_DEFAULTS[name], SecretSource.SANDBOX_DEFAULT
+    if default:
+        return default, SecretSource.SANDBOX_DEFAULT
     return None, SecretSource.UNSET
 
 
+def _how_to_fix(name: str | None) -> str:
+    if name == SMTP_PASSWORD:
+        return _HOW_TO_FIX.replace(
+            "KPADMIN_IMP_KEY and KPADMIN_IMP_SECRET", "KPADMIN_SMTP_PASSWORD"
+        ).replace("environment variables", "environment variable")
+    return _HOW_TO_FIX
+
+
 def validate_secret(name: str, value: str) -> str:
-    """The value stripped of surrounding whitespace, or `InvalidSecret`."""
+    """The value stripped of surrounding whitespace, or `InvalidSecret`.
+
+    REST credentials are printable ASCII without spaces; a mail password may hold spaces and
+    any printable character (some providers show app passwords in groups of four)."""
     cleaned = value.strip()
     if not cleaned:
         raise InvalidSecret(f"{name} must not be empty")
     if len(cleaned) > MAX_SECRET_LENGTH:
         raise InvalidSecret(f"{name} is longer than {MAX_SECRET_LENGTH} characters")
+    if name == SMTP_PASSWORD:
+        if not cleaned.isprintable():
+            raise InvalidSecret(f"{name} must not contain control characters (check the paste)")
+        return cleaned
     if not all(33 <= ord(ch) <= 126 for ch in cleaned):
         raise InvalidSecret(f"{name} must be printable ASCII without spaces (check the paste)")
     return cleaned
@@ -180,26 +205,26 @@ def store_secret(mode: str, name: str, value: str) -> None:
     """Save a secret in the OS keyring for ``mode``. Never falls back to anything else."""
     _check(mode, name)
     cleaned = validate_secret(name, value)
-    backend = _usable_backend()
+    backend = _usable_backend(name)
     try:
         backend.set_password(SERVICE, keyring_username(mode, name), cleaned)
     except Exception as exc:
         raise SecretsUnavailable(
-            f"Saving {name} in the OS keyring failed ({exc}). {_HOW_TO_FIX}"
+            f"Saving {name} in the OS keyring failed ({exc}). {_how_to_fix(name)}"
         ) from exc
 
 
 def delete_secret(mode: str, name: str) -> bool:
     """Remove a secret from the keyring; False when there was none."""
     _check(mode, name)
-    backend = _usable_backend()
+    backend = _usable_backend(name)
     try:
         backend.delete_password(SERVICE, keyring_username(mode, name))
     except keyring.errors.PasswordDeleteError:
         return False
     except Exception as exc:
         raise SecretsUnavailable(
-            f"Deleting {name} from the OS keyring failed ({exc}). {_HOW_TO_FIX}"
+            f"Deleting {name} from the OS keyring failed ({exc}). {_how_to_fix(name)}"
         ) from exc
     return True
 
@@ -224,3 +249,11 @@ def load_credentials(mode: str, *, env: Mapping[str, str] | None = None) -> Cred
             "or in the app's Settings."
         )
     return Credentials(imp_key, imp_secret, key_source, secret_source)
+
+
+def smtp_password(mode: str, *, env: Mapping[str, str] | None = None) -> str | None:
+    """The mail server's password for ``mode`` (env, else keyring), None when unset.
+
+    Raises `SecretsUnavailable` when the keyring had to be asked and cannot be used."""
+    value, _ = read_secret(mode, SMTP_PASSWORD, env=env)
+    return value

@@ -35,6 +35,7 @@ mode is SANDBOX: the error says so whenever the old file may have said LIVE.
 from __future__ import annotations
 
 import dataclasses
+import email.utils
 import getpass
 import ipaddress
 import json
@@ -50,6 +51,7 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from kpadmin import clock
+from kpadmin.billing import retry_policy
 from kpadmin.paths import MODES, ensure_private_dir
 
 SETTINGS_FILE: Final = "settings.json"
@@ -74,12 +76,21 @@ MAX_URL_LENGTH: Final = 512
 MAX_HOST_LENGTH: Final = 253
 #: settings.json is a few hundred bytes; anything this big is not a settings file.
 MAX_FILE_BYTES: Final = 64 * 1024
+NOTICE_CHANNELS: Final = ("off", "email")
+MIN_NOTICE_DAYS_BEFORE: Final = 1
+MAX_NOTICE_DAYS_BEFORE: Final = 14
+MAX_MERCHANT_NAME: Final = 100
+MAX_MERCHANT_CONTACT: Final = 200
+#: RFC 5321's limit on an address (a user name is often one).
+MAX_ADDRESS_LENGTH: Final = 254
+SMTP_SCHEMES: Final = ("smtp", "smtps")
 
 #: The bounds of every numeric setting, as (low, high); `config show --help` and the GUI say them.
 BOUNDS: Final[dict[str, tuple[float, float]]] = {
     "concurrency": (MIN_CONCURRENCY, MAX_CONCURRENCY),
     "requests_per_second": (MIN_REQUESTS_PER_SECOND, MAX_REQUESTS_PER_SECOND),
     "monthly_limit": (MIN_MONTHLY_LIMIT, MAX_MONTHLY_LIMIT),
+    "notice_days_before": (MIN_NOTICE_DAYS_BEFORE, MAX_NOTICE_DAYS_BEFORE),
 }
 
 _IMP_CODE_RE: Final = re.compile(r"imp\d{8}")
@@ -163,6 +174,22 @@ class Settings:
     monthly_limit: int | None = None
     staff_name: str = ""
     language: str = "auto"
+    # --- collections (issue #12): retries, automatic runs, customer notices ---
+    #: Days after the period's first decline on which a declined card is charged again
+    #: (kpadmin.billing.retry_policy); () = no automatic retries.
+    retry_days: tuple[int, ...] = retry_policy.DEFAULT_RETRY_DAYS
+    #: "HH:MM" in Asia/Seoul for the daily automatic charge-due run; None = off.
+    auto_charge_time: str | None = None
+    #: LIVE mode runs charge-due automatically only with this explicit opt-in.
+    auto_charge_live: bool = False
+    notices: str = "off"
+    smtp_url: str | None = None
+    smtp_user: str | None = None
+    notice_from: str | None = None
+    #: The advance notice, this many days before a charge; None = off.
+    notice_days_before: int | None = None
+    merchant_name: str = ""
+    merchant_contact: str = ""
 
 
 #: The keys `kpadmin config` shows, in this order.
@@ -186,7 +213,35 @@ DESCRIPTIONS: Final[dict[str, str]] = {
     "staff_name": f"your name (at most {MAX_STAFF_NAME} characters), written to the audit log "
     "with every action",
     "language": "UI language: auto (follow the OS), ko or en",
+    "retry_days": "days after a period's first decline on which the card is charged again, "
+    f"{retry_policy.MIN_RETRY_DAY}..{retry_policy.MAX_RETRY_DAY}, ascending, at most "
+    f"{retry_policy.MAX_RETRIES} (default 1,3,5; off = none); after the last one the subscriber "
+    "is past due",
+    "auto_charge_time": "HH:MM (Korean time) of the daily automatic charge-due run, or off "
+    "(default); `kpadmin schedule install` puts it in the OS scheduler",
+    "auto_charge_live": "true lets the automatic run charge in LIVE mode (default false: "
+    "automatic runs skip LIVE)",
+    "notices": "customer notices (receipt, decline, past due, advance notice): off (default) "
+    "or email (needs smtp_url, notice_from and merchant_name)",
+    "smtp_url": "the mail server: smtp://host:port (STARTTLS when offered; default port 587) "
+    "or smtps://host:port (TLS; default 465); the password is a secret: "
+    "`config set smtp_password -` or env KPADMIN_SMTP_PASSWORD",
+    "smtp_user": f"the mail server's user name (at most {MAX_ADDRESS_LENGTH} characters; "
+    "empty = no login)",
+    "notice_from": "the notices' From: an address, optionally with a name, e.g. "
+    "'가나다 상점 <billing@example.com>'",
+    "notice_days_before": "advance notice this many days before a charge, "
+    f"{MIN_NOTICE_DAYS_BEFORE}..{MAX_NOTICE_DAYS_BEFORE}, or off (default)",
+    "merchant_name": f"your business name as customers know it, in every notice (at most "
+    f"{MAX_MERCHANT_NAME} characters)",
+    "merchant_contact": f"how customers reach you (phone, e-mail, web), in every notice (at "
+    f"most {MAX_MERCHANT_CONTACT} characters)",
 }
+
+_LIST_KEYS: Final = frozenset({"retry_days"})
+_BOOL_KEYS: Final = frozenset({"auto_charge_live"})
+#: Keys whose unset value reads "off" (the others read "" when unset).
+_OFF_WHEN_NONE: Final = frozenset({"auto_charge_time", "notice_days_before"})
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -195,6 +250,16 @@ DESCRIPTIONS: Final[dict[str, str]] = {
 def _optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
     def parse_optional(raw: str) -> Any:
         return None if raw.strip().lower() in _NONE_WORDS else parse(raw)
+
+    return parse_optional
+
+
+def _optional_off(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    """Like `_optional`, and ``off`` clears too."""
+    inner = _optional(parse)
+
+    def parse_optional(raw: str) -> Any:
+        return None if raw.strip().lower() == "off" else inner(raw)
 
     return parse_optional
 
@@ -320,6 +385,124 @@ def _parse_language(raw: str) -> str:
     return value
 
 
+def _parse_retry_days(raw: str) -> tuple[int, ...]:
+    try:
+        return retry_policy.parse_retry_days(raw)
+    except retry_policy.RetryDaysError as exc:
+        raise SettingsError(str(exc)) from None
+
+
+_HHMM_RE: Final = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+
+
+def _parse_time(raw: str) -> str | None:
+    value = raw.strip().lower()
+    if value in _NONE_WORDS or value == "off":
+        return None
+    match = _HHMM_RE.fullmatch(value)
+    if not match:
+        raise SettingsError(
+            f"auto_charge_time must be HH:MM (24-hour, Korean time), e.g. 09:00, or off, "
+            f"not {_shown(raw)}"
+        )
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+_TRUE_WORDS: Final = frozenset({"true", "yes", "on", "1"})
+_FALSE_WORDS: Final = frozenset({"false", "no", "off", "0", ""})
+
+
+def _parse_bool(name: str) -> Callable[[str], bool]:
+    def parse(raw: str) -> bool:
+        value = raw.strip().lower()
+        if value in _TRUE_WORDS:
+            return True
+        if value in _FALSE_WORDS:
+            return False
+        raise SettingsError(f"{name} must be true or false, not {_shown(raw)}")
+
+    return parse
+
+
+def _parse_notices(raw: str) -> str:
+    value = raw.strip().lower()
+    if value not in NOTICE_CHANNELS:
+        raise SettingsError(
+            f"notices must be one of {', '.join(NOTICE_CHANNELS)}, not {_shown(raw)}"
+        )
+    return value
+
+
+def _parse_smtp_url(raw: str) -> str:
+    value = raw.strip()
+    if len(value) > MAX_URL_LENGTH:
+        raise SettingsError(f"smtp_url is too long ({len(value):,} characters)")
+    if not (value.isascii() and value.isprintable()) or " " in value:
+        raise SettingsError(f"smtp_url must be plain ASCII without spaces, not {_shown(raw)}")
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        raise SettingsError(f"smtp_url has a bad host or port: {_shown(raw)}") from None
+    if parts.scheme not in SMTP_SCHEMES:
+        raise SettingsError(
+            f"smtp_url must start with smtp:// (STARTTLS) or smtps:// (TLS), not {_shown(raw)}"
+        )
+    if not parts.hostname:
+        raise SettingsError(f"smtp_url has no host: {_shown(raw)}")
+    if parts.username or parts.password or "@" in parts.netloc:
+        raise SettingsError(
+            "smtp_url must not contain a user name or password: set smtp_user, and the password "
+            "with `kpadmin config set smtp_password -`"
+        )
+    if parts.path not in ("", "/") or parts.query or parts.fragment or value.endswith(("?", "#")):
+        raise SettingsError(f"smtp_url is only smtp[s]://host[:port], not {_shown(raw)}")
+    if port == 0:
+        raise SettingsError(f"smtp_url has a bad port: {_shown(raw)}")
+    try:
+        _check_host(parts.hostname, raw)
+    except SettingsError as exc:
+        raise SettingsError(str(exc).replace("api_base_url", "smtp_url")) from None
+    return value.rstrip("/")
+
+
+def _plain_text(name: str, limit: int) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        value = raw.strip()
+        if len(value) > limit:
+            raise SettingsError(f"{name} is limited to {limit} characters")
+        if any(unicodedata.category(ch).startswith("C") for ch in value):
+            raise SettingsError(f"{name} must not contain control characters")
+        return value
+
+    return parse
+
+
+_ADDRESS_RE: Final = re.compile(r"[^@\s<>\"]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
+
+
+def _parse_from(raw: str) -> str:
+    value = _plain_text("notice_from", MAX_ADDRESS_LENGTH)(raw)
+    if not value:
+        return value
+    found = email.utils.getaddresses([value])
+    address = found[0][1] if len(found) == 1 else ""
+    if not _ADDRESS_RE.fullmatch(address) or "." not in address.rpartition("@")[2]:
+        raise SettingsError(
+            "notice_from must be one e-mail address, optionally with a name "
+            f"('Shop <billing@example.com>'), not {_shown(raw)}"
+        )
+    return value
+
+
+def notice_sender(settings: Settings) -> tuple[str, str] | None:
+    """notice_from as (display name, address); None when unset."""
+    if not settings.notice_from:
+        return None
+    name, address = email.utils.getaddresses([settings.notice_from])[0]
+    return name, address
+
+
 _PARSERS: Final[dict[str, Callable[[str], Any]]] = {
     "mode": _parse_mode,
     "api_base_url": _optional(_parse_url),
@@ -330,6 +513,16 @@ _PARSERS: Final[dict[str, Callable[[str], Any]]] = {
     "monthly_limit": _optional(_parse_int("monthly_limit")),
     "staff_name": _parse_staff,
     "language": _parse_language,
+    "retry_days": _parse_retry_days,
+    "auto_charge_time": _parse_time,
+    "auto_charge_live": _parse_bool("auto_charge_live"),
+    "notices": _parse_notices,
+    "smtp_url": _optional(_parse_smtp_url),
+    "smtp_user": _optional(_plain_text("smtp_user", MAX_ADDRESS_LENGTH)),
+    "notice_from": _optional(_parse_from),
+    "notice_days_before": _optional_off(_parse_int("notice_days_before")),
+    "merchant_name": _plain_text("merchant_name", MAX_MERCHANT_NAME),
+    "merchant_contact": _plain_text("merchant_contact", MAX_MERCHANT_CONTACT),
 }
 
 
@@ -353,8 +546,10 @@ def _parsed(settings: Settings, changes: Mapping[str, str]) -> Settings:
     for key, raw in changes.items():
         parser = _PARSERS.get(key)
         if parser is None:
-            secret_hint = " (imp_key and imp_secret are secrets: see kpadmin.billing.secrets)"
-            hint = secret_hint if key in ("imp_key", "imp_secret") else ""
+            secret_hint = (
+                " (imp_key, imp_secret and smtp_password are secrets: see kpadmin.billing.secrets)"
+            )
+            hint = secret_hint if key in ("imp_key", "imp_secret", "smtp_password") else ""
             raise SettingsError(
                 f"unknown setting {_shown(key)}; known settings: {', '.join(KEYS)}{hint}"
             )
@@ -408,6 +603,18 @@ def check(settings: Settings) -> Settings:
             f"for {LIVE_API_BASE_URL}",
             key="api_base_url",
         )
+    if settings.notices == "email":
+        missing = [
+            key
+            for key in ("smtp_url", "notice_from", "merchant_name")
+            if not getattr(settings, key)
+        ]
+        if missing:
+            raise SettingsError(
+                f"notices by e-mail need {', '.join(missing)}: set "
+                f"{'it' if len(missing) == 1 else 'them'} first (or set notices off)",
+                key="notices",
+            )
     return settings
 
 
@@ -415,7 +622,11 @@ def format_value(settings: Settings, key: str) -> str:
     """The text form of one setting, as `set_value` accepts it back ("" for unset)."""
     value = getattr(settings, key)
     if value is None:
-        return ""
+        return "off" if key in _OFF_WHEN_NONE else ""
+    if key == "retry_days":
+        return retry_policy.format_retry_days(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
@@ -447,6 +658,13 @@ def load_settings(data_root: Path, *, overrides: Mapping[str, str] | None = None
         if key not in data:
             continue
         value = data[key]
+        if key in _LIST_KEYS and isinstance(value, list) and len(value) <= 100:
+            # retry_days is saved as a JSON list; a hand-edited "1,3,5" is read as well.
+            if not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+                raise _invalid(path, data, key, f"{key} must be a list of whole numbers")
+            value = ",".join(str(v) for v in value)
+        if isinstance(value, bool) and key in _BOOL_KEYS:
+            value = "true" if value else "false"
         # bool is an int in Python; `"concurrency": true` is a mistake, not 1.
         if value is not None and (
             isinstance(value, bool) or not isinstance(value, str | int | float)

@@ -1,9 +1,10 @@
 """`kpadmin config show`, `kpadmin config set KEY VALUE` and `kpadmin config reset`.
 
-Settings go to the settings file; ``imp_key`` and ``imp_secret`` go to the OS keyring (for the
-current mode, or ``--mode``). A secret is never printed: `show` says only whether it is set and
-where it comes from. ``-`` as the value reads it from stdin (a hidden prompt on a terminal), so it
-does not land in the shell history. Every change is written to the audit table with the staff name.
+Settings go to the settings file; ``imp_key``, ``imp_secret`` and ``smtp_password`` go to the OS
+keyring (for the current mode, or ``--mode``). A secret is never printed: `show` says only whether
+it is set and where it comes from. ``-`` as the value reads it from stdin (a hidden prompt on a
+terminal), so it does not land in the shell history. Every change is written to the audit table
+with the staff name.
 
 Switching to LIVE asks on a terminal (y/N) and is refused elsewhere unless ``--yes`` is given. A
 settings file that cannot be used stops every action but two: `set` repairs a refused value (the
@@ -71,7 +72,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     show.add_argument(
         "--mode", choices=MODES, help="whose secrets to check (default: the current mode)"
     )
-    keys = ", ".join((*st.KEYS, *secrets.SECRET_NAMES))
+    keys = ", ".join((*st.KEYS, *secrets.ALL_SECRET_NAMES))
     change = actions.add_parser(
         "set",
         help="change one setting or secret",
@@ -85,7 +86,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     change.add_argument(
         "--mode",
         choices=MODES,
-        help="for imp_key/imp_secret: the mode they belong to (default: the current mode)",
+        help="for imp_key/imp_secret/smtp_password: the mode they belong to (default: the "
+        "current mode)",
     )
     change.add_argument(
         "--yes", action="store_true", help="switch to LIVE mode without asking (for scripts)"
@@ -141,7 +143,13 @@ def _secret_lines(mode: str) -> tuple[dict[str, str], str | None]:
     try:
         sources = secrets.secret_sources(mode)
     except secrets.SecretsUnavailable as exc:
-        return dict.fromkeys(secrets.SECRET_NAMES, "unavailable (no usable OS keyring)"), str(exc)
+        unusable = "unavailable (no usable OS keyring)"
+        return dict.fromkeys(secrets.ALL_SECRET_NAMES, unusable), str(exc)
+    smtp: str | None = None
+    try:
+        sources[secrets.SMTP_PASSWORD] = secrets.read_secret(mode, secrets.SMTP_PASSWORD)[1]
+    except secrets.SecretsUnavailable:
+        smtp = "unavailable (no usable OS keyring)"
     described = {}
     for name, source in sources.items():
         if source is secrets.SecretSource.UNSET:
@@ -150,6 +158,8 @@ def _secret_lines(mode: str) -> tuple[dict[str, str], str | None]:
             described[name] = "sandbox default"
         else:
             described[name] = f"set ({source.value})"
+    if smtp is not None:
+        described[secrets.SMTP_PASSWORD] = smtp
     return described, None
 
 
@@ -234,10 +244,10 @@ def _refuse(exc: StoreError) -> int:
 
 
 def _set(runtime: rt.Runtime, key: str, raw: str, *, mode: str | None, yes: bool) -> int:
-    if key in secrets.SECRET_NAMES:
+    if key in secrets.ALL_SECRET_NAMES:
         return _set_secret(runtime, key, raw, mode=mode or runtime.mode)
     if mode is not None:
-        return _fail("--mode applies only to imp_key and imp_secret", EXIT_USAGE)
+        return _fail("--mode applies only to imp_key, imp_secret and smtp_password", EXIT_USAGE)
     try:
         value = _read_value(key, raw)
         changed = st.set_value(runtime.settings, key, value)

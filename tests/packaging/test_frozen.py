@@ -187,6 +187,21 @@ def test_frozen_sandbox_serves_the_api_and_the_sdk(
     assert proc.returncode == 0, err[-3000:]
 
 
+def test_frozen_notices_render_from_the_bundled_templates(
+    frozen: frozen_build.FrozenBuild, frozen_env: dict[str, str]
+) -> None:
+    """Jinja2 and resources/notices are in the bundle: every notice renders, from the bundle's
+    own copy of the templates (not the source tree)."""
+    result = run(frozen.exe("kpadmin-webengine-probe"), "--notices", env=frozen_env)
+    lines = result.stdout.strip().splitlines()
+    assert lines, f"no output; stderr:\n{result.stderr[-3000:]}"
+    report = json.loads(lines[-1])
+    assert Path(report["root"]).is_relative_to(frozen.folder)
+    assert len(report["subjects"]) == 8
+    assert report["subjects"]["receipt/ko"] == "[카페 온도] 월간 구독 결제 완료 (₩12,300)"
+    assert result.returncode == 0
+
+
 def test_bundle_holds_what_the_app_opens_and_not_what_it_excludes(
     frozen: frozen_build.FrozenBuild,
 ) -> None:
