@@ -13,7 +13,7 @@ The rules a batch follows (docs/architecture.md, "A charge, from the button to t
 1. Reconcile first: every planned / sent / unknown row is looked up (`reconcile.py`).
 2. Earlier settled attempts of a period are looked up again before a new attempt is written.
 3. All intents are written in **one transaction** (``synchronous=FULL``) before any request leaves.
-4. Up to `concurrency` requests at once (one per subscriber, one per merchant_uid), optionally
+4. Up to `concurrency` requests at once (one per subscriber, one per order id), optionally
    paced to `rps`. Outcomes are written in short grouped transactions (`journal.py` explains why
    that is safe).
 5. A lost answer (`OutcomeUnknown`, `BadAnswer`, a non-final status: the gateway port's errors,
@@ -132,14 +132,14 @@ class Progress:
 class ChargeOutcome:
     charge_id: int
     subscriber_id: int
-    customer_uid: str
+    key_id: str  # the schema's customer_uid
     name: str
     period: str
     attempt: int
-    merchant_uid: str
+    order_id: str  # the schema's merchant_uid
     amount: int
     state: ChargeState
-    imp_uid: str | None = None
+    payment_id: str | None = None  # the schema's imp_uid
     message: str = ""
     paid_amount: int | None = None  # what i'mport reports as paid (paid outcomes only)
 
@@ -158,18 +158,18 @@ class AmountMismatch:
 
     charge_id: int
     subscriber_id: int
-    customer_uid: str
+    key_id: str
     name: str
-    merchant_uid: str
+    order_id: str
     period: str
     asked: int
     paid: int
-    imp_uid: str | None
+    payment_id: str | None
 
     def describe(self) -> str:
-        who = f"{self.name} ({self.customer_uid})" if self.name else self.customer_uid
+        who = f"{self.name} ({self.key_id})" if self.name else self.key_id
         return (
-            f"{who}, {self.period}, {self.merchant_uid}: ₩{self.asked:,} was asked, i'mport "
+            f"{who}, {self.period}, {self.order_id}: ₩{self.asked:,} was asked, i'mport "
             f"charged ₩{self.paid:,}"
         )
 
@@ -341,10 +341,10 @@ class ChargeEngine:
                             item.subscriber_id,
                             Skip(
                                 item.subscriber_id,
-                                item.customer_uid,
+                                item.key_id,
                                 item.name,
                                 SkipReason.DECLINED_THIS_RUN,
-                                f"{settled.merchant_uid} turned out {settled.after.value}: "
+                                f"{settled.order_id} turned out {settled.after.value}: "
                                 f"{settled.detail}",
                             ),
                         )
@@ -495,7 +495,7 @@ class ChargeEngine:
                     skips.append(
                         Skip(
                             item.subscriber_id,
-                            item.customer_uid,
+                            item.key_id,
                             item.name,
                             SkipReason.UNKNOWN_SUBSCRIBER,
                             "the subscriber was deleted",
@@ -528,20 +528,20 @@ class ChargeEngine:
                     skips.append(
                         Skip(
                             item.subscriber_id,
-                            item.customer_uid,
+                            item.key_id,
                             item.name,
                             SkipReason.CHANGED,
                             f"{item.period} was settled since the plan was made; plan again",
                         )
                     )
                     continue
-                if (decision.merchant_uid, decision.amount) != (item.merchant_uid, item.amount):
+                if (decision.order_id, decision.amount) != (item.order_id, item.amount):
                     # The amount was edited (or re-imported) while the confirmation was open:
                     # staff confirmed the old total; the new amount needs a new confirmation.
                     skips.append(
                         Skip(
                             item.subscriber_id,
-                            item.customer_uid,
+                            item.key_id,
                             item.name,
                             SkipReason.CHANGED,
                             f"the amount changed to ₩{decision.amount:,} since the plan was made "
@@ -565,7 +565,7 @@ class ChargeEngine:
                             sub.customer_uid,
                             decision.period,
                             decision.attempt,
-                            decision.merchant_uid,
+                            decision.order_id,
                             decision.amount,
                         ),
                         batch_id=batch_id,
@@ -579,7 +579,7 @@ class ChargeEngine:
                     sub.customer_uid,
                     decision.period,
                     decision.attempt,
-                    decision.merchant_uid,
+                    decision.order_id,
                     decision.amount,
                 )
                 intents.append(_Intent(decision, row, fresh))
@@ -608,7 +608,7 @@ class ChargeEngine:
             while True:
                 try:
                     payment = await self.gateway.charge_key(
-                        row.customer_uid, row.merchant_uid, row.amount, _order_name(intent.item)
+                        row.key_id, row.order_id, row.amount, _order_name(intent.item)
                     )
                 except Declined as exc:
                     return self._settle(
@@ -644,7 +644,7 @@ class ChargeEngine:
                     )
                 except Rejected as exc:
                     # REFERENCE §0: code != 0 is not proof that no money moved. Look it up.
-                    found = await self._look_up(row.merchant_uid)
+                    found = await self._look_up(row.order_id)
                     reason = exc.gateway_message or str(exc)
                     if found.verdict is Verdict.PAID:
                         return self._paid(journal, intent, staff, found)
@@ -656,7 +656,7 @@ class ChargeEngine:
                             journal, intent, staff, ChargeState.REJECTED, None, reason
                         )
                     if found.verdict is Verdict.NOTHING:
-                        # This merchant_uid may have left before (a lost answer, a crash), and
+                        # This order id may have left before (a lost answer, a crash), and
                         # i'mport refuses it now — most likely "already paid" — yet the lookup
                         # shows nothing. 'Rejected' would let a new attempt pay the period again.
                         return self._settle(
@@ -678,7 +678,7 @@ class ChargeEngine:
                     )
                 except GatewayError as exc:
                     # OutcomeUnknown, BadAnswer, a non-final status, anything ambiguous.
-                    found = await self._look_up(row.merchant_uid)
+                    found = await self._look_up(row.order_id)
                     if found.verdict is Verdict.PAID:
                         return self._paid(journal, intent, staff, found)
                     if found.verdict is Verdict.DECLINED:
@@ -697,7 +697,7 @@ class ChargeEngine:
                             and not await _sleep_unless(cancel, self._delay(resent + 1))
                             and not abort  # a failed write may have stopped the batch meanwhile
                         ):
-                            resent += 1  # same merchant_uid: i'mport cannot pay it twice
+                            resent += 1  # same order id: i'mport cannot pay it twice
                             continue
                         return self._settle(
                             journal,
@@ -717,7 +717,7 @@ class ChargeEngine:
                         f"{type(exc).__name__}; {found.detail}",
                     )
                 if payment.status is not PaymentStatus.PAID:  # a gateway returning, not raising
-                    found = await self._look_up(row.merchant_uid)
+                    found = await self._look_up(row.order_id)
                     if found.verdict is Verdict.PAID:
                         return self._paid(journal, intent, staff, found)
                     return self._settle(
@@ -740,7 +740,7 @@ class ChargeEngine:
             )
             raise
         except Exception as exc:  # a bug must not lose track of money: keep the row in doubt
-            log.exception("charge %s failed unexpectedly", row.merchant_uid)
+            log.exception("charge %s failed unexpectedly", row.order_id)
             return self._settle(
                 journal,
                 intent,
@@ -770,14 +770,14 @@ class ChargeEngine:
         return ChargeOutcome(
             charge_id=row.charge_id,
             subscriber_id=row.subscriber_id,
-            customer_uid=row.customer_uid,
+            key_id=row.key_id,
             name=intent.item.name,
             period=row.period,
             attempt=row.attempt,
-            merchant_uid=row.merchant_uid,
+            order_id=row.order_id,
             amount=row.amount,
             state=state,
-            imp_uid=payment.payment_id if payment else None,
+            payment_id=payment.payment_id if payment else None,
             message=message,
             paid_amount=paid_amount,
         )
@@ -791,20 +791,20 @@ class ChargeEngine:
         The answer to the charge is never read for this (REFERENCE.md: no branching on the
         message text): only the key lookup decides. The key exists, or the lookup fails → nothing
         changes, and the next run rejects and asks again. Compare-and-set on state and
-        customer_uid: a subscriber paused or re-signed-up meanwhile is left alone. A failure here
+        key: a subscriber paused or re-signed-up meanwhile is left alone. A failure here
         is logged, never raised: every charge of the batch is already recorded.
         """
         rejected = {
-            o.subscriber_id: o.customer_uid for o in outcomes if o.state is ChargeState.REJECTED
+            o.subscriber_id: o.key_id for o in outcomes if o.state is ChargeState.REJECTED
         }
         if not rejected:
             return
         limit = asyncio.Semaphore(concurrency)
 
-        async def key_gone(customer_uid: str) -> bool:
+        async def key_gone(key_id: str) -> bool:
             async with limit:
                 try:
-                    await self.gateway.get_key(customer_uid)
+                    await self.gateway.get_key(key_id)
                 except NotFound:
                     return True
                 except Exception as exc:  # lookup failed: we do not know, so change nothing
@@ -816,7 +816,7 @@ class ChargeEngine:
             now = self.clock()
             audit = AuditRepository(self.conn)
             with transaction(self.conn):
-                for (subscriber_id, customer_uid), missing in zip(
+                for (subscriber_id, key_id), missing in zip(
                     rejected.items(), gone, strict=True
                 ):
                     if not missing:
@@ -828,7 +828,7 @@ class ChargeEngine:
                             SubscriberState.KEY_MISSING.value,
                             encode_instant(now),
                             subscriber_id,
-                            customer_uid,
+                            key_id,
                             SubscriberState.ACTIVE.value,
                         ),
                     ).rowcount
@@ -845,7 +845,7 @@ class ChargeEngine:
 
     def _withdraw(self, intents: list[_Intent], staff: str, batch_id: str) -> list[_Intent]:
         """Delete this batch's intents that never left (cancel or abort): nothing was sent for
-        them, so the next batch plans them afresh (with the same deterministic merchant_uid)."""
+        them, so the next batch plans them afresh (with the same deterministic order id)."""
         if not intents:
             return []
         try:
@@ -863,7 +863,7 @@ class ChargeEngine:
                 )
         except Exception as exc:
             # Left planned: the next run looks them up (nothing there) and sends them then, with
-            # the same merchant_uid. Never a reason to lose the batch's result.
+            # the same order id. Never a reason to lose the batch's result.
             # INFO, like the journal's: BatchResult.error is the one message about the disk.
             log.info("batch %s: unsent intents could not be withdrawn: %s", batch_id, exc)
             return []
@@ -876,7 +876,7 @@ class ChargeEngine:
         (a decline recorded from a lookup while a retry was still on its way) must not become a
         second payment. Returns the subscribers to skip (with the reason); the ids of charges
         found paid are added to ``found_paid``."""
-        todo = [(item, uid) for item in plan.items for uid in item.earlier_merchant_uids]
+        todo = [(item, uid) for item in plan.items for uid in item.earlier_order_ids]
         if not todo:
             return {}
         limit = asyncio.Semaphore(concurrency)
@@ -905,7 +905,7 @@ class ChargeEngine:
                     )
                 skips[item.subscriber_id] = Skip(
                     item.subscriber_id,
-                    item.customer_uid,
+                    item.key_id,
                     item.name,
                     SkipReason.ALREADY_PAID,
                     f"an earlier attempt ({uid}) turned out to be paid",
@@ -915,7 +915,7 @@ class ChargeEngine:
                     item.subscriber_id,
                     Skip(
                         item.subscriber_id,
-                        item.customer_uid,
+                        item.key_id,
                         item.name,
                         SkipReason.IN_DOUBT,
                         f"could not confirm that {uid} was not paid: {found.detail}",
@@ -961,7 +961,7 @@ class ChargeEngine:
                 # missing, cancelled): withdraw the intent instead of leaving it in doubt forever.
                 # The quiet period is far beyond any read timeout, so no request for it can still
                 # be on its way; and should the subscriber be charged for this period again, the
-                # earlier merchant_uid is looked up once more before a new attempt is written.
+                # earlier order id is looked up once more before a new attempt is written.
                 after = ChargeState.REJECTED
                 detail = (
                     f"withdrawn: the subscriber is {inactive[charge.subscriber_id]} and i'mport "
@@ -1018,9 +1018,9 @@ class ChargeEngine:
             if s.state is not SubscriberState.ACTIVE
         }
 
-    async def _look_up(self, merchant_uid: str) -> Lookup:
+    async def _look_up(self, order_id: str) -> Lookup:
         return await look_up(
-            self.gateway, merchant_uid, tries=self.lookup_tries, delays=self.retry_delays
+            self.gateway, order_id, tries=self.lookup_tries, delays=self.retry_delays
         )
 
     def _delay(self, attempt: int) -> float:
@@ -1054,10 +1054,10 @@ def without_declines(plan: Plan, report: ReconcileReport) -> Plan:
     skips = tuple(
         Skip(
             i.subscriber_id,
-            i.customer_uid,
+            i.key_id,
             i.name,
             SkipReason.DECLINED_THIS_RUN,
-            f"{refused[i.subscriber_id].merchant_uid} turned out "
+            f"{refused[i.subscriber_id].order_id} turned out "
             f"{refused[i.subscriber_id].after.value}: {refused[i.subscriber_id].detail}",
         )
         for i in plan.items

@@ -5,7 +5,7 @@ would cost more than the HTTP call itself at low latency, so outcomes are buffer
 short transactions (every `flush_interval` seconds or `flush_size` rows, and always at the end of a
 batch). This is safe because the *intent* is already durable before its request left: if the
 process dies with outcomes still buffered, those rows are left planned / sent, which means "in
-doubt", and reconciliation settles them by looking their merchant_uid up at i'mport. A lost result
+doubt", and reconciliation settles them by looking their order id up at i'mport. A lost result
 write can delay the truth, never invent or repeat a payment.
 
 A group that cannot be written (disk full, a damaged page, …) stays buffered and the journal
@@ -62,10 +62,10 @@ class RowRef:
 
     charge_id: int
     subscriber_id: int
-    customer_uid: str
+    key_id: str  # the schema's customer_uid
     period: str
     attempt: int
-    merchant_uid: str
+    order_id: str  # the schema's merchant_uid
     amount: int
 
 
@@ -189,7 +189,7 @@ class Journal:
             if current is not write.state:
                 log.info(
                     "journal: %s is %s, not %s; leaving it (wanted %s)",
-                    row.merchant_uid,
+                    row.order_id,
                     current.value,
                     "/".join(s.value for s in write.expect),
                     write.state.value,
@@ -210,7 +210,7 @@ class Journal:
                 state = ChargeState.UNKNOWN
                 message = (
                     f"DOUBLE PAYMENT: {row.period} is already paid by {clash[0]}; "
-                    f"refund {payment.payment_id if payment else row.merchant_uid}"
+                    f"refund {payment.payment_id if payment else row.order_id}"
                 )
                 log.error("journal: %s", message)
         mismatch = (
@@ -253,14 +253,14 @@ class Journal:
             audit.record(
                 write.staff,
                 AMOUNT_MISMATCH,
-                f"{row.merchant_uid} (imp_uid {payment.payment_id}) for {row.period}: i'mport "
+                f"{row.order_id} (imp_uid {payment.payment_id}) for {row.period}: i'mport "
                 f"charged ₩{payment.amount:,}, ₩{row.amount:,} was asked",
                 subscriber_id=row.subscriber_id,
                 at=now,
             )
             log.warning(
                 "journal: %s paid ₩%s, not ₩%s (amount mismatch)",
-                row.merchant_uid,
+                row.order_id,
                 f"{payment.amount:,}",
                 f"{row.amount:,}",
             )
@@ -309,7 +309,7 @@ def describe(
     """The audit line for a charge outcome (no personal data: ids and amounts only)."""
     text = (
         f"{state.value} ₩{row.amount:,} for {row.period} (attempt {row.attempt}, "
-        f"merchant_uid {row.merchant_uid}"
+        f"merchant_uid {row.order_id}"
     )
     if payment is not None:
         text += f", imp_uid {payment.payment_id}"

@@ -94,7 +94,7 @@ class Settled:
 
     charge_id: int
     subscriber_id: int
-    merchant_uid: str
+    order_id: str
     before: ChargeState
     after: ChargeState
     detail: str

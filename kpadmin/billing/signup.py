@@ -6,22 +6,23 @@ No Qt here. The sign-up dialog (``kpadmin.gui.signup``) drives these steps:
    clear message per field (`FormInvalid.errors`); `form_errors` is the as-you-type variant. Name,
    phone, e-mail, amount and plan follow the one rule set the CSV import and the edit dialog use
    too (`kpadmin.billing.fields`); `form_field_errors` gives their codes and parameters.
-2. `start_attempt` mints the ids: a `customer_uid` (``kpa_`` + 16 base32 characters, random, no
-   personal data, fresh for every attempt so an old key is never overwritten) and a window
-   `merchant_uid` (``kpa-su-`` + 16 base32 characters, ≤ 40, ``[a-z0-9-]``). It returns a
-   `SignupAttempt` that carries everything `IMP.request_pay` will be given.
+2. `start_attempt` mints the ids: a billing key id, `key_id` (``kpa_`` + 16 base32 characters,
+   random, no personal data, fresh for every attempt so an old key is never overwritten; the
+   SDK's ``customer_uid``) and the window's `order_id` (``kpa-su-`` + 16 base32 characters,
+   ≤ 40, ``[a-z0-9-]``; the SDK's ``merchant_uid``). It returns a `SignupAttempt` that carries
+   everything `IMP.request_pay` will be given (in the SDK's own names).
 3. The checkout page's callback reaches Python as JSON; `parse_bridge_message` checks it strictly
-   (size, types, known fields, the attempt's merchant_uid) and gives a `CheckoutCallback`.
-4. `verify_signup` treats that callback only as a hint. The billing key must exist at i'mport
-   under the customer_uid *we* minted (``GET /subscribe/customers/{customer_uid}``); a first
-   payment must be ``paid`` with our merchant_uid, the exact amount and our customer_uid
-   (``GET /payments/{imp_uid}``). Anything else raises `SignupFailed(reason, user_message)`.
+   (size, types, known fields, the attempt's order id) and gives a `CheckoutCallback`.
+4. `verify_signup` treats that callback only as a hint. The billing key must exist at the gateway
+   under the key id *we* minted (`Gateway.get_key`); a first payment must be paid with our
+   order id, the exact amount and our key (`Gateway.get_payment`). Anything else raises
+   `SignupFailed(reason, user_message)`.
 5. `save_verified_signup` writes the subscriber row (and the first payment's journal row, paid
    for the current period) and the audit entry in one transaction; `record_failed_attempt`
    writes only an audit entry. Nothing else is saved for a failed attempt.
 6. An attempt that did not end in a saved sign-up (staff cancelled, declined, timed out, window
    closed, not verified) is looked up by its own ids: `inspect_attempt` finds a billing key under
-   its customer_uid and paid payments under its merchant_uid (the customer may have approved in
+   its key id and paid payments under its order id (the customer may have approved in
    the second staff pressed Cancel). `verify_leftovers` says whether they amount to a complete
    sign-up (then staff may save it after all); otherwise `refund_leftover` refunds with
    `checksum`, `delete_orphan_key` removes a key nobody will save, and `record_leftovers`
@@ -68,10 +69,10 @@ from kpadmin.store.subscribers import SubscriberRepository
 
 log = logging.getLogger(__name__)
 
-CUSTOMER_UID_PREFIX = "kpa_"
-MERCHANT_UID_PREFIX = "kpa-su-"
-CUSTOMER_UID_MAX = 80
-MERCHANT_UID_MAX = 40
+KEY_ID_PREFIX = "kpa_"
+ORDER_ID_PREFIX = "kpa-su-"
+KEY_ID_MAX = 80
+ORDER_ID_MAX = 40
 #: The field limits (one rule set: `kpadmin.billing.fields`).
 PLAN_MAX = fields.PLAN_MAX
 NAME_MAX = fields.NAME_MAX
@@ -83,8 +84,8 @@ DEFAULT_ORDER_NAME = "정기결제"
 #: The bridge refuses any callback message larger than this (bytes of UTF-8 JSON).
 CALLBACK_MAX_BYTES = 16 * 1024
 
-_MERCHANT_UID_RE = re.compile(r"[A-Za-z0-9_-]{1,40}")
-_IMP_UID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_ORDER_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,40}")
+_PAYMENT_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 # ----------------------------------------------------------------------------- the form
@@ -223,17 +224,17 @@ def _random_base32(n_chars: int = 16) -> str:
     return base64.b32encode(secrets.token_bytes(n_chars * 5 // 8)).decode("ascii").lower()
 
 
-def mint_customer_uid() -> str:
+def mint_key_id() -> str:
     """A new billing-key id: ``kpa_`` + 16 random base32 characters. No personal data in it."""
-    return CUSTOMER_UID_PREFIX + _random_base32()
+    return KEY_ID_PREFIX + _random_base32()
 
 
-def mint_merchant_uid() -> str:
+def mint_order_id() -> str:
     """A new order id for the sign-up window: ``kpa-su-`` + 16 random base32 characters (23 chars).
 
     The ``kpa-su-`` prefix keeps window orders apart from the charge engine's ids.
     """
-    return MERCHANT_UID_PREFIX + _random_base32()
+    return ORDER_ID_PREFIX + _random_base32()
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,8 +242,8 @@ class SignupAttempt:
     """One opening of the Kakao Pay window: what is sent to `IMP.request_pay`."""
 
     form: SignupForm
-    customer_uid: str
-    merchant_uid: str
+    key_id: str  # the billing key's id the window registers (V1: customer_uid)
+    order_id: str  # the window's order id (V1: merchant_uid)
     imp_code: str
     pg: str
     started_at: datetime  # aware UTC
@@ -257,10 +258,10 @@ class SignupAttempt:
         params: dict[str, Any] = {
             "pg": self.pg,
             "pay_method": "card",
-            "merchant_uid": self.merchant_uid,
+            "merchant_uid": self.order_id,
             "name": self.form.plan or DEFAULT_ORDER_NAME,
             "amount": self.amount,
-            "customer_uid": self.customer_uid,
+            "customer_uid": self.key_id,
             "buyer_name": self.form.name,
             "buyer_tel": self.form.phone,
         }
@@ -271,7 +272,7 @@ class SignupAttempt:
     def describe(self) -> str:
         """For the audit log and logs: no full phone number, no e-mail local part."""
         return (
-            f"customer_uid={self.customer_uid} merchant_uid={self.merchant_uid} "
+            f"customer_uid={self.key_id} merchant_uid={self.order_id} "
             f"name={self.form.name} phone={mask_phone(self.form.phone)}"
             + (f" email={mask_email(self.form.email)}" if self.form.email else "")
             + f" plan={self.form.plan} amount={self.form.amount} "
@@ -286,8 +287,8 @@ def start_attempt(
     """Mint fresh ids for one window opening."""
     return SignupAttempt(
         form=form,
-        customer_uid=mint_customer_uid(),
-        merchant_uid=mint_merchant_uid(),
+        key_id=mint_key_id(),
+        order_id=mint_order_id(),
         imp_code=imp_code,
         pg=pg,
         started_at=now or clock.now(),
@@ -308,8 +309,8 @@ class CheckoutCallback:
     New-SDK callbacks carry no ``success`` (REFERENCE.md §7): failure is ``error_code`` not null.
     """
 
-    merchant_uid: str
-    imp_uid: str | None
+    order_id: str  # the callback's merchant_uid
+    payment_id: str | None  # the callback's imp_uid
     error_code: str | None
     error_msg: str | None
     status: str | None = None
@@ -363,7 +364,7 @@ class PageStatus(enum.StrEnum):
 
 
 def parse_bridge_message(
-    message: object, *, expected_merchant_uid: str
+    message: object, *, expected_order_id: str
 ) -> CheckoutCallback | PageStatus:
     """Check one bridge message strictly; return the callback or the page status it carries.
 
@@ -410,21 +411,23 @@ def parse_bridge_message(
         else:
             raise CallbackRejected("unknown field")
         clean[key] = value
-    merchant_uid = clean.get("merchant_uid")
-    if not isinstance(merchant_uid, str) or not _MERCHANT_UID_RE.fullmatch(merchant_uid):
+    order_id = clean.get("merchant_uid")  # the SDK's names for the two ids
+    if not isinstance(order_id, str) or not _ORDER_ID_RE.fullmatch(order_id):
         raise CallbackRejected("merchant_uid missing or malformed")
-    if merchant_uid != expected_merchant_uid:
+    if order_id != expected_order_id:
         raise CallbackRejected("merchant_uid is not this attempt's")
-    imp_uid = clean.get("imp_uid")
-    if imp_uid is not None and not (isinstance(imp_uid, str) and _IMP_UID_RE.fullmatch(imp_uid)):
+    payment_id = clean.get("imp_uid")
+    if payment_id is not None and not (
+        isinstance(payment_id, str) and _PAYMENT_ID_RE.fullmatch(payment_id)
+    ):
         raise CallbackRejected("imp_uid malformed")
     error_code = clean.get("error_code")
     error_msg = clean.get("error_msg")
     status = clean.get("status")
     known = {"merchant_uid", "imp_uid", "error_code", "error_msg", "status"}
     return CheckoutCallback(
-        merchant_uid=merchant_uid,
-        imp_uid=imp_uid if isinstance(imp_uid, str) else None,
+        order_id=order_id,
+        payment_id=payment_id if isinstance(payment_id, str) else None,
         # Some PGs send an empty string for "no error"; treat it as null.
         error_code=error_code if isinstance(error_code, str) and error_code else None,
         error_msg=error_msg if isinstance(error_msg, str) and error_msg else None,
@@ -452,8 +455,8 @@ class SignupFailed(Exception):
     """The sign-up did not complete; nothing was saved.
 
     `reason` says why (for code and the audit log), `user_message` is what staff read, `detail` is
-    for the audit log (no personal data). `paid_imp_uid` is set when a paid payment for the
-    attempt's merchant_uid exists anyway (money taken, sign-up not verified): staff must look.
+    for the audit log (no personal data). `paid_payment_id` is set when a paid payment for the
+    attempt's order id exists anyway (money taken, sign-up not verified): staff must look.
     """
 
     def __init__(
@@ -462,14 +465,14 @@ class SignupFailed(Exception):
         user_message: str,
         *,
         detail: str = "",
-        paid_imp_uid: str | None = None,
+        paid_payment_id: str | None = None,
         pg_message: str | None = None,
     ) -> None:
         super().__init__(f"{reason.value}: {detail or user_message}")
         self.reason = reason
         self.user_message = user_message
         self.detail = detail
-        self.paid_imp_uid = paid_imp_uid
+        self.paid_payment_id = paid_payment_id
         #: The window's own reason (Kakao Pay / PG text, usually Korean), shown as given.
         self.pg_message = pg_message
 
@@ -481,7 +484,7 @@ class SignupFailed(Exception):
 
 @dataclass(frozen=True, slots=True)
 class VerifiedPayment:
-    imp_uid: str
+    payment_id: str
     amount: int
     receipt_url: str | None
     paid_at: datetime | None
@@ -532,28 +535,28 @@ async def verify_signup(
     the gateway returns it under the attempt's own key id (`Gateway.get_key`), and a first payment
     solely because the gateway shows it paid for this attempt (`Gateway.get_payment`).
     """
-    if callback.merchant_uid != attempt.merchant_uid:
+    if callback.order_id != attempt.order_id:
         raise SignupFailed(
             FailureReason.VERIFICATION_FAILED, MSG_NOT_VERIFIED, detail="merchant_uid mismatch"
         )
     if callback.failed:
         # The window says it failed. Do not take its word for "nothing happened" either: if money
-        # was taken under our merchant_uid, staff must know.
+        # was taken under our order id, staff must know.
         failure = _classify_error(callback)
         if attempt.amount > 0:
-            failure.paid_imp_uid = await _paid_payment_for(gateway, attempt)
-            if failure.paid_imp_uid:
+            failure.paid_payment_id = await _paid_payment_for(gateway, attempt)
+            if failure.paid_payment_id:
                 failure.user_message = MSG_PAID_NOT_VERIFIED
         raise failure
     try:
-        key = await gateway.get_key(attempt.customer_uid)
+        key = await gateway.get_key(attempt.key_id)
     except NotFound:
         raise await _not_verified(gateway, attempt, "no billing key for our customer_uid") from None
     except GatewayError as exc:
         raise SignupFailed(
             FailureReason.UNREACHABLE, MSG_UNREACHABLE, detail=f"key lookup: {type(exc).__name__}"
         ) from exc
-    if key.key_id != attempt.customer_uid:
+    if key.key_id != attempt.key_id:
         raise await _not_verified(gateway, attempt, "the API returned another customer_uid")
     provider = attempt.pg.split(".", 1)[0]
     if (key.pg_provider or provider) != provider:
@@ -568,7 +571,7 @@ async def verify_signup(
     if attempt.amount > 0:
         payment = await _verified_first_payment(gateway, attempt, callback)
         first = VerifiedPayment(
-            imp_uid=payment.payment_id,
+            payment_id=payment.payment_id,
             amount=payment.amount,
             receipt_url=payment.receipt_url,
             paid_at=payment.paid_at,
@@ -587,10 +590,10 @@ async def verify_signup(
 async def _verified_first_payment(
     gateway: Gateway, attempt: SignupAttempt, callback: CheckoutCallback
 ) -> GatewayPayment:
-    if not callback.imp_uid:
+    if not callback.payment_id:
         raise await _not_verified(gateway, attempt, "no imp_uid for the first payment")
     try:
-        payment = await gateway.get_payment(callback.imp_uid)
+        payment = await gateway.get_payment(callback.payment_id)
     except NotFound:
         raise await _not_verified(gateway, attempt, "the callback's imp_uid is unknown") from None
     except GatewayError as exc:
@@ -600,19 +603,19 @@ async def _verified_first_payment(
             detail=f"payment lookup: {type(exc).__name__}",
         ) from exc
     problems = []
-    if payment.order_id != attempt.merchant_uid:
+    if payment.order_id != attempt.order_id:
         problems.append("merchant_uid differs")
     if payment.status is not PaymentStatus.PAID:
         problems.append(f"status is {payment.status.value}")
     if payment.amount != attempt.amount:
         problems.append(f"amount {payment.amount} != {attempt.amount}")
-    if payment.key_id != attempt.customer_uid:
+    if payment.key_id != attempt.key_id:
         problems.append("customer_uid differs")
     if (payment.currency or "KRW") != "KRW":
         problems.append(f"currency {payment.currency}")
     if problems:
         raise await _not_verified(
-            gateway, attempt, f"first payment {callback.imp_uid}: " + ", ".join(problems)
+            gateway, attempt, f"first payment {callback.payment_id}: " + ", ".join(problems)
         )
     return payment
 
@@ -623,7 +626,7 @@ async def _not_verified(gateway: Gateway, attempt: SignupAttempt, detail: str) -
         FailureReason.VERIFICATION_FAILED,
         MSG_PAID_NOT_VERIFIED if paid else MSG_NOT_VERIFIED,
         detail=detail + (f"; paid payment {paid} exists for merchant_uid" if paid else ""),
-        paid_imp_uid=paid,
+        paid_payment_id=paid,
     )
 
 
@@ -631,11 +634,11 @@ async def _paid_payment_for(gateway: Gateway, attempt: SignupAttempt) -> str | N
     """The payment id of a paid payment under the attempt's order id (the newest), if the
     gateway has one."""
     try:
-        payments = await gateway.payments_for_order(attempt.merchant_uid)
+        payments = await gateway.payments_for_order(attempt.order_id)
     except GatewayError:
         return None
     for payment in payments:
-        if payment.status is PaymentStatus.PAID and payment.order_id == attempt.merchant_uid:
+        if payment.status is PaymentStatus.PAID and payment.order_id == attempt.order_id:
             return payment.payment_id
     return None
 
@@ -645,9 +648,9 @@ async def _paid_payment_for(gateway: Gateway, attempt: SignupAttempt) -> str | N
 
 @dataclass(frozen=True, slots=True)
 class LeftoverPayment:
-    """A paid payment under an unfinished attempt's merchant_uid: money staff must look at."""
+    """A paid payment under an unfinished attempt's order id: money staff must look at."""
 
-    imp_uid: str
+    payment_id: str
     amount: int
     refundable: int  # amount - what was refunded already: the refund's `checksum`
 
@@ -662,7 +665,7 @@ class AttemptLeftovers:
     """
 
     attempt: SignupAttempt
-    key: bool  # a billing key exists under the attempt's customer_uid
+    key: bool  # a billing key exists under the attempt's key id
     payments: tuple[LeftoverPayment, ...]  # paid and not fully refunded
     error: str | None = None  # i'mport could not be asked (key/payments then unknown)
 
@@ -686,7 +689,7 @@ class AttemptLeftovers:
             return f"could not check i'mport ({self.error})"
         parts = [f"billing key {'EXISTS' if self.key else 'none'}"]
         parts += [
-            f"PAID imp_uid={p.imp_uid} amount={p.amount} refundable={p.refundable}"
+            f"PAID imp_uid={p.payment_id} amount={p.amount} refundable={p.refundable}"
             for p in self.payments
         ]
         return "; ".join(parts)
@@ -696,14 +699,14 @@ async def inspect_attempt(gateway: Gateway, attempt: SignupAttempt) -> AttemptLe
     """Ask the gateway what the attempt left: a key under its key id, paid payments under its
     order id. Never raises for gateway trouble: it sets `error` instead."""
     try:
-        found_key = await gateway.get_key(attempt.customer_uid)
-        key = found_key.key_id == attempt.customer_uid
+        found_key = await gateway.get_key(attempt.key_id)
+        key = found_key.key_id == attempt.key_id
     except NotFound:
         key = False
     except GatewayError as exc:
         return AttemptLeftovers(attempt, False, (), error=f"key lookup: {type(exc).__name__}")
     try:
-        found = await gateway.payments_for_order(attempt.merchant_uid)
+        found = await gateway.payments_for_order(attempt.order_id)
     except NotFound:
         found = ()
     except GatewayError as exc:
@@ -712,7 +715,7 @@ async def inspect_attempt(gateway: Gateway, attempt: SignupAttempt) -> AttemptLe
         LeftoverPayment(p.payment_id, p.amount, p.refundable)
         for p in found
         if p.status is PaymentStatus.PAID
-        and p.order_id == attempt.merchant_uid
+        and p.order_id == attempt.order_id
         and p.refundable > 0
     )
     return AttemptLeftovers(attempt, key, payments)
@@ -720,7 +723,7 @@ async def inspect_attempt(gateway: Gateway, attempt: SignupAttempt) -> AttemptLe
 
 async def verify_leftovers(gateway: Gateway, left: AttemptLeftovers) -> VerifiedSignup | None:
     """The sign-up the leftovers amount to, if they verify exactly like a window's approval would
-    (key under our customer_uid; for a first payment exactly one untouched paid payment of the
+    (key under our key id; for a first payment exactly one untouched paid payment of the
     amount); else None."""
     attempt = left.attempt
     if not left.checked or not left.key:
@@ -728,13 +731,13 @@ async def verify_leftovers(gateway: Gateway, left: AttemptLeftovers) -> Verified
     if attempt.amount == 0:
         if left.payments:
             return None
-        imp_uid = None
+        payment_id = None
     else:
         if len(left.payments) != 1 or left.payments[0].refundable != attempt.amount:
             return None
-        imp_uid = left.payments[0].imp_uid
+        payment_id = left.payments[0].payment_id
     hint = CheckoutCallback(
-        merchant_uid=attempt.merchant_uid, imp_uid=imp_uid, error_code=None, error_msg=None
+        order_id=attempt.order_id, payment_id=payment_id, error_code=None, error_msg=None
     )
     try:
         return await verify_signup(gateway, attempt, hint)
@@ -744,7 +747,7 @@ async def verify_leftovers(gateway: Gateway, left: AttemptLeftovers) -> Verified
 
 def refund_reason(attempt: SignupAttempt) -> str:
     """The refund/deletion reason sent to i'mport (shown in its console)."""
-    return f"kpadmin: sign-up not completed ({attempt.merchant_uid})"
+    return f"kpadmin: sign-up not completed ({attempt.order_id})"
 
 
 async def refund_leftover(
@@ -760,23 +763,25 @@ async def refund_leftover(
     `GatewayError` after auditing when it refuses or the outcome is unknown."""
     try:
         await gateway.refund(
-            payment_id=payment.imp_uid, checksum=payment.refundable, reason=refund_reason(attempt)
+            payment_id=payment.payment_id,
+            checksum=payment.refundable,
+            reason=refund_reason(attempt),
         )
     except GatewayError as exc:
         AuditRepository(conn).record(
             staff,
             AUDIT_LEFTOVER_REFUND_FAILED,
-            f"refund of imp_uid={payment.imp_uid} ₩{payment.refundable:,} not confirmed "
-            f"({type(exc).__name__}); merchant_uid={attempt.merchant_uid}: check it at i'mport",
+            f"refund of imp_uid={payment.payment_id} ₩{payment.refundable:,} not confirmed "
+            f"({type(exc).__name__}); merchant_uid={attempt.order_id}: check it at i'mport",
         )
         raise
     AuditRepository(conn).record(
         staff,
         AUDIT_LEFTOVER_REFUNDED,
-        f"refunded imp_uid={payment.imp_uid} ₩{payment.refundable:,} of a sign-up that was not "
-        f"completed; merchant_uid={attempt.merchant_uid}",
+        f"refunded imp_uid={payment.payment_id} ₩{payment.refundable:,} of a sign-up that was not "
+        f"completed; merchant_uid={attempt.order_id}",
     )
-    log.info("sign-up leftover refunded: %s ₩%s", payment.imp_uid, payment.refundable)
+    log.info("sign-up leftover refunded: %s ₩%s", payment.payment_id, payment.refundable)
 
 
 async def delete_orphan_key(
@@ -785,26 +790,26 @@ async def delete_orphan_key(
     """Delete the billing key of an attempt that will never be saved; audit either way.
 
     Returns True when the key is gone (deleted now, or not there). A key nobody saved is never
-    charged (customer_uids are never reused), but it is the customer's card registered at the
+    charged (key ids are never reused), but it is the customer's card registered at the
     merchant with no record here, so it is removed rather than left behind.
     """
     try:
-        await gateway.delete_key(attempt.customer_uid, refund_reason(attempt))
+        await gateway.delete_key(attempt.key_id, refund_reason(attempt))
     except NotFound:
         return True
     except GatewayError as exc:
         AuditRepository(conn).record(
             staff,
             AUDIT_ORPHAN_KEY,
-            f"ORPHAN BILLING KEY customer_uid={attempt.customer_uid} could not be deleted "
+            f"ORPHAN BILLING KEY customer_uid={attempt.key_id} could not be deleted "
             f"({type(exc).__name__}); delete it at i'mport",
         )
         return False
     AuditRepository(conn).record(
         staff,
         AUDIT_KEY_DELETED,
-        f"deleted the unused billing key customer_uid={attempt.customer_uid} of a sign-up that "
-        f"was not completed (merchant_uid={attempt.merchant_uid})",
+        f"deleted the unused billing key customer_uid={attempt.key_id} of a sign-up that "
+        f"was not completed (merchant_uid={attempt.order_id})",
     )
     return True
 
@@ -819,8 +824,8 @@ def record_leftovers(
     AuditRepository(conn).record(
         staff,
         AUDIT_LEFTOVERS,
-        f"{when}: {left.describe()}; merchant_uid={left.attempt.merchant_uid} "
-        f"customer_uid={left.attempt.customer_uid}",
+        f"{when}: {left.describe()}; merchant_uid={left.attempt.order_id} "
+        f"customer_uid={left.attempt.key_id}",
     )
 
 
@@ -860,8 +865,8 @@ def record_failed_attempt(
     detail = (
         f"{failure.reason.value}: {failure.detail or failure.user_message}; {attempt.describe()}"
     )
-    if failure.paid_imp_uid:
-        detail += f"; PAID PAYMENT WITHOUT SIGN-UP imp_uid={failure.paid_imp_uid}"
+    if failure.paid_payment_id:
+        detail += f"; PAID PAYMENT WITHOUT SIGN-UP imp_uid={failure.paid_payment_id}"
     AuditRepository(conn).record(staff, AUDIT_FAILED, detail)
 
 
@@ -891,7 +896,7 @@ def save_verified_signup(
             " next_charge_date, state, card_name, card_number, channel, memo, created_at,"
             " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?)",
             (
-                attempt.customer_uid,
+                attempt.key_id,
                 form.name,
                 form.phone,
                 form.email,
@@ -914,10 +919,10 @@ def save_verified_signup(
             charge_id = charges.insert(
                 NewCharge(
                     subscriber_id=subscriber_id,
-                    customer_uid=attempt.customer_uid,
+                    customer_uid=attempt.key_id,
                     period=periods.period_of(today),
                     attempt=1,
-                    merchant_uid=attempt.merchant_uid,
+                    merchant_uid=attempt.order_id,
                     amount=first.amount,
                 ),
                 batch_id=None,
@@ -928,12 +933,12 @@ def save_verified_signup(
                 charge_id,
                 ChargeState.PAID,
                 now=moment,
-                imp_uid=first.imp_uid,
+                imp_uid=first.payment_id,
                 receipt_url=first.receipt_url,
                 paid_at=first.paid_at or moment,
                 paid_amount=first.amount,
             )
-        paid = f"; first payment ₩{first.amount:,} imp_uid={first.imp_uid}" if first else ""
+        paid = f"; first payment ₩{first.amount:,} imp_uid={first.payment_id}" if first else ""
         card = f"{verified.card_name or '-'} {verified.card_number or ''}".rstrip()
         AuditRepository(conn).record(
             staff,

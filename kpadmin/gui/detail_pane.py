@@ -126,14 +126,14 @@ class DetailPane(QWidget):
         info.setVerticalSpacing(3)
         self.phone = QLabel()
         self.email = QLabel()
-        self.customer_uid = QLabel()
+        self.key_id_label = QLabel()
         self.schedule = QLabel()
         self.channel = QLabel()
-        for label in (self.phone, self.email, self.customer_uid):
+        for label in (self.phone, self.email, self.key_id_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         info.addRow(self.tr("Phone"), self.phone)
         info.addRow(self.tr("E-mail"), self.email)
-        info.addRow(self.tr("Customer UID"), self.customer_uid)
+        info.addRow(self.tr("Customer UID"), self.key_id_label)
         info.addRow(self.tr("Billing"), self.schedule)
         info.addRow(self.tr("Signed up"), self.channel)
         body.addLayout(info)
@@ -248,7 +248,7 @@ class DetailPane(QWidget):
         )
         self.phone.setText(fmt.format_phone(s.phone))
         self.email.setText(s.email or "–")
-        self.customer_uid.setText(s.customer_uid)
+        self.key_id_label.setText(s.customer_uid)
         if s.state == SubscriberState.CANCELLED:
             self.schedule.setText(self.tr("Cancelled — no further charges"))
         else:

@@ -22,7 +22,7 @@ import pytest
 from kpadmin.billing.batchlock import BatchLock, EngineBusy, lock_path_for
 from kpadmin.billing.due import SkipReason
 from kpadmin.billing.engine import ChargeEngine
-from kpadmin.billing.merchant_uid import merchant_uid_for
+from kpadmin.billing.order_ids import order_id_for
 from kpadmin.commands import charge_due
 from kpadmin.store import ChargeRepository, NewSubscriber, SubscriberRepository, open_database
 from kpadmin.store.models import ChargeState, SubscriberState
@@ -207,7 +207,7 @@ async def test_every_answer_lost_then_healed(
         assert engine.plan(None, TODAY, "tester").count == 0
         sandbox.clear_faults()
         await settle(engine)
-    assert sandbox_paid(sandbox) == Counter({merchant_uid_for(u, PERIOD, 1): 1 for u in uids})
+    assert sandbox_paid(sandbox) == Counter({order_id_for(u, PERIOD, 1): 1 for u in uids})
     assert {c.state for c in ChargeRepository(db).list_all()} == {ChargeState.PAID}
 
 
@@ -244,7 +244,7 @@ async def test_garbage_200_after_a_real_payment_is_looked_up(
         engine = make_engine(db, gateway)
         result = await engine.run(engine.plan(None, TODAY, "tester"), concurrency=2)
     assert result.progress.paid == 2
-    assert sandbox_paid(sandbox) == Counter({merchant_uid_for(u, PERIOD, 1): 1 for u in uids})
+    assert sandbox_paid(sandbox) == Counter({order_id_for(u, PERIOD, 1): 1 for u in uids})
 
 
 async def test_rejection_of_an_already_paid_merchant_uid_is_recorded_paid(
@@ -254,7 +254,7 @@ async def test_rejection_of_an_already_paid_merchant_uid_is_recorded_paid(
     refused with code != 0, and that must read as paid — not rejected, not a new attempt."""
     db = open_db(tmp_path)
     (uid,) = seed(sandbox, db, 1, due=DUE)
-    merchant_uid = merchant_uid_for(uid, PERIOD, 1)
+    merchant_uid = order_id_for(uid, PERIOD, 1)
     sandbox.state.pay_again(customer_uid=uid, merchant_uid=merchant_uid, amount=1000, name="x")
     async with gateway_for(sandbox) as gateway:
         engine = make_engine(db, gateway)
@@ -277,7 +277,7 @@ async def test_refunded_payment_counts_as_paid_everywhere(
     and the period is never charged again automatically."""
     db = open_db(tmp_path)
     (uid,) = seed(sandbox, db, 1, due=DUE)
-    merchant_uid = merchant_uid_for(uid, PERIOD, 1)
+    merchant_uid = order_id_for(uid, PERIOD, 1)
     sandbox.state.pay_again(customer_uid=uid, merchant_uid=merchant_uid, amount=1000, name="x")
     sandbox.state.cancel(merchant_uid=merchant_uid, reason="환불")
     async with gateway_for(sandbox) as gateway:
@@ -375,7 +375,7 @@ def test_charge_due_never_retries_a_decline_its_own_reconcile_found(
     from kpadmin.store.charges import NewCharge
     from kpadmin.store.db import transaction
 
-    merchant_uid = merchant_uid_for(uid, PERIOD, 1)
+    merchant_uid = order_id_for(uid, PERIOD, 1)
     with transaction(conn):
         ChargeRepository(conn).insert(
             NewCharge(sub.id, uid, PERIOD, 1, merchant_uid, sub.amount), batch_id=None, staff=""
@@ -450,7 +450,7 @@ def test_two_command_lines_at_once_charge_each_subscriber_once(
     codes = sorted(p.returncode for p in procs)
     assert codes[0] == 0, outs
     paid = sandbox_paid(box)
-    assert paid == Counter({merchant_uid_for(u, PERIOD, 1): 1 for u in uids})
+    assert paid == Counter({order_id_for(u, PERIOD, 1): 1 for u in uids})
     assert codes[1] in (0, 2), outs  # 2: refused, another process is charging
     assert all(json.loads(o) for o, _ in outs if o.strip())
 
@@ -514,7 +514,7 @@ async def test_two_engines_in_one_process_cannot_run_at_once(
             a.run(plan_a, concurrency=2), b.run(plan_b, concurrency=2), return_exceptions=True
         )
     assert sum(isinstance(r, EngineBusy) for r in results) == 1, results
-    assert sandbox_paid(box) == Counter({merchant_uid_for(u, PERIOD, 1): 1 for u in uids})
+    assert sandbox_paid(box) == Counter({order_id_for(u, PERIOD, 1): 1 for u in uids})
 
 
 @pytest.mark.parametrize("late", ["resent", "found_paid"])
@@ -532,7 +532,7 @@ async def test_a_months_old_intent_settling_now_is_the_one_charge(
     (uid,) = seed(sandbox, db, 1, due=old)
     sub = SubscriberRepository(db).get_by_uid(uid)
     assert sub is not None
-    august = merchant_uid_for(uid, f"{old:%Y-%m}", 1)  # "August" when today is in November
+    august = order_id_for(uid, f"{old:%Y-%m}", 1)  # "August" when today is in November
     with transaction(db):
         ChargeRepository(db).insert(
             NewCharge(sub.id, uid, f"{old:%Y-%m}", 1, august, sub.amount), batch_id=None, staff=""
@@ -574,7 +574,7 @@ async def test_two_databases_on_one_account_charge_a_period_once(
         )
         await settle(a)
         await settle(b)
-    assert sandbox_paid(box) == Counter({merchant_uid_for(u, PERIOD, 1): 1 for u in uids})
+    assert sandbox_paid(box) == Counter({order_id_for(u, PERIOD, 1): 1 for u in uids})
     for db in (db_a, db_b):
         charges = ChargeRepository(db).list_all()
         assert {(c.customer_uid, c.state) for c in charges} == {(u, ChargeState.PAID) for u in uids}
@@ -595,7 +595,7 @@ async def test_catching_up_still_looks_up_a_skipped_periods_decline(
     (uid,) = seed(sandbox, db, 1, due=old)
     sub = SubscriberRepository(db).get_by_uid(uid)
     assert sub is not None
-    august = merchant_uid_for(uid, f"{old:%Y-%m}", 1)
+    august = order_id_for(uid, f"{old:%Y-%m}", 1)
     with transaction(db):
         cid = ChargeRepository(db).insert(
             NewCharge(sub.id, uid, f"{old:%Y-%m}", 1, august, sub.amount), batch_id=None, staff=""
@@ -628,7 +628,7 @@ async def test_quiet_period_counts_from_the_crashed_batchs_last_write(
     subs = SubscriberRepository(db)
     a, b = subs.get_by_uid(ua), subs.get_by_uid(ub)
     assert a is not None and b is not None
-    muid_a, muid_b = merchant_uid_for(ua, PERIOD, 1), merchant_uid_for(ub, PERIOD, 1)
+    muid_a, muid_b = order_id_for(ua, PERIOD, 1), order_id_for(ub, PERIOD, 1)
     charges = ChargeRepository(db)
     hour_ago = NOW - timedelta(hours=1)
     with transaction(db):

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from kpadmin.billing.engine import ChargeEngine
-from kpadmin.billing.merchant_uid import merchant_uid_for
+from kpadmin.billing.order_ids import order_id_for
 from kpadmin.store import ChargeRepository, SubscriberRepository, open_database
 from kpadmin.store.models import ChargeState, SubscriberState
 from tests.billing.helpers import REPO_ROOT, child_env
@@ -49,7 +49,7 @@ import asyncio, os, sys
 from datetime import UTC, datetime
 from kpadmin.billing import journal as journal_mod
 from kpadmin.billing.engine import ChargeEngine
-from kpadmin.billing.merchant_uid import merchant_uid_for
+from kpadmin.billing.order_ids import order_id_for
 from kpadmin.billing.gateway import OutcomeUnknown, PaymentStatus
 from kpadmin.iamport.gateway import open_gateway
 from kpadmin.store import ChargeRepository, SubscriberRepository, open_database
@@ -194,7 +194,7 @@ async def test_an_old_intent_resent_then_crashed_is_not_withdrawn_while_it_may_l
     (uid,) = seed(sandbox, db, 1, due=DUE)
     sub = SubscriberRepository(db).get_by_uid(uid)
     assert sub is not None
-    merchant_uid = merchant_uid_for(uid, PERIOD, 1)
+    merchant_uid = order_id_for(uid, PERIOD, 1)
     with transaction(db):
         ChargeRepository(db).insert(
             NewCharge(sub.id, uid, PERIOD, 1, merchant_uid, sub.amount),

@@ -154,7 +154,7 @@ async def test_reconcile_on_a_full_disk_raises_instead_of_reporting(
         plan = engine.plan(None, None, "tester")
         intents, _ = engine._journal_intents(plan, "b-1", {})  # an intent left by a crash
         sandbox.state.pay_again(
-            customer_uid=uid, merchant_uid=intents[0].row.merchant_uid, amount=1000, name="x"
+            customer_uid=uid, merchant_uid=intents[0].row.order_id, amount=1000, name="x"
         )
         disk = Disk()
         disk.full = True

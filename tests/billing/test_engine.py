@@ -12,7 +12,7 @@ import pytest
 
 from kpadmin.billing.due import SkipReason
 from kpadmin.billing.engine import ChargeEngine, ChargeEvent, EngineBusy, EventKind
-from kpadmin.billing.merchant_uid import merchant_uid_for
+from kpadmin.billing.order_ids import order_id_for
 from kpadmin.store import (
     AuditRepository,
     ChargeRepository,
@@ -62,7 +62,7 @@ def engine(conn: sqlite3.Connection, api: FakeGateway, **kw: object) -> ChargeEn
 
 
 def muid(i: int, attempt: int = 1, period: str = PERIOD) -> str:
-    return merchant_uid_for(f"cust-{i}", period, attempt)
+    return order_id_for(f"cust-{i}", period, attempt)
 
 
 def states(conn: sqlite3.Connection) -> dict[str, ChargeState]:

@@ -100,7 +100,7 @@ def test_paid_for_100_times_the_amount_is_recorded_paid_and_flagged(
     assert outcome.amount_mismatch and outcome.paid_amount == 100_000
     assert "AMOUNT MISMATCH: i'mport charged ₩100,000 for ₩1,000 asked" in outcome.message
     [mismatch] = result.mismatches
-    assert (mismatch.customer_uid, mismatch.name, mismatch.asked, mismatch.paid) == (
+    assert (mismatch.key_id, mismatch.name, mismatch.asked, mismatch.paid) == (
         "cu_1",
         "구독자1",
         1000,

@@ -150,9 +150,7 @@ def make_machine(sandbox: RunningSandbox) -> type[RuleBasedStateMachine]:
                 for intent in intents[:sent]:
                     row = intent.row
                     with contextlib.suppress(Exception):  # the answer is lost with the process
-                        await gateway.charge_key(
-                            row.customer_uid, row.merchant_uid, row.amount, "x"
-                        )
+                        await gateway.charge_key(row.key_id, row.order_id, row.amount, "x")
 
             self._engine_call(action)
 

@@ -18,7 +18,7 @@ import pytest
 
 from kpadmin.billing.due import SkipReason
 from kpadmin.billing.engine import ChargeEngine
-from kpadmin.billing.merchant_uid import merchant_uid_for
+from kpadmin.billing.order_ids import order_id_for
 from kpadmin.store import (
     AuditRepository,
     ChargeRepository,
@@ -65,7 +65,7 @@ async def test_fake_missing_key_becomes_key_missing_and_is_skipped(tmp_path: Pat
     api.missing_keys.add(gone)
     engine = make_engine(conn, api)
     first = await engine.run(engine.plan(None, TODAY, "김직원"))
-    assert {o.customer_uid: o.state for o in first.outcomes} == {
+    assert {o.key_id: o.state for o in first.outcomes} == {
         gone: ChargeState.REJECTED,
         kept: ChargeState.PAID,
     }
@@ -76,7 +76,7 @@ async def test_fake_missing_key_becomes_key_missing_and_is_skipped(tmp_path: Pat
     assert sid is not None and key_notes(conn) == [("김직원", "key_missing", sid.id)]
     again = engine.plan(None, TODAY, "김직원")
     assert again.count == 0
-    assert [(s.customer_uid, s.reason) for s in again.skipped if s.customer_uid == gone] == [
+    assert [(s.key_id, s.reason) for s in again.skipped if s.key_id == gone] == [
         (gone, SkipReason.KEY_MISSING)
     ]
     sent = len(api.pay_calls)
@@ -89,7 +89,7 @@ async def test_fake_other_rejections_change_nothing(tmp_path: Path, why: str) ->
     conn = open_db(tmp_path)
     api = FakeGateway()
     (uid,) = seed_fake(conn, 1)
-    api.when(merchant_uid_for(uid, f"{DUE:%Y-%m}", 1), "reject")
+    api.when(order_id_for(uid, f"{DUE:%Y-%m}", 1), "reject")
     if why == "key lookup fails":
         api.key_lookup_failures.add(uid)
     engine = make_engine(conn, api)
@@ -137,7 +137,7 @@ async def test_sandbox_deleted_key_is_rejected_once_then_skipped(
     async with gateway_for(sandbox) as gateway:
         engine = make_engine(db, gateway)
         first = await engine.run(engine.plan(None, TODAY, "김직원"), concurrency=2)
-        assert {o.customer_uid: o.state for o in first.outcomes} == {
+        assert {o.key_id: o.state for o in first.outcomes} == {
             gone: ChargeState.REJECTED,
             kept: ChargeState.PAID,
         }
@@ -146,7 +146,7 @@ async def test_sandbox_deleted_key_is_rejected_once_then_skipped(
         assert [n[:2] for n in key_notes(db)] == [("김직원", "key_missing")]
         second = engine.plan(None, TODAY, "김직원")
         assert second.count == 0
-        assert [s.reason for s in second.skipped if s.customer_uid == gone] == [
+        assert [s.reason for s in second.skipped if s.key_id == gone] == [
             SkipReason.KEY_MISSING
         ]
         result = await engine.run(second)

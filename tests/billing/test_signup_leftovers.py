@@ -59,21 +59,21 @@ def test_key_and_payment_found_and_verified(
     sandbox: RunningSandbox, conn: sqlite3.Connection
 ) -> None:
     a = attempt()
-    issue_key(sandbox, a.customer_uid)
+    issue_key(sandbox, a.key_id)
     imp_uid = pay(sandbox, a)
     left = run(inspect(sandbox, a))
-    assert left.key and [p.imp_uid for p in left.payments] == [imp_uid] and left.taken == 9900
+    assert left.key and [p.payment_id for p in left.payments] == [imp_uid] and left.taken == 9900
 
     async def offer() -> Any:
         async with gateway(sandbox) as c:
             return await su.verify_leftovers(c, left)
 
     verified = run(offer())
-    assert verified is not None and verified.first_payment.imp_uid == imp_uid
+    assert verified is not None and verified.first_payment.payment_id == imp_uid
     su.record_leftovers(conn, left, staff="민지", when="after cancelled")
     (entry,) = AuditRepository(conn).list()
     assert entry.action == su.AUDIT_LEFTOVERS
-    assert imp_uid in entry.detail and "EXISTS" in entry.detail and a.merchant_uid in entry.detail
+    assert imp_uid in entry.detail and "EXISTS" in entry.detail and a.order_id in entry.detail
     assert "1234-5678" not in entry.detail
 
 
@@ -83,7 +83,7 @@ def test_key_and_payment_found_and_verified(
 def test_leftovers_that_do_not_verify(sandbox: RunningSandbox, case: str) -> None:
     a = attempt(first_payment=case != "key-only paid")
     if case != "no key":
-        issue_key(sandbox, a.customer_uid)
+        issue_key(sandbox, a.key_id)
     if case == "wrong amount":
         pay(sandbox, a, amount=100)
     elif case == "another customer_uid":
@@ -104,7 +104,7 @@ def test_refund_with_checksum_and_delete_key(
     sandbox: RunningSandbox, conn: sqlite3.Connection
 ) -> None:
     a = attempt()
-    issue_key(sandbox, a.customer_uid)
+    issue_key(sandbox, a.key_id)
     imp_uid = pay(sandbox, a)
 
     async def go() -> su.AttemptLeftovers:
@@ -118,11 +118,11 @@ def test_refund_with_checksum_and_delete_key(
     assert run(go()).empty
     payment = sandbox.state.get_payment(imp_uid)
     assert payment is not None and payment["status"] == "cancelled"
-    assert sandbox.state.get_customer(a.customer_uid) is None
+    assert sandbox.state.get_customer(a.key_id) is None
     deleted, refunded = AuditRepository(conn).list()
     assert (deleted.action, refunded.action) == (su.AUDIT_KEY_DELETED, su.AUDIT_LEFTOVER_REFUNDED)
     assert imp_uid in refunded.detail and "₩9,900" in refunded.detail
-    assert a.customer_uid in deleted.detail
+    assert a.key_id in deleted.detail
 
 
 def test_refund_refused_when_balance_moved(
@@ -136,7 +136,7 @@ def test_refund_refused_when_balance_moved(
             left = await su.inspect_attempt(c, a)
             stale = left.payments[0]
             # Someone refunds ₩900 elsewhere; our checksum (₩9,900) no longer matches.
-            await c.refund(payment_id=stale.imp_uid, amount=900, reason="elsewhere")
+            await c.refund(payment_id=stale.payment_id, amount=900, reason="elsewhere")
             with pytest.raises(GatewayError):
                 await su.refund_leftover(c, conn, a, stale, staff="민지")
             again = await su.inspect_attempt(c, a)
@@ -151,7 +151,7 @@ def test_unreachable_is_reported_not_clean(
     sandbox: RunningSandbox, conn: sqlite3.Connection
 ) -> None:
     a = attempt()
-    issue_key(sandbox, a.customer_uid)
+    issue_key(sandbox, a.key_id)
     sandbox.set_faults(error_before=1.0, endpoints=["customer_get", "customer_delete"])
     left = run(inspect(sandbox, a))
     assert not left.checked and not left.empty and "key lookup" in (left.error or "")
@@ -164,4 +164,4 @@ def test_unreachable_is_reported_not_clean(
     su.record_leftovers(conn, left, staff="민지", when="attempt abandoned")
     actions = [e.action for e in AuditRepository(conn).list()]
     assert actions == [su.AUDIT_LEFTOVERS, su.AUDIT_ORPHAN_KEY]
-    assert sandbox.state.get_customer(a.customer_uid) is not None
+    assert sandbox.state.get_customer(a.key_id) is not None

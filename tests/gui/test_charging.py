@@ -145,13 +145,13 @@ def test_no_second_charge_while_in_flight_or_unknown(qtbot, desk_factory, arun):
     # An unknown outcome (the answer was lost, but i'mport did charge): the row is blocked.
     victim = desk.ids[5]
     uid = "kp_test_0005"
-    from kpadmin.billing.merchant_uid import merchant_uid_for
+    from kpadmin.billing.order_ids import order_id_for
     from kpadmin.billing.periods import period_of
     from kpadmin.store.charges import NewCharge
     from kpadmin.store.db import transaction
 
     period = period_of(backend.today())
-    muid = merchant_uid_for(uid, period, 1)
+    muid = order_id_for(uid, period, 1)
     with transaction(backend.conn):
         cid = charges.insert(
             NewCharge(victim, uid, period, 1, muid, 9_900), batch_id=None, staff="t"
@@ -225,7 +225,7 @@ def test_a_decline_found_by_the_pre_plan_reconcile_is_not_offered_again(qtbot, d
     controller, backend = desk.controller, desk.backend
     from kpadmin.billing.due import SkipReason
     from kpadmin.billing.gateway import Declined
-    from kpadmin.billing.merchant_uid import merchant_uid_for
+    from kpadmin.billing.order_ids import order_id_for
     from kpadmin.billing.periods import period_of
     from kpadmin.store.charges import NewCharge
     from kpadmin.store.db import transaction
@@ -233,7 +233,7 @@ def test_a_decline_found_by_the_pre_plan_reconcile_is_not_offered_again(qtbot, d
     charges = ChargeRepository(backend.conn)
     victim, uid = desk.ids[2], "kp_test_0002"
     period = period_of(backend.today())
-    muid = merchant_uid_for(uid, period, 1)
+    muid = order_id_for(uid, period, 1)
     with transaction(backend.conn):
         cid = charges.insert(
             NewCharge(victim, uid, period, 1, muid, 9_900), batch_id=None, staff="t"

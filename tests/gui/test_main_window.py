@@ -83,7 +83,7 @@ def test_selecting_a_row_fills_the_detail_pane(window):
     window.select_ids([row.id])
     assert window.selected_ids() == [row.id]
     assert window.detail.title.text() == row.subscriber.name
-    assert window.detail.customer_uid.text() == row.subscriber.customer_uid
+    assert window.detail.key_id_label.text() == row.subscriber.customer_uid
     history = window.detail.history
     assert history.topLevelItemCount() >= 1
     audit = window.detail.audit

@@ -208,7 +208,7 @@ class ChargingController(QObject):
             if skip is not None:
                 messages.warning(
                     tr("{name} is not charged: {why} — {detail}").format(
-                        name=skip.name or skip.customer_uid,
+                        name=skip.name or skip.key_id,
                         why=skip_label(skip.reason),
                         detail=skip.message,
                     )

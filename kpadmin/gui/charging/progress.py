@@ -173,10 +173,10 @@ class BatchDialog(QDialog):
                 continue
             shown = o.paid_amount if o.amount_mismatch and o.paid_amount is not None else o.amount
             item = QTreeWidgetItem(
-                [o.name or o.customer_uid, fmt.won(shown), outcome_label(o.state), o.message]
+                [o.name or o.key_id, fmt.won(shown), outcome_label(o.state), o.message]
             )
             item.setTextAlignment(1, _RIGHT)
-            item.setToolTip(3, f"{o.merchant_uid}\n{o.message}")
+            item.setToolTip(3, f"{o.order_id}\n{o.message}")
             colour = UNKNOWN if o.state.in_doubt else DECLINED
             if o.state is ChargeState.PAID:
                 colour = UNKNOWN  # paid, but with a remark
@@ -254,7 +254,7 @@ class BatchDialog(QDialog):
         grey = QColor("#6b6b6b")
         for s in skips:
             item = QTreeWidgetItem(
-                [s.name or s.customer_uid, "", skip_label(s.reason), skip_detail(s)]
+                [s.name or s.key_id, "", skip_label(s.reason), skip_detail(s)]
             )
             for column in range(4):
                 item.setForeground(column, grey)

@@ -474,8 +474,8 @@ class SignupDialog(QDialog):
         detail = translate_message(failure.user_message)
         if failure.pg_message and failure.reason is FailureReason.DECLINED:
             detail += "\n" + arg(self.tr("Kakao Pay says: %1"), failure.pg_message)
-        if failure.paid_imp_uid:
-            detail += "\n" + arg(self.tr("Payment to look at: %1"), failure.paid_imp_uid)
+        if failure.paid_payment_id:
+            detail += "\n" + arg(self.tr("Payment to look at: %1"), failure.paid_payment_id)
         self._failure_view = (titles[failure.reason], detail)
         self._show_result(
             ok=False,
@@ -486,7 +486,7 @@ class SignupDialog(QDialog):
         if self.web is not None:
             self.web.dispose()
         self.finished_attempt.emit(failure.reason.value, failure.user_message)
-        if failure.reason is not FailureReason.UNREACHABLE or failure.paid_imp_uid:
+        if failure.reason is not FailureReason.UNREACHABLE or failure.paid_payment_id:
             self._start_inspection(f"after {failure.reason.value}")
 
     def _show_result(
@@ -521,7 +521,7 @@ class SignupDialog(QDialog):
             left = await inspect_attempt(self.api.gateway, attempt)
             offer = await verify_leftovers(self.api.gateway, left) if not left.empty else None
         except Exception:  # a bug: never let an unfinished attempt pass as clean
-            log.exception("looking up the sign-up attempt %s failed", attempt.merchant_uid)
+            log.exception("looking up the sign-up attempt %s failed", attempt.order_id)
             left = AttemptLeftovers(attempt, False, (), error="unexpected error")
             offer = None
         record_leftovers(self.backend.conn, left, staff=self.backend.staff, when=when)
@@ -560,7 +560,7 @@ class SignupDialog(QDialog):
                         "i'mport could not be asked whether the customer approved meanwhile "
                         "(order %1). Check again before starting over."
                     ),
-                    attempt.merchant_uid,
+                    attempt.order_id,
                 )
             )
             self.check_again_button.setVisible(True)
@@ -599,7 +599,7 @@ class SignupDialog(QDialog):
                 arg(
                     self.tr("%1 was taken (imp_uid %2) and no subscriber was saved."),
                     won(payment.refundable),
-                    payment.imp_uid,
+                    payment.payment_id,
                 )
             )
         if left.key and offer is None:
@@ -670,7 +670,7 @@ class SignupDialog(QDialog):
         attempt = self.attempt
         if attempt is None:
             return
-        saved = self.subscriber is not None and self.subscriber.customer_uid == attempt.customer_uid
+        saved = self.subscriber is not None and self.subscriber.customer_uid == attempt.key_id
         if saved or (self._leftovers is not None and self._leftovers.empty):
             return
         if not self._failed:
@@ -697,7 +697,7 @@ class SignupDialog(QDialog):
             if left.payments and (not self._alive() or not self.isVisible()):
                 self._warn_after_close(left)
         except Exception:
-            log.exception("releasing the sign-up attempt %s failed", attempt.merchant_uid)
+            log.exception("releasing the sign-up attempt %s failed", attempt.order_id)
         if self._alive():
             self.attempt_released.emit(attempt)
 
@@ -711,7 +711,7 @@ class SignupDialog(QDialog):
             arg(
                 tr("%1 was taken (imp_uid %2) and no subscriber was saved."),
                 won(p.refundable),
-                p.imp_uid,
+                p.payment_id,
             )
             for p in left.payments
         ]
