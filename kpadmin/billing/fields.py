@@ -2,7 +2,7 @@
 
 Sign-up (`signup.validate_form`), the CSV import (`csvio.parse_import_csv`) and the edit dialog
 (`kpadmin.gui.edit_dialog`) call the same validator for each field, so a value one of them takes
-the others take too (tests/billing/test_fields.py proves it for arbitrary input). Each validator
+the others take too (tests/gui/test_field_rules.py proves it for arbitrary input). Each validator
 returns the normalised value, or a `FieldError`: a `FieldCode` with its parameters (for the GUI to
 say in the user's language) and an English `message` (the command line, logs, the CSV report).
 
@@ -18,8 +18,8 @@ The rules, and why:
 * **phone** — required, and a Korean **mobile** number (010 with 4 + 4 digits, or the old
   011/016/017/018/019 with 3-4 + 4), normalised to ``010-1234-5678``; separators (``-`` ``.``
   spaces, parentheses) and the international form ``+82 10 …`` are accepted. A Kakao Pay customer
-  approves on a mobile (the window sends the request to the phone; every Kakao Pay account is a
-  mobile number), and the notices planned for subscribers (알림톡) reach only a mobile. So a
+  approves on a mobile (a Kakao Pay account is a mobile number; the window's phone tab sends the
+  request to it), and the notices planned for subscribers (알림톡) reach only a mobile. So a
   landline or an 070 internet number — which the CSV import used to take — is refused with the
   same message everywhere; the edit dialog used to take any 9-11 digits.
 * **email** — optional; at most `EMAIL_MAX` (254) characters (RFC 5321), ``local@domain`` with
