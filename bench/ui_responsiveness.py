@@ -162,7 +162,7 @@ def asyncio_main(
                 setattr(owner, name, wrapper)
 
             timed(controller, "_refresh_rows", "row_refresh")
-            timed(window, "update_overview", "overview")
+            timed(window.overview, "refresh", "overview")
             timed(journal_mod.Journal, "flush", "journal_flush")
             timed(engine_mod.ChargeEngine, "_journal_intents", "intents_commit")
             timed(progress_mod.BatchDialog, "update_progress", "progress_paint")

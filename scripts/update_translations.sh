@@ -1,24 +1,36 @@
 #!/bin/sh
-# Refresh the Korean translation of the GUI and compile it.
+# Refresh the translation catalogues from the code and compile them: one catalogue per language,
+# resources/translations/kpadmin_<lang>.ts -> .qm, for the whole app.
 #
 #   scripts/update_translations.sh
 #
 # 1. pyside6-lupdate collects every self.tr("…") / tr("…") / QCoreApplication.translate(…) string
-#    from kpadmin/gui (the sign-up and charging packages included) into
-#    resources/translations/kpadmin_ko.ts, keeping translations that already exist.
-# 2. Translate the new entries (type="unfinished") with Qt Linguist (.venv/bin/pyside6-linguist)
-#    or a text editor.
-# 3. pyside6-lrelease compiles the .ts to the .qm the app loads (kpadmin/gui/i18n.py).
+#    of kpadmin/gui, and the core's message templates and audit labels (kpadmin/billing/
+#    messages.py, marked with QT_TRANSLATE_NOOP), into each .ts, keeping the translations that
+#    exist and dropping strings the code no longer has (-no-obsolete). No source locations are
+#    written (-locations none), so the file changes only when the strings do.
+# 2. New strings arrive as type="unfinished": translate them with Qt Linguist
+#    (.venv/bin/pyside6-linguist resources/translations/kpadmin_ko.ts) or a text editor. Keep
+#    the {name} placeholders of the source (the app's one placeholder style).
+# 3. pyside6-lrelease compiles each .ts to the .qm the app loads (kpadmin/gui/i18n.py).
 #
-# Locations are kept (file and line) so a reviewer, and tests/gui/test_crash_and_i18n.py, can tell
-# whose strings are still untranslated.
+# Exits 1 while any string is unfinished (the .qm is compiled anyway; tests/gui/
+# test_translations.py fails on the same condition).
 set -eu
 cd "$(dirname "$0")/.."
 BIN="${VENV:-.venv}/bin"
-TS=resources/translations/kpadmin_ko.ts
-QM=resources/translations/kpadmin_ko.qm
 # shellcheck disable=SC2046 # word splitting of the file list is intended
-"$BIN/pyside6-lupdate" $(find kpadmin/gui -name '*.py' | sort) -locations absolute -ts "$TS"
-"$BIN/pyside6-lrelease" "$TS" -qm "$QM"
-unfinished=$(grep -c 'type="unfinished"' "$TS" || true)
-echo "$TS: $unfinished unfinished translation(s)"
+SOURCES=$(find kpadmin/gui -name '*.py' | sort; echo kpadmin/billing/messages.py)
+status=0
+for TS in resources/translations/kpadmin_*.ts; do
+    QM="${TS%.ts}.qm"
+    # shellcheck disable=SC2086
+    "$BIN/pyside6-lupdate" $SOURCES -locations none -no-obsolete -ts "$TS"
+    "$BIN/pyside6-lrelease" -silent "$TS" -qm "$QM"
+    unfinished=$(grep -c 'type="unfinished"' "$TS" || true)
+    echo "$TS: $unfinished unfinished translation(s)"
+    if [ "$unfinished" -gt 0 ]; then
+        status=1
+    fi
+done
+exit $status

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from kpadmin.billing.messages import Message, MessageCode
 from kpadmin.billing.order_ids import order_id_for
 from kpadmin.billing.periods import next_charge_date, period_of
 from kpadmin.store.charges import ChargeRepository
@@ -50,7 +51,11 @@ class Skip:
     key_id: str  # the subscriber's billing key (the schema's customer_uid)
     name: str
     reason: SkipReason
-    message: str  # one sentence for staff
+    note: Message  # the detail for staff (code + values; `message` is its English)
+
+    @property
+    def message(self) -> str:
+        return self.note.english()
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,11 +98,11 @@ class Plan:
 
 
 _STATE_SKIPS = {
-    SubscriberState.PAUSED: (SkipReason.PAUSED, "paused"),
-    SubscriberState.CANCELLED: (SkipReason.CANCELLED, "cancelled"),
+    SubscriberState.PAUSED: (SkipReason.PAUSED, Message.of(MessageCode.SKIP_PAUSED)),
+    SubscriberState.CANCELLED: (SkipReason.CANCELLED, Message.of(MessageCode.SKIP_CANCELLED)),
     SubscriberState.KEY_MISSING: (
         SkipReason.KEY_MISSING,
-        "no billing key at i'mport (sign the customer up again)",
+        Message.of(MessageCode.SKIP_KEY_MISSING),
     ),
 }
 
@@ -128,7 +133,15 @@ def build_plan(
     skipped: list[Skip] = []
     found = {s.id for s in candidates}
     for missing in (sid for sid in asked if sid not in found):
-        skipped.append(Skip(missing, "", "", SkipReason.UNKNOWN_SUBSCRIBER, "no such subscriber"))
+        skipped.append(
+            Skip(
+                missing,
+                "",
+                "",
+                SkipReason.UNKNOWN_SUBSCRIBER,
+                Message.of(MessageCode.SKIP_NO_SUCH_SUBSCRIBER),
+            )
+        )
     active = [s for s in candidates if s.state is SubscriberState.ACTIVE]
     history = ChargeRepository(conn).for_subscribers(s.id for s in active)
     paid_counts = ChargeRepository(conn).paid_in_month((s.id for s in active), month)
@@ -186,8 +199,9 @@ def decide(
         return _skip(
             sub,
             SkipReason.IN_DOUBT,
-            f"the outcome of {doubt.merchant_uid} ({doubt.period}) is not known yet; "
-            "reconcile before charging again",
+            Message.of(
+                MessageCode.SKIP_IN_DOUBT, merchant_uid=doubt.merchant_uid, period=doubt.period
+            ),
         )
     if open_rows:
         # A planned row is an intent whose request may or may not have left (a crash, a cancelled
@@ -205,7 +219,11 @@ def decide(
             resend_charge_id=row.id,
         )
     if sub.next_charge_date > today and not include_not_due:
-        return _skip(sub, SkipReason.NOT_DUE, f"next charge date is {sub.next_charge_date}")
+        return _skip(
+            sub,
+            SkipReason.NOT_DUE,
+            Message.of(MessageCode.SKIP_NOT_DUE, date=sub.next_charge_date),
+        )
     period = period_of(catch_up(sub.next_charge_date, sub.billing_day, today))
     this_period = [c for c in charges if c.period == period]
     # Periods a catch-up passes over: their settled attempts are looked up again too (one of them
@@ -216,13 +234,14 @@ def decide(
         if period_of(sub.next_charge_date) <= c.period < period and c.state is not ChargeState.PAID
     ]
     if any(c.state is ChargeState.PAID for c in this_period):
-        return _skip(sub, SkipReason.ALREADY_PAID, f"already paid for {period}")
+        return _skip(
+            sub, SkipReason.ALREADY_PAID, Message.of(MessageCode.SKIP_ALREADY_PAID, period=period)
+        )
     if monthly_limit is not None and paid_this_month >= monthly_limit:
         return _skip(
             sub,
             SkipReason.MONTHLY_CAP,
-            f"{paid_this_month} paid charge(s) this month; the Kakao Pay monthly cap is "
-            f"{monthly_limit} per billing key",
+            Message.of(MessageCode.SKIP_MONTHLY_CAP, paid=paid_this_month, cap=monthly_limit),
         )
     attempt = max((c.attempt for c in this_period), default=0) + 1
     return PlanItem(
@@ -238,5 +257,5 @@ def decide(
     )
 
 
-def _skip(sub: Subscriber, reason: SkipReason, message: str) -> Skip:
-    return Skip(sub.id, sub.customer_uid, sub.name, reason, message)
+def _skip(sub: Subscriber, reason: SkipReason, note: Message) -> Skip:
+    return Skip(sub.id, sub.customer_uid, sub.name, reason, note)

@@ -79,6 +79,7 @@ from kpadmin.billing.gateway import (
     Rejected,
 )
 from kpadmin.billing.journal import Journal, RowRef, Write, mismatch_note
+from kpadmin.billing.messages import Message, MessageCode
 from kpadmin.billing.periods import month_of, today_in_seoul
 from kpadmin.billing.reconcile import (
     Lookup,
@@ -140,8 +141,10 @@ class ChargeOutcome:
     amount: int
     state: ChargeState
     payment_id: str | None = None  # the schema's imp_uid
-    message: str = ""
+    message: str = ""  # English: the engine's note, or i'mport's own words (a decline's reason)
     paid_amount: int | None = None  # what i'mport reports as paid (paid outcomes only)
+    #: The engine's note as a code (None: no note, or `message` is i'mport's own words).
+    note: Message | None = None
 
     @property
     def amount_mismatch(self) -> bool:
@@ -344,8 +347,7 @@ class ChargeEngine:
                                 item.key_id,
                                 item.name,
                                 SkipReason.DECLINED_THIS_RUN,
-                                f"{settled.order_id} turned out {settled.after.value}: "
-                                f"{settled.detail}",
+                                turned_out(settled.order_id, settled.after, settled.detail),
                             ),
                         )
         intents, late_skips = self._journal_intents(plan, batch_id, earlier)
@@ -498,7 +500,7 @@ class ChargeEngine:
                             item.key_id,
                             item.name,
                             SkipReason.UNKNOWN_SUBSCRIBER,
-                            "the subscriber was deleted",
+                            Message.of(MessageCode.SKIP_SUBSCRIBER_DELETED),
                         )
                     )
                     continue
@@ -531,7 +533,7 @@ class ChargeEngine:
                             item.key_id,
                             item.name,
                             SkipReason.CHANGED,
-                            f"{item.period} was settled since the plan was made; plan again",
+                            Message.of(MessageCode.SKIP_SETTLED_SINCE_PLAN, period=item.period),
                         )
                     )
                     continue
@@ -544,8 +546,11 @@ class ChargeEngine:
                             item.key_id,
                             item.name,
                             SkipReason.CHANGED,
-                            f"the amount changed to ₩{decision.amount:,} since the plan was made "
-                            f"(₩{item.amount:,} was confirmed); plan again",
+                            Message.of(
+                                MessageCode.SKIP_AMOUNT_CHANGED,
+                                amount=decision.amount,
+                                confirmed=item.amount,
+                            ),
                         )
                     )
                     continue
@@ -600,7 +605,12 @@ class ChargeEngine:
         journal.put(Write(row, ChargeState.SENT, _OPEN, staff, audit_action=None))
         if abort:  # that very write found the journal failing (rule 7): do not send
             return self._settle(
-                journal, intent, staff, ChargeState.PLANNED, None, f"not sent: {abort[0]}"
+                journal,
+                intent,
+                staff,
+                ChargeState.PLANNED,
+                None,
+                Message.of(MessageCode.OUTCOME_NOT_SENT, why=abort[0]),
             )
         not_sent = 0
         resent = 0
@@ -629,7 +639,12 @@ class ChargeEngine:
                         or abort  # a failed write may have stopped the batch meanwhile
                     ):
                         return self._settle(
-                            journal, intent, staff, ChargeState.PLANNED, None, f"not sent: {exc}"
+                            journal,
+                            intent,
+                            staff,
+                            ChargeState.PLANNED,
+                            None,
+                            Message.of(MessageCode.OUTCOME_NOT_SENT, why=str(exc)),
                         )
                     continue
                 except AuthFailed as exc:
@@ -640,7 +655,7 @@ class ChargeEngine:
                         staff,
                         ChargeState.PLANNED,
                         None,
-                        "not sent: authentication failed",
+                        Message.of(MessageCode.OUTCOME_AUTH_FAILED),
                     )
                 except Rejected as exc:
                     # REFERENCE §0: code != 0 is not proof that no money moved. Look it up.
@@ -665,8 +680,7 @@ class ChargeEngine:
                             staff,
                             ChargeState.UNKNOWN,
                             None,
-                            f"sent again and rejected ({reason}), but the lookup shows no "
-                            "payment: it may have been paid; check it at i'mport",
+                            Message.of(MessageCode.OUTCOME_MAYBE_PAID, reason=reason),
                         )
                     return self._settle(
                         journal,
@@ -674,7 +688,9 @@ class ChargeEngine:
                         staff,
                         ChargeState.UNKNOWN,
                         None,
-                        f"rejected ({reason}) but {found.detail}",
+                        Message.of(
+                            MessageCode.OUTCOME_REJECTED_UNCLEAR, reason=reason, detail=found.detail
+                        ),
                     )
                 except GatewayError as exc:
                     # OutcomeUnknown, BadAnswer, a non-final status, anything ambiguous.
@@ -705,8 +721,7 @@ class ChargeEngine:
                             staff,
                             ChargeState.PLANNED,
                             None,
-                            f"not processed by i'mport ({type(exc).__name__}); "
-                            "will be sent again with the same merchant_uid",
+                            Message.of(MessageCode.OUTCOME_NOT_PROCESSED, error=type(exc).__name__),
                         )
                     return self._settle(
                         journal,
@@ -714,7 +729,11 @@ class ChargeEngine:
                         staff,
                         ChargeState.UNKNOWN,
                         None,
-                        f"{type(exc).__name__}; {found.detail}",
+                        Message.of(
+                            MessageCode.OUTCOME_UNCLEAR,
+                            error=type(exc).__name__,
+                            detail=found.detail,
+                        ),
                     )
                 if payment.status is not PaymentStatus.PAID:  # a gateway returning, not raising
                     found = await self._look_up(row.order_id)
@@ -726,7 +745,7 @@ class ChargeEngine:
                         staff,
                         ChargeState.UNKNOWN,
                         None,
-                        f"status {payment.status}",
+                        Message.of(MessageCode.OUTCOME_STATUS, status=payment.status),
                     )
                 return self._settle(journal, intent, staff, ChargeState.PAID, payment, "")
         except asyncio.CancelledError:
@@ -736,7 +755,7 @@ class ChargeEngine:
                 staff,
                 ChargeState.UNKNOWN,
                 None,
-                "interrupted while the request was in flight",
+                Message.of(MessageCode.OUTCOME_INTERRUPTED),
             )
             raise
         except Exception as exc:  # a bug must not lose track of money: keep the row in doubt
@@ -747,7 +766,7 @@ class ChargeEngine:
                 staff,
                 ChargeState.UNKNOWN,
                 None,
-                f"internal error: {type(exc).__name__}",
+                Message.of(MessageCode.OUTCOME_INTERNAL_ERROR, error=type(exc).__name__),
             )
 
     def _paid(self, journal: Journal, intent: _Intent, staff: str, found: Lookup) -> ChargeOutcome:
@@ -760,13 +779,19 @@ class ChargeEngine:
         staff: str,
         state: ChargeState,
         payment: GatewayPayment | None,
-        message: str,
+        said: str | Message,
     ) -> ChargeOutcome:
+        """Journal the outcome. ``said``: the engine's note (a `Message`) or i'mport's words."""
         row = intent.row
+        note = said if isinstance(said, Message) else None
+        message = str(said)
         paid_amount = payment.amount if state is ChargeState.PAID and payment is not None else None
         journal.put(Write(row, state, _OPEN, staff, payment, message))
         if paid_amount is not None and paid_amount != row.amount:
             message = mismatch_note(row.amount, paid_amount)  # as the journal writes it
+            note = Message.of(
+                MessageCode.OUTCOME_AMOUNT_MISMATCH, asked=row.amount, paid=paid_amount
+            )
         return ChargeOutcome(
             charge_id=row.charge_id,
             subscriber_id=row.subscriber_id,
@@ -780,6 +805,7 @@ class ChargeEngine:
             payment_id=payment.payment_id if payment else None,
             message=message,
             paid_amount=paid_amount,
+            note=note,
         )
 
     async def _mark_missing_keys(
@@ -908,7 +934,7 @@ class ChargeEngine:
                     item.key_id,
                     item.name,
                     SkipReason.ALREADY_PAID,
-                    f"an earlier attempt ({uid}) turned out to be paid",
+                    Message.of(MessageCode.SKIP_EARLIER_PAID, merchant_uid=uid),
                 )
             elif found.verdict in (Verdict.UNCLEAR, Verdict.LOOKUP_FAILED):
                 skips.setdefault(
@@ -918,7 +944,9 @@ class ChargeEngine:
                         item.key_id,
                         item.name,
                         SkipReason.IN_DOUBT,
-                        f"could not confirm that {uid} was not paid: {found.detail}",
+                        Message.of(
+                            MessageCode.SKIP_EARLIER_UNCLEAR, merchant_uid=uid, detail=found.detail
+                        ),
                     ),
                 )
         journal.flush()
@@ -1039,6 +1067,16 @@ def _journal_stop_message(exc: Exception, unrecorded: int, unsent: int) -> str:
     return text
 
 
+def turned_out(order_id: str, state: ChargeState, detail: str) -> Message:
+    """The skip note for a charge a lookup found declined or rejected in this run."""
+    code = (
+        MessageCode.SKIP_TURNED_OUT_REJECTED
+        if state is ChargeState.REJECTED
+        else MessageCode.SKIP_TURNED_OUT_DECLINED
+    )
+    return Message.of(code, merchant_uid=order_id, detail=detail)
+
+
 def without_declines(plan: Plan, report: ReconcileReport) -> Plan:
     """`plan` minus the subscribers whose charge `report` (this run's own reconciliation, made
     before the plan) found declined or rejected: declines are not retried within a run. `run()`
@@ -1057,8 +1095,11 @@ def without_declines(plan: Plan, report: ReconcileReport) -> Plan:
             i.key_id,
             i.name,
             SkipReason.DECLINED_THIS_RUN,
-            f"{refused[i.subscriber_id].order_id} turned out "
-            f"{refused[i.subscriber_id].after.value}: {refused[i.subscriber_id].detail}",
+            turned_out(
+                refused[i.subscriber_id].order_id,
+                refused[i.subscriber_id].after,
+                refused[i.subscriber_id].detail,
+            ),
         )
         for i in plan.items
         if i.subscriber_id in refused

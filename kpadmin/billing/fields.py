@@ -3,8 +3,9 @@
 Sign-up (`signup.validate_form`), the CSV import (`csvio.parse_import_csv`) and the edit dialog
 (`kpadmin.gui.edit_dialog`) call the same validator for each field, so a value one of them takes
 the others take too (tests/gui/test_field_rules.py proves it for arbitrary input). Each validator
-returns the normalised value, or a `FieldError`: a `FieldCode` with its parameters (for the GUI to
-say in the user's language) and an English `message` (the command line, logs, the CSV report).
+returns the normalised value, or a `FieldError`: the field and a `Message` — a `MessageCode` with
+its parameters (`kpadmin.billing.messages`: the GUI says it in the user's language) whose English
+is the ``message`` (the command line, logs, the CSV report).
 
 The rules, and why:
 
@@ -43,13 +44,13 @@ only the values staff changed — a value stored before these rules (an imported
 
 from __future__ import annotations
 
-import enum
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from dataclasses import field as dc_field
 from typing import Final
+
+from kpadmin.billing.messages import Message, MessageCode
 
 NAME_MAX: Final = 50
 PLAN_MAX: Final = 40
@@ -71,55 +72,32 @@ _EMAIL_TLD = re.compile(r"[A-Za-z]{2,63}")
 _REFUSED_IN_TEXT = frozenset("<>")
 
 
-class FieldCode(enum.StrEnum):
-    """Why a value was refused. Stable strings: the GUI's translations are keyed on them."""
-
-    NAME_EMPTY = "name.empty"
-    NAME_TOO_LONG = "name.too_long"  # params: max
-    NAME_BAD_CHARACTERS = "name.bad_characters"
-    PHONE_EMPTY = "phone.empty"
-    PHONE_NOT_MOBILE = "phone.not_mobile"
-    EMAIL_INVALID = "email.invalid"
-    AMOUNT_EMPTY = "amount.empty"
-    AMOUNT_NOT_WHOLE_WON = "amount.not_whole_won"
-    AMOUNT_TOO_LOW = "amount.too_low"
-    AMOUNT_TOO_HIGH = "amount.too_high"  # params: max
-    PLAN_TOO_LONG = "plan.too_long"  # params: max
-    PLAN_BAD_CHARACTERS = "plan.bad_characters"
-
-
-#: The English of each code (``str.format`` with the error's params). Sign-up's translations are
-#: keyed on these exact sentences (kpadmin/gui/signup/i18n.py), so change them together.
-MESSAGES: Final[Mapping[FieldCode, str]] = {
-    FieldCode.NAME_EMPTY: "Enter the customer's name.",
-    FieldCode.NAME_TOO_LONG: "The name is too long ({max} characters at most).",
-    FieldCode.NAME_BAD_CHARACTERS: "The name contains characters that cannot be used.",
-    FieldCode.PHONE_EMPTY: "Enter a mobile number.",
-    FieldCode.PHONE_NOT_MOBILE: "Enter a Korean mobile number, e.g. 010-1234-5678.",
-    FieldCode.EMAIL_INVALID: "Enter a valid e-mail address, or leave it empty.",
-    FieldCode.AMOUNT_EMPTY: "Enter the monthly amount in won.",
-    FieldCode.AMOUNT_NOT_WHOLE_WON: "The amount must be a whole number of won, e.g. 9,900.",
-    FieldCode.AMOUNT_TOO_LOW: "The amount must be more than ₩0.",
-    FieldCode.AMOUNT_TOO_HIGH: "The amount is above ₩{max:,}; check it.",
-    FieldCode.PLAN_TOO_LONG: "The plan name is too long ({max} characters at most).",
-    FieldCode.PLAN_BAD_CHARACTERS: "The plan name contains characters that cannot be used.",
-}
-
-
 @dataclass(frozen=True, slots=True)
 class FieldError:
-    """A refused value: which field, why (`code` + `params`), and the English sentence."""
+    """A refused value: which field, and why — a `Message` (its `MessageCode` and parameters, for
+    the GUI to say in the user's language through the one catalogue; ``message`` is the English)."""
 
     field: str
-    code: FieldCode
-    params: Mapping[str, int | str] = dc_field(default_factory=dict)
+    note: Message
+
+    @property
+    def code(self) -> MessageCode:
+        return self.note.code
+
+    @property
+    def params(self) -> Mapping[str, object]:
+        return self.note.params
 
     @property
     def message(self) -> str:
-        return MESSAGES[self.code].format(**self.params)
+        return self.note.english()
 
     def __str__(self) -> str:
         return self.message
+
+
+def _error(field: str, code: MessageCode, **params: object) -> FieldError:
+    return FieldError(field, Message.of(code, **params))
 
 
 # ------------------------------------------------------------------------------- text fields
@@ -148,11 +126,11 @@ def name(raw: str) -> str | FieldError:
     """The customer's name, cleaned (see the module docstring for the rule)."""
     value, bad = _one_line(raw)
     if not value:
-        return FieldError("name", FieldCode.NAME_EMPTY)
+        return _error("name", MessageCode.NAME_EMPTY)
     if bad:
-        return FieldError("name", FieldCode.NAME_BAD_CHARACTERS)
+        return _error("name", MessageCode.NAME_CHARS)
     if len(value) > NAME_MAX:
-        return FieldError("name", FieldCode.NAME_TOO_LONG, {"max": NAME_MAX})
+        return _error("name", MessageCode.NAME_TOO_LONG)
     return value
 
 
@@ -160,9 +138,9 @@ def plan(raw: str) -> str | FieldError:
     """The plan's name, cleaned; ``""`` when none is given."""
     value, bad = _one_line(raw)
     if bad:
-        return FieldError("plan", FieldCode.PLAN_BAD_CHARACTERS)
+        return _error("plan", MessageCode.PLAN_CHARS)
     if len(value) > PLAN_MAX:
-        return FieldError("plan", FieldCode.PLAN_TOO_LONG, {"max": PLAN_MAX})
+        return _error("plan", MessageCode.PLAN_TOO_LONG)
     return value
 
 
@@ -197,10 +175,10 @@ def normalise_mobile(raw: str) -> str | None:
 def phone(raw: str) -> str | FieldError:
     """The subscriber's mobile number, normalised (``010-1234-5678``)."""
     if not raw.strip() and not _has_control(raw):
-        return FieldError("phone", FieldCode.PHONE_EMPTY)
+        return _error("phone", MessageCode.PHONE_EMPTY)
     value = normalise_mobile(raw)
     if value is None:
-        return FieldError("phone", FieldCode.PHONE_NOT_MOBILE)
+        return _error("phone", MessageCode.PHONE_FORMAT)
     return value
 
 
@@ -225,7 +203,7 @@ def email(raw: str) -> str | FieldError:
     if not value and not _has_control(raw):
         return ""
     if _has_control(raw) or not _valid_email(value):
-        return FieldError("email", FieldCode.EMAIL_INVALID)
+        return _error("email", MessageCode.EMAIL_FORMAT)
     return value
 
 
@@ -249,15 +227,15 @@ def amount(raw: str | int) -> int | FieldError:
         value = raw
     else:
         if not raw.strip() and not _has_control(raw):
-            return FieldError("amount", FieldCode.AMOUNT_EMPTY)
+            return _error("amount", MessageCode.AMOUNT_EMPTY)
         parsed = parse_won(raw)
         if parsed is None:
-            return FieldError("amount", FieldCode.AMOUNT_NOT_WHOLE_WON)
+            return _error("amount", MessageCode.AMOUNT_FORMAT)
         value = parsed
     if value <= 0:
-        return FieldError("amount", FieldCode.AMOUNT_TOO_LOW)
+        return _error("amount", MessageCode.AMOUNT_ZERO)
     if value > AMOUNT_MAX:
-        return FieldError("amount", FieldCode.AMOUNT_TOO_HIGH, {"max": AMOUNT_MAX})
+        return _error("amount", MessageCode.AMOUNT_HIGH)
     return value
 
 
@@ -327,12 +305,10 @@ def check_changes(stored: Mapping[str, object], typed: Mapping[str, str | int]) 
 __all__ = [
     "AMOUNT_MAX",
     "EMAIL_MAX",
-    "MESSAGES",
     "NAME_MAX",
     "PLAN_MAX",
     "VALIDATORS",
     "Checked",
-    "FieldCode",
     "FieldError",
     "amount",
     "check",

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from kpadmin.billing.gateway import GatewayPayment
+from kpadmin.billing.messages import Message, MessageCode
 from kpadmin.billing.periods import next_charge_date, period_of, today_in_seoul
 from kpadmin.redact import redact_text
 from kpadmin.store.audit import AuditRepository
@@ -50,10 +51,7 @@ AMOUNT_MISMATCH = "amount_mismatch"
 
 def mismatch_note(asked: int, paid: int) -> str:
     """The note a paid row with another amount carries (journal, outcome, summary)."""
-    return (
-        f"AMOUNT MISMATCH: i'mport charged ₩{paid:,} for ₩{asked:,} asked; recorded as paid "
-        "— check this payment at i'mport"
-    )
+    return Message.of(MessageCode.OUTCOME_AMOUNT_MISMATCH, asked=asked, paid=paid).english()
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ No Qt here. The sign-up dialog (``kpadmin.gui.signup``) drives these steps:
 1. `validate_form` turns what staff typed (`RawSignupForm`) into a `SignupForm`, or reports one
    clear message per field (`FormInvalid.errors`); `form_errors` is the as-you-type variant. Name,
    phone, e-mail, amount and plan follow the one rule set the CSV import and the edit dialog use
-   too (`kpadmin.billing.fields`); `form_field_errors` gives their codes and parameters.
+   too (`kpadmin.billing.fields`); every message is a `Message` code (`kpadmin.billing.messages`).
 2. `start_attempt` mints the ids: a billing key id, `key_id` (``kpa_`` + 16 base32 characters,
    random, no personal data, fresh for every attempt so an old key is never overwritten; the
    SDK's ``customer_uid``) and the window's `order_id` (``kpa-su-`` + 16 base32 characters,
@@ -52,7 +52,6 @@ from typing import Any
 
 from kpadmin import clock
 from kpadmin.billing import fields, periods
-from kpadmin.billing.fields import FieldCode, FieldError
 from kpadmin.billing.gateway import (
     Gateway,
     GatewayError,
@@ -60,6 +59,7 @@ from kpadmin.billing.gateway import (
     NotFound,
     PaymentStatus,
 )
+from kpadmin.billing.messages import AuditAction, Message, MessageCode
 from kpadmin.redact import mask_email, mask_phone
 from kpadmin.store.audit import AuditRepository
 from kpadmin.store.charges import ChargeRepository, NewCharge
@@ -127,31 +127,27 @@ class SignupForm:
 class FormInvalid(ValueError):
     """One or more fields are invalid; `errors` maps field name -> message."""
 
-    def __init__(self, errors: Mapping[str, str]) -> None:
+    def __init__(self, errors: Mapping[str, Message]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = dict(errors)
 
 
-def _message(code: FieldCode, **params: int | str) -> str:
-    return FieldError("", code, params).message
-
-
-# The shared fields' messages (`kpadmin.billing.fields`; the signup translations are keyed on
-# them), and the sign-up's own. No value typed by staff is formatted into any of them.
-MSG_NAME_EMPTY = _message(FieldCode.NAME_EMPTY)
-MSG_NAME_LONG = _message(FieldCode.NAME_TOO_LONG, max=NAME_MAX)
-MSG_NAME_CHARS = _message(FieldCode.NAME_BAD_CHARACTERS)
-MSG_PHONE_EMPTY = _message(FieldCode.PHONE_EMPTY)
-MSG_PHONE_FORMAT = _message(FieldCode.PHONE_NOT_MOBILE)
-MSG_EMAIL_FORMAT = _message(FieldCode.EMAIL_INVALID)
-MSG_PLAN_LONG = _message(FieldCode.PLAN_TOO_LONG, max=PLAN_MAX)
-MSG_PLAN_CHARS = _message(FieldCode.PLAN_BAD_CHARACTERS)
-MSG_AMOUNT_EMPTY = _message(FieldCode.AMOUNT_EMPTY)
-MSG_AMOUNT_FORMAT = _message(FieldCode.AMOUNT_NOT_WHOLE_WON)
-MSG_AMOUNT_ZERO = _message(FieldCode.AMOUNT_TOO_LOW)
-MSG_AMOUNT_HIGH = _message(FieldCode.AMOUNT_TOO_HIGH, max=AMOUNT_MAX)
-MSG_DAY = "The billing day must be between 1 and 31."
-MSG_CHANNEL = "Choose phone or in person."
+# Codes (kpadmin.billing.messages): the command line says their English, the GUI translates them.
+# The shared fields' codes come from their one rule set (kpadmin.billing.fields).
+MSG_NAME_EMPTY = Message.of(MessageCode.NAME_EMPTY)
+MSG_NAME_LONG = Message.of(MessageCode.NAME_TOO_LONG)
+MSG_NAME_CHARS = Message.of(MessageCode.NAME_CHARS)
+MSG_PHONE_EMPTY = Message.of(MessageCode.PHONE_EMPTY)
+MSG_PHONE_FORMAT = Message.of(MessageCode.PHONE_FORMAT)
+MSG_EMAIL_FORMAT = Message.of(MessageCode.EMAIL_FORMAT)
+MSG_PLAN_LONG = Message.of(MessageCode.PLAN_TOO_LONG)
+MSG_PLAN_CHARS = Message.of(MessageCode.PLAN_CHARS)
+MSG_AMOUNT_EMPTY = Message.of(MessageCode.AMOUNT_EMPTY)
+MSG_AMOUNT_FORMAT = Message.of(MessageCode.AMOUNT_FORMAT)
+MSG_AMOUNT_ZERO = Message.of(MessageCode.AMOUNT_ZERO)
+MSG_AMOUNT_HIGH = Message.of(MessageCode.AMOUNT_HIGH)
+MSG_DAY = Message.of(MessageCode.BILLING_DAY)
+MSG_CHANNEL = Message.of(MessageCode.CHANNEL)
 
 
 def normalise_phone(raw: str) -> str | None:
@@ -177,14 +173,9 @@ def _shared_fields(raw: RawSignupForm) -> fields.Checked:
     )
 
 
-def form_field_errors(raw: RawSignupForm) -> dict[str, FieldError]:
-    """The shared fields' errors with their codes and parameters (for a translated message)."""
-    return {e.field: e for e in _shared_fields(raw).errors}
-
-
-def _field_errors(raw: RawSignupForm) -> tuple[dict[str, str], dict[str, Any]]:
+def _field_errors(raw: RawSignupForm) -> tuple[dict[str, Message], dict[str, Any]]:
     checked = _shared_fields(raw)
-    errors: dict[str, str] = {e.field: e.message for e in checked.errors}
+    errors: dict[str, Message] = {e.field: e.note for e in checked.errors}
     values: dict[str, Any] = dict(checked.values)
 
     day_text = raw.billing_day.strip()
@@ -203,7 +194,7 @@ def _field_errors(raw: RawSignupForm) -> tuple[dict[str, str], dict[str, Any]]:
     return errors, values
 
 
-def form_errors(raw: RawSignupForm) -> dict[str, str]:
+def form_errors(raw: RawSignupForm) -> dict[str, Message]:
     """Field name -> message for every invalid field (empty when the form is valid)."""
     return _field_errors(raw)[0]
 
@@ -462,7 +453,7 @@ class SignupFailed(Exception):
     def __init__(
         self,
         reason: FailureReason,
-        user_message: str,
+        user_message: Message,
         *,
         detail: str = "",
         paid_payment_id: str | None = None,
@@ -503,15 +494,12 @@ class VerifiedSignup:
 CANCEL_CODES = frozenset({"F0005", "F400", "USER_CANCEL"})
 TIMEOUT_CODES = frozenset({"F0004"})
 
-MSG_CANCELLED = "The Kakao Pay window was closed before approval. Nothing was saved."
-MSG_DECLINED = "Kakao Pay declined the request. Nothing was saved."
-MSG_TIMED_OUT = "Nobody approved in time; the request expired. Nothing was saved."
-MSG_NOT_VERIFIED = "i'mport does not confirm this sign-up. Nothing was saved."
-MSG_PAID_NOT_VERIFIED = (
-    "A first payment was taken but the sign-up could not be verified. Nothing was saved; "
-    "check the payment in the i'mport console and refund it if needed."
-)
-MSG_UNREACHABLE = "i'mport could not be reached to verify the sign-up. Nothing was saved yet."
+MSG_CANCELLED = Message.of(MessageCode.SIGNUP_CANCELLED)
+MSG_DECLINED = Message.of(MessageCode.SIGNUP_DECLINED)
+MSG_TIMED_OUT = Message.of(MessageCode.SIGNUP_TIMED_OUT)
+MSG_NOT_VERIFIED = Message.of(MessageCode.SIGNUP_NOT_VERIFIED)
+MSG_PAID_NOT_VERIFIED = Message.of(MessageCode.SIGNUP_PAID_NOT_VERIFIED)
+MSG_UNREACHABLE = Message.of(MessageCode.SIGNUP_UNREACHABLE)
 
 
 def _classify_error(callback: CheckoutCallback) -> SignupFailed:
@@ -842,15 +830,15 @@ def first_next_charge_date(today: date, billing_day: int, *, first_payment_taken
 
 # ----------------------------------------------------------------------------- persistence
 
-AUDIT_STARTED = "signup_started"
-AUDIT_SIGNUP = "signup"
-AUDIT_FAILED = "signup_failed"
+AUDIT_STARTED = AuditAction.SIGNUP_STARTED
+AUDIT_SIGNUP = AuditAction.SIGNUP
+AUDIT_FAILED = AuditAction.SIGNUP_FAILED
 #: i'mport holds something (a key, a paid payment) for an attempt that was not saved.
-AUDIT_LEFTOVERS = "signup_leftovers"
-AUDIT_LEFTOVER_REFUNDED = "signup_refund"
-AUDIT_LEFTOVER_REFUND_FAILED = "signup_refund_failed"
-AUDIT_KEY_DELETED = "key_deleted"
-AUDIT_ORPHAN_KEY = "signup_orphan_key"
+AUDIT_LEFTOVERS = AuditAction.SIGNUP_LEFTOVERS
+AUDIT_LEFTOVER_REFUNDED = AuditAction.SIGNUP_REFUND
+AUDIT_LEFTOVER_REFUND_FAILED = AuditAction.SIGNUP_REFUND_FAILED
+AUDIT_KEY_DELETED = AuditAction.KEY_DELETED
+AUDIT_ORPHAN_KEY = AuditAction.SIGNUP_ORPHAN_KEY
 
 
 def record_attempt_started(conn: sqlite3.Connection, attempt: SignupAttempt, *, staff: str) -> None:

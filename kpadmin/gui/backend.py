@@ -6,8 +6,10 @@ and holds the `Api` (a connected payment gateway, and in sandbox mode the in-pro
 `kpadmin.runtime` opens. The connection is opened *after* the window is shown (`connect()`), so a
 slow sandbox start or a missing REST key never delays or blocks the window.
 
-`rows_changed(ids)` tells the window which subscribers to reload after a write (here or in the
-charging UI).
+Views refresh themselves on one signal, `data_changed(DataChange)` (Anki's "an operation ran"):
+the table, the detail pane and the overview each connect to it and reload what the change touches.
+The backend emits it after its own writes; code that writes through `kpadmin.billing` (a batch, a
+refund, a sign-up, an import) announces what it changed with `notify_changed`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -22,6 +25,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from kpadmin.billing.gateway import Gateway
+from kpadmin.billing.messages import AuditAction
 from kpadmin.clock import Clock
 from kpadmin.gui.formatting import SEOUL, mask_phone, seoul_today, tr
 from kpadmin.gui.rows import SubscriberRow
@@ -51,6 +55,21 @@ class BatchResult:
     failed: int
     in_doubt: int
     collected: int
+
+
+@dataclass(frozen=True, slots=True)
+class DataChange:
+    """What an operation changed, for the views to refresh themselves."""
+
+    #: The subscribers whose rows, history or audit entries changed; None: any of them (an
+    #: import, a reload), so everything is read again.
+    subscriber_ids: frozenset[int] | None = None
+    #: Charges changed: figures aggregated over the whole journal (last batch, monthly totals)
+    #: are stale too.
+    journal: bool = False
+
+    def touches(self, subscriber_id: int) -> bool:
+        return self.subscriber_ids is None or subscriber_id in self.subscriber_ids
 
 
 _SUBSCRIBER_STATES = {s.value: s for s in SubscriberState}
@@ -85,7 +104,8 @@ _TABLE_QUERY = f"""
 
 
 class Backend(QObject):
-    rows_changed = Signal(list)  # subscriber ids whose rows must be reloaded
+    #: Something in the store changed (`DataChange`): every view refreshes what it shows of it.
+    data_changed = Signal(object)
     api_state_changed = Signal()  # connecting -> connected / failed
 
     def __init__(self, runtime: Runtime, parent: QObject | None = None) -> None:
@@ -129,6 +149,15 @@ class Backend(QObject):
     def today(self) -> date:
         """Today in Asia/Seoul by the runtime's clock."""
         return seoul_today(self.runtime.clock())
+
+    # --- change notification ----------------------------------------------------------------
+
+    def notify_changed(self, ids: Iterable[int] | None = None, *, journal: bool = False) -> None:
+        """Tell the views what changed (``ids`` None: possibly every subscriber)."""
+        change = DataChange(None if ids is None else frozenset(ids), journal)
+        if change.subscriber_ids is not None and not change.subscriber_ids and not journal:
+            return
+        self.data_changed.emit(change)
 
     # --- the i'mport connection -------------------------------------------------------------
 
@@ -280,10 +309,10 @@ class Backend(QObject):
     def set_state(self, subscriber_id: int, state: SubscriberState, detail: str = "") -> None:
         sub = self._get(subscriber_id)
         action = {
-            SubscriberState.PAUSED: "pause",
-            SubscriberState.ACTIVE: "resume",
-            SubscriberState.CANCELLED: "cancel",
-            SubscriberState.KEY_MISSING: "key_missing",
+            SubscriberState.PAUSED: AuditAction.PAUSE,
+            SubscriberState.ACTIVE: AuditAction.RESUME,
+            SubscriberState.CANCELLED: AuditAction.CANCEL,
+            SubscriberState.KEY_MISSING: AuditAction.KEY_MISSING,
         }[state]
         now = self.now()
         with transaction(self.conn):
@@ -295,7 +324,7 @@ class Backend(QObject):
                 subscriber_id=subscriber_id,
                 at=now,
             )
-        self.rows_changed.emit([subscriber_id])
+        self.notify_changed([subscriber_id])
 
     def edit(self, subscriber_id: int, changes: dict[str, Any]) -> None:
         sub = self._get(subscriber_id)
@@ -312,9 +341,13 @@ class Backend(QObject):
         with transaction(self.conn):
             self.subscribers.update(subscriber_id, now=now, **changed)
             self.audit.record(
-                self.staff, "edit", "; ".join(parts), subscriber_id=subscriber_id, at=now
+                self.staff,
+                AuditAction.EDIT,
+                "; ".join(parts),
+                subscriber_id=subscriber_id,
+                at=now,
             )
-        self.rows_changed.emit([subscriber_id])
+        self.notify_changed([subscriber_id])
 
     def record_key_check(
         self, subscriber_id: int, *, present: bool, card_name: str | None, card_number: str | None
@@ -338,22 +371,26 @@ class Backend(QObject):
         with transaction(self.conn):
             if changes:
                 self.subscribers.update(subscriber_id, now=now, **changes)
-            self.audit.record(self.staff, "key_check", detail, subscriber_id=subscriber_id, at=now)
-        self.rows_changed.emit([subscriber_id])
+            self.audit.record(
+                self.staff, AuditAction.KEY_CHECK, detail, subscriber_id=subscriber_id, at=now
+            )
+        self.notify_changed([subscriber_id])
 
     def record_key_deleted(self, subscriber_id: int, reason: str) -> None:
         with transaction(self.conn):
             self.audit.record(
                 self.staff,
-                "key_deleted",
+                AuditAction.KEY_DELETED,
                 f"reason: {reason}",
                 subscriber_id=subscriber_id,
                 at=self.now(),
             )
-        self.rows_changed.emit([subscriber_id])
+        self.notify_changed([subscriber_id])
 
-    def record(self, action: str, detail: str, subscriber_id: int | None = None) -> None:
+    def record(self, action: AuditAction, detail: str, subscriber_id: int | None = None) -> None:
         self.audit.record(self.staff, action, detail, subscriber_id=subscriber_id, at=self.now())
+        if subscriber_id is not None:  # the detail pane lists the subscriber's audit entries
+            self.notify_changed([subscriber_id])
 
     def _get(self, subscriber_id: int) -> Subscriber:
         sub = self.subscribers.get(subscriber_id)

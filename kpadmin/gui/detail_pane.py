@@ -2,8 +2,10 @@
 
 Card and billing-key status (re-checkable with i'mport), the charge history from the journal with
 receipts, the audit entries, and the actions. Pause/Resume/Cancel/Edit write to the store (with an
-audit row) through the `Backend`; Charge now and Refund are signals the main window routes to the
-charging UI. Confirmations use ``open()`` and signals, never ``exec()`` (STYLE pitfall 5).
+audit row) through the `Backend`; Charge now, Refund and Edit are signals the main window routes to
+the charging UI and the edit dialog. The pane refreshes itself when the backend's `data_changed`
+touches the subscriber it shows, whoever wrote. Confirmations use ``open()`` and signals, never
+``exec()`` (STYLE pitfall 5).
 """
 
 from __future__ import annotations
@@ -34,9 +36,10 @@ from PySide6.QtWidgets import (
 from kpadmin.billing import gateway as gw
 from kpadmin.gui import aio, messages
 from kpadmin.gui import formatting as fmt
-from kpadmin.gui.backend import Backend
+from kpadmin.gui.backend import Backend, DataChange
 from kpadmin.gui.formatting import tr
 from kpadmin.gui.rows import SubscriberRow
+from kpadmin.gui.texts import audit_label
 from kpadmin.store.models import ChargeState, SubscriberState
 
 log = logging.getLogger(__name__)
@@ -93,7 +96,7 @@ class DetailPane(QWidget):
         self.setObjectName("detail_pane")
         self.backend = backend
         self.row: SubscriberRow | None = None
-        self.charging_available = False
+        self._charging_busy = False  # a batch runs: Charge now waits for it
         self._cancel_dialog: CancelDialog | None = None
         self._checking = False
 
@@ -222,8 +225,20 @@ class DetailPane(QWidget):
         self.memo.setStyleSheet("color: #6b6b6b;")
         body.addWidget(self.memo)
         self.show_row(None)
+        backend.data_changed.connect(self._on_data_changed)
 
     # --- showing ----------------------------------------------------------------------------
+
+    def _on_data_changed(self, change: DataChange) -> None:
+        row = self.row
+        if row is not None and change.touches(row.id):
+            fresh = self.backend.rows_for([row.id])
+            self.show_row(fresh[0] if fresh else None)
+
+    def set_charging_busy(self, busy: bool) -> None:
+        """A batch is running (or no longer): Charge now is refused meanwhile."""
+        self._charging_busy = busy
+        self._update_buttons()
 
     def show_row(self, row: SubscriberRow | None) -> None:
         """Show a subscriber (or nothing); reloads history and audit from the store."""
@@ -243,9 +258,8 @@ class DetailPane(QWidget):
             self.body.setVisible(False)
             return
         self.title.setText(s.name)
-        self.subtitle.setText(
-            f"{fmt.state_label(s.state)} · {s.plan or self.tr('No plan')} · {fmt.won(s.amount)}"
-        )
+        plan = s.plan or self.tr("No plan")  # (lupdate does not see a tr() inside an f-string)
+        self.subtitle.setText(f"{fmt.state_label(s.state)} · {plan} · {fmt.won(s.amount)}")
         self.phone.setText(fmt.format_phone(s.phone))
         self.email.setText(s.email or "–")
         self.key_id_label.setText(s.customer_uid)
@@ -346,7 +360,9 @@ class DetailPane(QWidget):
         self.audit.clear()
         self.audit.addTopLevelItems(
             [
-                QTreeWidgetItem([fmt.format_instant(e.at), e.staff, e.action, e.detail])
+                QTreeWidgetItem(
+                    [fmt.format_instant(e.at), e.staff, audit_label(e.action), e.detail]
+                )
                 for e in self.backend.audit_entries(subscriber_id)
             ]
         )
@@ -357,9 +373,9 @@ class DetailPane(QWidget):
             return
         state = row.state
         chargeable = row.chargeable()
-        self.charge_now.setEnabled(self.charging_available and chargeable)
-        if not self.charging_available:
-            self.charge_now.setToolTip(self.tr("Charging is not available in this build yet."))
+        self.charge_now.setEnabled(chargeable and not self._charging_busy)
+        if self._charging_busy:
+            self.charge_now.setToolTip(self.tr("A charge batch is running."))
         elif row.in_doubt:
             self.charge_now.setToolTip(
                 self.tr("A charge is in flight or its outcome is unknown: reconcile first.")
@@ -373,12 +389,7 @@ class DetailPane(QWidget):
             item is not None and item.data(0, Qt.ItemDataRole.UserRole + 3) == "paid"
             for item in items
         )
-        self.refund.setEnabled(self.charging_available and has_paid)
-        self.refund.setToolTip(
-            ""
-            if self.charging_available
-            else self.tr("Refunds are not available in this build yet.")
-        )
+        self.refund.setEnabled(has_paid)
         self.pause.setText(
             self.tr("Resume") if state == SubscriberState.PAUSED else self.tr("Pause")
         )

@@ -27,34 +27,17 @@ from PySide6.QtWidgets import (
 )
 
 from kpadmin.billing import fields
-from kpadmin.billing.fields import FieldCode, FieldError
+from kpadmin.billing.fields import FieldError
 from kpadmin.gui.formatting import format_phone, tr
+from kpadmin.gui.texts import say
 from kpadmin.store.models import Subscriber
 
 MAX_AMOUNT = fields.AMOUNT_MAX
 
 
 def field_message(error: FieldError) -> str:
-    """A field rule's message in the UI language (each a literal, so lupdate finds it)."""
-    texts = {
-        FieldCode.NAME_EMPTY: tr("Enter the customer's name."),
-        FieldCode.NAME_TOO_LONG: tr("The name is too long ({max} characters at most)."),
-        FieldCode.NAME_BAD_CHARACTERS: tr("The name contains characters that cannot be used."),
-        FieldCode.PHONE_EMPTY: tr("Enter a mobile number."),
-        FieldCode.PHONE_NOT_MOBILE: tr("Enter a Korean mobile number, e.g. 010-1234-5678."),
-        FieldCode.EMAIL_INVALID: tr("Enter a valid e-mail address, or leave it empty."),
-        FieldCode.AMOUNT_EMPTY: tr("Enter the monthly amount in won."),
-        FieldCode.AMOUNT_NOT_WHOLE_WON: tr(
-            "The amount must be a whole number of won, e.g. 9,900."
-        ),
-        FieldCode.AMOUNT_TOO_LOW: tr("The amount must be more than ₩0."),
-        FieldCode.AMOUNT_TOO_HIGH: tr("The amount is above ₩{max:,}; check it."),
-        FieldCode.PLAN_TOO_LONG: tr("The plan name is too long ({max} characters at most)."),
-        FieldCode.PLAN_BAD_CHARACTERS: tr(
-            "The plan name contains characters that cannot be used."
-        ),
-    }
-    return texts.get(error.code, error.message).format(**error.params)
+    """A field rule's message in the UI language (its code, from the one catalogue)."""
+    return say(error.note)
 
 
 def check(subscriber: Subscriber, values: dict[str, Any]) -> fields.Checked:

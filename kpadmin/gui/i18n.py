@@ -1,16 +1,19 @@
-"""Korean and English through Qt's translation system.
+"""Korean and English through Qt's translation system: one catalogue per language.
 
-The language follows the OS locale unless the settings say ``ko`` or ``en``. Translations live in
-``resources/translations/kpadmin_<lang>.qm`` (built from the ``.ts`` by
-``scripts/update_translations.sh``);
-Qt's own ``qtbase_<lang>.qm`` translates the standard buttons (OK, Cancel, …).
-English is the source language, so it needs no file.
+The language follows the OS locale unless the settings say ``ko`` or ``en``. The whole app's
+strings — every widget's ``tr()``, and the core's message templates and audit labels
+(`kpadmin.billing.messages`) — are in ``resources/translations/kpadmin_<lang>.qm``, compiled from
+the ``.ts`` by ``scripts/update_translations.sh``. Qt's own ``qtbase_<lang>.qm`` translates the
+standard buttons (OK, Cancel, …). English is the source language, so it needs no file.
+
+Never a Python ``QTranslator.translate`` override: PySide 6 drops a reference to the ``None`` such
+an override returns for "no translation", and it is asked for every ``tr()`` in the app — the
+table died with "deallocating None" after a few thousand cells when one was installed.
 """
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
@@ -55,26 +58,3 @@ def install(language: str) -> str:
         _installed.append(qt_own)
     QLocale.setDefault(QLocale(QLocale.Language.Korean, QLocale.Country.SouthKorea))
     return language
-
-
-class KoreanPackageTranslator:
-    """A package's own compiled Korean ``.qm`` (sign-up, charging), loaded while Korean is the UI
-    language (`QLocale()`, set by `install`) and removed otherwise. `sync()` is idempotent."""
-
-    def __init__(self, qm: Path) -> None:
-        self.qm = qm
-        self._installed: QTranslator | None = None
-
-    def sync(self) -> None:
-        app = QCoreApplication.instance()
-        if app is None:
-            return
-        korean = QLocale().language() == QLocale.Language.Korean
-        if korean and self._installed is None:
-            translator = QTranslator(app)
-            if translator.load(str(self.qm)):
-                app.installTranslator(translator)
-                self._installed = translator
-        elif not korean and self._installed is not None:
-            app.removeTranslator(self._installed)
-            self._installed = None

@@ -1,25 +1,24 @@
 """The main window: mode banner, actions, overview, the subscriber table and the detail pane.
 
-Hooks for the other GUI parts, loaded lazily so start-up stays fast and QtWebEngine is imported only
-when a sign-up starts:
+It wires the parts together and owns none of their work:
 
-* ``kpadmin.gui.signup.SignupDialog(parent, backend)`` with a ``signed_up(int)`` signal.
-* ``kpadmin.gui.charging.ChargingController(window)`` with ``charge_selected(ids)``,
-  ``charge_all_due()``, ``reconcile()``, ``charge_now(id)`` and ``refund(id, charge_id)``. The
-  controller may use ``window.backend``, ``window.refresh_rows(ids)``, ``window.selected_ids()``
-  and ``kpadmin.gui.messages``. While it is missing, the charging actions are disabled with a
-  tooltip that says so.
+* the table (`SubscriberTableModel` + `SubscriberFilterProxy`), the detail pane and the overview
+  refresh themselves on the backend's ``data_changed``, whoever wrote (an edit here, a batch, a
+  refund, a sign-up, an import);
+* `ChargingController(backend, self)` runs confirmations, batches, reconciles and refunds and
+  reports through its signals (``batch_started`` / ``batch_finished`` / ``reconciling_changed``),
+  which enable and disable the actions here;
+* `CsvActions(backend, self)` imports and exports; `SignupDialog(self, backend)` signs a customer
+  up (QtWebEngine is imported only when its Kakao Pay window opens, never at start-up) and emits
+  ``signed_up(Subscriber)``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-import importlib
-import importlib.util
 import logging
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
@@ -27,7 +26,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -44,20 +42,25 @@ from PySide6.QtWidgets import (
 )
 
 from kpadmin import __version__
-from kpadmin.gui import aio, messages
 from kpadmin.gui import formatting as fmt
-from kpadmin.gui.backend import Backend
+from kpadmin.gui import messages
+from kpadmin.gui.backend import Backend, DataChange
+from kpadmin.gui.charging import ChargingController
+from kpadmin.gui.csv_actions import CsvActions
 from kpadmin.gui.detail_pane import DetailPane
+from kpadmin.gui.edit_dialog import EditSubscriberDialog
 from kpadmin.gui.mode_banner import ModeBanner
 from kpadmin.gui.overview import OverviewStrip
 from kpadmin.gui.rows import SubscriberRow
+from kpadmin.gui.settings_dialog import SettingsDialog
+from kpadmin.gui.signup import SignupDialog
+from kpadmin.gui.subscriber_filter import SubscriberFilterProxy
 from kpadmin.gui.subscriber_model import (
     ROW_ROLE,
     Column,
-    SubscriberFilterProxy,
     SubscriberTableModel,
 )
-from kpadmin.store.models import SubscriberState
+from kpadmin.store.models import Subscriber, SubscriberState
 
 log = logging.getLogger(__name__)
 
@@ -76,15 +79,15 @@ class MainWindow(QMainWindow):
         title = self.tr("kpadmin — Kakao Pay subscriptions")
         self.setWindowTitle(f"{title} [{fmt.mode_label(backend.mode)}]")
         self.today = backend.today()
-        self._journal_figures: tuple[Any, Any] | None = None
         self._close_after_batch = False  # a close asked for mid-batch waits for the batch
-        self.charging = self._load_charging()
-        self._dialogs: list[QDialog] = []  # keep open() dialogs alive
+        self.charging = ChargingController(backend, self)
+        self.csv = CsvActions(backend, self)
         self._selection_shown: list[int] = []  # the selected ids the detail pane and count show
+        self._status_tips: dict[QAction, str] = {}  # while a batch disables the charging actions
         # The last dialog of each kind, for tests and for focus (they are window-modal).
-        self.edit_dialog: QDialog | None = None
-        self.settings_dialog: QDialog | None = None
-        self.import_dialog: QDialog | None = None
+        self.edit_dialog: EditSubscriberDialog | None = None
+        self.settings_dialog: SettingsDialog | None = None
+        self.signup_dialog: SignupDialog | None = None
 
         self.model = SubscriberTableModel(self, monthly_cap=backend.monthly_cap)
         self.proxy = SubscriberFilterProxy(self, today=self.today)
@@ -95,8 +98,11 @@ class MainWindow(QMainWindow):
         self._build_central()
         self._build_status_bar()
 
-        backend.rows_changed.connect(self.refresh_rows)
+        backend.data_changed.connect(self._on_data_changed)
         backend.api_state_changed.connect(self._show_api_state)
+        self.charging.batch_started.connect(self._on_batch_started)
+        self.charging.batch_finished.connect(self._on_batch_finished)
+        self.charging.reconciling_changed.connect(self._on_reconciling_changed)
         messages.bridge().shown.connect(self._show_message)
         self._day_timer = QTimer(self)  # "due today" follows midnight in Seoul
         self._day_timer.timeout.connect(self._check_day)
@@ -170,12 +176,6 @@ class MainWindow(QMainWindow):
         self.act_quit.setMenuRole(QAction.MenuRole.QuitRole)
         self.act_about = self._action(self.tr("About kpadmin"), self.about)
         self.act_about.setMenuRole(QAction.MenuRole.AboutRole)
-        if self.charging is None:
-            why = self.tr("Charging is not available in this build yet.")
-            for action in (self.act_charge_selected, self.act_charge_due, self.act_reconcile):
-                action.setEnabled(False)
-                action.setToolTip(why)
-                action.setStatusTip(why)
         for action in (
             self.act_signup,
             self.act_charge_selected,
@@ -242,7 +242,7 @@ class MainWindow(QMainWindow):
         outer = QVBoxLayout(central)
         outer.setContentsMargins(6, 4, 6, 0)
         outer.setSpacing(4)
-        self.overview = OverviewStrip()
+        self.overview = OverviewStrip(self.backend, self.model, today=self.today)
         outer.addWidget(self.overview)
 
         filters = QHBoxLayout()
@@ -327,7 +327,6 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.table, 1)
 
         self.detail = DetailPane(self.backend)
-        self.detail.charging_available = self.charging is not None
         self.detail.charge_now_requested.connect(self.charge_now)
         self.detail.refund_requested.connect(self.refund)
         self.detail.edit_requested.connect(lambda _sid: self.edit_current())
@@ -365,34 +364,25 @@ class MainWindow(QMainWindow):
         # collection over 100,000 rows was the slowest part of some keystrokes. They hold no
         # reference cycles, so reference counting frees them when they are replaced.
         gc.freeze()
-        self.update_overview()
         self._update_count()
         if selected:
             self.select_ids(selected)
         else:
             self.detail.show_row(None)
 
+    def _on_data_changed(self, change: DataChange) -> None:
+        """The table's part of a change: every row again, or those few in place."""
+        if change.subscriber_ids is None:
+            self.reload()
+        elif change.subscriber_ids:
+            self.refresh_rows(sorted(change.subscriber_ids))
+
     def refresh_rows(self, ids: list[int]) -> None:
         """Reload a few rows in place (after an edit or a charge result)."""
         if not ids:
             return
         self.model.update_rows(self.backend.rows_for(list(ids), self.today))
-        current = self.current_row()
-        if current is not None and current.id in ids:
-            self.detail.show_row(self.model.row_for_id(current.id))
-        self.update_overview(journal=False)
         self._update_count()
-
-    def update_overview(self, *, journal: bool = True) -> None:
-        """Recompute the overview. ``journal=False`` reuses the last batch and the chart (they
-        aggregate the whole charge journal) and recounts only the rows: for single-row edits."""
-        if journal or self._journal_figures is None:
-            self._journal_figures = (self.backend.last_batch(), self.backend.monthly_totals())
-        batch, totals = self._journal_figures
-        running = self.charging is not None and self.charging.running
-        self.overview.update_figures(
-            self.model.rows, self.today, batch, totals, batch_running=running
-        )
 
     # --- selection --------------------------------------------------------------------------
 
@@ -508,6 +498,7 @@ class MainWindow(QMainWindow):
         if today != self.today:
             self.today = today
             self.proxy.set_today(today)
+            self.overview.set_today(today)
             self.reload()
 
     # --- actions ----------------------------------------------------------------------------
@@ -517,57 +508,42 @@ class MainWindow(QMainWindow):
         self.search.selectAll()
 
     def new_signup(self) -> None:
-        # Imported only now: the sign-up dialog pulls in QtWebEngine, which start-up must not load.
-        try:
-            module = importlib.import_module("kpadmin.gui.signup")
-            dialog_class = module.SignupDialog
-        except (ImportError, AttributeError):
-            log.info("sign-up dialog not available", exc_info=True)
-            messages.warning(self.tr("Sign-up is not available in this build yet."))
-            return
-        dialog = dialog_class(self, self.backend)
-        if hasattr(dialog, "signed_up"):
-            dialog.signed_up.connect(self._on_signed_up)
-        self._keep(dialog)
+        # The dialog itself is light: QtWebEngine is imported when its Kakao Pay window opens.
+        dialog = SignupDialog(self, self.backend)
+        dialog.signed_up.connect(self._on_signed_up)
+        self.signup_dialog = dialog
         dialog.open()
 
-    def _on_signed_up(self, subscriber: object) -> None:
-        """The sign-up dialog saved a verified subscriber: show and select the new row."""
-        sid = int(getattr(subscriber, "id", subscriber))  # type: ignore[call-overload]
-        self.refresh_rows([sid])
+    def _on_signed_up(self, subscriber: Subscriber) -> None:
+        """The sign-up dialog saved a verified subscriber (the table has the row by now, through
+        ``data_changed``): show and select it."""
         self.search.clear()
         self._apply_search()  # now, not after the debounce: the new row must be selectable
-        self.select_ids([sid])
-        messages.info(self.tr("{name} is signed up.").format(name=getattr(subscriber, "name", "")))
+        self.select_ids([subscriber.id])
+        messages.info(self.tr("{name} is signed up.").format(name=subscriber.name))
 
     def charge_selected(self) -> None:
-        if self.charging is not None:
-            self.charging.charge_selected(self.selected_ids())
+        self.charging.charge_selected(self.selected_ids())
 
     def charge_all_due(self) -> None:
-        if self.charging is not None:
-            self.charging.charge_all_due()
+        self.charging.charge_all_due()
 
     def reconcile(self) -> None:
-        if self.charging is not None:
-            self.charging.reconcile()
+        self.charging.reconcile()
 
     def charge_now(self, subscriber_id: int) -> None:
         row = self.model.row_for_id(subscriber_id)
         # Never offer a second charge while one is in flight or unknown, whatever asked for it.
-        if self.charging is not None and row is not None and row.chargeable():
+        if row is not None and row.chargeable():
             self.charging.charge_now(subscriber_id)
 
     def refund(self, subscriber_id: int, charge_id: int = 0) -> None:
-        if self.charging is not None:
-            self.charging.refund(subscriber_id, charge_id)
+        self.charging.refund(subscriber_id, charge_id)
 
     def edit_current(self) -> None:
         row = self.current_row()
         if row is None:
             return
-        from kpadmin.gui.edit_dialog import EditSubscriberDialog
-
         subscriber = self.backend.subscribers.get(row.id)
         if subscriber is None:
             return
@@ -585,26 +561,20 @@ class MainWindow(QMainWindow):
                 )
 
         dialog.accepted.connect(save)
-        self._keep(dialog)
+        dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         self.edit_dialog = dialog
 
     def import_csv(self) -> None:
-        from kpadmin.gui import csv_actions
-
-        csv_actions.start_import(self)
+        self.csv.start_import()
 
     def export_csv(self) -> None:
-        from kpadmin.gui import csv_actions
-
-        csv_actions.start_export(self)
+        self.csv.start_export()
 
     def open_settings(self) -> None:
-        from kpadmin.gui.settings_dialog import SettingsDialog
-
         dialog = SettingsDialog(self.backend, self)
         dialog.saved.connect(self.settings_saved.emit)
-        self._keep(dialog)
+        dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         self.settings_dialog = dialog
 
@@ -615,11 +585,29 @@ class MainWindow(QMainWindow):
             )
         )
 
-    def _keep(self, dialog: QDialog) -> None:
-        self._dialogs.append(dialog)
-        dialog.finished.connect(
-            lambda _r, d=dialog: self._dialogs.remove(d) if d in self._dialogs else None
-        )
+    # --- the charging controller's state ----------------------------------------------------
+
+    def _charging_actions(self) -> tuple[QAction, ...]:
+        return (self.act_charge_selected, self.act_charge_due, self.act_reconcile)
+
+    def _on_batch_started(self) -> None:
+        busy = self.tr("A charge batch is running.")
+        for action in self._charging_actions():
+            self._status_tips.setdefault(action, action.statusTip())
+            action.setEnabled(False)
+            action.setStatusTip(busy)
+        self.detail.set_charging_busy(True)
+        self.overview.set_batch_running(True)
+
+    def _on_batch_finished(self, _result: object) -> None:
+        for action in self._charging_actions():
+            action.setEnabled(True)
+            action.setStatusTip(self._status_tips.pop(action, action.statusTip()))
+        self.detail.set_charging_busy(False)
+        self.overview.set_batch_running(False)
+
+    def _on_reconciling_changed(self, running: bool) -> None:
+        self.act_reconcile.setEnabled(not running and not self.charging.running)
 
     # --- status -----------------------------------------------------------------------------
 
@@ -667,7 +655,7 @@ class MainWindow(QMainWindow):
             self.splitter.setSizes([1000, 430])
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.charging is not None and self.charging.running:
+        if self.charging.running:
             # Quitting mid-batch: send nothing new, and close only once the charges already on
             # the wire are answered and recorded, rather than cutting them off into "unknown".
             event.ignore()
@@ -690,16 +678,3 @@ class MainWindow(QMainWindow):
             messages.bridge().shown.disconnect(self._show_message)
         super().closeEvent(event)
         self.closed.emit()
-
-    # --- hooks ------------------------------------------------------------------------------
-
-    def _load_charging(self) -> Any:
-        if importlib.util.find_spec("kpadmin.gui.charging") is None:
-            return None
-        try:
-            module = importlib.import_module("kpadmin.gui.charging")
-            controller = getattr(module, "ChargingController", None)
-            return controller(self) if controller is not None else None
-        except Exception as exc:  # a broken add-on must not keep the window from opening
-            aio.report_failure(exc)
-            return None

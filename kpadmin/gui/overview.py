@@ -1,21 +1,32 @@
 """The overview strip: four figures people glance at, and a small chart of collected vs failed.
 
+It refreshes itself: the row figures from the table model (at once when the model is reset), the
+journal figures (last batch, monthly totals) from the backend whenever a `DataChange` says charges
+changed. Those aggregate over the whole charge journal (milliseconds each at 100,000 charges), so
+changes arriving in quick succession — the ticks of a running batch — are coalesced into at most
+one refresh per `REFRESH_EVERY_S`.
+
 The chart is drawn with QPainter (QtCharts would add weight for six pairs of bars).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import QLocale, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import QLocale, QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from kpadmin.gui import formatting as fmt
-from kpadmin.gui.backend import BatchResult, MonthTotal
+from kpadmin.gui.backend import Backend, BatchResult, DataChange, MonthTotal
 from kpadmin.gui.rows import SubscriberRow
+from kpadmin.gui.subscriber_model import SubscriberTableModel
 from kpadmin.store.models import SubscriberState
+
+#: Data changes in quick succession refresh the strip at most this often.
+REFRESH_EVERY_S = 1.0
 
 COLLECTED = QColor("#3a7bd5")
 FAILED = QColor("#d9534f")
@@ -135,9 +146,29 @@ def _month_label(month: str) -> str:
 
 
 class OverviewStrip(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        model: SubscriberTableModel,
+        parent: QWidget | None = None,
+        *,
+        today: date | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("overview")
+        self._backend = backend
+        self._model = model
+        self._today = today or backend.today()
+        self._batch_running = False
+        self._journal: tuple[BatchResult | None, list[MonthTotal]] | None = None
+        self._journal_stale = True
+        self._refreshed_at = -REFRESH_EVERY_S
+        self._hidden_change = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._on_timer)
+        model.modelReset.connect(self._on_model_reset)
+        backend.data_changed.connect(self._on_data_changed)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.setSpacing(8)
@@ -149,6 +180,58 @@ class OverviewStrip(QWidget):
         for widget in (self.active, self.due, self.mrr, self.batch):
             layout.addWidget(widget)
         layout.addWidget(self.chart, 1)
+
+    # --- refreshing itself -----------------------------------------------------------------
+
+    def refresh(self, *, journal: bool = True) -> None:
+        """Recompute now. ``journal=False`` reuses the last batch and the chart (they aggregate
+        the whole charge journal) and recounts only the rows."""
+        self._timer.stop()
+        if journal or self._journal_stale or self._journal is None:
+            self._journal = (self._backend.last_batch(), self._backend.monthly_totals())
+            self._journal_stale = False
+        batch, totals = self._journal
+        self._refreshed_at = time.monotonic()
+        self.update_figures(
+            self._model.rows, self._today, batch, totals, batch_running=self._batch_running
+        )
+
+    def set_today(self, today: date) -> None:
+        if today != self._today:
+            self._today = today
+            self.refresh()
+
+    def set_batch_running(self, running: bool) -> None:
+        """While a batch runs, rows in doubt are charges on the wire (said so, not "unknown")."""
+        if running != self._batch_running:
+            self._batch_running = running
+            self.refresh()
+
+    def _on_model_reset(self) -> None:
+        self.refresh()
+
+    def _on_data_changed(self, change: DataChange) -> None:
+        if change.journal:
+            self._journal_stale = True
+        if self._timer.isActive():
+            return
+        wait = self._refreshed_at + REFRESH_EVERY_S - time.monotonic()
+        self._timer.start(max(0, int(wait * 1000)))
+
+    def _on_timer(self) -> None:
+        # Hidden (the window closed, its store maybe closed too): refresh when shown again.
+        if self.isVisible():
+            self.refresh(journal=self._journal_stale)
+        else:
+            self._hidden_change = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._hidden_change:
+            self._hidden_change = False
+            self.refresh(journal=self._journal_stale)
+
+    # --- showing ------------------------------------------------------------------------
 
     def update_figures(
         self,

@@ -141,8 +141,6 @@ class Journey:
         await self.backend.connect()
         if self.backend.api is None:
             raise StepFailed(f"no i'mport connection: {self.backend.api_error}")
-        if self.window.charging is None:
-            raise StepFailed("the charging UI did not load")
         self.shoot("start", self.window)
         return f"main window shown, in-process sandbox at {self.backend.api.base_url}"
 
@@ -150,10 +148,11 @@ class Journey:
         from kpadmin.billing.signup import RawSignupForm
 
         window = self.window
-        before = len(window._dialogs)
+        before = window.signup_dialog
         window.act_signup.trigger()
         dialog = await self.until(
-            lambda: len(window._dialogs) > before and window._dialogs[-1], "the sign-up dialog"
+            lambda: window.signup_dialog is not before and window.signup_dialog,
+            "the sign-up dialog",
         )
         outcomes: list[tuple[str, str]] = []
         saved: list[Any] = []

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from kpadmin import runtime as rt
 from kpadmin.billing import secrets
 from kpadmin.billing import settings as settings_mod
+from kpadmin.billing.messages import AuditAction
 from kpadmin.clock import ClockError
 from kpadmin.gui import aio, messages
 from kpadmin.gui.backend import Backend
@@ -348,7 +349,7 @@ class SettingsDialog(QDialog):
                 [f"{k}: {_shown(old, k)} → {_shown(new, k)}" for k in changed]
                 + [f"{n} replaced (keyring, {mode})" for n in stored]
             )
-            self.backend.record("settings", detail)
+            self.backend.record(AuditAction.SETTINGS, detail)
         self.backend.runtime = runtime
         messages.info(self.tr("Settings saved."))
         self.accept()

@@ -33,7 +33,7 @@ def test_recheck_finds_the_key_and_stores_the_card(qtbot, sandbox, sandbox_backe
     pane = DetailPane(sandbox_backend)
     qtbot.addWidget(pane)
     pane.show_row(row)
-    with qtbot.waitSignal(sandbox_backend.rows_changed, timeout=10_000):
+    with qtbot.waitSignal(sandbox_backend.data_changed, timeout=10_000):
         pane.recheck_key()
     qtbot.waitUntil(lambda: "present" in pane.key_status.text(), timeout=5000)
     stored = sandbox_backend.subscribers.get(row.id)
@@ -85,7 +85,7 @@ def test_recheck_names_a_kakao_money_key(qtbot, sandbox, sandbox_backend):
     pane = DetailPane(sandbox_backend)
     qtbot.addWidget(pane)
     pane.show_row(row)
-    with qtbot.waitSignal(sandbox_backend.rows_changed, timeout=10_000):
+    with qtbot.waitSignal(sandbox_backend.data_changed, timeout=10_000):
         pane.recheck_key()
     qtbot.waitUntil(lambda: "present" in pane.key_status.text(), timeout=5000)
     stored = sandbox_backend.subscribers.get(row.id)
@@ -97,7 +97,7 @@ def test_recheck_marks_a_missing_key(qtbot, sandbox_backend):
     pane = DetailPane(sandbox_backend)
     qtbot.addWidget(pane)
     pane.show_row(row)
-    with qtbot.waitSignal(sandbox_backend.rows_changed, timeout=10_000):
+    with qtbot.waitSignal(sandbox_backend.data_changed, timeout=10_000):
         pane.recheck_key()
     assert sandbox_backend.subscribers.get(row.id).state == SubscriberState.KEY_MISSING
     assert "no billing key" in pane.key_status.text()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import sys
 import tempfile
 from pathlib import Path
@@ -169,29 +168,6 @@ async def render(out_dir: Path) -> list[Path]:
         server.close()
         i18n.install("en")
     return out
-
-
-def korean_gaps() -> list[str]:
-    """Strings the charging package passes to tr() that the compiled Korean file does not
-    translate (or translates losing a placeholder): the .qm is stale or the table incomplete."""
-    from PySide6.QtCore import QTranslator
-
-    from kpadmin.gui.charging.i18n import QM, collect_sources
-
-    translator = QTranslator()
-    assert translator.load(str(QM)), QM
-    gaps = []
-    for context, texts in collect_sources().items():
-        for text in texts:
-            korean = translator.translate(context, text)
-            holes = set(re.findall(r"\{\w+\}", text))
-            if not korean or set(re.findall(r"\{\w+\}", korean)) != holes:
-                gaps.append(f"{context}: {text!r}")
-    return gaps
-
-
-def test_every_charging_string_has_korean(qapp) -> None:
-    assert korean_gaps() == []
 
 
 def test_renders_the_charging_screens_in_korean(qtbot, qloop, arun, tmp_path, memory_keyring):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import xml.etree.ElementTree as ET
 
 import pytest
 from PySide6.QtCore import QCoreApplication
@@ -12,7 +11,6 @@ from PySide6.QtGui import QGuiApplication
 from kpadmin.billing import gateway as gw
 from kpadmin.gui import aio, crash, i18n, messages
 from kpadmin.gui.formatting import state_label, tr, won
-from kpadmin.gui.resources import resource_path
 from kpadmin.store.models import SubscriberState
 
 
@@ -86,22 +84,3 @@ def test_language_follows_the_setting_then_the_os(monkeypatch):
     assert i18n.resolve_language("ko") == "ko"
     assert i18n.resolve_language("en") == "en"
     assert i18n.resolve_language("auto") in ("ko", "en")
-
-
-def test_every_app_shell_string_has_a_korean_translation():
-    """Strings from the sign-up and charging packages are their owners' to translate."""
-    others = ("/signup/", "/charging/", "/selftest.py")
-    tree = ET.parse(resource_path("translations", "kpadmin_ko.ts"))
-    missing = []
-    for ctx in tree.getroot():
-        for msg in ctx.findall("message"):
-            filename = " ".join(loc.get("filename", "") for loc in msg.findall("location"))
-            if filename and all(
-                any(part in loc.get("filename", "") for part in others)
-                for loc in msg.findall("location")
-            ):
-                continue
-            if msg.find("translation").get("type") == "unfinished":
-                missing.append((ctx.findtext("name"), msg.findtext("source"), filename))
-    assert missing == []
-    assert resource_path("translations", "kpadmin_ko.qm").exists()

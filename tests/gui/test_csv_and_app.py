@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from kpadmin.gui import csv_actions
 from kpadmin.gui.app import prepare_environment
 from kpadmin.gui.main_window import MainWindow
 from tests.clock import child_env
@@ -37,11 +36,11 @@ def test_import_reports_bad_lines_then_imports_the_good_ones(qtbot, sandbox, san
         "cu_csv_3,박구름,010-5555-6666,19900\n"
         "cu_csv_2,이바다,010-3333-4444,19900\n"
     ).encode()
-    task = csv_actions.run_import(sandbox_window, data, skip_bad=False)
+    task = sandbox_window.csv.run_import(data, skip_bad=False)
     qtbot.waitUntil(task.done, timeout=10_000)
     # The results dialog opens from the task's done-callback, one loop turn after done().
-    qtbot.waitUntil(lambda: sandbox_window.import_dialog is not None, timeout=10_000)
-    dialog = sandbox_window.import_dialog
+    qtbot.waitUntil(lambda: sandbox_window.csv.import_dialog is not None, timeout=10_000)
+    dialog = sandbox_window.csv.import_dialog
     assert not dialog.report.applied
     problems = dialog.problems.toPlainText()
     assert "line 3" in problems  # the bad amount, by line number
@@ -56,13 +55,13 @@ def test_import_reports_bad_lines_then_imports_the_good_ones(qtbot, sandbox, san
 
 def test_export_subscribers_and_charges(qtbot, window, tmp_path):
     target = tmp_path / "subs.csv"
-    count = csv_actions.start_export(window, str(target), "subscribers")
+    count = window.csv.start_export(str(target), "subscribers")
     assert count == 30
     with target.open(encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 30 and rows[0]["customer_uid"]
     charges = tmp_path / "charges.csv"
-    assert csv_actions.start_export(window, str(charges), "charges") > 0
+    assert window.csv.start_export(str(charges), "charges") > 0
     assert window.backend.audit.list(action="export", limit=1)
 
 

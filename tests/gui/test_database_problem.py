@@ -53,9 +53,11 @@ def _start(qtbot, qloop, runtime: Runtime):
 
 def _next_box(qtbot, controller, previous=None) -> QMessageBox:
     qtbot.waitUntil(
-        lambda: controller.problem_box is not None
-        and controller.problem_box is not previous
-        and controller.problem_box.isVisible(),
+        lambda: (
+            controller.problem_box is not None
+            and controller.problem_box is not previous
+            and controller.problem_box.isVisible()
+        ),
         timeout=10_000,
     )
     return controller.problem_box
@@ -133,9 +135,7 @@ def test_a_newer_database_says_update(qtbot, qloop, tmp_path, no_keyring):
     assert task.result() == ExitCode.DATABASE
 
 
-def test_a_disk_refusing_the_database_is_exit_disk(
-    qtbot, qloop, tmp_path, no_keyring, monkeypatch
-):
+def test_a_disk_refusing_the_database_is_exit_disk(qtbot, qloop, tmp_path, no_keyring, monkeypatch):
     runtime = open_runtime(tmp_path / "data")
 
     def full(self, mode=None):

@@ -2,7 +2,7 @@
 same normalised value (one rule set: `kpadmin.billing.fields`).
 
 Each entry point is driven the way staff reach it: the sign-up form's `RawSignupForm` through
-`signup.form_field_errors` / `validate_form`; a CSV file (written with `csv`, cells defused like
+`signup.form_errors` / `validate_form`; a CSV file (written with `csv`, cells defused like
 our export) through `csvio.parse_import_csv`, where a file-level refusal also counts as refused;
 the edit dialog's check (`edit_dialog.check`, what the dialog calls on every key) on what its line
 edits hold. Arbitrary text, Korean names, phone- and amount-shaped strings, RFC-shaped e-mails.
@@ -76,7 +76,7 @@ VALUES = {"name": NAMES, "phone": PHONES, "email": EMAILS, "plan": NAMES, "amoun
 
 def by_signup(key: str, value: str) -> Outcome:
     raw = replace(FORM, **{key: value})
-    errors = su.form_field_errors(raw)
+    errors = su.form_errors(raw)
     assert set(errors) <= {key}  # the other fields are fine
     if key in errors:
         return False, errors[key].code

@@ -23,11 +23,11 @@ from pytestqt.modeltest import ModelTester
 
 from kpadmin.gui.formatting import phone_digits
 from kpadmin.gui.rows import SubscriberRow, normalise_query
+from kpadmin.gui.subscriber_filter import SubscriberFilterProxy
 from kpadmin.gui.subscriber_model import (
     ROW_ROLE,
     SORT_ROLE,
     Column,
-    SubscriberFilterProxy,
     SubscriberTableModel,
 )
 from kpadmin.store.models import ChargeState, SubscriberState

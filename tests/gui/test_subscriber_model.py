@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
+from kpadmin.gui.subscriber_filter import SubscriberFilterProxy
 from kpadmin.gui.subscriber_model import (
     ROW_ROLE,
     SORT_ROLE,
     Column,
-    SubscriberFilterProxy,
     SubscriberTableModel,
 )
 from kpadmin.store.models import ChargeState, SubscriberState

@@ -60,8 +60,7 @@ support = _load()
         ("PySide6/Qt/translations/qt_help_ko.qm", False),
         ("PySide6/Qt/translations/qt_ko.qm", False),
         ("kpadmin/sandbox/static/iamport.js", True),
-        ("kpadmin/gui/charging/translations/charging_ko.ts", False),
-        ("kpadmin/gui/charging/translations/charging_ko.qm", True),
+        ("resources/translations/kpadmin_ko.ts", False),  # the source stays behind
     ],
 )
 def test_keep(dest: str, kept: bool) -> None:

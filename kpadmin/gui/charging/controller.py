@@ -1,18 +1,20 @@
 """The charging UI's brain: confirmation → batch on the qasync loop → live rows → result list.
 
-Created by the main window (``ChargingController(window)``); everything money-related goes through
-the one `ChargeEngine` it holds for the window's database connection and i'mport client, so a
-reconcile never touches rows the running batch has in hand.
+``ChargingController(backend, parent)``: the main window creates it with its backend and itself as
+the parent of the dialogs; everything money-related goes through the one `ChargeEngine` it holds
+for the backend's database connection and i'mport client, so a reconcile never touches rows the
+running batch has in hand. It knows no window: it reports through its signals (`batch_started`,
+`batch_finished`, `reconciling_changed`, …) and announces what it changed with the backend's
+`notify_changed`, on which the views refresh themselves.
 
-Why the refresh is coalesced: the engine reports every charge through ``on_event`` on the loop.
-Reloading a table row (a SQL read + a model update + the overview) per event would be a thousand
-small freezes in a big batch. Events only note *which* subscribers changed; a 100 ms timer then
-refreshes those rows (at most `ROWS_PER_TICK` per tick, so even the 1,000 rows of a big batch
-never block the loop for long). The ids wait one tick before they are read back, because the
+Why the announcements are coalesced: the engine reports every charge through ``on_event`` on the
+loop. Reloading a table row (a SQL read + a model update + the overview) per event would be a
+thousand small freezes in a big batch. Events only note *which* subscribers changed; a 100 ms timer
+then announces those rows (at most `ROWS_PER_TICK` per tick, so even the 1,000 rows of a big batch
+never block the loop for long). The ids wait one tick before they are announced, because the
 engine's journal commits results in groups (every 50 ms): by then the row on disk is the new one.
-The overview aggregates the whole journal, so mid-batch it is refreshed once a second, not per
-tick. The batch counts as finished (actions enabled again, `batch_finished`) once every row shows
-its outcome.
+The overview aggregates the whole journal and throttles itself (`overview.REFRESH_EVERY_S`). The
+batch counts as finished (`batch_finished`) once every row shows its outcome.
 
 Explicit selections follow the same due rule as "Charge all due": a subscriber whose next charge
 date has not come (e.g. paid for this month already) is listed as skipped, never charged early for
@@ -27,9 +29,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
 
 from kpadmin.billing.due import Plan
 from kpadmin.billing.engine import (
@@ -41,11 +43,12 @@ from kpadmin.billing.engine import (
     Progress,
     without_declines,
 )
+from kpadmin.billing.gateway import Gateway
 from kpadmin.billing.reconcile import ReconcileReport
 from kpadmin.gui import aio, messages
 from kpadmin.gui import formatting as fmt
+from kpadmin.gui.backend import Backend
 from kpadmin.gui.charging.confirm import ConfirmChargeDialog
-from kpadmin.gui.charging.i18n import install_charging_translator
 from kpadmin.gui.charging.progress import BatchDialog
 from kpadmin.gui.charging.refund import (
     RefundDialog,
@@ -57,32 +60,34 @@ from kpadmin.gui.charging.refund import (
 from kpadmin.gui.charging.texts import mismatch_text, skip_label
 from kpadmin.gui.database_problem import journal_stop_text
 from kpadmin.gui.formatting import tr
+from kpadmin.gui.texts import say
 from kpadmin.store.models import ChargeState
 
 log = logging.getLogger(__name__)
 
 REFRESH_MS = 100
-#: Rows re-read per tick (~0.3 ms each: SQL + model), so no tick blocks the loop for long.
+#: Rows announced per tick (each re-read by the views: ~0.3 ms, SQL + model), so no tick blocks
+#: the loop for long.
 ROWS_PER_TICK = 40
-#: The overview aggregates over the whole journal: refreshed at most this often mid-batch.
-OVERVIEW_EVERY_S = 1.0
 
 
 class ChargingController(QObject):
     #: A confirmation dialog was opened (tests and the self-test accept it programmatically).
     confirm_opened = Signal(object)
+    #: A batch started: no other charge or reconcile until `batch_finished`.
     batch_started = Signal()
     batch_finished = Signal(object)  # engine BatchResult (or None when the batch crashed)
+    #: A reconcile started (True) or ended (False), whatever its outcome.
+    reconciling_changed = Signal(bool)
     reconciled = Signal(object)  # ReconcileReport
     refund_finished = Signal(object)  # RefundOutcome
 
-    def __init__(self, window) -> None:
-        install_charging_translator()  # before any of the charging dialogs' tr()
-        super().__init__(window)
-        self.window = window
-        self.backend = window.backend
+    def __init__(self, backend: Backend, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.backend = backend
+        self._parent = parent  # the dialogs open over it
         self._engine: ChargeEngine | None = None
-        self._engine_gateway = None
+        self._engine_gateway: Gateway | None = None
         self._preparing = False
         self._running = False
         self._reconciling = False
@@ -100,11 +105,7 @@ class ChargingController(QObject):
         self._settling: set[int] = set()
         self._new_outcomes: list[ChargeOutcome] = []
         self._queue: dict[int, None] = {}  # ids whose new state is on disk, oldest first
-        self._overview_at = 0.0
         self._result: BatchResult | None = None
-        self._tips: dict = {}  # action -> its status tip while a batch disables it
-        if hasattr(window, "closed"):
-            window.closed.connect(self._on_window_closed)
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self._tick)
@@ -138,23 +139,6 @@ class ChargingController(QObject):
         if self._reconciling:
             return tr("Reconciling; try again in a moment.")
         return None
-
-    def _set_actions(self, enabled: bool) -> None:
-        w = self.window
-        busy = tr("A charge batch is running.")
-        for action in (w.act_charge_selected, w.act_charge_due, w.act_reconcile):
-            if not enabled and action not in self._tips:
-                self._tips[action] = action.statusTip()
-            action.setEnabled(enabled)
-            action.setStatusTip(busy if not enabled else self._tips.pop(action, action.statusTip()))
-        detail = getattr(w, "detail", None)
-        if detail is not None and not enabled:
-            detail.charge_now.setEnabled(False)
-
-    def _on_window_closed(self) -> None:
-        # Quitting mid-batch: send nothing new. Requests already on the wire may be cut when the
-        # connection closes; the engine then leaves them in doubt for the next start's reconcile.
-        self.cancel_batch()
 
     # --- the three ways to start a batch ----------------------------------------------------
 
@@ -210,16 +194,13 @@ class ChargingController(QObject):
                     tr("{name} is not charged: {why} — {detail}").format(
                         name=skip.name or skip.key_id,
                         why=skip_label(skip.reason),
-                        detail=skip.message,
+                        detail=say(skip.note),
                     )
                 )
             return
-        early = 0
-        for item in plan.items:
-            row = self.window.model.row_for_id(item.subscriber_id)
-            if row is not None and row.subscriber.next_charge_date > plan.today:
-                early += 1
-        dialog = ConfirmChargeDialog(plan, self.window, early=early, mode=self.backend.runtime.mode)
+        planned = self.backend.subscribers.get_many([item.subscriber_id for item in plan.items])
+        early = sum(1 for sub in planned if sub.next_charge_date > plan.today)
+        dialog = ConfirmChargeDialog(plan, self._parent, early=early, mode=self.backend.mode)
         self.confirm_dialog = dialog
         dialog.accepted.connect(lambda: self._start(plan))
         dialog.finished.connect(lambda _r: self._confirm_closed(dialog))
@@ -257,12 +238,10 @@ class ChargingController(QObject):
         self._new_outcomes = []
         self._queue.clear()
         self._result = None
-        self._overview_at = time.monotonic()
-        self._set_actions(False)
         if self.batch_dialog is not None:
             self.batch_dialog.close()
             self.batch_dialog.deleteLater()
-        dialog = BatchDialog(plan.count, plan.total_amount, self.window)
+        dialog = BatchDialog(plan.count, plan.total_amount, self._parent)
         dialog.cancel_requested.connect(self.cancel_batch)
         self.batch_dialog = dialog
         dialog.show()
@@ -306,10 +285,6 @@ class ChargingController(QObject):
             for sid in chunk:
                 del self._queue[sid]
             self._refresh_rows(chunk)
-        now = time.monotonic()
-        if now - self._overview_at >= OVERVIEW_EVERY_S:
-            self._overview_at = now
-            self.window.update_overview()
         dialog = self.batch_dialog
         if dialog is not None and self._result is None:
             dialog.update_progress(self._progress, self._phase)
@@ -320,13 +295,8 @@ class ChargingController(QObject):
             self._complete()
 
     def _refresh_rows(self, ids: list[int]) -> None:
-        """Rows only: `window.refresh_rows` also recomputes the overview, which aggregates the
-        whole journal (milliseconds per call in a big batch); that runs on its own clock here."""
-        window = self.window
-        window.model.update_rows(self.backend.rows_for(ids, window.today))
-        current = window.current_row()
-        if current is not None and current.id in ids:
-            window.detail.show_row(window.model.row_for_id(current.id))
+        """Announce a chunk of rows whose new state is on disk: the views re-read them."""
+        self.backend.notify_changed(ids, journal=True)
 
     def _on_batch_done(self, result: BatchResult) -> None:
         """The engine is done: show the result now; the last rows follow within a few ticks."""
@@ -350,11 +320,6 @@ class ChargingController(QObject):
         result, self._result = self._result, None
         self._running = False
         self._cancel = None
-        self._set_actions(True)
-        self.window.update_overview()
-        current = self.window.current_row()
-        if current is not None:
-            self.window.detail.show_row(current)
         assert result is not None
         p = result.progress
         text = tr("Batch finished: {paid} paid ({amount}), {failed} not paid.").format(
@@ -376,12 +341,11 @@ class ChargingController(QObject):
         self._timer.stop()
         self._running = False
         self._cancel = None
-        self._set_actions(True)
         ids = sorted(self.batch_ids | self._settling | self._changed | set(self._queue))
         self._queue.clear()
         self._settling.clear()
         self._changed.clear()
-        self.window.refresh_rows(ids)
+        self.backend.notify_changed(ids, journal=True)
         text = aio.describe_error(exc)
         if self.batch_dialog is not None:
             self.batch_dialog.show_error(text or type(exc).__name__)
@@ -400,15 +364,12 @@ class ChargingController(QObject):
         except aio.UserError as exc:
             messages.warning(str(exc))
             return
-        self._reconciling = True
-        self.window.act_reconcile.setEnabled(False)
+        self._set_reconciling(True)
         messages.info(tr("Reconciling: looking up charges whose outcome is unknown…"))
 
         def done(report: ReconcileReport) -> None:
-            self._reconciling = False
-            self.window.act_reconcile.setEnabled(True)
+            self._set_reconciling(False)
             self._refresh_settled(report)
-            self.window.update_overview()
             if not report.checked:
                 messages.info(tr("Reconcile: nothing is in doubt."))
             else:
@@ -429,16 +390,18 @@ class ChargingController(QObject):
             self.reconciled.emit(report)
 
         def failed(exc: BaseException) -> None:
-            self._reconciling = False
-            self.window.act_reconcile.setEnabled(True)
+            self._set_reconciling(False)
             aio.report_failure(exc)
 
         aio.run_op(engine.reconcile(staff=self.backend.staff), on_success=done, on_failure=failed)
 
+    def _set_reconciling(self, on: bool) -> None:
+        self._reconciling = on
+        self.reconciling_changed.emit(on)
+
     def _refresh_settled(self, report: ReconcileReport) -> None:
         ids = sorted({s.subscriber_id for s in report.rows})
-        if ids:
-            self.window.refresh_rows(ids)
+        self.backend.notify_changed(ids, journal=True)
 
     # --- refunds ------------------------------------------------------------------------------
 
@@ -453,7 +416,7 @@ class ChargingController(QObject):
         if charge_id and not any(c.id == charge_id for c in charges):
             messages.warning(tr("That charge cannot be refunded (not paid, or refunded already)."))
             return
-        dialog = RefundDialog(subscriber_id, sub.name, charges, charge_id, self.window)
+        dialog = RefundDialog(subscriber_id, sub.name, charges, charge_id, self._parent)
         self.refund_dialog = dialog
         dialog.refund_requested.connect(self._refund)
         dialog.finished.connect(lambda _r: dialog.deleteLater())
@@ -462,8 +425,7 @@ class ChargingController(QObject):
     def _refund(self, request: RefundRequest) -> None:
         def done(outcome: RefundOutcome) -> None:
             (messages.info if outcome.ok else messages.error)(outcome.text)
-            self.window.refresh_rows([request.subscriber_id])
-            self.window.update_overview()
+            self.backend.notify_changed([request.subscriber_id], journal=True)
             self.refund_finished.emit(outcome)
 
         def failed(exc: BaseException) -> None:

@@ -27,7 +27,13 @@ from PySide6.QtWidgets import (
 
 from kpadmin.billing.engine import BatchResult, ChargeOutcome, EventKind, Progress
 from kpadmin.gui import formatting as fmt
-from kpadmin.gui.charging.texts import mismatch_text, outcome_label, skip_detail, skip_label
+from kpadmin.gui.charging.texts import (
+    mismatch_text,
+    outcome_label,
+    outcome_note,
+    skip_detail,
+    skip_label,
+)
 from kpadmin.gui.database_problem import journal_stop_text
 from kpadmin.store.models import ChargeState
 
@@ -172,11 +178,12 @@ class BatchDialog(QDialog):
             if o.state is ChargeState.PAID and not o.message:
                 continue
             shown = o.paid_amount if o.amount_mismatch and o.paid_amount is not None else o.amount
+            note = outcome_note(o)
             item = QTreeWidgetItem(
-                [o.name or o.key_id, fmt.won(shown), outcome_label(o.state), o.message]
+                [o.name or o.key_id, fmt.won(shown), outcome_label(o.state), note]
             )
             item.setTextAlignment(1, _RIGHT)
-            item.setToolTip(3, f"{o.order_id}\n{o.message}")
+            item.setToolTip(3, f"{o.order_id}\n{note}")
             colour = UNKNOWN if o.state.in_doubt else DECLINED
             if o.state is ChargeState.PAID:
                 colour = UNKNOWN  # paid, but with a remark

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpadmin.billing import gateway as gw
+from kpadmin.billing.messages import AuditAction
 from kpadmin.gui import formatting as fmt
 from kpadmin.gui.formatting import tr
 from kpadmin.store.db import transaction
@@ -338,7 +339,7 @@ async def perform_refund(backend, request: RefundRequest) -> RefundOutcome:
         _audit(
             backend,
             charge,
-            "refund_refused",
+            AuditAction.REFUND_REFUSED,
             f"refund of ₩{request.amount:,} refused by i'mport: {why} (we believed ₩{balance:,} "
             f"refundable; reason: {request.reason})",
         )
@@ -357,7 +358,7 @@ async def perform_refund(backend, request: RefundRequest) -> RefundOutcome:
             _audit(
                 backend,
                 charge,
-                "refund_unknown",
+                AuditAction.REFUND_UNKNOWN,
                 f"refund of ₩{request.amount:,} sent, answer lost (reason: {request.reason})",
             )
             return RefundOutcome(
@@ -374,12 +375,12 @@ async def perform_refund(backend, request: RefundRequest) -> RefundOutcome:
         _audit(
             backend,
             charge,
-            "refund",
+            AuditAction.REFUND,
             f"refunded ₩{refunded_now:,} of ₩{charge.amount:,} ({charge.period}, merchant_uid "
             f"{charge.merchant_uid}, imp_uid {charge.imp_uid}); ₩{cancelled:,} refunded in total; "
             f"reason: {request.reason}",
         )
-    backend.rows_changed.emit([charge.subscriber_id])
+    backend.notify_changed([charge.subscriber_id], journal=True)
     if refunded_now <= 0:
         return RefundOutcome(
             False,
@@ -395,5 +396,5 @@ async def perform_refund(backend, request: RefundRequest) -> RefundOutcome:
     )
 
 
-def _audit(backend, charge: Charge, action: str, detail: str) -> None:
+def _audit(backend, charge: Charge, action: AuditAction, detail: str) -> None:
     backend.audit.record(backend.staff, action, detail, subscriber_id=charge.subscriber_id)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from kpadmin.billing.due import Skip, SkipReason
+from kpadmin.billing.engine import ChargeOutcome
 from kpadmin.gui.formatting import tr
+from kpadmin.gui.texts import say
 from kpadmin.store.models import ChargeState
 
 
@@ -30,7 +32,12 @@ def skip_detail(skip: Skip) -> str:
         return ""
     if skip.reason is SkipReason.KEY_MISSING:
         return tr("Sign the customer up again to get a new billing key.")
-    return skip.message
+    return say(skip.note)
+
+
+def outcome_note(outcome: ChargeOutcome) -> str:
+    """The engine's note on an outcome in the UI language, or i'mport's own words as given."""
+    return say(outcome.note) if outcome.note is not None else outcome.message
 
 
 def outcome_label(state: ChargeState) -> str:

@@ -1,6 +1,7 @@
 """The sign-up form: fields, validation as you type, inline messages (no QtWebEngine here).
 
-Validation is `kpadmin.billing.signup.form_errors`; this widget only shows its messages. A field's
+Validation is `kpadmin.billing.signup.form_errors`; this widget only shows its messages (codes,
+said in the UI language by `kpadmin.gui.texts.say`). A field's
 message appears once that field has been edited (or after `reveal_all_errors()`), so an empty form
 does not open with a wall of red; `validity_changed(bool)` follows the whole form on every key.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpadmin.billing.messages import Message
 from kpadmin.billing.signup import (
     RawSignupForm,
     SignupForm,
@@ -30,17 +32,12 @@ from kpadmin.billing.signup import (
     parse_amount,
     validate_form,
 )
-from kpadmin.gui.formatting import seoul_today
-from kpadmin.gui.signup.i18n import arg
+from kpadmin.gui.formatting import seoul_today, won
+from kpadmin.gui.texts import say
 from kpadmin.store.models import SignupChannel
 
 ERROR_STYLE = "color: #b42318; font-size: 12px;"
 HINT_STYLE = "color: #57606a; font-size: 12px;"
-
-
-def translate_message(message: str) -> str:
-    """The core's fixed English messages, through Qt's translation system (context ``signup``)."""
-    return QCoreApplication.translate("signup", message)
 
 
 class _Field:
@@ -178,7 +175,7 @@ class SignupFormWidget(QWidget):
         """The validated form (raises `FormInvalid` if it is not valid)."""
         return validate_form(self.raw())
 
-    def errors(self) -> dict[str, str]:
+    def errors(self) -> dict[str, Message]:
         return form_errors(self.raw())
 
     def reveal_all_errors(self) -> None:
@@ -203,16 +200,16 @@ class SignupFormWidget(QWidget):
         for name, field in self.fields.items():
             message = errors.get(name)
             show = message is not None and field.touched
-            field.message.setText(translate_message(message) if show and message else "")
+            text = say(message) if show and message is not None else ""
+            field.message.setText(text)
             field.message.setVisible(show)
             field.widget.setProperty("invalid", show)
-            field.widget.setToolTip(translate_message(message) if show and message else "")
+            field.widget.setToolTip(text)
         amount = parse_amount(self.amount.text())
         if self.first_payment.isChecked():
             text = (
-                arg(
-                    self.tr("The customer pays ₩%1 now; the next charge is next month."),
-                    f"{amount:,}",
+                self.tr("The customer pays {amount} now; the next charge is next month.").format(
+                    amount=won(amount)
                 )
                 if amount
                 else self.tr("The customer pays the first month now.")

@@ -55,6 +55,7 @@ class SignupBackend(QObject):
     """The part of `kpadmin.gui.backend.Backend` the dialog uses: conn, staff, api, the clock."""
 
     api_state_changed = Signal()
+    data_changed = Signal(object)
 
     def __init__(
         self,
@@ -73,6 +74,9 @@ class SignupBackend(QObject):
 
     def now(self) -> datetime:
         return self.clock()
+
+    def notify_changed(self, ids: Any = None, *, journal: bool = False) -> None:
+        self.data_changed.emit((ids, journal))
 
     def today(self) -> date:
         return today_in_seoul(self.clock)

@@ -56,16 +56,16 @@ async def frame_of(dialog):
 
 
 async def render(out_dir: Path) -> list[Path]:
-    from PySide6.QtCore import QLocale
     from PySide6.QtWidgets import QApplication
 
+    from kpadmin.gui import i18n
     from kpadmin.gui.signup import SignupDialog
     from kpadmin.sandbox.config import SandboxConfig
     from kpadmin.sandbox.server import SandboxServer
     from tests.gui.signup.harness import SignupBackend, fill
 
     app = QApplication.instance()
-    QLocale.setDefault(QLocale("ko_KR"))
+    i18n.install("ko")
     server = SandboxServer(SandboxConfig(seed=0))
     server.start()
     paths: list[Path] = []

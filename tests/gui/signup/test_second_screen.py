@@ -34,7 +34,7 @@ app.processEvents()
 
 for channel, visible in (("phone", False), ("in_person", True)):
     form = validate_form(replace(FORM, channel=channel))
-    dialog.attempt = start_attempt(form, imp_code="imp00000000", pg="kakaopay")
+    dialog.session.attempt = start_attempt(form, imp_code="imp00000000", pg="kakaopay")
     dialog._update_screen_button()
     assert (not dialog.screen_button.isHidden()) is visible, channel
     assert dialog.screen_button.isEnabled()

@@ -45,12 +45,11 @@ def dialog(qtbot: Any, backend: SignupBackend) -> Iterator[SignupDialog]:
     d.resize(760, 820)
     d.show()
     yield d
-    if not d._finished and d.attempt is not None:
-        d.abort_window()
+    d.abort_window()  # (nothing happens unless the window is still open)
     # Failed attempts are looked up at i'mport in the background: let that finish before the
     # client closes under it.
-    qtbot.waitUntil(lambda: not d._background and (d._inspecting is None or d._inspecting.done()))
-    d._dispose_web()
+    qtbot.waitUntil(lambda: d.session.idle)
+    d.dispose_web()
 
 
 class Outcome:

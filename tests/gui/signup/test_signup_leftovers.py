@@ -38,8 +38,8 @@ def dialog(qtbot: Any, backend: SignupBackend) -> Iterator[SignupDialog]:
     d.show()
     yield d
     # Let background look-ups finish before the client closes under them.
-    qtbot.waitUntil(lambda: not d._background and (d._inspecting is None or d._inspecting.done()))
-    d._dispose_web()
+    qtbot.waitUntil(lambda: d.session.idle)
+    d.dispose_web()
 
 
 class Seen:
@@ -262,7 +262,7 @@ def test_closed_while_verifying_still_warns_about_the_money(
     attempt = current_attempt(dialog)
     sandbox.set_faults(delay_after=1.0, delay_s=0.3, endpoints=["customer_get"])
     click(qtbot, frame, "approve")
-    qtbot.waitUntil(lambda: dialog._callback is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.session.has_callback, timeout=10_000)
     dialog.reject()  # verification in flight: the dialog closes
     assert not dialog.isVisible()
     left = seen.next_leftovers(qtbot)
