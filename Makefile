@@ -33,12 +33,14 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(PY) -m kpadmin
 
-## Run the whole test suite.
+## Run the whole test suite (first installing the system packages it needs when missing: PostgreSQL).
 test: $(STAMP)
+	bash scripts/ensure_system_packages.sh
 	$(PY) -m pytest
 
 ## The test suite plus the long proofs (crash loop with many kills).
 test-all: $(STAMP)
+	bash scripts/ensure_system_packages.sh
 	$(PY) -m pytest -m "slow or not slow" --run-slow
 
 lint: $(STAMP)

@@ -9,6 +9,7 @@ script computed, grabs the painted view and checks two pixels, then prints one J
 libraries load by name) and prints which imported and which failed: a module PyInstaller missed,
 or one that needs a file the build left out, shows up here rather than in a staff member's hands.
 ``--icu`` prints what Qt gets from the bundled ICU data (see packaging/icu_data.py).
+``--psycopg [URL]`` prints which libpq psycopg uses frozen and, given a URL, what the server says.
 ``--notices`` renders every customer notice in every language from the bundled templates
 (resources/notices, Jinja2) and prints their subjects and where the templates were found.
 """
@@ -101,9 +102,17 @@ class Probe:
 
 
 # Modules libraries load by name at run time, which an import scan cannot see: uvicorn's loop and
-# protocol choices, and this platform's keyring backend (with what it needs, e.g. secretstorage).
+# protocol choices, psycopg and the libpq wrapper it picks (psycopg_binary, with its bundled libpq),
+# and this platform's keyring backend (with what it needs, e.g. secretstorage).
 BY_NAME = {
-    "all": ("uvicorn.loops.auto", "uvicorn.protocols.http.auto", "uvicorn.lifespan.on"),
+    "all": (
+        "uvicorn.loops.auto",
+        "uvicorn.protocols.http.auto",
+        "uvicorn.lifespan.on",
+        "psycopg",
+        "psycopg_binary.pq",
+        "psycopg_binary._psycopg",
+    ),
     "linux": ("keyring.backends.SecretService", "secretstorage"),
     "win32": ("keyring.backends.Windows",),
     "darwin": ("keyring.backends.macOS",),
@@ -132,6 +141,24 @@ def import_all() -> int:
     report = {"imported": sorted(imported), "by_name": extra, "failed": failed}
     print(json.dumps(report), flush=True)
     return 1 if failed else 0
+
+
+def psycopg_report(url: str | None) -> dict[str, object]:
+    """Which libpq wrapper psycopg picked frozen ("binary": the wheel's own libpq, so staff PCs
+    need none), that libpq's version and, given a database URL, what a real server answers."""
+    import psycopg
+
+    report: dict[str, object] = {
+        "impl": psycopg.pq.__impl__,
+        "libpq": psycopg.pq.version(),
+    }
+    if url:
+        with psycopg.connect(url, connect_timeout=30) as conn:
+            row = conn.execute("SELECT current_database(), %s::text", ("한국어 ₩9,900",)).fetchone()
+            report["answer"] = list(row) if row else None
+            report["server_version"] = conn.info.server_version
+            report["ssl"] = conn.pgconn.ssl_in_use
+    return report
 
 
 def icu_report() -> dict[str, object]:
@@ -189,6 +216,10 @@ def main() -> int:
         return 0
     if "--import-all" in sys.argv[1:]:
         return import_all()
+    if "--psycopg" in sys.argv[1:]:
+        rest = sys.argv[sys.argv.index("--psycopg") + 1 :]
+        print(json.dumps(psycopg_report(rest[0] if rest else None), ensure_ascii=False), flush=True)
+        return 0
     if "--icu" in sys.argv[1:]:
         print(json.dumps(icu_report(), ensure_ascii=False), flush=True)
         return 0

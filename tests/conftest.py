@@ -22,6 +22,7 @@ pytest_plugins = [
     "tests.fixtures.sandbox",
     "tests.fixtures.qt",
     "tests.fixtures.disk",
+    "tests.fixtures.postgres",
 ]
 
 

@@ -40,6 +40,8 @@ from pathlib import Path
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kpadmin import clock
+
 SEOUL: Final = ZoneInfo("Asia/Seoul")
 BASE_NAME: Final = "kpadmin-charge-due"
 LAUNCHD_PREFIX: Final = "kr.kpadmin.charge-due"
@@ -150,7 +152,7 @@ def local_zone() -> tzinfo:
                 return ZoneInfo(name)
             except (ZoneInfoNotFoundError, ValueError):
                 continue
-    fixed = datetime.now().astimezone().tzinfo
+    fixed = clock.system_clock().astimezone().tzinfo  # the zone's offset now, not a date
     assert fixed is not None
     return fixed
 

@@ -2,9 +2,11 @@
 
 One module-scoped build (reused while its inputs are unchanged, see frozen_build.py), then:
 the version from both executables; the probe proving the frozen QtWebEngine paints a page; every
-kpadmin module importable frozen; the frozen sandbox serving its API and iamport.js; the files the
-app opens at run time present and the excluded Qt parts absent; and `kpadmin-cli selftest`, as
-soon as kpadmin/gui/selftest.py exists (then a failure fails this test -- it never skips).
+kpadmin module importable frozen; psycopg on the libpq its wheel bundles, talking to a real
+PostgreSQL server (tests/fixtures/postgres.py); the frozen sandbox serving its API and iamport.js;
+the files the app opens at run time present and the excluded Qt parts absent; and `kpadmin-cli
+selftest`, as soon as kpadmin/gui/selftest.py exists (then a failure fails this test -- it never
+skips).
 
 Needs PyInstaller, which the `dev` extra brings (so `make test` runs all of this); installed
 without it the module is skipped, saying so.
@@ -27,6 +29,7 @@ import pytest
 
 import kpadmin
 from tests.clock import child_env
+from tests.fixtures.postgres import PostgresDatabase
 from tests.packaging import frozen_build
 
 pytestmark = pytest.mark.skipif(
@@ -140,6 +143,40 @@ def test_frozen_qt_gets_korean_and_english_from_the_bundled_icu(
     assert report["seoul_en"] == "Korean Standard Time"
     assert all(report["codecs"].values()), report["codecs"]
     assert result.returncode == 0
+
+
+def psycopg_report(
+    frozen: frozen_build.FrozenBuild, env: dict[str, str], *url: str
+) -> dict[str, object]:
+    result = run(frozen.exe("kpadmin-webengine-probe"), "--psycopg", *url, env=env)
+    lines = result.stdout.strip().splitlines()
+    assert lines, f"no output; stderr:\n{result.stderr[-3000:]}"
+    assert result.returncode == 0, result.stderr[-3000:]
+    report: dict[str, object] = json.loads(lines[-1])
+    return report
+
+
+def test_frozen_psycopg_uses_the_libpq_its_wheel_bundles(
+    frozen: frozen_build.FrozenBuild, frozen_env: dict[str, str]
+) -> None:
+    """psycopg[binary]: the C wrapper and its own libpq, not a system libpq (staff PCs have
+    none; this machine has Debian's, an older one, which must not be what loads)."""
+    import psycopg
+
+    report = psycopg_report(frozen, frozen_env)
+    assert report["impl"] == "binary"
+    assert report["libpq"] == psycopg.pq.version()  # the wheel's, as in the .venv
+    libs = frozen.folder / "_internal" / "psycopg_binary.libs"
+    if sys.platform.startswith("linux"):
+        assert list(libs.glob("libpq-*.so*")), "the wheel's libpq is not in the bundle"
+
+
+def test_frozen_psycopg_talks_to_a_real_postgresql_server(
+    frozen: frozen_build.FrozenBuild, frozen_env: dict[str, str], postgres: PostgresDatabase
+) -> None:
+    report = psycopg_report(frozen, frozen_env, postgres.url)
+    assert report["answer"] == [postgres.name, "한국어 ₩9,900"]
+    assert report["ssl"] is False  # 127.0.0.1 without TLS; the URL may ask for it elsewhere
 
 
 @pytest.fixture
