@@ -41,9 +41,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kpadmin.billing.engine import ChargeEngine  # noqa: E402
+from kpadmin.billing.gateway import GatewayPayment, PaymentStatus  # noqa: E402
 from kpadmin.billing.periods import month_span  # noqa: E402
-from kpadmin.iamport.client import IamportClient  # noqa: E402
-from kpadmin.iamport.models import Payment  # noqa: E402
+from kpadmin.iamport.gateway import open_gateway  # noqa: E402
 from kpadmin.store import NewSubscriber, SubscriberRepository, open_store  # noqa: E402
 
 KEY, SECRET = "sandbox-key", "sandbox-secret"
@@ -125,11 +125,11 @@ async def against_sandbox(n: int, latency_ms: int, concurrency: int, trace: bool
             uids = [f"bench-{latency_ms}-{i:05d}" for i in range(n)]
             await issue_keys(url, uids)
             conn = seeded_db(Path(tmp), uids)
-            async with IamportClient(url, KEY, SECRET) as client:
-                await client.get_token()  # the token is not part of the batch's cost
+            async with open_gateway(url, KEY, SECRET) as gateway:
+                await gateway.check_connection()  # the token is not part of the batch's cost
                 if trace:
                     tracemalloc.start()
-                wall, counts = await run_batch(conn, client, concurrency)
+                wall, counts = await run_batch(conn, gateway, concurrency)
                 peak = tracemalloc.get_traced_memory()[1] if trace else None
                 if trace:
                     tracemalloc.stop()
@@ -154,36 +154,34 @@ async def against_sandbox(n: int, latency_ms: int, concurrency: int, trace: bool
     return figures
 
 
-class InstantApi:
-    """Answers every charge at once with a paid payment (no HTTP): the engine's own cost."""
+class InstantGateway:
+    """A gateway that answers every charge at once with a paid payment (no HTTP): the engine's
+    own cost. Only the two operations a clean batch uses."""
 
     def __init__(self) -> None:
         self.seq = 0
 
-    async def pay_again(
-        self, customer_uid: str, merchant_uid: str, amount: int, name: str, **extra: Any
-    ) -> Payment:
+    async def charge_key(
+        self, key_id: str, order_id: str, amount: int, order_name: str
+    ) -> GatewayPayment:
         self.seq += 1
-        return Payment(
-            imp_uid=f"imp_{self.seq}",
-            merchant_uid=merchant_uid,
+        return GatewayPayment(
+            payment_id=f"imp_{self.seq}",
+            order_id=order_id,
+            status=PaymentStatus.PAID,
             amount=amount,
-            cancel_amount=0,
-            currency="KRW",
-            status="paid",
-            sandbox=True,
+            key_id=key_id,
             paid_at=NOW,
-            customer_uid=customer_uid,
         )
 
-    async def find_all_payments(self, merchant_uid: str, **kw: Any) -> Any:
+    async def payments_for_order(self, order_id: str) -> Any:
         raise AssertionError("no lookups expected")
 
 
 async def engine_only(n: int, concurrency: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         conn = seeded_db(Path(tmp), [f"fast-{i:05d}" for i in range(n)])
-        wall, counts = await run_batch(conn, InstantApi(), concurrency)
+        wall, counts = await run_batch(conn, InstantGateway(), concurrency)
         conn.close()
     return {
         "n": n,

@@ -1,14 +1,18 @@
 """The composition root: one place that turns a data dir into settings, credentials, a database
-path and a connected i'mport client, for the headless commands and the GUI alike.
+path and a connected payment gateway, for the headless commands and the GUI alike.
 
     runtime = open_runtime(args.data_dir)
     async with runtime.api() as api:          # starts the in-process sandbox when needed
-        customers = await api.client.get_customers(uids)
+        keys = await api.gateway.get_keys(key_ids)
+
+The gateway is billing's port (`kpadmin.billing.gateway.Gateway`); this module is the only one
+outside `kpadmin.iamport` that knows it is i'mport V1 behind it (`kpadmin.iamport.gateway`): a
+PortOne V2 adapter would be chosen here and nowhere else.
 
 In sandbox mode without ``api_base_url`` an in-process `SandboxServer` is started for the duration
 of the ``async with``, on a state file below the data dir, so the training sandbox's billing keys
 and payments survive restarts and are the same for the GUI and for `kpadmin charge-due`. This is
-the only module outside the tests that wires the sandbox in; `billing` only ever sees a base URL.
+the only module outside the tests that wires the sandbox in; `billing` only ever sees a gateway.
 
 The runtime also carries the process's clock (`kpadmin.clock`): the commands, the charge engine,
 the in-process sandbox and the GUI take "now" from `Runtime.clock`. A data dir in live mode refuses
@@ -29,18 +33,18 @@ from kpadmin import clock as seam
 from kpadmin import paths
 from kpadmin.billing import secrets
 from kpadmin.billing import settings as settings_mod
+from kpadmin.billing.gateway import (
+    AuthFailed,
+    Gateway,
+    GatewayError,
+    NotSent,
+    OutcomeUnknown,
+)
 from kpadmin.billing.periods import today_in_seoul
 from kpadmin.billing.secrets import Credentials, SecretsError
 from kpadmin.billing.settings import Settings, SettingsError
 from kpadmin.exitcodes import ExitCode
-from kpadmin.iamport.client import IamportClient
-from kpadmin.iamport.errors import (
-    ApiError,
-    AuthenticationFailed,
-    IamportError,
-    RequestNotSent,
-    TransportError,
-)
+from kpadmin.iamport.gateway import open_gateway
 from kpadmin.redact import redact_text
 from kpadmin.sandbox import STATE_FILE
 from kpadmin.store import FILE_NAME, Store, open_store
@@ -62,9 +66,9 @@ SANDBOX_STATE_FILE: Final = STATE_FILE
 
 @dataclass(frozen=True, slots=True)
 class Api:
-    """A connected client plus what the sign-up page needs to load the right SDK."""
+    """A connected gateway plus what the sign-up page needs to load the right SDK."""
 
-    client: IamportClient
+    gateway: Gateway
     base_url: str
     sdk_url: str
     imp_code: str | None  # None in test/live until the merchant code is configured
@@ -158,7 +162,7 @@ class Runtime:
 
     @asynccontextmanager
     async def api(self) -> AsyncIterator[Api]:
-        """A connected client for the current mode; starts and stops the sandbox when needed.
+        """A connected gateway for the current mode; starts and stops the sandbox when needed.
 
         The settings' rules across keys are checked again first, so settings built in code
         (not loaded) cannot send a test/live secret over plain http either."""
@@ -174,9 +178,9 @@ class Runtime:
                 server.close()
                 raise
         try:
-            async with IamportClient(base_url, creds.imp_key, creds.imp_secret) as client:
+            async with open_gateway(base_url, creds.imp_key, creds.imp_secret) as gateway:
                 yield Api(
-                    client=client,
+                    gateway=gateway,
                     base_url=base_url,
                     sdk_url=settings_mod.sdk_url(self.settings, base_url),
                     imp_code=self.imp_code,
@@ -188,10 +192,10 @@ class Runtime:
                 server.close()
 
     @asynccontextmanager
-    async def client(self) -> AsyncIterator[IamportClient]:
-        """Just the client, for commands that need nothing else."""
+    async def gateway(self) -> AsyncIterator[Gateway]:
+        """Just the gateway, for commands that need nothing else."""
         async with self.api() as api:
-            yield api.client
+            yield api.gateway
 
     def _sandbox_server(self, creds: Credentials) -> SandboxServer:
         # Imported here: only sandbox mode pays for Starlette/uvicorn.
@@ -207,6 +211,13 @@ class Runtime:
             clock=self.clock,
         )
         return SandboxServer(config, state_path=self.sandbox_state_path)
+
+
+async def check_credentials(base_url: str, imp_key: str, imp_secret: str) -> None:
+    """Ask the gateway at ``base_url`` for an access token with these credentials (the settings
+    dialog's "Test connection", before anything is saved); raises the gateway's errors."""
+    async with open_gateway(base_url, imp_key, imp_secret) as gateway:
+        await gateway.check_connection()
 
 
 def open_runtime(
@@ -235,7 +246,7 @@ def open_runtime(
 EXPECTED_ERRORS: Final = (
     SettingsError,
     SecretsError,
-    IamportError,
+    GatewayError,
     StoreError,
     seam.ClockError,
     OSError,
@@ -258,7 +269,7 @@ def exit_code(exc: BaseException, default: int) -> int:
 
 def explain(exc: BaseException, runtime: Runtime | None = None) -> str:
     """One or two sentences for the user about an expected error, redacted like the logs (the
-    client's errors are redacted already; this is the last door before a console)."""
+    gateway's errors are redacted already; this is the last door before a console)."""
     return redact_text(_explain(exc, runtime))
 
 
@@ -270,16 +281,16 @@ def _explain(exc: BaseException, runtime: Runtime | None) -> str:
         where = f" at {base}" if base else " (the built-in sandbox)"
     if isinstance(exc, StoreError):
         return _explain_store(exc)
-    if isinstance(exc, AuthenticationFailed):
+    if isinstance(exc, AuthFailed):
         return (
             f"i'mport refused the REST API key and secret{mode} ({exc}). "
             "Check them with `kpadmin config show` and set them with `kpadmin config set`."
         )
-    if isinstance(exc, RequestNotSent):
+    if isinstance(exc, NotSent):
         return f"Could not reach i'mport{where}: {exc}. Check the network and api_base_url."
-    if isinstance(exc, TransportError):
+    if isinstance(exc, OutcomeUnknown):
         return f"The connection to i'mport{where} failed mid-request: {exc}."
-    if isinstance(exc, ApiError):
+    if isinstance(exc, GatewayError):
         return f"i'mport answered with an error{where}: {exc}"
     if isinstance(exc, OSError) and exc.filename:
         return f"{exc.strerror or exc}: {exc.filename}"

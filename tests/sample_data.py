@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, time, timedelta
 
-from kpadmin.billing.merchant_uid import merchant_uid_for
+from kpadmin.billing.order_ids import order_id_for
 from kpadmin.billing.periods import clamp_day
 from kpadmin.store import Store
 from kpadmin.store.audit import AuditRepository
@@ -180,7 +180,7 @@ def seed(
                     row.customer_uid,
                     period,
                     1,
-                    merchant_uid_for(row.customer_uid, period, 1),
+                    order_id_for(row.customer_uid, period, 1),
                     row.amount,
                 ),
                 batch_id=f"sample-{today:%Y%m}",
@@ -209,7 +209,7 @@ def _charge(
             new.customer_uid,
             period,
             attempt,
-            merchant_uid_for(new.customer_uid, period, attempt),
+            order_id_for(new.customer_uid, period, attempt),
             new.amount,
         ),
         batch_id=batch,

@@ -134,13 +134,17 @@ def test_runtime_hands_its_clock_to_the_in_process_sandbox(
 ) -> None:
     import asyncio
 
+    from kpadmin.iamport.gateway import IamportGateway
+
     runtime = rt.open_runtime(data_dir, clock=clock)
     assert runtime.clock is clock and runtime.today() == clock.today()
 
     async def go() -> int:
         async with runtime.api() as api:
             assert api.sandbox is not None and api.sandbox.config.clock is clock
-            token = await api.client.request_token()
+            # The i'mport adapter's own client: the token's "now" is the sandbox's clock.
+            assert isinstance(api.gateway, IamportGateway)
+            token = await api.gateway.client.request_token()
             return int(token.now.timestamp())
 
     assert asyncio.run(go()) == int(clock().timestamp())

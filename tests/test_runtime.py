@@ -9,8 +9,9 @@ import pytest
 
 from kpadmin import runtime as rt
 from kpadmin.billing import secrets
+from kpadmin.billing.gateway import AuthFailed, NotSent
 from kpadmin.billing.settings import Settings, SettingsError
-from kpadmin.iamport.errors import AuthenticationFailed, RequestNotSent
+from kpadmin.iamport.gateway import IamportGateway
 from tests.commands.memory_keyring import MemoryKeyring, memory_keyring
 
 __all__ = ["memory_keyring"]
@@ -69,25 +70,26 @@ def test_sandbox_mode_starts_a_sandbox_and_keys_persist(
 ) -> None:
     runtime = rt.open_runtime(data_dir)
 
-    async def first_run() -> str:
+    async def first_run() -> None:
         async with runtime.api() as api:
             assert api.sandbox is not None
             assert api.base_url.startswith("http://127.0.0.1:")
             assert api.sdk_url == f"{api.base_url}/v1/iamport.js"
             assert (api.imp_code, api.pg) == ("imp00000000", "kakaopay.TCSUBSCRIP")
-            token = await api.client.get_token()
+            # The composition root builds the i'mport adapter behind billing's port.
+            assert isinstance(api.gateway, IamportGateway)
+            await api.gateway.check_connection()
             api.sandbox.state.issue_billing_key("cu_persist", card_name="신한카드")
-            found = await api.client.get_customers(["cu_persist", "cu_nope"])
-            assert [c.customer_uid for c in found.found] == ["cu_persist"]
-            return token
+            found = await api.gateway.get_keys(["cu_persist", "cu_nope"])
+            assert [k.key_id for k in found.found] == ["cu_persist"]
+            assert found.missing == ("cu_nope",)
 
-    token = asyncio.run(first_run())
-    assert token
+    asyncio.run(first_run())
     assert runtime.sandbox_state_path.exists()
 
     async def second_run() -> None:
-        async with runtime.client() as client:
-            found = await client.get_customers(["cu_persist"])
+        async with runtime.gateway() as gateway:
+            found = await gateway.get_keys(["cu_persist"])
             assert found.missing == ()
 
     asyncio.run(second_run())  # a fresh sandbox server on the same state file
@@ -104,7 +106,7 @@ def test_sandbox_accepts_the_stored_sandbox_credentials(
         async with runtime.api() as api:
             assert api.sandbox is not None
             assert api.sandbox.config.imp_key == "trainer-key"
-            assert await api.client.get_token()
+            await api.gateway.check_connection()
 
     asyncio.run(run())
 
@@ -120,7 +122,7 @@ def test_external_base_url_is_used_as_is(
             assert api.sandbox is None
             assert api.base_url == base_url
             assert api.sdk_url == f"{base_url}/v1/iamport.js"
-            assert await api.client.get_token()
+            await api.gateway.check_connection()
 
     asyncio.run(run())
 
@@ -146,11 +148,11 @@ def test_wrong_credentials_and_unreachable_hosts_are_explained(
     monkeypatch.setenv("KPADMIN_IMP_SECRET", "wrong-secret")
     runtime = rt.open_runtime(data_dir).with_settings(Settings(mode="test", api_base_url=base_url))
 
-    async def token() -> str:
-        async with runtime.client() as client:
-            return await client.get_token()
+    async def token() -> None:
+        async with runtime.gateway() as gateway:
+            await gateway.check_connection()
 
-    with pytest.raises(AuthenticationFailed) as info:
+    with pytest.raises(AuthFailed) as info:
         asyncio.run(token())
     message = rt.explain(info.value, runtime)
     assert "refused the REST API key and secret for test mode" in message
@@ -159,10 +161,10 @@ def test_wrong_credentials_and_unreachable_hosts_are_explained(
     closed = runtime.with_settings(Settings(mode="test", api_base_url="http://127.0.0.1:9"))
     monkeypatch.setenv("KPADMIN_IMP_KEY", "k")
 
-    async def unreachable() -> str:
-        async with closed.client() as client:
-            return await client.get_token()
+    async def unreachable() -> None:
+        async with closed.gateway() as gateway:
+            await gateway.check_connection()
 
-    with pytest.raises(RequestNotSent) as not_sent:
+    with pytest.raises(NotSent) as not_sent:
         asyncio.run(unreachable())
     assert "Could not reach i'mport at http://127.0.0.1:9" in rt.explain(not_sent.value, closed)

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from kpadmin import stopping
-from kpadmin.billing.merchant_uid import merchant_uid_for
+from kpadmin.billing.order_ids import order_id_for
 from kpadmin.billing.settings import Settings, save_settings
 from kpadmin.store import ChargeRepository, NewCharge, SubscriberRepository, open_store
 from kpadmin.store.models import ChargeState
@@ -171,7 +171,7 @@ def test_sigterm_during_a_late_lookup_ends_reconcile_at_once(
     (uid,) = h.prepare(data, box.base_url, 1, due=DUE)
     conn = open_store(h.db_path(data))
     (sub,) = SubscriberRepository(conn).list_all()
-    merchant_uid = merchant_uid_for(uid, "2026-11", 1)
+    merchant_uid = order_id_for(uid, "2026-11", 1)
     charges = ChargeRepository(conn)
     cid = charges.insert(
         NewCharge(sub.id, uid, "2026-11", 1, merchant_uid, 1000), batch_id="x", staff="k"

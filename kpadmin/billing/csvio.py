@@ -4,10 +4,16 @@ Import is careful because it decides who gets charged and how much:
 
 1. `parse_import_csv` decodes the bytes (UTF-8 with or without BOM, else CP949 — what Korean Excel
    writes by default), checks the header and validates every row, collecting problems by line
-   number instead of stopping at the first.
-2. `import_subscribers` asks i'mport for every billing key (multi-get, in chunks); a row whose key
-   does not exist is a bad row too. Then, unless ``dry_run``, it applies everything in **one**
-   transaction, and only when there are no bad rows or ``skip_bad`` was given.
+   number instead of stopping at the first. Name, phone, e-mail, amount and plan follow the one
+   rule set sign-up and the edit dialog use too (`kpadmin.billing.fields`: a mobile number, a name
+   of at most 50 characters …); `RowProblem.errors` carries their codes and parameters.
+
+The file's columns keep PortOne's own word for the billing key's id, ``customer_uid``: merchants
+export and prepare these files next to the PortOne console, where that is its name. (Inside
+kpadmin's billing code the same value is a gateway ``key_id``; `kpadmin.billing.gateway`.)
+2. `import_subscribers` asks the gateway for every billing key (`Gateway.get_keys`, in chunks); a
+   row whose key does not exist is a bad row too. Then, unless ``dry_run``, it applies everything
+   in **one** transaction, and only when there are no bad rows or ``skip_bad`` was given.
 3. Re-importing the same file changes nothing: an existing customer_uid whose values are the same is
    "unchanged". One whose values differ is updated (name, phone, email, plan, amount, and the next
    charge date only when the file has one); its state is never touched. A file's next_charge_date
@@ -37,11 +43,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Final, Protocol
+from typing import Any, Final
 
-from kpadmin.billing.cards import card_label
+from kpadmin.billing import fields
+from kpadmin.billing.fields import FieldError
+from kpadmin.billing.gateway import BillingKey, Gateway
 from kpadmin.billing.periods import first_charge_date, period_of
-from kpadmin.iamport.models import Customer, CustomersResult
 from kpadmin.redact import mask_email, mask_phone, redact_text
 from kpadmin.store import NewSubscriber, Store
 from kpadmin.store.models import Charge, SignupChannel, Subscriber
@@ -85,7 +92,7 @@ CHARGE_EXPORT_COLUMNS: Final = (
 )
 
 #: Highest amount a row may carry (whole KRW). A typo with extra zeros must not reach a card.
-MAX_AMOUNT: Final = 10_000_000
+MAX_AMOUNT: Final = fields.AMOUNT_MAX
 #: A subscriber file of 200,000 rows is about 20 MB; anything much larger is not one.
 MAX_FILE_BYTES: Final = 50_000_000
 MAX_ROWS: Final = 200_000
@@ -99,15 +106,9 @@ MAX_DAYS_AHEAD: Final = 400
 #: customer_uids handed to the client's multi-get at a time (the client splits them further into
 #: URL-sized requests).
 VERIFY_CHUNK: Final = 500
-MAX_NAME: Final = 100
-MAX_PLAN: Final = 100
-MAX_EMAIL: Final = 254
 
 _UID_RE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@:-]{0,79}")
-_AMOUNT_RE: Final = re.compile(r"\d{1,3}(,\d{3})+|\d+")
 _DATE_RE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
-_EMAIL_RE: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_PHONE_SEPARATORS: Final = re.compile(r"[\s().-]")
 _INJECTION_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -123,6 +124,8 @@ class RowProblem:
     #: The row as it would be, when its only problem is a next_charge_date in the past: the
     #: import takes it after all if that date is spent (the subscriber paid that period).
     past_date_row: ImportRow | None = field(default=None, compare=False, repr=False)
+    #: The shared field rules' errors among the problems (codes and parameters, for the GUI).
+    errors: tuple[FieldError, ...] = field(default=(), compare=False)
 
     def __str__(self) -> str:
         uid = f" ({self.customer_uid})" if self.customer_uid else ""
@@ -170,12 +173,6 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-class CustomerLookup(Protocol):
-    """The part of the i'mport client the import needs (the multi-get)."""
-
-    async def get_customers(self, uids: Sequence[str]) -> CustomersResult: ...
 
 
 # --- decoding ---------------------------------------------------------------------------------
@@ -248,56 +245,6 @@ def _uninject(value: str) -> str:
     return value
 
 
-def normalize_phone(raw: str) -> str:
-    """A Korean phone number in its usual hyphenated form (010-1234-5678); ValueError if not one."""
-    text = _PHONE_SEPARATORS.sub("", raw.strip())
-    if text.startswith("+82"):
-        text = text[3:]
-        text = text if text.startswith("0") else "0" + text
-    if not text.isdigit() or not text.isascii():
-        raise ValueError("phone is not a phone number (e.g. 010-1234-5678)")
-    if re.fullmatch(r"01[016789]\d{7,8}", text):
-        head = 3
-    elif re.fullmatch(r"02\d{7,8}", text):
-        head = 2
-    elif re.fullmatch(r"0[3-6][1-5]\d{7,8}|070\d{8}|050\d{8,9}", text):
-        head = 3
-    else:
-        raise ValueError("phone is not a Korean phone number (e.g. 010-1234-5678)")
-    middle = text[head:-4]
-    return f"{text[:head]}-{middle}-{text[-4:]}"
-
-
-def _clean_text(value: str, label: str, limit: int, problems: list[str]) -> str:
-    value = value.strip()
-    if len(value) > limit:
-        problems.append(f"{label} is longer than {limit} characters")
-    if any(unicodedata.category(ch).startswith("C") for ch in value):
-        problems.append(f"{label} contains control characters")
-    return value
-
-
-def _parse_amount(raw: str, problems: list[str]) -> int:
-    text = raw.strip().removeprefix("₩").removesuffix("원").strip()
-    if not text:
-        problems.append("amount is empty")
-        return 0
-    if not _AMOUNT_RE.fullmatch(text):
-        if re.fullmatch(r"-?[\d,]*\.\d*", text):
-            problems.append(f"amount {raw!r} must be whole won (no decimals)")
-        elif text.startswith("-"):
-            problems.append(f"amount {raw!r} must be more than 0")
-        else:
-            problems.append(f"amount {raw!r} is not a number of won")
-        return 0
-    amount = int(text.replace(",", ""))
-    if amount <= 0:
-        problems.append("amount must be more than 0")
-    elif amount > MAX_AMOUNT:
-        problems.append(f"amount {amount:,} is above the limit of {MAX_AMOUNT:,} won per charge")
-    return amount
-
-
 def _parse_date(raw: str, today: date, problems: list[str]) -> tuple[date | None, str]:
     """The date (None when empty or unreadable) and, separately, the "in the past" problem: a
     past date may still be fine for a subscriber who has paid that period (`_rescue_spent`)."""
@@ -331,26 +278,22 @@ def _validate_row(cells: dict[str, str], line: int, today: date) -> ImportRow | 
             f"customer_uid {uid!r} may only contain letters, digits and _ . @ : - "
             "(starting with a letter or digit)"
         )
-    name = _clean_text(cells.get("name", ""), "name", MAX_NAME, problems)
-    if not name:
-        problems.append("name is empty")
-    phone = ""
-    raw_phone = cells.get("phone", "")
-    if not raw_phone.strip():
-        problems.append("phone is empty")
-    else:
-        try:
-            phone = normalize_phone(raw_phone)
-        except ValueError as exc:
-            problems.append(str(exc))
-    amount = _parse_amount(cells.get("amount", ""), problems)
-    email = cells.get("email", "").strip()
-    if email and (len(email) > MAX_EMAIL or not _EMAIL_RE.fullmatch(email)):
-        problems.append("email is not an e-mail address")
-    plan = _clean_text(cells.get("plan", ""), "plan", MAX_PLAN, problems)
+    name = fields.name(cells.get("name", ""))
+    phone = fields.phone(cells.get("phone", ""))
+    amount = fields.amount(cells.get("amount", ""))
+    email = fields.email(cells.get("email", ""))
+    plan = fields.plan(cells.get("plan", ""))
+    errors = tuple(r for r in (name, phone, amount, email, plan) if isinstance(r, FieldError))
+    # The rule's own sentence, without its full stop: a row's problems are joined by "; ".
+    problems += [e.message.rstrip(".") for e in errors]
     next_date, past = _parse_date(cells.get("next_charge_date", ""), today, problems)
     if problems:
-        return RowProblem(line, uid or None, "; ".join([*problems, past] if past else problems))
+        return RowProblem(
+            line, uid or None, "; ".join([*problems, past] if past else problems), errors=errors
+        )
+    # No problem means every field passed its rule.
+    assert isinstance(name, str) and isinstance(phone, str) and isinstance(amount, int)
+    assert isinstance(email, str) and isinstance(plan, str)
     row = ImportRow(line, uid, name, phone, amount, email, plan, next_date)
     if past:
         return RowProblem(line, uid, past, past_date_row=row)
@@ -505,16 +448,16 @@ def _flag_duplicates(
 
 
 async def verify_keys(
-    client: CustomerLookup, uids: Sequence[str], *, chunk: int = VERIFY_CHUNK
-) -> tuple[dict[str, Customer], set[str]]:
+    gateway: Gateway, uids: Sequence[str], *, chunk: int = VERIFY_CHUNK
+) -> tuple[dict[str, BillingKey], set[str]]:
     """Look every billing key up with the multi-get, ``chunk`` at a time: (found, missing)."""
-    found: dict[str, Customer] = {}
+    found: dict[str, BillingKey] = {}
     missing: set[str] = set()
     for start in range(0, len(uids), chunk):
         part = list(uids[start : start + chunk])
-        result = await client.get_customers(part)
-        for customer in result.found:
-            found[customer.customer_uid] = customer
+        result = await gateway.get_keys(part)
+        for key in result.found:
+            found[key.key_id] = key
         missing.update(result.missing)
         # Anything the API neither found nor reported missing is treated as missing: no key
         # we could not see gets imported as chargeable.
@@ -572,7 +515,7 @@ def _rescue_spent(store: Store, parsed: ParsedCsv) -> None:
 
 async def import_subscribers(
     store: Store,
-    client: CustomerLookup,
+    gateway: Gateway,
     data: bytes,
     *,
     today: date,
@@ -584,8 +527,8 @@ async def import_subscribers(
     """Validate ``data``, verify the keys, and apply it in one transaction (see module doc).
     ``today`` (Asia/Seoul) judges the dates; ``now`` stamps the rows (default: the process's clock).
 
-    Raises `CsvFileError` for file-level problems; i'mport errors from the key check propagate
-    (nothing has been written by then).
+    Raises `CsvFileError` for file-level problems; the gateway's errors from the key check
+    propagate (nothing has been written by then).
     """
     parsed = parse_import_csv(data, today=today)
     _rescue_spent(store, parsed)
@@ -596,10 +539,10 @@ async def import_subscribers(
         ignored_columns=parsed.ignored_columns,
         dry_run=dry_run,
     )
-    customers, missing = await verify_keys(client, [r.customer_uid for r in parsed.rows])
+    keys, missing = await verify_keys(gateway, [r.customer_uid for r in parsed.rows])
     good: list[ImportRow] = []
     for row in parsed.rows:
-        if row.customer_uid in missing or row.customer_uid not in customers:
+        if row.customer_uid in missing or row.customer_uid not in keys:
             report.problems.append(
                 RowProblem(
                     row.line, row.customer_uid, "i'mport has no billing key for this customer_uid"
@@ -610,13 +553,13 @@ async def import_subscribers(
     report.problems.sort(key=lambda p: p.line)
 
     if dry_run:
-        _plan(store, good, customers, report, today=today, has_dates=parsed.has_next_charge_date)
+        _plan(store, good, keys, report, today=today, has_dates=parsed.has_next_charge_date)
         return report
     # Plan and write under one write lock, so a sign-up in the GUI between our reads and our
     # writes cannot make the plan stale.
     with store.transaction():
         new, updates = _plan(
-            store, good, customers, report, today=today, has_dates=parsed.has_next_charge_date
+            store, good, keys, report, today=today, has_dates=parsed.has_next_charge_date
         )
         if (report.problems and not skip_bad) or not (new or updates):
             return report
@@ -631,7 +574,7 @@ _Update = tuple[Subscriber, ImportRow, dict[str, Any]]
 def _plan(
     store: Store,
     good: list[ImportRow],
-    customers: dict[str, Customer],
+    keys: dict[str, BillingKey],
     report: ImportReport,
     *,
     today: date,
@@ -648,7 +591,7 @@ def _plan(
     for row in good:
         existing = found[row.customer_uid]
         if existing is None:
-            customer = customers[row.customer_uid]
+            key = keys[row.customer_uid]
             first = row.next_charge_date or first_charge_date(today)
             new.append(
                 (
@@ -662,12 +605,8 @@ def _plan(
                         phone=row.phone,
                         email=row.email,
                         plan=row.plan,
-                        card_name=card_label(
-                            customer.card_name,
-                            customer.card_number,
-                            pg_provider=customer.pg_provider,
-                        ),
-                        card_number=customer.card_number,
+                        card_name=key.card_label,
+                        card_number=key.card_number,
                         channel=SignupChannel.IMPORT,
                     ),
                 )

@@ -23,8 +23,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from kpadmin.billing.merchant_uid import merchant_uid_for
 from kpadmin.billing.messages import Message, MessageCode
+from kpadmin.billing.order_ids import order_id_for
 from kpadmin.billing.periods import next_charge_date, period_of
 from kpadmin.store import Store
 from kpadmin.store.models import Charge, ChargeState, Span, Subscriber, SubscriberState
@@ -46,7 +46,7 @@ class SkipReason(enum.StrEnum):
 @dataclass(frozen=True, slots=True)
 class Skip:
     subscriber_id: int
-    customer_uid: str
+    key_id: str  # the subscriber's billing key (the schema's customer_uid)
     name: str
     reason: SkipReason
     note: Message  # the detail for staff (code + values; `message` is its English)
@@ -59,18 +59,18 @@ class Skip:
 @dataclass(frozen=True, slots=True)
 class PlanItem:
     subscriber_id: int
-    customer_uid: str
+    key_id: str  # the billing key to charge (the schema's customer_uid)
     name: str
     plan_name: str
     amount: int
     period: str
     attempt: int
-    merchant_uid: str
-    #: An open planned row to send again (same merchant_uid) instead of writing a new attempt.
+    order_id: str  # the gateway's idempotency key (the journal's merchant_uid)
+    #: An open planned row to send again (same order id) instead of writing a new attempt.
     resend_charge_id: int | None = None
-    #: merchant_uids of earlier settled attempts for this period; looked up again before a new
+    #: Order ids of earlier settled attempts for this period; looked up again before a new
     #: attempt is written (an answer lost long ago must not become a second payment).
-    earlier_merchant_uids: tuple[str, ...] = ()
+    earlier_order_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,17 +204,17 @@ def decide(
         )
     if open_rows:
         # A planned row is an intent whose request may or may not have left (a crash, a cancelled
-        # batch): it is sent again with the same merchant_uid, after a lookup (engine.run).
+        # batch): it is sent again with the same order id, after a lookup (engine.run).
         row = open_rows[0]
         return PlanItem(
             subscriber_id=sub.id,
-            customer_uid=sub.customer_uid,
+            key_id=sub.customer_uid,
             name=sub.name,
             plan_name=sub.plan,
             amount=row.amount,
             period=row.period,
             attempt=row.attempt,
-            merchant_uid=row.merchant_uid,
+            order_id=row.merchant_uid,
             resend_charge_id=row.id,
         )
     if sub.next_charge_date > today and not include_not_due:
@@ -245,14 +245,14 @@ def decide(
     attempt = max((c.attempt for c in this_period), default=0) + 1
     return PlanItem(
         subscriber_id=sub.id,
-        customer_uid=sub.customer_uid,
+        key_id=sub.customer_uid,
         name=sub.name,
         plan_name=sub.plan,
         amount=sub.amount,
         period=period,
         attempt=attempt,
-        merchant_uid=merchant_uid_for(sub.customer_uid, period, attempt),
-        earlier_merchant_uids=tuple(c.merchant_uid for c in (*passed_over, *this_period)),
+        order_id=order_id_for(sub.customer_uid, period, attempt),
+        earlier_order_ids=tuple(c.merchant_uid for c in (*passed_over, *this_period)),
     )
 
 

@@ -14,18 +14,18 @@ The rules a batch follows (docs/architecture.md, "A charge, from the button to t
 2. Earlier settled attempts of a period are looked up again before a new attempt is written.
 3. All intents are written in **one transaction** (``synchronous=FULL``) before any request leaves,
    on the store's worker thread (`Store.run`): a thousand intents never freeze the GUI's loop.
-4. Up to `concurrency` requests at once (one per subscriber, one per merchant_uid), optionally
+4. Up to `concurrency` requests at once (one per subscriber, one per order id), optionally
    paced to `rps`. Outcomes are written in short grouped transactions (`journal.py` explains why
    that is safe).
-5. A lost answer (``OutcomeUnknown``, ``InvalidResponse``, a non-final status) is never re-sent
-   blindly: it is looked up; paid → paid; only failed → declined; nothing → sent again with the
-   *same* merchant_uid (a few times); otherwise unknown, which blocks the subscriber until a later
-   reconciliation settles it. ``RequestRejected`` is confirmed by a lookup before it is recorded.
-   ``RequestNotSent`` is retried a few times. Declines are not retried within a run.
-   After the sends, the billing key of every lookup-confirmed rejection is fetched
-   (``get_customer``): a key i'mport answers ``NotFound`` for makes the subscriber ``key_missing``
-   (that rejection would repeat every run); any other answer changes nothing. No message text is
-   read (REFERENCE.md, "Meaning of non-zero codes").
+5. A lost answer (`OutcomeUnknown`, `BadAnswer`, a non-final status: the gateway port's errors,
+   `kpadmin.billing.gateway`) is never re-sent blindly: it is looked up; paid → paid; only failed
+   → declined; nothing → sent again with the *same* order id (a few times); otherwise unknown,
+   which blocks the subscriber until a later reconciliation settles it. `Rejected` is confirmed by
+   a lookup before it is recorded. `NotSent` is retried a few times. Declines are not retried
+   within a run. After the sends, the billing key of every lookup-confirmed rejection is fetched
+   (`Gateway.get_key`): a key the gateway answers `NotFound` for makes the subscriber
+   ``key_missing`` (that rejection would repeat every run); any other answer changes nothing. No
+   message text is read (REFERENCE.md, "Meaning of non-zero codes").
 6. A payment i'mport reports paid for another amount than was asked is recorded paid with
    what i'mport reports (`journal.py` notes it and writes an ``amount_mismatch`` audit row);
    `BatchResult.mismatches` lists every such row this batch settled (charged, looked up or
@@ -60,7 +60,6 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
 
 from kpadmin.billing.due import (
     Plan,
@@ -71,27 +70,28 @@ from kpadmin.billing.due import (
     decide,
     state_skip,
 )
+from kpadmin.billing.gateway import (
+    AuthFailed,
+    Declined,
+    Gateway,
+    GatewayError,
+    GatewayPayment,
+    NotFound,
+    NotSent,
+    PaymentStatus,
+    Rejected,
+)
 from kpadmin.billing.journal import Journal, RowRef, Write, mismatch_note
 from kpadmin.billing.messages import Message, MessageCode
 from kpadmin.billing.periods import month_of, month_span, today_in_seoul
 from kpadmin.billing.reconcile import (
     Lookup,
-    PaymentsApi,
     ReconcileReport,
     Settled,
     Verdict,
     look_up,
 )
 from kpadmin.clock import Clock, default_clock
-from kpadmin.iamport.errors import (
-    AuthenticationFailed,
-    IamportError,
-    NotFound,
-    PaymentDeclined,
-    RequestNotSent,
-    RequestRejected,
-)
-from kpadmin.iamport.models import Payment
 from kpadmin.store import BatchBusy, ChangeKind, NewCharge, Store
 from kpadmin.store.marker import refresh_marker
 from kpadmin.store.models import Charge, ChargeState, Subscriber, SubscriberState
@@ -117,12 +117,6 @@ def desk(staff: str) -> str:
     """Who is charging, as the batch lock's holder tells it to a desk that has to wait."""
     who = staff.strip() or "kpadmin"
     return f"{who} on {socket.gethostname() or 'this computer'} (process {os.getpid()})"
-
-
-class ChargeApi(PaymentsApi, Protocol):
-    """`PaymentsApi` plus the key lookup the engine makes after a rejected charge."""
-
-    async def get_customer(self, customer_uid: str) -> Any: ...
 
 
 class EventKind(enum.StrEnum):
@@ -154,14 +148,14 @@ class Progress:
 class ChargeOutcome:
     charge_id: int
     subscriber_id: int
-    customer_uid: str
+    key_id: str  # the schema's customer_uid
     name: str
     period: str
     attempt: int
-    merchant_uid: str
+    order_id: str  # the schema's merchant_uid
     amount: int
     state: ChargeState
-    imp_uid: str | None = None
+    payment_id: str | None = None  # the schema's imp_uid
     message: str = ""  # English: the engine's note, or i'mport's own words (a decline's reason)
     paid_amount: int | None = None  # what i'mport reports as paid (paid outcomes only)
     #: The engine's note as a code (None: no note, or `message` is i'mport's own words).
@@ -182,18 +176,18 @@ class AmountMismatch:
 
     charge_id: int
     subscriber_id: int
-    customer_uid: str
+    key_id: str
     name: str
-    merchant_uid: str
+    order_id: str
     period: str
     asked: int
     paid: int
-    imp_uid: str | None
+    payment_id: str | None
 
     def describe(self) -> str:
-        who = f"{self.name} ({self.customer_uid})" if self.name else self.customer_uid
+        who = f"{self.name} ({self.key_id})" if self.name else self.key_id
         return (
-            f"{who}, {self.period}, {self.merchant_uid}: ₩{self.asked:,} was asked, i'mport "
+            f"{who}, {self.period}, {self.order_id}: ₩{self.asked:,} was asked, i'mport "
             f"charged ₩{self.paid:,}"
         )
 
@@ -241,12 +235,12 @@ class _Intent:
 
 
 class ChargeEngine:
-    """See the module docstring. `api` is an `IamportClient` (or a fake with the same methods)."""
+    """See the module docstring. `gateway` is the payment service (`kpadmin.billing.gateway`)."""
 
     def __init__(
         self,
         store: Store,
-        api: ChargeApi,
+        gateway: Gateway,
         *,
         monthly_limit: int | None = None,
         clock: Clock | None = None,
@@ -260,7 +254,7 @@ class ChargeEngine:
     ) -> None:
         self.store = store
         self.quiet_period = quiet_period
-        self.api = api
+        self.gateway = gateway
         self.monthly_limit = monthly_limit
         self.clock: Clock = clock or default_clock()
         self.send_retries = send_retries
@@ -379,10 +373,10 @@ class ChargeEngine:
                             item.subscriber_id,
                             Skip(
                                 item.subscriber_id,
-                                item.customer_uid,
+                                item.key_id,
                                 item.name,
                                 SkipReason.DECLINED_THIS_RUN,
-                                turned_out(settled.merchant_uid, settled.after, settled.detail),
+                                turned_out(settled.order_id, settled.after, settled.detail),
                             ),
                         )
         # On the store's worker thread: the loop (the GUI) stays responsive meanwhile.
@@ -534,7 +528,7 @@ class ChargeEngine:
                     skips.append(
                         Skip(
                             item.subscriber_id,
-                            item.customer_uid,
+                            item.key_id,
                             item.name,
                             SkipReason.UNKNOWN_SUBSCRIBER,
                             Message.of(MessageCode.SKIP_SUBSCRIBER_DELETED),
@@ -567,20 +561,20 @@ class ChargeEngine:
                     skips.append(
                         Skip(
                             item.subscriber_id,
-                            item.customer_uid,
+                            item.key_id,
                             item.name,
                             SkipReason.CHANGED,
                             Message.of(MessageCode.SKIP_SETTLED_SINCE_PLAN, period=item.period),
                         )
                     )
                     continue
-                if (decision.merchant_uid, decision.amount) != (item.merchant_uid, item.amount):
+                if (decision.order_id, decision.amount) != (item.order_id, item.amount):
                     # The amount was edited (or re-imported) while the confirmation was open:
                     # staff confirmed the old total; the new amount needs a new confirmation.
                     skips.append(
                         Skip(
                             item.subscriber_id,
-                            item.customer_uid,
+                            item.key_id,
                             item.name,
                             SkipReason.CHANGED,
                             Message.of(
@@ -604,7 +598,7 @@ class ChargeEngine:
                             sub.customer_uid,
                             decision.period,
                             decision.attempt,
-                            decision.merchant_uid,
+                            decision.order_id,
                             decision.amount,
                         ),
                         batch_id=batch_id,
@@ -618,7 +612,7 @@ class ChargeEngine:
                     sub.customer_uid,
                     decision.period,
                     decision.attempt,
-                    decision.merchant_uid,
+                    decision.order_id,
                     decision.amount,
                 )
                 intents.append(_Intent(decision, row, fresh))
@@ -658,19 +652,19 @@ class ChargeEngine:
                         journal, intent, staff, ChargeState.PLANNED, None, f"not sent: {abort[0]}"
                     )
                 try:
-                    payment = await self.api.pay_again(
-                        row.customer_uid, row.merchant_uid, row.amount, _order_name(intent.item)
+                    payment = await self.gateway.charge_key(
+                        row.key_id, row.order_id, row.amount, _order_name(intent.item)
                     )
-                except PaymentDeclined as exc:
+                except Declined as exc:
                     return self._settle(
                         journal,
                         intent,
                         staff,
                         ChargeState.DECLINED,
-                        _payment(exc.payment),
-                        exc.fail_reason,
+                        exc.payment,
+                        exc.reason,
                     )
-                except RequestNotSent as exc:
+                except NotSent as exc:
                     not_sent += 1
                     if (
                         not_sent > self.send_retries
@@ -688,7 +682,7 @@ class ChargeEngine:
                             Message.of(MessageCode.OUTCOME_NOT_SENT, why=str(exc)),
                         )
                     continue
-                except AuthenticationFailed as exc:
+                except AuthFailed as exc:
                     abort.append(f"authentication failed: {exc}")
                     return self._settle(
                         journal,
@@ -698,10 +692,10 @@ class ChargeEngine:
                         None,
                         Message.of(MessageCode.OUTCOME_AUTH_FAILED),
                     )
-                except RequestRejected as exc:
+                except Rejected as exc:
                     # REFERENCE §0: code != 0 is not proof that no money moved. Look it up.
-                    found = await self._look_up(row.merchant_uid)
-                    reason = exc.api_message or str(exc)
+                    found = await self._look_up(row.order_id)
+                    reason = exc.gateway_message or str(exc)
                     if found.verdict is Verdict.PAID:
                         return self._paid(journal, intent, staff, found)
                     maybe_sent_before = resent > 0 or not intent.fresh
@@ -712,7 +706,7 @@ class ChargeEngine:
                             journal, intent, staff, ChargeState.REJECTED, None, reason
                         )
                     if found.verdict is Verdict.NOTHING:
-                        # This merchant_uid may have left before (a lost answer, a crash), and
+                        # This order id may have left before (a lost answer, a crash), and
                         # i'mport refuses it now — most likely "already paid" — yet the lookup
                         # shows nothing. 'Rejected' would let a new attempt pay the period again.
                         return self._settle(
@@ -733,9 +727,9 @@ class ChargeEngine:
                             MessageCode.OUTCOME_REJECTED_UNCLEAR, reason=reason, detail=found.detail
                         ),
                     )
-                except IamportError as exc:
-                    # OutcomeUnknown, InvalidResponse, a non-final status, anything ambiguous.
-                    found = await self._look_up(row.merchant_uid)
+                except GatewayError as exc:
+                    # OutcomeUnknown, BadAnswer, a non-final status, anything ambiguous.
+                    found = await self._look_up(row.order_id)
                     if found.verdict is Verdict.PAID:
                         return self._paid(journal, intent, staff, found)
                     if found.verdict is Verdict.DECLINED:
@@ -754,7 +748,7 @@ class ChargeEngine:
                             and not await _sleep_unless(cancel, self._delay(resent + 1))
                             and not abort  # a failed write may have stopped the batch meanwhile
                         ):
-                            resent += 1  # same merchant_uid: i'mport cannot pay it twice
+                            resent += 1  # same order id: i'mport cannot pay it twice
                             continue
                         return self._settle(
                             journal,
@@ -776,8 +770,8 @@ class ChargeEngine:
                             detail=found.detail,
                         ),
                     )
-                if payment.status != "paid":  # a client that returns instead of raising
-                    found = await self._look_up(row.merchant_uid)
+                if payment.status is not PaymentStatus.PAID:  # a gateway returning, not raising
+                    found = await self._look_up(row.order_id)
                     if found.verdict is Verdict.PAID:
                         return self._paid(journal, intent, staff, found)
                     return self._settle(
@@ -800,7 +794,7 @@ class ChargeEngine:
             )
             raise
         except Exception as exc:  # a bug must not lose track of money: keep the row in doubt
-            log.exception("charge %s failed unexpectedly", row.merchant_uid)
+            log.exception("charge %s failed unexpectedly", row.order_id)
             return self._settle(
                 journal,
                 intent,
@@ -819,7 +813,7 @@ class ChargeEngine:
         intent: _Intent,
         staff: str,
         state: ChargeState,
-        payment: Payment | None,
+        payment: GatewayPayment | None,
         said: str | Message,
     ) -> ChargeOutcome:
         """Journal the outcome. ``said``: the engine's note (a `Message`) or i'mport's words."""
@@ -836,14 +830,14 @@ class ChargeEngine:
         return ChargeOutcome(
             charge_id=row.charge_id,
             subscriber_id=row.subscriber_id,
-            customer_uid=row.customer_uid,
+            key_id=row.key_id,
             name=intent.item.name,
             period=row.period,
             attempt=row.attempt,
-            merchant_uid=row.merchant_uid,
+            order_id=row.order_id,
             amount=row.amount,
             state=state,
-            imp_uid=payment.imp_uid if payment else None,
+            payment_id=payment.payment_id if payment else None,
             message=message,
             paid_amount=paid_amount,
             note=note,
@@ -852,26 +846,26 @@ class ChargeEngine:
     async def _mark_missing_keys(
         self, outcomes: Sequence[ChargeOutcome], staff: str, concurrency: int
     ) -> None:
-        """Ask i'mport whether the key behind each rejected charge exists; a `NotFound` makes an
+        """Ask the gateway whether the key behind each rejected charge exists; `NotFound` makes an
         active subscriber ``key_missing`` (plans skip it until staff sign the customer up again).
 
         The answer to the charge is never read for this (REFERENCE.md: no branching on the
         message text): only the key lookup decides. The key exists, or the lookup fails → nothing
         changes, and the next run rejects and asks again. Compare-and-set on state and
-        customer_uid: a subscriber paused or re-signed-up meanwhile is left alone. A failure here
+        key: a subscriber paused or re-signed-up meanwhile is left alone. A failure here
         is logged, never raised: every charge of the batch is already recorded.
         """
         rejected = {
-            o.subscriber_id: o.customer_uid for o in outcomes if o.state is ChargeState.REJECTED
+            o.subscriber_id: o.key_id for o in outcomes if o.state is ChargeState.REJECTED
         }
         if not rejected:
             return
         limit = asyncio.Semaphore(concurrency)
 
-        async def key_gone(customer_uid: str) -> bool:
+        async def key_gone(key_id: str) -> bool:
             async with limit:
                 try:
-                    await self.api.get_customer(customer_uid)
+                    await self.gateway.get_key(key_id)
                 except NotFound:
                     return True
                 except Exception as exc:  # lookup failed: we do not know, so change nothing
@@ -882,14 +876,14 @@ class ChargeEngine:
             gone = await asyncio.gather(*(key_gone(uid) for uid in rejected.values()))
             now = self.clock()
             with self.store.transaction():
-                for (subscriber_id, customer_uid), missing in zip(
+                for (subscriber_id, key_id), missing in zip(
                     rejected.items(), gone, strict=True
                 ):
                     if not missing:
                         continue
                     changed = self.subscribers.set_state_if(
                         subscriber_id,
-                        customer_uid=customer_uid,
+                        customer_uid=key_id,
                         was=SubscriberState.ACTIVE,
                         now_state=SubscriberState.KEY_MISSING,
                         now=now,
@@ -909,7 +903,7 @@ class ChargeEngine:
 
     def _withdraw(self, intents: list[_Intent], staff: str, batch_id: str) -> list[_Intent]:
         """Delete this batch's intents that never left (cancel or abort): nothing was sent for
-        them, so the next batch plans them afresh (with the same deterministic merchant_uid)."""
+        them, so the next batch plans them afresh (with the same deterministic order id)."""
         if not intents:
             return []
         try:
@@ -924,7 +918,7 @@ class ChargeEngine:
                 )
         except Exception as exc:
             # Left planned: the next run looks them up (nothing there) and sends them then, with
-            # the same merchant_uid. Never a reason to lose the batch's result.
+            # the same order id. Never a reason to lose the batch's result.
             # INFO, like the journal's: BatchResult.error is the one message about the disk.
             log.info("batch %s: unsent intents could not be withdrawn: %s", batch_id, exc)
             return []
@@ -937,7 +931,7 @@ class ChargeEngine:
         (a decline recorded from a lookup while a retry was still on its way) must not become a
         second payment. Returns the subscribers to skip (with the reason); the ids of charges
         found paid are added to ``found_paid``."""
-        todo = [(item, uid) for item in plan.items for uid in item.earlier_merchant_uids]
+        todo = [(item, uid) for item in plan.items for uid in item.earlier_order_ids]
         if not todo:
             return {}
         limit = asyncio.Semaphore(concurrency)
@@ -966,7 +960,7 @@ class ChargeEngine:
                     )
                 skips[item.subscriber_id] = Skip(
                     item.subscriber_id,
-                    item.customer_uid,
+                    item.key_id,
                     item.name,
                     SkipReason.ALREADY_PAID,
                     Message.of(MessageCode.SKIP_EARLIER_PAID, merchant_uid=uid),
@@ -976,7 +970,7 @@ class ChargeEngine:
                     item.subscriber_id,
                     Skip(
                         item.subscriber_id,
-                        item.customer_uid,
+                        item.key_id,
                         item.name,
                         SkipReason.IN_DOUBT,
                         Message.of(
@@ -1024,7 +1018,7 @@ class ChargeEngine:
                 # missing, cancelled): withdraw the intent instead of leaving it in doubt forever.
                 # The quiet period is far beyond any read timeout, so no request for it can still
                 # be on its way; and should the subscriber be charged for this period again, the
-                # earlier merchant_uid is looked up once more before a new attempt is written.
+                # earlier order id is looked up once more before a new attempt is written.
                 after = ChargeState.REJECTED
                 detail = (
                     f"withdrawn: the subscriber is {inactive[charge.subscriber_id]} and i'mport "
@@ -1079,9 +1073,9 @@ class ChargeEngine:
             if s.state is not SubscriberState.ACTIVE
         }
 
-    async def _look_up(self, merchant_uid: str) -> Lookup:
+    async def _look_up(self, order_id: str) -> Lookup:
         return await look_up(
-            self.api, merchant_uid, tries=self.lookup_tries, delays=self.retry_delays
+            self.gateway, order_id, tries=self.lookup_tries, delays=self.retry_delays
         )
 
     def _delay(self, attempt: int) -> float:
@@ -1100,14 +1094,14 @@ def _journal_stop_message(exc: Exception, unrecorded: int, unsent: int) -> str:
     return text
 
 
-def turned_out(merchant_uid: str, state: ChargeState, detail: str) -> Message:
+def turned_out(order_id: str, state: ChargeState, detail: str) -> Message:
     """The skip note for a charge a lookup found declined or rejected in this run."""
     code = (
         MessageCode.SKIP_TURNED_OUT_REJECTED
         if state is ChargeState.REJECTED
         else MessageCode.SKIP_TURNED_OUT_DECLINED
     )
-    return Message.of(code, merchant_uid=merchant_uid, detail=detail)
+    return Message.of(code, merchant_uid=order_id, detail=detail)
 
 
 def without_declines(plan: Plan, report: ReconcileReport) -> Plan:
@@ -1125,11 +1119,11 @@ def without_declines(plan: Plan, report: ReconcileReport) -> Plan:
     skips = tuple(
         Skip(
             i.subscriber_id,
-            i.customer_uid,
+            i.key_id,
             i.name,
             SkipReason.DECLINED_THIS_RUN,
             turned_out(
-                refused[i.subscriber_id].merchant_uid,
+                refused[i.subscriber_id].order_id,
                 refused[i.subscriber_id].after,
                 refused[i.subscriber_id].detail,
             ),
@@ -1140,7 +1134,7 @@ def without_declines(plan: Plan, report: ReconcileReport) -> Plan:
     return replace(plan, items=keep, skipped=(*plan.skipped, *skips))
 
 
-def _verdict_state(found: Lookup) -> tuple[ChargeState, Payment | None, str]:
+def _verdict_state(found: Lookup) -> tuple[ChargeState, GatewayPayment | None, str]:
     if found.verdict is Verdict.PAID:
         return ChargeState.PAID, found.payment, ""
     if found.verdict is Verdict.DECLINED:
@@ -1160,10 +1154,6 @@ def _ref(charge: Charge) -> RowRef:
         charge.merchant_uid,
         charge.amount,
     )
-
-
-def _payment(value: object) -> Payment | None:
-    return value if isinstance(value, Payment) else None
 
 
 def _order_name(item: PlanItem) -> str:

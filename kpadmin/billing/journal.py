@@ -5,7 +5,7 @@ would cost more than the HTTP call itself at low latency, so outcomes are buffer
 short transactions (every `flush_interval` seconds or `flush_size` rows, and always at the end of a
 batch). This is safe because the *intent* is already durable before its request left: if the
 process dies with outcomes still buffered, those rows are left planned / sent, which means "in
-doubt", and reconciliation settles them by looking their merchant_uid up at i'mport. A lost result
+doubt", and reconciliation settles them by looking their order id up at i'mport. A lost result
 write can delay the truth, never invent or repeat a payment.
 
 Where a group is written: on the store's worker thread (`Store.submit`) when the journal runs on an
@@ -41,10 +41,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from kpadmin.billing.cards import card_label
+from kpadmin.billing.gateway import GatewayPayment
 from kpadmin.billing.messages import Message, MessageCode
 from kpadmin.billing.periods import next_charge_date, period_of, today_in_seoul
-from kpadmin.iamport.models import Payment
 from kpadmin.redact import redact_text
 from kpadmin.store import ChangeKind, Job, Schedule, Store
 from kpadmin.store.models import ChargeState
@@ -66,10 +65,10 @@ class RowRef:
 
     charge_id: int
     subscriber_id: int
-    customer_uid: str
+    key_id: str  # the schema's customer_uid
     period: str
     attempt: int
-    merchant_uid: str
+    order_id: str  # the schema's merchant_uid
     amount: int
 
 
@@ -79,7 +78,7 @@ class Write:
     state: ChargeState
     expect: frozenset[ChargeState]
     staff: str
-    payment: Payment | None = None
+    payment: GatewayPayment | None = None
     message: str = ""
     audit_action: str | None = "charge"
 
@@ -258,7 +257,7 @@ class Journal:
             if current is not write.state:
                 log.info(
                     "journal: %s is %s, not %s; leaving it (wanted %s)",
-                    row.merchant_uid,
+                    row.order_id,
                     current.value,
                     "/".join(s.value for s in write.expect),
                     write.state.value,
@@ -275,7 +274,7 @@ class Journal:
                 state = ChargeState.UNKNOWN
                 message = (
                     f"DOUBLE PAYMENT: {row.period} is already paid by {clash}; "
-                    f"refund {payment.imp_uid if payment else row.merchant_uid}"
+                    f"refund {payment.payment_id if payment else row.order_id}"
                 )
                 log.error("journal: %s", message)
         mismatch = (
@@ -287,12 +286,12 @@ class Journal:
             message = f"{note}; {message}" if message else note
         fields: dict[str, object] = {}
         if payment is not None:
-            fields["imp_uid"] = payment.imp_uid
+            fields["imp_uid"] = payment.payment_id
             fields["receipt_url"] = payment.receipt_url
         if state is ChargeState.PAID:
             assert payment is not None
             fields["paid_at"] = payment.paid_at or now
-            fields["cancelled_amount"] = payment.cancel_amount
+            fields["cancelled_amount"] = payment.refunded_amount
             fields["paid_amount"] = payment.amount
             fields["fail_reason"] = redact_text(message) if message else None
         elif state is not ChargeState.SENT:
@@ -317,7 +316,7 @@ class Journal:
             audit.record(
                 write.staff,
                 AMOUNT_MISMATCH,
-                f"{row.merchant_uid} (imp_uid {payment.imp_uid}) for {row.period}: i'mport "
+                f"{row.order_id} (imp_uid {payment.payment_id}) for {row.period}: i'mport "
                 f"charged ₩{payment.amount:,}, ₩{row.amount:,} was asked",
                 subscriber_id=row.subscriber_id,
                 at=now,
@@ -325,7 +324,7 @@ class Journal:
             )
             log.warning(
                 "journal: %s paid ₩%s, not ₩%s (amount mismatch)",
-                row.merchant_uid,
+                row.order_id,
                 f"{payment.amount:,}",
                 f"{row.amount:,}",
             )
@@ -333,7 +332,7 @@ class Journal:
         write.message = message
         return True
 
-    def _after_paid(self, row: RowRef, payment: Payment, now: datetime) -> None:
+    def _after_paid(self, row: RowRef, payment: GatewayPayment, now: datetime) -> None:
         """Move the next charge date one month past the paid period (only if it still points into
         that period or earlier, so a repeated write is harmless) and keep the card details
         i'mport reported."""
@@ -353,24 +352,23 @@ class Journal:
             today = today_in_seoul(lambda: now)
             while nxt <= today:
                 nxt = next_charge_date(nxt, sub.billing_day)
-        card_name = (
-            card_label(payment.card_name, payment.card_number, pay_method=payment.pay_method)
-            or sub.card_name
-        )
+        card_name = payment.card_label or sub.card_name
         card_number = payment.card_number or sub.card_number
         self.store.subscribers.set_schedule(
             row.subscriber_id, Schedule(nxt, sub.billing_day, card_name, card_number), now=now
         )
 
 
-def describe(row: RowRef, state: ChargeState, payment: Payment | None, message: str) -> str:
+def describe(
+    row: RowRef, state: ChargeState, payment: GatewayPayment | None, message: str
+) -> str:
     """The audit line for a charge outcome (no personal data: ids and amounts only)."""
     text = (
         f"{state.value} ₩{row.amount:,} for {row.period} (attempt {row.attempt}, "
-        f"merchant_uid {row.merchant_uid}"
+        f"merchant_uid {row.order_id}"
     )
     if payment is not None:
-        text += f", imp_uid {payment.imp_uid}"
+        text += f", imp_uid {payment.payment_id}"
     text += ")"
     if message:
         text += f": {message}"

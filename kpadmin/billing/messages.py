@@ -40,15 +40,15 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
 
 
 class MessageCode(enum.StrEnum):
-    # --- the sign-up form (one message per invalid field) ---------------------------------
+    # --- the subscriber fields (kpadmin.billing.fields: sign-up, CSV import, edit dialog) --
     NAME_EMPTY = "form.name_empty"
     NAME_TOO_LONG = "form.name_too_long"
     NAME_CHARS = "form.name_chars"
     PHONE_EMPTY = "form.phone_empty"
     PHONE_FORMAT = "form.phone_format"
     EMAIL_FORMAT = "form.email_format"
-    PLAN_EMPTY = "form.plan_empty"
     PLAN_TOO_LONG = "form.plan_too_long"
+    PLAN_CHARS = "form.plan_chars"
     AMOUNT_EMPTY = "form.amount_empty"
     AMOUNT_FORMAT = "form.amount_format"
     AMOUNT_ZERO = "form.amount_zero"
@@ -112,9 +112,11 @@ ENGLISH: Mapping[MessageCode, str] = MappingProxyType(
         _M.EMAIL_FORMAT: QT_TRANSLATE_NOOP(
             "Message", "Enter a valid e-mail address, or leave it empty."
         ),
-        _M.PLAN_EMPTY: QT_TRANSLATE_NOOP("Message", "Enter the plan name."),
         _M.PLAN_TOO_LONG: QT_TRANSLATE_NOOP(
             "Message", "The plan name is too long (40 characters at most)."
+        ),
+        _M.PLAN_CHARS: QT_TRANSLATE_NOOP(
+            "Message", "The plan name contains characters that cannot be used."
         ),
         _M.AMOUNT_EMPTY: QT_TRANSLATE_NOOP("Message", "Enter the monthly amount in won."),
         _M.AMOUNT_FORMAT: QT_TRANSLATE_NOOP(

@@ -1,12 +1,12 @@
-"""Looking a merchant_uid up at i'mport and deciding what the journal row must become.
+"""Looking an order id up at the gateway and deciding what the journal row must become.
 
-The only way to settle a charge whose answer was lost is ``GET /payments/findAll/{merchant_uid}``:
-every attempt i'mport has for that id. The verdict:
+The only way to settle a charge whose answer was lost is to ask for every payment the gateway has
+under its order id (`Gateway.payments_for_order`; i'mport: ``findAll``). The verdict:
 
 * some attempt is ``paid`` (or ``cancelled``: it was paid, then refunded) → the row is **paid**;
 * attempts exist and all ``failed`` → the card side said no: **declined**;
 * nothing at all → the request was never processed: the row may be sent again **with the same
-  merchant_uid** (never a new one — a request still on its way would then pay twice; with the same
+  order id** (never a new one — a request still on its way would then pay twice; with the same
   id i'mport refuses the second payment);
 * anything else (``ready``, or the lookup itself failed) → **unknown**: the subscriber is blocked
   until a later lookup settles it.
@@ -19,28 +19,15 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
 
-from kpadmin.iamport.errors import IamportError, NotFound
-from kpadmin.iamport.models import Payment
+from kpadmin.billing.gateway import (
+    Gateway,
+    GatewayError,
+    GatewayPayment,
+    NotFound,
+    PaymentStatus,
+)
 from kpadmin.store.models import ChargeState
-
-
-class PaymentsApi(Protocol):
-    """What the engine needs from `kpadmin.iamport.IamportClient` (a fake in unit tests)."""
-
-    async def pay_again(
-        self, customer_uid: str, merchant_uid: str, amount: int, name: str, **extra: Any
-    ) -> Payment: ...
-
-    async def find_all_payments(
-        self,
-        merchant_uid: str,
-        status: str | None = None,
-        page: int = 1,
-        limit: int = 20,
-    ) -> Any: ...
-
 
 _LONG_AGO = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -56,45 +43,48 @@ class Verdict(enum.Enum):
 @dataclass(frozen=True, slots=True)
 class Lookup:
     verdict: Verdict
-    payment: Payment | None = None  # the paid one, or the newest failed one
+    payment: GatewayPayment | None = None  # the paid one, or the newest failed one
     detail: str = ""
 
 
-def classify(merchant_uid: str, payments: Sequence[Payment]) -> Lookup:
-    mine = [p for p in payments if p.merchant_uid == merchant_uid]
-    paid = [p for p in mine if p.status in ("paid", "cancelled")]
+_PAID = frozenset({PaymentStatus.PAID, PaymentStatus.CANCELLED})
+
+
+def classify(order_id: str, payments: Sequence[GatewayPayment]) -> Lookup:
+    mine = [p for p in payments if p.order_id == order_id]
+    paid = [p for p in mine if p.status in _PAID]
     if paid:
         return Lookup(Verdict.PAID, paid[0])
     if not mine:
         return Lookup(Verdict.NOTHING)
-    if all(p.status == "failed" for p in mine):
-        newest = max(mine, key=lambda p: (p.failed_at or p.started_at or _LONG_AGO, p.imp_uid))
+    if all(p.status is PaymentStatus.FAILED for p in mine):
+        newest = max(mine, key=lambda p: (p.failed_at or p.started_at or _LONG_AGO, p.payment_id))
         return Lookup(Verdict.DECLINED, newest, newest.fail_reason or "declined")
-    statuses = ", ".join(sorted({p.status for p in mine}))
+    statuses = ", ".join(sorted({p.status.value for p in mine}))
     return Lookup(Verdict.UNCLEAR, None, f"i'mport shows status {statuses}")
 
 
 async def look_up(
-    api: PaymentsApi,
-    merchant_uid: str,
+    gateway: Gateway,
+    order_id: str,
     *,
     tries: int = 3,
     delays: Sequence[float] = (0.2, 0.5, 1.0),
 ) -> Lookup:
-    """findAll with a few retries (a lookup moves no money, so retrying it is always safe)."""
+    """Every payment of the order, with a few retries (a lookup moves no money, so retrying it
+    is always safe)."""
     last = ""
     for attempt in range(max(1, tries)):
         try:
-            page = await api.find_all_payments(merchant_uid, limit=100)
-        except NotFound:
-            return classify(merchant_uid, ())
-        except IamportError as exc:
+            payments = await gateway.payments_for_order(order_id)
+        except NotFound:  # a gateway may say "no such order" instead of listing nothing
+            return classify(order_id, ())
+        except GatewayError as exc:
             last = f"{type(exc).__name__}: {exc}"
             if attempt + 1 < tries:
                 await asyncio.sleep(delays[min(attempt, len(delays) - 1)])
             continue
-        payments = page.list if hasattr(page, "list") else page
-        return classify(merchant_uid, tuple(payments))
+        return classify(order_id, payments)
     return Lookup(Verdict.LOOKUP_FAILED, None, f"lookup failed: {last}")
 
 
@@ -104,7 +94,7 @@ class Settled:
 
     charge_id: int
     subscriber_id: int
-    merchant_uid: str
+    order_id: str
     before: ChargeState
     after: ChargeState
     detail: str

@@ -3,23 +3,26 @@
 No Qt here. The sign-up dialog (``kpadmin.gui.signup``) drives these steps:
 
 1. `validate_form` turns what staff typed (`RawSignupForm`) into a `SignupForm`, or reports one
-   clear message per field (`FormInvalid.errors`); `form_errors` is the as-you-type variant.
-2. `start_attempt` mints the ids: a `customer_uid` (``kpa_`` + 16 base32 characters, random, no
-   personal data, fresh for every attempt so an old key is never overwritten) and a window
-   `merchant_uid` (``kpa-su-`` + 16 base32 characters, ≤ 40, ``[a-z0-9-]``). It returns a
-   `SignupAttempt` that carries everything `IMP.request_pay` will be given.
+   clear message per field (`FormInvalid.errors`); `form_errors` is the as-you-type variant. Name,
+   phone, e-mail, amount and plan follow the one rule set the CSV import and the edit dialog use
+   too (`kpadmin.billing.fields`); every message is a `Message` code (`kpadmin.billing.messages`).
+2. `start_attempt` mints the ids: a billing key id, `key_id` (``kpa_`` + 16 base32 characters,
+   random, no personal data, fresh for every attempt so an old key is never overwritten; the
+   SDK's ``customer_uid``) and the window's `order_id` (``kpa-su-`` + 16 base32 characters,
+   ≤ 40, ``[a-z0-9-]``; the SDK's ``merchant_uid``). It returns a `SignupAttempt` that carries
+   everything `IMP.request_pay` will be given (in the SDK's own names).
 3. The checkout page's callback reaches Python as JSON; `parse_bridge_message` checks it strictly
-   (size, types, known fields, the attempt's merchant_uid) and gives a `CheckoutCallback`.
-4. `verify_signup` treats that callback only as a hint. The billing key must exist at i'mport
-   under the customer_uid *we* minted (``GET /subscribe/customers/{customer_uid}``); a first
-   payment must be ``paid`` with our merchant_uid, the exact amount and our customer_uid
-   (``GET /payments/{imp_uid}``). Anything else raises `SignupFailed(reason, user_message)`.
+   (size, types, known fields, the attempt's order id) and gives a `CheckoutCallback`.
+4. `verify_signup` treats that callback only as a hint. The billing key must exist at the gateway
+   under the key id *we* minted (`Gateway.get_key`); a first payment must be paid with our
+   order id, the exact amount and our key (`Gateway.get_payment`). Anything else raises
+   `SignupFailed(reason, user_message)`.
 5. `save_verified_signup` writes the subscriber row (and the first payment's journal row, paid
    for the current period) and the audit entry in one transaction; `record_failed_attempt`
    writes only an audit entry. Nothing else is saved for a failed attempt.
 6. An attempt that did not end in a saved sign-up (staff cancelled, declined, timed out, window
    closed, not verified) is looked up by its own ids: `inspect_attempt` finds a billing key under
-   its customer_uid and paid payments under its merchant_uid (the customer may have approved in
+   its key id and paid payments under its order id (the customer may have approved in
    the second staff pressed Cancel). `verify_leftovers` says whether they amount to a complete
    sign-up (then staff may save it after all); otherwise `refund_leftover` refunds with
    `checksum`, `delete_orphan_key` removes a key nobody will save, and `record_leftovers`
@@ -44,39 +47,41 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from kpadmin import clock
-from kpadmin.billing import periods
-from kpadmin.billing.cards import card_label
+from kpadmin.billing import fields, periods
+from kpadmin.billing.gateway import (
+    Gateway,
+    GatewayError,
+    GatewayPayment,
+    NotFound,
+    PaymentStatus,
+)
 from kpadmin.billing.messages import AuditAction, Message, MessageCode
-from kpadmin.iamport.errors import IamportError, NotFound
 from kpadmin.redact import mask_email, mask_phone
 from kpadmin.store import NewCharge, NewSubscriber, Store
 from kpadmin.store.models import ChargeState, SignupChannel, Subscriber, SubscriberState
 
 log = logging.getLogger(__name__)
 
-CUSTOMER_UID_PREFIX = "kpa_"
-MERCHANT_UID_PREFIX = "kpa-su-"
-CUSTOMER_UID_MAX = 80
-MERCHANT_UID_MAX = 40
-#: i'mport limits `name` (the order name shown in the window) to 40 characters.
-PLAN_MAX = 40
-NAME_MAX = 50
-EMAIL_MAX = 200
-#: A typo guard: a monthly subscription above this is almost certainly a mistyped amount.
-AMOUNT_MAX = 10_000_000
+KEY_ID_PREFIX = "kpa_"
+ORDER_ID_PREFIX = "kpa-su-"
+KEY_ID_MAX = 80
+ORDER_ID_MAX = 40
+#: The field limits (one rule set: `kpadmin.billing.fields`).
+PLAN_MAX = fields.PLAN_MAX
+NAME_MAX = fields.NAME_MAX
+EMAIL_MAX = fields.EMAIL_MAX
+AMOUNT_MAX = fields.AMOUNT_MAX
+#: The order name the Kakao Pay window shows when the plan is left empty (the charge engine names
+#: a charge without a plan the same way).
+DEFAULT_ORDER_NAME = "정기결제"
 #: The bridge refuses any callback message larger than this (bytes of UTF-8 JSON).
 CALLBACK_MAX_BYTES = 16 * 1024
 
-_MERCHANT_UID_RE = re.compile(r"[A-Za-z0-9_-]{1,40}")
-_IMP_UID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
-# Korean mobile numbers: 010 (always 4+4 digits) or the old 011/016/017/018/019 (3 or 4 + 4).
-_MOBILE_010_RE = re.compile(r"010(\d{4})(\d{4})")
-_MOBILE_OLD_RE = re.compile(r"01([16789])(\d{3,4})(\d{4})")
+_ORDER_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,40}")
+_PAYMENT_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 # ----------------------------------------------------------------------------- the form
@@ -124,14 +129,15 @@ class FormInvalid(ValueError):
 
 
 # Codes (kpadmin.billing.messages): the command line says their English, the GUI translates them.
+# The shared fields' codes come from their one rule set (kpadmin.billing.fields).
 MSG_NAME_EMPTY = Message.of(MessageCode.NAME_EMPTY)
 MSG_NAME_LONG = Message.of(MessageCode.NAME_TOO_LONG)
 MSG_NAME_CHARS = Message.of(MessageCode.NAME_CHARS)
 MSG_PHONE_EMPTY = Message.of(MessageCode.PHONE_EMPTY)
 MSG_PHONE_FORMAT = Message.of(MessageCode.PHONE_FORMAT)
 MSG_EMAIL_FORMAT = Message.of(MessageCode.EMAIL_FORMAT)
-MSG_PLAN_EMPTY = Message.of(MessageCode.PLAN_EMPTY)
 MSG_PLAN_LONG = Message.of(MessageCode.PLAN_TOO_LONG)
+MSG_PLAN_CHARS = Message.of(MessageCode.PLAN_CHARS)
 MSG_AMOUNT_EMPTY = Message.of(MessageCode.AMOUNT_EMPTY)
 MSG_AMOUNT_FORMAT = Message.of(MessageCode.AMOUNT_FORMAT)
 MSG_AMOUNT_ZERO = Message.of(MessageCode.AMOUNT_ZERO)
@@ -141,93 +147,32 @@ MSG_CHANNEL = Message.of(MessageCode.CHANNEL)
 
 
 def normalise_phone(raw: str) -> str | None:
-    """A Korean mobile number as ``010-1234-5678``, or None if `raw` is not one.
-
-    Accepts separators (``-``, ``.``, spaces, parentheses) and the international form ``+82 10…``
-    (with or without the trunk 0).
-    """
-    text = raw.strip()
-    if not text or len(text) > 25:
-        return None
-    if not re.fullmatch(r"[+\d\-. ()]+", text):
-        return None
-    digits = re.sub(r"\D", "", text)
-    if text.startswith("+"):
-        if not digits.startswith("82"):
-            return None
-        digits = digits[2:]
-        if not digits.startswith("0"):
-            digits = "0" + digits
-    m = _MOBILE_010_RE.fullmatch(digits)
-    if m:
-        return f"010-{m.group(1)}-{m.group(2)}"
-    m = _MOBILE_OLD_RE.fullmatch(digits)
-    if m:
-        return f"01{m.group(1)}-{m.group(2)}-{m.group(3)}"
-    return None
+    """A Korean mobile number as ``010-1234-5678``, or None (`fields.normalise_mobile`)."""
+    return fields.normalise_mobile(raw)
 
 
 def parse_amount(raw: str) -> int | None:
-    """Whole won from ``9900``, ``9,900``, ``₩9,900`` or ``9,900원``; None if not a whole number."""
-    text = raw.strip().removeprefix("₩").removesuffix("원").strip().replace(",", "")
-    if not text.isascii() or not text.isdigit() or len(text) > 12:
-        return None
-    return int(text)
+    """Whole won from ``9900``, ``9,900``, ``₩9,900`` or ``9,900원``; None if not written like a
+    whole number of won (`fields.parse_won`; the range is the validator's)."""
+    return fields.parse_won(raw)
 
 
-def _short_text(
-    raw: str, max_len: int, empty: Message, too_long: Message
-) -> tuple[str, Message | None]:
-    """A one-line text field (name, plan): whitespace collapsed; empty, too long, control
-    characters or angle brackets refused with the field's own message."""
-    value = " ".join(raw.split())
-    if not value:
-        return value, empty
-    if len(value) > max_len:
-        return value, too_long
-    if _CONTROL_RE.search(raw.replace("\t", " ")) or any(c in value for c in "<>"):
-        return value, MSG_NAME_CHARS
-    return value, None
+def _shared_fields(raw: RawSignupForm) -> fields.Checked:
+    return fields.check(
+        {
+            "name": raw.name,
+            "phone": raw.phone,
+            "email": raw.email,
+            "plan": raw.plan,
+            "amount": raw.amount,
+        }
+    )
 
 
 def _field_errors(raw: RawSignupForm) -> tuple[dict[str, Message], dict[str, Any]]:
-    errors: dict[str, Message] = {}
-    values: dict[str, Any] = {}
-
-    name, error = _short_text(raw.name, NAME_MAX, MSG_NAME_EMPTY, MSG_NAME_LONG)
-    if error:
-        errors["name"] = error
-    values["name"] = name
-
-    if not raw.phone.strip():
-        errors["phone"] = MSG_PHONE_EMPTY
-    else:
-        phone = normalise_phone(raw.phone)
-        if phone is None:
-            errors["phone"] = MSG_PHONE_FORMAT
-        values["phone"] = phone
-
-    email = raw.email.strip()
-    if email and (len(email) > EMAIL_MAX or not _EMAIL_RE.fullmatch(email)):
-        errors["email"] = MSG_EMAIL_FORMAT
-    values["email"] = email
-
-    plan, error = _short_text(raw.plan, PLAN_MAX, MSG_PLAN_EMPTY, MSG_PLAN_LONG)
-    if error:
-        errors["plan"] = error
-    values["plan"] = plan
-
-    if not raw.amount.strip():
-        errors["amount"] = MSG_AMOUNT_EMPTY
-    else:
-        amount = parse_amount(raw.amount)
-        if amount is None:
-            errors["amount"] = MSG_AMOUNT_FORMAT
-        elif amount <= 0:
-            errors["amount"] = MSG_AMOUNT_ZERO
-        elif amount > AMOUNT_MAX:
-            errors["amount"] = MSG_AMOUNT_HIGH
-        values["amount"] = amount
+    checked = _shared_fields(raw)
+    errors: dict[str, Message] = {e.field: e.note for e in checked.errors}
+    values: dict[str, Any] = dict(checked.values)
 
     day_text = raw.billing_day.strip()
     if not (day_text.isascii() and day_text.isdigit() and 1 <= int(day_text) <= 31):
@@ -266,17 +211,17 @@ def _random_base32(n_chars: int = 16) -> str:
     return base64.b32encode(secrets.token_bytes(n_chars * 5 // 8)).decode("ascii").lower()
 
 
-def mint_customer_uid() -> str:
+def mint_key_id() -> str:
     """A new billing-key id: ``kpa_`` + 16 random base32 characters. No personal data in it."""
-    return CUSTOMER_UID_PREFIX + _random_base32()
+    return KEY_ID_PREFIX + _random_base32()
 
 
-def mint_merchant_uid() -> str:
+def mint_order_id() -> str:
     """A new order id for the sign-up window: ``kpa-su-`` + 16 random base32 characters (23 chars).
 
     The ``kpa-su-`` prefix keeps window orders apart from the charge engine's ids.
     """
-    return MERCHANT_UID_PREFIX + _random_base32()
+    return ORDER_ID_PREFIX + _random_base32()
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,8 +229,8 @@ class SignupAttempt:
     """One opening of the Kakao Pay window: what is sent to `IMP.request_pay`."""
 
     form: SignupForm
-    customer_uid: str
-    merchant_uid: str
+    key_id: str  # the billing key's id the window registers (V1: customer_uid)
+    order_id: str  # the window's order id (V1: merchant_uid)
     imp_code: str
     pg: str
     started_at: datetime  # aware UTC
@@ -296,14 +241,14 @@ class SignupAttempt:
         return self.form.first_payment_amount
 
     def request_pay_params(self) -> dict[str, Any]:
-        """The `IMP.request_pay` parameters, exactly (REFERENCE.md §7)."""
+        """The `IMP.request_pay` parameters, exactly (REFERENCE.md §7): the SDK's own names."""
         params: dict[str, Any] = {
             "pg": self.pg,
             "pay_method": "card",
-            "merchant_uid": self.merchant_uid,
-            "name": self.form.plan,
+            "merchant_uid": self.order_id,
+            "name": self.form.plan or DEFAULT_ORDER_NAME,
             "amount": self.amount,
-            "customer_uid": self.customer_uid,
+            "customer_uid": self.key_id,
             "buyer_name": self.form.name,
             "buyer_tel": self.form.phone,
         }
@@ -314,7 +259,7 @@ class SignupAttempt:
     def describe(self) -> str:
         """For the audit log and logs: no full phone number, no e-mail local part."""
         return (
-            f"customer_uid={self.customer_uid} merchant_uid={self.merchant_uid} "
+            f"customer_uid={self.key_id} merchant_uid={self.order_id} "
             f"name={self.form.name} phone={mask_phone(self.form.phone)}"
             + (f" email={mask_email(self.form.email)}" if self.form.email else "")
             + f" plan={self.form.plan} amount={self.form.amount} "
@@ -329,8 +274,8 @@ def start_attempt(
     """Mint fresh ids for one window opening."""
     return SignupAttempt(
         form=form,
-        customer_uid=mint_customer_uid(),
-        merchant_uid=mint_merchant_uid(),
+        key_id=mint_key_id(),
+        order_id=mint_order_id(),
         imp_code=imp_code,
         pg=pg,
         started_at=now or clock.now(),
@@ -351,8 +296,8 @@ class CheckoutCallback:
     New-SDK callbacks carry no ``success`` (REFERENCE.md §7): failure is ``error_code`` not null.
     """
 
-    merchant_uid: str
-    imp_uid: str | None
+    order_id: str  # the callback's merchant_uid
+    payment_id: str | None  # the callback's imp_uid
     error_code: str | None
     error_msg: str | None
     status: str | None = None
@@ -406,7 +351,7 @@ class PageStatus(enum.StrEnum):
 
 
 def parse_bridge_message(
-    message: object, *, expected_merchant_uid: str
+    message: object, *, expected_order_id: str
 ) -> CheckoutCallback | PageStatus:
     """Check one bridge message strictly; return the callback or the page status it carries.
 
@@ -453,21 +398,23 @@ def parse_bridge_message(
         else:
             raise CallbackRejected("unknown field")
         clean[key] = value
-    merchant_uid = clean.get("merchant_uid")
-    if not isinstance(merchant_uid, str) or not _MERCHANT_UID_RE.fullmatch(merchant_uid):
+    order_id = clean.get("merchant_uid")  # the SDK's names for the two ids
+    if not isinstance(order_id, str) or not _ORDER_ID_RE.fullmatch(order_id):
         raise CallbackRejected("merchant_uid missing or malformed")
-    if merchant_uid != expected_merchant_uid:
+    if order_id != expected_order_id:
         raise CallbackRejected("merchant_uid is not this attempt's")
-    imp_uid = clean.get("imp_uid")
-    if imp_uid is not None and not (isinstance(imp_uid, str) and _IMP_UID_RE.fullmatch(imp_uid)):
+    payment_id = clean.get("imp_uid")
+    if payment_id is not None and not (
+        isinstance(payment_id, str) and _PAYMENT_ID_RE.fullmatch(payment_id)
+    ):
         raise CallbackRejected("imp_uid malformed")
     error_code = clean.get("error_code")
     error_msg = clean.get("error_msg")
     status = clean.get("status")
     known = {"merchant_uid", "imp_uid", "error_code", "error_msg", "status"}
     return CheckoutCallback(
-        merchant_uid=merchant_uid,
-        imp_uid=imp_uid if isinstance(imp_uid, str) else None,
+        order_id=order_id,
+        payment_id=payment_id if isinstance(payment_id, str) else None,
         # Some PGs send an empty string for "no error"; treat it as null.
         error_code=error_code if isinstance(error_code, str) and error_code else None,
         error_msg=error_msg if isinstance(error_msg, str) and error_msg else None,
@@ -495,8 +442,8 @@ class SignupFailed(Exception):
     """The sign-up did not complete; nothing was saved.
 
     `reason` says why (for code and the audit log), `user_message` is what staff read, `detail` is
-    for the audit log (no personal data). `paid_imp_uid` is set when a paid payment for the
-    attempt's merchant_uid exists anyway (money taken, sign-up not verified): staff must look.
+    for the audit log (no personal data). `paid_payment_id` is set when a paid payment for the
+    attempt's order id exists anyway (money taken, sign-up not verified): staff must look.
     """
 
     def __init__(
@@ -505,14 +452,14 @@ class SignupFailed(Exception):
         user_message: Message,
         *,
         detail: str = "",
-        paid_imp_uid: str | None = None,
+        paid_payment_id: str | None = None,
         pg_message: str | None = None,
     ) -> None:
         super().__init__(f"{reason.value}: {detail or user_message}")
         self.reason = reason
         self.user_message = user_message
         self.detail = detail
-        self.paid_imp_uid = paid_imp_uid
+        self.paid_payment_id = paid_payment_id
         #: The window's own reason (Kakao Pay / PG text, usually Korean), shown as given.
         self.pg_message = pg_message
 
@@ -522,57 +469,9 @@ class SignupFailed(Exception):
         return self.reason is FailureReason.UNREACHABLE
 
 
-class CustomerLike(Protocol):
-    """What verification reads from `kpadmin.iamport.models.Customer`."""
-
-    @property
-    def customer_uid(self) -> str: ...
-    @property
-    def pg_provider(self) -> str | None: ...
-    @property
-    def card_name(self) -> str | None: ...
-    @property
-    def card_number(self) -> str | None: ...
-
-
-class PaymentLike(Protocol):
-    """What verification reads from `kpadmin.iamport.models.Payment`."""
-
-    @property
-    def imp_uid(self) -> str: ...
-    @property
-    def merchant_uid(self) -> str: ...
-    @property
-    def customer_uid(self) -> str | None: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def amount(self) -> int: ...
-    @property
-    def currency(self) -> str | None: ...
-    @property
-    def pay_method(self) -> str | None: ...
-    @property
-    def card_name(self) -> str | None: ...
-    @property
-    def card_number(self) -> str | None: ...
-    @property
-    def receipt_url(self) -> str | None: ...
-    @property
-    def paid_at(self) -> datetime | None: ...
-
-
-class SignupClient(Protocol):
-    """The part of `kpadmin.iamport.client.IamportClient` verification uses."""
-
-    async def get_customer(self, customer_uid: str) -> Any: ...
-    async def get_payment(self, imp_uid: str, include_sandbox: bool = True) -> Any: ...
-    async def find_payment(self, merchant_uid: str, status: str | None = None) -> Any: ...
-
-
 @dataclass(frozen=True, slots=True)
 class VerifiedPayment:
-    imp_uid: str
+    payment_id: str
     amount: int
     receipt_url: str | None
     paid_at: datetime | None
@@ -612,152 +511,130 @@ def _classify_error(callback: CheckoutCallback) -> SignupFailed:
 
 
 async def verify_signup(
-    client: SignupClient, attempt: SignupAttempt, callback: CheckoutCallback
+    gateway: Gateway, attempt: SignupAttempt, callback: CheckoutCallback
 ) -> VerifiedSignup:
-    """Confirm with the REST API what the window's callback claims, or raise `SignupFailed`.
+    """Confirm with the gateway what the window's callback claims, or raise `SignupFailed`.
 
     The callback decides only the message when things fail: a key is accepted solely because
-    ``GET /subscribe/customers/{attempt.customer_uid}`` returns it, and a first payment solely
-    because ``GET /payments/{imp_uid}`` shows it paid for this attempt.
+    the gateway returns it under the attempt's own key id (`Gateway.get_key`), and a first payment
+    solely because the gateway shows it paid for this attempt (`Gateway.get_payment`).
     """
-    if callback.merchant_uid != attempt.merchant_uid:
+    if callback.order_id != attempt.order_id:
         raise SignupFailed(
             FailureReason.VERIFICATION_FAILED, MSG_NOT_VERIFIED, detail="merchant_uid mismatch"
         )
     if callback.failed:
         # The window says it failed. Do not take its word for "nothing happened" either: if money
-        # was taken under our merchant_uid, staff must know.
+        # was taken under our order id, staff must know.
         failure = _classify_error(callback)
         if attempt.amount > 0:
-            failure.paid_imp_uid = await _paid_payment_for(client, attempt)
-            if failure.paid_imp_uid:
+            failure.paid_payment_id = await _paid_payment_for(gateway, attempt)
+            if failure.paid_payment_id:
                 failure.user_message = MSG_PAID_NOT_VERIFIED
         raise failure
     try:
-        customer = await client.get_customer(attempt.customer_uid)
+        key = await gateway.get_key(attempt.key_id)
     except NotFound:
-        raise await _not_verified(client, attempt, "no billing key for our customer_uid") from None
-    except IamportError as exc:
+        raise await _not_verified(gateway, attempt, "no billing key for our customer_uid") from None
+    except GatewayError as exc:
         raise SignupFailed(
             FailureReason.UNREACHABLE, MSG_UNREACHABLE, detail=f"key lookup: {type(exc).__name__}"
         ) from exc
-    if getattr(customer, "customer_uid", None) != attempt.customer_uid:
-        raise await _not_verified(client, attempt, "the API returned another customer_uid")
+    if key.key_id != attempt.key_id:
+        raise await _not_verified(gateway, attempt, "the API returned another customer_uid")
     provider = attempt.pg.split(".", 1)[0]
-    if (getattr(customer, "pg_provider", None) or provider) != provider:
-        raise await _not_verified(client, attempt, "the key belongs to another PG")
+    if (key.pg_provider or provider) != provider:
+        raise await _not_verified(gateway, attempt, "the key belongs to another PG")
 
     first: VerifiedPayment | None = None
-    card_name: str | None = customer.card_name
-    card_number: str | None = customer.card_number
-    pay_method: str | None = None
+    # The card's own name wherever the gateway gave one; else what the payment or the key say
+    # about it (a Kakao Money key has no card fields at all: "카카오머니", not a blank).
+    card_name = key.card_name
+    card_number = key.card_number
+    label = key.card_label
     if attempt.amount > 0:
-        payment = await _verified_first_payment(client, attempt, callback)
+        payment = await _verified_first_payment(gateway, attempt, callback)
         first = VerifiedPayment(
-            imp_uid=payment.imp_uid,
+            payment_id=payment.payment_id,
             amount=payment.amount,
             receipt_url=payment.receipt_url,
             paid_at=payment.paid_at,
         )
         card_name = card_name or payment.card_name
         card_number = card_number or payment.card_number
-        pay_method = payment.pay_method
-    # A Kakao Money key has no card fields at all: store "카카오머니", not a blank.
-    card_name = card_label(
-        card_name, card_number, pay_method=pay_method, pg_provider=customer.pg_provider
-    )
+        label = payment.card_label or label
     return VerifiedSignup(
-        attempt=attempt, card_name=card_name, card_number=card_number, first_payment=first
+        attempt=attempt,
+        card_name=card_name or label,
+        card_number=card_number,
+        first_payment=first,
     )
 
 
 async def _verified_first_payment(
-    client: SignupClient, attempt: SignupAttempt, callback: CheckoutCallback
-) -> PaymentLike:
-    if not callback.imp_uid:
-        raise await _not_verified(client, attempt, "no imp_uid for the first payment")
+    gateway: Gateway, attempt: SignupAttempt, callback: CheckoutCallback
+) -> GatewayPayment:
+    if not callback.payment_id:
+        raise await _not_verified(gateway, attempt, "no imp_uid for the first payment")
     try:
-        payment: PaymentLike = await client.get_payment(callback.imp_uid, include_sandbox=True)
+        payment = await gateway.get_payment(callback.payment_id)
     except NotFound:
-        raise await _not_verified(client, attempt, "the callback's imp_uid is unknown") from None
-    except IamportError as exc:
+        raise await _not_verified(gateway, attempt, "the callback's imp_uid is unknown") from None
+    except GatewayError as exc:
         raise SignupFailed(
             FailureReason.UNREACHABLE,
             MSG_UNREACHABLE,
             detail=f"payment lookup: {type(exc).__name__}",
         ) from exc
     problems = []
-    if payment.merchant_uid != attempt.merchant_uid:
+    if payment.order_id != attempt.order_id:
         problems.append("merchant_uid differs")
-    if payment.status != "paid":
-        problems.append(f"status is {payment.status}")
+    if payment.status is not PaymentStatus.PAID:
+        problems.append(f"status is {payment.status.value}")
     if payment.amount != attempt.amount:
         problems.append(f"amount {payment.amount} != {attempt.amount}")
-    if payment.customer_uid != attempt.customer_uid:
+    if payment.key_id != attempt.key_id:
         problems.append("customer_uid differs")
     if (payment.currency or "KRW") != "KRW":
         problems.append(f"currency {payment.currency}")
     if problems:
         raise await _not_verified(
-            client, attempt, f"first payment {callback.imp_uid}: " + ", ".join(problems)
+            gateway, attempt, f"first payment {callback.payment_id}: " + ", ".join(problems)
         )
     return payment
 
 
-async def _not_verified(client: SignupClient, attempt: SignupAttempt, detail: str) -> SignupFailed:
-    paid = await _paid_payment_for(client, attempt) if attempt.amount > 0 else None
+async def _not_verified(gateway: Gateway, attempt: SignupAttempt, detail: str) -> SignupFailed:
+    paid = await _paid_payment_for(gateway, attempt) if attempt.amount > 0 else None
     return SignupFailed(
         FailureReason.VERIFICATION_FAILED,
         MSG_PAID_NOT_VERIFIED if paid else MSG_NOT_VERIFIED,
         detail=detail + (f"; paid payment {paid} exists for merchant_uid" if paid else ""),
-        paid_imp_uid=paid,
+        paid_payment_id=paid,
     )
 
 
-async def _paid_payment_for(client: SignupClient, attempt: SignupAttempt) -> str | None:
-    """The imp_uid of a paid payment under the attempt's merchant_uid, if i'mport has one."""
+async def _paid_payment_for(gateway: Gateway, attempt: SignupAttempt) -> str | None:
+    """The payment id of a paid payment under the attempt's order id (the newest), if the
+    gateway has one."""
     try:
-        payment = await client.find_payment(attempt.merchant_uid, "paid")
-    except IamportError:
+        payments = await gateway.payments_for_order(attempt.order_id)
+    except GatewayError:
         return None
-    if payment is None or getattr(payment, "status", None) != "paid":
-        return None
-    imp_uid = getattr(payment, "imp_uid", None)
-    return imp_uid if isinstance(imp_uid, str) else None
+    for payment in payments:
+        if payment.status is PaymentStatus.PAID and payment.order_id == attempt.order_id:
+            return payment.payment_id
+    return None
 
 
 # ----------------------------------------------------------------------------- leftovers
 
 
-class LeftoverClient(SignupClient, Protocol):
-    """What looking after an unfinished attempt needs on top of verification."""
-
-    async def find_all_payments(
-        self,
-        merchant_uid: str,
-        status: str | None = None,
-        page: int = 1,
-        limit: int = 20,
-        sorting: str | None = None,
-    ) -> Any: ...
-    async def cancel_payment(
-        self,
-        *,
-        imp_uid: str | None = None,
-        merchant_uid: str | None = None,
-        amount: int | None = None,
-        checksum: int | None = None,
-        reason: str,
-        **extra: Any,
-    ) -> Any: ...
-    async def delete_customer(self, customer_uid: str, reason: str | None = None) -> Any: ...
-
-
 @dataclass(frozen=True, slots=True)
 class LeftoverPayment:
-    """A paid payment under an unfinished attempt's merchant_uid: money staff must look at."""
+    """A paid payment under an unfinished attempt's order id: money staff must look at."""
 
-    imp_uid: str
+    payment_id: str
     amount: int
     refundable: int  # amount - what was refunded already: the refund's `checksum`
 
@@ -772,7 +649,7 @@ class AttemptLeftovers:
     """
 
     attempt: SignupAttempt
-    key: bool  # a billing key exists under the attempt's customer_uid
+    key: bool  # a billing key exists under the attempt's key id
     payments: tuple[LeftoverPayment, ...]  # paid and not fully refunded
     error: str | None = None  # i'mport could not be asked (key/payments then unknown)
 
@@ -796,42 +673,41 @@ class AttemptLeftovers:
             return f"could not check i'mport ({self.error})"
         parts = [f"billing key {'EXISTS' if self.key else 'none'}"]
         parts += [
-            f"PAID imp_uid={p.imp_uid} amount={p.amount} refundable={p.refundable}"
+            f"PAID imp_uid={p.payment_id} amount={p.amount} refundable={p.refundable}"
             for p in self.payments
         ]
         return "; ".join(parts)
 
 
-async def inspect_attempt(client: LeftoverClient, attempt: SignupAttempt) -> AttemptLeftovers:
-    """Ask i'mport what the attempt left: a key under its customer_uid, paid payments under its
-    merchant_uid. Never raises for API trouble: it sets `error` instead."""
+async def inspect_attempt(gateway: Gateway, attempt: SignupAttempt) -> AttemptLeftovers:
+    """Ask the gateway what the attempt left: a key under its key id, paid payments under its
+    order id. Never raises for gateway trouble: it sets `error` instead."""
     try:
-        customer = await client.get_customer(attempt.customer_uid)
-        key = getattr(customer, "customer_uid", None) == attempt.customer_uid
+        found_key = await gateway.get_key(attempt.key_id)
+        key = found_key.key_id == attempt.key_id
     except NotFound:
         key = False
-    except IamportError as exc:
+    except GatewayError as exc:
         return AttemptLeftovers(attempt, False, (), error=f"key lookup: {type(exc).__name__}")
     try:
-        page = await client.find_all_payments(attempt.merchant_uid, "paid", limit=100)
-        found = tuple(getattr(page, "list", ()))
+        found = await gateway.payments_for_order(attempt.order_id)
     except NotFound:
         found = ()
-    except IamportError as exc:
+    except GatewayError as exc:
         return AttemptLeftovers(attempt, key, (), error=f"payment lookup: {type(exc).__name__}")
     payments = tuple(
-        LeftoverPayment(p.imp_uid, p.amount, p.amount - p.cancel_amount)
+        LeftoverPayment(p.payment_id, p.amount, p.refundable)
         for p in found
-        if p.status == "paid"
-        and p.merchant_uid == attempt.merchant_uid
-        and p.amount - p.cancel_amount > 0
+        if p.status is PaymentStatus.PAID
+        and p.order_id == attempt.order_id
+        and p.refundable > 0
     )
     return AttemptLeftovers(attempt, key, payments)
 
 
-async def verify_leftovers(client: LeftoverClient, left: AttemptLeftovers) -> VerifiedSignup | None:
+async def verify_leftovers(gateway: Gateway, left: AttemptLeftovers) -> VerifiedSignup | None:
     """The sign-up the leftovers amount to, if they verify exactly like a window's approval would
-    (key under our customer_uid; for a first payment exactly one untouched paid payment of the
+    (key under our key id; for a first payment exactly one untouched paid payment of the
     amount); else None."""
     attempt = left.attempt
     if not left.checked or not left.key:
@@ -839,27 +715,27 @@ async def verify_leftovers(client: LeftoverClient, left: AttemptLeftovers) -> Ve
     if attempt.amount == 0:
         if left.payments:
             return None
-        imp_uid = None
+        payment_id = None
     else:
         if len(left.payments) != 1 or left.payments[0].refundable != attempt.amount:
             return None
-        imp_uid = left.payments[0].imp_uid
+        payment_id = left.payments[0].payment_id
     hint = CheckoutCallback(
-        merchant_uid=attempt.merchant_uid, imp_uid=imp_uid, error_code=None, error_msg=None
+        order_id=attempt.order_id, payment_id=payment_id, error_code=None, error_msg=None
     )
     try:
-        return await verify_signup(client, attempt, hint)
+        return await verify_signup(gateway, attempt, hint)
     except SignupFailed:
         return None
 
 
 def refund_reason(attempt: SignupAttempt) -> str:
     """The refund/deletion reason sent to i'mport (shown in its console)."""
-    return f"kpadmin: sign-up not completed ({attempt.merchant_uid})"
+    return f"kpadmin: sign-up not completed ({attempt.order_id})"
 
 
 async def refund_leftover(
-    client: LeftoverClient,
+    gateway: Gateway,
     store: Store,
     attempt: SignupAttempt,
     payment: LeftoverPayment,
@@ -867,55 +743,57 @@ async def refund_leftover(
     staff: str,
 ) -> None:
     """Refund a leftover payment in full (`checksum` = what we believe is refundable, so a refund
-    made meanwhile elsewhere is refused, not doubled) and audit the result. Raises the client's
-    `IamportError` after auditing when i'mport refuses or the outcome is unknown."""
+    made meanwhile elsewhere is refused, not doubled) and audit the result. Raises the gateway's
+    `GatewayError` after auditing when it refuses or the outcome is unknown."""
     try:
-        await client.cancel_payment(
-            imp_uid=payment.imp_uid, checksum=payment.refundable, reason=refund_reason(attempt)
+        await gateway.refund(
+            payment_id=payment.payment_id,
+            checksum=payment.refundable,
+            reason=refund_reason(attempt),
         )
-    except IamportError as exc:
+    except GatewayError as exc:
         store.audit.record(
             staff,
             AUDIT_LEFTOVER_REFUND_FAILED,
-            f"refund of imp_uid={payment.imp_uid} ₩{payment.refundable:,} not confirmed "
-            f"({type(exc).__name__}); merchant_uid={attempt.merchant_uid}: check it at i'mport",
+            f"refund of imp_uid={payment.payment_id} ₩{payment.refundable:,} not confirmed "
+            f"({type(exc).__name__}); merchant_uid={attempt.order_id}: check it at i'mport",
         )
         raise
     store.audit.record(
         staff,
         AUDIT_LEFTOVER_REFUNDED,
-        f"refunded imp_uid={payment.imp_uid} ₩{payment.refundable:,} of a sign-up that was not "
-        f"completed; merchant_uid={attempt.merchant_uid}",
+        f"refunded imp_uid={payment.payment_id} ₩{payment.refundable:,} of a sign-up that was not "
+        f"completed; merchant_uid={attempt.order_id}",
     )
-    log.info("sign-up leftover refunded: %s ₩%s", payment.imp_uid, payment.refundable)
+    log.info("sign-up leftover refunded: %s ₩%s", payment.payment_id, payment.refundable)
 
 
 async def delete_orphan_key(
-    client: LeftoverClient, store: Store, attempt: SignupAttempt, *, staff: str
+    gateway: Gateway, store: Store, attempt: SignupAttempt, *, staff: str
 ) -> bool:
     """Delete the billing key of an attempt that will never be saved; audit either way.
 
     Returns True when the key is gone (deleted now, or not there). A key nobody saved is never
-    charged (customer_uids are never reused), but it is the customer's card registered at the
+    charged (key ids are never reused), but it is the customer's card registered at the
     merchant with no record here, so it is removed rather than left behind.
     """
     try:
-        await client.delete_customer(attempt.customer_uid, refund_reason(attempt))
+        await gateway.delete_key(attempt.key_id, refund_reason(attempt))
     except NotFound:
         return True
-    except IamportError as exc:
+    except GatewayError as exc:
         store.audit.record(
             staff,
             AUDIT_ORPHAN_KEY,
-            f"ORPHAN BILLING KEY customer_uid={attempt.customer_uid} could not be deleted "
+            f"ORPHAN BILLING KEY customer_uid={attempt.key_id} could not be deleted "
             f"({type(exc).__name__}); delete it at i'mport",
         )
         return False
     store.audit.record(
         staff,
         AUDIT_KEY_DELETED,
-        f"deleted the unused billing key customer_uid={attempt.customer_uid} of a sign-up that "
-        f"was not completed (merchant_uid={attempt.merchant_uid})",
+        f"deleted the unused billing key customer_uid={attempt.key_id} of a sign-up that "
+        f"was not completed (merchant_uid={attempt.order_id})",
     )
     return True
 
@@ -928,8 +806,8 @@ def record_leftovers(store: Store, left: AttemptLeftovers, *, staff: str, when: 
     store.audit.record(
         staff,
         AUDIT_LEFTOVERS,
-        f"{when}: {left.describe()}; merchant_uid={left.attempt.merchant_uid} "
-        f"customer_uid={left.attempt.customer_uid}",
+        f"{when}: {left.describe()}; merchant_uid={left.attempt.order_id} "
+        f"customer_uid={left.attempt.key_id}",
     )
 
 
@@ -969,8 +847,8 @@ def record_failed_attempt(
     detail = (
         f"{failure.reason.value}: {failure.detail or failure.user_message}; {attempt.describe()}"
     )
-    if failure.paid_imp_uid:
-        detail += f"; PAID PAYMENT WITHOUT SIGN-UP imp_uid={failure.paid_imp_uid}"
+    if failure.paid_payment_id:
+        detail += f"; PAID PAYMENT WITHOUT SIGN-UP imp_uid={failure.paid_payment_id}"
     store.audit.record(staff, AUDIT_FAILED, detail)
 
 
@@ -996,7 +874,7 @@ def save_verified_signup(
         (subscriber_id,) = store.subscribers.add_many(
             [
                 NewSubscriber(
-                    customer_uid=attempt.customer_uid,
+                    customer_uid=attempt.key_id,
                     name=form.name,
                     amount=form.amount,
                     billing_day=form.billing_day,
@@ -1017,10 +895,10 @@ def save_verified_signup(
             charge_id = charges.insert(
                 NewCharge(
                     subscriber_id=subscriber_id,
-                    customer_uid=attempt.customer_uid,
+                    customer_uid=attempt.key_id,
                     period=periods.period_of(today),
                     attempt=1,
-                    merchant_uid=attempt.merchant_uid,
+                    merchant_uid=attempt.order_id,
                     amount=first.amount,
                 ),
                 batch_id=None,
@@ -1031,12 +909,12 @@ def save_verified_signup(
                 charge_id,
                 ChargeState.PAID,
                 now=moment,
-                imp_uid=first.imp_uid,
+                imp_uid=first.payment_id,
                 receipt_url=first.receipt_url,
                 paid_at=first.paid_at or moment,
                 paid_amount=first.amount,
             )
-        paid = f"; first payment ₩{first.amount:,} imp_uid={first.imp_uid}" if first else ""
+        paid = f"; first payment ₩{first.amount:,} imp_uid={first.payment_id}" if first else ""
         card = f"{verified.card_name or '-'} {verified.card_number or ''}".rstrip()
         store.audit.record(
             staff,

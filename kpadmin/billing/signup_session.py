@@ -45,13 +45,13 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
+from kpadmin.billing.gateway import Gateway, GatewayError
 from kpadmin.billing.messages import Message, MessageCode
 from kpadmin.billing.signup import (
     MSG_CANCELLED,
     AttemptLeftovers,
     CheckoutCallback,
     FailureReason,
-    LeftoverClient,
     SignupAttempt,
     SignupFailed,
     SignupForm,
@@ -68,7 +68,6 @@ from kpadmin.billing.signup import (
     verify_signup,
 )
 from kpadmin.clock import Clock
-from kpadmin.iamport.errors import IamportError
 from kpadmin.store import Store
 from kpadmin.store.models import Subscriber
 
@@ -199,7 +198,7 @@ class SignupSession:
         #: they verify as a complete sign-up, that sign-up (offered to staff to save).
         self.leftovers: AttemptLeftovers | None = None
         self.offer: VerifiedSignup | None = None
-        self._client: LeftoverClient | None = None
+        self._gateway: Gateway | None = None
         self._callback: CheckoutCallback | None = None
         self._inspecting: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -242,7 +241,7 @@ class SignupSession:
     # --- events: the window ---------------------------------------------------------------
 
     def start(
-        self, form: SignupForm, client: LeftoverClient, *, imp_code: str, pg: str
+        self, form: SignupForm, gateway: Gateway, *, imp_code: str, pg: str
     ) -> SignupAttempt | None:
         """Mint the ids, audit the attempt; the Kakao Pay window opens next. None when an
         attempt is already under way."""
@@ -251,7 +250,7 @@ class SignupSession:
         attempt = start_attempt(form, imp_code=imp_code, pg=pg, now=self.clock())
         record_attempt_started(self.store, attempt, staff=self.staff)
         self.attempt = attempt
-        self._client = client
+        self._gateway = gateway
         self._callback = None
         self.failure = None
         self.leftovers = None
@@ -306,9 +305,9 @@ class SignupSession:
         self._spawn(self._verify_async(self.attempt, self._callback))
 
     async def _verify_async(self, attempt: SignupAttempt, callback: CheckoutCallback) -> None:
-        assert self._client is not None
+        assert self._gateway is not None
         try:
-            verified = await verify_signup(self._client, attempt, callback)
+            verified = await verify_signup(self._gateway, attempt, callback)
         except SignupFailed as failure:
             self._fail(failure, can_check_again=failure.retryable)
             return
@@ -353,7 +352,7 @@ class SignupSession:
         self._unreleased = True
         self._move(Phase.FAILED)
         self.on_event(AttemptFailed(failure, can_check_again and self._callback is not None))
-        if failure.reason is not FailureReason.UNREACHABLE or failure.paid_imp_uid:
+        if failure.reason is not FailureReason.UNREACHABLE or failure.paid_payment_id:
             self._inspect(f"after {failure.reason.value}")
 
     def _inspect(self, when: str) -> None:
@@ -362,12 +361,12 @@ class SignupSession:
         self.on_event(InspectionStarted())
 
     async def _inspect_async(self, attempt: SignupAttempt, when: str) -> None:
-        assert self._client is not None
+        assert self._gateway is not None
         try:
-            left = await inspect_attempt(self._client, attempt)
-            offer = await verify_leftovers(self._client, left) if not left.empty else None
+            left = await inspect_attempt(self._gateway, attempt)
+            offer = await verify_leftovers(self._gateway, left) if not left.empty else None
         except Exception:  # a bug: never let an unfinished attempt pass as clean
-            log.exception("looking up the sign-up attempt %s failed", attempt.merchant_uid)
+            log.exception("looking up the sign-up attempt %s failed", attempt.order_id)
             left = AttemptLeftovers(attempt, False, (), error="unexpected error")
             offer = None
         record_leftovers(self.store, left, staff=self.staff, when=when)
@@ -398,15 +397,15 @@ class SignupSession:
         self._spawn(self._refund_async(left))
 
     async def _refund_async(self, left: AttemptLeftovers) -> None:
-        assert self._client is not None
+        assert self._gateway is not None
         problem: str | None = None
         for payment in left.payments:
             try:
                 await refund_leftover(
-                    self._client, self.store, left.attempt, payment, staff=self.staff
+                    self._gateway, self.store, left.attempt, payment, staff=self.staff
                 )
-            except IamportError as exc:
-                problem = getattr(exc, "api_message", None) or type(exc).__name__
+            except GatewayError as exc:
+                problem = exc.gateway_message or type(exc).__name__
         # Look again rather than assume: what i'mport now shows is what staff read.
         await self._inspect_async(left.attempt, "after refund")
         self.on_event(RefundFinished(left.taken, problem))
@@ -445,17 +444,17 @@ class SignupSession:
     async def _release_async(
         self, attempt: SignupAttempt, inspecting: asyncio.Task[None] | None
     ) -> None:
-        assert self._client is not None
+        assert self._gateway is not None
         try:
             if inspecting is not None:
                 await asyncio.shield(inspecting)  # its audit entry first, then ours
-            left = await inspect_attempt(self._client, attempt)
+            left = await inspect_attempt(self._gateway, attempt)
             if not left.checked or left.payments:
                 record_leftovers(self.store, left, staff=self.staff, when="attempt abandoned")
             if left.key:
-                await delete_orphan_key(self._client, self.store, attempt, staff=self.staff)
+                await delete_orphan_key(self._gateway, self.store, attempt, staff=self.staff)
             if left.payments and self._left:
                 self.on_event(MoneyLeftAfterLeaving(left))
         except Exception:
-            log.exception("releasing the sign-up attempt %s failed", attempt.merchant_uid)
+            log.exception("releasing the sign-up attempt %s failed", attempt.order_id)
         self.on_event(AttemptReleased(attempt))

@@ -2,9 +2,12 @@
 
 Steps: reconcile what is in doubt → plan (who, how much, who is skipped and why) → confirm →
 run the batch → summary. On a terminal a progress bar is drawn on stderr; ``--json`` prints one
-machine-readable object on stdout instead of the summary. Exit codes: 0 all charged (or nothing
-due), 1 (`ExitCode.ATTENTION`) something ended declined / rejected / unknown / not sent, or was
-paid for another amount than was asked (an amount mismatch: recorded paid, named in a warning
+machine-readable object on stdout instead of the summary (its keys keep PortOne's names —
+``customer_uid``, ``merchant_uid``, ``imp_uid`` — the words merchants and their scripts search the
+PortOne console by; inside billing they are ``key_id``, ``order_id``, ``payment_id``). Exit
+codes: 0 all charged (or nothing due), 1 (`ExitCode.ATTENTION`) something ended declined /
+rejected / unknown / not sent, or was paid for another amount than was asked (an amount
+mismatch: recorded paid, named in a warning
 with the amount asked and the amount charged), 2 refused or could not start; 3 the settings file
 cannot be used; 4 the database is missing, damaged or too new, 5 the disk refused a write (before
 the batch: nothing sent; mid-batch: no more sent, what could not be recorded is looked up next
@@ -100,8 +103,8 @@ async def _main(args: argparse.Namespace) -> int:
     mode = env.runtime.mode.upper()
     store = env.open_store()
     try:
-        async with stopping.watch() as stop, env.client() as client:
-            engine = ChargeEngine(store, client, monthly_limit=env.monthly_limit, clock=env.clock)
+        async with stopping.watch() as stop, env.gateway() as gateway:
+            engine = ChargeEngine(store, gateway, monthly_limit=env.monthly_limit, clock=env.clock)
             report = await engine.reconcile(staff=env.staff)
             found = engine.amount_mismatches({r.charge_id for r in report.mismatched})
             # A decline this reconciliation found (a crash's leftover) is not retried in this run.
@@ -221,10 +224,10 @@ def _report_plan(
                     "total_amount": plan.total_amount,
                     "charges": [
                         {
-                            "customer_uid": i.customer_uid,
+                            "customer_uid": i.key_id,
                             "period": i.period,
                             "attempt": i.attempt,
-                            "merchant_uid": i.merchant_uid,
+                            "merchant_uid": i.order_id,
                             "amount": i.amount,
                         }
                         for i in plan.items
@@ -242,7 +245,7 @@ def _report_plan(
             "(dry run)."
         )
         for item in plan.items:
-            print(f"  {item.customer_uid}  {item.period} #{item.attempt}  ₩{item.amount:,}")
+            print(f"  {item.key_id}  {item.period} #{item.attempt}  ₩{item.amount:,}")
         _print_skips(plan.skipped)
         _print_mismatches(mismatches)
     return ExitCode.ATTENTION if report.unknown or mismatches else EXIT_OK
@@ -280,13 +283,13 @@ def _finish(
                     "error": _clean(result.error) if result and result.error else None,
                     "charges": [
                         {
-                            "customer_uid": o.customer_uid,
+                            "customer_uid": o.key_id,
                             "period": o.period,
                             "attempt": o.attempt,
-                            "merchant_uid": o.merchant_uid,
+                            "merchant_uid": o.order_id,
                             "amount": o.amount,
                             "state": o.state.value,
-                            "imp_uid": o.imp_uid,
+                            "imp_uid": o.payment_id,
                             "message": _clean(o.message),
                             "paid_amount": o.paid_amount,
                         }
@@ -315,7 +318,7 @@ def _finish(
         for o in result.outcomes:
             if o.state.value != "paid":
                 print(
-                    f"  {o.state.value:9} {o.customer_uid}  {o.merchant_uid}  {_clean(o.message)}"
+                    f"  {o.state.value:9} {o.key_id}  {o.order_id}  {_clean(o.message)}"
                 )
         if result.error:
             fix = f" {rt.DISK_FIX}" if isinstance(result.journal_error, DiskError) else ""
@@ -336,11 +339,11 @@ def _clean(text: str) -> str:
 def _mismatches(mismatches: list[AmountMismatch] | tuple[AmountMismatch, ...]) -> list[Any]:
     return [
         {
-            "customer_uid": m.customer_uid,
+            "customer_uid": m.key_id,
             "name": m.name,
             "period": m.period,
-            "merchant_uid": m.merchant_uid,
-            "imp_uid": m.imp_uid,
+            "merchant_uid": m.order_id,
+            "imp_uid": m.payment_id,
             "asked": m.asked,
             "paid": m.paid,
         }
@@ -369,7 +372,7 @@ def _exit(result: BatchResult | None, ok: bool) -> int:
 
 def _skips(skipped: Any) -> list[dict[str, str]]:
     return [
-        {"customer_uid": s.customer_uid, "reason": s.reason.value, "message": _clean(s.message)}
+        {"customer_uid": s.key_id, "reason": s.reason.value, "message": _clean(s.message)}
         for s in skipped
     ]
 
@@ -379,7 +382,7 @@ def _print_skips(skipped: Any) -> None:
         return
     print(f"Skipped {len(skipped)}:")
     for s in skipped:
-        print(f"  {s.reason.value:17} {s.customer_uid}  {_clean(s.message)}")
+        print(f"  {s.reason.value:17} {s.key_id}  {_clean(s.message)}")
 
 
 def _reconciled(report: ReconcileReport) -> dict[str, int]:

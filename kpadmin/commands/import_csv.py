@@ -97,10 +97,10 @@ async def _import(
     try:
         # Ctrl+C / SIGTERM end the key checks at once; the rows are written in one transaction
         # after them, so a stop imports nothing (exit 130 / 143).
-        async with stopping.watch(), runtime.client() as client:
+        async with stopping.watch(), runtime.gateway() as gateway:
             return await csvio.import_subscribers(
                 store,
-                client,
+                gateway,
                 data,
                 today=today,
                 now=runtime.clock(),

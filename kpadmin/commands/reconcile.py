@@ -1,7 +1,7 @@
 """`kpadmin reconcile`: look up every charge in doubt (planned / sent / unknown) at i'mport.
 
 Paid ones are recorded paid (and the subscriber's next charge date moves on), declined ones
-declined; ones i'mport never saw stay planned and are sent again, with the same merchant_uid, by
+declined; ones i'mport never saw stay planned and are sent again, with the same order id, by
 the next batch. Exit code 1 while anything is still unknown (the lookup itself failed), or when
 a charge turned out paid for another amount than was asked (an amount mismatch: recorded paid and
 named in a warning); 3 the settings file cannot be used; 4 the database is missing, damaged or too
@@ -49,8 +49,8 @@ async def _main(args: argparse.Namespace) -> int:
     env = wiring.load(args.data_dir, new_database=getattr(args, "new_database", False))
     store = env.open_store()
     try:
-        async with stopping.watch(), env.client() as client:
-            engine = ChargeEngine(store, client, monthly_limit=env.monthly_limit, clock=env.clock)
+        async with stopping.watch(), env.gateway() as gateway:
+            engine = ChargeEngine(store, gateway, monthly_limit=env.monthly_limit, clock=env.clock)
             report = await engine.reconcile(staff=env.staff)
             mismatches = engine.amount_mismatches({r.charge_id for r in report.mismatched})
     finally:
@@ -67,7 +67,7 @@ async def _main(args: argparse.Namespace) -> int:
                     "to_resend": report.to_resend,
                     "rows": [
                         {
-                            "merchant_uid": r.merchant_uid,
+                            "merchant_uid": r.order_id,
                             "before": r.before.value,
                             "after": r.after.value,
                             "detail": redact_text(r.detail),
@@ -76,8 +76,8 @@ async def _main(args: argparse.Namespace) -> int:
                     ],
                     "amount_mismatches": [
                         {
-                            "customer_uid": m.customer_uid,
-                            "merchant_uid": m.merchant_uid,
+                            "customer_uid": m.key_id,
+                            "merchant_uid": m.order_id,
                             "asked": m.asked,
                             "paid": m.paid,
                         }
@@ -91,7 +91,7 @@ async def _main(args: argparse.Namespace) -> int:
         print(f"Reconciled: {report.summary()}.")
         for r in report.rows:
             if r.after is ChargeState.UNKNOWN:
-                print(f"  unknown  {r.merchant_uid}  {redact_text(r.detail)}")
+                print(f"  unknown  {r.order_id}  {redact_text(r.detail)}")
         if mismatches:
             print(
                 f"WARNING: {len(mismatches)} payment(s) were charged for another amount than was "

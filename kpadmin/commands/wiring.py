@@ -1,4 +1,4 @@
-"""The one place the charge commands get their settings, database path and i'mport client.
+"""The one place the charge commands get their settings, database path and payment gateway.
 
 It sits on `kpadmin.runtime` (settings file, per-mode data dir, keyring/env credentials, and the
 in-process sandbox in sandbox mode) so `charge-due` and `reconcile` behave exactly like the GUI.
@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Final
 
 from kpadmin import runtime as rt
+from kpadmin.billing.gateway import Gateway
 from kpadmin.clock import Clock
-from kpadmin.iamport.client import IamportClient
 from kpadmin.store import Store
 
 EXPECTED_ERRORS: Final = rt.EXPECTED_ERRORS
@@ -62,9 +62,9 @@ class Environment:
         return self.runtime.settings.requests_per_second
 
     @asynccontextmanager
-    async def client(self) -> AsyncIterator[IamportClient]:
-        async with self.runtime.client() as client:
-            yield client
+    async def gateway(self) -> AsyncIterator[Gateway]:
+        async with self.runtime.gateway() as gateway:
+            yield gateway
 
 
 def load(data_dir: str | os.PathLike[str] | None, *, new_database: bool = False) -> Environment:

@@ -1,7 +1,7 @@
 """Background work on the one qasync loop, with a default way to report failure (like Anki's ops).
 
 ``run_op(coro, on_success=..., on_failure=...)`` schedules a coroutine and returns its task.
-When the caller gives no ``on_failure``, an *expected* error (the i'mport client's typed errors,
+When the caller gives no ``on_failure``, an *expected* error (the gateway's typed errors,
 a refused value) becomes a calm status-bar message, and anything else opens the exception
 dialog. Tasks are kept referenced until they finish (asyncio holds only weak references).
 """
@@ -13,10 +13,10 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
+from kpadmin.billing import gateway as gw
 from kpadmin.billing.records import StoreError
 from kpadmin.gui import crash, database_problem, messages
 from kpadmin.gui.formatting import tr
-from kpadmin.iamport import errors as ie
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -34,28 +34,28 @@ def describe_error(exc: BaseException) -> str | None:
         return str(exc)
     if isinstance(exc, StoreError):  # a full disk, a damaged page met mid-session
         return database_problem.describe(exc).replace("\n\n", " ")
-    if isinstance(exc, ie.AuthenticationFailed):
+    if isinstance(exc, gw.AuthFailed):
         return tr("i'mport refused the REST API key or secret. Check them in Settings.")
-    if isinstance(exc, ie.RequestNotSent):
+    if isinstance(exc, gw.NotSent):
         return tr("Could not reach i'mport (network or address). Nothing was sent; try again.")
-    if isinstance(exc, ie.OutcomeUnknown):
+    if isinstance(exc, gw.OutcomeUnknown):
         return tr(
             "The answer from i'mport was lost, so the outcome is not known."
             " Reconcile before retrying."
         )
-    if isinstance(exc, ie.NotFound):
+    if isinstance(exc, gw.NotFound):
         return tr("i'mport does not know it: {detail}").format(detail=_api_detail(exc))
-    if isinstance(exc, ie.PaymentDeclined):
+    if isinstance(exc, gw.Declined):
         return tr("Declined: {detail}").format(detail=str(exc))
-    if isinstance(exc, ie.ApiError):
+    if isinstance(exc, gw.Rejected | gw.BadAnswer):
         return tr("i'mport refused the request: {detail}").format(detail=_api_detail(exc))
-    if isinstance(exc, ie.IamportError):
+    if isinstance(exc, gw.GatewayError):
         return tr("i'mport error: {detail}").format(detail=str(exc))
     return None
 
 
-def _api_detail(exc: ie.ApiError) -> str:
-    return exc.api_message or str(exc)
+def _api_detail(exc: gw.GatewayError) -> str:
+    return exc.gateway_message or str(exc)
 
 
 def report_failure(exc: BaseException) -> None:

@@ -3,7 +3,7 @@
 Widgets never open a database or an HTTP client themselves; they ask the `Backend`. It reads through
 the store's repositories and billing's views (`kpadmin.billing.records`: the GUI never imports the
 store), writes through them inside one transaction together with the audit row, and holds the `Api`
-(a connected `IamportClient`, and in sandbox mode the in-process sandbox) that `kpadmin.runtime`
+(a connected payment gateway, and in sandbox mode the in-process sandbox) that `kpadmin.runtime`
 opens. The connection is opened *after* the window is shown (`connect()`), so a slow sandbox start
 or a missing REST key never delays or blocks the window.
 
@@ -30,6 +30,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from kpadmin.billing import records
+from kpadmin.billing.gateway import Gateway
 from kpadmin.billing.messages import AuditAction
 from kpadmin.billing.records import (
     AuditEvent,
@@ -147,7 +148,7 @@ class Backend(QObject):
     # Named like QObject.connect (which it shadows on this class only) because the sign-up and
     # charging code call it by that name; Qt signals' own .connect is unaffected.
     async def connect(self) -> None:  # type: ignore[override]
-        """Open the mode's client (starting the in-process sandbox in sandbox mode)."""
+        """Open the mode's gateway (starting the in-process sandbox in sandbox mode)."""
         if self.api is not None or self.connecting:
             return
         self.connecting = True
@@ -174,8 +175,8 @@ class Backend(QObject):
         self._commits.close()
         self.store.close()
 
-    def client(self) -> Any:
-        """The connected `IamportClient`; raises `UserError` saying why there is none."""
+    def gateway(self) -> Gateway:
+        """The connected payment gateway; raises `UserError` saying why there is none."""
         from kpadmin.gui.aio import UserError
 
         if self.api is None:
@@ -186,7 +187,7 @@ class Backend(QObject):
                     reason=self.api_error or tr("unknown reason")
                 )
             )
-        return self.api.client
+        return self.api.gateway
 
     # --- reads ------------------------------------------------------------------------------
 

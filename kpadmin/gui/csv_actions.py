@@ -128,7 +128,7 @@ class CsvActions(QObject):
         async def work() -> csvio.ImportReport:
             return await csvio.import_subscribers(
                 backend.store,
-                backend.client(),
+                backend.gateway(),
                 data,
                 today=backend.today(),
                 now=backend.now(),

@@ -11,7 +11,6 @@ touches the subscriber it shows, whoever wrote. Confirmations use ``open()`` and
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont
@@ -34,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpadmin.billing.cards import card_label
+from kpadmin.billing import gateway as gw
 from kpadmin.billing.records import ChargeState, SubscriberState
 from kpadmin.gui import aio, messages
 from kpadmin.gui import formatting as fmt
@@ -42,7 +41,6 @@ from kpadmin.gui.backend import Backend, DataChange
 from kpadmin.gui.formatting import tr
 from kpadmin.gui.rows import SubscriberRow
 from kpadmin.gui.texts import audit_label
-from kpadmin.iamport import errors as ie
 
 log = logging.getLogger(__name__)
 
@@ -131,14 +129,14 @@ class DetailPane(QWidget):
         info.setVerticalSpacing(3)
         self.phone = QLabel()
         self.email = QLabel()
-        self.customer_uid = QLabel()
+        self.key_id_label = QLabel()
         self.schedule = QLabel()
         self.channel = QLabel()
-        for label in (self.phone, self.email, self.customer_uid):
+        for label in (self.phone, self.email, self.key_id_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         info.addRow(self.tr("Phone"), self.phone)
         info.addRow(self.tr("E-mail"), self.email)
-        info.addRow(self.tr("Customer UID"), self.customer_uid)
+        info.addRow(self.tr("Customer UID"), self.key_id_label)
         info.addRow(self.tr("Billing"), self.schedule)
         info.addRow(self.tr("Signed up"), self.channel)
         body.addLayout(info)
@@ -264,7 +262,7 @@ class DetailPane(QWidget):
         self.subtitle.setText(f"{fmt.state_label(s.state)} · {plan} · {fmt.won(s.amount)}")
         self.phone.setText(fmt.format_phone(s.phone))
         self.email.setText(s.email or "–")
-        self.customer_uid.setText(s.customer_uid)
+        self.key_id_label.setText(s.customer_uid)
         if s.state == SubscriberState.CANCELLED:
             self.schedule.setText(self.tr("Cancelled — no further charges"))
         else:
@@ -464,7 +462,7 @@ class DetailPane(QWidget):
         uid, sid = row.customer_uid, row.id
 
         async def delete() -> None:
-            await self.backend.client().delete_customer(uid, reason)
+            await self.backend.gateway().delete_key(uid, reason)
 
         def deleted(_: object) -> None:
             self.backend.record_key_deleted(sid, reason)
@@ -495,21 +493,17 @@ class DetailPane(QWidget):
         self.key_status.setStyleSheet("")
         sid, uid = row.id, row.customer_uid
 
-        async def check() -> Any:
-            return await self.backend.client().get_customer(uid)
+        async def check() -> gw.BillingKey:
+            return await self.backend.gateway().get_key(uid)
 
-        def found(customer: Any) -> None:
+        def found(key: gw.BillingKey) -> None:
             self._checking = False
             self.backend.record_key_check(
                 sid,
                 present=True,
                 # A Kakao Money key has no card fields: its "card" is 카카오머니, not a blank.
-                card_name=card_label(
-                    getattr(customer, "card_name", None),
-                    getattr(customer, "card_number", None),
-                    pg_provider=getattr(customer, "pg_provider", None),
-                ),
-                card_number=getattr(customer, "card_number", None),
+                card_name=key.card_label,
+                card_number=key.card_number,
             )
             if self.row is not None and self.row.id == sid:
                 self.key_status.setText(
@@ -522,7 +516,7 @@ class DetailPane(QWidget):
 
         def failed(exc: BaseException) -> None:
             self._checking = False
-            if isinstance(exc, ie.NotFound):
+            if isinstance(exc, gw.NotFound):
                 self.backend.record_key_check(sid, present=False, card_name=None, card_number=None)
                 text = self.tr("i'mport has no billing key for this customer: marked key missing.")
                 style = "color: #c0392b;"

@@ -1,12 +1,14 @@
 """A small dialog to edit a subscriber, validated as you type.
 
-Only the fields staff may change (never customer_uid, state or card). The OK button stays disabled
-while anything is invalid and a line under the form says what.
+Only the fields staff may change (never the billing key's id, state or card). The OK button stays
+disabled while anything is invalid and a line under the form says what. Name, phone, e-mail,
+amount and plan follow the one rule set sign-up and the CSV import use
+(`kpadmin.billing.fields.check_changes`): only what staff changed is judged, and it is saved
+normalised (a phone as ``010-1234-5678``).
 """
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -24,26 +26,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpadmin.billing import fields
+from kpadmin.billing.fields import FieldError
 from kpadmin.billing.records import Subscriber
-from kpadmin.gui.formatting import format_phone, phone_digits, tr
+from kpadmin.gui.formatting import format_phone, tr
+from kpadmin.gui.texts import say
 
-MAX_AMOUNT = 10_000_000  # ₩10M: far above any subscription; a typo guard, not a business rule
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_AMOUNT = fields.AMOUNT_MAX
 
 
-def validate(values: dict[str, Any]) -> str | None:
-    """The first problem with the values, or None."""
-    if not values["name"].strip():
-        return tr("Enter a name.")
-    if len(values["name"]) > 60:
-        return tr("The name is limited to 60 characters.")
-    digits = phone_digits(values["phone"])
-    if values["phone"].strip() and not (9 <= len(digits) <= 11 and digits.startswith("0")):
-        return tr("Enter a Korean phone number, e.g. 010-1234-5678.")
-    if values["email"] and not _EMAIL.match(values["email"]):
-        return tr("The e-mail address does not look right.")
-    if not 0 < values["amount"] <= MAX_AMOUNT:
-        return tr("The amount must be between ₩1 and ₩10,000,000.")
+def field_message(error: FieldError) -> str:
+    """A field rule's message in the UI language (its code, from the one catalogue)."""
+    return say(error.note)
+
+
+def check(subscriber: Subscriber, values: dict[str, Any]) -> fields.Checked:
+    """The ruled fields staff changed, normalised, or their errors (`fields.check_changes`)."""
+    stored = {key: getattr(subscriber, key) for key in fields.VALIDATORS}
+    typed = {key: values[key] for key in fields.VALIDATORS if key in values}
+    return fields.check_changes(stored, typed)
+
+
+def validate(subscriber: Subscriber, values: dict[str, Any]) -> str | None:
+    """The first problem with the values, in the UI language, or None."""
+    checked = check(subscriber, values)
+    if checked.errors:
+        return field_message(checked.errors[0])
     if not 1 <= values["billing_day"] <= 31:
         return tr("The billing day must be between 1 and 31.")
     return None
@@ -104,12 +112,14 @@ class EditSubscriberDialog(QDialog):
         self._revalidate()
 
     def values(self) -> dict[str, Any]:
+        """What the form holds, as typed: the field rules trim and normalise what they judge
+        (trimming here first would hide characters they refuse, e.g. a trailing \\x1f)."""
         qd = self.next_charge.date()
         return {
-            "name": self.name.text().strip(),
-            "phone": phone_digits(self.phone.text()),
-            "email": self.email.text().strip(),
-            "plan": self.plan.text().strip(),
+            "name": self.name.text(),
+            "phone": self.phone.text(),
+            "email": self.email.text(),
+            "plan": self.plan.text(),
             "amount": self.amount.value(),
             "billing_day": self.billing_day.value(),
             "next_charge_date": date(qd.year(), qd.month(), qd.day()),
@@ -117,17 +127,16 @@ class EditSubscriberDialog(QDialog):
         }
 
     def changes(self) -> dict[str, Any]:
-        """Only what differs from the subscriber as loaded."""
-        out = {}
-        for key, value in self.values().items():
-            old = getattr(self.subscriber, key)
-            if key == "phone":
-                old = phone_digits(old)
-            if old != value:
+        """Only what differs from the subscriber as loaded: the ruled fields normalised (call it
+        once the form is valid; a field with an error is left out)."""
+        values = self.values()
+        out: dict[str, Any] = dict(check(self.subscriber, values).values)
+        for key, value in values.items():
+            if key not in fields.VALIDATORS and getattr(self.subscriber, key) != value:
                 out[key] = value
         return out
 
     def _revalidate(self) -> None:
-        problem = validate(self.values())
+        problem = validate(self.subscriber, self.values())
         self.problem.setText(problem or "")
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(problem is None)

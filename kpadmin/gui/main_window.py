@@ -555,7 +555,9 @@ class MainWindow(QMainWindow):
             if changes:
                 self.backend.edit(sid, changes)
                 messages.info(
-                    self.tr("{name}: changes saved.").format(name=dialog.values()["name"])
+                    self.tr("{name}: changes saved.").format(
+                        name=changes.get("name", dialog.subscriber.name)
+                    )
                 )
 
         dialog.accepted.connect(save)

@@ -59,7 +59,7 @@ class Journey:
         self.window: Any = None
         self.backend: Any = None
         self.subscriber_id: int | None = None
-        self.imp_uid: str | None = None
+        self.payment_id: str | None = None
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -247,15 +247,16 @@ class Journey:
         paid = [c for c in history if c.state is ChargeState.PAID]
         if len(paid) != 1 or paid[0].amount != AMOUNT or not paid[0].imp_uid:
             raise StepFailed(f"the journal has {[(c.state, c.amount) for c in history]}")
-        self.imp_uid = paid[0].imp_uid
+        self.payment_id = paid[0].imp_uid
         controller.batch_dialog.accept()
         return f"₩{AMOUNT:,} paid in the journal ({paid[0].merchant_uid})"
 
     async def check_sandbox_paid(self) -> str:
-        payment = await self.backend.api.client.get_payment(self.imp_uid)
-        if payment.status != "paid" or payment.amount != AMOUNT:
-            raise StepFailed(f"i'mport shows {payment.status} ₩{payment.amount:,}")
-        return f"GET /payments/{self.imp_uid}: paid ₩{payment.amount:,}"
+        assert self.payment_id is not None
+        payment = await self.backend.gateway().get_payment(self.payment_id)
+        if not payment.is_paid or payment.amount != AMOUNT:
+            raise StepFailed(f"i'mport shows {payment.status.value} ₩{payment.amount:,}")
+        return f"i'mport shows payment {self.payment_id}: paid ₩{payment.amount:,}"
 
     async def refund(self) -> str:
         controller = self.window.charging
@@ -275,9 +276,10 @@ class Journey:
         charge = next(c for c in self.backend.charge_history(self.subscriber_id) if c.imp_uid)
         if charge.cancelled_amount != PARTIAL_REFUND:
             raise StepFailed(f"the journal shows ₩{charge.cancelled_amount:,} refunded")
-        payment = await self.backend.api.client.get_payment(self.imp_uid)
-        if payment.cancel_amount != PARTIAL_REFUND:
-            raise StepFailed(f"i'mport shows ₩{payment.cancel_amount:,} refunded")
+        assert self.payment_id is not None
+        payment = await self.backend.gateway().get_payment(self.payment_id)
+        if payment.refunded_amount != PARTIAL_REFUND:
+            raise StepFailed(f"i'mport shows ₩{payment.refunded_amount:,} refunded")
         audit = self.backend.audit.list(subscriber_id=self.subscriber_id, action="refund")
         if not audit:
             raise StepFailed("no refund in the audit log")
@@ -285,7 +287,7 @@ class Journey:
         self.shoot("refunded", self.window)
         return (
             f"₩{PARTIAL_REFUND:,} of ₩{AMOUNT:,} refunded: journal, audit and "
-            f"GET /payments/{self.imp_uid} agree"
+            f"i'mport's payment {self.payment_id} agree"
         )
 
     async def quit(self) -> str:

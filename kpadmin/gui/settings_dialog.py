@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpadmin import runtime as rt
 from kpadmin.billing import secrets
 from kpadmin.billing import settings as settings_mod
 from kpadmin.billing.messages import AuditAction
@@ -281,8 +282,6 @@ class SettingsDialog(QDialog):
         )
 
     async def _fetch_token(self, candidate: settings_mod.Settings) -> object:
-        from kpadmin.iamport.client import IamportClient
-
         mode = candidate.mode
         key = self.imp_key.text().strip() or secrets.read_secret(mode, "imp_key")[0]
         secret = self.imp_secret.text().strip() or secrets.read_secret(mode, "imp_secret")[0]
@@ -300,8 +299,8 @@ class SettingsDialog(QDialog):
                     self.tr("The built-in sandbox is not running; save and reopen first.")
                 )
             base = api.base_url
-        async with IamportClient(base, key, secret) as client:
-            return await client.get_token()
+        await rt.check_credentials(base, key, secret)
+        return True
 
     def _connection_problem(self, exc: BaseException) -> str:
         text = aio.describe_error(exc)

@@ -122,26 +122,6 @@
         <translation>웹 페이지가 아닌 영수증 주소는 열지 않습니다: {url}</translation>
     </message>
     <message>
-        <source>Enter a name.</source>
-        <translation>이름을 입력하세요.</translation>
-    </message>
-    <message>
-        <source>The name is limited to 60 characters.</source>
-        <translation>이름은 60자까지 입력할 수 있습니다.</translation>
-    </message>
-    <message>
-        <source>Enter a Korean phone number, e.g. 010-1234-5678.</source>
-        <translation>국내 전화번호를 입력하세요. 예: 010-1234-5678</translation>
-    </message>
-    <message>
-        <source>The e-mail address does not look right.</source>
-        <translation>이메일 주소 형식이 올바르지 않습니다.</translation>
-    </message>
-    <message>
-        <source>The amount must be between ₩1 and ₩10,000,000.</source>
-        <translation>금액은 ₩1 이상 ₩10,000,000 이하여야 합니다.</translation>
-    </message>
-    <message>
         <source>The billing day must be between 1 and 31.</source>
         <translation>결제일은 1일부터 31일 사이여야 합니다.</translation>
     </message>
@@ -1329,12 +1309,12 @@ Start with an empty database?</source>
         <translation>올바른 이메일 주소를 입력하거나 비워 두세요.</translation>
     </message>
     <message>
-        <source>Enter the plan name.</source>
-        <translation>상품명을 입력하세요.</translation>
-    </message>
-    <message>
         <source>The plan name is too long (40 characters at most).</source>
         <translation>상품명이 너무 깁니다 (최대 40자).</translation>
+    </message>
+    <message>
+        <source>The plan name contains characters that cannot be used.</source>
+        <translation>상품명에 사용할 수 없는 문자가 있습니다.</translation>
     </message>
     <message>
         <source>Enter the monthly amount in won.</source>

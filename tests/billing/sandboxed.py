@@ -1,4 +1,5 @@
-"""Shared set-up for engine tests against an in-process sandbox over real HTTP."""
+"""Shared set-up for engine tests against an in-process sandbox over real HTTP, through the
+gateway port (`kpadmin.iamport.gateway.IamportGateway` over a real `IamportClient`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from pathlib import Path
 import httpx
 
 from kpadmin.billing.engine import ChargeEngine
-from kpadmin.iamport.client import IamportClient, Timeouts
+from kpadmin.iamport.client import Timeouts
+from kpadmin.iamport.gateway import IamportGateway, open_gateway
 from kpadmin.store import ChargeRepository, NewSubscriber, Store, SubscriberRepository, open_store
 from kpadmin.store.models import ChargeState
 from tests.fixtures.sandbox import RunningSandbox
@@ -29,22 +31,23 @@ def seed(sandbox: RunningSandbox, db: Store, n: int, *, due: date, prefix: str =
 
 
 @asynccontextmanager
-async def client_for(
+async def gateway_for(
     sandbox: RunningSandbox,
     *,
     read_timeout: float = 5.0,
     transport: httpx.AsyncBaseTransport | None = None,
-) -> AsyncIterator[IamportClient]:
+) -> AsyncIterator[IamportGateway]:
+    """The port over a real client talking to ``sandbox`` (``transport``: a fault injector)."""
     timeouts = Timeouts(connect=2.0, read=read_timeout, write=5.0, pool=30.0)
-    async with IamportClient(
+    async with open_gateway(
         sandbox.base_url,
         sandbox.imp_key,
         sandbox.imp_secret,
         timeouts=timeouts,
         transport=transport,
         retry_backoff_s=0.05,
-    ) as client:
-        yield client
+    ) as gateway:
+        yield gateway
 
 
 def sandbox_paid(sandbox: RunningSandbox) -> Counter[str]:

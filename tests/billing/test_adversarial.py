@@ -20,7 +20,7 @@ import pytest
 
 from kpadmin.billing.due import SkipReason
 from kpadmin.billing.engine import ChargeEngine, EngineBusy
-from kpadmin.billing.merchant_uid import merchant_uid_for
+from kpadmin.billing.order_ids import order_id_for
 from kpadmin.commands import charge_due
 from kpadmin.store import (
     ChargeRepository,
@@ -33,7 +33,7 @@ from kpadmin.store import (
 from kpadmin.store.models import ChargeState, SubscriberState
 from tests.billing.helpers import db_path as data_db_path
 from tests.billing.helpers import prepare
-from tests.billing.sandboxed import client_for, open_db, sandbox_paid, seed, settle
+from tests.billing.sandboxed import gateway_for, open_db, sandbox_paid, seed, settle
 from tests.clock import NOW, TODAY, add_months
 from tests.fixtures.sandbox import RunningSandbox
 
@@ -50,10 +50,10 @@ def clock() -> datetime:
     return NOW
 
 
-def make_engine(conn: Store, client: Any, **kw: Any) -> ChargeEngine:
+def make_engine(conn: Store, gateway: Any, **kw: Any) -> ChargeEngine:
     kw.setdefault("retry_delays", (0.0,))
     kw.setdefault("lookup_tries", 2)
-    return ChargeEngine(conn, client, clock=kw.pop("clock", clock), **kw)
+    return ChargeEngine(conn, gateway, clock=kw.pop("clock", clock), **kw)
 
 
 def payments_of(sandbox: RunningSandbox, customer_uid: str) -> list[dict[str, Any]]:
@@ -77,8 +77,8 @@ async def test_subscriber_stopped_after_the_plan_is_not_charged(
 ) -> None:
     db = open_db(tmp_path)
     uids = seed(sandbox, db, 2, due=DUE)
-    async with client_for(sandbox) as client:
-        engine = make_engine(db, client)
+    async with gateway_for(sandbox) as gateway:
+        engine = make_engine(db, gateway)
         plan = engine.plan(None, TODAY, "tester")
         assert plan.count == 2
         # Another staff member (or the GUI's detail pane) stops subscriber 0 while the
@@ -98,8 +98,8 @@ async def test_amount_edited_after_the_plan_is_not_charged_unconfirmed(
 ) -> None:
     db = open_db(tmp_path)
     uids = seed(sandbox, db, 1, due=DUE)
-    async with client_for(sandbox) as client:
-        engine = make_engine(db, client)
+    async with gateway_for(sandbox) as gateway:
+        engine = make_engine(db, gateway)
         plan = engine.plan(None, TODAY, "tester")
         assert plan.total_amount == 1000
         sub = SubscriberRepository(db).get_by_uid(uids[0])
@@ -125,8 +125,8 @@ async def test_months_overdue_is_charged_once_not_once_per_missed_month(
     db = open_db(tmp_path)
     # Paused three billing dates ago, resumed today.
     uids = seed(sandbox, db, 1, due=add_months(LATEST, -3))
-    async with client_for(sandbox) as client:
-        engine = make_engine(db, client)
+    async with gateway_for(sandbox) as gateway:
+        engine = make_engine(db, gateway)
         rounds = await settle(engine, rounds=8)
     assert paid_count(sandbox, uids[0]) == 1, "one charge per missed month"
     charges = ChargeRepository(db).list_all()
@@ -158,8 +158,8 @@ async def test_month_end_billing_days(
     db = open_db(tmp_path)
     sandbox.state.issue_billing_key("cu-end", card_name="신한카드")
     SubscriberRepository(db).add(NewSubscriber("cu-end", "말일", 5000, billing_day, day))
-    async with client_for(sandbox) as client:
-        engine = make_engine(db, client, clock=lambda: late)
+    async with gateway_for(sandbox) as gateway:
+        engine = make_engine(db, gateway, clock=lambda: late)
         await settle(engine, rounds=4)
     (charge,) = ChargeRepository(db).list_all()
     assert charge.period == "2026-11" and charge.state is ChargeState.PAID
@@ -180,8 +180,8 @@ async def test_batch_spanning_midnight_into_a_new_month_charges_each_once(
         [datetime(2026, 11, 30, 14, 59, 59, tzinfo=UTC)] * 3
         + [datetime(2026, 11, 30, 15, 0, 1, tzinfo=UTC)] * 10_000
     )
-    async with client_for(sandbox) as client:
-        engine = make_engine(db, client, clock=lambda: next(ticks), monthly_limit=1)
+    async with gateway_for(sandbox) as gateway:
+        engine = make_engine(db, gateway, clock=lambda: next(ticks), monthly_limit=1)
         plan = engine.plan(None, date(2026, 11, 30), "tester")
         assert plan.count == 6
         await engine.run(plan, concurrency=3)
@@ -202,8 +202,8 @@ async def test_every_answer_lost_then_healed(
     uids = seed(sandbox, db, 4, due=DUE)
     # Every charge is processed but its answer is lost, and every lookup fails too.
     sandbox.set_faults(**{kind: 1.0}, delay_s=1.5, endpoints={"again", "payment_find_all"})
-    async with client_for(sandbox, read_timeout=0.5) as client:
-        engine = make_engine(db, client)
+    async with gateway_for(sandbox, read_timeout=0.5) as gateway:
+        engine = make_engine(db, gateway)
         result = await engine.run(engine.plan(None, TODAY, "tester"), concurrency=4)
         assert result.progress.unknown == 4 and result.progress.paid == 0
         # Still broken: nothing new is planned for subscribers in doubt.
@@ -212,7 +212,7 @@ async def test_every_answer_lost_then_healed(
         assert engine.plan(None, TODAY, "tester").count == 0
         sandbox.clear_faults()
         await settle(engine)
-    assert sandbox_paid(sandbox) == Counter({merchant_uid_for(u, PERIOD, 1): 1 for u in uids})
+    assert sandbox_paid(sandbox) == Counter({order_id_for(u, PERIOD, 1): 1 for u in uids})
     assert {c.state for c in ChargeRepository(db).list_all()} == {ChargeState.PAID}
 
 
@@ -245,11 +245,11 @@ async def test_garbage_200_after_a_real_payment_is_looked_up(
 ) -> None:
     db = open_db(tmp_path)
     uids = seed(sandbox, db, 2, due=DUE)
-    async with client_for(sandbox, transport=Garbling(body)) as client:
-        engine = make_engine(db, client)
+    async with gateway_for(sandbox, transport=Garbling(body)) as gateway:
+        engine = make_engine(db, gateway)
         result = await engine.run(engine.plan(None, TODAY, "tester"), concurrency=2)
     assert result.progress.paid == 2
-    assert sandbox_paid(sandbox) == Counter({merchant_uid_for(u, PERIOD, 1): 1 for u in uids})
+    assert sandbox_paid(sandbox) == Counter({order_id_for(u, PERIOD, 1): 1 for u in uids})
 
 
 async def test_rejection_of_an_already_paid_merchant_uid_is_recorded_paid(
@@ -259,10 +259,10 @@ async def test_rejection_of_an_already_paid_merchant_uid_is_recorded_paid(
     refused with code != 0, and that must read as paid — not rejected, not a new attempt."""
     db = open_db(tmp_path)
     (uid,) = seed(sandbox, db, 1, due=DUE)
-    merchant_uid = merchant_uid_for(uid, PERIOD, 1)
+    merchant_uid = order_id_for(uid, PERIOD, 1)
     sandbox.state.pay_again(customer_uid=uid, merchant_uid=merchant_uid, amount=1000, name="x")
-    async with client_for(sandbox) as client:
-        engine = make_engine(db, client)
+    async with gateway_for(sandbox) as gateway:
+        engine = make_engine(db, gateway)
         # The lookup after the rejection fails at first: unknown, never rejected.
         sandbox.set_faults(error_before=1.0, endpoints={"payment_find_all"})
         first = await engine.run(engine.plan(None, TODAY, "tester"), concurrency=1)
@@ -282,11 +282,11 @@ async def test_refunded_payment_counts_as_paid_everywhere(
     and the period is never charged again automatically."""
     db = open_db(tmp_path)
     (uid,) = seed(sandbox, db, 1, due=DUE)
-    merchant_uid = merchant_uid_for(uid, PERIOD, 1)
+    merchant_uid = order_id_for(uid, PERIOD, 1)
     sandbox.state.pay_again(customer_uid=uid, merchant_uid=merchant_uid, amount=1000, name="x")
     sandbox.state.cancel(merchant_uid=merchant_uid, reason="환불")
-    async with client_for(sandbox) as client:
-        engine = make_engine(db, client)
+    async with gateway_for(sandbox) as gateway:
+        engine = make_engine(db, gateway)
         await settle(engine)
         assert engine.plan(None, TODAY, "tester").count == 0
         # …nor on the last day before the next billing date.
@@ -304,13 +304,13 @@ async def test_refund_recorded_by_the_store_keeps_the_period_paid(
     a full refund then a reconcile and a plan never make the period due again."""
     db = open_db(tmp_path)
     (uid,) = seed(sandbox, db, 1, due=DUE)
-    async with client_for(sandbox) as client:
-        engine = make_engine(db, client)
+    async with gateway_for(sandbox) as gateway:
+        engine = make_engine(db, gateway)
         await settle(engine)
         (charge,) = ChargeRepository(db).list_all()
-        payment = await client.cancel_payment(imp_uid=charge.imp_uid, reason="환불")
+        payment = await gateway.refund(payment_id=charge.imp_uid, reason="환불")
         ChargeRepository(db).set_state(
-            charge.id, ChargeState.PAID, cancelled_amount=payment.cancel_amount
+            charge.id, ChargeState.PAID, cancelled_amount=payment.refunded_amount
         )
         with pytest.raises(InvariantViolated):
             ChargeRepository(db).set_state(charge.id, ChargeState.DECLINED)
@@ -336,13 +336,13 @@ async def test_lookup_404_is_nothing_but_a_bare_404_is_not(
     db = open_db(tmp_path)
     (uid,) = seed(sandbox, db, 1, due=DUE)
     sandbox.set_faults(drop_after=1.0, endpoints={"again"})
-    async with client_for(sandbox, transport=Bare404()) as client:
-        engine = make_engine(db, client)
+    async with gateway_for(sandbox, transport=Bare404()) as gateway:
+        engine = make_engine(db, gateway)
         result = await engine.run(engine.plan(None, TODAY, "tester"), concurrency=1)
     assert [o.state for o in result.outcomes] == [ChargeState.UNKNOWN]
     sandbox.clear_faults()
-    async with client_for(sandbox) as client:
-        await settle(make_engine(db, client))
+    async with gateway_for(sandbox) as gateway:
+        await settle(make_engine(db, gateway))
     assert paid_count(sandbox, uid) == 1
 
 
@@ -357,12 +357,12 @@ async def test_monthly_cap_decline_is_not_retried_within_a_run(
     (uid,) = seed(box, db, 1, due=DUE)
     # Charged once this month outside this journal: the card side's cap is reached.
     box.state.pay_again(customer_uid=uid, merchant_uid="elsewhere-1", amount=1000, name="x")
-    async with client_for(box) as client:
-        engine = make_engine(db, client)
+    async with gateway_for(box) as gateway:
+        engine = make_engine(db, gateway)
         result = await engine.run(engine.plan(None, TODAY, "tester"), concurrency=1)
         assert [o.state for o in result.outcomes] == [ChargeState.DECLINED]
         # Locally capped at 1 as well: a paid row this month refuses with a reason.
-        capped = make_engine(db, client, monthly_limit=1)
+        capped = make_engine(db, gateway, monthly_limit=1)
         assert capped.plan(None, TODAY, "tester").count == 1  # the local journal has none paid
     assert sum(1 for p in payments_of(box, uid) if p["status"] == "failed") == 1
 
@@ -379,7 +379,7 @@ def test_charge_due_never_retries_a_decline_its_own_reconcile_found(
     assert sub is not None
     from kpadmin.store.charges import NewCharge
 
-    merchant_uid = merchant_uid_for(uid, PERIOD, 1)
+    merchant_uid = order_id_for(uid, PERIOD, 1)
     with conn.transaction():
         ChargeRepository(conn).insert(
             NewCharge(sub.id, uid, PERIOD, 1, merchant_uid, sub.amount), batch_id=None, staff=""
@@ -420,11 +420,11 @@ async def test_lock_holds_through_a_symlinked_path(sandbox: RunningSandbox, tmp_
         os.chdir(cwd)
     (tmp_path / "file-link.sqlite3").symlink_to(real / "kp.sqlite3")
     d = open_store(tmp_path / "file-link.sqlite3")
-    async with client_for(sandbox) as client:
+    async with gateway_for(sandbox) as gateway:
         with a.batch_lock("desk A"):
             for other in (b, c, d):
                 with pytest.raises(EngineBusy):
-                    await make_engine(other, client).reconcile()
+                    await make_engine(other, gateway).reconcile()
 
 
 def test_two_command_lines_at_once_charge_each_subscriber_once(
@@ -454,7 +454,7 @@ def test_two_command_lines_at_once_charge_each_subscriber_once(
     codes = sorted(p.returncode for p in procs)
     assert codes[0] == 0, outs
     paid = sandbox_paid(box)
-    assert paid == Counter({merchant_uid_for(u, PERIOD, 1): 1 for u in uids})
+    assert paid == Counter({order_id_for(u, PERIOD, 1): 1 for u in uids})
     assert codes[1] in (0, 2), outs  # 2: refused, another process is charging
     assert all(json.loads(o) for o, _ in outs if o.strip())
 
@@ -488,14 +488,14 @@ async def test_paid_answer_for_another_merchant_uid_is_not_taken_as_ours(
 ) -> None:
     db = open_db(tmp_path)
     (uid,) = seed(sandbox, db, 1, due=DUE)
-    async with client_for(sandbox, transport=Impostor()) as client:
-        engine = make_engine(db, client, resends=0)
+    async with gateway_for(sandbox, transport=Impostor()) as gateway:
+        engine = make_engine(db, gateway, resends=0)
         result = await engine.run(engine.plan(None, TODAY, "tester"), concurrency=1)
     # Nothing reached i'mport: the period must not look paid (it would never be charged).
     assert [o.state for o in result.outcomes] != [ChargeState.PAID]
     assert paid_count(sandbox, uid) == 0
-    async with client_for(sandbox) as client:
-        await settle(make_engine(db, client))
+    async with gateway_for(sandbox) as gateway:
+        await settle(make_engine(db, gateway))
     assert paid_count(sandbox, uid) == 1
     assert {c.state for c in ChargeRepository(db).list_all()} == {ChargeState.PAID}
 
@@ -511,14 +511,14 @@ async def test_two_engines_in_one_process_cannot_run_at_once(
     db = open_db(tmp_path)
     uids = seed(box, db, 4, due=DUE)
     other = open_db(tmp_path)
-    async with client_for(box) as client:
-        a, b = make_engine(db, client), make_engine(other, client)
+    async with gateway_for(box) as gateway:
+        a, b = make_engine(db, gateway), make_engine(other, gateway)
         plan_a, plan_b = a.plan(None, TODAY, "a"), b.plan(None, TODAY, "b")
         results = await asyncio.gather(
             a.run(plan_a, concurrency=2), b.run(plan_b, concurrency=2), return_exceptions=True
         )
     assert sum(isinstance(r, EngineBusy) for r in results) == 1, results
-    assert sandbox_paid(box) == Counter({merchant_uid_for(u, PERIOD, 1): 1 for u in uids})
+    assert sandbox_paid(box) == Counter({order_id_for(u, PERIOD, 1): 1 for u in uids})
 
 
 @pytest.mark.parametrize("late", ["resent", "found_paid"])
@@ -535,15 +535,15 @@ async def test_a_months_old_intent_settling_now_is_the_one_charge(
     (uid,) = seed(sandbox, db, 1, due=old)
     sub = SubscriberRepository(db).get_by_uid(uid)
     assert sub is not None
-    august = merchant_uid_for(uid, f"{old:%Y-%m}", 1)  # "August" when today is in November
+    august = order_id_for(uid, f"{old:%Y-%m}", 1)  # "August" when today is in November
     with db.transaction():
         ChargeRepository(db).insert(
             NewCharge(sub.id, uid, f"{old:%Y-%m}", 1, august, sub.amount), batch_id=None, staff=""
         )
     if late == "found_paid":
         sandbox.state.pay_again(customer_uid=uid, merchant_uid=august, amount=1000, name="x")
-    async with client_for(sandbox) as client:
-        await settle(make_engine(db, client), rounds=6)
+    async with gateway_for(sandbox) as gateway:
+        await settle(make_engine(db, gateway), rounds=6)
     assert paid_count(sandbox, uid) == 1
     assert [(c.period, c.state) for c in ChargeRepository(db).list_all()] == [
         (f"{old:%Y-%m}", ChargeState.PAID)
@@ -570,15 +570,15 @@ async def test_two_databases_on_one_account_charge_a_period_once(
     )
     with db_a.batch_lock("a"), db_b.batch_lock("b"):
         pass  # two databases, two locks: both can be held at once
-    async with client_for(box) as client:
-        a, b = make_engine(db_a, client), make_engine(db_b, client)
+    async with gateway_for(box) as gateway:
+        a, b = make_engine(db_a, gateway), make_engine(db_b, gateway)
         await asyncio.gather(
             a.run(a.plan(None, TODAY, "a"), concurrency=3),
             b.run(b.plan(None, TODAY, "b"), concurrency=2),
         )
         await settle(a)
         await settle(b)
-    assert sandbox_paid(box) == Counter({merchant_uid_for(u, PERIOD, 1): 1 for u in uids})
+    assert sandbox_paid(box) == Counter({order_id_for(u, PERIOD, 1): 1 for u in uids})
     for db in (db_a, db_b):
         charges = ChargeRepository(db).list_all()
         assert {(c.customer_uid, c.state) for c in charges} == {(u, ChargeState.PAID) for u in uids}
@@ -598,15 +598,15 @@ async def test_catching_up_still_looks_up_a_skipped_periods_decline(
     (uid,) = seed(sandbox, db, 1, due=old)
     sub = SubscriberRepository(db).get_by_uid(uid)
     assert sub is not None
-    august = merchant_uid_for(uid, f"{old:%Y-%m}", 1)
+    august = order_id_for(uid, f"{old:%Y-%m}", 1)
     with db.transaction():
         cid = ChargeRepository(db).insert(
             NewCharge(sub.id, uid, f"{old:%Y-%m}", 1, august, sub.amount), batch_id=None, staff=""
         )
         ChargeRepository(db).set_state(cid, ChargeState.DECLINED, fail_reason="looked up early")
     sandbox.state.pay_again(customer_uid=uid, merchant_uid=august, amount=1000, name="x")
-    async with client_for(sandbox) as client:
-        await settle(make_engine(db, client), rounds=6)
+    async with gateway_for(sandbox) as gateway:
+        await settle(make_engine(db, gateway), rounds=6)
     assert paid_count(sandbox, uid) == 1
     assert [(c.period, c.state) for c in ChargeRepository(db).list_all()] == [
         (f"{old:%Y-%m}", ChargeState.PAID)
@@ -630,7 +630,7 @@ async def test_quiet_period_counts_from_the_crashed_batchs_last_write(
     subs = SubscriberRepository(db)
     a, b = subs.get_by_uid(ua), subs.get_by_uid(ub)
     assert a is not None and b is not None
-    muid_a, muid_b = merchant_uid_for(ua, PERIOD, 1), merchant_uid_for(ub, PERIOD, 1)
+    muid_a, muid_b = order_id_for(ua, PERIOD, 1), order_id_for(ub, PERIOD, 1)
     charges = ChargeRepository(db)
     hour_ago = NOW - timedelta(hours=1)
     with db.transaction():
@@ -650,13 +650,13 @@ async def test_quiet_period_counts_from_the_crashed_batchs_last_write(
         )
     subs.update(a.id, state=SubscriberState.PAUSED)
     soon = NOW + timedelta(minutes=1)
-    async with client_for(sandbox) as client:
-        await make_engine(db, client, clock=lambda: soon).reconcile()
+    async with gateway_for(sandbox) as gateway:
+        await make_engine(db, gateway, clock=lambda: soon).reconcile()
         row_a = charges.by_merchant_uid(muid_a)
         assert row_a is not None and row_a.state is ChargeState.PLANNED, row_a.fail_reason
         sandbox.state.pay_again(customer_uid=ua, merchant_uid=muid_a, amount=1000, name="x")
         later = NOW + timedelta(hours=1)
-        await make_engine(db, client, clock=lambda: later).reconcile()
+        await make_engine(db, gateway, clock=lambda: later).reconcile()
     row_a = charges.by_merchant_uid(muid_a)
     assert row_a is not None and row_a.state is ChargeState.PAID
 
@@ -690,8 +690,8 @@ async def test_a_resend_rejected_while_lookups_see_nothing_never_opens_a_new_att
     'rejected' would let the next run write attempt 2 — a second payment for the period."""
     db = open_db(tmp_path)
     (uid,) = seed(sandbox, db, 1, due=DUE)
-    async with client_for(sandbox, transport=BlindLookups()) as client:
-        engine = make_engine(db, client)
+    async with gateway_for(sandbox, transport=BlindLookups()) as gateway:
+        engine = make_engine(db, gateway)
         first = await engine.run(engine.plan(None, TODAY, "tester"), concurrency=1)
         assert [o.state for o in first.outcomes] == [ChargeState.UNKNOWN]
         for _ in range(3):  # later runs (the scheduler) while the lookups stay blind
@@ -719,13 +719,13 @@ async def test_garbage_lookup_after_a_lost_answer_is_unknown_never_a_resend(
 ) -> None:
     db = open_db(tmp_path)
     (uid,) = seed(sandbox, db, 1, due=DUE)
-    async with client_for(sandbox, transport=GarbledLookups()) as client:
-        engine = make_engine(db, client)
+    async with gateway_for(sandbox, transport=GarbledLookups()) as gateway:
+        engine = make_engine(db, gateway)
         result = await engine.run(engine.plan(None, TODAY, "tester"), concurrency=1)
         assert [o.state for o in result.outcomes] == [ChargeState.UNKNOWN]
         await engine.run(engine.plan(None, TODAY, "tester"), concurrency=1)
     assert len(payments_of(sandbox, uid)) == 1  # sent once: no resend on a garbled lookup
-    async with client_for(sandbox) as client:
-        await settle(make_engine(db, client))
+    async with gateway_for(sandbox) as gateway:
+        await settle(make_engine(db, gateway))
     assert {c.state for c in ChargeRepository(db).list_all()} == {ChargeState.PAID}
     assert paid_count(sandbox, uid) == 1

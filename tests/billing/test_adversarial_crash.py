@@ -23,13 +23,13 @@ from pathlib import Path
 import pytest
 
 from kpadmin.billing.engine import ChargeEngine
-from kpadmin.billing.merchant_uid import merchant_uid_for
+from kpadmin.billing.order_ids import order_id_for
 from kpadmin.store import ChargeRepository, SubscriberRepository, open_store
 from kpadmin.store.models import ChargeState, SubscriberState
 from tests.billing.helpers import REPO_ROOT, child_env
 from tests.billing.sandboxed import (
     check_end_state,
-    client_for,
+    gateway_for,
     open_db,
     sandbox_paid,
     seed,
@@ -49,9 +49,9 @@ import asyncio, os, sys
 from datetime import UTC, datetime
 from kpadmin.billing import journal as journal_mod
 from kpadmin.billing.engine import ChargeEngine
-from kpadmin.billing.merchant_uid import merchant_uid_for
-from kpadmin.iamport.client import IamportClient
-from kpadmin.iamport.errors import OutcomeUnknown
+from kpadmin.billing.order_ids import order_id_for
+from kpadmin.billing.gateway import OutcomeUnknown, PaymentStatus
+from kpadmin.iamport.gateway import open_gateway
 from kpadmin.store import ChargeRepository, SubscriberRepository, open_store
 from kpadmin.store.models import ChargeState, SubscriberState
 
@@ -61,14 +61,14 @@ NOW = datetime.fromisoformat(os.environ["KPADMIN_NOW"])  # the tests' instant (c
 def die():
     os._exit(86)
 
-class Api:
-    def __init__(self, client):
-        self.client = client
+class Api:  # the real gateway (i'mport over HTTP) with a crash point
+    def __init__(self, gateway):
+        self.gateway = gateway
         self.sent = 0
         self.lost = False
         self.first = None
 
-    async def pay_again(self, customer_uid, merchant_uid, amount, name, **extra):
+    async def charge_key(self, customer_uid, merchant_uid, amount, name):
         self.sent += 1
         mine = self.sent  # self.sent moves on while this request is in flight
         if point == "before_send":
@@ -76,7 +76,7 @@ class Api:
         if point == "after_resend" and mine == 1:
             self.first = merchant_uid
             raise OutcomeUnknown("request lost before i'mport saw it (simulated)")
-        payment = await self.client.pay_again(customer_uid, merchant_uid, amount, name, **extra)
+        payment = await self.gateway.charge_key(customer_uid, merchant_uid, amount, name)
         resent = mine > 1 and merchant_uid == self.first
         if point == "after_paid" or (point == "after_resend" and resent):
             die()
@@ -85,12 +85,15 @@ class Api:
             raise OutcomeUnknown("answer lost (simulated)")
         return payment
 
-    async def find_all_payments(self, merchant_uid, status=None, page=1, limit=20):
-        page_ = await self.client.find_all_payments(merchant_uid, limit=limit)
-        paid = [p for p in page_.list if p.status == "paid"]
+    async def payments_for_order(self, merchant_uid):
+        found = await self.gateway.payments_for_order(merchant_uid)
+        paid = [p for p in found if p.status is PaymentStatus.PAID]
         if point == "lost_then_paid" and paid:
             die()
-        return page_
+        return found
+
+    def __getattr__(self, name):
+        return getattr(self.gateway, name)
 
 if point == "mid_flush":
     original = journal_mod.Journal._apply
@@ -106,8 +109,8 @@ if point == "mid_flush":
 
 async def main():
     conn = open_store(db_path)
-    async with IamportClient(base_url, key, secret) as client:
-        engine = ChargeEngine(conn, Api(client), clock=lambda: NOW, retry_delays=(0.0,),
+    async with open_gateway(base_url, key, secret) as gateway:
+        engine = ChargeEngine(conn, Api(gateway), clock=lambda: NOW, retry_delays=(0.0,),
                               flush_interval=5.0)
         await engine.run(engine.plan(None, None, "crash"), concurrency=3)
     sys.exit(0)
@@ -150,8 +153,8 @@ async def test_crash_at_a_narrow_window_loses_nothing_and_pays_once(
     assert sorted(local.values()) == [ChargeState.PLANNED] * 3
     unrecorded = set(sandbox_paid(sandbox))
     assert (len(unrecorded) == 0) == (point == "before_send")
-    async with client_for(sandbox) as client:
-        engine = ChargeEngine(conn, client, clock=lambda: NOW, retry_delays=(0.0,))
+    async with gateway_for(sandbox) as gateway:
+        engine = ChargeEngine(conn, gateway, clock=lambda: NOW, retry_delays=(0.0,))
         await settle(engine)
     check_end_state(sandbox, conn, uids, PERIOD)
 
@@ -190,7 +193,7 @@ async def test_an_old_intent_resent_then_crashed_is_not_withdrawn_while_it_may_l
     (uid,) = seed(sandbox, db, 1, due=DUE)
     sub = SubscriberRepository(db).get_by_uid(uid)
     assert sub is not None
-    merchant_uid = merchant_uid_for(uid, PERIOD, 1)
+    merchant_uid = order_id_for(uid, PERIOD, 1)
     with db.transaction():
         ChargeRepository(db).insert(
             NewCharge(sub.id, uid, PERIOD, 1, merchant_uid, sub.amount),
@@ -203,14 +206,14 @@ async def test_an_old_intent_resent_then_crashed_is_not_withdrawn_while_it_may_l
     conn = open_store(tmp_path / "kp.sqlite3")
     SubscriberRepository(conn).update(sub.id, state=SubscriberState.PAUSED)
     soon = NOW + timedelta(minutes=1)
-    async with client_for(sandbox) as client:
-        engine = ChargeEngine(conn, client, clock=lambda: soon, retry_delays=(0.0,))
+    async with gateway_for(sandbox) as gateway:
+        engine = ChargeEngine(conn, gateway, clock=lambda: soon, retry_delays=(0.0,))
         await engine.reconcile()
         (charge,) = ChargeRepository(conn).list_all()
         assert charge.state is ChargeState.PLANNED, charge.fail_reason
         # The request lands late; much later, reconcile finds it paid.
         sandbox.state.pay_again(customer_uid=uid, merchant_uid=merchant_uid, amount=1000, name="x")
         later = NOW + timedelta(hours=1)
-        await ChargeEngine(conn, client, clock=lambda: later, retry_delays=(0.0,)).reconcile()
+        await ChargeEngine(conn, gateway, clock=lambda: later, retry_delays=(0.0,)).reconcile()
     (charge,) = ChargeRepository(conn).list_all()
     assert charge.state is ChargeState.PAID

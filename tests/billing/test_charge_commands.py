@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from kpadmin.billing.engine import ChargeEvent, EventKind, Progress
-from kpadmin.billing.merchant_uid import merchant_uid_for
+from kpadmin.billing.order_ids import order_id_for
 from kpadmin.billing.settings import Settings, save_settings
 from kpadmin.commands.charge_due import _ProgressBar
 from kpadmin.store import (
@@ -95,7 +95,7 @@ def test_charges_reports_and_exits_non_zero_on_a_decline(
     again = h.run_kpadmin(data, "charge-due", "--yes", "--json")
     out2 = json.loads(again.stdout)
     assert again.returncode == 1 and out2["declined"] == 1 and out2["paid"] == 0
-    assert out2["charges"][0]["merchant_uid"] == merchant_uid_for("declines", PERIOD, 2)
+    assert out2["charges"][0]["merchant_uid"] == order_id_for("declines", PERIOD, 2)
     assert _paid_count(sandbox) == 3
 
 
@@ -112,7 +112,7 @@ def test_human_summary_and_nobody_due(sandbox: RunningSandbox, tmp_path: Path) -
 def test_reconcile_command_settles_a_lost_answer(sandbox: RunningSandbox, tmp_path: Path) -> None:
     data = tmp_path / "data"
     (uid,) = h.prepare(data, sandbox.base_url, 1, due=DUE)
-    merchant_uid = merchant_uid_for(uid, PERIOD, 1)
+    merchant_uid = order_id_for(uid, PERIOD, 1)
     conn = open_store(h.db_path(data))
     (sub,) = SubscriberRepository(conn).list_all()
     charges = ChargeRepository(conn)

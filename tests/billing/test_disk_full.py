@@ -18,10 +18,17 @@ from typing import Any
 import pytest
 
 from kpadmin.billing.engine import ChargeEngine
-from kpadmin.iamport.client import IamportClient
+from kpadmin.billing.gateway import Gateway
 from kpadmin.store import ChargeRepository, DiskError, Store, open_store
 from kpadmin.store.models import ChargeState
-from tests.billing.sandboxed import check_end_state, client_for, open_db, sandbox_paid, seed, settle
+from tests.billing.sandboxed import (
+    check_end_state,
+    gateway_for,
+    open_db,
+    sandbox_paid,
+    seed,
+    settle,
+)
 from tests.clock import NOW, TODAY
 from tests.fixtures.disk import SmallDisk, fill
 from tests.fixtures.sandbox import RunningSandbox
@@ -55,27 +62,27 @@ class Disk:
 
 
 class CountingApi:
-    """The real client, counting charge requests; fills the disk after the `fill_after`-th
-    answer (mid-batch, with other requests in flight)."""
+    """The real gateway (i'mport over HTTP), counting charge requests; fills the disk after the
+    `fill_after`-th answer (mid-batch, with other requests in flight)."""
 
-    def __init__(self, client: IamportClient, fill_after: int, on_fill: Any) -> None:
-        self.client = client
+    def __init__(self, gateway: Gateway, fill_after: int, on_fill: Any) -> None:
+        self.gateway = gateway
         self.fill_after = fill_after
         self.on_fill = on_fill
         self.started = 0
         self.answered = 0
 
-    async def pay_again(self, *args: Any, **kwargs: Any) -> Any:
+    async def charge_key(self, *args: Any, **kwargs: Any) -> Any:
         self.started += 1
         try:
-            return await self.client.pay_again(*args, **kwargs)
+            return await self.gateway.charge_key(*args, **kwargs)
         finally:
             self.answered += 1
             if self.answered == self.fill_after:
                 self.on_fill()
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self.client, name)
+        return getattr(self.gateway, name)
 
 
 def _assert_nothing_paid_is_lost(sandbox: RunningSandbox, conn: Store) -> None:
@@ -97,8 +104,8 @@ async def test_injected_disk_full_mid_batch_stops_sending_then_the_next_run_pays
     def fill_up() -> None:
         disk.full = True
 
-    async with client_for(sandbox) as client:
-        api = CountingApi(client, fill_after=5, on_fill=fill_up)
+    async with gateway_for(sandbox) as gateway:
+        api = CountingApi(gateway, fill_after=5, on_fill=fill_up)
         disk.api = api
         engine = ChargeEngine(db, api, clock=lambda: NOW, retry_delays=(0.0,))
         result = await engine.run(engine.plan(None, None, "tester"), concurrency=3)
@@ -114,7 +121,7 @@ async def test_injected_disk_full_mid_batch_stops_sending_then_the_next_run_pays
 
         # The disk has room again: a normal next run settles everything.
         disk.full = False
-        await settle(ChargeEngine(db, client, clock=lambda: NOW, retry_delays=(0.0,)))
+        await settle(ChargeEngine(db, gateway, clock=lambda: NOW, retry_delays=(0.0,)))
     check_end_state(sandbox, db, uids, f"{DUE:%Y-%m}")
 
 
@@ -125,8 +132,8 @@ async def test_injected_disk_full_before_the_intents_sends_nothing(
     seed(sandbox, db, 3, due=DUE)
     disk = Disk(db, monkeypatch)
     disk.full = True  # from the first write on: the intents'
-    async with client_for(sandbox) as client:
-        engine = ChargeEngine(db, client, clock=lambda: NOW, retry_delays=(0.0,))
+    async with gateway_for(sandbox) as gateway:
+        engine = ChargeEngine(db, gateway, clock=lambda: NOW, retry_delays=(0.0,))
         with pytest.raises(DiskError, match="the disk is full"):
             await engine.run(engine.plan(None, None, "tester"), concurrency=2)
     assert sandbox_paid(sandbox) == {}
@@ -139,16 +146,16 @@ async def test_reconcile_on_a_full_disk_raises_instead_of_reporting(
     """A lookup result that cannot be written is an error, not a report of a settled journal."""
     db = open_db(tmp_path)
     (uid,) = seed(sandbox, db, 1, due=DUE)
-    async with client_for(sandbox) as client:
-        engine = ChargeEngine(db, client, clock=lambda: NOW, retry_delays=(0.0,))
+    async with gateway_for(sandbox) as gateway:
+        engine = ChargeEngine(db, gateway, clock=lambda: NOW, retry_delays=(0.0,))
         plan = engine.plan(None, None, "tester")
         intents, _ = engine._journal_intents(plan, "b-1", {})  # an intent left by a crash
         sandbox.state.pay_again(
-            customer_uid=uid, merchant_uid=intents[0].row.merchant_uid, amount=1000, name="x"
+            customer_uid=uid, merchant_uid=intents[0].row.order_id, amount=1000, name="x"
         )
         disk = Disk(db, monkeypatch)
         disk.full = True  # the reconciliation's journal write
-        after_crash = ChargeEngine(db, client, clock=lambda: NOW, retry_delays=(0.0,))
+        after_crash = ChargeEngine(db, gateway, clock=lambda: NOW, retry_delays=(0.0,))
         with pytest.raises(DiskError):
             await after_crash.reconcile(staff="tester")
         (charge,) = ChargeRepository(db).list_all()
@@ -163,8 +170,8 @@ async def test_a_real_full_disk_mid_batch_stops_sending_then_the_next_run_pays_e
     db = open_store(db_file)
     uids = seed(sandbox, db, 24, due=DUE)
     fillers: list[Path] = []
-    async with client_for(sandbox) as client:
-        api = CountingApi(client, fill_after=5, on_fill=lambda: fillers.append(fill(where)))
+    async with gateway_for(sandbox) as gateway:
+        api = CountingApi(gateway, fill_after=5, on_fill=lambda: fillers.append(fill(where)))
         engine = ChargeEngine(db, api, clock=lambda: NOW, retry_delays=(0.0,))
         result = await engine.run(engine.plan(None, None, "tester"), concurrency=3)
         assert fillers, "the disk was never filled"
@@ -174,7 +181,7 @@ async def test_a_real_full_disk_mid_batch_stops_sending_then_the_next_run_pays_e
         _assert_nothing_paid_is_lost(sandbox, db)
 
         fillers[0].unlink()
-        await settle(ChargeEngine(db, client, clock=lambda: NOW, retry_delays=(0.0,)))
+        await settle(ChargeEngine(db, gateway, clock=lambda: NOW, retry_delays=(0.0,)))
     check_end_state(sandbox, db, uids, f"{DUE:%Y-%m}")
     db.close()
     open_store(db_file).close()  # the file came through intact (quick_check at open)

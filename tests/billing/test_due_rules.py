@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kpadmin.billing.due import PlanItem, Skip, SkipReason, catch_up, decide
-from kpadmin.billing.merchant_uid import merchant_uid_for
+from kpadmin.billing.order_ids import order_id_for
 from kpadmin.billing.periods import next_charge_date, period_of
 from kpadmin.store.models import Charge, ChargeState, SignupChannel, Subscriber, SubscriberState
 
@@ -68,7 +68,7 @@ def histories(draw: st.DrawFn) -> list[Charge]:
                 "c",
                 period,
                 n,
-                merchant_uid_for("c", period, n),
+                order_id_for("c", period, n),
                 1000,
                 state,
                 None,
@@ -110,7 +110,7 @@ def test_decide_never_breaks_the_journal_rules(
         # Only a planned intent is taken up again, with its own merchant_uid: never a new attempt.
         (row,) = open_rows
         assert row.state is ChargeState.PLANNED
-        assert (result.merchant_uid, result.resend_charge_id) == (row.merchant_uid, row.id)
+        assert (result.order_id, result.resend_charge_id) == (row.merchant_uid, row.id)
         return
     assert next_date <= TODAY
     # Months behind: the latest billing date that has come, never one charge per missed month.
@@ -122,13 +122,13 @@ def test_decide_never_breaks_the_journal_rules(
     assert not any(r.state is ChargeState.PAID for r in same)
     assert result.period == period
     assert result.attempt == len(same) + 1
-    assert result.merchant_uid not in {r.merchant_uid for r in rows}
+    assert result.order_id not in {r.merchant_uid for r in rows}
     passed_over = {
         r.merchant_uid
         for r in rows
         if period_of(next_date) <= r.period < period and r.state is not ChargeState.PAID
     }
-    assert set(result.earlier_merchant_uids) == {r.merchant_uid for r in same} | passed_over
+    assert set(result.earlier_order_ids) == {r.merchant_uid for r in same} | passed_over
     assert limit is None or paid_this_month < limit
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from kpadmin.billing.due import SkipReason
 from kpadmin.billing.engine import ChargeEngine, ChargeEvent, EngineBusy, EventKind
-from kpadmin.billing.merchant_uid import merchant_uid_for
+from kpadmin.billing.order_ids import order_id_for
 from kpadmin.store import (
     AuditRepository,
     ChargeRepository,
@@ -24,7 +24,7 @@ from kpadmin.store import (
     open_store,
 )
 from kpadmin.store.models import ChargeState, SubscriberState
-from tests.billing.fakes import FakeApi
+from tests.billing.fakes import FakeGateway
 from tests.clock import NOW, TODAY, add_months
 from tests.sql import sql
 
@@ -59,13 +59,13 @@ def add_subscribers(conn: Store, n: int, **overrides: object) -> list[int]:
     )
 
 
-def engine(conn: Store, api: FakeApi, **kw: object) -> ChargeEngine:
+def engine(conn: Store, api: FakeGateway, **kw: object) -> ChargeEngine:
     kw.setdefault("retry_delays", (0.0,))
     return ChargeEngine(conn, api, clock=clock, **kw)  # type: ignore[arg-type]
 
 
 def muid(i: int, attempt: int = 1, period: str = PERIOD) -> str:
-    return merchant_uid_for(f"cust-{i}", period, attempt)
+    return order_id_for(f"cust-{i}", period, attempt)
 
 
 def states(conn: Store) -> dict[str, ChargeState]:
@@ -74,7 +74,7 @@ def states(conn: Store) -> dict[str, ChargeState]:
 
 async def test_happy_batch_pays_advances_and_audits(conn: Store) -> None:
     ids = add_subscribers(conn, 3)
-    api = FakeApi()
+    api = FakeGateway()
     eng = engine(conn, api)
     plan = eng.plan(None, TODAY, "김직원")
     assert (plan.count, plan.total_amount) == (3, 30_003)
@@ -103,7 +103,7 @@ async def test_happy_batch_pays_advances_and_audits(conn: Store) -> None:
 
 async def test_intents_are_durable_before_any_request_leaves(conn: Store, db_path: Path) -> None:
     add_subscribers(conn, 5)
-    api = FakeApi()
+    api = FakeGateway()
     seen: list[set[str]] = []
 
     def check(merchant_uid: str) -> None:
@@ -121,7 +121,7 @@ async def test_intents_are_durable_before_any_request_leaves(conn: Store, db_pat
 
 async def test_lost_answer_after_payment_is_looked_up_not_resent(conn: Store) -> None:
     add_subscribers(conn, 2)
-    api = FakeApi()
+    api = FakeGateway()
     api.when(muid(0), "drop_after")
     api.when(muid(1), "garbage_after")
     result = await engine(conn, api).run(engine(conn, api).plan(None, TODAY, "k"))
@@ -133,7 +133,7 @@ async def test_lost_answer_after_payment_is_looked_up_not_resent(conn: Store) ->
 
 async def test_lost_request_is_resent_with_the_same_merchant_uid(conn: Store) -> None:
     add_subscribers(conn, 1)
-    api = FakeApi()
+    api = FakeGateway()
     api.when(muid(0), "drop_before", "drop_before")
     result = await engine(conn, api).run(engine(conn, api).plan(None, TODAY, "k"))
     assert result.ok
@@ -143,7 +143,7 @@ async def test_lost_request_is_resent_with_the_same_merchant_uid(conn: Store) ->
 
 async def test_nothing_found_after_every_resend_stays_planned(conn: Store) -> None:
     add_subscribers(conn, 1)
-    api = FakeApi()
+    api = FakeGateway()
     api.when(muid(0), "drop_before", "drop_before", "drop_before")
     eng = engine(conn, api, resends=2)
     result = await eng.run(eng.plan(None, TODAY, "k"))
@@ -156,7 +156,7 @@ async def test_nothing_found_after_every_resend_stays_planned(conn: Store) -> No
 
 async def test_rejection_is_confirmed_by_lookup(conn: Store) -> None:
     add_subscribers(conn, 2)
-    api = FakeApi()
+    api = FakeGateway()
     api.when(muid(0), "reject")
     api.when(muid(1), "reject_after")  # code != 0, yet money moved (REFERENCE §0)
     result = await engine(conn, api).run(engine(conn, api).plan(None, TODAY, "k"))
@@ -167,7 +167,7 @@ async def test_rejection_is_confirmed_by_lookup(conn: Store) -> None:
 
 async def test_declines_are_not_retried_within_a_run(conn: Store) -> None:
     add_subscribers(conn, 1)
-    api = FakeApi()
+    api = FakeGateway()
     api.when(muid(0), "decline")
     eng = engine(conn, api)
     result = await eng.run(eng.plan(None, TODAY, "k"))
@@ -189,7 +189,7 @@ async def test_earlier_attempt_found_paid_blocks_a_new_attempt(conn: Store) -> N
         NewCharge(sid, "cust-0", PERIOD, 1, muid(0), 10_000), batch_id=None, staff="k"
     )
     charges.set_state(cid, ChargeState.DECLINED, fail_reason="recorded from a stale lookup")
-    api = FakeApi()
+    api = FakeGateway()
     api.add_payment(muid(0), "cust-0", 10_000, "paid")  # the answer that was lost, long ago
     eng = engine(conn, api)
     result = await eng.run(eng.plan(None, TODAY, "k"))
@@ -204,7 +204,7 @@ async def test_unsettled_lookup_blocks_the_subscriber_until_reconciled(
     conn: Store,
 ) -> None:
     add_subscribers(conn, 2)
-    api = FakeApi()
+    api = FakeGateway()
     api.when(muid(0), "drop_after")
     api.lookup_failures[muid(0)] = 4  # every lookup try of this run fails
     eng = engine(conn, api, lookup_tries=4)
@@ -220,7 +220,7 @@ async def test_unsettled_lookup_blocks_the_subscriber_until_reconciled(
 
 async def test_not_sent_is_retried(conn: Store) -> None:
     add_subscribers(conn, 1)
-    api = FakeApi()
+    api = FakeGateway()
     api.when(muid(0), "not_sent", "not_sent")
     result = await engine(conn, api).run(engine(conn, api).plan(None, TODAY, "k"))
     assert result.ok and api.pay_calls == [muid(0)] * 3
@@ -229,7 +229,7 @@ async def test_not_sent_is_retried(conn: Store) -> None:
 
 async def test_authentication_failure_stops_the_batch(conn: Store) -> None:
     add_subscribers(conn, 4)
-    api = FakeApi()
+    api = FakeGateway()
     api.default = "auth"
     eng = engine(conn, api)
     result = await eng.run(eng.plan(None, TODAY, "k"), concurrency=1)
@@ -241,7 +241,7 @@ async def test_authentication_failure_stops_the_batch(conn: Store) -> None:
 
 async def test_cancel_stops_new_sends_and_withdraws_the_rest(conn: Store) -> None:
     add_subscribers(conn, 6)
-    api = FakeApi()
+    api = FakeGateway()
     cancel = asyncio.Event()
 
     def on_event(event: ChargeEvent) -> None:
@@ -260,7 +260,7 @@ async def test_cancel_stops_new_sends_and_withdraws_the_rest(conn: Store) -> Non
 
 async def test_concurrency_bound_and_one_request_per_subscriber(conn: Store) -> None:
     add_subscribers(conn, 40)
-    api = FakeApi(latency=0.005)
+    api = FakeGateway(latency=0.005)
     eng = engine(conn, api)
     result = await eng.run(eng.plan(None, TODAY, "k"), concurrency=7)
     assert result.ok and result.progress.paid == 40
@@ -269,7 +269,7 @@ async def test_concurrency_bound_and_one_request_per_subscriber(conn: Store) -> 
 
 async def test_one_batch_at_a_time(conn: Store) -> None:
     add_subscribers(conn, 3)
-    api = FakeApi(latency=0.01)
+    api = FakeGateway(latency=0.01)
     eng = engine(conn, api)
     first = asyncio.create_task(eng.run(eng.plan(None, TODAY, "k")))
     await asyncio.sleep(0)
@@ -286,7 +286,7 @@ async def test_plan_explains_every_skip(conn: Store) -> None:
     tomorrow = TODAY + timedelta(days=1)
     subs.update(ids[2], next_charge_date=tomorrow)
     subs.update(ids[3], state=SubscriberState.CANCELLED)
-    eng = engine(conn, FakeApi())
+    eng = engine(conn, FakeGateway())
     plan = eng.plan(None, TODAY, "k")
     assert [i.subscriber_id for i in plan.items] == [ids[4]]
     assert {s.reason for s in plan.skipped} == {SkipReason.PAUSED, SkipReason.KEY_MISSING}
@@ -303,7 +303,7 @@ async def test_plan_explains_every_skip(conn: Store) -> None:
 
 async def test_monthly_cap_refuses_and_says_why(conn: Store) -> None:
     (sid,) = add_subscribers(conn, 1)
-    api = FakeApi()
+    api = FakeGateway()
     eng = engine(conn, api, monthly_limit=1)
     first = await eng.run(eng.plan(None, TODAY, "k"))  # pays DUE's period, today
     assert first.ok
@@ -318,7 +318,7 @@ async def test_monthly_cap_refuses_and_says_why(conn: Store) -> None:
 async def test_crash_leftovers_are_reconciled_before_the_batch(conn: Store) -> None:
     ids = add_subscribers(conn, 3)
     charges = ChargeRepository(conn)
-    api = FakeApi()
+    api = FakeGateway()
     # A crashed run left: #0 sent and paid at i'mport, #1 sent but never processed, #2 planned
     # and declined at i'mport.
     for i, state in ((0, ChargeState.SENT), (1, ChargeState.SENT), (2, ChargeState.PLANNED)):
@@ -360,7 +360,7 @@ async def test_cancelling_the_task_leaves_in_flight_rows_in_doubt(
     conn: Store,
 ) -> None:
     add_subscribers(conn, 2)
-    api = FakeApi(latency=10)
+    api = FakeGateway(latency=10)
     eng = engine(conn, api)
     task = asyncio.create_task(eng.run(eng.plan(None, TODAY, "k"), concurrency=2))
     while len(api.pay_calls) < 2:
@@ -385,7 +385,7 @@ async def test_intent_of_a_paused_subscriber_is_withdrawn_after_a_quiet_period(
         now=NOW,
     )
     SubscriberRepository(conn).update(sid, state=SubscriberState.PAUSED)
-    api = FakeApi()
+    api = FakeGateway()
     moments = [NOW]
     eng = ChargeEngine(conn, api, clock=lambda: moments[0], retry_delays=(0.0,))
     early = await eng.reconcile()  # a request for it could still be on its way: keep it
@@ -418,7 +418,7 @@ async def test_a_second_process_cannot_charge_the_same_database(conn: Store, db_
     ) as other:
         try:
             assert other.stdout is not None and other.stdout.readline().strip() == "locked"
-            eng = engine(conn, FakeApi())
+            eng = engine(conn, FakeGateway())
             with pytest.raises(EngineBusy, match="another kpadmin process"):
                 await eng.run(eng.plan(None, TODAY, "k"))
             with pytest.raises(EngineBusy):
@@ -436,7 +436,7 @@ async def test_a_failing_progress_callback_does_not_stop_the_batch(
     def broken(event: ChargeEvent) -> None:
         raise RuntimeError("GUI bug")
 
-    eng = engine(conn, FakeApi())
+    eng = engine(conn, FakeGateway())
     result = await eng.run(eng.plan(None, TODAY, "k"), on_event=broken)
     assert result.ok and result.progress.paid == 3
 
@@ -474,7 +474,7 @@ async def test_a_plan_gone_stale_never_charges_the_next_period(conn: Store) -> N
     charges.insert(
         NewCharge(sid, "cust-0", PERIOD, 1, muid(0), 10_000), batch_id="crashed", staff="k"
     )
-    api = FakeApi()
+    api = FakeGateway()
     api.add_payment(muid(0), "cust-0", 10_000, "paid")  # the crashed run's request went through
     eng = engine(conn, api)
     plan = eng.plan(None, TODAY, "k")  # offers to send the planned intent again
@@ -489,7 +489,7 @@ async def test_requests_per_second_spaces_the_sends(conn: Store) -> None:
     import time
 
     add_subscribers(conn, 6)
-    api = FakeApi()
+    api = FakeGateway()
     starts: list[float] = []
     api.before_send = lambda merchant_uid: starts.append(time.monotonic())
     eng = engine(conn, api)
@@ -516,7 +516,7 @@ async def test_a_stop_ends_the_pacers_wait_whatever_its_length() -> None:
 
 async def test_rates_outside_the_settings_bounds_are_refused(conn: Store) -> None:
     add_subscribers(conn, 1)
-    api = FakeApi()
+    api = FakeGateway()
     eng = engine(conn, api)
     for rps in (1e-300, 0.0, -1.0, float("nan"), 1e9):
         with pytest.raises(ValueError, match=r"rps must be 0\.1\.\.1000"):
@@ -529,7 +529,7 @@ async def test_a_stop_ends_the_back_off_and_nothing_more_is_sent(conn: Store, fi
     """A retry (not sent) or a re-send (lost answer, lookup shows nothing) waits first; a stop
     during that wait ends it and the charge is not sent again: it stays planned, not in doubt."""
     add_subscribers(conn, 1)
-    api = FakeApi()
+    api = FakeGateway()
     api.when(muid(0), first, "pay")
     eng = engine(conn, api, retry_delays=(3600.0,))
     cancel = asyncio.Event()

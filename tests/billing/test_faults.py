@@ -12,7 +12,7 @@ import pytest
 
 from kpadmin.billing.engine import ChargeEngine
 from kpadmin.store.models import ChargeState
-from tests.billing.sandboxed import check_end_state, client_for, open_db, seed, settle
+from tests.billing.sandboxed import check_end_state, gateway_for, open_db, seed, settle
 from tests.clock import NOW, TODAY
 from tests.fixtures.sandbox import SandboxFactory
 
@@ -54,8 +54,8 @@ async def test_fault_kind_at_20_percent(
             endpoints={"again", "payment_find_all"},
         )
     counting = Counting()
-    async with client_for(sandbox, read_timeout=0.3, transport=counting) as client:
-        engine = ChargeEngine(db, client, clock=lambda: NOW, retry_delays=(0.05, 0.1, 0.2))
+    async with gateway_for(sandbox, read_timeout=0.3, transport=counting) as gateway:
+        engine = ChargeEngine(db, gateway, clock=lambda: NOW, retry_delays=(0.05, 0.1, 0.2))
         await settle(engine)
     check_end_state(sandbox, db, uids, f"{DUE:%Y-%m}")
     lookups = counting.paths.get("findAll", 0)
@@ -83,8 +83,8 @@ async def test_token_expiry_mid_batch_costs_one_refresh(
         if progress is not None and progress.done == 10:
             offset[0] = 31 * 60  # every token issued so far is now expired
 
-    async with client_for(sandbox, transport=counting) as client:
-        engine = ChargeEngine(db, client, clock=lambda: NOW)
+    async with gateway_for(sandbox, transport=counting) as gateway:
+        engine = ChargeEngine(db, gateway, clock=lambda: NOW)
         result = await engine.run(engine.plan(None, None, "k"), concurrency=4, on_event=on_event)
     assert result.ok and result.progress.paid == 30
     assert counting.paths["getToken"] == 2  # the first token, and exactly one refresh

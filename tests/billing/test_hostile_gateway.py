@@ -15,13 +15,14 @@ import asyncio
 import csv
 import io
 import json
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from kpadmin.billing.engine import ChargeEngine
 from kpadmin.billing.journal import AMOUNT_MISMATCH
 from kpadmin.billing.settings import Settings, save_settings
-from kpadmin.iamport.client import IamportClient
+from kpadmin.iamport.gateway import IamportGateway, open_gateway
 from kpadmin.store import (
     AuditRepository,
     ChargeRepository,
@@ -59,12 +60,12 @@ def leaks(server: HostileServer, text: str) -> list[str]:
     return [n for n in needles if n in text]
 
 
-def _engine(conn, client) -> ChargeEngine:  # type: ignore[no-untyped-def]
-    return ChargeEngine(conn, client, clock=lambda: NOW, retry_delays=(0.01,), flush_interval=0.01)
+def _engine(conn, gateway) -> ChargeEngine:  # type: ignore[no-untyped-def]
+    return ChargeEngine(conn, gateway, clock=lambda: NOW, retry_delays=(0.01,), flush_interval=0.01)
 
 
-def _client(server: HostileServer) -> IamportClient:
-    return IamportClient(server.base_url, server.imp_key, server.imp_secret, retry_backoff_s=0.01)
+def _gateway(server: HostileServer) -> AbstractAsyncContextManager[IamportGateway]:
+    return open_gateway(server.base_url, server.imp_key, server.imp_secret, retry_backoff_s=0.01)
 
 
 def _subscribers(conn, *amounts: int, due: date = DUE) -> list[int]:  # type: ignore[no-untyped-def]
@@ -86,8 +87,8 @@ def test_paid_for_100_times_the_amount_is_recorded_paid_and_flagged(
     flagged, fine = _subscribers(conn, 1000, 2000)
 
     async def go():  # type: ignore[no-untyped-def]
-        async with _client(hostile) as client:
-            engine = _engine(conn, client)
+        async with _gateway(hostile) as gateway:
+            engine = _engine(conn, gateway)
             return await engine.run(engine.plan(None, DUE, "tester"))
 
     result = asyncio.run(go())
@@ -99,7 +100,7 @@ def test_paid_for_100_times_the_amount_is_recorded_paid_and_flagged(
     assert outcome.amount_mismatch and outcome.paid_amount == 100_000
     assert "AMOUNT MISMATCH: i'mport charged ₩100,000 for ₩1,000 asked" in outcome.message
     [mismatch] = result.mismatches
-    assert (mismatch.customer_uid, mismatch.name, mismatch.asked, mismatch.paid) == (
+    assert (mismatch.key_id, mismatch.name, mismatch.asked, mismatch.paid) == (
         "cu_1",
         "구독자1",
         1000,
@@ -126,8 +127,8 @@ def test_paid_for_less_than_asked_is_flagged_too(hostile: HostileServer, tmp_pat
     _subscribers(conn, 50_000)
 
     async def go():  # type: ignore[no-untyped-def]
-        async with _client(hostile) as client:
-            engine = _engine(conn, client)
+        async with _gateway(hostile) as gateway:
+            engine = _engine(conn, gateway)
             return await engine.run(engine.plan(None, DUE, "tester"))
 
     result = asyncio.run(go())
@@ -150,8 +151,8 @@ def test_a_mismatch_found_by_reconciliation_is_flagged(
     hostile.payments["kp-crash-1"] = [payment_json("kp-crash-1", 100_000, "cu_1")]
 
     async def go():  # type: ignore[no-untyped-def]
-        async with _client(hostile) as client:
-            engine = _engine(conn, client)
+        async with _gateway(hostile) as gateway:
+            engine = _engine(conn, gateway)
             report = await engine.reconcile(staff="tester")
             return report, engine.amount_mismatches()
 

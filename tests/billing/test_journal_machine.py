@@ -35,7 +35,7 @@ from kpadmin.billing.periods import today_in_seoul
 from kpadmin.store import NewSubscriber, SubscriberRepository, open_store
 from kpadmin.store.charges import ChargeRepository
 from kpadmin.store.models import ChargeState, SubscriberState
-from tests.billing.sandboxed import client_for
+from tests.billing.sandboxed import gateway_for
 from tests.fixtures.sandbox import RunningSandbox, SandboxFactory
 
 _examples = itertools.count()
@@ -69,16 +69,16 @@ def make_machine(sandbox: RunningSandbox) -> type[RuleBasedStateMachine]:
 
         def _engine_call(self, action: Any) -> Any:
             async def go() -> Any:
-                async with client_for(sandbox, read_timeout=0.12) as client:
+                async with gateway_for(sandbox, read_timeout=0.12) as gateway:
                     engine = ChargeEngine(
                         self.db,
-                        client,
+                        gateway,
                         clock=lambda: self.now,
                         retry_delays=(0.01, 0.02),
                         lookup_tries=3,
                         flush_interval=0.01,
                     )
-                    return await action(engine, client)
+                    return await action(engine, gateway)
 
             return asyncio.run(go())
 
@@ -114,7 +114,7 @@ def make_machine(sandbox: RunningSandbox) -> type[RuleBasedStateMachine]:
         @precondition(lambda self: self.uids)
         @rule(concurrency=st.integers(1, 4))
         def run_batch(self, concurrency: int) -> None:
-            async def action(engine: ChargeEngine, client: Any) -> None:
+            async def action(engine: ChargeEngine, gateway: Any) -> None:
                 result = await engine.run(engine.plan(None, None, "기계"), concurrency=concurrency)
                 assert result.progress.done == result.progress.total
 
@@ -123,7 +123,7 @@ def make_machine(sandbox: RunningSandbox) -> type[RuleBasedStateMachine]:
         @precondition(lambda self: self.uids)
         @rule(after=st.integers(0, 3))
         def cancelled_batch(self, after: int) -> None:
-            async def action(engine: ChargeEngine, client: Any) -> None:
+            async def action(engine: ChargeEngine, gateway: Any) -> None:
                 cancel = asyncio.Event()
 
                 def on_event(event: Any) -> None:
@@ -143,19 +143,19 @@ def make_machine(sandbox: RunningSandbox) -> type[RuleBasedStateMachine]:
         def crash_after_sending(self, sent: int) -> None:
             """Intents durable, some requests sent, then the process 'dies': no result written."""
 
-            async def action(engine: ChargeEngine, client: Any) -> None:
+            async def action(engine: ChargeEngine, gateway: Any) -> None:
                 plan = engine.plan(None, None, "기계")
                 intents, _ = engine._journal_intents(plan, "crashed", {})
                 for intent in intents[:sent]:
                     row = intent.row
                     with contextlib.suppress(Exception):  # the answer is lost with the process
-                        await client.pay_again(row.customer_uid, row.merchant_uid, row.amount, "x")
+                        await gateway.charge_key(row.key_id, row.order_id, row.amount, "x")
 
             self._engine_call(action)
 
         @rule()
         def reconcile(self) -> None:
-            async def action(engine: ChargeEngine, client: Any) -> None:
+            async def action(engine: ChargeEngine, gateway: Any) -> None:
                 await engine.reconcile()
 
             self._engine_call(action)
@@ -204,7 +204,7 @@ def make_machine(sandbox: RunningSandbox) -> type[RuleBasedStateMachine]:
                 elif _declining(sandbox, sub.customer_uid):
                     subs.update(sub.id, state=SubscriberState.PAUSED)
 
-            async def action(engine: ChargeEngine, client: Any) -> None:
+            async def action(engine: ChargeEngine, gateway: Any) -> None:
                 for _ in range(40):
                     await engine.reconcile()
                     plan = engine.plan(None, None, "기계")

@@ -17,7 +17,7 @@ import pytest
 
 from kpadmin.billing.due import SkipReason
 from kpadmin.billing.engine import ChargeEngine
-from kpadmin.billing.merchant_uid import merchant_uid_for
+from kpadmin.billing.order_ids import order_id_for
 from kpadmin.store import (
     AuditRepository,
     ChargeRepository,
@@ -26,8 +26,8 @@ from kpadmin.store import (
     SubscriberRepository,
 )
 from kpadmin.store.models import ChargeState, SubscriberState
-from tests.billing.fakes import FakeApi
-from tests.billing.sandboxed import client_for, open_db, seed
+from tests.billing.fakes import FakeGateway
+from tests.billing.sandboxed import gateway_for, open_db, seed
 from tests.clock import NOW, TODAY
 from tests.fixtures.sandbox import RunningSandbox
 
@@ -60,12 +60,12 @@ def key_notes(conn: Store) -> list[tuple[str, str, int | None]]:
 
 async def test_fake_missing_key_becomes_key_missing_and_is_skipped(tmp_path: Path) -> None:
     conn = open_db(tmp_path)
-    api = FakeApi()
+    api = FakeGateway()
     gone, kept = seed_fake(conn, 2)
     api.missing_keys.add(gone)
     engine = make_engine(conn, api)
     first = await engine.run(engine.plan(None, TODAY, "김직원"))
-    assert {o.customer_uid: o.state for o in first.outcomes} == {
+    assert {o.key_id: o.state for o in first.outcomes} == {
         gone: ChargeState.REJECTED,
         kept: ChargeState.PAID,
     }
@@ -76,7 +76,7 @@ async def test_fake_missing_key_becomes_key_missing_and_is_skipped(tmp_path: Pat
     assert sid is not None and key_notes(conn) == [("김직원", "key_missing", sid.id)]
     again = engine.plan(None, TODAY, "김직원")
     assert again.count == 0
-    assert [(s.customer_uid, s.reason) for s in again.skipped if s.customer_uid == gone] == [
+    assert [(s.key_id, s.reason) for s in again.skipped if s.key_id == gone] == [
         (gone, SkipReason.KEY_MISSING)
     ]
     sent = len(api.pay_calls)
@@ -87,9 +87,9 @@ async def test_fake_missing_key_becomes_key_missing_and_is_skipped(tmp_path: Pat
 @pytest.mark.parametrize("why", ["key present", "key lookup fails"])
 async def test_fake_other_rejections_change_nothing(tmp_path: Path, why: str) -> None:
     conn = open_db(tmp_path)
-    api = FakeApi()
+    api = FakeGateway()
     (uid,) = seed_fake(conn, 1)
-    api.when(merchant_uid_for(uid, f"{DUE:%Y-%m}", 1), "reject")
+    api.when(order_id_for(uid, f"{DUE:%Y-%m}", 1), "reject")
     if why == "key lookup fails":
         api.key_lookup_failures.add(uid)
     engine = make_engine(conn, api)
@@ -102,7 +102,7 @@ async def test_fake_other_rejections_change_nothing(tmp_path: Path, why: str) ->
 async def test_fake_a_subscriber_paused_meanwhile_stays_paused(tmp_path: Path) -> None:
     """Compare-and-set: the key check never overwrites a state staff set during the batch."""
     conn = open_db(tmp_path)
-    api = FakeApi()
+    api = FakeGateway()
     (uid,) = seed_fake(conn, 1)
     api.missing_keys.add(uid)
     sub = SubscriberRepository(conn).get_by_uid(uid)
@@ -134,10 +134,10 @@ async def test_sandbox_deleted_key_is_rejected_once_then_skipped(
     db = open_db(tmp_path)
     gone, kept = seed(sandbox, db, 2, due=DUE)
     sandbox.state.delete_customer(gone)
-    async with client_for(sandbox) as client:
-        engine = make_engine(db, client)
+    async with gateway_for(sandbox) as gateway:
+        engine = make_engine(db, gateway)
         first = await engine.run(engine.plan(None, TODAY, "김직원"), concurrency=2)
-        assert {o.customer_uid: o.state for o in first.outcomes} == {
+        assert {o.key_id: o.state for o in first.outcomes} == {
             gone: ChargeState.REJECTED,
             kept: ChargeState.PAID,
         }
@@ -146,7 +146,7 @@ async def test_sandbox_deleted_key_is_rejected_once_then_skipped(
         assert [n[:2] for n in key_notes(db)] == [("김직원", "key_missing")]
         second = engine.plan(None, TODAY, "김직원")
         assert second.count == 0
-        assert [s.reason for s in second.skipped if s.customer_uid == gone] == [
+        assert [s.reason for s in second.skipped if s.key_id == gone] == [
             SkipReason.KEY_MISSING
         ]
         result = await engine.run(second)
@@ -163,8 +163,8 @@ async def test_sandbox_deleted_key_with_the_key_lookup_failing_changes_nothing(
     (uid,) = seed(sandbox, db, 1, due=DUE)
     sandbox.state.delete_customer(uid)
     sandbox.set_faults(error_before=1.0, endpoints={"customer_get"})
-    async with client_for(sandbox) as client:
-        engine = make_engine(db, client)
+    async with gateway_for(sandbox) as gateway:
+        engine = make_engine(db, gateway)
         result = await engine.run(engine.plan(None, TODAY, "김직원"))
     assert [o.state for o in result.outcomes] == [ChargeState.REJECTED]
     assert state_of(db, uid) is SubscriberState.ACTIVE and key_notes(db) == []
@@ -187,8 +187,8 @@ async def test_sandbox_rejection_with_the_key_present_changes_nothing(
 ) -> None:
     db = open_db(tmp_path)
     (uid,) = seed(sandbox, db, 1, due=DUE)
-    async with client_for(sandbox, transport=ZeroAmount()) as client:
-        engine = make_engine(db, client)
+    async with gateway_for(sandbox, transport=ZeroAmount()) as gateway:
+        engine = make_engine(db, gateway)
         result = await engine.run(engine.plan(None, TODAY, "김직원"))
     assert [o.state for o in result.outcomes] == [ChargeState.REJECTED]
     assert sandbox.state.get_customer(uid) is not None

@@ -53,19 +53,19 @@ def replace(**changes: object) -> RawSignupForm:
 
 
 def test_customer_uids_are_random_short_and_carry_no_personal_data() -> None:
-    uids = {su.mint_customer_uid() for _ in range(2000)}
+    uids = {su.mint_key_id() for _ in range(2000)}
     assert len(uids) == 2000
     for uid in uids:
         assert re.fullmatch(r"kpa_[a-z2-7]{16}", uid), uid
-        assert len(uid) <= su.CUSTOMER_UID_MAX
+        assert len(uid) <= su.KEY_ID_MAX
 
 
 def test_merchant_uids_fit_the_window_limits() -> None:
-    uids = {su.mint_merchant_uid() for _ in range(2000)}
+    uids = {su.mint_order_id() for _ in range(2000)}
     assert len(uids) == 2000
     for uid in uids:
         assert re.fullmatch(r"kpa-su-[a-z2-7]{16}", uid)
-        assert len(uid) <= su.MERCHANT_UID_MAX
+        assert len(uid) <= su.ORDER_ID_MAX
 
 
 def test_attempt_request_pay_params() -> None:
@@ -75,10 +75,10 @@ def test_attempt_request_pay_params() -> None:
     assert params == {
         "pg": "kakaopay.TCSUBSCRIP",
         "pay_method": "card",
-        "merchant_uid": attempt.merchant_uid,
+        "merchant_uid": attempt.order_id,
         "name": "프리미엄 월 구독",
         "amount": 9900,
-        "customer_uid": attempt.customer_uid,
+        "customer_uid": attempt.key_id,
         "buyer_name": "김하늘",
         "buyer_tel": "010-1234-5678",
         "buyer_email": "haneul@example.com",
@@ -90,7 +90,7 @@ def test_attempt_request_pay_params() -> None:
     )
     assert key_only.request_pay_params()["amount"] == 0
     assert "buyer_email" not in key_only.request_pay_params()
-    assert key_only.customer_uid != attempt.customer_uid
+    assert key_only.key_id != attempt.key_id
     # The audit text masks the phone and the e-mail.
     assert "1234-5678" not in attempt.describe()
     assert "010-****-5678" in attempt.describe()
@@ -150,8 +150,8 @@ def test_not_korean_mobile(raw: str) -> None:
         ({"phone": ""}, "phone", su.MSG_PHONE_EMPTY),
         ({"email": "nope"}, "email", su.MSG_EMAIL_FORMAT),
         ({"email": "a@b"}, "email", su.MSG_EMAIL_FORMAT),
-        ({"plan": ""}, "plan", su.MSG_PLAN_EMPTY),
         ({"plan": "p" * 41}, "plan", su.MSG_PLAN_LONG),
+        ({"plan": "월\n구독"}, "plan", su.MSG_PLAN_CHARS),
         ({"amount": ""}, "amount", su.MSG_AMOUNT_EMPTY),
         ({"amount": "9.900,5"}, "amount", su.MSG_AMOUNT_FORMAT),
         ({"amount": "99.5"}, "amount", su.MSG_AMOUNT_FORMAT),
@@ -175,7 +175,26 @@ def test_one_message_per_bad_field(changes: dict[str, str], field: str, message:
 
 def test_every_field_reported_at_once() -> None:
     errors = su.form_errors(RawSignupForm(billing_day="", channel=""))
-    assert set(errors) == {"name", "phone", "plan", "amount", "billing_day", "channel"}
+    # The plan may be left empty (the field rules, kpadmin.billing.fields).
+    assert set(errors) == {"name", "phone", "amount", "billing_day", "channel"}
+
+
+def test_field_errors_are_the_field_rules_codes() -> None:
+    from kpadmin.billing.messages import MessageCode
+
+    errors = su.form_errors(replace(name="가" * 51, amount="0"))
+    assert {f: m.code for f, m in errors.items()} == {
+        "name": MessageCode.NAME_TOO_LONG,
+        "amount": MessageCode.AMOUNT_ZERO,
+    }
+    assert errors["name"] == su.MSG_NAME_LONG
+
+
+def test_an_empty_plan_orders_as_a_monthly_subscription() -> None:
+    form = su.validate_form(replace(plan="  "))
+    assert form.plan == ""
+    attempt = su.start_attempt(form, imp_code="imp00000000", pg="kakaopay")
+    assert attempt.request_pay_params()["name"] == su.DEFAULT_ORDER_NAME == "정기결제"
 
 
 def test_valid_form_is_normalised() -> None:
@@ -210,17 +229,17 @@ def test_good_callbacks_and_statuses() -> None:
                 "paid_amount": 0,
             }
         ),
-        expected_merchant_uid=MUID,
+        expected_order_id=MUID,
     )
     assert isinstance(ok, CheckoutCallback)
-    assert ok.imp_uid == "imp_000000000001" and not ok.failed
+    assert ok.payment_id == "imp_000000000001" and not ok.failed
     failed = su.parse_bridge_message(
         msg({"merchant_uid": MUID, "imp_uid": None, "error_code": "F0005", "error_msg": "취소"}),
-        expected_merchant_uid=MUID,
+        expected_order_id=MUID,
     )
     assert isinstance(failed, CheckoutCallback) and failed.failed
     status = su.parse_bridge_message(
-        json.dumps({"type": "status", "status": "requested"}), expected_merchant_uid=MUID
+        json.dumps({"type": "status", "status": "requested"}), expected_order_id=MUID
     )
     assert status is PageStatus.REQUESTED
 
@@ -262,7 +281,7 @@ HOSTILE_MESSAGES = {
 @pytest.mark.parametrize("message", HOSTILE_MESSAGES.values(), ids=HOSTILE_MESSAGES.keys())
 def test_hostile_bridge_messages_are_rejected(message: object) -> None:
     with pytest.raises(CallbackRejected) as info:
-        su.parse_bridge_message(message, expected_merchant_uid=MUID)
+        su.parse_bridge_message(message, expected_order_id=MUID)
     # The reason is short and never echoes the message.
     assert len(str(info.value)) < 60
     assert "xxxx" not in str(info.value)
@@ -306,11 +325,11 @@ def test_verified_signup_with_first_payment_is_saved_atomically(tmp_path: Path) 
         card_name="카카오페이 (신한카드)",
         card_number="451842******1234",
         first_payment=VerifiedPayment(
-            imp_uid="imp_000000000001", amount=9900, receipt_url="https://r/1", paid_at=now
+            payment_id="imp_000000000001", amount=9900, receipt_url="https://r/1", paid_at=now
         ),
     )
     sub = su.save_verified_signup(conn, verified, staff="민지", now=now)
-    assert sub.customer_uid == attempt.customer_uid
+    assert sub.customer_uid == attempt.key_id
     assert sub.state is SubscriberState.ACTIVE
     assert sub.card_name == "카카오페이 (신한카드)"
     assert sub.next_charge_date == date(2026, 12, 5)
@@ -321,7 +340,7 @@ def test_verified_signup_with_first_payment_is_saved_atomically(tmp_path: Path) 
     assert (charge.amount, charge.imp_uid, charge.merchant_uid) == (
         9900,
         "imp_000000000001",
-        attempt.merchant_uid,
+        attempt.order_id,
     )
     (event,) = AuditRepository(conn).list(subscriber_id=sub.id)
     assert event.action == "signup" and event.staff == "민지"
@@ -359,7 +378,7 @@ def test_failed_attempt_writes_only_audit(tmp_path: Path) -> None:
     su.record_failed_attempt(conn, attempt, failure, staff="민지")
     events = AuditRepository(conn).list()
     assert [e.action for e in events] == ["signup_failed", "signup_started"]
-    assert attempt.merchant_uid in events[0].detail and "declined" in events[0].detail
+    assert attempt.order_id in events[0].detail and "declined" in events[0].detail
     assert "1234-5678" not in events[0].detail
     assert SubscriberRepository(conn).count() == 0
     assert ChargeRepository(conn).list_all() == []

@@ -34,6 +34,7 @@ from kpadmin.billing.signup_session import (
     SignupSession,
 )
 from kpadmin.iamport.client import IamportClient
+from kpadmin.iamport.gateway import IamportGateway
 from kpadmin.store import Store, open_store
 from kpadmin.store.audit import AuditRepository
 from kpadmin.store.subscribers import SubscriberRepository
@@ -70,11 +71,12 @@ class Desk:
             conn, staff="민지", clock=FrozenClock(), on_event=self.events.append
         )
         self.client = IamportClient(box.base_url, box.imp_key, box.imp_secret)
+        self.gateway = IamportGateway(self.client)  # the port over a real client, real HTTP
 
     def start(self, **form: Any) -> su.SignupAttempt:
         valid = su.validate_form(replace(FORM, **form))
         attempt = self.session.start(
-            valid, self.client, imp_code=self.box.imp_code, pg="kakaopay.TCSUBSCRIP"
+            valid, self.gateway, imp_code=self.box.imp_code, pg="kakaopay.TCSUBSCRIP"
         )
         assert attempt is not None
         return attempt
@@ -106,7 +108,7 @@ def session_test(body: Any) -> Any:
 
 def approved(attempt: su.SignupAttempt, imp_uid: str | None) -> CheckoutCallback:
     return CheckoutCallback(
-        merchant_uid=attempt.merchant_uid, imp_uid=imp_uid, error_code=None, error_msg=None
+        order_id=attempt.order_id, payment_id=imp_uid, error_code=None, error_msg=None
     )
 
 
@@ -125,14 +127,14 @@ def test_a_verified_sign_up_is_saved(sandbox: RunningSandbox, conn: Store) -> No
     async def body(desk: Desk) -> None:
         attempt = desk.start()
         desk.session.page_requested()
-        issue_key(desk.box, attempt.customer_uid)
+        issue_key(desk.box, attempt.key_id)
         imp_uid = pay(desk.box, attempt)
         desk.session.callback(approved(attempt, imp_uid))
         assert desk.session.phase is Phase.VERIFYING
         await desk.session.wait_idle()
         (done,) = desk.of(SignedUp)
-        assert done.subscriber.customer_uid == attempt.customer_uid
-        assert done.verified.first_payment.imp_uid == imp_uid
+        assert done.subscriber.customer_uid == attempt.key_id
+        assert done.verified.first_payment.payment_id == imp_uid
         # A second callback or a cancel: a finished sign-up ignores them.
         desk.session.callback(approved(attempt, imp_uid))
         desk.session.cancel()
@@ -152,10 +154,11 @@ def test_phases_of_a_sign_up(sandbox: RunningSandbox, conn: Store) -> None:
 
     async def body(desk: Desk) -> None:
         attempt = desk.start(first_payment_now=False)
-        assert desk.session.start(su.validate_form(FORM), desk.client, imp_code="x", pg="y") is None
+        again = desk.session.start(su.validate_form(FORM), desk.gateway, imp_code="x", pg="y")
+        assert again is None
         desk.session.page_requested()
         desk.session.page_requested()  # twice: still waiting
-        issue_key(desk.box, attempt.customer_uid)
+        issue_key(desk.box, attempt.key_id)
         desk.session.callback(approved(attempt, None))
         await desk.session.wait_idle()
         seen.extend(desk.phases())
@@ -195,7 +198,7 @@ def test_approved_unseen_is_offered_and_can_be_saved(
     async def body(desk: Desk) -> None:
         attempt = desk.start()
         # The customer approves; the callback never reaches the page; staff cancel.
-        issue_key(desk.box, attempt.customer_uid)
+        issue_key(desk.box, attempt.key_id)
         imp_uid = pay(desk.box, attempt)
         desk.session.cancel()
         await desk.session.wait_idle()
@@ -205,11 +208,11 @@ def test_approved_unseen_is_offered_and_can_be_saved(
         assert desk.session.try_again() is False  # a verified sign-up waits for a decision
         desk.session.save_offer()
         (done,) = desk.of(SignedUp)
-        assert done.verified.first_payment.imp_uid == imp_uid
+        assert done.verified.first_payment.payment_id == imp_uid
         desk.session.leave()  # saved: the key stays
         await desk.session.wait_idle()
         assert desk.of(AttemptReleased) == []
-        assert desk.box.state.get_customer(attempt.customer_uid) is not None
+        assert desk.box.state.get_customer(attempt.key_id) is not None
 
     session_test(body)(sandbox, conn)
     assert SubscriberRepository(conn).count() == 1
@@ -220,7 +223,7 @@ def test_refund_then_leave_deletes_the_key(
 ) -> None:
     async def body(desk: Desk) -> None:
         attempt = desk.start()
-        issue_key(desk.box, attempt.customer_uid)
+        issue_key(desk.box, attempt.key_id)
         imp_uid = pay(desk.box, attempt)
         desk.session.cancel()
         await desk.session.wait_idle()
@@ -235,7 +238,7 @@ def test_refund_then_leave_deletes_the_key(
         await desk.session.wait_idle()
         assert desk.of(AttemptReleased) == [AttemptReleased(attempt)]
         assert desk.of(MoneyLeftAfterLeaving) == []  # the money went back: nothing to warn of
-        assert desk.box.state.get_customer(attempt.customer_uid) is None
+        assert desk.box.state.get_customer(attempt.key_id) is None
         # Refunded, looked up again (the key is still there), then the key deleted on leaving.
         assert desk.actions()[-3:] == ["signup_refund", "signup_leftovers", "key_deleted"]
 
@@ -255,7 +258,7 @@ def test_leaving_while_verifying_still_finds_the_money(
         (failed,) = desk.of(AttemptFailed)
         assert failed.failure.user_message.code is MessageCode.SIGNUP_PAID_NOT_VERIFIED
         (warned,) = desk.of(MoneyLeftAfterLeaving)
-        assert [p.imp_uid for p in warned.leftovers.payments] == [imp_uid]
+        assert [p.payment_id for p in warned.leftovers.payments] == [imp_uid]
         assert desk.of(AttemptReleased) == [AttemptReleased(attempt)]
         # Recorded, never refunded unasked.
         assert desk.box.state.get_payment(imp_uid)["status"] == "paid"  # type: ignore[index]
@@ -268,7 +271,7 @@ def test_unreachable_can_be_checked_again(
 ) -> None:
     async def body(desk: Desk) -> None:
         attempt = desk.start(first_payment_now=False)
-        issue_key(desk.box, attempt.customer_uid)
+        issue_key(desk.box, attempt.key_id)
         desk.box.set_faults(error_before=1.0, endpoints=["customer_get"])
         desk.session.callback(approved(attempt, None))
         await desk.session.wait_idle()

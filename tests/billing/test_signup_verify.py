@@ -22,7 +22,7 @@ from kpadmin.billing.signup import (
     SignupAttempt,
     SignupFailed,
 )
-from kpadmin.iamport.client import IamportClient
+from kpadmin.iamport.gateway import open_gateway
 from tests.fixtures.sandbox import RunningSandbox
 
 T = TypeVar("T")
@@ -63,11 +63,11 @@ def pay(
     customer_uid: str | None = None,
 ) -> str:
     payment = box.state.create_payment(
-        merchant_uid=merchant_uid or a.merchant_uid,
+        merchant_uid=merchant_uid or a.order_id,
         amount=a.amount if amount is None else amount,
         name=a.form.plan,
         status=status,
-        customer_uid=customer_uid or a.customer_uid,
+        customer_uid=customer_uid or a.key_id,
         customer_uid_usage="issue",
         channel="pc",
         card_name="신한카드",
@@ -79,8 +79,8 @@ def pay(
 
 def callback(a: SignupAttempt, imp_uid: str | None, **fields: Any) -> CheckoutCallback:
     return CheckoutCallback(
-        merchant_uid=fields.pop("merchant_uid", a.merchant_uid),
-        imp_uid=imp_uid,
+        order_id=fields.pop("merchant_uid", a.order_id),
+        payment_id=imp_uid,
         error_code=fields.pop("error_code", None),
         error_msg=fields.pop("error_msg", None),
         extra=fields,
@@ -88,8 +88,8 @@ def callback(a: SignupAttempt, imp_uid: str | None, **fields: Any) -> CheckoutCa
 
 
 async def verify(box: RunningSandbox, a: SignupAttempt, cb: CheckoutCallback) -> Any:
-    async with IamportClient(box.base_url, box.imp_key, box.imp_secret) as client:
-        return await su.verify_signup(client, a, cb)
+    async with open_gateway(box.base_url, box.imp_key, box.imp_secret) as gateway:
+        return await su.verify_signup(gateway, a, cb)
 
 
 def failure(box: RunningSandbox, a: SignupAttempt, cb: CheckoutCallback) -> SignupFailed:
@@ -103,7 +103,7 @@ def failure(box: RunningSandbox, a: SignupAttempt, cb: CheckoutCallback) -> Sign
 
 def test_key_only_signup_verified(sandbox: RunningSandbox) -> None:
     a = attempt(first_payment=False)
-    issue_key(sandbox, a.customer_uid)
+    issue_key(sandbox, a.key_id)
     verified = run(verify(sandbox, a, callback(a, None)))
     assert verified.card_name == "신한카드"
     assert verified.card_number == "451842******1234"
@@ -112,11 +112,11 @@ def test_key_only_signup_verified(sandbox: RunningSandbox) -> None:
 
 def test_first_payment_signup_verified(sandbox: RunningSandbox) -> None:
     a = attempt()
-    issue_key(sandbox, a.customer_uid)
+    issue_key(sandbox, a.key_id)
     imp_uid = pay(sandbox, a)
     verified = run(verify(sandbox, a, callback(a, imp_uid)))
     assert verified.first_payment is not None
-    assert verified.first_payment.imp_uid == imp_uid
+    assert verified.first_payment.payment_id == imp_uid
     assert verified.first_payment.amount == 9900
     assert verified.first_payment.paid_at is not None
 
@@ -127,15 +127,15 @@ def test_kakao_money_signup_is_named_kakao_money(
 ) -> None:
     # The live shape of Kakao Money: no card fields on the key nor on its payments.
     a = attempt(first_payment=first_payment)
-    sandbox.state.issue_billing_key(a.customer_uid, pay_method="point")
+    sandbox.state.issue_billing_key(a.key_id, pay_method="point")
     imp_uid = None
     if first_payment:
         payment = sandbox.state.create_payment(
-            merchant_uid=a.merchant_uid,
+            merchant_uid=a.order_id,
             amount=a.amount,
             name=a.form.plan,
             status="paid",
-            customer_uid=a.customer_uid,
+            customer_uid=a.key_id,
             customer_uid_usage="issue",
             channel="pc",
             pay_method="point",
@@ -167,31 +167,31 @@ def test_customer_uid_from_the_callback_is_ignored(sandbox: RunningSandbox) -> N
 
 def test_imp_uid_of_another_payment(sandbox: RunningSandbox) -> None:
     a = attempt()
-    issue_key(sandbox, a.customer_uid)
+    issue_key(sandbox, a.key_id)
     other = attempt()
-    issue_key(sandbox, other.customer_uid)
+    issue_key(sandbox, other.key_id)
     other_imp_uid = pay(sandbox, other)  # a real, paid payment — for another order
     f = failure(sandbox, a, callback(a, other_imp_uid))
     assert f.reason is FailureReason.VERIFICATION_FAILED
     assert "merchant_uid differs" in f.detail and "customer_uid differs" in f.detail
-    assert f.paid_imp_uid is None  # no money was taken under our merchant_uid
+    assert f.paid_payment_id is None  # no money was taken under our merchant_uid
 
 
 def test_amount_mismatch(sandbox: RunningSandbox) -> None:
     a = attempt()
-    issue_key(sandbox, a.customer_uid)
+    issue_key(sandbox, a.key_id)
     imp_uid = pay(sandbox, a, amount=100)
     f = failure(sandbox, a, callback(a, imp_uid))
     assert f.reason is FailureReason.VERIFICATION_FAILED
     assert "amount 100 != 9900" in f.detail
     # Money was taken under our merchant_uid: staff are told which payment to look at.
-    assert f.paid_imp_uid == imp_uid
+    assert f.paid_payment_id == imp_uid
     assert f.user_message == su.MSG_PAID_NOT_VERIFIED
 
 
 def test_unpaid_payment(sandbox: RunningSandbox) -> None:
     a = attempt()
-    issue_key(sandbox, a.customer_uid)
+    issue_key(sandbox, a.key_id)
     imp_uid = pay(sandbox, a, status="failed")
     f = failure(sandbox, a, callback(a, imp_uid))
     assert f.reason is FailureReason.VERIFICATION_FAILED
@@ -200,7 +200,7 @@ def test_unpaid_payment(sandbox: RunningSandbox) -> None:
 
 def test_payment_with_another_customer_uid(sandbox: RunningSandbox) -> None:
     a = attempt()
-    issue_key(sandbox, a.customer_uid)
+    issue_key(sandbox, a.key_id)
     imp_uid = pay(sandbox, a, customer_uid="kpa_someoneelse0000")
     f = failure(sandbox, a, callback(a, imp_uid))
     assert "customer_uid differs" in f.detail
@@ -208,7 +208,7 @@ def test_payment_with_another_customer_uid(sandbox: RunningSandbox) -> None:
 
 def test_unknown_imp_uid(sandbox: RunningSandbox) -> None:
     a = attempt()
-    issue_key(sandbox, a.customer_uid)
+    issue_key(sandbox, a.key_id)
     f = failure(sandbox, a, callback(a, "imp_000000000000"))
     assert f.reason is FailureReason.VERIFICATION_FAILED
     assert "unknown" in f.detail
@@ -216,21 +216,21 @@ def test_unknown_imp_uid(sandbox: RunningSandbox) -> None:
 
 def test_first_payment_without_imp_uid(sandbox: RunningSandbox) -> None:
     a = attempt()
-    issue_key(sandbox, a.customer_uid)
+    issue_key(sandbox, a.key_id)
     f = failure(sandbox, a, callback(a, None))
     assert "no imp_uid" in f.detail
 
 
 def test_key_deleted_after_issue(sandbox: RunningSandbox) -> None:
     a = attempt(first_payment=False)
-    issue_key(sandbox, a.customer_uid)
-    sandbox.state.delete_customer(a.customer_uid)
+    issue_key(sandbox, a.key_id)
+    sandbox.state.delete_customer(a.key_id)
     assert failure(sandbox, a, callback(a, None)).reason is FailureReason.VERIFICATION_FAILED
 
 
 def test_callback_for_another_merchant_uid(sandbox: RunningSandbox) -> None:
     a = attempt(first_payment=False)
-    issue_key(sandbox, a.customer_uid)
+    issue_key(sandbox, a.key_id)
     f = failure(sandbox, a, callback(a, None, merchant_uid="kpa-su-bbbbbbbbbbbbbbbb"))
     assert f.reason is FailureReason.VERIFICATION_FAILED
 
@@ -250,7 +250,7 @@ def test_window_failures(sandbox: RunningSandbox, code: str, message: str, reaso
     a = attempt()
     f = failure(sandbox, a, callback(a, None, error_code=code, error_msg=message))
     assert f.reason is reason
-    assert f.paid_imp_uid is None
+    assert f.paid_payment_id is None
 
 
 def test_error_callback_but_money_taken(sandbox: RunningSandbox) -> None:
@@ -259,7 +259,7 @@ def test_error_callback_but_money_taken(sandbox: RunningSandbox) -> None:
     imp_uid = pay(sandbox, a)
     f = failure(sandbox, a, callback(a, None, error_code="F0005", error_msg="취소"))
     assert f.reason is FailureReason.CANCELLED
-    assert f.paid_imp_uid == imp_uid
+    assert f.paid_payment_id == imp_uid
     assert f.user_message == su.MSG_PAID_NOT_VERIFIED
 
 
@@ -270,10 +270,10 @@ def test_unreachable_api_is_retryable() -> None:
     a = attempt(first_payment=False)
 
     async def go() -> None:
-        async with IamportClient(
+        async with open_gateway(
             f"http://127.0.0.1:{port}", "k", "s", retry_backoff_s=0.01
-        ) as client:
-            await su.verify_signup(client, a, callback(a, None))
+        ) as gateway:
+            await su.verify_signup(gateway, a, callback(a, None))
 
     with pytest.raises(SignupFailed) as info:
         run(go())

@@ -20,7 +20,7 @@ from kpadmin import cli
 from kpadmin.billing import csvio
 from kpadmin.billing.periods import SEOUL, first_charge_date
 from kpadmin.billing.settings import Settings, save_settings
-from kpadmin.iamport.client import IamportClient
+from kpadmin.iamport.gateway import open_gateway
 from kpadmin.sandbox.config import SandboxConfig
 from kpadmin.sandbox.server import SandboxServer
 from kpadmin.store import open_store
@@ -154,7 +154,7 @@ def test_bad_rows_import_nothing_unless_skip_bad(
     assert setup.run("import", str(path)) == 1
     out = capsys.readouterr().out
     assert "line 3 (cu_unknown): i'mport has no billing key" in out
-    assert "line 4 (cu_2): amount 99,000,000 is above the limit" in out
+    assert "line 4 (cu_2): The amount is above ₩10,000,000; check it" in out
     assert "line 5 (cu_3): next_charge_date 2020-01-01 is in the past" in out
     assert "line 6 (cu_4): duplicate customer_uid (also on line 7)" in out
     assert "line 7 (cu_4)" in out
@@ -223,9 +223,9 @@ def test_verify_keys_in_chunks_against_the_sandbox(sandbox: RunningSandbox) -> N
     issue_keys(sandbox.base_url, ["k_1", "k_3", "k_5"])
 
     async def run() -> tuple[set[str], set[str]]:
-        async with IamportClient(sandbox.base_url, "sandbox-key", "sandbox-secret") as client:
+        async with open_gateway(sandbox.base_url, "sandbox-key", "sandbox-secret") as gateway:
             found, missing = await csvio.verify_keys(
-                client, ["k_1", "k_2", "k_3", "k_4", "k_5"], chunk=2
+                gateway, ["k_1", "k_2", "k_3", "k_4", "k_5"], chunk=2
             )
             return set(found), missing
 

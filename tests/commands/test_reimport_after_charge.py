@@ -20,7 +20,7 @@ from kpadmin.billing.engine import ChargeEngine
 from kpadmin.billing.settings import Settings, save_settings
 from kpadmin.store import AuditRepository, SubscriberRepository, open_store
 from tests.billing import helpers as h
-from tests.billing.sandboxed import client_for
+from tests.billing.sandboxed import gateway_for
 from tests.fixtures.sandbox import RunningSandbox
 
 FILE = (
@@ -99,12 +99,12 @@ def test_reimport_after_charge_due_changes_nothing(sandbox: RunningSandbox, tmp_
     assert dry.returncode == 0 and "0 subscriber(s) due" in dry.stdout, dry.stdout
 
 
-def _import(conn, client, text: str, today: date) -> csvio.ImportReport:  # type: ignore[no-untyped-def]
-    return asyncio.run(_import_async(conn, client, text, today))
+def _import(conn, gateway, text: str, today: date) -> csvio.ImportReport:  # type: ignore[no-untyped-def]
+    return asyncio.run(_import_async(conn, gateway, text, today))
 
 
-async def _import_async(conn, client, text, today):  # type: ignore[no-untyped-def]
-    return await csvio.import_subscribers(conn, client, text.encode(), today=today, staff="t")
+async def _import_async(conn, gateway, text, today):  # type: ignore[no-untyped-def]
+    return await csvio.import_subscribers(conn, gateway, text.encode(), today=today, staff="t")
 
 
 def test_spent_dates_are_unchanged_and_real_changes_still_apply(
@@ -117,22 +117,22 @@ def test_spent_dates_are_unchanged_and_real_changes_still_apply(
 
     async def go() -> dict[str, csvio.ImportReport]:
         reports = {}
-        async with client_for(sandbox) as client:
-            reports["first"] = await _import_async(conn, client, FILE, TODAY)
-            engine = ChargeEngine(conn, client, clock=lambda: NOW, retry_delays=(0.01,))
+        async with gateway_for(sandbox) as gateway:
+            reports["first"] = await _import_async(conn, gateway, FILE, TODAY)
+            engine = ChargeEngine(conn, gateway, clock=lambda: NOW, retry_delays=(0.01,))
             result = await engine.run(engine.plan(None, TODAY, "t"))
             assert result.ok and result.progress.paid == 3
-            reports["same"] = await _import_async(conn, client, FILE, TODAY)
+            reports["same"] = await _import_async(conn, gateway, FILE, TODAY)
             # A name fixed in the file: that is a change; the spent date still is not.
             renamed = FILE.replace("김민지", "김민지2")
-            reports["renamed"] = await _import_async(conn, client, renamed, TODAY)
+            reports["renamed"] = await _import_async(conn, gateway, renamed, TODAY)
             # Staff move cu_2 to a later date in an unpaid period: that is a change.
             moved = renamed.replace("19900,2026-11-27", "19900,2027-01-10")
-            reports["moved"] = await _import_async(conn, client, moved, TODAY)
+            reports["moved"] = await _import_async(conn, gateway, moved, TODAY)
             # Later, the date is past: fine for a subscriber who paid it; a new subscriber with
             # a past date, or one whose past period is not paid, is still a bad row.
             late = moved + "cu_4,최유나,010-4444-4444,9900,2026-11-27\n"
-            reports["late"] = await _import_async(conn, client, late, date(2027, 1, 15))
+            reports["late"] = await _import_async(conn, gateway, late, date(2027, 1, 15))
         return reports
 
     reports = asyncio.run(go())
@@ -164,12 +164,12 @@ def test_a_duplicated_row_with_a_spent_date_stays_bad(
     one = "customer_uid,name,phone,amount,next_charge_date\ncu_1,A,010-1111-1111,9900,2026-11-27\n"
 
     async def go() -> csvio.ImportReport:
-        async with client_for(sandbox) as client:
-            await _import_async(conn, client, one, TODAY)
-            engine = ChargeEngine(conn, client, clock=lambda: NOW, retry_delays=(0.01,))
+        async with gateway_for(sandbox) as gateway:
+            await _import_async(conn, gateway, one, TODAY)
+            engine = ChargeEngine(conn, gateway, clock=lambda: NOW, retry_delays=(0.01,))
             assert (await engine.run(engine.plan(None, TODAY, "t"))).progress.paid == 1
             twice = one + "cu_1,B,010-1111-1111,9900,2026-12-27\n"
-            return await _import_async(conn, client, twice, date(2026, 12, 5))
+            return await _import_async(conn, gateway, twice, date(2026, 12, 5))
 
     report = asyncio.run(go())
     assert [p.line for p in report.problems] == [2, 3] and not report.applied

@@ -145,18 +145,18 @@ def test_no_second_charge_while_in_flight_or_unknown(qtbot, desk_factory, arun):
     # An unknown outcome (the answer was lost, but i'mport did charge): the row is blocked.
     victim = desk.ids[5]
     uid = "kp_test_0005"
-    from kpadmin.billing.merchant_uid import merchant_uid_for
+    from kpadmin.billing.order_ids import order_id_for
     from kpadmin.billing.periods import period_of
     from kpadmin.store.charges import NewCharge
 
     period = period_of(backend.today())
-    muid = merchant_uid_for(uid, period, 1)
+    muid = order_id_for(uid, period, 1)
     with backend.store.transaction():
         cid = charges.insert(
             NewCharge(victim, uid, period, 1, muid, 9_900), batch_id=None, staff="t"
         )
         charges.set_state(cid, ChargeState.UNKNOWN, fail_reason="answer lost")
-    arun(backend.api.client.pay_again(uid, muid, 9_900, "프리미엄 월 구독"))
+    arun(backend.gateway().charge_key(uid, muid, 9_900, "프리미엄 월 구독"))
     window.reload()
     window.select_ids([victim])
     row = window.model.row_for_id(victim)
@@ -223,22 +223,22 @@ def test_a_decline_found_by_the_pre_plan_reconcile_is_not_offered_again(qtbot, d
     desk = desk_factory(count=3, declining=frozenset({2}))
     controller, backend = desk.controller, desk.backend
     from kpadmin.billing.due import SkipReason
-    from kpadmin.billing.merchant_uid import merchant_uid_for
+    from kpadmin.billing.gateway import Declined
+    from kpadmin.billing.order_ids import order_id_for
     from kpadmin.billing.periods import period_of
-    from kpadmin.iamport.errors import PaymentDeclined
     from kpadmin.store.charges import NewCharge
 
     charges = ChargeRepository(backend.store)
     victim, uid = desk.ids[2], "kp_test_0002"
     period = period_of(backend.today())
-    muid = merchant_uid_for(uid, period, 1)
+    muid = order_id_for(uid, period, 1)
     with backend.store.transaction():
         cid = charges.insert(
             NewCharge(victim, uid, period, 1, muid, 9_900), batch_id=None, staff="t"
         )
         charges.set_state(cid, ChargeState.SENT)  # the answer never arrived
-    with pytest.raises(PaymentDeclined):
-        arun(backend.api.client.pay_again(uid, muid, 9_900, "프리미엄 월 구독"))
+    with pytest.raises(Declined):
+        arun(backend.gateway().charge_key(uid, muid, 9_900, "프리미엄 월 구독"))
 
     controller.charge_all_due()
     dialog = accept_confirmation(qtbot, controller)

@@ -8,9 +8,9 @@ import pytest
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
 
+from kpadmin.billing import gateway as gw
 from kpadmin.gui import aio, crash, i18n, messages
 from kpadmin.gui.formatting import state_label, tr, won
-from kpadmin.iamport import errors as ie
 from kpadmin.store.models import SubscriberState
 
 
@@ -48,12 +48,12 @@ def test_excepthook_opens_one_dialog_with_redacted_copyable_details(qtbot, no_di
 
 
 def test_expected_errors_become_calm_messages(qtbot, qloop, no_dialog):
-    failure = ie.AuthenticationFailed("401")
+    failure = gw.AuthFailed("401")
     aio.report_failure(failure)
     level, text = messages.bridge().history[-1]
     assert level == "error" and "Settings" in text
     assert crash.current_dialog() is None
-    lost = ie.OutcomeUnknown("read timeout")
+    lost = gw.OutcomeUnknown("read timeout")
     assert "Reconcile" in aio.describe_error(lost)
     assert aio.describe_error(KeyError("x")) is None
 

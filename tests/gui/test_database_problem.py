@@ -180,14 +180,14 @@ def desk(qtbot, arun, sandbox_factory, tmp_path, memory_keyring):
 
 def test_a_full_disk_mid_batch_shows_one_message_and_stops_sending(qtbot, desk, monkeypatch):
     disk = _FullDisk(desk.backend.store, monkeypatch)
-    client = desk.backend.client()
-    original = client.pay_again
+    gateway = desk.backend.gateway()
+    original = gateway.charge_key
 
-    async def counting_pay_again(*args, **kwargs):
+    async def counting_charge_key(*args, **kwargs):
         disk.sends += 1
         return await original(*args, **kwargs)
 
-    monkeypatch.setattr(client, "pay_again", counting_pay_again)
+    monkeypatch.setattr(gateway, "charge_key", counting_charge_key)
     controller = desk.controller
     controller.charge_all_due()
     accept_confirmation(qtbot, controller).accept()

@@ -95,8 +95,8 @@ def test_checksum_mismatch_records_nothing(qtbot, paid_desk, sandbox, arun):
     charge = the_charge(paid_desk)
     # Someone refunds ₩1,000 from the i'mport console: our journal still believes ₩9,900 is left.
     arun(
-        paid_desk.backend.api.client.cancel_payment(
-            imp_uid=charge.imp_uid, amount=1_000, reason="console"
+        paid_desk.backend.gateway().refund(
+            payment_id=charge.imp_uid, amount=1_000, reason="console"
         )
     )
     outcome = refund_through_dialog(qtbot, paid_desk, amount=None)

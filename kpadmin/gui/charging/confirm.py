@@ -123,7 +123,7 @@ class ConfirmChargeDialog(QDialog):
             self.skipped.addTopLevelItems(
                 [
                     QTreeWidgetItem(
-                        [s.name or s.customer_uid, skip_label(s.reason), skip_detail(s)]
+                        [s.name or s.key_id, skip_label(s.reason), skip_detail(s)]
                     )
                     for s in plan.skipped
                 ]

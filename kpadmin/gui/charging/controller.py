@@ -43,6 +43,7 @@ from kpadmin.billing.engine import (
     Progress,
     without_declines,
 )
+from kpadmin.billing.gateway import Gateway
 from kpadmin.billing.reconcile import ReconcileReport
 from kpadmin.billing.records import ChargeState
 from kpadmin.gui import aio, messages
@@ -86,7 +87,7 @@ class ChargingController(QObject):
         self.backend = backend
         self._parent = parent  # the dialogs open over it
         self._engine: ChargeEngine | None = None
-        self._engine_client = None
+        self._engine_gateway: Gateway | None = None
         self._preparing = False
         self._running = False
         self._reconciling = False
@@ -117,17 +118,17 @@ class ChargingController(QObject):
 
     def engine(self) -> ChargeEngine:
         """The engine for the current connection (raises `aio.UserError` when not connected)."""
-        client = self.backend.client()
-        if self._engine is None or self._engine_client is not client:
+        gateway = self.backend.gateway()
+        if self._engine is None or self._engine_gateway is not gateway:
             if self._engine is not None and self._engine.running:
                 raise aio.UserError(tr("A charge batch is still running."))
             self._engine = ChargeEngine(
                 self.backend.store,
-                client,
+                gateway,
                 monthly_limit=self.backend.monthly_cap,
                 clock=self.backend.clock,
             )
-            self._engine_client = client
+            self._engine_gateway = gateway
         return self._engine
 
     def _busy_reason(self) -> str | None:
@@ -191,7 +192,7 @@ class ChargingController(QObject):
             if skip is not None:
                 messages.warning(
                     tr("{name} is not charged: {why} — {detail}").format(
-                        name=skip.name or skip.customer_uid,
+                        name=skip.name or skip.key_id,
                         why=skip_label(skip.reason),
                         detail=say(skip.note),
                     )

@@ -180,10 +180,10 @@ class BatchDialog(QDialog):
             shown = o.paid_amount if o.amount_mismatch and o.paid_amount is not None else o.amount
             note = outcome_note(o)
             item = QTreeWidgetItem(
-                [o.name or o.customer_uid, fmt.won(shown), outcome_label(o.state), note]
+                [o.name or o.key_id, fmt.won(shown), outcome_label(o.state), note]
             )
             item.setTextAlignment(1, _RIGHT)
-            item.setToolTip(3, f"{o.merchant_uid}\n{note}")
+            item.setToolTip(3, f"{o.order_id}\n{note}")
             colour = UNKNOWN if o.state.in_doubt else DECLINED
             if o.state is ChargeState.PAID:
                 colour = UNKNOWN  # paid, but with a remark
@@ -261,7 +261,7 @@ class BatchDialog(QDialog):
         grey = QColor("#6b6b6b")
         for s in skips:
             item = QTreeWidgetItem(
-                [s.name or s.customer_uid, "", skip_label(s.reason), skip_detail(s)]
+                [s.name or s.key_id, "", skip_label(s.reason), skip_detail(s)]
             )
             for column in range(4):
                 item.setForeground(column, grey)

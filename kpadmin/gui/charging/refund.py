@@ -33,11 +33,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpadmin.billing import gateway as gw
 from kpadmin.billing.messages import AuditAction
 from kpadmin.billing.records import Charge, ChargeState
 from kpadmin.gui import formatting as fmt
 from kpadmin.gui.formatting import tr
-from kpadmin.iamport import errors as ie
 
 log = logging.getLogger(__name__)
 
@@ -313,7 +313,7 @@ class RefundDialog(QDialog):
 
 async def perform_refund(backend, request: RefundRequest) -> RefundOutcome:
     """Ask i'mport to refund and record what it says (see the module docstring)."""
-    client = backend.client()
+    gateway = backend.gateway()
     charge = backend.charges.get(request.charge_id)
     if charge is None or charge.subscriber_id != request.subscriber_id:
         return RefundOutcome(False, tr("That charge no longer exists."))
@@ -327,14 +327,14 @@ async def perform_refund(backend, request: RefundRequest) -> RefundOutcome:
             ).format(balance=fmt.won(balance)),
         )
     try:
-        payment = await client.cancel_payment(
-            imp_uid=charge.imp_uid,
+        payment = await gateway.refund(
+            payment_id=charge.imp_uid,
             amount=None if request.full else request.amount,
             checksum=balance,
             reason=request.reason,
         )
-    except ie.RequestRejected as exc:
-        why = exc.api_message or str(exc)
+    except gw.Rejected as exc:
+        why = exc.gateway_message or str(exc)
         _audit(
             backend,
             charge,
@@ -349,11 +349,11 @@ async def perform_refund(backend, request: RefundRequest) -> RefundOutcome:
                 "Check the payment at i'mport before trying again."
             )
         return RefundOutcome(False, text)
-    except ie.OutcomeUnknown:
+    except gw.OutcomeUnknown:
         # Never send a refund twice: look at the payment and record what i'mport shows.
         try:
-            payment = await client.get_payment(charge.imp_uid)
-        except ie.IamportError:
+            payment = await gateway.get_payment(charge.imp_uid)
+        except gw.GatewayError:
             _audit(
                 backend,
                 charge,
@@ -367,7 +367,7 @@ async def perform_refund(backend, request: RefundRequest) -> RefundOutcome:
                     "Check it at i'mport before trying again."
                 ),
             )
-    cancelled = int(payment.cancel_amount)
+    cancelled = int(payment.refunded_amount)
     refunded_now = cancelled - charge.cancelled_amount
     with backend.store.transaction():
         backend.charges.set_state(charge.id, ChargeState.PAID, cancelled_amount=cancelled)

@@ -26,7 +26,7 @@ def skip_label(reason: SkipReason) -> str:
 
 
 def skip_detail(skip: Skip) -> str:
-    """The engine's detail when it adds something (a merchant_uid, a date, a count); for a plain
+    """The engine's detail when it adds something (an order id, a date, a count); for a plain
     state (paused, cancelled, key missing) the reason says it all."""
     if skip.reason in (SkipReason.PAUSED, SkipReason.CANCELLED):
         return ""

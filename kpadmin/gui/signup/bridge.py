@@ -6,7 +6,7 @@ before anything else happens:
 * the main frame must be showing the checkout page (its origin, not a page the view navigated to
   since — the relay script is injected into every main-frame document of the page);
 * `kpadmin.billing.signup.parse_bridge_message` then checks size (≤ 16 KB), JSON, the envelope,
-  each field's type, and that the callback is for this attempt's merchant_uid;
+  each field's type, and that the callback is for this attempt's order id;
 * only the first callback counts; later ones are refused.
 
 Rejected messages are logged (reason only, never the message) and counted; the slot never raises
@@ -47,10 +47,10 @@ class CheckoutBridge(QObject):
     message_rejected = Signal(str)
 
     def __init__(
-        self, merchant_uid: str, page_url: Callable[[], QUrl], parent: QObject | None = None
+        self, order_id: str, page_url: Callable[[], QUrl], parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
-        self._merchant_uid = merchant_uid
+        self._order_id = order_id
         self._page_url = page_url
         self._callback_taken = False
         self.rejected_count = 0
@@ -68,7 +68,7 @@ class CheckoutBridge(QObject):
     def _handle(self, message: object) -> None:
         if Origin.of(self._page_url()) != CHECKOUT_ORIGIN:
             raise CallbackRejected("not from the checkout page")
-        parsed = parse_bridge_message(message, expected_merchant_uid=self._merchant_uid)
+        parsed = parse_bridge_message(message, expected_order_id=self._order_id)
         if isinstance(parsed, PageStatus):
             log.info("sign-up page: %s", parsed.value)
             self.status_received.emit(parsed)
@@ -78,9 +78,9 @@ class CheckoutBridge(QObject):
             raise CallbackRejected("a callback was already received")
         self._callback_taken = True
         log.info(
-            "sign-up callback: merchant_uid=%s imp_uid=%s error_code=%s",
-            parsed.merchant_uid,
-            parsed.imp_uid,
+            "sign-up callback: order %s payment %s error_code=%s",
+            parsed.order_id,
+            parsed.payment_id,
             parsed.error_code,
         )
         self.callback_received.emit(parsed)

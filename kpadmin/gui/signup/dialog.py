@@ -289,7 +289,7 @@ class SignupDialog(QDialog):
         from kpadmin.gui.signup.navigation import NavigationPolicy, Origin
         from kpadmin.gui.signup.webview import CheckoutWebView
 
-        attempt = self.session.start(form, api.client, imp_code=api.imp_code, pg=api.pg)
+        attempt = self.session.start(form, api.gateway, imp_code=api.imp_code, pg=api.pg)
         if attempt is None:
             return
         web = self.web
@@ -456,9 +456,9 @@ class SignupDialog(QDialog):
         detail = say(failure.user_message)
         if failure.pg_message and failure.reason is FailureReason.DECLINED:
             detail += "\n" + self.tr("Kakao Pay says: {reason}").format(reason=failure.pg_message)
-        if failure.paid_imp_uid:
+        if failure.paid_payment_id:
             detail += "\n" + self.tr("Payment to look at: {imp_uid}").format(
-                imp_uid=failure.paid_imp_uid
+                imp_uid=failure.paid_payment_id
             )
         self._failure_view = (titles[failure.reason], detail)
         self._show_result(
@@ -506,7 +506,7 @@ class SignupDialog(QDialog):
                 self.tr(
                     "i'mport could not be asked whether the customer approved meanwhile "
                     "(order {order}). Check again before starting over."
-                ).format(order=attempt.merchant_uid)
+                ).format(order=attempt.order_id)
             )
             self.check_again_button.setVisible(True)
             self.check_again_button.setEnabled(True)
@@ -540,7 +540,7 @@ class SignupDialog(QDialog):
             self.save_button.setVisible(True)
             self.save_button.setDefault(True)
         lines += [
-            money_taken_line(payment.refundable, payment.imp_uid) for payment in left.payments
+            money_taken_line(payment.refundable, payment.payment_id) for payment in left.payments
         ]
         if left.key and offer is None:
             lines.append(
@@ -585,15 +585,15 @@ class SignupDialog(QDialog):
         return self.parentWidget() if self._alive() else None
 
 
-def money_taken_line(amount: int, imp_uid: str) -> str:
+def money_taken_line(amount: int, payment_id: str) -> str:
     return QCoreApplication.translate(
         "SignupDialog", "{amount} was taken (imp_uid {imp_uid}) and no subscriber was saved."
-    ).format(amount=won(amount), imp_uid=imp_uid)
+    ).format(amount=won(amount), imp_uid=payment_id)
 
 
 def warn_money_left(left: AttemptLeftovers, parent: QWidget | None) -> QMessageBox:
     """Money found after the dialog was closed: say so where staff are (audited as well)."""
-    lines = [money_taken_line(p.refundable, p.imp_uid) for p in left.payments]
+    lines = [money_taken_line(p.refundable, p.payment_id) for p in left.payments]
     messages.warning(" ".join(lines))  # the status bar and the message history too
     box = QMessageBox(
         QMessageBox.Icon.Warning,

@@ -179,12 +179,12 @@ class CheckoutPage(GuardedPage):
         self,
         profile: QWebEngineProfile,
         policy: NavigationPolicy,
-        merchant_uid: str,
+        order_id: str,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(profile, policy, parent)
         self._own_load_pending = False
-        self.bridge = CheckoutBridge(merchant_uid, self.url, self)
+        self.bridge = CheckoutBridge(order_id, self.url, self)
         self.channel = QWebChannel(self)
         self.channel.registerObject("kpadmin_bridge", self.bridge)
         self.setWebChannel(self.channel, BRIDGE_WORLD)

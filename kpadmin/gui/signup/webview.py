@@ -52,7 +52,7 @@ class CheckoutWebView(QWidget):
         # were added, and QtWebEngine needs a page gone before its profile (it warns otherwise).
         # `dispose` keeps that order too when an attempt ends.
         profile = new_signup_profile()
-        self.page = CheckoutPage(profile, self.policy, attempt.merchant_uid, self)
+        self.page = CheckoutPage(profile, self.policy, attempt.order_id, self)
         profile.setParent(self)
         self.profile = profile
         self.page.bridge.callback_received.connect(self.callback_received)

@@ -1,6 +1,6 @@
 """Helpers for driving the real sign-up dialog against a running sandbox (tests and screenshots).
 
-backend = SignupBackend.for_sandbox(sandbox, tmp_path)       # real SQLite file, real client
+backend = SignupBackend.for_sandbox(sandbox, tmp_path)       # real SQLite file, real gateway
 dialog = SignupDialog(None, backend)
 fill(dialog, first_payment=True)
 dialog.start()
@@ -21,6 +21,7 @@ from kpadmin.billing.periods import today_in_seoul
 from kpadmin.billing.signup import RawSignupForm
 from kpadmin.clock import Clock
 from kpadmin.iamport.client import IamportClient
+from kpadmin.iamport.gateway import IamportGateway
 from kpadmin.store import Store, open_store
 from tests.clock import FrozenClock
 
@@ -38,8 +39,10 @@ FORM = RawSignupForm(
 
 @dataclass
 class SandboxApi:
-    """The fields of `kpadmin.runtime.Api` the dialog reads."""
+    """The fields of `kpadmin.runtime.Api` the dialog reads (``client``: the gateway's own, for
+    closing it)."""
 
+    gateway: IamportGateway
     client: IamportClient
     base_url: str
     sdk_url: str
@@ -81,6 +84,7 @@ class SignupBackend(QObject):
     def for_sandbox(cls, box: Any, data_dir: Path, *, clock: Clock | None = None) -> SignupBackend:
         client = IamportClient(box.base_url, box.imp_key, box.imp_secret)
         api = SandboxApi(
+            gateway=IamportGateway(client),
             client=client,
             base_url=box.base_url,
             sdk_url=box.base_url + "/v1/iamport.js",

@@ -47,7 +47,7 @@ def test_only_the_first_callback_counts(qapp: Any) -> None:
     r = Recorder()
     r.bridge.post(GOOD)
     r.bridge.post(GOOD.replace("imp_000000000001", "imp_000000000002"))
-    assert len(r.callbacks) == 1 and r.callbacks[0].imp_uid == "imp_000000000001"
+    assert len(r.callbacks) == 1 and r.callbacks[0].payment_id == "imp_000000000001"
     assert r.rejected == ["a callback was already received"]
 
 

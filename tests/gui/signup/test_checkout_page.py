@@ -47,7 +47,7 @@ def test_values_cannot_break_out_of_the_page() -> None:
     config = config_of(html)
     assert config["params"]["buyer_name"] == attempt.form.name  # intact, only escaped
     assert config["params"]["name"] == attempt.form.plan
-    assert config["params"]["customer_uid"] == attempt.customer_uid
+    assert config["params"]["customer_uid"] == attempt.key_id
     assert config["params"]["amount"] == 9900
     nonce = config["nonce"]
     assert f"script-src 'nonce-{nonce}'" in html

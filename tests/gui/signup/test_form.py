@@ -12,7 +12,8 @@ def make_dialog(qtbot: Any, tmp_path: Any, *, connected: bool = True) -> SignupD
     from kpadmin.store import open_store
 
     api = SandboxApi(
-        client=None,  # type: ignore[arg-type]  # never called on the form page
+        gateway=None,  # type: ignore[arg-type]  # never called on the form page
+        client=None,  # type: ignore[arg-type]
         base_url="http://127.0.0.1:1",
         sdk_url="http://127.0.0.1:1/v1/iamport.js",
         imp_code="imp00000000",

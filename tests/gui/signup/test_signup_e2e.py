@@ -83,13 +83,13 @@ def test_approve_with_first_payment(qtbot: Any, dialog: SignupDialog, backend: A
 
     (sub,) = SubscriberRepository(backend.store).list_all()
     assert outcome.subscribers == [sub]
-    assert sub.customer_uid == dialog.attempt.customer_uid
+    assert sub.customer_uid == dialog.attempt.key_id
     assert sub.card_name and "카드" in sub.card_name  # from the API, not from the callback
     assert sub.card_number and "*" in sub.card_number
     assert sub.amount == 9900 and sub.phone == "010-1234-5678"
     (charge,) = ChargeRepository(backend.store).for_subscriber(sub.id)
     assert charge.state is ChargeState.PAID
-    assert charge.amount == 9900 and charge.merchant_uid == dialog.attempt.merchant_uid
+    assert charge.amount == 9900 and charge.merchant_uid == dialog.attempt.order_id
     assert "✓" in dialog.result_icon.text()
     assert "₩9,900" in dialog.result_detail.text()
     actions = [e.action for e in AuditRepository(backend.store).list()]
@@ -127,7 +127,7 @@ def test_approve_card_only_by_phone(qtbot: Any, dialog: SignupDialog, backend: A
     assert sub.card_name
     assert ChargeRepository(backend.store).for_subscriber(sub.id) == []  # ₩0: nothing charged
     # The sandbox has the key under our customer_uid and no paid payment for the window.
-    box_key = backend.api and dialog.attempt and dialog.attempt.customer_uid
+    box_key = backend.api and dialog.attempt and dialog.attempt.key_id
     assert box_key == sub.customer_uid
 
 
@@ -151,11 +151,11 @@ def test_no_approval_saves_nothing(
     assert ChargeRepository(backend.store).list_all() == []
     failed, started = AuditRepository(backend.store).list()
     assert (failed.action, started.action) == ("signup_failed", "signup_started")
-    assert dialog.attempt.merchant_uid in failed.detail and reason in failed.detail
+    assert dialog.attempt.order_id in failed.detail and reason in failed.detail
     assert "1234-5678" not in failed.detail
-    assert sandbox.state.get_customer(dialog.attempt.customer_uid) is None
+    assert sandbox.state.get_customer(dialog.attempt.key_id) is None
     # What the sandbox recorded: a decline failed; a closed or expired window stays unpaid.
-    attempts = sandbox.state.find_payments(dialog.attempt.merchant_uid)
+    attempts = sandbox.state.find_payments(dialog.attempt.order_id)
     assert [p["status"] for p in attempts] == ["failed" if reason == "declined" else "ready"]
     assert "✕" in dialog.result_icon.text()
     assert dialog.retry_button.isVisible()
@@ -263,7 +263,7 @@ def test_bridge_only_from_the_checkout_page(qtbot: Any, dialog: SignupDialog) ->
     )
     assert forged == "SecurityError"
     # …and postMessage to the parent is not a path into the bridge.
-    muid = dialog.attempt.merchant_uid
+    muid = dialog.attempt.order_id
     rsp = json.dumps(
         {"type": "callback", "rsp": {"merchant_uid": muid, "imp_uid": "imp_000000000001"}}
     )

@@ -111,14 +111,14 @@ def test_staff_cancel_while_customer_approves_offers_to_save(
     attempt = current_attempt(dialog)
 
     assert left.key and left.taken == 9900 and len(left.payments) == 1
-    imp_uid = left.payments[0].imp_uid
+    imp_uid = left.payments[0].payment_id
     assert dialog.save_button.isVisible() and dialog.refund_button.isVisible()
     assert "₩9,900" in dialog.refund_button.text()
     note = dialog.leftover_note.text()
     assert imp_uid in note and "₩9,900" in note
     assert actions(backend) == ["signup_leftovers", "signup_failed", "signup_started"]
     audit = AuditRepository(backend.store).list()[0]
-    assert imp_uid in audit.detail and attempt.merchant_uid in audit.detail
+    assert imp_uid in audit.detail and attempt.order_id in audit.detail
     assert SubscriberRepository(backend.store).count() == 0
     assert not dialog.retry_button.isVisible()  # a verified sign-up is waiting for a decision
     dialog.try_again()  # refused even when called
@@ -126,14 +126,14 @@ def test_staff_cancel_while_customer_approves_offers_to_save(
 
     dialog.save_button.click()
     (sub,) = SubscriberRepository(backend.store).list_all()
-    assert sub.customer_uid == attempt.customer_uid and sub.card_name
+    assert sub.customer_uid == attempt.key_id and sub.card_name
     (charge,) = ChargeRepository(backend.store).for_subscriber(sub.id)
     assert charge.state is ChargeState.PAID and charge.imp_uid == imp_uid
     assert "✓" in dialog.result_icon.text()
     dialog.accept()  # saved: the key stays
     qtbot.wait(200)
     assert seen.released == []
-    assert sandbox.state.get_customer(attempt.customer_uid) is not None
+    assert sandbox.state.get_customer(attempt.key_id) is not None
 
 
 def test_staff_cancel_while_customer_approves_refund_and_delete_key(
@@ -142,7 +142,7 @@ def test_staff_cancel_while_customer_approves_refund_and_delete_key(
     frame, seen = open_window(qtbot, dialog, first_payment_now=True)
     customer_approves_unseen(qtbot, frame)
     dialog.abort_button.click()
-    imp_uid = seen.next_leftovers(qtbot).payments[0].imp_uid
+    imp_uid = seen.next_leftovers(qtbot).payments[0].payment_id
     attempt = current_attempt(dialog)
 
     dialog.refund_button.click()  # first click only asks
@@ -158,14 +158,14 @@ def test_staff_cancel_while_customer_approves_refund_and_delete_key(
 
     dialog.retry_button.click()  # leave the attempt: its key is deleted
     qtbot.waitUntil(lambda: seen.released == [attempt], timeout=20_000)
-    assert sandbox.state.get_customer(attempt.customer_uid) is None
+    assert sandbox.state.get_customer(attempt.key_id) is None
     assert dialog.stack.currentIndex() == 0
     assert SubscriberRepository(backend.store).count() == 0
     acts = actions(backend)
     assert acts[:2] == ["key_deleted", "signup_leftovers"]
     assert "signup_refund" in acts
     deleted = AuditRepository(backend.store).list()[0]
-    assert attempt.customer_uid in deleted.detail
+    assert attempt.key_id in deleted.detail
 
 
 def test_payment_without_key_is_named_and_refundable(
@@ -179,11 +179,11 @@ def test_payment_without_key_is_named_and_refundable(
     assert seen.results == ["verification_failed"]
     assert not left.key and left.taken == 9900
     assert not dialog.save_button.isVisible() and dialog.refund_button.isVisible()
-    assert left.payments[0].imp_uid in dialog.leftover_note.text()
+    assert left.payments[0].payment_id in dialog.leftover_note.text()
     dialog.refund_button.click()
     dialog.refund_button.click()
     assert seen.next_leftovers(qtbot, 2).empty
-    assert payment_status(sandbox, left.payments[0].imp_uid) == "cancelled"
+    assert payment_status(sandbox, left.payments[0].payment_id) == "cancelled"
     assert "signup_refund" in actions(backend)
 
 
@@ -196,12 +196,12 @@ def test_unreachable_then_new_attempt_deletes_the_orphan_key(
     qtbot.waitUntil(lambda: bool(seen.results), timeout=30_000)
     assert seen.results == ["unreachable"]
     attempt = current_attempt(dialog)
-    assert sandbox.state.get_customer(attempt.customer_uid) is not None  # issued, not saved
+    assert sandbox.state.get_customer(attempt.key_id) is not None  # issued, not saved
     sandbox.clear_faults()
 
     dialog.retry_button.click()  # a new attempt will mint new ids: this key would be orphaned
     qtbot.waitUntil(lambda: seen.released == [attempt], timeout=20_000)
-    assert sandbox.state.get_customer(attempt.customer_uid) is None
+    assert sandbox.state.get_customer(attempt.key_id) is None
     assert actions(backend)[0] == "key_deleted"
     assert SubscriberRepository(backend.store).count() == 0
 
@@ -213,13 +213,13 @@ def test_closing_while_customer_approves_checks_first_and_warns_after(
     customer_approves_unseen(qtbot, frame)
     dialog.reject()  # Esc / the window's close button while the window is open: a staff cancel
     assert dialog.isVisible() and dialog.stack.currentIndex() == 2
-    imp_uid = seen.next_leftovers(qtbot).payments[0].imp_uid
+    imp_uid = seen.next_leftovers(qtbot).payments[0].payment_id
     attempt = current_attempt(dialog)
 
     dialog.reject()  # closing again leaves without saving or refunding
     assert not dialog.isVisible()
     qtbot.waitUntil(lambda: seen.released == [attempt], timeout=20_000)
-    assert sandbox.state.get_customer(attempt.customer_uid) is None  # the orphan key is gone
+    assert sandbox.state.get_customer(attempt.key_id) is None  # the orphan key is gone
     assert payment_status(sandbox, imp_uid) == "paid"  # money is never refunded unasked…
     box = dialog.warning_box
     assert box is not None and box.isVisible()  # …but staff are told where they are
@@ -241,7 +241,7 @@ def test_lookup_that_cannot_reach_iamport_says_so_and_checks_again(
     left = seen.next_leftovers(qtbot)
     attempt = current_attempt(dialog)
     assert not left.checked and not left.empty  # unknown is never "nothing was taken"
-    assert attempt.merchant_uid in dialog.leftover_note.text()
+    assert attempt.order_id in dialog.leftover_note.text()
     assert dialog.check_again_button.isVisible() and not dialog.save_button.isVisible()
     entry = AuditRepository(backend.store).list()[0]
     assert entry.action == "signup_leftovers" and "could not check" in entry.detail
@@ -270,6 +270,6 @@ def test_closed_while_verifying_still_warns_about_the_money(
     qtbot.waitUntil(lambda: seen.released == [attempt], timeout=20_000)
     sandbox.clear_faults()
     box = dialog.warning_box
-    assert box is not None and left.payments[0].imp_uid in box.text()
+    assert box is not None and left.payments[0].payment_id in box.text()
     assert "signup_leftovers" in actions(backend)
     box.close()

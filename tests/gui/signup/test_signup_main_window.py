@@ -33,7 +33,7 @@ def test_new_signup_action_end_to_end(qtbot: Any, sandbox_backend: Any) -> None:
     with qtbot.waitSignal(dialog.signed_up, timeout=20_000) as signal:
         click(qtbot, frame, "approve")
     subscriber = signal.args[0]
-    assert subscriber.customer_uid == dialog.attempt.customer_uid
+    assert subscriber.customer_uid == dialog.attempt.key_id
     qtbot.waitUntil(lambda: window.model.row_for_id(subscriber.id) is not None, timeout=5000)
     assert window.selected_ids() == [subscriber.id]
     dialog.close_button.click()

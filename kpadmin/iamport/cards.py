@@ -1,9 +1,12 @@
 """The name kpadmin stores and shows for a billing key's means of payment (a card or Kakao Money).
 
-i'mport reports a Kakao Money payment with ``pay_method: "point"`` and every card field ``null``
-(the captured live answer ``tests/iamport/real_answers/kakaopay-test-payment-paid.json``), and a
-Kakao Pay billing key paid with Kakao Money has no card fields either. Staff should read
-"카카오머니" there, never a blank card column or "None".
+Reading it from i'mport's fields is V1 knowledge, so it lives here, in the adapter
+(`kpadmin.iamport.gateway` fills `GatewayPayment.card_label` / `BillingKey.card_label`); billing
+and the GUI only read the label. i'mport reports a Kakao Money payment with
+``pay_method: "point"`` and every card field ``null`` (the captured live answer
+``tests/iamport/real_answers/kakaopay-test-payment-paid.json``), and a Kakao Pay billing key paid
+with Kakao Money has no card fields either. Staff should read "카카오머니" there, never a blank
+card column or "None".
 """
 
 from __future__ import annotations
