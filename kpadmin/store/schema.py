@@ -51,7 +51,7 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 
 metadata = MetaData()
 
-SUBSCRIBER_STATES = ("active", "paused", "cancelled", "key_missing")
+SUBSCRIBER_STATES = ("active", "paused", "cancelled", "key_missing", "past_due")
 CHANNELS = ("phone", "in_person", "import")
 CHARGE_STATES = ("planned", "sent", "paid", "declined", "rejected", "unknown")
 OPEN_STATES = ("planned", "sent", "unknown")
@@ -147,6 +147,9 @@ subscribers = Table(
     Column("memo", Text, nullable=False, server_default=""),
     Column("created_at", Instant, nullable=False),
     Column("updated_at", Instant, nullable=False),
+    # When staff last pressed "retry" (billing/retry_policy.py: a staff retry charges once, past
+    # due or not); None = never. Revision 0002.
+    Column("retry_requested_at", Instant),
     CheckConstraint("length(customer_uid) BETWEEN 1 AND 80", name="subscribers_customer_uid"),
     CheckConstraint("amount > 0", name="subscribers_amount"),
     CheckConstraint("billing_day BETWEEN 1 AND 31", name="subscribers_billing_day"),

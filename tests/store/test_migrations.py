@@ -210,3 +210,35 @@ def test_two_kpadmins_opening_one_new_file_at_once_migrate_it_once(tmp_path: Pat
     raw = sqlite3.connect(db)
     assert raw.execute("SELECT version_num FROM alembic_version").fetchall() == [(migrations.HEAD,)]
     raw.close()
+
+
+@pytest.mark.parametrize("origin", ORIGINS)
+def test_the_collections_revision_keeps_every_link_and_takes_past_due(
+    tmp_path: Path, origin: str
+) -> None:
+    """Revision 0002 rebuilds the subscribers table (SQLite cannot change a CHECK): the charges
+    and audit lines still point at their subscribers (foreign keys off for the rebuild, so the
+    audit's ON DELETE SET NULL did not fire), and the new state and column are there."""
+    from kpadmin.store.models import SubscriberState
+
+    store = _open(tmp_path, origin)
+    sid = store.subscribers.add(NewSubscriber("cu-pd", "연체", 1000, 5, date(2026, 11, 5))).id
+    store.subscribers.update(sid, state=SubscriberState.PAST_DUE)
+    assert store.subscribers.get(sid).state is SubscriberState.PAST_DUE
+    store.close()
+    raw = sqlite3.connect(tmp_path / "kp.sqlite3")
+    try:
+        assert raw.execute("PRAGMA foreign_key_check").fetchall() == []
+        if origin != "new":
+            assert raw.execute(
+                "SELECT subscriber_id FROM audit WHERE action = 'signup'"
+            ).fetchall() == [(1,)]
+            assert raw.execute("SELECT count(*) FROM charges WHERE subscriber_id = 2").fetchone() == (
+                2,
+            )
+        with pytest.raises(sqlite3.IntegrityError):
+            raw.execute("UPDATE subscribers SET state = 'overdue' WHERE id = ?", (sid,))
+        columns = [row[1] for row in raw.execute("PRAGMA table_info(subscribers)")]
+        assert "retry_requested_at" in columns
+    finally:
+        raw.close()
