@@ -61,6 +61,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from kpadmin.billing.collections import Collections
 from kpadmin.billing.due import (
     Plan,
     PlanItem,
@@ -251,8 +252,12 @@ class ChargeEngine:
         flush_interval: float = 0.05,
         flush_size: int = 128,
         quiet_period: timedelta = timedelta(minutes=10),
+        collections: Collections | None = None,
     ) -> None:
         self.store = store
+        #: The retry policy and what is written with an outcome (billing/collections.py); None:
+        #: none (a declined subscriber is charged again at every run: the engine's own tests).
+        self.collections = collections
         self.quiet_period = quiet_period
         self.gateway = gateway
         self.monthly_limit = monthly_limit
@@ -289,7 +294,12 @@ class ChargeEngine:
             monthly_limit=self.monthly_limit,
             subscriber_ids=subscriber_ids,
             include_not_due=include_not_due,
+            retry_days=self._retry_days,
         )
+
+    @property
+    def _retry_days(self) -> tuple[int, ...] | None:
+        return self.collections.retry_days if self.collections is not None else None
 
     def due_subscribers(self, today: date | None = None) -> list[Subscriber]:
         ids = [item.subscriber_id for item in self.plan(None, today).items]
@@ -399,6 +409,7 @@ class ChargeEngine:
             flush_interval=self.flush_interval,
             flush_size=self.flush_size,
             on_failure=journal_failed,
+            collections=self.collections,
         )
         queue = collections.deque(intents)
         pacer = _Pacer(rps)
@@ -520,6 +531,7 @@ class ChargeEngine:
             subs = {s.id: s for s in self.subscribers.get_many(ids)}
             history = self.charges.for_subscribers(ids)
             paid_counts = self.charges.paid_in(ids, month)
+            retry_requests = self.subscribers.retry_requests(ids) if ids else {}
             for item in plan.items:
                 if item.subscriber_id in earlier:
                     continue
@@ -548,6 +560,8 @@ class ChargeEngine:
                     paid_this_month=paid_counts.get(sub.id, 0),
                     monthly_limit=self.monthly_limit,
                     include_not_due=True,  # the plan already applied the date rule
+                    retry_days=self._retry_days,
+                    staff_retry_at=retry_requests.get(sub.id),
                 )
                 if isinstance(decision, Skip):
                     skips.append(decision)
@@ -855,9 +869,7 @@ class ChargeEngine:
         key: a subscriber paused or re-signed-up meanwhile is left alone. A failure here
         is logged, never raised: every charge of the batch is already recorded.
         """
-        rejected = {
-            o.subscriber_id: o.key_id for o in outcomes if o.state is ChargeState.REJECTED
-        }
+        rejected = {o.subscriber_id: o.key_id for o in outcomes if o.state is ChargeState.REJECTED}
         if not rejected:
             return
         limit = asyncio.Semaphore(concurrency)
@@ -876,9 +888,7 @@ class ChargeEngine:
             gone = await asyncio.gather(*(key_gone(uid) for uid in rejected.values()))
             now = self.clock()
             with self.store.transaction():
-                for (subscriber_id, key_id), missing in zip(
-                    rejected.items(), gone, strict=True
-                ):
+                for (subscriber_id, key_id), missing in zip(rejected.items(), gone, strict=True):
                     if not missing:
                         continue
                     changed = self.subscribers.set_state_if(
@@ -942,7 +952,7 @@ class ChargeEngine:
 
         results = await asyncio.gather(*(one(uid) for _, uid in todo))
         skips: dict[int, Skip] = {}
-        journal = Journal(self.store, clock=self.clock)
+        journal = Journal(self.store, clock=self.clock, collections=self.collections)
         for (item, uid), found in zip(todo, results, strict=True):
             if found.verdict is Verdict.PAID:
                 charge = self.charges.by_merchant_uid(uid)
@@ -1003,7 +1013,7 @@ class ChargeEngine:
                 return await self._look_up(charge.merchant_uid)
 
         results = await asyncio.gather(*(one(c) for c in rows))
-        journal = Journal(self.store, clock=self.clock)
+        journal = Journal(self.store, clock=self.clock, collections=self.collections)
         settled: list[Settled] = []
         inactive = self._inactive_subscribers({c.subscriber_id for c in rows})
         now = self.clock()

@@ -41,6 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from kpadmin.billing.collections import Collections
 from kpadmin.billing.gateway import GatewayPayment
 from kpadmin.billing.messages import Message, MessageCode
 from kpadmin.billing.periods import next_charge_date, period_of, today_in_seoul
@@ -95,8 +96,11 @@ class Journal:
         flush_size: int = 128,
         on_flushed: Callable[[list[Write]], None] | None = None,
         on_failure: Callable[[Exception], None] | None = None,
+        collections: Collections | None = None,
     ) -> None:
         self.store = store
+        #: Past due (and the customer notices) written with the outcome that causes them.
+        self.collections = collections
         self.clock = clock
         self.flush_interval = flush_interval
         self.flush_size = flush_size
@@ -328,6 +332,15 @@ class Journal:
                 f"{payment.amount:,}",
                 f"{row.amount:,}",
             )
+        if self.collections is not None and state.final:
+            self.collections.after_outcome(
+                self.store,
+                subscriber_id=row.subscriber_id,
+                period=row.period,
+                state=state,
+                staff=write.staff,
+                now=now,
+            )
         write.state = state
         write.message = message
         return True
@@ -359,9 +372,7 @@ class Journal:
         )
 
 
-def describe(
-    row: RowRef, state: ChargeState, payment: GatewayPayment | None, message: str
-) -> str:
+def describe(row: RowRef, state: ChargeState, payment: GatewayPayment | None, message: str) -> str:
     """The audit line for a charge outcome (no personal data: ids and amounts only)."""
     text = (
         f"{state.value} ₩{row.amount:,} for {row.period} (attempt {row.attempt}, "

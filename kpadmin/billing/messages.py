@@ -80,6 +80,11 @@ class MessageCode(enum.StrEnum):
     SKIP_AMOUNT_CHANGED = "skip.amount_changed"
     SKIP_EARLIER_PAID = "skip.earlier_paid"
     SKIP_EARLIER_UNCLEAR = "skip.earlier_unclear"
+    # the retry policy (billing/retry_policy.py, billing/collections.py)
+    SKIP_PAST_DUE = "skip.past_due"
+    SKIP_RETRY_WAIT = "skip.retry_wait"
+    SKIP_ATTEMPTED_TODAY = "skip.attempted_today"
+    SKIP_CAP_WAIT = "skip.cap_wait"
     # --- what the engine notes on a charge's outcome (besides i'mport's own words) ---------
     OUTCOME_NOT_SENT = "outcome.not_sent"
     OUTCOME_AUTH_FAILED = "outcome.auth_failed"
@@ -191,6 +196,19 @@ ENGLISH: Mapping[MessageCode, str] = MappingProxyType(
         _M.SKIP_EARLIER_UNCLEAR: QT_TRANSLATE_NOOP(
             "Message", "could not confirm that {merchant_uid} was not paid: {detail}"
         ),
+        _M.SKIP_PAST_DUE: QT_TRANSLATE_NOOP(
+            "Message",
+            "past due: every retry declined; press retry or sign the customer up again",
+        ),
+        _M.SKIP_RETRY_WAIT: QT_TRANSLATE_NOOP(
+            "Message", "declined {failures} time(s); next retry on {date}"
+        ),
+        _M.SKIP_ATTEMPTED_TODAY: QT_TRANSLATE_NOOP(
+            "Message", "already tried today (once a day); next retry on {date}"
+        ),
+        _M.SKIP_CAP_WAIT: QT_TRANSLATE_NOOP(
+            "Message", "Kakao Pay's monthly cap for this key: charged again from {date}"
+        ),
         _M.OUTCOME_NOT_SENT: QT_TRANSLATE_NOOP("Message", "not sent: {why}"),
         _M.OUTCOME_AUTH_FAILED: QT_TRANSLATE_NOOP("Message", "not sent: authentication failed"),
         _M.OUTCOME_MAYBE_PAID: QT_TRANSLATE_NOOP(
@@ -281,6 +299,8 @@ class AuditAction(enum.StrEnum):
     CHARGE_WITHDRAWN = "charge_withdrawn"
     RECONCILE = "reconcile"
     AMOUNT_MISMATCH = "amount_mismatch"
+    PAST_DUE = "past_due"
+    RETRY_REQUESTED = "retry_requested"
     REFUND = "refund"
     REFUND_REFUSED = "refund_refused"
     REFUND_UNKNOWN = "refund_unknown"
@@ -317,6 +337,8 @@ AUDIT_LABELS: Mapping[AuditAction, str] = MappingProxyType(
         _A.CHARGE_WITHDRAWN: QT_TRANSLATE_NOOP("AuditAction", "Charge withdrawn"),
         _A.RECONCILE: QT_TRANSLATE_NOOP("AuditAction", "Reconciled"),
         _A.AMOUNT_MISMATCH: QT_TRANSLATE_NOOP("AuditAction", "Amount mismatch"),
+        _A.PAST_DUE: QT_TRANSLATE_NOOP("AuditAction", "Past due"),
+        _A.RETRY_REQUESTED: QT_TRANSLATE_NOOP("AuditAction", "Retry requested"),
         _A.REFUND: QT_TRANSLATE_NOOP("AuditAction", "Refund"),
         _A.REFUND_REFUSED: QT_TRANSLATE_NOOP("AuditAction", "Refund refused"),
         _A.REFUND_UNKNOWN: QT_TRANSLATE_NOOP("AuditAction", "Refund outcome unknown"),

@@ -698,9 +698,7 @@ async def inspect_attempt(gateway: Gateway, attempt: SignupAttempt) -> AttemptLe
     payments = tuple(
         LeftoverPayment(p.payment_id, p.amount, p.refundable)
         for p in found
-        if p.status is PaymentStatus.PAID
-        and p.order_id == attempt.order_id
-        and p.refundable > 0
+        if p.status is PaymentStatus.PAID and p.order_id == attempt.order_id and p.refundable > 0
     )
     return AttemptLeftovers(attempt, key, payments)
 

@@ -36,11 +36,12 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TextIO
 
 from kpadmin import runtime as rt
 from kpadmin import stopping
+from kpadmin.billing.collections import outlook, request_retry
 from kpadmin.billing.due import Plan
 from kpadmin.billing.engine import (
     MAX_CONCURRENCY,
@@ -52,11 +53,13 @@ from kpadmin.billing.engine import (
     without_declines,
 )
 from kpadmin.billing.reconcile import ReconcileReport
+from kpadmin.billing.retry_policy import Decision
 from kpadmin.commands import wiring
 from kpadmin.exitcodes import ExitCode
 from kpadmin.redact import redact_text
 from kpadmin.store import Store
 from kpadmin.store.errors import DiskError
+from kpadmin.store.models import ChargeState, SubscriberState
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +78,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help=f"charges in flight at once, 1..{MAX_CONCURRENCY} (default: the setting)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    parser.add_argument(
+        "--retry-past-due",
+        nargs="+",
+        metavar="ID",
+        default=None,
+        help="staff retry: charge these past-due or declined subscribers (id or customer_uid) "
+        "once more now, whatever the retry days; only they are charged",
+    )
 
 
 def _concurrency(raw: str) -> int:
@@ -104,11 +115,22 @@ async def _main(args: argparse.Namespace) -> int:
     store = env.open_store()
     try:
         async with stopping.watch() as stop, env.gateway() as gateway:
-            engine = ChargeEngine(store, gateway, monthly_limit=env.monthly_limit, clock=env.clock)
+            engine = ChargeEngine(
+                store,
+                gateway,
+                monthly_limit=env.monthly_limit,
+                clock=env.clock,
+                collections=env.collections,
+            )
             report = await engine.reconcile(staff=env.staff)
             found = engine.amount_mismatches({r.charge_id for r in report.mismatched})
+            asked = None
+            if args.retry_past_due is not None:
+                asked = _staff_retry(store, args.retry_past_due, env, dry_run=args.dry_run)
+                if asked is None:
+                    return EXIT_REFUSED
             # A decline this reconciliation found (a crash's leftover) is not retried in this run.
-            plan = without_declines(engine.plan(None, None, env.staff), report)
+            plan = without_declines(engine.plan(asked, None, env.staff), report)
             log.info(
                 "%s mode: %d due (₩%s), %d skipped; reconciled first: %s",
                 mode,
@@ -143,7 +165,13 @@ async def _main(args: argparse.Namespace) -> int:
             if bar:
                 bar.close()
             _log_result(mode, result)
-            code = _finish(args, result, report, found, plan_skips=())
+            failed = [o.subscriber_id for o in result.outcomes if o.state in _FAILED]
+            retries = (
+                outlook(store, clock=env.clock, retry_days=env.collections.retry_days, ids=failed)
+                if failed
+                else {}
+            )
+            code = _finish(args, result, report, found, plan_skips=(), retries=retries)
             if stop.requested:
                 print(
                     f"kpadmin charge-due: stopped by {stop.stopped_by}; nothing new was sent "
@@ -258,7 +286,9 @@ def _finish(
     reconciled_mismatches: list[AmountMismatch],
     *,
     plan_skips: Any,
+    retries: Mapping[int, Decision] | None = None,
 ) -> int:
+    retries = retries or {}
     skipped = result.skipped if result else plan_skips
     in_doubt = report.unknown
     mismatches = {m.charge_id: m for m in reconciled_mismatches}
@@ -292,6 +322,7 @@ def _finish(
                             "imp_uid": o.payment_id,
                             "message": _clean(o.message),
                             "paid_amount": o.paid_amount,
+                            **_retry_fields(retries.get(o.subscriber_id), o.state),
                         }
                         for o in (result.outcomes if result else ())
                     ],
@@ -319,6 +350,7 @@ def _finish(
             if o.state.value != "paid":
                 print(
                     f"  {o.state.value:9} {o.key_id}  {o.order_id}  {_clean(o.message)}"
+                    + _retry_text(retries.get(o.subscriber_id), o.state)
                 )
         if result.error:
             fix = f" {rt.DISK_FIX}" if isinstance(result.journal_error, DiskError) else ""
@@ -370,11 +402,69 @@ def _exit(result: BatchResult | None, ok: bool) -> int:
     return EXIT_OK if ok else ExitCode.ATTENTION
 
 
-def _skips(skipped: Any) -> list[dict[str, str]]:
+def _skips(skipped: Any) -> list[dict[str, str | None]]:
     return [
-        {"customer_uid": s.key_id, "reason": s.reason.value, "message": _clean(s.message)}
+        {
+            "customer_uid": s.key_id,
+            "reason": s.reason.value,
+            "message": _clean(s.message),
+            "next_retry": s.next_retry.isoformat() if s.next_retry else None,
+        }
         for s in skipped
     ]
+
+
+_FAILED = (ChargeState.DECLINED, ChargeState.REJECTED)
+
+
+def _retry_fields(decision: Decision | None, state: ChargeState) -> dict[str, Any]:
+    """The retry policy's word on a failed charge (``--json``)."""
+    if state not in _FAILED or decision is None:
+        return {}
+    return {
+        "next_retry": decision.next_retry.isoformat() if decision.next_retry else None,
+        "past_due": decision.past_due,
+    }
+
+
+def _retry_text(decision: Decision | None, state: ChargeState) -> str:
+    if state not in _FAILED or decision is None:
+        return ""
+    if decision.past_due:
+        return " — now past due (kpadmin charge-due --retry-past-due to try again)"
+    if decision.next_retry is not None:
+        return f" — next retry {decision.next_retry.isoformat()}"
+    return ""
+
+
+def _staff_retry(
+    store: Store, wanted: list[str], env: wiring.Environment, *, dry_run: bool
+) -> list[int] | None:
+    """``--retry-past-due``: the subscribers named (id or customer_uid), their retry recorded
+    (not on a dry run). None (and a message) when one is unknown or cannot be charged."""
+    ids: list[int] = []
+    for raw in wanted:
+        sub = (
+            store.subscribers.get(int(raw))
+            if raw.isascii() and raw.isdigit()
+            else store.subscribers.get_by_uid(raw)
+        )
+        if sub is None:
+            print(f"kpadmin charge-due: no subscriber {raw!r}; nothing charged.", file=sys.stderr)
+            return None
+        if sub.state not in (SubscriberState.PAST_DUE, SubscriberState.ACTIVE):
+            print(
+                f"kpadmin charge-due: {sub.customer_uid} is {sub.state.value}, not past due; "
+                "nothing charged.",
+                file=sys.stderr,
+            )
+            return None
+        ids.append(sub.id)
+    if dry_run:
+        print("Dry run: the retry is not recorded; these subscribers stay as they are.")
+        return ids
+    request_retry(store, ids, staff=env.staff, now=env.clock())
+    return ids
 
 
 def _print_skips(skipped: Any) -> None:

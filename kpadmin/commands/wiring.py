@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Final
 
 from kpadmin import runtime as rt
+from kpadmin.billing.collections import Collections
 from kpadmin.billing.gateway import Gateway
 from kpadmin.clock import Clock
 from kpadmin.store import Store
@@ -56,6 +57,11 @@ class Environment:
     @property
     def concurrency(self) -> int:
         return self.runtime.settings.concurrency
+
+    @property
+    def collections(self) -> Collections:
+        """The retry policy of the settings (`retry_days`)."""
+        return Collections(retry_days=self.runtime.settings.retry_days)
 
     @property
     def rps(self) -> float | None:

@@ -30,6 +30,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from kpadmin.billing import records
+from kpadmin.billing.collections import Collections
 from kpadmin.billing.gateway import Gateway
 from kpadmin.billing.messages import AuditAction
 from kpadmin.billing.records import (
@@ -104,6 +105,11 @@ class Backend(QObject):
     @property
     def monthly_cap(self) -> int | None:
         return self.runtime.settings.monthly_limit
+
+    @property
+    def collections(self) -> Collections:
+        """The retry policy of the settings (`retry_days`), as every charge run applies it."""
+        return Collections(retry_days=self.runtime.settings.retry_days)
 
     # --- the clock ----------------------------------------------------------------------------
 

@@ -345,6 +345,45 @@ class ChargeRepository:
                     result[row[1]].append(row_to_charge(row))
         return result
 
+    def unpaid_failures(self, ids: Iterable[int] | None = None) -> dict[int, list[Charge]]:
+        """Per subscriber, every attempt of each period that has a declined or rejected attempt
+        and no paid one (oldest first): what the retry policy reads for the table and the
+        notices. All subscribers' with `ids` None."""
+        failed = C.alias("failed")
+        paid = C.alias("paid")
+        query = (
+            select(*_COLUMNS)
+            .where(
+                select(failed.c.id)
+                .where(
+                    failed.c.subscriber_id == C.c.subscriber_id,
+                    failed.c.period == C.c.period,
+                    failed.c.state.in_((ChargeState.DECLINED.value, ChargeState.REJECTED.value)),
+                )
+                .exists(),
+                ~select(paid.c.id)
+                .where(
+                    paid.c.subscriber_id == C.c.subscriber_id,
+                    paid.c.period == C.c.period,
+                    paid.c.state == ChargeState.PAID.value,
+                )
+                .exists(),
+            )
+            .order_by(C.c.subscriber_id, C.c.id)
+        )
+        result: dict[int, list[Charge]] = {}
+        with self._store._read() as conn:
+            if ids is None:
+                rows = list(conn.execute(query))
+            else:
+                rows = []
+                wanted = list(dict.fromkeys(ids))
+                for chunk in chunks(wanted):
+                    rows += conn.execute(query.where(C.c.subscriber_id.in_(list(chunk))))
+        for row in rows:
+            result.setdefault(row[1], []).append(row_to_charge(row))
+        return result
+
     def in_doubt(self) -> list[Charge]:
         """Rows whose outcome is not known (planned / sent / unknown), oldest first."""
         with self._store._read() as conn:

@@ -233,9 +233,9 @@ def test_the_collections_revision_keeps_every_link_and_takes_past_due(
             assert raw.execute(
                 "SELECT subscriber_id FROM audit WHERE action = 'signup'"
             ).fetchall() == [(1,)]
-            assert raw.execute("SELECT count(*) FROM charges WHERE subscriber_id = 2").fetchone() == (
-                2,
-            )
+            assert raw.execute(
+                "SELECT count(*) FROM charges WHERE subscriber_id = 2"
+            ).fetchone() == (2,)
         with pytest.raises(sqlite3.IntegrityError):
             raw.execute("UPDATE subscribers SET state = 'overdue' WHERE id = ?", (sid,))
         columns = [row[1] for row in raw.execute("PRAGMA table_info(subscribers)")]

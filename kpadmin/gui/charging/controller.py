@@ -127,6 +127,7 @@ class ChargingController(QObject):
                 gateway,
                 monthly_limit=self.backend.monthly_cap,
                 clock=self.backend.clock,
+                collections=self.backend.collections,
             )
             self._engine_gateway = gateway
         return self._engine
