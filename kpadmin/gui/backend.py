@@ -30,7 +30,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from kpadmin.billing import records
-from kpadmin.billing.collections import Collections
+from kpadmin.billing.collections import Collections, outlook, request_retry
 from kpadmin.billing.gateway import Gateway
 from kpadmin.billing.messages import AuditAction
 from kpadmin.billing.records import (
@@ -41,6 +41,7 @@ from kpadmin.billing.records import (
     Subscriber,
     SubscriberState,
 )
+from kpadmin.billing.retry_policy import Decision
 from kpadmin.clock import Clock
 from kpadmin.gui.formatting import mask_phone, phone_digits, seoul_today, tr
 from kpadmin.gui.rows import SubscriberRow
@@ -218,12 +219,44 @@ class Backend(QObject):
         try:
             columns = records.table_columns(self.store, today or self.today(), ids)
             keys = _search_keys(columns.name, columns.phone, columns.customer_uid)
+            retries = self._next_retries(columns.id, columns.state, ids)
             # tuple.__new__ is what SubscriberRow._make does, minus a Python frame per row.
-            rows = zip(*columns, keys, strict=True)
+            rows = zip(*columns, retries, keys, strict=True)
             return list(map(tuple.__new__, repeat(SubscriberRow), rows))
         finally:
             if was_on:
                 gc.enable()
+
+    def _next_retries(
+        self, ids: Sequence[int], states: Sequence[SubscriberState], asked: list[int] | None
+    ) -> list[date | None]:
+        """The next retry date of each active subscriber with a declined period (the retry
+        policy as charge runs apply it), aligned with `ids`."""
+        found = outlook(
+            self.store, clock=self.clock, retry_days=self.collections.retry_days, ids=asked
+        )
+        if not found:
+            return [None] * len(ids)
+        active = SubscriberState.ACTIVE
+        return [
+            d.next_retry if state == active and (d := found.get(sid)) is not None else None
+            for sid, state in zip(ids, states, strict=True)
+        ]
+
+    def next_retry(self, subscriber_id: int) -> Decision | None:
+        """The retry policy's word on one subscriber (the detail pane): None when nothing of
+        theirs declined in an unpaid period."""
+        return outlook(
+            self.store,
+            clock=self.clock,
+            retry_days=self.collections.retry_days,
+            ids=[subscriber_id],
+        ).get(subscriber_id)
+
+    def request_retry(self, subscriber_id: int) -> bool:
+        """Staff pressed retry: charged once more at the next run (or by Charge now), whatever
+        the retry days; a past-due subscriber becomes active again. Audited."""
+        return bool(request_retry(self.store, [subscriber_id], staff=self.staff, now=self.now()))
 
     def charge_history(self, subscriber_id: int) -> list[Charge]:
         """Newest first."""

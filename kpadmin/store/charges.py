@@ -349,25 +349,29 @@ class ChargeRepository:
         """Per subscriber, every attempt of each period that has a declined or rejected attempt
         and no paid one (oldest first): what the retry policy reads for the table and the
         notices. All subscribers' with `ids` None."""
-        failed = C.alias("failed")
+        # The failed (subscriber, period) pairs through charges_by_state, then their rows; a
+        # paid period is left out through charges_one_paid (the partial index of paid rows).
+        failed = (
+            select(C.c.subscriber_id, C.c.period)
+            .where(C.c.state.in_((ChargeState.DECLINED.value, ChargeState.REJECTED.value)))
+            .distinct()
+            .subquery("failed")
+        )
         paid = C.alias("paid")
         query = (
             select(*_COLUMNS)
+            .join(
+                failed,
+                and_(failed.c.subscriber_id == C.c.subscriber_id, failed.c.period == C.c.period),
+            )
             .where(
-                select(failed.c.id)
-                .where(
-                    failed.c.subscriber_id == C.c.subscriber_id,
-                    failed.c.period == C.c.period,
-                    failed.c.state.in_((ChargeState.DECLINED.value, ChargeState.REJECTED.value)),
-                )
-                .exists(),
                 ~select(paid.c.id)
                 .where(
                     paid.c.subscriber_id == C.c.subscriber_id,
                     paid.c.period == C.c.period,
                     paid.c.state == ChargeState.PAID.value,
                 )
-                .exists(),
+                .exists()
             )
             .order_by(C.c.subscriber_id, C.c.id)
         )

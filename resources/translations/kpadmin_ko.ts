@@ -33,7 +33,7 @@
     </message>
     <message>
         <source>Still connecting to i&apos;mport; try again in a moment.</source>
-        <extracomment>The subscribers whose rows, history or audit entries changed; None: any of them (an import, a reload), so everything is read again. Charges changed: figures aggregated over the whole journal (last batch, monthly totals) are stale too. Something in the store changed (`DataChange`): every view refreshes what it shows of it.</extracomment>
+        <extracomment>Above this many subscribers in one commit, the views reload everything (`DataChange(None)`). The overview&apos;s figures (billing&apos;s types, under the names the GUI has used). The subscribers whose rows, history or audit entries changed; None: any of them (an import, a reload), so everything is read again. Charges changed: figures aggregated over the whole journal (last batch, monthly totals) are stale too. Something in the store changed (`DataChange`): every view refreshes what it shows of it.</extracomment>
         <translation>아임포트에 연결하는 중입니다. 잠시 후 다시 시도하세요.</translation>
     </message>
     <message>
@@ -142,6 +142,10 @@
         <translation>빌링키 없음</translation>
     </message>
     <message>
+        <source>Past due</source>
+        <translation>연체</translation>
+    </message>
+    <message>
         <source>Planned</source>
         <translation>예정</translation>
     </message>
@@ -188,6 +192,22 @@
     <message>
         <source>Changed since the confirmation</source>
         <translation>확인 후 변경됨</translation>
+    </message>
+    <message>
+        <source>Past due (every retry declined)</source>
+        <translation>연체 (재시도 모두 승인 거절)</translation>
+    </message>
+    <message>
+        <source>Declined; waiting for the retry day</source>
+        <translation>승인 거절: 재시도일 대기 중</translation>
+    </message>
+    <message>
+        <source>Already tried today</source>
+        <translation>오늘 이미 시도함</translation>
+    </message>
+    <message>
+        <source>Kakao Pay monthly cap: waits for the 1st</source>
+        <translation>카카오페이 월 한도: 다음 달 1일까지 대기</translation>
     </message>
     <message>
         <source>Sign the customer up again to get a new billing key.</source>
@@ -271,6 +291,10 @@
         <translation>이번 달</translation>
     </message>
     <message>
+        <source>Retry {date}</source>
+        <translation>재시도 {date}</translation>
+    </message>
+    <message>
         <source>The outcome of the last charge is not known yet. Reconcile before charging again.</source>
         <translation>최근 결제의 결과를 아직 알 수 없습니다. 다시 결제하기 전에 대사(조회)를 실행하세요.</translation>
     </message>
@@ -281,6 +305,14 @@
     <message>
         <source>Masked; the full number is in the detail pane</source>
         <translation>일부 가림 처리됨. 전체 번호는 상세 화면에서 볼 수 있습니다</translation>
+    </message>
+    <message>
+        <source>The last charge was declined; the card is tried again on this day</source>
+        <translation>마지막 결제가 승인 거절되어 이날 다시 결제를 시도합니다</translation>
+    </message>
+    <message>
+        <source>Every retry was declined: not charged automatically until you press Retry now or the customer signs up again</source>
+        <translation>재시도가 모두 승인 거절되었습니다. &apos;지금 재시도&apos;를 누르거나 고객이 다시 가입할 때까지 자동으로 결제하지 않습니다</translation>
     </message>
     <message>
         <source>A charge batch is still running.</source>
@@ -578,6 +610,14 @@ Start with an empty database?</source>
     <message>
         <source>Amount mismatch</source>
         <translation>금액 불일치</translation>
+    </message>
+    <message>
+        <source>Past due</source>
+        <translation>연체</translation>
+    </message>
+    <message>
+        <source>Retry requested</source>
+        <translation>재시도 요청</translation>
     </message>
     <message>
         <source>Refund</source>
@@ -880,6 +920,10 @@ Start with an empty database?</source>
         <translation>수정…</translation>
     </message>
     <message>
+        <source>Retry now</source>
+        <translation>지금 재시도</translation>
+    </message>
+    <message>
         <source>Date</source>
         <translation>일시</translation>
     </message>
@@ -934,6 +978,14 @@ Start with an empty database?</source>
     <message>
         <source>Cancelled — no further charges</source>
         <translation>해지됨 — 이후 결제 없음</translation>
+    </message>
+    <message>
+        <source>Past due: every retry was declined. Not charged automatically until you press Retry now or the customer signs up again.</source>
+        <translation>연체: 재시도가 모두 승인 거절되었습니다. &apos;지금 재시도&apos;를 누르거나 고객이 다시 가입할 때까지 자동으로 결제하지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Day {day} of each month · declined, next retry {date}</source>
+        <translation>매월 {day}일 · 승인 거절, 다음 재시도 {date}</translation>
     </message>
     <message>
         <source>Day {day} of each month · next {date}</source>
@@ -998,6 +1050,10 @@ Start with an empty database?</source>
     <message>
         <source>Resume</source>
         <translation>재개</translation>
+    </message>
+    <message>
+        <source>{name}: retry requested.</source>
+        <translation>{name}: 재시도를 요청했습니다.</translation>
     </message>
     <message>
         <source>{name}: subscription resumed.</source>
@@ -1433,6 +1489,22 @@ Start with an empty database?</source>
         <translation>{merchant_uid}가 결제되지 않았는지 확인하지 못했습니다: {detail}</translation>
     </message>
     <message>
+        <source>past due: every retry declined; press retry or sign the customer up again</source>
+        <translation>연체: 재시도가 모두 승인 거절됨. 재시도를 누르거나 고객을 다시 가입시키세요</translation>
+    </message>
+    <message>
+        <source>declined {failures} time(s); next retry on {date}</source>
+        <translation>{failures}회 승인 거절. 다음 재시도는 {date}입니다</translation>
+    </message>
+    <message>
+        <source>already tried today (once a day); next retry on {date}</source>
+        <translation>오늘 이미 시도함(하루 한 번). 다음 재시도는 {date}입니다</translation>
+    </message>
+    <message>
+        <source>Kakao Pay&apos;s monthly cap for this key: charged again from {date}</source>
+        <translation>이 빌링키의 카카오페이 월 한도 초과: {date}부터 다시 결제합니다</translation>
+    </message>
+    <message>
         <source>not sent: {why}</source>
         <translation>전송 안 됨: {why}</translation>
     </message>
@@ -1519,6 +1591,10 @@ Start with an empty database?</source>
         <translation>월 정기 매출</translation>
     </message>
     <message>
+        <source>Past due</source>
+        <translation>연체</translation>
+    </message>
+    <message>
         <source>Last batch</source>
         <translation>최근 일괄 결제</translation>
     </message>
@@ -1537,6 +1613,10 @@ Start with an empty database?</source>
     <message>
         <source>{n} with unknown outcome (reconcile)</source>
         <translation>결과 미확인 {n}건 (대사 필요)</translation>
+    </message>
+    <message>
+        <source>{n} waiting for a retry</source>
+        <translation>재시도 대기 {n}명</translation>
     </message>
     <message>
         <source>None yet</source>
@@ -1819,7 +1899,7 @@ Switch to LIVE?</source>
     <name>SignupDialog</name>
     <message>
         <source>New sign-up</source>
-        <extracomment>The new subscriber (`kpadmin.store.models.Subscriber`) once verified and saved. Any final outcome: (&quot;signed_up&quot; or a FailureReason value, user-facing text). An unfinished attempt was looked up at i&apos;mport (`kpadmin.billing.signup.AttemptLeftovers`). An abandoned attempt was let go (its orphan key deleted or recorded); carries the attempt.</extracomment>
+        <extracomment>The new subscriber (`kpadmin.billing.records.Subscriber`) once verified and saved. Any final outcome: (&quot;signed_up&quot; or a FailureReason value, user-facing text). An unfinished attempt was looked up at i&apos;mport (`kpadmin.billing.signup.AttemptLeftovers`). An abandoned attempt was let go (its orphan key deleted or recorded); carries the attempt.</extracomment>
         <translation>신규 가입</translation>
     </message>
     <message>

@@ -198,3 +198,19 @@ async def test_without_the_policy_the_engine_charges_a_declined_card_again(
     eng = ChargeEngine(store, api, clock=clock, retry_delays=(0.0,))
     assert await run_once(eng) == 1
     assert await run_once(eng) == 1
+
+
+async def test_the_export_says_past_due(store: Store, clock: FrozenClock, tmp_path: Path) -> None:
+    import csv
+
+    from kpadmin.billing.csvio import export_subscribers
+
+    add(store, clock)
+    api = FakeGateway(clock=clock)
+    api.default = "decline"
+    assert await run_once(engine(store, api, clock, days=())) == 1
+    out = tmp_path / "subs.csv"
+    export_subscribers(store, out)
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        (row,) = list(csv.DictReader(f))
+    assert row["state"] == "past_due"
