@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from kpadmin.billing import retry_policy
+from kpadmin.billing import outbox, retry_policy
 from kpadmin.billing.messages import AuditAction, Message, MessageCode
 from kpadmin.billing.periods import today_in_seoul
 from kpadmin.billing.retry_policy import Attempt, Decision, Outcome, Reason
@@ -113,11 +113,14 @@ class Collections:
     """The collections settings a charge run applies (`ChargeEngine(collections=…)`)."""
 
     retry_days: tuple[int, ...] = retry_policy.DEFAULT_RETRY_DAYS
+    #: The customer notices written with each outcome (billing/outbox.py); off by default.
+    notices: outbox.NoticePolicy = field(default_factory=outbox.NoticePolicy)
 
     def after_outcome(
         self,
         store: Store,
         *,
+        charge_id: int,
         subscriber_id: int,
         period: str,
         state: ChargeState,
@@ -125,7 +128,16 @@ class Collections:
         now: datetime,
     ) -> None:
         """Called by the journal inside the transaction that recorded an outcome: a decline
-        that used up the last retry makes an active subscriber past due (and audits it)."""
+        that used up the last retry makes an active subscriber past due (and audits it); the
+        customer's notice (receipt, decline with the next retry date, past due) is written to
+        the outbox in the same transaction."""
+        if state is ChargeState.PAID:
+            if self.notices.on:
+                sub, charge = store.subscribers.get(subscriber_id), store.charges.get(charge_id)
+                if sub is not None and charge is not None:
+                    facts = outbox.receipt_facts(sub, charge)
+                    outbox.enqueue(store, self.notices, facts, subscriber_id, now)
+            return
         if state not in _FAILED:
             return
         rows = [c for c in store.charges.for_subscriber(subscriber_id) if c.period == period]
@@ -136,9 +148,24 @@ class Collections:
             retry_days=self.retry_days,
             staff_retry_at=staff_retry_at,
         )
-        if decision.reason is not Reason.PAST_DUE:
-            return
         sub = store.subscribers.get(subscriber_id)
+        charge = next((c for c in rows if c.id == charge_id), None)
+        if decision.reason is not Reason.PAST_DUE:
+            # A decline notice (a rejection is the merchant's to sort out, not the customer's).
+            if (
+                self.notices.on
+                and sub is not None
+                and charge is not None
+                and state is ChargeState.DECLINED
+            ):
+                declined = outbox.decline_facts(
+                    sub,
+                    charge,
+                    next_retry=decision.next_retry,
+                    monthly_cap=retry_policy.is_monthly_cap_decline(charge.fail_reason),
+                )
+                outbox.enqueue(store, self.notices, declined, subscriber_id, now)
+            return
         if sub is None or sub.state is not SubscriberState.ACTIVE:
             return
         moved = store.subscribers.set_state_if(
@@ -160,6 +187,9 @@ class Collections:
                 kind=ChangeKind.CHARGES,
             )
             log.info("subscriber %s is past due for %s", subscriber_id, period)
+            if self.notices.on and charge is not None:
+                past_due = outbox.past_due_facts(sub, charge)
+                outbox.enqueue(store, self.notices, past_due, subscriber_id, now)
 
 
 def request_retry(store: Store, ids: Iterable[int], *, staff: str, now: datetime) -> list[int]:

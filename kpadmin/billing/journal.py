@@ -335,6 +335,7 @@ class Journal:
         if self.collections is not None and state.final:
             self.collections.after_outcome(
                 self.store,
+                charge_id=row.charge_id,
                 subscriber_id=row.subscriber_id,
                 period=row.period,
                 state=state,

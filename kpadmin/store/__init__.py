@@ -31,6 +31,7 @@ from kpadmin.store.errors import (
     SchemaTooNew,
     StoreError,
 )
+from kpadmin.store.notices import NewNotice, NoticeRepository, StoredNotice
 from kpadmin.store.store import Job, Store, StoreClosed
 from kpadmin.store.subscribers import (
     NewSubscriber,
@@ -75,12 +76,15 @@ __all__ = [
     "InvariantViolated",
     "Job",
     "NewCharge",
+    "NewNotice",
     "NewSubscriber",
+    "NoticeRepository",
     "Schedule",
     "SchemaTooNew",
     "Store",
     "StoreClosed",
     "StoreError",
+    "StoredNotice",
     "SubscriberRepository",
     "Subscription",
     "TableColumns",

@@ -230,3 +230,32 @@ audit = Table(
     Column("detail", Text, nullable=False, server_default=""),
 )
 Index("audit_by_subscriber", audit.c.subscriber_id, audit.c.at)
+
+NOTICE_KINDS = ("receipt", "decline", "past_due", "advance")
+NOTICE_STATES = ("pending", "sending", "sent", "failed")
+
+# The customer notices' outbox (revision 0003; kpadmin/store/notices.py): each notice once per
+# ``key``, written with the outcome that causes it, sent after the batch.
+notices = Table(
+    "notices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", Text, nullable=False, unique=True),
+    Column("kind", Text, nullable=False),
+    Column("subscriber_id", Integer, ForeignKey("subscribers.id", ondelete="SET NULL")),
+    Column("channel", Text, nullable=False),
+    Column("language", Text, nullable=False),
+    Column("facts", Text, nullable=False),  # JSON: what the notice says (billing/outbox.py)
+    Column("state", Text, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("next_attempt_at", Instant),
+    Column("claimed_at", Instant),  # a desk is sending it (see kpadmin/store/notices.py)
+    Column("last_error", Text),
+    Column("reference", Text),  # the provider's id (SMTP: the Message-ID)
+    Column("created_at", Instant, nullable=False),
+    Column("sent_at", Instant),
+    CheckConstraint(_in("kind", NOTICE_KINDS), name="notices_kind"),
+    CheckConstraint(_in("state", NOTICE_STATES), name="notices_state"),
+    CheckConstraint("attempts >= 0", name="notices_attempts"),
+)
+Index("notices_unsent", notices.c.state, notices.c.next_attempt_at)

@@ -66,6 +66,7 @@ from kpadmin.store.errors import (
     is_busy,
     is_constraint,
 )
+from kpadmin.store.notices import NoticeRepository
 from kpadmin.store.prepared import Prepared
 from kpadmin.store.subscribers import SubscriberRepository
 
@@ -121,6 +122,7 @@ class Store:
         self.subscribers = SubscriberRepository(self)
         self.charges = ChargeRepository(self)
         self.audit = AuditRepository(self)
+        self.notices = NoticeRepository(self)
 
     @property
     def dialect(self) -> str:
