@@ -199,7 +199,7 @@ async def test_a_server_that_refuses_for_now_is_tried_again_after_the_back_off(
     async with notifier(server, clock) as channel:
         report = await send_due(store, channel, merchant=MERCHANT, clock=clock)
         assert (report.sent, report.retry_later) == (0, 2)
-        (first, second) = store.notices.entries()
+        first, _ = store.notices.entries()
         assert first.state == "pending" and first.attempts == 1
         assert first.next_attempt_at == clock() + timedelta(minutes=1)
         assert "451" in (first.last_error or "")
