@@ -33,12 +33,16 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "kpadmin.commands.schedule",
         "install, remove or show the daily automatic charge-due in the OS scheduler",
     ),
+    "notices": (
+        "kpadmin.commands.notices",
+        "list or send the customer notices (receipts, declines, past due, advance)",
+    ),
     "selftest": ("kpadmin.gui.selftest", "run the whole journey offscreen against a sandbox"),
 }
 
 
 #: The commands that open the mode's database, for which ``--new-database`` means something.
-OPENS_DATABASE = ("gui", "config", "import", "export", "charge-due", "reconcile")
+OPENS_DATABASE = ("gui", "config", "import", "export", "charge-due", "reconcile", "notices")
 _NEW_DATABASE_HELP = (
     "when this data folder's database is missing (deleted, or 0 bytes), start with an empty one "
     "on purpose; without it kpadmin refuses, so a lost database is noticed"

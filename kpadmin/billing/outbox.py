@@ -307,3 +307,34 @@ def _failed(
         report.retry_later += 1
     report.errors.append(redact_text(error))
     log.info("notice %s (%s) not sent, attempt %d: %s", stored.id, stored.kind, attempts, error)
+
+
+def open_notifier(settings: Settings, mode: str, *, clock: Clock) -> Notifier:
+    """The channel of the settings (e-mail: `SmtpNotifier` with the password from the keyring
+    or ``KPADMIN_SMTP_PASSWORD``). `SmtpSettingsMissing` names an unset setting;
+    `kpadmin.billing.secrets.SecretsError` when the keyring cannot be used."""
+    from kpadmin.billing import secrets
+    from kpadmin.billing.notices.smtp import SmtpNotifier, config_from_settings
+
+    password = secrets.smtp_password(mode)
+    return SmtpNotifier(config_from_settings(settings, password), clock=clock)
+
+
+def describe(stored: StoredNotice) -> dict[str, Any]:
+    """One notice for `kpadmin notices list` and the app's notices window: no unmasked address."""
+    try:
+        recipient = facts_from_json(stored.kind, stored.facts).recipient.masked()
+    except (ValueError, KeyError, TypeError):
+        recipient = "?"
+    return {
+        "id": stored.id,
+        "kind": stored.kind,
+        "state": stored.state,
+        "to": recipient,
+        "subscriber_id": stored.subscriber_id,
+        "created_at": stored.created_at.isoformat(),
+        "attempts": stored.attempts,
+        "next_attempt_at": stored.next_attempt_at.isoformat() if stored.next_attempt_at else None,
+        "sent_at": stored.sent_at.isoformat() if stored.sent_at else None,
+        "last_error": redact_text(stored.last_error) if stored.last_error else None,
+    }

@@ -41,6 +41,7 @@ from typing import Any, TextIO
 
 from kpadmin import runtime as rt
 from kpadmin import stopping
+from kpadmin.billing import outbox
 from kpadmin.billing.collections import outlook, request_retry
 from kpadmin.billing.due import Plan
 from kpadmin.billing.engine import (
@@ -52,6 +53,7 @@ from kpadmin.billing.engine import (
     EngineBusy,
     without_declines,
 )
+from kpadmin.billing.notices.smtp import SmtpSettingsMissing
 from kpadmin.billing.reconcile import ReconcileReport
 from kpadmin.billing.retry_policy import Decision
 from kpadmin.commands import wiring
@@ -141,8 +143,11 @@ async def _main(args: argparse.Namespace) -> int:
             )
             if args.dry_run:
                 return _report_plan(args, plan, report, found, mode)
+            policy = env.collections.notices
+            outbox.enqueue_advance(store, policy, today=plan.today, now=env.clock())
             if plan.count == 0:
-                return _finish(args, None, report, found, plan_skips=plan.skipped)
+                notices = await _send_notices(env, store, policy)
+                return _finish(args, None, report, found, plan_skips=plan.skipped, notices=notices)
             if not args.yes:
                 with stop.synchronous():  # the prompt blocks the loop: a signal raises there
                     confirmed = _confirm(mode, plan.count, plan.total_amount)
@@ -171,7 +176,10 @@ async def _main(args: argparse.Namespace) -> int:
                 if failed
                 else {}
             )
-            code = _finish(args, result, report, found, plan_skips=(), retries=retries)
+            notices = None if stop.requested else await _send_notices(env, store, policy)
+            code = _finish(
+                args, result, report, found, plan_skips=(), retries=retries, notices=notices
+            )
             if stop.requested:
                 print(
                     f"kpadmin charge-due: stopped by {stop.stopped_by}; nothing new was sent "
@@ -287,6 +295,7 @@ def _finish(
     *,
     plan_skips: Any,
     retries: Mapping[int, Decision] | None = None,
+    notices: outbox.SendReport | None = None,
 ) -> int:
     retries = retries or {}
     skipped = result.skipped if result else plan_skips
@@ -329,6 +338,7 @@ def _finish(
                     "skipped": _skips(skipped),
                     "reconciled": _reconciled(report),
                     "amount_mismatches": _mismatches(flagged),
+                    "notices": _notices_json(notices),
                     "ok": ok,
                 },
                 ensure_ascii=False,
@@ -357,6 +367,10 @@ def _finish(
             print(f"Stopped early: {_clean(result.error)}.{fix}", file=sys.stderr)
     _print_skips(skipped)
     _print_mismatches(flagged)
+    if notices is not None and (notices.sent or notices.retry_later or notices.given_up):
+        print(f"Notices: {notices.summary()}.")
+    elif notices is not None and notices.stopped:
+        print(f"Notices not sent: {notices.stopped}", file=sys.stderr)
     if in_doubt:
         print(f"{in_doubt} charge(s) still in doubt: run `kpadmin reconcile` later.")
     return _exit(result, ok)
@@ -415,6 +429,38 @@ def _skips(skipped: Any) -> list[dict[str, str | None]]:
 
 
 _FAILED = (ChargeState.DECLINED, ChargeState.REJECTED)
+
+
+async def _send_notices(
+    env: wiring.Environment, store: Store, policy: outbox.NoticePolicy
+) -> outbox.SendReport | None:
+    """The customer notices after the batch (None: notices are off). A channel that cannot be
+    opened (a mail setting, the keyring) is said once; the notices wait in the outbox."""
+    if not policy.on:
+        return None
+    settings = env.runtime.settings
+    try:
+        notifier = outbox.open_notifier(settings, env.runtime.mode, clock=env.clock)
+    except (SmtpSettingsMissing, *wiring.EXPECTED_ERRORS) as exc:
+        log.warning("notices not sent: %s", exc)
+        return outbox.SendReport(stopped=wiring.explain(exc))
+    try:
+        return await outbox.send_due(
+            store, notifier, merchant=outbox.merchant_of(settings), clock=env.clock
+        )
+    finally:
+        await notifier.aclose()
+
+
+def _notices_json(report: outbox.SendReport | None) -> dict[str, Any] | None:
+    if report is None:
+        return None
+    return {
+        "sent": report.sent,
+        "retry_later": report.retry_later,
+        "given_up": report.given_up,
+        "stopped": report.stopped,
+    }
 
 
 def _retry_fields(decision: Decision | None, state: ChargeState) -> dict[str, Any]:

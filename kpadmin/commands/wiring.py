@@ -16,6 +16,7 @@ from typing import Final
 from kpadmin import runtime as rt
 from kpadmin.billing.collections import Collections
 from kpadmin.billing.gateway import Gateway
+from kpadmin.billing.outbox import NoticePolicy
 from kpadmin.clock import Clock
 from kpadmin.store import Store
 
@@ -60,8 +61,11 @@ class Environment:
 
     @property
     def collections(self) -> Collections:
-        """The retry policy of the settings (`retry_days`)."""
-        return Collections(retry_days=self.runtime.settings.retry_days)
+        """The retry policy and the notices of the settings (`retry_days`, `notices`)."""
+        settings = self.runtime.settings
+        return Collections(
+            retry_days=settings.retry_days, notices=NoticePolicy.from_settings(settings)
+        )
 
     @property
     def rps(self) -> float | None:

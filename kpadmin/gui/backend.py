@@ -29,10 +29,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from kpadmin.billing import records
+from kpadmin.billing import outbox, records
 from kpadmin.billing.collections import Collections, outlook, request_retry
 from kpadmin.billing.gateway import Gateway
 from kpadmin.billing.messages import AuditAction
+from kpadmin.billing.outbox import NoticePolicy
 from kpadmin.billing.records import (
     AuditEvent,
     Change,
@@ -77,6 +78,7 @@ class Backend(QObject):
     #: Something in the store changed (`DataChange`): every view refreshes what it shows of it.
     data_changed = Signal(object)
     api_state_changed = Signal()  # connecting -> connected / failed
+    notices_changed = Signal()  # the customer notices' outbox changed (written, sent, failed)
 
     def __init__(self, runtime: Runtime, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -110,7 +112,10 @@ class Backend(QObject):
     @property
     def collections(self) -> Collections:
         """The retry policy of the settings (`retry_days`), as every charge run applies it."""
-        return Collections(retry_days=self.runtime.settings.retry_days)
+        settings = self.runtime.settings
+        return Collections(
+            retry_days=settings.retry_days, notices=NoticePolicy.from_settings(settings)
+        )
 
     # --- the clock ----------------------------------------------------------------------------
 
@@ -138,11 +143,15 @@ class Backend(QObject):
     def _on_commit(self, changes: tuple[Change, ...]) -> None:
         """A write committed (on this thread: the store delivers it here)."""
         kinds = {change.kind for change in changes}
+        if ChangeKind.NOTICES in kinds:
+            self.notices_changed.emit()
+            kinds.discard(ChangeKind.NOTICES)
         if kinds <= {ChangeKind.CHARGES}:
             return  # the journal alone: the charging UI announces it, coalesced
         ids: set[int] = set()
         for change in changes:
-            ids.update(change.ids)
+            if change.kind is not ChangeKind.NOTICES:
+                ids.update(change.ids)
         journal = ChangeKind.CHARGES in kinds
         if len(ids) > ROWS_CHANGED_LIMIT:
             # Reloading that many rows one by one costs more than reloading them all.
@@ -257,6 +266,33 @@ class Backend(QObject):
         """Staff pressed retry: charged once more at the next run (or by Charge now), whatever
         the retry days; a past-due subscriber becomes active again. Audited."""
         return bool(request_retry(self.store, [subscriber_id], staff=self.staff, now=self.now()))
+
+    # --- customer notices (billing/outbox.py) -------------------------------------------------
+
+    @property
+    def notices_on(self) -> bool:
+        return self.collections.notices.on
+
+    def unsent_notices(self) -> int:
+        return self.store.notices.count_unsent()
+
+    def notice_entries(self, *, unsent_only: bool = True) -> list[dict[str, Any]]:
+        """The outbox as the notices window shows it (recipients masked)."""
+        return [outbox.describe(n) for n in self.store.notices.entries(unsent_only=unsent_only)]
+
+    def retry_failed_notices(self) -> int:
+        return self.store.notices.retry_failed(None, self.now())
+
+    async def send_notices(self) -> outbox.SendReport:
+        """Send every notice whose time has come (after a batch, or staff press Send now)."""
+        settings = self.runtime.settings
+        notifier = outbox.open_notifier(settings, self.mode, clock=self.clock)
+        try:
+            return await outbox.send_due(
+                self.store, notifier, merchant=outbox.merchant_of(settings), clock=self.clock
+            )
+        finally:
+            await notifier.aclose()
 
     def charge_history(self, subscriber_id: int) -> list[Charge]:
         """Newest first."""

@@ -51,6 +51,7 @@ from kpadmin.gui.csv_actions import CsvActions
 from kpadmin.gui.detail_pane import DetailPane
 from kpadmin.gui.edit_dialog import EditSubscriberDialog
 from kpadmin.gui.mode_banner import ModeBanner
+from kpadmin.gui.notices import NoticesController
 from kpadmin.gui.overview import OverviewStrip
 from kpadmin.gui.rows import SubscriberRow
 from kpadmin.gui.settings_dialog import SettingsDialog
@@ -347,6 +348,8 @@ class MainWindow(QMainWindow):
         self.connection_label = QLabel()
         self.connection_label.setObjectName("connection_label")
         self.staff_label = QLabel(self.tr("Staff: {name}").format(name=self.backend.staff))
+        self.notices = NoticesController(self.backend, self)
+        bar.addPermanentWidget(self.notices.button)
         bar.addPermanentWidget(self.connection_label)
         bar.addPermanentWidget(self.staff_label)
         self._show_api_state()
@@ -605,6 +608,7 @@ class MainWindow(QMainWindow):
             action.setStatusTip(self._status_tips.pop(action, action.statusTip()))
         self.detail.set_charging_busy(False)
         self.overview.set_batch_running(False)
+        self.notices.after_batch()  # the batch's receipts and decline notices go out now
 
     def _on_reconciling_changed(self, running: bool) -> None:
         self.act_reconcile.setEnabled(not running and not self.charging.running)

@@ -531,6 +531,34 @@ Start with an empty database?</source>
         <source>The default settings could not be written: {error}</source>
         <translation>기본 설정을 저장하지 못했습니다: {error}</translation>
     </message>
+    <message>
+        <source>Receipt</source>
+        <translation>영수증</translation>
+    </message>
+    <message>
+        <source>Decline notice</source>
+        <translation>결제 실패 안내</translation>
+    </message>
+    <message>
+        <source>Past-due notice</source>
+        <translation>연체 안내</translation>
+    </message>
+    <message>
+        <source>Advance notice</source>
+        <translation>결제 예정 안내</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>대기</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>발송 완료</translation>
+    </message>
+    <message>
+        <source>Given up</source>
+        <translation>발송 포기</translation>
+    </message>
 </context>
 <context>
     <name>AuditAction</name>
@@ -1574,6 +1602,76 @@ Start with an empty database?</source>
     <message>
         <source>Failed</source>
         <translation>실패</translation>
+    </message>
+</context>
+<context>
+    <name>NoticesController</name>
+    <message>
+        <source>✉ {n} unsent notice(s)</source>
+        <translation>✉ 미발송 안내 {n}건</translation>
+    </message>
+    <message>
+        <source>Customer notices not sent yet: click to see them</source>
+        <translation>아직 발송되지 않은 고객 안내입니다. 눌러서 확인하세요</translation>
+    </message>
+    <message>
+        <source>Notices not sent: {why}</source>
+        <translation>안내를 발송하지 못했습니다: {why}</translation>
+    </message>
+    <message>
+        <source>Notices: {sent} sent, {later} to try again later.</source>
+        <translation>안내: {sent}건 발송, {later}건은 나중에 다시 시도합니다.</translation>
+    </message>
+</context>
+<context>
+    <name>NoticesDialog</name>
+    <message>
+        <source>Customer notices</source>
+        <translation>고객 안내</translation>
+    </message>
+    <message>
+        <source>Notice</source>
+        <translation>안내</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>받는 사람</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Written</source>
+        <translation>작성 시각</translation>
+    </message>
+    <message>
+        <source>Tries</source>
+        <translation>시도</translation>
+    </message>
+    <message>
+        <source>Next try</source>
+        <translation>다음 시도</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>마지막 오류</translation>
+    </message>
+    <message>
+        <source>Send now</source>
+        <translation>지금 발송</translation>
+    </message>
+    <message>
+        <source>Try given-up ones again</source>
+        <translation>발송 포기한 안내 다시 시도</translation>
+    </message>
+    <message>
+        <source>Every notice has been sent.</source>
+        <translation>모든 안내를 발송했습니다.</translation>
+    </message>
+    <message>
+        <source>{n} notice(s) not sent yet; {failed} given up. Notices are sent after each batch and tried again later when the mail server refuses them.</source>
+        <translation>아직 발송되지 않은 안내 {n}건, 그중 발송 포기 {failed}건. 안내는 일괄 결제가 끝날 때마다 발송되며, 메일 서버가 거부하면 나중에 다시 시도합니다.</translation>
     </message>
 </context>
 <context>
