@@ -122,7 +122,9 @@ class ConfirmChargeDialog(QDialog):
             )
             self.skipped.addTopLevelItems(
                 [
-                    QTreeWidgetItem([s.name or s.key_id, skip_label(s.reason), skip_detail(s)])
+                    QTreeWidgetItem(
+                        [s.name or s.key_id, skip_label(s.reason), skip_detail(s)]
+                    )
                     for s in plan.skipped
                 ]
             )

@@ -260,7 +260,9 @@ class BatchDialog(QDialog):
         skips = list(result.skipped)
         grey = QColor("#6b6b6b")
         for s in skips:
-            item = QTreeWidgetItem([s.name or s.key_id, "", skip_label(s.reason), skip_detail(s)])
+            item = QTreeWidgetItem(
+                [s.name or s.key_id, "", skip_label(s.reason), skip_detail(s)]
+            )
             for column in range(4):
                 item.setForeground(column, grey)
             item.setToolTip(2, self.tr("Skipped: not sent to i'mport"))
