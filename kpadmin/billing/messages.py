@@ -301,6 +301,7 @@ class AuditAction(enum.StrEnum):
     AMOUNT_MISMATCH = "amount_mismatch"
     PAST_DUE = "past_due"
     RETRY_REQUESTED = "retry_requested"
+    AUTO_CHARGE = "auto_charge"  # the app's daily automatic run (billing/daily.py)
     REFUND = "refund"
     REFUND_REFUSED = "refund_refused"
     REFUND_UNKNOWN = "refund_unknown"
@@ -339,6 +340,7 @@ AUDIT_LABELS: Mapping[AuditAction, str] = MappingProxyType(
         _A.AMOUNT_MISMATCH: QT_TRANSLATE_NOOP("AuditAction", "Amount mismatch"),
         _A.PAST_DUE: QT_TRANSLATE_NOOP("AuditAction", "Past due"),
         _A.RETRY_REQUESTED: QT_TRANSLATE_NOOP("AuditAction", "Retry requested"),
+        _A.AUTO_CHARGE: QT_TRANSLATE_NOOP("AuditAction", "Daily automatic run"),
         _A.REFUND: QT_TRANSLATE_NOOP("AuditAction", "Refund"),
         _A.REFUND_REFUSED: QT_TRANSLATE_NOOP("AuditAction", "Refund refused"),
         _A.REFUND_UNKNOWN: QT_TRANSLATE_NOOP("AuditAction", "Refund outcome unknown"),

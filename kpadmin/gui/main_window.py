@@ -48,6 +48,7 @@ from kpadmin.gui import messages
 from kpadmin.gui.backend import Backend, DataChange
 from kpadmin.gui.charging import ChargingController
 from kpadmin.gui.csv_actions import CsvActions
+from kpadmin.gui.daily_run import DailyRun
 from kpadmin.gui.detail_pane import DetailPane
 from kpadmin.gui.edit_dialog import EditSubscriberDialog
 from kpadmin.gui.mode_banner import ModeBanner
@@ -82,6 +83,8 @@ class MainWindow(QMainWindow):
         self.today = backend.today()
         self._close_after_batch = False  # a close asked for mid-batch waits for the batch
         self.charging = ChargingController(backend, self)
+        # The daily automatic run while the app is open (auto_charge_time; off by default).
+        self.daily_run = DailyRun(backend, self.charging, self)
         self.csv = CsvActions(backend, self)
         self._selection_shown: list[int] = []  # the selected ids the detail pane and count show
         self._status_tips: dict[QAction, str] = {}  # while a batch disables the charging actions
@@ -675,6 +678,7 @@ class MainWindow(QMainWindow):
                     )
                 )
             return
+        self.daily_run.stop()
         store = self._settings_store()
         store.setValue("main_window/geometry", self.saveGeometry())
         store.setValue("main_window/splitter", self.splitter.saveState())

@@ -559,6 +559,15 @@ Start with an empty database?</source>
         <source>Given up</source>
         <translation>발송 포기</translation>
     </message>
+    <message>
+        <source>Today&apos;s automatic charge run was done elsewhere: {who}</source>
+        <extracomment>The Asia/Seoul day whose run this desk has dealt with (ran it, or saw another desk&apos;s). What the last check decided (for tests and the log): &quot;off&quot;, &quot;waiting&quot;, &quot;busy&quot;, &quot;started&quot;, &quot;other desk&quot;.</extracomment>
+        <translation>오늘의 자동 결제 실행은 다른 곳에서 했습니다: {who}</translation>
+    </message>
+    <message>
+        <source>Automatic daily charge run ({time}) started.</source>
+        <translation>매일 자동 결제 실행({time})을 시작했습니다.</translation>
+    </message>
 </context>
 <context>
     <name>AuditAction</name>
@@ -646,6 +655,10 @@ Start with an empty database?</source>
     <message>
         <source>Retry requested</source>
         <translation>재시도 요청</translation>
+    </message>
+    <message>
+        <source>Daily automatic run</source>
+        <translation>매일 자동 실행</translation>
     </message>
     <message>
         <source>Refund</source>
@@ -1923,6 +1936,74 @@ Reason: {reason}</source>
     <message>
         <source>Language</source>
         <translation>언어</translation>
+    </message>
+    <message>
+        <source>Retries, automatic runs and notices</source>
+        <translation>재시도, 자동 실행, 고객 안내</translation>
+    </message>
+    <message>
+        <source>Retry days after a decline</source>
+        <translation>승인 거절 후 재시도일</translation>
+    </message>
+    <message>
+        <source>off, or HH:MM Korean time</source>
+        <translation>off 또는 한국 시각 HH:MM</translation>
+    </message>
+    <message>
+        <source>Daily automatic run</source>
+        <translation>매일 자동 실행</translation>
+    </message>
+    <message>
+        <source>Also in LIVE mode (real money)</source>
+        <translation>실거래 모드에서도 실행 (실제 결제)</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>끄기</translation>
+    </message>
+    <message>
+        <source>By e-mail</source>
+        <translation>이메일로</translation>
+    </message>
+    <message>
+        <source>Customer notices</source>
+        <translation>고객 안내</translation>
+    </message>
+    <message>
+        <source>Mail server</source>
+        <translation>메일 서버</translation>
+    </message>
+    <message>
+        <source>Mail login</source>
+        <translation>메일 로그인</translation>
+    </message>
+    <message>
+        <source>unchanged (kept in the keyring)</source>
+        <translation>변경 없음 (키링에 보관됨)</translation>
+    </message>
+    <message>
+        <source>Mail password</source>
+        <translation>메일 비밀번호</translation>
+    </message>
+    <message>
+        <source>Sender</source>
+        <translation>보내는 사람</translation>
+    </message>
+    <message>
+        <source>Business name</source>
+        <translation>상호</translation>
+    </message>
+    <message>
+        <source>Contact for customers</source>
+        <translation>고객 문의처</translation>
+    </message>
+    <message>
+        <source>off, or 1 to 14</source>
+        <translation>off 또는 1~14</translation>
+    </message>
+    <message>
+        <source>Advance notice (days before)</source>
+        <translation>결제 예정 안내 (며칠 전)</translation>
     </message>
     <message>
         <source>No OS keyring is available, so the key and secret cannot be saved here. Set the environment variables KPADMIN_IMP_KEY and KPADMIN_IMP_SECRET instead.</source>
