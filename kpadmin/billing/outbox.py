@@ -316,7 +316,8 @@ def open_notifier(settings: Settings, mode: str, *, clock: Clock) -> Notifier:
     from kpadmin.billing import secrets
     from kpadmin.billing.notices.smtp import SmtpNotifier, config_from_settings
 
-    password = secrets.smtp_password(mode)
+    # Only a server with a login needs the password (and so the keyring).
+    password = secrets.smtp_password(mode) if settings.smtp_user else None
     return SmtpNotifier(config_from_settings(settings, password), clock=clock)
 
 

@@ -1,0 +1,121 @@
+"""Issue #12's "done when": `kpadmin charge-due` as a scheduler runs it — child processes, twice a
+day on successive (fake) days (KPADMIN_NOW) — against the sandbox over HTTP and a real SMTP server
+on 127.0.0.1 (aiosmtpd): the declining card is tried on the first day and on days 1, 3 and 5 after
+it, once a day; then it is past due and left alone; each customer gets each notice once."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from kpadmin.billing.settings import Settings, save_settings
+from kpadmin.store import NewSubscriber, open_store
+from kpadmin.store.models import SubscriberState
+from tests.billing import helpers as h
+from tests.billing.notices.smtp_server import Handler, Server
+from tests.clock import NOW, TODAY
+from tests.fixtures.sandbox import RunningSandbox
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Server, Handler]]:
+    handler = Handler()
+    server = Server(handler)
+    server.start()
+    yield server, handler
+    server.stop()
+
+
+def _charge_due(data: Path, day: int, hours: int = 0, *extra: str) -> dict:
+    at = NOW + timedelta(days=day, hours=hours)
+    result = h.run_kpadmin(
+        data, "charge-due", "--yes", "--json", *extra, env={"KPADMIN_NOW": at.isoformat()}
+    )
+    assert result.returncode in (0, 1), result.stderr
+    return json.loads(result.stdout)
+
+
+def test_retries_on_days_1_3_5_then_past_due_and_each_notice_once(
+    sandbox: RunningSandbox, smtp: tuple[Server, Handler], tmp_path: Path
+) -> None:
+    server, handler = smtp
+    data = tmp_path / "data"
+    save_settings(
+        data,
+        Settings(
+            api_base_url=sandbox.base_url,
+            staff_name="자동",
+            notices="email",
+            smtp_url=f"smtp://127.0.0.1:{server.url_port}",
+            notice_from="카페 온도 <billing@cafe.example>",
+            merchant_name="카페 온도",
+            merchant_contact="02-555-0100",
+        ),
+    )
+    sandbox.state.issue_billing_key("cu-declines", behaviour="decline")
+    sandbox.state.issue_billing_key("cu-pays")
+    store = open_store(h.db_path(data))
+    declines = store.subscribers.add(
+        NewSubscriber("cu-declines", "거절고객", 5000, TODAY.day, TODAY, email="no@example.com")
+    ).id
+    store.subscribers.add(
+        NewSubscriber("cu-pays", "결제고객", 9900, TODAY.day, TODAY, email="yes@example.com")
+    )
+    store.close()
+
+    tried_on: list[int] = []
+    for day in range(8):
+        for hours in (0, 6):  # a scheduler that runs twice a day
+            out = _charge_due(data, day, hours)
+            tried_on += [day for c in out["charges"] if c["customer_uid"] == "cu-declines"]
+            if day == 0 and hours == 0:
+                (declined,) = [c for c in out["charges"] if c["state"] == "declined"]
+                assert declined["next_retry"] == (TODAY + timedelta(days=1)).isoformat()
+                assert out["notices"]["sent"] == 2  # the receipt and the decline notice
+    assert tried_on == [0, 1, 3, 5]
+
+    store = open_store(h.db_path(data))
+    assert store.subscribers.get(declines).state is SubscriberState.PAST_DUE
+    assert store.notices.count_unsent() == 0
+    store.close()
+    paid = [p for p in sandbox.state.all_payments() if p["status"] == "paid"]
+    assert [p["customer_uid"] for p in paid] == ["cu-pays"]
+
+    by_kind = Counter(
+        (r.rcpt_tos[0], r.message["Message-ID"].split("@")[0]) for r in handler.received
+    )
+    assert max(by_kind.values()) == 1  # no notice twice
+    to = Counter(r.rcpt_tos[0] for r in handler.received)
+    assert to == {"yes@example.com": 1, "no@example.com": 4}  # 3 declines + 1 past due
+    subjects = [r.message["Subject"] for r in handler.received if r.rcpt_tos == ["no@example.com"]]
+    assert len(set(subjects)) >= 2  # decline notices and the past-due notice differ
+    texts = [
+        r.message.get_body(("plain",)).get_content()
+        for r in handler.received
+        if r.rcpt_tos == ["no@example.com"]
+    ]
+    # The decline notices name the next retry day: day 1, then day 3, then day 5.
+    for text, retry in zip(texts[:3], (1, 3, 5), strict=True):
+        day = TODAY + timedelta(days=retry)
+        assert f"{day.year}년 {day.month}월 {day.day}일" in text
+
+    # Staff retry from the command line: charged once more (declined again), still past due,
+    # and no second past-due mail for the period.
+    out = _charge_due(data, 7, 8, "--retry-past-due", "cu-declines")
+    assert [c["customer_uid"] for c in out["charges"]] == ["cu-declines"]
+    assert out["charges"][0]["past_due"] is True
+    store = open_store(h.db_path(data))
+    assert store.subscribers.get(declines).state is SubscriberState.PAST_DUE
+    store.close()
+    assert Counter(r.rcpt_tos[0] for r in handler.received)["no@example.com"] == 4
+    listed = h.run_kpadmin(data, "notices", "list", "--all", "--json")
+    kinds = Counter(n["kind"] for n in json.loads(listed.stdout)["notices"])
+    assert kinds == {"decline": 3, "past_due": 1, "receipt": 1}
+    assert all(
+        "@" in n["to"] and "no@" not in n["to"] for n in json.loads(listed.stdout)["notices"]
+    )
