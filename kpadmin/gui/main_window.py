@@ -319,7 +319,7 @@ class MainWindow(QMainWindow):
             Column.STATE: 11 * em,
             Column.CARD: 15 * em,
             Column.LAST_CHARGE: 18 * em,
-            Column.NEXT_CHARGE: 12 * em,
+            Column.NEXT_CHARGE: 18 * em,  # "Retry 2026-12-08" after a decline
             Column.THIS_MONTH: 8 * em,
         }
         for column, width in widths.items():

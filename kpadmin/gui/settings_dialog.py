@@ -160,6 +160,7 @@ class SettingsDialog(QDialog):
         columns.addLayout(left, 1)
         columns.addWidget(self._collections_box(s), 1)
         layout.insertLayout(0, columns)
+        self.setMinimumWidth(940)  # two columns of fields (was 560 for one)
 
         self.problem = QLabel()
         self.problem.setObjectName("settings_problem")
