@@ -42,7 +42,6 @@ from kpadmin.billing.records import (
     Subscriber,
     SubscriberState,
 )
-from kpadmin.billing.retry_policy import Decision
 from kpadmin.clock import Clock
 from kpadmin.gui.formatting import mask_phone, phone_digits, seoul_today, tr
 from kpadmin.gui.rows import SubscriberRow
@@ -251,16 +250,6 @@ class Backend(QObject):
             d.next_retry if state == active and (d := found.get(sid)) is not None else None
             for sid, state in zip(ids, states, strict=True)
         ]
-
-    def next_retry(self, subscriber_id: int) -> Decision | None:
-        """The retry policy's word on one subscriber (the detail pane): None when nothing of
-        theirs declined in an unpaid period."""
-        return outlook(
-            self.store,
-            clock=self.clock,
-            retry_days=self.collections.retry_days,
-            ids=[subscriber_id],
-        ).get(subscriber_id)
 
     def request_retry(self, subscriber_id: int) -> bool:
         """Staff pressed retry: charged once more at the next run (or by Charge now), whatever

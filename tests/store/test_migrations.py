@@ -242,3 +242,39 @@ def test_the_collections_revision_keeps_every_link_and_takes_past_due(
         assert "retry_requested_at" in columns
     finally:
         raw.close()
+
+
+def test_the_collections_revisions_run_on_postgresql(postgres) -> None:
+    """0002 (past_due, retry_requested_at) and 0003 (the notices outbox) on PostgreSQL: the new
+    state is taken, an unknown one refused, and a notice's key written once (ON CONFLICT DO
+    NOTHING, the outbox's idempotency)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import IntegrityError
+
+    engine = create_engine(postgres.url.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        with engine.begin() as conn:
+            migrations.upgrade(conn)
+        with engine.begin() as conn:
+            assert migrations.current_revision(conn) == migrations.HEAD
+            conn.execute(
+                text(
+                    "INSERT INTO subscribers (customer_uid, name, amount, billing_day, "
+                    "next_charge_date, state, channel, created_at, updated_at, "
+                    "retry_requested_at) VALUES ('cu-pd', '연체', 1000, 5, '2026-11-05', "
+                    "'past_due', 'phone', now(), now(), now())"
+                )
+            )
+            for _ in range(2):
+                conn.execute(
+                    text(
+                        "INSERT INTO notices (key, kind, channel, language, facts, state, "
+                        "created_at) VALUES ('past_due:cu-pd:2026-11', 'past_due', 'email', "
+                        "'ko', '{}', 'pending', now()) ON CONFLICT (key) DO NOTHING"
+                    )
+                )
+            assert conn.execute(text("SELECT count(*) FROM notices")).scalar_one() == 1
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(text("UPDATE subscribers SET state = 'overdue'"))
+    finally:
+        engine.dispose()
