@@ -127,8 +127,9 @@ async def _main(args: argparse.Namespace) -> int:
             report = await engine.reconcile(staff=env.staff)
             found = engine.amount_mismatches({r.charge_id for r in report.mismatched})
             asked = None
-            if args.retry_past_due is not None:
-                asked = _staff_retry(store, args.retry_past_due, env, dry_run=args.dry_run)
+            retry_ids = getattr(args, "retry_past_due", None)  # callers building a Namespace
+            if retry_ids is not None:
+                asked = _staff_retry(store, retry_ids, env, dry_run=args.dry_run)
                 if asked is None:
                     return EXIT_REFUSED
             # A decline this reconciliation found (a crash's leftover) is not retried in this run.

@@ -53,7 +53,7 @@ class DailyRun(QObject):
         if self.done_for == today or not daily.is_due(now, at):
             self.last = "waiting"
             return self.last
-        if self.charging.running or self.backend.api is None:
+        if not self.charging.can_start() or self.backend.api is None:
             self.last = "busy"  # a batch of staff's own, or not connected yet: look again soon
             return self.last
         holder = daily.claim(self.backend.store, today, desk=self.backend.staff, now=now)

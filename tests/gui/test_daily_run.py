@@ -43,6 +43,10 @@ def test_the_daily_run_charges_once_and_the_other_desk_sees_it(qtbot, sandbox, d
         first.subscribers.add(NewSubscriber(f"cu-daily-{i}", f"고객{i}", 1000, today.day, today))
     window = MainWindow(first)
     qtbot.addWidget(window)
+    window.charging._preparing = True  # staff have a confirmation open: not now, no claim
+    assert window.daily_run.check() == "busy"
+    assert first.audit.list(action="auto_charge") == []
+    window.charging._preparing = False
     assert window.daily_run.check() == "started"
     qtbot.waitUntil(lambda: window.charging.last_result is not None, timeout=20_000)
     qtbot.waitUntil(lambda: not window.charging.running, timeout=10_000)

@@ -155,6 +155,10 @@ class ChargingController(QObject):
     def charge_now(self, subscriber_id: int) -> None:
         self._prepare([subscriber_id], include_not_due=False, single=True)
 
+    def can_start(self) -> bool:
+        """No batch, confirmation or reconcile under way: a new batch may be prepared."""
+        return self._busy_reason() is None
+
     def charge_due_unattended(self) -> bool:
         """The daily automatic run (gui/daily_run.py): every due subscriber, without the
         confirmation (the settings are the staff's consent: ``auto_charge_time``, and
