@@ -214,3 +214,14 @@ async def test_the_export_says_past_due(store: Store, clock: FrozenClock, tmp_pa
     with out.open(encoding="utf-8-sig", newline="") as f:
         (row,) = list(csv.DictReader(f))
     assert row["state"] == "past_due"
+
+
+async def test_a_missing_key_wins_over_past_due(store: Store, clock: FrozenClock) -> None:
+    """Retries off, the key deleted at i'mport: the rejection would make the subscriber past due,
+    but the key lookup after the batch says key missing — what staff must act on."""
+    sid = add(store, clock)
+    api = FakeGateway(clock=clock)
+    api.missing_keys.add("cu-1")
+    eng = engine(store, api, clock, days=())
+    assert await run_once(eng) == 1
+    assert store.subscribers.get(sid).state is SubscriberState.KEY_MISSING

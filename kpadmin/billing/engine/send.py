@@ -376,13 +376,18 @@ async def mark_missing_keys(
             for (subscriber_id, key_id), missing in zip(rejected.items(), gone, strict=True):
                 if not missing:
                     continue
-                changed = engine.subscribers.set_state_if(
-                    subscriber_id,
-                    customer_uid=key_id,
-                    was=SubscriberState.ACTIVE,
-                    now_state=SubscriberState.KEY_MISSING,
-                    now=now,
-                    kind=ChangeKind.CHARGES,  # the outcome of a rejected charge
+                # Past due (billing/collections.py: that rejection used up the retries) too:
+                # a missing key is what staff must see — the customer has to sign up again.
+                changed = any(
+                    engine.subscribers.set_state_if(
+                        subscriber_id,
+                        customer_uid=key_id,
+                        was=was,
+                        now_state=SubscriberState.KEY_MISSING,
+                        now=now,
+                        kind=ChangeKind.CHARGES,  # the outcome of a rejected charge
+                    )
+                    for was in (SubscriberState.ACTIVE, SubscriberState.PAST_DUE)
                 )
                 if changed:
                     engine.store.audit.record(
