@@ -119,3 +119,61 @@ def test_retries_on_days_1_3_5_then_past_due_and_each_notice_once(
     assert all(
         "@" in n["to"] and "no@" not in n["to"] for n in json.loads(listed.stdout)["notices"]
     )
+
+
+def test_notices_send_from_the_command_line(
+    sandbox: RunningSandbox, smtp: tuple[Server, Handler], tmp_path: Path
+) -> None:
+    """`kpadmin notices send`: off → refused (2); a server refusing for now → 1 and the notice
+    waits for its back-off; later (KPADMIN_NOW + 2 min) → sent, 0; `list` then shows nothing."""
+    from kpadmin.billing.notices import Recipient
+    from kpadmin.billing.notices.rendering import Receipt
+    from kpadmin.billing.outbox import NoticePolicy, enqueue
+
+    server, handler = smtp
+    data = tmp_path / "data"
+    save_settings(data, Settings(api_base_url=sandbox.base_url))
+    off = h.run_kpadmin(data, "notices", "send")
+    assert off.returncode == 2 and "notices email" in off.stderr
+    save_settings(
+        data,
+        Settings(
+            api_base_url=sandbox.base_url,
+            notices="email",
+            smtp_url=f"smtp://127.0.0.1:{server.url_port}",
+            notice_from="카페 온도 <billing@cafe.example>",
+            merchant_name="카페 온도",
+        ),
+    )
+    store = open_store(h.db_path(data))
+    sid = store.subscribers.add(
+        NewSubscriber("cu-1", "김민지", 9900, TODAY.day, TODAY, email="m@example.com")
+    ).id
+    facts = Receipt(
+        recipient=Recipient("김민지", "m@example.com"),
+        plan="월간",
+        amount=9900,
+        period=f"{TODAY:%Y-%m}",
+        order_id="kp-cli-1",
+        paid_at=NOW,
+    )
+    assert enqueue(store, NoticePolicy("email"), facts, sid, NOW)
+    store.close()
+    handler.data_reply = "451 4.3.0 try again later"
+    first = h.run_kpadmin(data, "notices", "send", "--json")
+    assert first.returncode == 1, first.stderr
+    assert json.loads(first.stdout)["retry_later"] == 1
+    handler.data_reply = None
+    later = {"KPADMIN_NOW": (NOW + timedelta(minutes=2)).isoformat()}
+    second = h.run_kpadmin(data, "notices", "send", "--json", env=later)
+    assert second.returncode == 0, second.stderr
+    assert json.loads(second.stdout) == {
+        "sent": 1,
+        "retry_later": 0,
+        "given_up": 0,
+        "stopped": None,
+        "unsent": 0,
+    }
+    assert len(handler.received) == 1
+    listed = h.run_kpadmin(data, "notices", "list")
+    assert listed.returncode == 0 and "No unsent notices." in listed.stdout
