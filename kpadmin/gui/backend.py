@@ -273,8 +273,11 @@ class Backend(QObject):
         return self.store.notices.retry_failed(None, self.now())
 
     async def send_notices(self) -> outbox.SendReport:
-        """Send every notice whose time has come (after a batch, or staff press Send now)."""
+        """Send every notice whose time has come (after a batch, or staff press Send now); the
+        advance notices (``notice_days_before``) are written first, as `charge-due` does."""
         settings = self.runtime.settings
+        policy = self.collections.notices
+        outbox.enqueue_advance(self.store, policy, today=self.today(), now=self.now())
         notifier = outbox.open_notifier(settings, self.mode, clock=self.clock)
         try:
             return await outbox.send_due(
