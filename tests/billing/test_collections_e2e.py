@@ -177,3 +177,61 @@ def test_notices_send_from_the_command_line(
     assert len(handler.received) == 1
     listed = h.run_kpadmin(data, "notices", "list")
     assert listed.returncode == 0 and "No unsent notices." in listed.stdout
+
+
+def test_the_monthly_cap_waits_for_the_first_and_is_no_card_failure(
+    sandbox_factory, clock, smtp: tuple[Server, Handler], tmp_path: Path
+) -> None:
+    """The sandbox's `--monthly-limit` (1 paid charge per key and month): a key that already paid
+    this month is declined with Kakao Pay's cap; charge-due waits for the 1st of next month (no
+    attempt in between, however many runs) and then charges it; with retries off a card failure
+    would have made it past due at once, the cap does not."""
+    from kpadmin.billing.retry_policy import first_of_next_month
+
+    server, handler = smtp
+    sandbox = sandbox_factory(monthly_limit=1)
+    data = tmp_path / "data"
+    save_settings(
+        data,
+        Settings(
+            api_base_url=sandbox.base_url,
+            retry_days=(),
+            notices="email",
+            smtp_url=f"smtp://127.0.0.1:{server.url_port}",
+            notice_from="카페 온도 <billing@cafe.example>",
+            merchant_name="카페 온도",
+        ),
+    )
+    sandbox.state.issue_billing_key("cu-cap")
+    sandbox.state.pay_again(
+        customer_uid="cu-cap", merchant_uid="earlier-this-month", amount=1000, name="x"
+    )
+    store = open_store(h.db_path(data))
+    sid = store.subscribers.add(
+        NewSubscriber("cu-cap", "한도고객", 5000, TODAY.day, TODAY, email="cap@example.com")
+    ).id
+    store.close()
+    first = first_of_next_month(TODAY)
+
+    def run_on(day: int) -> dict:
+        clock.moment = NOW + timedelta(days=day)  # the sandbox's month follows the same clock
+        return _charge_due(data, day)
+
+    out = run_on(0)
+    (capped,) = out["charges"]
+    assert capped["state"] == "declined" and "[CARD_LIMIT]" in capped["message"]
+    assert capped["next_retry"] == first.isoformat() and capped["past_due"] is False
+    waiting = (first - TODAY).days - 1
+    if waiting >= 1:
+        out = run_on(waiting)
+        assert out["charges"] == []
+        (held,) = out["skipped"]
+        assert held["reason"] == "cap_wait" and held["next_retry"] == first.isoformat()
+    out = run_on((first - TODAY).days)
+    assert [c["state"] for c in out["charges"]] == ["paid"]
+    store = open_store(h.db_path(data))
+    assert store.subscribers.get(sid).state is SubscriberState.ACTIVE
+    store.close()
+    assert len(handler.received) == 2  # the decline notice (naming the 1st) and the receipt
+    text = handler.received[0].message.get_body(("plain",)).get_content()
+    assert f"{first.year}년 {first.month}월 {first.day}일" in text
