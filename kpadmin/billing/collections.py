@@ -223,19 +223,29 @@ def outlook(
     retry_days: Sequence[int],
     ids: Iterable[int] | None = None,
 ) -> dict[int, Decision]:
-    """The policy's decision for every subscriber with a declined, unpaid period (its newest
-    such period), for showing: ``next_retry`` is the date of the next automatic attempt (None
-    when past due). Subscribers without a declined period are left out."""
+    """The policy's decision for every subscriber whose current period — the one a run would
+    charge today (`due.catch_up`) — has a decline and no payment, for showing: ``next_retry`` is
+    the date of the next automatic attempt (None when past due). Everyone else is left out (an
+    old period a catch-up passed over is not retried: the due rules charge the current one)."""
+    from kpadmin.billing.due import catch_up  # due imports this module
+    from kpadmin.billing.periods import period_of
+
     today = today_in_seoul(clock)
     failures = store.charges.unpaid_failures(ids)
     if not failures:
         return {}
     requests = store.subscribers.retry_requests(failures)
     found: dict[int, Decision] = {}
-    for sid, rows in failures.items():
-        newest = max(c.period for c in rows)
+    for sub in store.subscribers.get_many(failures):
+        if sub.next_charge_date > today:
+            continue  # paid on: nothing to retry until the next date
+        current = period_of(catch_up(sub.next_charge_date, sub.billing_day, today))
+        rows = [c for c in failures[sub.id] if c.period == current]
+        if not rows:
+            continue
+        sid = sub.id
         found[sid] = verdict(
-            [c for c in rows if c.period == newest],
+            rows,
             today=today,
             retry_days=retry_days,
             staff_retry_at=requests.get(sid),

@@ -225,3 +225,20 @@ async def test_a_missing_key_wins_over_past_due(store: Store, clock: FrozenClock
     eng = engine(store, api, clock, days=())
     assert await run_once(eng) == 1
     assert store.subscribers.get(sid).state is SubscriberState.KEY_MISSING
+
+
+def test_an_old_unpaid_period_shows_no_retry(store: Store, clock: FrozenClock) -> None:
+    """A decline in a period a catch-up passed over, the current period paid: nothing to retry
+    (the table must not say "Retry …" for it)."""
+    from kpadmin.store import NewCharge
+
+    today = today_in_seoul(clock)
+    sid = store.subscribers.add(
+        NewSubscriber("cu-old", "홍길동", 9900, today.day, today + timedelta(days=20))
+    ).id
+    cid = store.charges.insert(
+        NewCharge(sid, "cu-old", "2020-01", 1, "kp-old-1", 9900), batch_id=None, staff="t"
+    )
+    store.charges.set_state(cid, ChargeState.DECLINED, fail_reason="[8008]")
+    assert store.charges.unpaid_failures([sid])  # the old period is there…
+    assert outlook(store, clock=clock, retry_days=(1, 3, 5)) == {}  # …but not retried
