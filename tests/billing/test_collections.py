@@ -5,7 +5,7 @@ after the last retry, staff retry, and the monthly-cap decline that waits for th
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from kpadmin.billing.due import SkipReason
 from kpadmin.billing.engine import ChargeEngine
 from kpadmin.billing.gateway import GatewayPayment
 from kpadmin.billing.messages import AuditAction
-from kpadmin.billing.periods import today_in_seoul
+from kpadmin.billing.periods import SEOUL, today_in_seoul
 from kpadmin.billing.retry_policy import first_of_next_month
 from kpadmin.sandbox.state import MONTHLY_LIMIT_REASON
 from kpadmin.store import NewSubscriber, Store, open_store
@@ -88,7 +88,9 @@ async def test_a_declined_card_is_retried_on_days_1_3_5_once_a_day_then_past_due
     api = FakeGateway(clock=clock)
     api.default = "decline"
     eng = engine(store, api, clock)
-    start = clock.moment
+    # 09:00 Korean time today: three runs 20 minutes apart stay on one Korean day whatever the
+    # injected instant's hour.
+    start = datetime.combine(today(clock), time(9), tzinfo=SEOUL)
     charged_on: list[int] = []
     for offset in range(9):
         to_day(clock, offset, start)

@@ -8,11 +8,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 
+from kpadmin.billing.periods import SEOUL
 from kpadmin.billing.settings import Settings, save_settings
 from kpadmin.store import NewSubscriber, open_store
 from kpadmin.store.models import SubscriberState
@@ -32,7 +33,9 @@ def smtp() -> Iterator[tuple[Server, Handler]]:
 
 
 def _charge_due(data: Path, day: int, hours: int = 0, *extra: str) -> dict:
-    at = NOW + timedelta(days=day, hours=hours)
+    """`charge-due` at 09:00 Korean time (plus ``hours``) on the ``day``-th day after today: the
+    same Korean day whatever the injected instant's hour (KPADMIN_TEST_NOW)."""
+    at = datetime.combine(TODAY + timedelta(days=day), time(9 + hours), tzinfo=SEOUL)
     result = h.run_kpadmin(
         data, "charge-due", "--yes", "--json", *extra, env={"KPADMIN_NOW": at.isoformat()}
     )
