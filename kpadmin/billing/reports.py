@@ -151,7 +151,10 @@ def default_range(today: date) -> tuple[date, date]:
 
 def text_table(report: Settlement) -> list[str]:
     """The report as lines for a terminal (`kpadmin report` without --json)."""
-    head = f"{'date':<10}  {'paid':>5}  {'paid ₩':>13}  {'refunded ₩':>12}  {'net ₩':>13}  {'declined':>8}"
+    head = (
+        f"{'date':<10}  {'paid':>5}  {'paid ₩':>13}  {'refunded ₩':>12}  {'net ₩':>13}"
+        f"  {'declined':>8}"
+    )
     lines = [f"Settlement {report.start} .. {report.end} (Korean days, Asia/Seoul)", head]
 
     def row(label: str, f: Figures) -> str:
@@ -170,4 +173,3 @@ def text_table(report: Settlement) -> list[str]:
         lines.append("by plan")
         lines += [f"  {p or '(no plan)'}: " + row("", f).strip() for p, f in report.plans]
     return lines
-

@@ -56,8 +56,8 @@ _LEDGER = (
     )
     .select_from(C.join(S, S.c.id == C.c.subscriber_id))
     .where(
-        _MOMENT >= bindparam("start", type_=schema.Instant()),
-        _MOMENT < bindparam("end", type_=schema.Instant()),
+        bindparam("start", type_=schema.Instant()) <= _MOMENT,
+        bindparam("end", type_=schema.Instant()) > _MOMENT,
     )
     .order_by(_MOMENT, C.c.id)
 )

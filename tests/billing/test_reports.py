@@ -1,8 +1,9 @@
-"""The settlement report (정산): Korean days and months, refunds, declines, plans; `kpadmin report`."""
+"""The settlement report (정산): Korean days, months, refunds, declines, plans; `kpadmin report`."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -37,18 +38,22 @@ def charge(
     n = next(_attempts)
     with store.transaction():
         cid = store.charges.insert(
-            NewCharge(sid, uid, f"{2000 + n}-01", 1, f"kp-{n}", amount), batch_id="b", staff="t", now=at
+            NewCharge(sid, uid, f"{2000 + n}-01", 1, f"kp-{n}", amount),
+            batch_id="b",
+            staff="t",
+            now=at,
         )
         if state is ChargeState.PAID:
+            paid_amount = paid or amount
             store.charges.set_state(
-                cid, state, now=at, paid_at=at, paid_amount=paid or amount, cancelled_amount=refunded
+                cid, state, now=at, paid_at=at, paid_amount=paid_amount, cancelled_amount=refunded
             )
         else:
             store.charges.set_state(cid, state, now=at)
 
 
 @pytest.fixture
-def store(tmp_path: Path, clock: FrozenClock) -> Store:
+def store(tmp_path: Path, clock: FrozenClock) -> Iterator[Store]:
     db = open_store(tmp_path / "kp.sqlite3", clock=clock)
     yield db
     db.close()
