@@ -43,9 +43,11 @@ from PySide6.QtWidgets import (
 
 from kpadmin import __version__
 from kpadmin.billing.records import Subscriber, SubscriberState
+from kpadmin.gui import books_window as books
 from kpadmin.gui import formatting as fmt
 from kpadmin.gui import messages
 from kpadmin.gui.backend import Backend, DataChange
+from kpadmin.gui.books_window import BooksWindow
 from kpadmin.gui.charging import ChargingController
 from kpadmin.gui.csv_actions import CsvActions
 from kpadmin.gui.detail_pane import DetailPane
@@ -165,6 +167,7 @@ class MainWindow(QMainWindow):
         self.act_settings = self._action(
             self.tr("Settings…"), self.open_settings, "Ctrl+,", self.tr("Mode, keys, limits")
         )
+        self._build_books_actions()
         self.act_settings.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.act_find = self._action(
             self.tr("Find"), self.focus_search, QKeySequence.StandardKey.Find
@@ -201,6 +204,8 @@ class MainWindow(QMainWindow):
         subs_menu.addActions([self.act_signup, self.act_find, self.act_refresh])
         charge_menu = menu_bar.addMenu(self.tr("&Charging"))
         charge_menu.addActions([self.act_charge_selected, self.act_charge_due, self.act_reconcile])
+        books_menu = menu_bar.addMenu(self.tr("&Books"))
+        books_menu.addActions([self.act_payments, self.act_report, self.act_audit])
         help_menu = menu_bar.addMenu(self.tr("&Help"))
         help_menu.addAction(self.act_about)
         # The banner lives in the menu widget: above the toolbar, below the menus, never hidden.
@@ -224,6 +229,8 @@ class MainWindow(QMainWindow):
         toolbar.addActions([self.act_charge_selected, self.act_charge_due, self.act_reconcile])
         toolbar.addSeparator()
         toolbar.addActions([self.act_import, self.act_export])
+        toolbar.addSeparator()
+        toolbar.addActions([self.act_payments, self.act_report])
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         toolbar.addWidget(spacer)
@@ -565,6 +572,37 @@ class MainWindow(QMainWindow):
         dialog.open()
         self.edit_dialog = dialog
 
+    # --- the books window (payments, settlement, audit) ------------------------------------
+
+    def _build_books_actions(self) -> None:
+        self.books_window: BooksWindow | None = None
+        self.act_payments = self._action(
+            self.tr("Payments"),
+            lambda: self.open_books(books.PAYMENTS),
+            "Ctrl+P",
+            self.tr("Every payment of a period, all customers; export to Excel"),
+        )
+        self.act_report = self._action(
+            self.tr("Settlement"),
+            lambda: self.open_books(books.REPORT),
+            "Ctrl+T",
+            self.tr("Paid, refunded and net per day, month and plan"),
+        )
+        self.act_audit = self._action(
+            self.tr("Audit log"),
+            lambda: self.open_books(books.AUDIT),
+            "Ctrl+L",
+            self.tr("Who did what and when"),
+        )
+
+    def open_books(self, tab: int) -> BooksWindow:
+        if self.books_window is None:
+            self.books_window = BooksWindow(self.backend, self)
+        else:
+            self.books_window.refresh()
+        self.books_window.show_tab(tab)
+        return self.books_window
+
     def import_csv(self) -> None:
         self.csv.start_import()
 
@@ -676,5 +714,7 @@ class MainWindow(QMainWindow):
         store.setValue("main_window/splitter", self.splitter.saveState())
         with contextlib.suppress(RuntimeError, TypeError):  # already disconnected
             messages.bridge().shown.disconnect(self._show_message)
+        if self.books_window is not None:
+            self.books_window.close()
         super().closeEvent(event)
         self.closed.emit()

@@ -21,7 +21,7 @@
     </message>
     <message>
         <source>Declined: {detail}</source>
-        <translation>승인 거절: {detail}</translation>
+        <translation>결제 거절: {detail}</translation>
     </message>
     <message>
         <source>i&apos;mport refused the request: {detail}</source>
@@ -33,7 +33,7 @@
     </message>
     <message>
         <source>Still connecting to i&apos;mport; try again in a moment.</source>
-        <extracomment>The subscribers whose rows, history or audit entries changed; None: any of them (an import, a reload), so everything is read again. Charges changed: figures aggregated over the whole journal (last batch, monthly totals) are stale too. Something in the store changed (`DataChange`): every view refreshes what it shows of it.</extracomment>
+        <extracomment>Above this many subscribers in one commit, the views reload everything (`DataChange(None)`). The overview&apos;s figures (billing&apos;s types, under the names the GUI has used). The subscribers whose rows, history or audit entries changed; None: any of them (an import, a reload), so everything is read again. Charges changed: figures aggregated over the whole journal (last batch, monthly totals) are stale too. Something in the store changed (`DataChange`): every view refreshes what it shows of it.</extracomment>
         <translation>아임포트에 연결하는 중입니다. 잠시 후 다시 시도하세요.</translation>
     </message>
     <message>
@@ -183,7 +183,7 @@
     </message>
     <message>
         <source>Declined earlier in this run</source>
-        <translation>이번 실행에서 이미 거절됨</translation>
+        <translation>이번 실행에서 이미 결제 거절</translation>
     </message>
     <message>
         <source>Changed since the confirmation</source>
@@ -195,7 +195,7 @@
     </message>
     <message>
         <source>Declined</source>
-        <translation>승인 거절</translation>
+        <translation>결제 거절</translation>
     </message>
     <message>
         <source>Rejected</source>
@@ -203,7 +203,7 @@
     </message>
     <message>
         <source>Outcome unknown</source>
-        <translation>결과 알 수 없음</translation>
+        <translation>결과 미확인</translation>
     </message>
     <message>
         <source>Not sent</source>
@@ -238,6 +238,18 @@
         <translation>실거래</translation>
     </message>
     <message>
+        <source>Refunded</source>
+        <translation>환불 완료</translation>
+    </message>
+    <message>
+        <source>Partly refunded</source>
+        <translation>부분 환불</translation>
+    </message>
+    <message>
+        <source>Time (KST)</source>
+        <translation>시각(한국 시간)</translation>
+    </message>
+    <message>
         <source>Name</source>
         <extracomment>The roles `data()` answers; views ask for a dozen per cell on every repaint.</extracomment>
         <translation>이름</translation>
@@ -247,8 +259,32 @@
         <translation>상품</translation>
     </message>
     <message>
+        <source>Period</source>
+        <translation>결제 기간</translation>
+    </message>
+    <message>
         <source>Amount</source>
         <translation>금액</translation>
+    </message>
+    <message>
+        <source>Paid amount</source>
+        <translation>결제 금액</translation>
+    </message>
+    <message>
+        <source>Refunded amount</source>
+        <translation>환불 금액</translation>
+    </message>
+    <message>
+        <source>Net amount</source>
+        <translation>순매출</translation>
+    </message>
+    <message>
+        <source>Decline reason</source>
+        <translation>거절 사유</translation>
+    </message>
+    <message>
+        <source>Staff</source>
+        <translation>담당자</translation>
     </message>
     <message>
         <source>State</source>
@@ -329,7 +365,7 @@
     </message>
     <message>
         <source>Reconcile: {checked} looked up — {paid} paid, {declined} declined, {resend} never reached i&apos;mport (sent again next time), {unknown} still unknown.</source>
-        <translation>대사: {checked}건 조회 — 결제 {paid}건, 거절 {declined}건, 아임포트 미도달 {resend}건 (다음에 다시 전송), 아직 알 수 없음 {unknown}건.</translation>
+        <translation>대사: {checked}건 조회 — 결제 완료 {paid}건, 결제 거절 {declined}건, 아임포트 미도달 {resend}건 (다음에 다시 전송), 아직 결과 미확인 {unknown}건.</translation>
     </message>
     <message>
         <source>{name} has no paid charge left to refund.</source>
@@ -589,7 +625,7 @@ Start with an empty database?</source>
     </message>
     <message>
         <source>Refund outcome unknown</source>
-        <translation>환불 결과 알 수 없음</translation>
+        <translation>환불 결과 미확인</translation>
     </message>
     <message>
         <source>Imported</source>
@@ -617,6 +653,85 @@ Start with an empty database?</source>
     </message>
 </context>
 <context>
+    <name>AuditView</name>
+    <message>
+        <source>All actions</source>
+        <translation>모든 작업</translation>
+    </message>
+    <message>
+        <source>Money (charges, refunds)</source>
+        <translation>결제·환불</translation>
+    </message>
+    <message>
+        <source>Billing keys</source>
+        <translation>빌링키</translation>
+    </message>
+    <message>
+        <source>Subscribers and sign-ups</source>
+        <translation>구독자·가입</translation>
+    </message>
+    <message>
+        <source>Imports and exports</source>
+        <translation>가져오기·내보내기</translation>
+    </message>
+    <message>
+        <source>Settings and database</source>
+        <translation>설정·데이터베이스</translation>
+    </message>
+    <message>
+        <source>Search name or detail</source>
+        <translation>이름 또는 내용 검색</translation>
+    </message>
+    <message>
+        <source>Copy rows</source>
+        <translation>행 복사</translation>
+    </message>
+    <message>
+        <source>Staff:</source>
+        <translation>담당자:</translation>
+    </message>
+    <message>
+        <source>Action:</source>
+        <translation>작업:</translation>
+    </message>
+    <message>
+        <source>Time (KST)</source>
+        <translation>시각(한국 시간)</translation>
+    </message>
+    <message>
+        <source>Staff</source>
+        <translation>담당자</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>작업</translation>
+    </message>
+    <message>
+        <source>Subscriber</source>
+        <translation>구독자</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>내용</translation>
+    </message>
+    <message>
+        <source>Everyone</source>
+        <translation>전체 담당자</translation>
+    </message>
+    <message>
+        <source>{count} actions</source>
+        <translation>작업 {count}건</translation>
+    </message>
+    <message>
+        <source>No actions in this period. Choose a longer period or another staff member or action; every charge, refund, sign-up, import, export and settings change is listed here.</source>
+        <translation>이 기간에 기록된 작업이 없습니다. 기간을 늘리거나 담당자·작업 종류를 바꿔 보세요. 결제, 환불, 가입, 가져오기, 내보내기, 설정 변경이 모두 여기에 기록됩니다.</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>복사했습니다</translation>
+    </message>
+</context>
+<context>
     <name>BatchDialog</name>
     <message>
         <source>Charging</source>
@@ -636,11 +751,11 @@ Start with an empty database?</source>
     </message>
     <message>
         <source>Declined</source>
-        <translation>승인 거절</translation>
+        <translation>결제 거절</translation>
     </message>
     <message>
         <source>Outcome unknown</source>
-        <translation>결과 알 수 없음</translation>
+        <translation>결과 미확인</translation>
     </message>
     <message>
         <source>In flight</source>
@@ -708,7 +823,7 @@ Start with an empty database?</source>
     </message>
     <message>
         <source>Done: all {n} paid</source>
-        <translation>완료: {n}건 모두 결제됨</translation>
+        <translation>완료: {n}건 모두 결제 완료</translation>
     </message>
     <message>
         <source>Done: {paid} paid, {failed} not paid</source>
@@ -733,6 +848,25 @@ Start with an empty database?</source>
     <message>
         <source>The batch stopped: {why}</source>
         <translation>일괄 결제가 멈췄습니다: {why}</translation>
+    </message>
+</context>
+<context>
+    <name>BooksWindow</name>
+    <message>
+        <source>Payments, settlement and audit</source>
+        <translation>결제 내역·정산·작업 기록</translation>
+    </message>
+    <message>
+        <source>Payments</source>
+        <translation>결제 내역</translation>
+    </message>
+    <message>
+        <source>Settlement</source>
+        <translation>정산</translation>
+    </message>
+    <message>
+        <source>Audit log</source>
+        <translation>작업 기록</translation>
     </message>
 </context>
 <context>
@@ -823,6 +957,41 @@ Start with an empty database?</source>
     <message>
         <source>Don&apos;t charge</source>
         <translation>결제하지 않기</translation>
+    </message>
+</context>
+<context>
+    <name>DateRange</name>
+    <message>
+        <source>This month</source>
+        <translation>이번 달</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>오늘</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>최근 7일</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>최근 30일</translation>
+    </message>
+    <message>
+        <source>Last month</source>
+        <translation>지난달</translation>
+    </message>
+    <message>
+        <source>This year</source>
+        <translation>올해</translation>
+    </message>
+    <message>
+        <source>Chosen dates</source>
+        <translation>직접 선택</translation>
+    </message>
+    <message>
+        <source>Period (Korean time):</source>
+        <translation>기간(한국 시간):</translation>
     </message>
 </context>
 <context>
@@ -953,7 +1122,7 @@ Start with an empty database?</source>
     </message>
     <message>
         <source>Billing key on file (not checked this session).</source>
-        <translation>빌링키 등록됨 (이번 세션에서는 확인하지 않음).</translation>
+        <translation>빌링키 등록됨 (이번 실행 중에는 확인하지 않음).</translation>
     </message>
     <message>
         <source>(refunded {amount})</source>
@@ -969,7 +1138,7 @@ Start with an empty database?</source>
     </message>
     <message>
         <source>{period}: {paid} charged for {asked}</source>
-        <translation>{period}: {asked} 요청, {paid} 결제됨</translation>
+        <translation>{period}: {asked} 요청, {paid} 결제 완료</translation>
     </message>
     <message>
         <source>Amount mismatch: {details}. The payment is recorded as paid; check it at i&apos;mport.</source>
@@ -1185,6 +1354,10 @@ Start with an empty database?</source>
         <translation>결제(&amp;C)</translation>
     </message>
     <message>
+        <source>&amp;Books</source>
+        <translation>장부(&amp;B)</translation>
+    </message>
+    <message>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
@@ -1247,6 +1420,30 @@ Start with an empty database?</source>
     <message>
         <source>{name}: changes saved.</source>
         <translation>{name}: 변경 내용을 저장했습니다.</translation>
+    </message>
+    <message>
+        <source>Payments</source>
+        <translation>결제 내역</translation>
+    </message>
+    <message>
+        <source>Every payment of a period, all customers; export to Excel</source>
+        <translation>기간별 전체 고객의 결제 내역, 엑셀로 내보내기</translation>
+    </message>
+    <message>
+        <source>Settlement</source>
+        <translation>정산</translation>
+    </message>
+    <message>
+        <source>Paid, refunded and net per day, month and plan</source>
+        <translation>일별·월별·상품별 결제 금액, 환불 금액, 순매출</translation>
+    </message>
+    <message>
+        <source>Audit log</source>
+        <translation>작업 기록</translation>
+    </message>
+    <message>
+        <source>Who did what and when</source>
+        <translation>누가 언제 무엇을 했는지</translation>
     </message>
     <message>
         <source>kpadmin {version} — data in {path}</source>
@@ -1410,7 +1607,7 @@ Start with an empty database?</source>
     </message>
     <message>
         <source>{merchant_uid} turned out declined: {detail}</source>
-        <translation>{merchant_uid}: 승인 거절로 확인됨: {detail}</translation>
+        <translation>{merchant_uid}: 결제 거절로 확인됨: {detail}</translation>
     </message>
     <message>
         <source>{merchant_uid} turned out rejected: {detail}</source>
@@ -1556,6 +1753,96 @@ Start with an empty database?</source>
     </message>
 </context>
 <context>
+    <name>PaymentsModel</name>
+    <message>
+        <source>Time (KST)</source>
+        <translation>시각(한국 시간)</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>휴대폰 번호</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>상품</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>금액</translation>
+    </message>
+    <message>
+        <source>Refunded</source>
+        <translation>환불 금액</translation>
+    </message>
+    <message>
+        <source>Decline reason</source>
+        <translation>거절 사유</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentsView</name>
+    <message>
+        <source>All states</source>
+        <translation>모든 상태</translation>
+    </message>
+    <message>
+        <source>All plans</source>
+        <translation>모든 상품</translation>
+    </message>
+    <message>
+        <source>Search name, phone or order id</source>
+        <translation>이름, 휴대폰 번호 또는 주문번호 검색</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>내보내기…</translation>
+    </message>
+    <message>
+        <source>Excel (.xlsx)…</source>
+        <translation>엑셀(.xlsx)…</translation>
+    </message>
+    <message>
+        <source>CSV (.csv)…</source>
+        <translation>CSV(.csv)…</translation>
+    </message>
+    <message>
+        <source>{count} rows · paid {paid_count} {paid} · refunded {refunded} · net {net} · declined {declined} · outcome unknown {unknown}</source>
+        <translation>{count}건 · 결제 완료 {paid_count}건 {paid} · 환불 {refunded} · 순매출 {net} · 결제 거절 {declined}건 · 결과 미확인 {unknown}건</translation>
+    </message>
+    <message>
+        <source>No payments match. Choose a longer period or clear the filters; payments appear here after a charge (Charge all due) or a sign-up.</source>
+        <translation>조건에 맞는 결제가 없습니다. 기간을 늘리거나 필터를 해제해 보세요. 결제(‘결제일 도래 모두 결제’)나 가입을 하면 여기에 나타납니다.</translation>
+    </message>
+    <message>
+        <source>Export payments</source>
+        <translation>결제 내역 내보내기</translation>
+    </message>
+    <message>
+        <source>Excel (*.xlsx)</source>
+        <translation>엑셀 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Could not write {path}: {error}</source>
+        <translation>{path} 파일을 쓰지 못했습니다: {error}</translation>
+    </message>
+    <message>
+        <source>{count} payments written to {path}</source>
+        <translation>결제 {count}건을 {path}에 저장했습니다</translation>
+    </message>
+</context>
+<context>
     <name>PopupWindow</name>
     <message>
         <source>Kakao Pay</source>
@@ -1650,6 +1937,73 @@ Reason: {reason}</source>
     <message>
         <source>Refund {amount}</source>
         <translation>{amount} 환불</translation>
+    </message>
+</context>
+<context>
+    <name>ReportView</name>
+    <message>
+        <source>Per day</source>
+        <translation>일별</translation>
+    </message>
+    <message>
+        <source>Per month</source>
+        <translation>월별</translation>
+    </message>
+    <message>
+        <source>Per plan</source>
+        <translation>상품별</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>보기:</translation>
+    </message>
+    <message>
+        <source>Korean days (KST). Paid: the amount i&apos;mport took. Refunded: what was refunded of those payments so far, counted on the payment&apos;s day. Net = paid − refunded. Declined: charges the card company refused.</source>
+        <translation>한국 시간 기준 날짜입니다. 결제 금액: 아임포트가 결제한 금액. 환불 금액: 그 결제 중 지금까지 환불된 금액(결제한 날에 집계). 순매출 = 결제 금액 − 환불 금액. 결제 거절: 카드사가 거절한 결제.</translation>
+    </message>
+    <message>
+        <source>Choose a shorter period (at most ten years).</source>
+        <translation>기간을 줄여 주세요(최대 10년).</translation>
+    </message>
+    <message>
+        <source>Total: {paid_count} payments {paid}, refunded {refunded}, net {net}, {failed} declined</source>
+        <translation>합계: 결제 완료 {paid_count}건 {paid}, 환불 {refunded}, 순매출 {net}, 결제 거절 {failed}건</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>날짜</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>월</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>상품</translation>
+    </message>
+    <message>
+        <source>Payments</source>
+        <translation>결제 건수</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>결제 금액</translation>
+    </message>
+    <message>
+        <source>Refunded</source>
+        <translation>환불 금액</translation>
+    </message>
+    <message>
+        <source>Net</source>
+        <translation>순매출</translation>
+    </message>
+    <message>
+        <source>Declined</source>
+        <translation>결제 거절</translation>
+    </message>
+    <message>
+        <source>(no plan)</source>
+        <translation>(상품 없음)</translation>
     </message>
 </context>
 <context>
@@ -1816,10 +2170,30 @@ Switch to LIVE?</source>
     </message>
 </context>
 <context>
+    <name>SettlementChart</name>
+    <message>
+        <source>{label}: paid {paid}, refunded {refunded}</source>
+        <extracomment>Beyond this many days the chart shows months.</extracomment>
+        <translation>{label}: 결제 {paid}, 환불 {refunded}</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>결제 금액</translation>
+    </message>
+    <message>
+        <source>Refunded</source>
+        <translation>환불 금액</translation>
+    </message>
+    <message>
+        <source>No payments in this period</source>
+        <translation>이 기간에 결제가 없습니다</translation>
+    </message>
+</context>
+<context>
     <name>SignupDialog</name>
     <message>
         <source>New sign-up</source>
-        <extracomment>The new subscriber (`kpadmin.store.models.Subscriber`) once verified and saved. Any final outcome: (&quot;signed_up&quot; or a FailureReason value, user-facing text). An unfinished attempt was looked up at i&apos;mport (`kpadmin.billing.signup.AttemptLeftovers`). An abandoned attempt was let go (its orphan key deleted or recorded); carries the attempt.</extracomment>
+        <extracomment>The new subscriber (`kpadmin.billing.records.Subscriber`) once verified and saved. Any final outcome: (&quot;signed_up&quot; or a FailureReason value, user-facing text). An unfinished attempt was looked up at i&apos;mport (`kpadmin.billing.signup.AttemptLeftovers`). An abandoned attempt was let go (its orphan key deleted or recorded); carries the attempt.</extracomment>
         <translation>신규 가입</translation>
     </message>
     <message>
@@ -1980,7 +2354,7 @@ Switch to LIVE?</source>
     </message>
     <message>
         <source>Kakao Pay declined</source>
-        <translation>카카오페이 승인 거절</translation>
+        <translation>카카오페이 결제 거절</translation>
     </message>
     <message>
         <source>The request timed out</source>
