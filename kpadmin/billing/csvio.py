@@ -45,7 +45,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
-from kpadmin.billing import fields
+from kpadmin.billing import fields, import_formats, import_preview
 from kpadmin.billing.fields import FieldError
 from kpadmin.billing.gateway import BillingKey, Gateway
 from kpadmin.billing.periods import first_charge_date, period_of
@@ -108,7 +108,6 @@ MAX_DAYS_AHEAD: Final = 400
 VERIFY_CHUNK: Final = 500
 
 _UID_RE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@:-]{0,79}")
-_DATE_RE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 _INJECTION_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -151,6 +150,8 @@ class ParsedCsv:
     encoding: str
     ignored_columns: list[str] = field(default_factory=list)
     has_next_charge_date: bool = False
+    #: The columns the file has: a field whose column is absent is never changed.
+    columns: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -169,6 +170,13 @@ class ImportReport:
     #: customer_uids whose next_charge_date in the file is in a period already paid: the date
     #: is kept as the charges moved it (see the module docstring).
     dates_spent: list[str] = field(default_factory=list)
+    #: The preview: per updated customer_uid, old → new of each field it changes
+    #: (`import_preview`); the new rows as the file gives them.
+    changes: dict[str, list[import_preview.FieldChange]] = field(default_factory=dict)
+    new_rows: list[ImportRow] = field(default_factory=list)
+    #: customer_uids whose amount change needs confirmation (`import_preview.is_large_change`):
+    #: bad rows unless the import allows large changes, then updated like the rest.
+    large_changes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -251,11 +259,12 @@ def _parse_date(raw: str, today: date, problems: list[str]) -> tuple[date | None
     text = raw.strip()
     if not text:
         return None, ""
-    if not _DATE_RE.fullmatch(text):
-        problems.append(f"next_charge_date {raw!r} must be YYYY-MM-DD")
-        return None, ""
     try:
-        day = date.fromisoformat(text)
+        # YYYY-MM-DD, and what Korean Excel writes: 2026.12.06, 2026. 12. 6., 2026/12/06.
+        day = import_formats.parse_day(text)
+    except import_formats.NotADate:
+        problems.append(f"next_charge_date {raw!r} must be a date like 2026-12-06 or 2026.12.06")
+        return None, ""
     except ValueError:
         problems.append(f"next_charge_date {raw!r} is not a real date")
         return None, ""
@@ -311,7 +320,8 @@ def _read_header(header: list[str], line: int) -> tuple[list[str], list[str]]:
             f"line {line}: the header has {len(header):,} columns; a subscriber file has at "
             f"most {MAX_COLUMNS} (expected {_expected_columns()})"
         )
-    names = [_uninject(h).strip().lower().lstrip("\ufeff") for h in header]
+    # English column names, or the Korean headers of the app's Korean export (import_formats).
+    names = [import_formats.column_key(_uninject(h)) for h in header]
     if len(names) == 1 and (";" in names[0] or "\t" in names[0]):
         raise CsvFileError(
             f"line {line}: the header is not comma-separated; save the file as CSV with commas"
@@ -409,7 +419,14 @@ def parse_import_csv(data: bytes, *, today: date) -> ParsedCsv:
         raise CsvFileError("the file has a header but no rows")
     rows, problems = _flag_duplicates(rows, problems)
     problems.sort(key=lambda p: p.line)
-    return ParsedCsv(rows, problems, encoding, ignored, "next_charge_date" in names)
+    return ParsedCsv(
+        rows,
+        problems,
+        encoding,
+        ignored,
+        "next_charge_date" in names,
+        frozenset(n for n in names if n),
+    )
 
 
 def _flag_duplicates(
@@ -471,7 +488,11 @@ def _spent(day: date | None, paid_through: str | None) -> bool:
 
 
 def _changes(
-    existing: Subscriber, row: ImportRow, has_dates: bool, paid_through: str | None
+    existing: Subscriber,
+    row: ImportRow,
+    has_dates: bool,
+    paid_through: str | None,
+    columns: frozenset[str] | None = None,
 ) -> dict[str, Any]:
     wanted: dict[str, Any] = {
         "name": row.name,
@@ -484,6 +505,8 @@ def _changes(
     if has_dates and day is not None and not _spent(day, paid_through):
         wanted["next_charge_date"] = day
         wanted["billing_day"] = day.day
+    if columns is not None:  # a column absent from the file never changes its field
+        wanted = import_preview.only_present(wanted, columns)
     return {k: v for k, v in wanted.items() if getattr(existing, k) != v}
 
 
@@ -522,6 +545,7 @@ async def import_subscribers(
     staff: str,
     skip_bad: bool = False,
     dry_run: bool = False,
+    allow_large_changes: bool = False,
     now: datetime | None = None,
 ) -> ImportReport:
     """Validate ``data``, verify the keys, and apply it in one transaction (see module doc).
@@ -552,15 +576,25 @@ async def import_subscribers(
             good.append(row)
     report.problems.sort(key=lambda p: p.line)
 
+    def plan() -> tuple[list[tuple[ImportRow, NewSubscriber]], list[_Update]]:
+        return _plan(
+            store,
+            good,
+            keys,
+            report,
+            today=today,
+            has_dates=parsed.has_next_charge_date,
+            columns=parsed.columns,
+            allow_large_changes=allow_large_changes,
+        )
+
     if dry_run:
-        _plan(store, good, keys, report, today=today, has_dates=parsed.has_next_charge_date)
+        plan()
         return report
     # Plan and write under one write lock, so a sign-up in the GUI between our reads and our
     # writes cannot make the plan stale.
     with store.transaction():
-        new, updates = _plan(
-            store, good, keys, report, today=today, has_dates=parsed.has_next_charge_date
-        )
+        new, updates = plan()
         if (report.problems and not skip_bad) or not (new or updates):
             return report
         _apply(store, new, updates, report, staff=staff, now=now or store.clock())
@@ -579,6 +613,8 @@ def _plan(
     *,
     today: date,
     has_dates: bool,
+    columns: frozenset[str] | None = None,
+    allow_large_changes: bool = False,
 ) -> tuple[list[tuple[ImportRow, NewSubscriber]], list[_Update]]:
     """Sort the verified rows into new / updated / unchanged (filling ``report``)."""
     subscribers = store.subscribers
@@ -612,11 +648,14 @@ def _plan(
                 )
             )
             report.added.append(row.customer_uid)
+            report.new_rows.append(row)
             continue
         paid_through = paid.get(existing.id)
         if has_dates and _spent(row.next_charge_date, paid_through):
             report.dates_spent.append(row.customer_uid)
-        changes = _changes(existing, row, has_dates, paid_through)
+        changes = _changes(existing, row, has_dates, paid_through, columns)
+        listed = import_preview.changes_of(existing, changes)
+        large = import_preview.large_amount_change(listed)
         if not changes:
             report.unchanged.append(row.customer_uid)
         elif existing.id in in_doubt:
@@ -630,9 +669,25 @@ def _plan(
                     "run `kpadmin reconcile` first",
                 )
             )
+        elif large is not None and not allow_large_changes:
+            old_amount, new_amount = large.masked()
+            report.large_changes.append(row.customer_uid)
+            report.changes[row.customer_uid] = listed
+            report.problems.append(
+                RowProblem(
+                    row.line,
+                    row.customer_uid,
+                    f"amount {old_amount} → {new_amount} is a large change (more than "
+                    f"{import_preview.LARGE_FACTOR}× or ₩{import_preview.LARGE_STEP:,}); check "
+                    "it, then import with --allow-large-changes",
+                )
+            )
         else:
             updates.append((existing, row, changes))
             report.updated.append(row.customer_uid)
+            report.changes[row.customer_uid] = listed
+            if large is not None:
+                report.large_changes.append(row.customer_uid)
     report.problems.sort(key=lambda p: p.line)
     return new, updates
 

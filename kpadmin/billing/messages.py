@@ -44,6 +44,7 @@ class MessageCode(enum.StrEnum):
     NAME_EMPTY = "form.name_empty"
     NAME_TOO_LONG = "form.name_too_long"
     NAME_CHARS = "form.name_chars"
+    NAME_FORMULA = "form.name_formula"
     PHONE_EMPTY = "form.phone_empty"
     PHONE_FORMAT = "form.phone_format"
     EMAIL_FORMAT = "form.email_format"
@@ -104,6 +105,11 @@ ENGLISH: Mapping[MessageCode, str] = MappingProxyType(
         ),
         _M.NAME_CHARS: QT_TRANSLATE_NOOP(
             "Message", "The name contains characters that cannot be used."
+        ),
+        _M.NAME_FORMULA: QT_TRANSLATE_NOOP(
+            "Message",
+            "The name starts with {first}: a spreadsheet would run it as a formula. "
+            "Remove the {first} (names may not start with = + - or @).",
         ),
         _M.PHONE_EMPTY: QT_TRANSLATE_NOOP("Message", "Enter a mobile number."),
         _M.PHONE_FORMAT: QT_TRANSLATE_NOOP(

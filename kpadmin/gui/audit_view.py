@@ -166,6 +166,7 @@ class AuditView(QWidget):
         rows = sorted({i.row() for i in self.table.selectedIndexes()}) or range(
             self.table.rowCount()
         )
+
         def cell(r: int, c: int) -> str:
             item = self.table.item(r, c)
             return item.text() if item is not None else ""

@@ -1494,6 +1494,10 @@ Start with an empty database?</source>
         <translation>사용할 수 없는 문자가 있습니다.</translation>
     </message>
     <message>
+        <source>The name starts with {first}: a spreadsheet would run it as a formula. Remove the {first} (names may not start with = + - or @).</source>
+        <translation>이름이 {first}(으)로 시작합니다. 스프레드시트가 수식으로 실행할 수 있으니 {first}을(를) 지워 주세요(이름은 = + - @로 시작할 수 없습니다).</translation>
+    </message>
+    <message>
         <source>Enter a mobile number.</source>
         <translation>휴대폰 번호를 입력하세요.</translation>
     </message>

@@ -94,7 +94,8 @@ GOOD = (
     f"{HEADER}\n"
     "cu_1,김민지,010-1234-5678,9900,minji@example.com,Basic,\n"
     'cu_2,이준호,01098765432,"29,000",,Pro,\n'
-    "cu_3,=cmd|' /C calc'!A0,+82 10 5555 6666,15000,,,\n"
+    # A name a spreadsheet would run is refused (fields.NAME_FORMULA); a plan is defused on export.
+    "cu_3,박서준,+82 10 5555 6666,15000,,=cmd|' /C calc'!A0,\n"
 )
 
 
@@ -268,7 +269,7 @@ def test_export_round_trip_and_injection_escaping(
         assert stat.S_IMODE(out_path.stat().st_mode) == 0o600
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     by_uid = {r["customer_uid"]: r for r in rows}
-    assert by_uid["cu_3"]["name"] == "'=cmd|' /C calc'!A0"  # defused
+    assert by_uid["cu_3"]["plan"] == "'=cmd|' /C calc'!A0"  # defused
     assert by_uid["cu_1"]["phone"] == "010-1234-5678"  # as stored
     assert by_uid["cu_1"]["amount"] == "9900"
     for row in rows:
