@@ -73,8 +73,68 @@
         <translation>{line}행{uid}: {message}</translation>
     </message>
     <message>
+        <source>E-mail</source>
+        <translation>이메일</translation>
+    </message>
+    <message>
+        <source>Billing day</source>
+        <translation>결제일</translation>
+    </message>
+    <message>
+        <source>CSV import: preview</source>
+        <translation>CSV 가져오기: 미리 보기</translation>
+    </message>
+    <message>
+        <source>Preview — nothing has been written yet: {added} new, {changed} changed, {unchanged} unchanged, {bad} with problems.</source>
+        <translation>미리 보기 — 아직 아무것도 저장하지 않았습니다: 신규 {added}건, 변경 {changed}건, 변경 없음 {unchanged}건, 문제 있음 {bad}건.</translation>
+    </message>
+    <message>
+        <source>New:</source>
+        <translation>신규:</translation>
+    </message>
+    <message>
+        <source>  line {line}: {name}, {amount}</source>
+        <translation>  {line}행: {name}, {amount}</translation>
+    </message>
+    <message>
+        <source>Changed:</source>
+        <translation>변경:</translation>
+    </message>
+    <message>
+        <source> (large change)</source>
+        <translation> (큰 변경)</translation>
+    </message>
+    <message>
+        <source>{n} rows with problems (not imported):</source>
+        <translation>문제가 있는 행 {n}개 (가져오지 않음):</translation>
+    </message>
+    <message>
+        <source>Copy the problems</source>
+        <translation>문제 목록 복사</translation>
+    </message>
+    <message>
+        <source>I checked the {n} large amount changes (more than 3× or ₩1,000,000) and they are right</source>
+        <translation>큰 금액 변경 {n}건(3배 초과 또는 ₩1,000,000 초과)을 확인했으며 맞습니다</translation>
+    </message>
+    <message>
+        <source>Import {n} rows</source>
+        <translation>{n}행 가져오기</translation>
+    </message>
+    <message>
+        <source>Nothing to change: the subscribers are already as the file says.</source>
+        <translation>바꿀 것이 없습니다: 구독자 정보가 이미 파일과 같습니다.</translation>
+    </message>
+    <message>
+        <source>No row of this file can be imported as it is.</source>
+        <translation>이 파일에는 그대로 가져올 수 있는 행이 없습니다.</translation>
+    </message>
+    <message>
+        <source>The file cannot be imported. Nothing was changed.</source>
+        <translation>이 파일은 가져올 수 없습니다. 아무것도 바뀌지 않았습니다.</translation>
+    </message>
+    <message>
         <source>Import subscribers</source>
-        <extracomment>The results dialog of an import opened (tests answer it). The last results dialog (for tests and for focus).</extracomment>
+        <extracomment>The results dialog of an import opened (tests answer it). The last preview or results dialog (for tests and for focus).</extracomment>
         <translation>구독자 가져오기</translation>
     </message>
     <message>
@@ -92,10 +152,6 @@
     <message>
         <source>CSV import: {added} added, {updated} updated, {unchanged} unchanged.</source>
         <translation>CSV 가져오기: {added}건 추가, {updated}건 변경, {unchanged}건 그대로.</translation>
-    </message>
-    <message>
-        <source>The file cannot be imported: {why}</source>
-        <translation>이 파일은 가져올 수 없습니다: {why}</translation>
     </message>
     <message>
         <source>Subscribers (*.csv)</source>
