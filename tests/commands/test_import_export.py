@@ -10,7 +10,7 @@ import os
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import httpx
@@ -323,7 +323,10 @@ def test_export_charges(setup: Setup, capsys: pytest.CaptureFixture[str], now: d
     assert [r["merchant_uid"] for r in rows] == ["kp-test-1", "kp-test-2"]
     assert rows[0]["state"] == "paid" and rows[0]["imp_uid"] == "imps_1"
     assert rows[0]["subscriber_name"] == "김민지"
-    assert rows[0]["paid_at"] == now.astimezone(UTC).isoformat()  # stored and exported in UTC
+    # Stored in UTC, exported in Korean time with its offset (the same instant).
+    assert rows[0]["paid_at"] == now.astimezone(SEOUL).isoformat()
+    assert rows[0]["paid_at"].endswith("+09:00")
+    assert datetime.fromisoformat(rows[0]["paid_at"]) == now
     assert rows[1]["state"] == "declined"
     assert rows[1]["fail_reason"] == "'=한도초과"
     assert list(rows[0]) == list(csvio.CHARGE_EXPORT_COLUMNS)

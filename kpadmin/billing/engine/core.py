@@ -40,7 +40,7 @@ from kpadmin.billing.engine.results import (
 from kpadmin.billing.engine.send import Pacer, charge_one, mark_missing_keys
 from kpadmin.billing.gateway import Gateway
 from kpadmin.billing.journal import Journal
-from kpadmin.billing.periods import month_of, month_span, today_in_seoul
+from kpadmin.billing.periods import SEOUL, month_of, month_span, today_in_seoul
 from kpadmin.billing.reconcile import Lookup, ReconcileReport, look_up
 from kpadmin.clock import Clock, default_clock
 from kpadmin.store import BatchBusy, ChangeKind, Store
@@ -175,7 +175,8 @@ class ChargeEngine:
             except Exception:
                 log.exception("on_event callback failed; the batch goes on")
 
-        batch_id = f"{self.clock():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
+        # Korean time: the id staff read in the batch window, the audit and the exports.
+        batch_id = f"{self.clock().astimezone(SEOUL):%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
         emit(ChargeEvent(EventKind.RECONCILING, Progress(), message="looking up charges in doubt"))
         report = await reconcile_rows(self, plan.staff, concurrency)
         earlier_paid: set[int] = set()
