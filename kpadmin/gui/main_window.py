@@ -332,6 +332,13 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
         left_layout.addWidget(self.table, 1)
+        # What to do next when the table is empty (no subscribers yet, or none the filters keep).
+        self.empty_hint = QLabel()
+        self.empty_hint.setObjectName("empty_hint")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setStyleSheet("color: #555; padding: 6px;")
+        self.empty_hint.hide()
+        left_layout.addWidget(self.empty_hint)
 
         self.detail = DetailPane(self.backend)
         self.detail.charge_now_requested.connect(self.charge_now)
@@ -354,6 +361,7 @@ class MainWindow(QMainWindow):
         self.connection_label = QLabel()
         self.connection_label.setObjectName("connection_label")
         self.staff_label = QLabel(self.tr("Staff: {name}").format(name=self.backend.staff))
+        self.staff_label.setObjectName("staff_label")
         bar.addPermanentWidget(self.connection_label)
         bar.addPermanentWidget(self.staff_label)
         self._show_api_state()
@@ -447,6 +455,18 @@ class MainWindow(QMainWindow):
         if selected > 1:
             text += " · " + self.tr("{n} selected").format(n=selected)
         self.count_label.setText(text)
+        if total == 0:
+            self.empty_hint.setText(
+                self.tr(
+                    "No subscribers yet. Sign a customer up with “New sign-up” (Ctrl+N), or "
+                    "bring your list in with “Import CSV…” (Ctrl+I)."
+                )
+            )
+        elif shown == 0:
+            self.empty_hint.setText(
+                self.tr("No subscriber matches the search and filters. Clear them to see all.")
+            )
+        self.empty_hint.setVisible(shown == 0)
 
     def _table_menu(self, pos: QPoint) -> None:
         """Right-click: the actions of the detail pane for the row under the pointer."""

@@ -945,7 +945,7 @@ Start with an empty database?</source>
     </message>
     <message>
         <source>Reason (kept in the audit log)</source>
-        <translation>사유 (감사 기록에 남습니다)</translation>
+        <translation>사유 (작업 기록에 남습니다)</translation>
     </message>
     <message>
         <source>Keep it</source>
@@ -1150,7 +1150,7 @@ Start with an empty database?</source>
     </message>
     <message>
         <source>Audit log</source>
-        <translation>감사 기록</translation>
+        <translation>작업 기록</translation>
     </message>
     <message>
         <source>No plan</source>
@@ -1464,6 +1464,14 @@ Start with an empty database?</source>
     <message>
         <source>{n} selected</source>
         <translation>{n}명 선택</translation>
+    </message>
+    <message>
+        <source>No subscribers yet. Sign a customer up with “New sign-up” (Ctrl+N), or bring your list in with “Import CSV…” (Ctrl+I).</source>
+        <translation>아직 구독자가 없습니다. ‘신규 가입’(Ctrl+N)으로 고객을 가입시키거나 ‘CSV 가져오기’(Ctrl+I)로 명단을 가져오세요.</translation>
+    </message>
+    <message>
+        <source>No subscriber matches the search and filters. Clear them to see all.</source>
+        <translation>검색어와 필터에 맞는 구독자가 없습니다. 모두 보려면 검색어와 필터를 지우세요.</translation>
     </message>
     <message>
         <source>Copy customer UID</source>
@@ -2446,7 +2454,7 @@ Switch to LIVE?</source>
     </message>
     <message>
         <source>Refund it in the i&apos;mport console; the audit log has the details.</source>
-        <translation>아임포트 관리자 콘솔에서 환불하세요. 자세한 내용은 감사 기록에 있습니다.</translation>
+        <translation>아임포트 관리자 콘솔에서 환불하세요. 자세한 내용은 작업 기록에 있습니다.</translation>
     </message>
 </context>
 <context>
