@@ -1178,7 +1178,7 @@ Start with an empty database?</source>
     </message>
     <message>
         <source>Billing key on file (not checked this session).</source>
-        <translation>빌링키 등록됨 (이번 실행 중에는 확인하지 않음).</translation>
+        <translation>빌링키 등록됨(이번 실행 중 미확인).</translation>
     </message>
     <message>
         <source>(refunded {amount})</source>
