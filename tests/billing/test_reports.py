@@ -167,3 +167,17 @@ def test_the_report_command_prints_the_json_of_the_issue(
     assert code == 2 and "before it starts" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         cli.main(["--data-dir", str(data_dir), "report", "--from", "2026.12.01"])
+
+
+def test_the_ledger_query_is_dialect_neutral() -> None:
+    """The ledger's SQL compiles for PostgreSQL as well (no SQLite function; the truth helper's
+    PostgreSQL store runs the same statement)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from kpadmin.store import ledger
+
+    for dialect in (sqlite.dialect(), postgresql.dialect()):
+        sql = str(ledger._LEDGER.compile(dialect=dialect)).lower()
+        assert "coalesce(charges.paid_at, charges.updated_at)" in sql
+        for sqlite_only in ("strftime", "julianday", "datetime(", "date(", "glob"):
+            assert sqlite_only not in sql
