@@ -92,6 +92,21 @@ class MessageCode(enum.StrEnum):
     OUTCOME_INTERRUPTED = "outcome.interrupted"
     OUTCOME_INTERNAL_ERROR = "outcome.internal_error"
     OUTCOME_AMOUNT_MISMATCH = "outcome.amount_mismatch"
+    # --- a CSV import row's problems (besides the field rules' FORM codes) ------------------
+    CSV_UID_EMPTY = "csv.uid_empty"
+    CSV_UID_LONG = "csv.uid_long"
+    CSV_UID_CHARS = "csv.uid_chars"
+    CSV_DATE_FORMAT = "csv.date_format"
+    CSV_DATE_UNREAL = "csv.date_unreal"
+    CSV_DATE_PAST = "csv.date_past"
+    CSV_DATE_AHEAD = "csv.date_ahead"
+    CSV_TOO_MANY_FIELDS = "csv.too_many_fields"
+    CSV_FIELD_COUNT = "csv.field_count"
+    CSV_NAMELESS_COLUMN = "csv.nameless_column"
+    CSV_DUPLICATE = "csv.duplicate"
+    CSV_NO_KEY = "csv.no_key"
+    CSV_IN_DOUBT = "csv.in_doubt"
+    CSV_LARGE_CHANGE = "csv.large_change"
 
 
 _M = MessageCode
@@ -221,6 +236,49 @@ ENGLISH: Mapping[MessageCode, str] = MappingProxyType(
             "Message",
             "AMOUNT MISMATCH: i'mport charged ₩{paid:,} for ₩{asked:,} asked; recorded as paid "
             "— check this payment at i'mport",
+        ),
+        # No full stop: a row's problems are joined by "; " after "line N (uid): ".
+        _M.CSV_UID_EMPTY: QT_TRANSLATE_NOOP("Message", "customer_uid is empty"),
+        _M.CSV_UID_LONG: QT_TRANSLATE_NOOP("Message", "customer_uid is longer than 80 characters"),
+        _M.CSV_UID_CHARS: QT_TRANSLATE_NOOP(
+            "Message",
+            "customer_uid {uid} may only contain letters, digits and _ . @ : - "
+            "(starting with a letter or digit)",
+        ),
+        _M.CSV_DATE_FORMAT: QT_TRANSLATE_NOOP(
+            "Message", "next_charge_date {raw} must be a date like 2026-12-06 or 2026.12.06"
+        ),
+        _M.CSV_DATE_UNREAL: QT_TRANSLATE_NOOP(
+            "Message", "next_charge_date {raw} is not a real date"
+        ),
+        _M.CSV_DATE_PAST: QT_TRANSLATE_NOOP(
+            "Message", "next_charge_date {day} is in the past (today is {today} in Seoul)"
+        ),
+        _M.CSV_DATE_AHEAD: QT_TRANSLATE_NOOP(
+            "Message", "next_charge_date {day} is more than {days} days ahead"
+        ),
+        _M.CSV_TOO_MANY_FIELDS: QT_TRANSLATE_NOOP(
+            "Message", "has {count:,} fields; a line has at most {most}"
+        ),
+        _M.CSV_FIELD_COUNT: QT_TRANSLATE_NOOP(
+            "Message", "has {count} fields but the header has {header}"
+        ),
+        _M.CSV_NAMELESS_COLUMN: QT_TRANSLATE_NOOP("Message", "column {index} has no name"),
+        _M.CSV_DUPLICATE: QT_TRANSLATE_NOOP(
+            "Message", "duplicate customer_uid (also on line {lines})"
+        ),
+        _M.CSV_NO_KEY: QT_TRANSLATE_NOOP(
+            "Message", "i'mport has no billing key for this customer_uid"
+        ),
+        _M.CSV_IN_DOUBT: QT_TRANSLATE_NOOP(
+            "Message",
+            "this subscriber has a charge in flight or with an unknown outcome; "
+            "run `kpadmin reconcile` first",
+        ),
+        _M.CSV_LARGE_CHANGE: QT_TRANSLATE_NOOP(
+            "Message",
+            "amount {old} → {new} is a large change (more than {factor}× or {step}); check it, "
+            "then import with --allow-large-changes",
         ),
     }
 )

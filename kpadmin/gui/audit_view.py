@@ -96,6 +96,10 @@ class AuditView(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(150)
         self._timer.timeout.connect(self._fill)
+        self._copied = QTimer(self)
+        self._copied.setSingleShot(True)
+        self._copied.setInterval(1500)
+        self._copied.timeout.connect(lambda: self.copy_button.setText(self.tr("Copy rows")))
         self.range.changed.connect(self.refresh)
         self.staff.currentIndexChanged.connect(lambda _i: self.refresh())
         self.group.currentIndexChanged.connect(lambda _i: self.refresh())
@@ -176,4 +180,4 @@ class AuditView(QWidget):
         )
         QApplication.clipboard().setText(text)
         self.copy_button.setText(self.tr("Copied"))
-        QTimer.singleShot(1500, lambda: self.copy_button.setText(self.tr("Copy rows")))
+        self._copied.start()  # a child timer: it dies with the view, never calls into a dead one

@@ -69,6 +69,6 @@ class BooksWindow(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # Nothing may read the store after the window (and with it the backend) went away.
-        for timer in (self._timer, self.payments._timer, self.audit._timer):
+        for timer in (self._timer, self.payments._timer, self.audit._timer, self.audit._copied):
             timer.stop()
         super().closeEvent(event)

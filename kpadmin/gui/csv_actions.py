@@ -98,13 +98,10 @@ def _problem_line(problem: csvio.RowProblem) -> str:
 
 
 def _problem_text(problem: csvio.RowProblem) -> str:
-    """The problem in the UI language where the core gave codes (the field rules); the rest of
-    the row's problems as the core wrote them."""
-    if not problem.errors:
+    """The row's problems in the UI language (the core gives each as a `Message`)."""
+    if not problem.notes:
         return problem.message
-    coded = {e.message.rstrip(".") for e in problem.errors}
-    rest = [part for part in problem.message.split("; ") if part not in coded]
-    return "; ".join([say(e.note).rstrip(".") for e in problem.errors] + rest)
+    return "; ".join(say(note).rstrip(".") for note in problem.notes)
 
 
 def field_label(field: str) -> str:

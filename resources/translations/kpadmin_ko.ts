@@ -1737,6 +1737,62 @@ Start with an empty database?</source>
         <source>AMOUNT MISMATCH: i&apos;mport charged ₩{paid:,} for ₩{asked:,} asked; recorded as paid — check this payment at i&apos;mport</source>
         <translation>금액 불일치: ₩{asked:,}을 요청했는데 아임포트가 ₩{paid:,}을 결제했습니다. 결제 완료로 기록했으니 아임포트에서 이 결제를 확인하세요</translation>
     </message>
+    <message>
+        <source>customer_uid is empty</source>
+        <translation>customer_uid가 비어 있습니다</translation>
+    </message>
+    <message>
+        <source>customer_uid is longer than 80 characters</source>
+        <translation>customer_uid가 80자보다 깁니다</translation>
+    </message>
+    <message>
+        <source>customer_uid {uid} may only contain letters, digits and _ . @ : - (starting with a letter or digit)</source>
+        <translation>customer_uid {uid}에는 영문자, 숫자와 _ . @ : - 만 쓸 수 있습니다(영문자나 숫자로 시작)</translation>
+    </message>
+    <message>
+        <source>next_charge_date {raw} must be a date like 2026-12-06 or 2026.12.06</source>
+        <translation>다음 결제일 {raw}은(는) 2026-12-06 또는 2026.12.06 같은 날짜여야 합니다</translation>
+    </message>
+    <message>
+        <source>next_charge_date {raw} is not a real date</source>
+        <translation>다음 결제일 {raw}은(는) 없는 날짜입니다</translation>
+    </message>
+    <message>
+        <source>next_charge_date {day} is in the past (today is {today} in Seoul)</source>
+        <translation>다음 결제일 {day}이(가) 지났습니다(오늘은 한국 시간 {today})</translation>
+    </message>
+    <message>
+        <source>next_charge_date {day} is more than {days} days ahead</source>
+        <translation>다음 결제일 {day}이(가) {days}일보다 더 뒤입니다</translation>
+    </message>
+    <message>
+        <source>has {count:,} fields; a line has at most {most}</source>
+        <translation>칸이 {count:,}개입니다. 한 줄에는 최대 {most}칸까지 쓸 수 있습니다</translation>
+    </message>
+    <message>
+        <source>has {count} fields but the header has {header}</source>
+        <translation>칸이 {count}개인데 머리글은 {header}칸입니다</translation>
+    </message>
+    <message>
+        <source>column {index} has no name</source>
+        <translation>{index}번째 열에 이름(머리글)이 없습니다</translation>
+    </message>
+    <message>
+        <source>duplicate customer_uid (also on line {lines})</source>
+        <translation>customer_uid가 중복됩니다({lines}행에도 있음)</translation>
+    </message>
+    <message>
+        <source>i&apos;mport has no billing key for this customer_uid</source>
+        <translation>아임포트에 이 customer_uid의 빌링키가 없습니다</translation>
+    </message>
+    <message>
+        <source>this subscriber has a charge in flight or with an unknown outcome; run `kpadmin reconcile` first</source>
+        <translation>이 구독자에게 진행 중이거나 결과 미확인인 결제가 있습니다. 먼저 대사(조회)를 실행하세요</translation>
+    </message>
+    <message>
+        <source>amount {old} → {new} is a large change (more than {factor}× or {step}); check it, then import with --allow-large-changes</source>
+        <translation>금액 {old} → {new}은(는) 큰 변경입니다({factor}배 초과 또는 {step} 초과). 확인한 뒤 미리 보기에서 확인란을 체크하세요(명령줄: --allow-large-changes)</translation>
+    </message>
 </context>
 <context>
     <name>ModeBanner</name>

@@ -59,12 +59,18 @@ def test_preview_then_import_with_a_confirmed_large_change(qtbot, sandbox, sandb
 
 def test_problems_are_in_the_ui_language_and_can_be_copied(qtbot, sandbox, sandbox_window):
     sandbox.state.issue_billing_key("cu_k1", card_name="신한카드")
-    data = b"customer_uid,name,phone,amount\ncu_k1,=HYPERLINK(1),010-1111-2222,9900\n"
+    data = (
+        "customer_uid,name,phone,amount,next_charge_date\n"
+        "cu_k1,=HYPERLINK(1),010-1111-2222,9900,01/12/2030\n"
+        "cu_nokey,김하늘,010-1111-2223,9900,\n"
+    ).encode()
     i18n.install("ko")
     try:
         dialog = _preview(qtbot, sandbox_window, data)
-        problems = dialog.problems.toPlainText()
-        assert problems.startswith("2행 (cu_k1): 이름이 =(으)로 시작합니다"), problems
+        problems = dialog.problems.toPlainText().splitlines()
+        assert problems[0].startswith("2행 (cu_k1): 이름이 =(으)로 시작합니다"), problems
+        assert "다음 결제일 '01/12/2030'은(는) 2026-12-06 또는 2026.12.06 같은" in problems[0]
+        assert problems[1] == "3행 (cu_nokey): 아임포트에 이 customer_uid의 빌링키가 없습니다"
         assert dialog.import_good is None
     finally:
         i18n.install("en")

@@ -16,6 +16,7 @@ from kpadmin.billing.csvio.parse import (
     parse_import_csv,
 )
 from kpadmin.billing.gateway import BillingKey, Gateway
+from kpadmin.billing.messages import Message, MessageCode
 from kpadmin.billing.periods import first_charge_date, period_of
 from kpadmin.redact import mask_email, mask_phone
 from kpadmin.store import NewSubscriber, Store
@@ -128,9 +129,7 @@ async def import_subscribers(
     for row in parsed.rows:
         if row.customer_uid in missing or row.customer_uid not in keys:
             report.problems.append(
-                RowProblem(
-                    row.line, row.customer_uid, "i'mport has no billing key for this customer_uid"
-                )
+                RowProblem.of(row.line, row.customer_uid, Message.of(MessageCode.CSV_NO_KEY))
             )
         else:
             good.append(row)
@@ -222,24 +221,23 @@ def _plan(
             # Changing the amount or date under a charge whose outcome is not known yet would
             # make the journal and the subscriber disagree; settle it first.
             report.problems.append(
-                RowProblem(
-                    row.line,
-                    row.customer_uid,
-                    "this subscriber has a charge in flight or with an unknown outcome; "
-                    "run `kpadmin reconcile` first",
-                )
+                RowProblem.of(row.line, row.customer_uid, Message.of(MessageCode.CSV_IN_DOUBT))
             )
         elif large is not None and not allow_large_changes:
             old_amount, new_amount = large.masked()
             report.large_changes.append(row.customer_uid)
             report.changes[row.customer_uid] = listed
             report.problems.append(
-                RowProblem(
+                RowProblem.of(
                     row.line,
                     row.customer_uid,
-                    f"amount {old_amount} → {new_amount} is a large change (more than "
-                    f"{import_preview.LARGE_FACTOR}× or ₩{import_preview.LARGE_STEP:,}); check "
-                    "it, then import with --allow-large-changes",
+                    Message.of(
+                        MessageCode.CSV_LARGE_CHANGE,
+                        old=old_amount,
+                        new=new_amount,
+                        factor=import_preview.LARGE_FACTOR,
+                        step=f"₩{import_preview.LARGE_STEP:,}",
+                    ),
                 )
             )
         else:

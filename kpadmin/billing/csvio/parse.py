@@ -25,6 +25,7 @@ from kpadmin.billing.csvio.columns import (
     REQUIRED_COLUMNS,
 )
 from kpadmin.billing.fields import FieldError
+from kpadmin.billing.messages import Message, MessageCode
 
 
 class CsvFileError(ValueError):
@@ -41,6 +42,21 @@ class RowProblem:
     past_date_row: ImportRow | None = field(default=None, compare=False, repr=False)
     #: The shared field rules' errors among the problems (codes and parameters, for the GUI).
     errors: tuple[FieldError, ...] = field(default=(), compare=False)
+    #: Every problem of the row as a `Message` (the GUI says them in the UI language; ``message``
+    #: is their English, joined by "; ").
+    notes: tuple[Message, ...] = field(default=(), compare=False)
+
+    @classmethod
+    def of(
+        cls,
+        line: int,
+        customer_uid: str | None,
+        *notes: Message,
+        errors: tuple[FieldError, ...] = (),
+        past_date_row: ImportRow | None = None,
+    ) -> RowProblem:
+        message = "; ".join(note.english().rstrip(".") for note in notes)
+        return cls(line, customer_uid, message, past_date_row, errors, tuple(notes))
 
     def __str__(self) -> str:
         uid = f" ({self.customer_uid})" if self.customer_uid else ""
@@ -169,59 +185,56 @@ def _uninject(value: str) -> str:
     return value
 
 
-def _parse_date(raw: str, today: date, problems: list[str]) -> tuple[date | None, str]:
+def _parse_date(
+    raw: str, today: date, problems: list[Message]
+) -> tuple[date | None, Message | None]:
     """The date (None when empty or unreadable) and, separately, the "in the past" problem: a
     past date may still be fine for a subscriber who has paid that period (`_rescue_spent`)."""
     text = raw.strip()
     if not text:
-        return None, ""
+        return None, None
     try:
         # YYYY-MM-DD, and what Korean Excel writes: 2026.12.06, 2026. 12. 6., 2026/12/06.
         day = import_formats.parse_day(text)
     except import_formats.NotADate:
-        problems.append(f"next_charge_date {raw!r} must be a date like 2026-12-06 or 2026.12.06")
-        return None, ""
+        problems.append(Message.of(MessageCode.CSV_DATE_FORMAT, raw=repr(raw)))
+        return None, None
     except ValueError:
-        problems.append(f"next_charge_date {raw!r} is not a real date")
-        return None, ""
+        problems.append(Message.of(MessageCode.CSV_DATE_UNREAL, raw=repr(raw)))
+        return None, None
     if day < today:
-        return day, f"next_charge_date {day} is in the past (today is {today} in Seoul)"
+        return day, Message.of(MessageCode.CSV_DATE_PAST, day=str(day), today=str(today))
     if day > today + timedelta(days=MAX_DAYS_AHEAD):
-        problems.append(f"next_charge_date {day} is more than {MAX_DAYS_AHEAD} days ahead")
-    return day, ""
+        problems.append(Message.of(MessageCode.CSV_DATE_AHEAD, day=str(day), days=MAX_DAYS_AHEAD))
+    return day, None
 
 
 def _validate_row(cells: dict[str, str], line: int, today: date) -> ImportRow | RowProblem:
-    problems: list[str] = []
+    problems: list[Message] = []
     uid = cells.get("customer_uid", "").strip()
     if not uid:
-        problems.append("customer_uid is empty")
+        problems.append(Message.of(MessageCode.CSV_UID_EMPTY))
     elif len(uid) > 80:
-        problems.append("customer_uid is longer than 80 characters")
+        problems.append(Message.of(MessageCode.CSV_UID_LONG))
     elif not _UID_RE.fullmatch(uid):
-        problems.append(
-            f"customer_uid {uid!r} may only contain letters, digits and _ . @ : - "
-            "(starting with a letter or digit)"
-        )
+        problems.append(Message.of(MessageCode.CSV_UID_CHARS, uid=repr(uid)))
     name = fields.name(cells.get("name", ""))
     phone = fields.phone(cells.get("phone", ""))
     amount = fields.amount(cells.get("amount", ""))
     email = fields.email(cells.get("email", ""))
     plan = fields.plan(cells.get("plan", ""))
     errors = tuple(r for r in (name, phone, amount, email, plan) if isinstance(r, FieldError))
-    # The rule's own sentence, without its full stop: a row's problems are joined by "; ".
-    problems += [e.message.rstrip(".") for e in errors]
+    # The rule's own sentence (its full stop dropped when joined: RowProblem.of).
+    problems += [e.note for e in errors]
     next_date, past = _parse_date(cells.get("next_charge_date", ""), today, problems)
     if problems:
-        return RowProblem(
-            line, uid or None, "; ".join([*problems, past] if past else problems), errors=errors
-        )
+        return RowProblem.of(line, uid or None, *problems, *([past] if past else []), errors=errors)
     # No problem means every field passed its rule.
     assert isinstance(name, str) and isinstance(phone, str) and isinstance(amount, int)
     assert isinstance(email, str) and isinstance(plan, str)
     row = ImportRow(line, uid, name, phone, amount, email, plan, next_date)
     if past:
-        return RowProblem(line, uid, past, past_date_row=row)
+        return RowProblem.of(line, uid, past, past_date_row=row)
     return row
 
 
@@ -297,18 +310,24 @@ def parse_import_csv(data: bytes, *, today: date) -> ParsedCsv:
                 )
             if len(record) > MAX_COLUMNS:
                 problems.append(
-                    RowProblem(
+                    RowProblem.of(
                         line,
                         None,
-                        f"has {len(record):,} fields; a line has at most {MAX_COLUMNS}",
+                        Message.of(
+                            MessageCode.CSV_TOO_MANY_FIELDS, count=len(record), most=MAX_COLUMNS
+                        ),
                     )
                 )
                 continue
             extra = record[len(names) :]
             if len(record) < len(names) or any(cell.strip() for cell in extra):
                 problems.append(
-                    RowProblem(
-                        line, None, f"has {len(record)} fields but the header has {len(names)}"
+                    RowProblem.of(
+                        line,
+                        None,
+                        Message.of(
+                            MessageCode.CSV_FIELD_COUNT, count=len(record), header=len(names)
+                        ),
                     )
                 )
                 continue
@@ -317,7 +336,13 @@ def parse_import_csv(data: bytes, *, today: date) -> ParsedCsv:
                 value = _uninject(cell)
                 if not name:
                     if value.strip():
-                        problems.append(RowProblem(line, None, f"column {index + 1} has no name"))
+                        problems.append(
+                            RowProblem.of(
+                                line,
+                                None,
+                                Message.of(MessageCode.CSV_NAMELESS_COLUMN, index=index + 1),
+                            )
+                        )
                     continue
                 cells[name] = value
             if len(cells) < len(REQUIRED_COLUMNS):  # an unnamed column held data
@@ -368,8 +393,8 @@ def _flag_duplicates(
         if row.customer_uid in dupes:
             others = ", ".join(str(n) for n in dupes[row.customer_uid] if n != row.line)
             problems.append(
-                RowProblem(
-                    row.line, row.customer_uid, f"duplicate customer_uid (also on line {others})"
+                RowProblem.of(
+                    row.line, row.customer_uid, Message.of(MessageCode.CSV_DUPLICATE, lines=others)
                 )
             )
         else:
