@@ -26,6 +26,8 @@ GROUPS: dict[str, tuple[AuditAction, ...]] = {
         AuditAction.REFUND_UNKNOWN,
         AuditAction.SIGNUP_REFUND,
         AuditAction.SIGNUP_REFUND_FAILED,
+        AuditAction.PLAN_ADDED,
+        AuditAction.PLAN_PRICE,
     ),
     "keys": (
         AuditAction.KEY_CHECK,

@@ -355,6 +355,9 @@ class AuditAction(enum.StrEnum):
     EXPORT = "export"
     SETTINGS = "settings"
     NEW_DATABASE = "new_database"
+    # the plans catalogue
+    PLAN_ADDED = "plan_added"
+    PLAN_PRICE = "plan_price"
 
 
 _A = AuditAction
@@ -390,6 +393,8 @@ AUDIT_LABELS: Mapping[AuditAction, str] = MappingProxyType(
         _A.EXPORT: QT_TRANSLATE_NOOP("AuditAction", "CSV export"),
         _A.SETTINGS: QT_TRANSLATE_NOOP("AuditAction", "Settings changed"),
         _A.NEW_DATABASE: QT_TRANSLATE_NOOP("AuditAction", "New database"),
+        _A.PLAN_ADDED: QT_TRANSLATE_NOOP("AuditAction", "Plan added"),
+        _A.PLAN_PRICE: QT_TRANSLATE_NOOP("AuditAction", "Plan price changed"),
     }
 )
 

@@ -54,6 +54,7 @@ from kpadmin.gui.detail_pane import DetailPane
 from kpadmin.gui.edit_dialog import EditSubscriberDialog
 from kpadmin.gui.mode_banner import ModeBanner
 from kpadmin.gui.overview import OverviewStrip
+from kpadmin.gui.plans_dialog import PlansDialog
 from kpadmin.gui.rows import SubscriberRow
 from kpadmin.gui.settings_dialog import SettingsDialog
 from kpadmin.gui.signup import SignupDialog
@@ -206,6 +207,8 @@ class MainWindow(QMainWindow):
         charge_menu.addActions([self.act_charge_selected, self.act_charge_due, self.act_reconcile])
         books_menu = menu_bar.addMenu(self.tr("&Books"))
         books_menu.addActions([self.act_payments, self.act_report, self.act_audit])
+        books_menu.addSeparator()
+        books_menu.addAction(self.act_plans)
         help_menu = menu_bar.addMenu(self.tr("&Help"))
         help_menu.addAction(self.act_about)
         # The banner lives in the menu widget: above the toolbar, below the menus, never hidden.
@@ -596,6 +599,7 @@ class MainWindow(QMainWindow):
 
     def _build_books_actions(self) -> None:
         self.books_window: BooksWindow | None = None
+        self.plans_dialog: PlansDialog | None = None
         self.act_payments = self._action(
             self.tr("Payments"),
             lambda: self.open_books(books.PAYMENTS),
@@ -608,12 +612,26 @@ class MainWindow(QMainWindow):
             "Ctrl+T",
             self.tr("Paid, refunded and net per day, month and plan"),
         )
+        self.act_plans = self._action(
+            self.tr("Plans…"),
+            self.open_plans,
+            None,
+            self.tr("Plans and their prices; change a price from a chosen month"),
+        )
         self.act_audit = self._action(
             self.tr("Audit log"),
             lambda: self.open_books(books.AUDIT),
             "Ctrl+L",
             self.tr("Who did what and when"),
         )
+
+    def open_plans(self) -> PlansDialog:
+        dialog = PlansDialog(self.backend, self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.open()
+        self.plans_dialog = dialog
+        return dialog
 
     def open_books(self, tab: int) -> BooksWindow:
         if self.books_window is None:

@@ -707,6 +707,14 @@ Start with an empty database?</source>
         <source>New database</source>
         <translation>새 데이터베이스</translation>
     </message>
+    <message>
+        <source>Plan added</source>
+        <translation>상품 추가</translation>
+    </message>
+    <message>
+        <source>Plan price changed</source>
+        <translation>상품 가격 변경</translation>
+    </message>
 </context>
 <context>
     <name>AuditView</name>
@@ -1502,6 +1510,14 @@ Start with an empty database?</source>
         <translation>일별·월별·상품별 결제 금액, 환불 금액, 순매출</translation>
     </message>
     <message>
+        <source>Plans…</source>
+        <translation>상품 목록…</translation>
+    </message>
+    <message>
+        <source>Plans and their prices; change a price from a chosen month</source>
+        <translation>상품과 가격. 선택한 달부터 가격 변경</translation>
+    </message>
+    <message>
         <source>Audit log</source>
         <translation>작업 기록</translation>
     </message>
@@ -1964,6 +1980,106 @@ Start with an empty database?</source>
     <message>
         <source>{count} payments written to {path}</source>
         <translation>결제 {count}건을 {path}에 저장했습니다</translation>
+    </message>
+</context>
+<context>
+    <name>PlansDialog</name>
+    <message>
+        <source>Plans</source>
+        <extracomment>How many months ahead a price change may start.</extracomment>
+        <translation>상품 목록</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>상품</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>가격</translation>
+    </message>
+    <message>
+        <source>Subscribers</source>
+        <translation>구독자</translation>
+    </message>
+    <message>
+        <source>Price change</source>
+        <translation>가격 변경</translation>
+    </message>
+    <message>
+        <source>No plans yet. Add one below: its name is what subscribers&apos; plan says.</source>
+        <translation>아직 상품이 없습니다. 아래에서 추가하세요. 상품명은 구독자의 ‘상품’ 칸과 같아야 합니다.</translation>
+    </message>
+    <message>
+        <source>New plan</source>
+        <translation>새 상품</translation>
+    </message>
+    <message>
+        <source>Plan name</source>
+        <translation>상품명</translation>
+    </message>
+    <message>
+        <source>Monthly price, e.g. 9,900</source>
+        <translation>월 가격(예: 9,900)</translation>
+    </message>
+    <message>
+        <source>Add plan</source>
+        <translation>상품 추가</translation>
+    </message>
+    <message>
+        <source>Change the selected plan&apos;s price</source>
+        <translation>선택한 상품의 가격 변경</translation>
+    </message>
+    <message>
+        <source>New monthly price</source>
+        <translation>새 월 가격</translation>
+    </message>
+    <message>
+        <source>New price:</source>
+        <translation>새 가격:</translation>
+    </message>
+    <message>
+        <source>From the charges of:</source>
+        <translation>적용 시작 결제월:</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>미리 보기</translation>
+    </message>
+    <message>
+        <source>Apply the change</source>
+        <translation>변경 적용</translation>
+    </message>
+    <message>
+        <source>from {period}: some subscribers still at the old price</source>
+        <translation>{period}부터: 일부 구독자는 아직 이전 가격</translation>
+    </message>
+    <message>
+        <source>Not added: {why}</source>
+        <translation>추가하지 못했습니다: {why}</translation>
+    </message>
+    <message>
+        <source>Select a plan in the list first.</source>
+        <translation>먼저 목록에서 상품을 선택하세요.</translation>
+    </message>
+    <message>
+        <source>No change: {why}</source>
+        <translation>변경하지 않았습니다: {why}</translation>
+    </message>
+    <message>
+        <source>{plan}: {old} → {new} from the charges of {period}.</source>
+        <translation>{plan}: {period} 결제분부터 {old} → {new}.</translation>
+    </message>
+    <message>
+        <source>Changed now ({n}): their next charge is in {period} or later</source>
+        <translation>지금 변경({n}명): 다음 결제가 {period} 이후입니다</translation>
+    </message>
+    <message>
+        <source>Changed when their next charge reaches {period} ({n}): the charge before it keeps the old price</source>
+        <translation>다음 결제가 {period}에 이르면 변경({n}명): 그 전 결제는 이전 가격입니다</translation>
+    </message>
+    <message>
+        <source>Price changed: {n} subscribers now, {later} later.</source>
+        <translation>가격을 바꿨습니다: 지금 {n}명, 나중에 {later}명.</translation>
     </message>
 </context>
 <context>

@@ -100,3 +100,36 @@ def test_every_audit_action_belongs_to_a_filter_group() -> None:
 
     grouped = [a for group in GROUPS.values() for a in group]
     assert sorted(grouped) == sorted(AuditAction)
+
+
+def test_plans_dialog_adds_a_plan_and_changes_its_price_after_a_preview(window, qtbot) -> None:
+    from kpadmin.billing.periods import period_of
+
+    backend = window.backend
+    plan_name = next(s.plan for s in backend.subscribers.list_all() if s.plan)
+    on_plan = [s for s in backend.subscribers.list_all() if s.plan == plan_name]
+    dialog = window.open_plans()
+    assert dialog.empty.isVisible()
+    dialog.new_name.setText(plan_name)
+    dialog.new_price.setText("9,900")
+    dialog.add_button.click()
+    assert dialog.table.rowCount() == 1 and dialog.table.item(0, 1).text() == "₩9,900"
+    dialog.new_name.setText("x" * 41)
+    dialog.new_price.setText("1000")
+    dialog.add_button.click()
+    assert "Not added" in dialog.error.text() and dialog.table.rowCount() == 1
+    dialog.table.selectRow(0)
+    dialog.price.setText("12,345")
+    dialog.period.setCurrentIndex(dialog.period.findData(period_of(backend.today())))
+    assert not dialog.apply_button.isEnabled()
+    dialog.show_preview()
+    assert dialog.apply_button.isEnabled()
+    assert "₩12,345" in dialog.preview_text.toPlainText()
+    before = {s.id: s.amount for s in backend.subscribers.list_all()}
+    dialog.apply()
+    after = {s.id: s.amount for s in backend.subscribers.list_all()}
+    changed = {sid for sid in after if after[sid] != before[sid]}
+    assert changed and changed <= {s.id for s in on_plan}
+    assert all(after[sid] == 12345 for sid in changed)
+    assert not dialog.apply_button.isEnabled()
+    dialog.reject()

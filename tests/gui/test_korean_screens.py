@@ -90,3 +90,10 @@ def test_the_empty_table_says_what_to_do_next(qtbot, backend, korean) -> None:
     w.show()
     assert w.empty_hint.isVisible()
     assert "신규 가입" in w.empty_hint.text() and "CSV 가져오기" in w.empty_hint.text()
+
+
+def test_the_plans_dialog_holds_no_english(ko_window, qtbot) -> None:
+    dialog = ko_window.open_plans()
+    qtbot.waitExposed(dialog)
+    assert english_leftovers(dialog) == []
+    dialog.reject()

@@ -41,6 +41,7 @@ from kpadmin.billing.engine.send import Pacer, charge_one, mark_missing_keys
 from kpadmin.billing.gateway import Gateway
 from kpadmin.billing.journal import Journal
 from kpadmin.billing.periods import SEOUL, month_of, month_span, today_in_seoul
+from kpadmin.billing.plans import apply_due_price_changes
 from kpadmin.billing.reconcile import Lookup, ReconcileReport, look_up
 from kpadmin.clock import Clock, default_clock
 from kpadmin.store import BatchBusy, ChangeKind, Store
@@ -98,6 +99,9 @@ class ChargeEngine:
         *,
         include_not_due: bool = False,
     ) -> Plan:
+        # A plan price change whose period a subscriber's next charge has reached applies
+        # before that charge is planned (kpadmin.billing.plans; one query when none is pending).
+        apply_due_price_changes(self.store, staff=staff, now=self.clock())
         return build_plan(
             self.store,
             today=today or self.today(),
