@@ -107,6 +107,25 @@ class MessageCode(enum.StrEnum):
     CSV_NO_KEY = "csv.no_key"
     CSV_IN_DOUBT = "csv.in_doubt"
     CSV_LARGE_CHANGE = "csv.large_change"
+    # --- why a CSV file as a whole cannot be imported --------------------------------------
+    CSV_FILE_TOO_LARGE = "csv_file.too_large"
+    CSV_FILE_EMPTY = "csv_file.empty"
+    CSV_FILE_XLSX = "csv_file.xlsx"
+    CSV_FILE_UTF16 = "csv_file.utf16"
+    CSV_FILE_BINARY = "csv_file.binary"
+    CSV_FILE_BAD_UTF8 = "csv_file.bad_utf8"
+    CSV_FILE_ENCODING = "csv_file.encoding"
+    CSV_FILE_CONTROL = "csv_file.control"
+    CSV_HEADER_TOO_WIDE = "csv_file.header_too_wide"
+    CSV_HEADER_NOT_COMMAS = "csv_file.header_not_commas"
+    CSV_HEADER_REPEATS = "csv_file.header_repeats"
+    CSV_HEADER_MISSING = "csv_file.header_missing"
+    CSV_HEADER_UNKNOWN = "csv_file.header_unknown"
+    CSV_HEADER_MISSING_UNKNOWN = "csv_file.header_missing_unknown"
+    CSV_FILE_TOO_MANY_ROWS = "csv_file.too_many_rows"
+    CSV_FILE_MALFORMED = "csv_file.malformed"
+    CSV_FILE_NO_HEADER = "csv_file.no_header"
+    CSV_FILE_NO_ROWS = "csv_file.no_rows"
 
 
 _M = MessageCode
@@ -279,6 +298,83 @@ ENGLISH: Mapping[MessageCode, str] = MappingProxyType(
             "Message",
             "amount {old} → {new} is a large change (more than {factor}× or {step}); check it, "
             "then import with --allow-large-changes",
+        ),
+        _M.CSV_FILE_TOO_LARGE: QT_TRANSLATE_NOOP(
+            "Message",
+            "the file is larger than {mb} MB; a subscriber file of {rows:,} rows is far smaller. "
+            "Split it",
+        ),
+        _M.CSV_FILE_EMPTY: QT_TRANSLATE_NOOP(
+            "Message",
+            "the file is empty",
+        ),
+        _M.CSV_FILE_XLSX: QT_TRANSLATE_NOOP(
+            "Message",
+            "this is an Excel workbook (.xlsx), not a CSV file; in Excel use File > Save As > "
+            "'CSV UTF-8 (Comma delimited)'",
+        ),
+        _M.CSV_FILE_UTF16: QT_TRANSLATE_NOOP(
+            "Message",
+            "the file is UTF-16 text; save it as 'CSV UTF-8 (Comma delimited)'",
+        ),
+        _M.CSV_FILE_BINARY: QT_TRANSLATE_NOOP(
+            "Message",
+            "the file contains binary data; it is not a CSV text file",
+        ),
+        _M.CSV_FILE_BAD_UTF8: QT_TRANSLATE_NOOP(
+            "Message",
+            "the file starts like UTF-8 but is not valid UTF-8 ({error})",
+        ),
+        _M.CSV_FILE_ENCODING: QT_TRANSLATE_NOOP(
+            "Message",
+            "the file is neither UTF-8 nor CP949 (EUC-KR) text; save it as 'CSV UTF-8 (Comma "
+            "delimited)'",
+        ),
+        _M.CSV_FILE_CONTROL: QT_TRANSLATE_NOOP(
+            "Message",
+            "the file contains control characters; it is not a CSV text file",
+        ),
+        _M.CSV_HEADER_TOO_WIDE: QT_TRANSLATE_NOOP(
+            "Message",
+            "line {line}: the header has {count:,} columns; a subscriber file has at most {most} "
+            "(expected {expected})",
+        ),
+        _M.CSV_HEADER_NOT_COMMAS: QT_TRANSLATE_NOOP(
+            "Message",
+            "line {line}: the header is not comma-separated; save the file as CSV with commas",
+        ),
+        _M.CSV_HEADER_REPEATS: QT_TRANSLATE_NOOP(
+            "Message",
+            "line {line}: the header repeats column(s): {columns}",
+        ),
+        _M.CSV_HEADER_MISSING: QT_TRANSLATE_NOOP(
+            "Message",
+            "line {line}: bad header: missing required column(s): {missing}. Expected {expected}",
+        ),
+        _M.CSV_HEADER_UNKNOWN: QT_TRANSLATE_NOOP(
+            "Message",
+            "line {line}: bad header: unknown column(s): {unknown}. Expected {expected}",
+        ),
+        _M.CSV_HEADER_MISSING_UNKNOWN: QT_TRANSLATE_NOOP(
+            "Message",
+            "line {line}: bad header: missing required column(s): {missing}; unknown column(s): "
+            "{unknown}. Expected {expected}",
+        ),
+        _M.CSV_FILE_TOO_MANY_ROWS: QT_TRANSLATE_NOOP(
+            "Message",
+            "line {line}: the file has more than {rows:,} rows; split it",
+        ),
+        _M.CSV_FILE_MALFORMED: QT_TRANSLATE_NOOP(
+            "Message",
+            "line {line}: the CSV is malformed ({error})",
+        ),
+        _M.CSV_FILE_NO_HEADER: QT_TRANSLATE_NOOP(
+            "Message",
+            "the file has no header line",
+        ),
+        _M.CSV_FILE_NO_ROWS: QT_TRANSLATE_NOOP(
+            "Message",
+            "the file has a header but no rows",
         ),
     }
 )

@@ -1809,6 +1809,78 @@ Start with an empty database?</source>
         <source>amount {old} → {new} is a large change (more than {factor}× or {step}); check it, then import with --allow-large-changes</source>
         <translation>금액 {old} → {new}은(는) 큰 변경입니다({factor}배 초과 또는 {step} 초과). 확인한 뒤 미리 보기에서 확인란을 체크하세요(명령줄: --allow-large-changes)</translation>
     </message>
+    <message>
+        <source>the file is larger than {mb} MB; a subscriber file of {rows:,} rows is far smaller. Split it</source>
+        <translation>파일이 {mb}MB보다 큽니다. 구독자 {rows:,}명 파일도 이보다 훨씬 작습니다. 파일을 나누세요</translation>
+    </message>
+    <message>
+        <source>the file is empty</source>
+        <translation>파일이 비어 있습니다</translation>
+    </message>
+    <message>
+        <source>this is an Excel workbook (.xlsx), not a CSV file; in Excel use File &gt; Save As &gt; &apos;CSV UTF-8 (Comma delimited)&apos;</source>
+        <translation>CSV 파일이 아니라 엑셀 통합 문서(.xlsx)입니다. 엑셀에서 파일 &gt; 다른 이름으로 저장 &gt; ‘CSV UTF-8(쉼표로 분리)’로 저장하세요</translation>
+    </message>
+    <message>
+        <source>the file is UTF-16 text; save it as &apos;CSV UTF-8 (Comma delimited)&apos;</source>
+        <translation>UTF-16 텍스트 파일입니다. ‘CSV UTF-8(쉼표로 분리)’로 저장하세요</translation>
+    </message>
+    <message>
+        <source>the file contains binary data; it is not a CSV text file</source>
+        <translation>파일에 이진 데이터가 있습니다. CSV 텍스트 파일이 아닙니다</translation>
+    </message>
+    <message>
+        <source>the file starts like UTF-8 but is not valid UTF-8 ({error})</source>
+        <translation>UTF-8처럼 시작하지만 올바른 UTF-8이 아닙니다({error})</translation>
+    </message>
+    <message>
+        <source>the file is neither UTF-8 nor CP949 (EUC-KR) text; save it as &apos;CSV UTF-8 (Comma delimited)&apos;</source>
+        <translation>UTF-8도 CP949(EUC-KR)도 아닌 텍스트입니다. ‘CSV UTF-8(쉼표로 분리)’로 저장하세요</translation>
+    </message>
+    <message>
+        <source>the file contains control characters; it is not a CSV text file</source>
+        <translation>파일에 제어 문자가 있습니다. CSV 텍스트 파일이 아닙니다</translation>
+    </message>
+    <message>
+        <source>line {line}: the header has {count:,} columns; a subscriber file has at most {most} (expected {expected})</source>
+        <translation>{line}행: 머리글이 {count:,}열입니다. 구독자 파일은 최대 {most}열입니다(필요한 열: {expected})</translation>
+    </message>
+    <message>
+        <source>line {line}: the header is not comma-separated; save the file as CSV with commas</source>
+        <translation>{line}행: 머리글이 쉼표로 구분되어 있지 않습니다. 쉼표로 구분된 CSV로 저장하세요</translation>
+    </message>
+    <message>
+        <source>line {line}: the header repeats column(s): {columns}</source>
+        <translation>{line}행: 머리글에 같은 열이 두 번 있습니다: {columns}</translation>
+    </message>
+    <message>
+        <source>line {line}: bad header: missing required column(s): {missing}. Expected {expected}</source>
+        <translation>{line}행: 머리글 오류: 필수 열이 없습니다: {missing}. 필요한 열: {expected}</translation>
+    </message>
+    <message>
+        <source>line {line}: bad header: unknown column(s): {unknown}. Expected {expected}</source>
+        <translation>{line}행: 머리글 오류: 알 수 없는 열: {unknown}. 필요한 열: {expected}</translation>
+    </message>
+    <message>
+        <source>line {line}: bad header: missing required column(s): {missing}; unknown column(s): {unknown}. Expected {expected}</source>
+        <translation>{line}행: 머리글 오류: 필수 열이 없습니다: {missing}; 알 수 없는 열: {unknown}. 필요한 열: {expected}</translation>
+    </message>
+    <message>
+        <source>line {line}: the file has more than {rows:,} rows; split it</source>
+        <translation>{line}행: 파일이 {rows:,}행보다 깁니다. 파일을 나누세요</translation>
+    </message>
+    <message>
+        <source>line {line}: the CSV is malformed ({error})</source>
+        <translation>{line}행: CSV 형식이 잘못되었습니다({error})</translation>
+    </message>
+    <message>
+        <source>the file has no header line</source>
+        <translation>파일에 머리글 행이 없습니다</translation>
+    </message>
+    <message>
+        <source>the file has a header but no rows</source>
+        <translation>머리글만 있고 데이터 행이 없습니다</translation>
+    </message>
 </context>
 <context>
     <name>ModeBanner</name>

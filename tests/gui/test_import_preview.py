@@ -88,3 +88,22 @@ def test_a_file_that_cannot_be_read_is_a_dialog_with_its_line(qtbot, sandbox_win
     qtbot.waitUntil(lambda: bool(boxes()), timeout=10_000)
     assert "line 1" in boxes()[-1].informativeText()
     boxes()[-1].close()
+
+
+def test_a_file_problem_is_said_in_the_ui_language(qtbot, sandbox_window, tmp_path):
+    path = tmp_path / "wrong.csv"
+    path.write_text("customer_uid;name;phone;amount\n", encoding="utf-8")
+    i18n.install("ko")
+    try:
+        sandbox_window.csv.start_import(str(path))
+
+        def boxes():
+            return [b for b in sandbox_window.findChildren(QMessageBox) if b.objectName()]
+
+        qtbot.waitUntil(lambda: bool(boxes()), timeout=10_000)
+        assert boxes()[-1].informativeText() == (
+            "1행: 머리글이 쉼표로 구분되어 있지 않습니다. 쉼표로 구분된 CSV로 저장하세요"
+        )
+        boxes()[-1].close()
+    finally:
+        i18n.install("en")

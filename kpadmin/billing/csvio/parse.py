@@ -29,7 +29,16 @@ from kpadmin.billing.messages import Message, MessageCode
 
 
 class CsvFileError(ValueError):
-    """The file as a whole cannot be imported (encoding, header, empty, not a CSV)."""
+    """The file as a whole cannot be imported (encoding, header, empty, not a CSV). ``str()`` is
+    the English; ``note`` the `Message` the GUI says in the UI language."""
+
+    def __init__(self, note: Message | str) -> None:
+        self.note = note if isinstance(note, Message) else None
+        super().__init__(note.english() if isinstance(note, Message) else note)
+
+    @classmethod
+    def of(cls, code: MessageCode, **params: object) -> CsvFileError:
+        return cls(Message.of(code, **params))
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,39 +133,33 @@ def read_import_file(path: Path) -> bytes:
     with open(path, "rb") as handle:
         data = handle.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
-        raise CsvFileError(_too_large())
+        raise _too_large()
     return data
 
 
-def _too_large() -> str:
-    return (
-        f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB; a subscriber file of "
-        f"{MAX_ROWS:,} rows is far smaller. Split it"
+def _too_large() -> CsvFileError:
+    return CsvFileError.of(
+        MessageCode.CSV_FILE_TOO_LARGE, mb=MAX_FILE_BYTES // 1_000_000, rows=MAX_ROWS
     )
 
 
 def decode_csv_bytes(data: bytes) -> tuple[str, str]:
     """The text of a CSV file and the encoding it was read with; `CsvFileError` otherwise."""
     if not data.strip():
-        raise CsvFileError("the file is empty")
+        raise CsvFileError.of(MessageCode.CSV_FILE_EMPTY)
     if len(data) > MAX_FILE_BYTES:
-        raise CsvFileError(_too_large())
+        raise _too_large()
     if data.startswith(b"PK\x03\x04"):
-        raise CsvFileError(
-            "this is an Excel workbook (.xlsx), not a CSV file; in Excel use "
-            "File > Save As > 'CSV UTF-8 (Comma delimited)'"
-        )
+        raise CsvFileError.of(MessageCode.CSV_FILE_XLSX)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise CsvFileError("the file is UTF-16 text; save it as 'CSV UTF-8 (Comma delimited)'")
+        raise CsvFileError.of(MessageCode.CSV_FILE_UTF16)
     if b"\x00" in data:
-        raise CsvFileError("the file contains binary data; it is not a CSV text file")
+        raise CsvFileError.of(MessageCode.CSV_FILE_BINARY)
     if data.startswith(codecs.BOM_UTF8):
         try:
             text, encoding = data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
-            raise CsvFileError(
-                f"the file starts like UTF-8 but is not valid UTF-8 ({exc})"
-            ) from exc
+            raise CsvFileError.of(MessageCode.CSV_FILE_BAD_UTF8, error=str(exc)) from exc
     else:
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
@@ -165,13 +168,10 @@ def decode_csv_bytes(data: bytes) -> tuple[str, str]:
                 # Korean Excel's default "CSV (Comma delimited)" is CP949 (a superset of EUC-KR).
                 text, encoding = data.decode("cp949"), "cp949"
             except UnicodeDecodeError:
-                raise CsvFileError(
-                    "the file is neither UTF-8 nor CP949 (EUC-KR) text; "
-                    "save it as 'CSV UTF-8 (Comma delimited)'"
-                ) from None
+                raise CsvFileError.of(MessageCode.CSV_FILE_ENCODING) from None
     bad = [ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\r\n"]
     if bad:
-        raise CsvFileError("the file contains control characters; it is not a CSV text file")
+        raise CsvFileError.of(MessageCode.CSV_FILE_CONTROL)
     return text, encoding
 
 
@@ -245,32 +245,41 @@ def _read_header(header: list[str], line: int) -> tuple[list[str], list[str]]:
     before anything else looks at the names.
     """
     if len(header) > MAX_COLUMNS:
-        raise CsvFileError(
-            f"line {line}: the header has {len(header):,} columns; a subscriber file has at "
-            f"most {MAX_COLUMNS} (expected {_expected_columns()})"
+        raise CsvFileError.of(
+            MessageCode.CSV_HEADER_TOO_WIDE,
+            line=line,
+            count=len(header),
+            most=MAX_COLUMNS,
+            expected=_expected_columns(),
         )
     # English column names, or the Korean headers of the app's Korean export (import_formats).
     names = [import_formats.column_key(_uninject(h)) for h in header]
     if len(names) == 1 and (";" in names[0] or "\t" in names[0]):
-        raise CsvFileError(
-            f"line {line}: the header is not comma-separated; save the file as CSV with commas"
-        )
+        raise CsvFileError.of(MessageCode.CSV_HEADER_NOT_COMMAS, line=line)
     present = [n for n in names if n]
     duplicates = sorted(n for n, count in Counter(present).items() if count > 1)
     if duplicates:
-        raise CsvFileError(f"line {line}: the header repeats column(s): {_listed(duplicates)}")
+        raise CsvFileError.of(
+            MessageCode.CSV_HEADER_REPEATS, line=line, columns=_listed(duplicates)
+        )
     name_set = set(names)
     missing = [c for c in REQUIRED_COLUMNS if c not in name_set]
     known = {*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS}
     unknown = [n for n in present if n not in known and n not in IGNORED_COLUMNS]
     if missing or unknown:
-        parts = []
-        if missing:
-            parts.append(f"missing required column(s): {', '.join(missing)}")
-        if unknown:
-            parts.append(f"unknown column(s): {_listed(unknown)}")
-        raise CsvFileError(
-            f"line {line}: bad header: {'; '.join(parts)}. Expected {_expected_columns()}"
+        code = (
+            MessageCode.CSV_HEADER_MISSING_UNKNOWN
+            if missing and unknown
+            else MessageCode.CSV_HEADER_MISSING
+            if missing
+            else MessageCode.CSV_HEADER_UNKNOWN
+        )
+        raise CsvFileError.of(
+            code,
+            line=line,
+            missing=", ".join(missing),
+            unknown=_listed(unknown),
+            expected=_expected_columns(),
         )
     return names, [n for n in present if n in IGNORED_COLUMNS]
 
@@ -305,9 +314,7 @@ def parse_import_csv(data: bytes, *, today: date) -> ParsedCsv:
                 names, ignored = _read_header(record, line)
                 continue
             if len(rows) + len(problems) >= MAX_ROWS:
-                raise CsvFileError(
-                    f"line {line}: the file has more than {MAX_ROWS:,} rows; split it"
-                )
+                raise CsvFileError.of(MessageCode.CSV_FILE_TOO_MANY_ROWS, line=line, rows=MAX_ROWS)
             if len(record) > MAX_COLUMNS:
                 problems.append(
                     RowProblem.of(
@@ -353,11 +360,13 @@ def parse_import_csv(data: bytes, *, today: date) -> ParsedCsv:
             else:
                 problems.append(result)
     except csv.Error as exc:
-        raise CsvFileError(f"line {reader.line_num}: the CSV is malformed ({exc})") from exc
+        raise CsvFileError.of(
+            MessageCode.CSV_FILE_MALFORMED, line=reader.line_num, error=str(exc)
+        ) from exc
     if names is None:
-        raise CsvFileError("the file has no header line")
+        raise CsvFileError.of(MessageCode.CSV_FILE_NO_HEADER)
     if not rows and not problems:
-        raise CsvFileError("the file has a header but no rows")
+        raise CsvFileError.of(MessageCode.CSV_FILE_NO_ROWS)
     rows, problems = _flag_duplicates(rows, problems)
     problems.sort(key=lambda p: p.line)
     return ParsedCsv(
