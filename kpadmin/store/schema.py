@@ -148,7 +148,7 @@ subscribers = Table(
     Column("created_at", Instant, nullable=False),
     Column("updated_at", Instant, nullable=False),
     # When staff last pressed "retry" (billing/retry_policy.py: a staff retry charges once, past
-    # due or not); None = never. Revision 0002.
+    # due or not); None = never. Revision 0003.
     Column("retry_requested_at", Instant),
     CheckConstraint("length(customer_uid) BETWEEN 1 AND 80", name="subscribers_customer_uid"),
     CheckConstraint("amount > 0", name="subscribers_amount"),
@@ -231,10 +231,42 @@ audit = Table(
 )
 Index("audit_by_subscriber", audit.c.subscriber_id, audit.c.at)
 
+# The plans catalogue (issue #13): a plan's name and monthly price, and the price changes staff
+# scheduled from a billing period on. A subscriber keeps its own ``amount`` (the charge engine
+# charges that); a price change moves the amounts of the plan's subscribers from its period on
+# (`kpadmin.billing.plans`).
+plans = Table(
+    "plans",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False, unique=True),
+    Column("price", Integer, nullable=False),
+    Column("created_at", Instant, nullable=False),
+    Column("updated_at", Instant, nullable=False),
+    CheckConstraint("price > 0", name="plans_price"),
+    CheckConstraint("length(name) BETWEEN 1 AND 40", name="plans_name"),
+)
+
+plan_price_changes = Table(
+    "plan_price_changes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_id", Integer, ForeignKey("plans.id"), nullable=False),
+    Column("from_period", Text, nullable=False),  # "YYYY-MM" (Asia/Seoul)
+    Column("old_price", Integer, nullable=False),
+    Column("new_price", Integer, nullable=False),
+    Column("staff", Text, nullable=False, server_default=""),
+    Column("created_at", Instant, nullable=False),
+    # Set once every subscriber of the plan has the new price (None: some still wait for the
+    # period to come).
+    Column("done_at", Instant),
+    CheckConstraint("new_price > 0", name="plan_price_changes_price"),
+)
+
 NOTICE_KINDS = ("receipt", "decline", "past_due", "advance")
 NOTICE_STATES = ("pending", "sending", "sent", "failed")
 
-# The customer notices' outbox (revision 0003; kpadmin/store/notices.py): each notice once per
+# The customer notices' outbox (revision 0004; kpadmin/store/notices.py): each notice once per
 # ``key``, written with the outcome that causes it, sent after the batch.
 notices = Table(
     "notices",

@@ -216,7 +216,7 @@ def test_two_kpadmins_opening_one_new_file_at_once_migrate_it_once(tmp_path: Pat
 def test_the_collections_revision_keeps_every_link_and_takes_past_due(
     tmp_path: Path, origin: str
 ) -> None:
-    """Revision 0002 rebuilds the subscribers table (SQLite cannot change a CHECK): the charges
+    """Revision 0003 rebuilds the subscribers table (SQLite cannot change a CHECK): the charges
     and audit lines still point at their subscribers (foreign keys off for the rebuild, so the
     audit's ON DELETE SET NULL did not fire), and the new state and column are there."""
     from kpadmin.store.models import SubscriberState

@@ -135,8 +135,8 @@ def _truncate(db: Path) -> None:
 
 def _overwrite_middle(db: Path) -> None:
     with db.open("r+b") as f:
-        # Three quarters in: a page of table rows (half-way is the schema's page since the
-        # subscribers table is rebuilt by revision 0002, and SQLite fails before quick_check).
+        # Three quarters in: a page of the subscribers' rows, which only quick_check reads (at
+        # half, a table added to the schema moved an index page there, which opening reads).
         f.seek(db.stat().st_size * 3 // 4)
         f.write(random.Random(0).randbytes(8192))  # seeded: SQLite's report is the same every run
 

@@ -1,7 +1,7 @@
 """Collections (issue #12): the subscriber state ``past_due`` and ``retry_requested_at``.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-12-07
 
 ``past_due``: every automatic retry of the period declined (`kpadmin.billing.retry_policy`).
@@ -24,12 +24,12 @@ from alembic import op
 
 from kpadmin.store.schema import Day, Instant
 
-revision: str = "0002"
-down_revision: str | Sequence[str] | None = "0001"
+revision: str = "0003"
+down_revision: str | Sequence[str] | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 #: PRAGMA user_version a SQLite file has once this revision is applied (see migrations/__init__).
-user_version = 3
+user_version = 4
 
 _STATES = "state IN ('active', 'paused', 'cancelled', 'key_missing', 'past_due')"
 _COLUMNS = (

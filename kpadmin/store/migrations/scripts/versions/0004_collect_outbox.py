@@ -1,7 +1,7 @@
 """Collections (issue #12): the customer notices' durable outbox.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-07
 
 One row per notice (`kpadmin.store.notices`): written in the transaction of the outcome that
@@ -19,12 +19,12 @@ from alembic import op
 
 from kpadmin.store.schema import Instant
 
-revision: str = "0003"
-down_revision: str | Sequence[str] | None = "0002"
+revision: str = "0004"
+down_revision: str | Sequence[str] | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 #: PRAGMA user_version a SQLite file has once this revision is applied (see migrations/__init__).
-user_version = 4
+user_version = 5
 
 
 def upgrade() -> None:
