@@ -2613,7 +2613,7 @@ Reason: {reason}</source>
     </message>
     <message>
         <source>off, or HH:MM Korean time</source>
-        <translation>off 또는 한국 시각 HH:MM</translation>
+        <translation>비워 두면 꺼짐 · 한국 시각, 예: 09:00</translation>
     </message>
     <message>
         <source>Daily automatic run</source>
@@ -2665,7 +2665,7 @@ Reason: {reason}</source>
     </message>
     <message>
         <source>off, or 1 to 14</source>
-        <translation>off 또는 1~14</translation>
+        <translation>비워 두면 꺼짐 · 1~14일</translation>
     </message>
     <message>
         <source>Advance notice (days before)</source>
