@@ -11,7 +11,9 @@ One `ChargeEngine` per store (`kpadmin.store.Store`) and i'mport client, used fr
 The rules a batch follows (docs/architecture.md, "A charge, from the button to the money"):
 
 1. Reconcile first: every planned / sent / unknown row is looked up (`reconcile.py`).
-2. Earlier settled attempts of a period are looked up again before a new attempt is written.
+2. Earlier settled attempts of a period are looked up again before a new attempt is written,
+   and i'mport's record of the key is read (`ledger.py`: i'mport is the ledger): a period paid
+   there is recorded and not charged; a new attempt is numbered past every attempt i'mport knows.
 3. All intents are written in **one transaction** (``synchronous=FULL``) before any request leaves,
    on the store's worker thread (`Store.run`): a thousand intents never freeze the GUI's loop.
 4. Up to `concurrency` requests at once (one per subscriber, one per order id), optionally
@@ -82,6 +84,7 @@ from kpadmin.billing.gateway import (
     Rejected,
 )
 from kpadmin.billing.journal import Journal, RowRef, Write, mismatch_note
+from kpadmin.billing.ledger import check_plan
 from kpadmin.billing.messages import Message, MessageCode
 from kpadmin.billing.periods import month_of, month_span, today_in_seoul
 from kpadmin.billing.reconcile import (
@@ -251,8 +254,12 @@ class ChargeEngine:
         flush_interval: float = 0.05,
         flush_size: int = 128,
         quiet_period: timedelta = timedelta(minutes=10),
+        read_ledger: bool = True,
     ) -> None:
         self.store = store
+        #: Read i'mport's record of a key before a new attempt (`ledger.py`); off only to measure
+        #: what it costs (bench/charge_throughput.py).
+        self.read_ledger = read_ledger
         self.quiet_period = quiet_period
         self.gateway = gateway
         self.monthly_limit = monthly_limit
@@ -379,6 +386,22 @@ class ChargeEngine:
                                 turned_out(settled.order_id, settled.after, settled.detail),
                             ),
                         )
+        if self.read_ledger:
+            # i'mport is the ledger: what it already holds for each new attempt (ledger.py).
+            check = await check_plan(
+                self.store,
+                self.gateway,
+                plan,
+                clock=self.clock,
+                staff=plan.staff,
+                concurrency=concurrency,
+                skip_ids=list(earlier),
+                tries=self.lookup_tries,
+                delays=self.retry_delays,
+            )
+            for subscriber_id, skip in check.skips.items():
+                earlier.setdefault(subscriber_id, skip)
+            plan = replace(plan, items=check.items)
         # On the store's worker thread: the loop (the GUI) stays responsive meanwhile.
         intents, late_skips = await self.store.run(self._journal_intents, plan, batch_id, earlier)
         skipped = (*plan.skipped, *late_skips)
@@ -855,9 +878,7 @@ class ChargeEngine:
         key: a subscriber paused or re-signed-up meanwhile is left alone. A failure here
         is logged, never raised: every charge of the batch is already recorded.
         """
-        rejected = {
-            o.subscriber_id: o.key_id for o in outcomes if o.state is ChargeState.REJECTED
-        }
+        rejected = {o.subscriber_id: o.key_id for o in outcomes if o.state is ChargeState.REJECTED}
         if not rejected:
             return
         limit = asyncio.Semaphore(concurrency)
@@ -876,9 +897,7 @@ class ChargeEngine:
             gone = await asyncio.gather(*(key_gone(uid) for uid in rejected.values()))
             now = self.clock()
             with self.store.transaction():
-                for (subscriber_id, key_id), missing in zip(
-                    rejected.items(), gone, strict=True
-                ):
+                for (subscriber_id, key_id), missing in zip(rejected.items(), gone, strict=True):
                     if not missing:
                         continue
                     changed = self.subscribers.set_state_if(

@@ -33,7 +33,7 @@
     </message>
     <message>
         <source>Still connecting to i&apos;mport; try again in a moment.</source>
-        <extracomment>The subscribers whose rows, history or audit entries changed; None: any of them (an import, a reload), so everything is read again. Charges changed: figures aggregated over the whole journal (last batch, monthly totals) are stale too. Something in the store changed (`DataChange`): every view refreshes what it shows of it.</extracomment>
+        <extracomment>Above this many subscribers in one commit, the views reload everything (`DataChange(None)`). The overview&apos;s figures (billing&apos;s types, under the names the GUI has used). The subscribers whose rows, history or audit entries changed; None: any of them (an import, a reload), so everything is read again. Charges changed: figures aggregated over the whole journal (last batch, monthly totals) are stale too. Something in the store changed (`DataChange`): every view refreshes what it shows of it.</extracomment>
         <translation>아임포트에 연결하는 중입니다. 잠시 후 다시 시도하세요.</translation>
     </message>
     <message>
@@ -574,6 +574,10 @@ Start with an empty database?</source>
     <message>
         <source>Reconciled</source>
         <translation>대사</translation>
+    </message>
+    <message>
+        <source>Found at i&apos;mport</source>
+        <translation>아임포트에서 확인됨</translation>
     </message>
     <message>
         <source>Amount mismatch</source>
@@ -1433,6 +1437,22 @@ Start with an empty database?</source>
         <translation>{merchant_uid}가 결제되지 않았는지 확인하지 못했습니다: {detail}</translation>
     </message>
     <message>
+        <source>{period} is already paid at i&apos;mport ({merchant_uid}): recorded here, not charged again</source>
+        <translation>{period}은(는) 아임포트에서 이미 결제되었습니다({merchant_uid}). 여기에 기록했으며 다시 청구하지 않습니다</translation>
+    </message>
+    <message>
+        <source>i&apos;mport shows an attempt for {period} that is not final ({merchant_uid}): looked up again before any new charge</source>
+        <translation>아임포트에 {period}의 결과가 확정되지 않은 시도가 있습니다({merchant_uid}). 새로 청구하기 전에 다시 조회합니다</translation>
+    </message>
+    <message>
+        <source>i&apos;mport&apos;s record of the billing key could not be read ({detail}): not charged this time</source>
+        <translation>아임포트의 빌링키 결제 기록을 읽지 못했습니다({detail}). 이번에는 청구하지 않습니다</translation>
+    </message>
+    <message>
+        <source>i&apos;mport&apos;s attempts for {period} do not fit this database&apos;s journal ({detail}): not charged; check the subscriber at i&apos;mport</source>
+        <translation>아임포트의 {period} 시도가 이 데이터베이스의 기록과 맞지 않습니다({detail}). 청구하지 않았습니다. 아임포트에서 이 구독자를 확인하세요</translation>
+    </message>
+    <message>
         <source>not sent: {why}</source>
         <translation>전송 안 됨: {why}</translation>
     </message>
@@ -1819,7 +1839,7 @@ Switch to LIVE?</source>
     <name>SignupDialog</name>
     <message>
         <source>New sign-up</source>
-        <extracomment>The new subscriber (`kpadmin.store.models.Subscriber`) once verified and saved. Any final outcome: (&quot;signed_up&quot; or a FailureReason value, user-facing text). An unfinished attempt was looked up at i&apos;mport (`kpadmin.billing.signup.AttemptLeftovers`). An abandoned attempt was let go (its orphan key deleted or recorded); carries the attempt.</extracomment>
+        <extracomment>The new subscriber (`kpadmin.billing.records.Subscriber`) once verified and saved. Any final outcome: (&quot;signed_up&quot; or a FailureReason value, user-facing text). An unfinished attempt was looked up at i&apos;mport (`kpadmin.billing.signup.AttemptLeftovers`). An abandoned attempt was let go (its orphan key deleted or recorded); carries the attempt.</extracomment>
         <translation>신규 가입</translation>
     </message>
     <message>
