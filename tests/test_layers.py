@@ -43,7 +43,7 @@ V1_CLASSES = frozenset(
 )
 #: Where V1's words are a file's own format: the CSV import's row types carry the columns of the
 #: merchant's file, and the GUI's table rows mirror the subscribers table's columns.
-FORMAT_MODULES = ("kpadmin/billing/csvio.py", "kpadmin/gui/rows.py")
+FORMAT_MODULES = ("kpadmin/billing/csvio/parse.py", "kpadmin/gui/rows.py")
 
 
 def modules(prefixes: tuple[str, ...]) -> Iterator[tuple[str, ast.Module]]:

@@ -501,7 +501,7 @@ async def test_requests_per_second_spaces_the_sends(conn: Store) -> None:
 
 
 async def test_a_stop_ends_the_pacers_wait_whatever_its_length() -> None:
-    from kpadmin.billing.engine import _Pacer
+    from kpadmin.billing.engine.send import Pacer as _Pacer
 
     pacer = _Pacer(1e-9)  # one start every 31 years: far below the settings' bounds, on purpose
     cancel = asyncio.Event()
