@@ -131,6 +131,15 @@ class Store:
 
     def _connection(self) -> Connection:
         conn = self._local.conn
+        if conn is not None and conn.invalidated and self._local.mode is None:
+            # A shared database server went away and maybe came back: a fresh connection (the
+            # failed transaction was already reported; nothing of it was kept).
+            with self._guard:
+                if conn in self._connections:
+                    self._connections.remove(conn)
+            with contextlib.suppress(Exception):
+                conn.close()
+            conn = self._local.conn = None
         if conn is None:
             if self._closed:
                 raise StoreClosed(f"the store {self.describe} is closed")
@@ -230,7 +239,13 @@ class Store:
             conn.rollback()  # also ends a transaction a failed COMMIT left deactivated
         except Exception as exc:
             log.error("ROLLBACK failed: %s", exc)
-        raw = getattr(conn.connection, "dbapi_connection", None)
+        if conn.invalidated:  # the server went away: nothing to roll back, and asking for
+            return  # the driver's connection now would try to connect again
+        try:
+            raw = getattr(conn.connection, "dbapi_connection", None)
+        except Exception as exc:
+            log.info("no driver connection to roll back: %s", exc)
+            return
         if raw is not None and getattr(raw, "in_transaction", False):
             try:
                 raw.rollback()

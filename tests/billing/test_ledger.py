@@ -78,8 +78,8 @@ def test_an_order_id_reads_back_into_its_parts() -> None:
 # ------------------------------------------------------------------------------ the fake
 
 
-async def test_a_period_paid_at_iamport_is_recorded_and_not_charged(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "a.sqlite3")
+async def test_a_period_paid_at_iamport_is_recorded_and_not_charged(any_store: Store) -> None:
+    store = any_store
     (sid,) = subscribers(store, ["cust-0"])
     api = FakeGateway()
     # Another install paid attempt 2 after its attempt 1 was declined; this database knows none.
@@ -106,8 +106,8 @@ async def test_a_period_paid_at_iamport_is_recorded_and_not_charged(tmp_path: Pa
     assert engine.plan(None, None, "kim").count == 0
 
 
-async def test_a_new_attempt_is_numbered_past_every_attempt_iamport_knows(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "a.sqlite3")
+async def test_a_new_attempt_is_numbered_past_every_attempt_iamport_knows(any_store: Store) -> None:
+    store = any_store
     (sid,) = subscribers(store, ["cust-0"])
     api = FakeGateway()
     for attempt in (1, 2, 3):
@@ -127,8 +127,8 @@ async def test_a_new_attempt_is_numbered_past_every_attempt_iamport_knows(tmp_pa
     ]
 
 
-async def test_an_attempt_not_final_at_iamport_blocks_the_subscriber(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "a.sqlite3")
+async def test_an_attempt_not_final_at_iamport_blocks_the_subscriber(any_store: Store) -> None:
+    store = any_store
     (sid,) = subscribers(store, ["cust-0"])
     api = FakeGateway()
     api.add_payment(order_id_for("cust-0", PERIOD, 1), "cust-0", 10_000, "ready")
@@ -146,8 +146,8 @@ async def test_an_attempt_not_final_at_iamport_blocks_the_subscriber(tmp_path: P
     assert report.paid == 1
 
 
-async def test_a_decline_here_paid_there_becomes_paid(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "a.sqlite3")
+async def test_a_decline_here_paid_there_becomes_paid(any_store: Store) -> None:
+    store = any_store
     (sid,) = subscribers(store, ["cust-0"])
     api = FakeGateway()
     first = order_id_for("cust-0", PERIOD, 1)
@@ -169,8 +169,8 @@ class _Unreadable(FakeGateway):
         yield  # pragma: no cover - an async generator
 
 
-async def test_an_unreadable_record_charges_nobody(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "a.sqlite3")
+async def test_an_unreadable_record_charges_nobody(any_store: Store) -> None:
+    store = any_store
     subscribers(store, ["cust-0", "cust-1"])
     api = _Unreadable()
     engine = engine_for(store, api)
@@ -197,10 +197,10 @@ class _Counting(FakeGateway):
             yield payment
 
 
-async def test_reading_stops_before_the_period(tmp_path: Path) -> None:
+async def test_reading_stops_before_the_period(any_store: Store) -> None:
     """Newest first: the first payment older than the period's start (less a month for a charge
     made early) ends the read; older months are never read."""
-    store = open_store(tmp_path / "a.sqlite3")
+    store = any_store
     subscribers(store, ["cust-0"])
     api = _Counting()
     old = period_cutoff(PERIOD) - timedelta(days=1)
@@ -215,8 +215,8 @@ async def test_reading_stops_before_the_period(tmp_path: Path) -> None:
     assert api.read == ["other-0"]
 
 
-async def test_resending_a_planned_row_needs_no_read(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "a.sqlite3")
+async def test_resending_a_planned_row_needs_no_read(any_store: Store) -> None:
+    store = any_store
     subscribers(store, ["cust-0"])
     api = _Counting()
     first = order_id_for("cust-0", PERIOD, 1)
