@@ -98,6 +98,11 @@ class Backend(QObject):
         return self.runtime.mode
 
     @property
+    def database_location(self) -> str | None:
+        """``host/db`` of the shared database this desk works on; None: this PC's own."""
+        return self.runtime.database_location
+
+    @property
     def staff(self) -> str:
         return self.runtime.staff
 

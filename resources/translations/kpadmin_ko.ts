@@ -1496,6 +1496,22 @@ Start with an empty database?</source>
 <context>
     <name>ModeBanner</name>
     <message>
+        <source>Database: this PC</source>
+        <translation>데이터베이스: 이 PC</translation>
+    </message>
+    <message>
+        <source>The data is kept on this computer only.</source>
+        <translation>데이터는 이 컴퓨터에만 보관됩니다.</translation>
+    </message>
+    <message>
+        <source>Database: shared: {where}</source>
+        <translation>데이터베이스: 공유 {where}</translation>
+    </message>
+    <message>
+        <source>Every desk set to this database sees and charges the same subscribers.</source>
+        <translation>이 데이터베이스를 쓰는 모든 데스크가 같은 구독자를 보고 청구합니다.</translation>
+    </message>
+    <message>
         <source>Training mode: the built-in i&apos;mport simulator. No real money moves.</source>
         <translation>교육용 모드: 내장 아임포트 시뮬레이터를 사용합니다. 실제 돈은 오가지 않습니다.</translation>
     </message>
