@@ -154,3 +154,60 @@ def test_the_environment_wins_and_the_banner_names_host_and_database(
     monkeypatch.setenv(st.DATABASE_URL_ENV, "postgresql://kim:pw@db/x")
     with pytest.raises(st.SettingsError, match="KPADMIN_DATABASE_URL"):
         rt.open_runtime(tmp_path).database_url  # noqa: B018
+
+
+# ------------------------------------------------------------------ other desks' changes
+
+
+def test_another_desks_commits_arrive_merged_and_its_own_do_not(
+    postgres: PostgresDatabase,
+) -> None:
+    desk_a = open_store(postgres.url)
+    desk_b = open_store(postgres.url)
+    heard: list[tuple[object, ...] | None] = []
+    arrived = threading.Event()
+
+    def on_remote(changes: tuple[object, ...] | None) -> None:
+        heard.append(changes)
+        arrived.set()
+
+    desk_b.on_remote(on_remote)
+    assert desk_b.wait_listening()
+    own = desk_b.subscribers.add(_new("b-own"))  # desk B's own write: not "another desk"
+    added = [desk_a.subscribers.add(_new(f"a{i}")).id for i in range(3)]
+    with pytest.raises(RuntimeError), desk_a.transaction():
+        desk_a.subscribers.add(_new("rolled-back"))
+        raise RuntimeError("never committed: never announced")
+    assert arrived.wait(30)
+    merged = {
+        (change.kind.value, i)  # type: ignore[union-attr]
+        for changes in heard
+        if changes is not None
+        for change in changes
+        for i in change.ids  # type: ignore[union-attr]
+    }
+    assert {("subscribers", i) for i in added} <= merged
+    assert all(i != own.id for _kind, i in merged)
+    assert len(heard) < 3  # three commits, merged into fewer deliveries
+    desk_a.close()
+    desk_b.close()
+
+
+def test_a_listener_that_lost_the_server_says_everything_may_have_changed(
+    postgres: PostgresDatabase,
+) -> None:
+    desk = open_store(postgres.url)
+    heard: list[object] = []
+    back = threading.Event()
+
+    def on_remote(changes: object) -> None:
+        heard.append(changes)
+        if changes is None:
+            back.set()
+
+    desk.on_remote(on_remote)
+    assert desk.wait_listening()
+    postgres.server.kill()
+    postgres.server.start()
+    assert back.wait(60)  # notifications sent meanwhile are lost: reload everything
+    desk.close()
