@@ -5,6 +5,7 @@ PostgreSQL too (tests/fixtures/stores.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from datetime import date
 from pathlib import Path
@@ -21,6 +22,7 @@ from kpadmin.store import (
     open_store,
 )
 from kpadmin.store.errors import WrongMode
+from kpadmin.store.models import ChargeState
 from kpadmin.store.postgres import MODE_ACTION, describe_url, parse_url
 from tests.fixtures.postgres import PostgresDatabase
 from tests.sql import sql
@@ -211,3 +213,55 @@ def test_a_listener_that_lost_the_server_says_everything_may_have_changed(
     postgres.server.start()
     assert back.wait(60)  # notifications sent meanwhile are lost: reload everything
     desk.close()
+
+
+# ------------------------------------------------------------- a server gone mid-batch
+
+
+def test_a_server_gone_mid_batch_stops_the_sends_and_nothing_is_lost(
+    postgres: PostgresDatabase,
+) -> None:
+    asyncio.run(_gone_mid_batch(postgres))
+
+
+async def _gone_mid_batch(postgres: PostgresDatabase) -> None:
+    """The database server dies after a few charges have left: no more are sent, the batch
+    ends with one calm message, and once the server is back the charges in flight are looked
+    up before anything else: every subscriber paid exactly once."""
+    from collections import Counter
+
+    from kpadmin.billing.engine import ChargeEngine
+    from tests.billing.fakes import FakeGateway
+    from tests.clock import NOW, TODAY
+
+    store = open_store(postgres.url, clock=lambda: NOW)
+    due = TODAY.replace(day=1)
+    uids = [f"cu-{i:02d}" for i in range(20)]
+    store.subscribers.add_many(NewSubscriber(uid, "고객", 10_000, due.day, due) for uid in uids)
+    api = FakeGateway(latency=0.01)
+    sent: list[str] = []
+
+    def before_send(order_id: str) -> None:
+        sent.append(order_id)
+        if len(sent) == 5:
+            postgres.server.kill()
+
+    api.before_send = before_send
+    engine = ChargeEngine(store, api, clock=lambda: NOW, retry_delays=(0.0,), lookup_tries=2)
+    result = await engine.run(engine.plan(None, None, "kim"), concurrency=2)
+    assert isinstance(result.journal_error, ServerUnreachable)
+    assert result.error is not None and "cannot be reached" in result.error
+    assert "Traceback" not in result.error
+    assert len(api.pay_calls) < len(uids)  # sending stopped
+    postgres.server.start()
+    api.before_send = None
+    report = await engine.reconcile(staff="kim")
+    assert report.unknown == 0
+    plan = engine.plan(None, None, "kim")
+    await engine.run(plan, concurrency=4)
+    paid = Counter(p.key_id for payments in api.payments.values() for p in payments if p.is_paid)
+    assert paid == Counter(dict.fromkeys(uids, 1))  # 0 double, 0 lost
+    local = [c for c in store.charges.list_all() if c.state is ChargeState.PAID]
+    assert sorted(c.customer_uid for c in local) == uids
+    assert [c for c in store.charges.list_all() if c.state.in_doubt] == []
+    store.close()
