@@ -29,6 +29,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "export": ("kpadmin.commands.export_csv", "export subscribers or charges to CSV"),
     "charge-due": ("kpadmin.commands.charge_due", "charge every subscriber that is due"),
     "reconcile": ("kpadmin.commands.reconcile", "resolve unknown charge outcomes with i'mport"),
+    "db": ("kpadmin.commands.db", "copy this PC's database into a shared PostgreSQL database"),
     "schedule": (
         "kpadmin.commands.schedule",
         "install, remove or show the daily automatic charge-due in the OS scheduler",
