@@ -105,7 +105,9 @@ async def _main(args: argparse.Namespace) -> int:
     try:
         async with stopping.watch() as stop, env.gateway() as gateway:
             engine = ChargeEngine(store, gateway, monthly_limit=env.monthly_limit, clock=env.clock)
-            report = await engine.reconcile(staff=env.staff)
+            # A dry run changes nothing outside the rows in doubt: it does not bring in what
+            # changed at i'mport (refunds, deleted keys: `kpadmin reconcile` or a real run does).
+            report = await engine.reconcile(staff=env.staff, outside=not args.dry_run)
             found = engine.amount_mismatches({r.charge_id for r in report.mismatched})
             # A decline this reconciliation found (a crash's leftover) is not retried in this run.
             plan = without_declines(engine.plan(None, None, env.staff), report)

@@ -41,6 +41,7 @@ from kpadmin.billing.engine.send import Pacer, charge_one, mark_missing_keys
 from kpadmin.billing.gateway import Gateway
 from kpadmin.billing.journal import Journal
 from kpadmin.billing.ledger import check_plan
+from kpadmin.billing.outside import bring_in
 from kpadmin.billing.periods import month_of, month_span, today_in_seoul
 from kpadmin.billing.reconcile import Lookup, ReconcileReport, look_up
 from kpadmin.clock import Clock, default_clock
@@ -357,14 +358,22 @@ class ChargeEngine:
 
     # -- reconciliation -----------------------------------------------------------------------
 
-    async def reconcile(self, *, staff: str = "", concurrency: int = 8) -> ReconcileReport:
-        """Look up every row in doubt (not those a running batch has in hand) and settle it.
+    async def reconcile(
+        self, *, staff: str = "", concurrency: int = 8, outside: bool = True
+    ) -> ReconcileReport:
+        """Look up every row in doubt (not those a running batch has in hand) and settle it;
+        then (``outside``) bring in what changed at i'mport outside kpadmin: refunds, keys
+        deleted elsewhere, paid payments the journal lacks (`billing/outside.py`).
 
         Raises `EngineBusy` when another process is charging this database."""
         if self._running:  # this process holds the lock; the batch's rows are skipped
             return await reconcile_rows(self, staff, concurrency)
         with self._batch_lock(staff):
-            return await reconcile_rows(self, staff, concurrency)
+            report = await reconcile_rows(self, staff, concurrency)
+            if outside:
+                found = await bring_in(self.store, self.gateway, clock=self.clock, staff=staff)
+                report = replace(report, outside=found)
+            return report
 
     async def look_up(self, order_id: str) -> Lookup:
         return await look_up(
