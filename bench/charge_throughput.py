@@ -22,8 +22,13 @@ Every run uses a temporary data dir; the durability rules are the production one
 fsynced transaction before any request; results in grouped fsynced transactions).
 
     .venv/bin/python bench/charge_throughput.py [--n 1000] [--concurrency 16] [--only engine]
+        [--database sqlite|postgresql|both]
 
 ``--only engine`` runs just ``engine_only`` (and ``bulk_load_100k``): no sandbox, a few seconds.
+``--database postgresql`` runs the same on a throwaway PostgreSQL server (bench/pg_server.py,
+durable: fsync on), the shared database of issue #11; ``both`` (the default) reports both,
+the PostgreSQL figures under ``"postgresql"`` (skipped, with the reason, when no server can be
+had).
 """
 
 from __future__ import annotations
@@ -107,8 +112,18 @@ async def issue_keys(url: str, uids: list[str]) -> None:
         await asyncio.gather(*(one(uid) for uid in uids))
 
 
+#: Where the benches' stores live: None = a SQLite file in the temporary folder; else a URL
+#: (the PostgreSQL mode sets it; every store gets a fresh database on that server).
+DATABASE: dict[str, Any] = {"cluster": None, "count": 0}
+
+
 def seeded_db(directory: Path, uids: list[str]) -> Any:
-    conn = open_store(directory / "kpadmin.sqlite3")
+    cluster = DATABASE["cluster"]
+    if cluster is None:
+        conn = open_store(directory / "kpadmin.sqlite3")
+    else:
+        DATABASE["count"] += 1
+        conn = open_store(cluster.create_database(f"bench{DATABASE['count']}"))
     SubscriberRepository(conn).add_many(
         NewSubscriber(uid, f"구독자{i}", 9900, DUE.day, DUE) for i, uid in enumerate(uids)
     )
@@ -233,16 +248,50 @@ def bulk_load(n: int = 100_000) -> dict[str, Any]:
     return {"n": len(rows), "seconds": round(elapsed, 3)}
 
 
+async def on_postgresql(args: argparse.Namespace) -> dict[str, Any]:
+    """The charge figures with the store on a throwaway (durable) PostgreSQL server."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from pg_server import Unavailable, throwaway_server
+
+    try:
+        with throwaway_server(durable=True) as cluster:
+            DATABASE["cluster"] = cluster
+            try:
+                own = await engine_only(args.n, args.concurrency)
+                if args.only == "engine":
+                    return {"engine_only": own}
+                slow = await against_sandbox(args.n, 100, args.concurrency, trace=False)
+                return {"latency_100ms": slow, "engine_only": own}
+            finally:
+                DATABASE["cluster"] = None
+    except Unavailable as exc:
+        return {"skipped": f"no PostgreSQL server: {exc}"}
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--only", choices=["engine"], help="only the engine's own cost")
+    parser.add_argument(
+        "--database",
+        choices=["sqlite", "postgresql", "both"],
+        default="both",
+        help="where the store is (default: both)",
+    )
     args = parser.parse_args()
+    if args.database == "postgresql":
+        print(json.dumps({"postgresql": await on_postgresql(args)}, indent=2))
+        return
+    pg: dict[str, Any] | None = None
+    if args.database == "both":
+        pg = await on_postgresql(args)
     if args.only == "engine":
         own = await engine_only(args.n, args.concurrency)
         bare = await engine_only(args.n, args.concurrency, ledger=False)
         figures = {"engine_only": own, "engine_only_no_ledger": bare, "bulk_load_100k": bulk_load()}
+        if pg is not None:
+            figures["postgresql"] = pg
         print(json.dumps(figures, indent=2))
         return
     slow = await against_sandbox(args.n, 100, args.concurrency, trace=False)
@@ -266,6 +315,7 @@ async def main() -> None:
                     "max_rss_mb_after_100ms_run": round(rss_after_slow, 1),
                 },
                 "bulk_load_100k": bulk_load(),
+                **({"postgresql": pg} if pg is not None else {}),
                 "targets": {"efficiency_at_100ms": 0.75, "engine_overhead_ms_per_charge": 0.5},
             },
             indent=2,
