@@ -40,7 +40,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from kpadmin.billing.due import Plan, PlanItem, Skip, SkipReason
-from kpadmin.billing.gateway import Gateway, GatewayError, GatewayPayment, NotFound
+from kpadmin.billing.gateway import AuthFailed, Gateway, GatewayError, GatewayPayment, NotFound
 from kpadmin.billing.journal import Journal, RowRef, Write
 from kpadmin.billing.messages import AuditAction, Message, MessageCode
 from kpadmin.billing.order_ids import is_attempt_of, order_id_for
@@ -120,6 +120,8 @@ async def read_key(
                     await close()
         except NotFound:  # no such key at i'mport: nothing was ever charged with it
             return KeyRecord(key_id, period)
+        except AuthFailed:
+            raise  # the credentials: no read and no charge can go out (`check_plan`)
         except GatewayError as exc:
             last = f"{type(exc).__name__}: {exc}"
             if attempt + 1 < tries:
@@ -158,7 +160,13 @@ async def check_plan(
         async with limit:
             return await read_key(gateway, item.key_id, item.period, tries=tries, delays=delays)
 
-    records = await asyncio.gather(*(one(item) for item in todo))
+    try:
+        records = await asyncio.gather(*(one(item) for item in todo))
+    except AuthFailed:
+        # i'mport refused the credentials (no access token): no charge can leave either, so the
+        # plan goes on unchanged and its first charge stops the batch with the usual message
+        # ("authentication failed"); nothing is charged blind.
+        return LedgerCheck(plan.items, {})
     outcome: dict[int, PlanItem | Skip] = {}
     recorded = 0
     needs_writing: list[tuple[PlanItem, KeyRecord]] = []

@@ -20,7 +20,7 @@ import pytest
 
 from kpadmin.billing.due import SkipReason
 from kpadmin.billing.engine import ChargeEngine
-from kpadmin.billing.gateway import GatewayPayment, OutcomeUnknown, PaymentStatus
+from kpadmin.billing.gateway import AuthFailed, GatewayPayment, OutcomeUnknown, PaymentStatus
 from kpadmin.billing.ledger import period_cutoff
 from kpadmin.billing.messages import AuditAction, MessageCode
 from kpadmin.billing.order_ids import is_attempt_of, order_id_for, parse_order_id
@@ -180,6 +180,24 @@ async def test_an_unreadable_record_charges_nobody(any_store: Store) -> None:
         (SkipReason.IN_DOUBT, MessageCode.SKIP_LEDGER_UNREADABLE)
     }
     assert ChargeRepository(store).list_all() == []
+
+
+class _Refused(FakeGateway):
+    async def key_payments(self, key_id: str) -> AsyncIterator[GatewayPayment]:
+        raise AuthFailed("i'mport refused the key and secret")
+        yield  # pragma: no cover - an async generator
+
+
+async def test_refused_credentials_stop_the_batch_as_before(any_store: Store) -> None:
+    """No access token: the read fails and so would any charge; the batch stops at its first
+    charge with the usual message, and nothing is paid."""
+    subscribers(any_store, ["cust-0", "cust-1"])
+    api = _Refused()
+    api.default = "auth"
+    engine = engine_for(any_store, api)
+    result = await engine.run(engine.plan(None, None, "kim"), concurrency=1)
+    assert result.error is not None and "authentication failed" in result.error
+    assert result.progress.paid == 0 and not any(api.paid().values())
 
 
 class _Counting(FakeGateway):
