@@ -242,6 +242,23 @@ async def refund_charge(
         return ChargeRefund(charge, balance, answer=answer)
     cancelled = int(answer.payment.refunded_amount)
     at = now()
+    if answer.state is RefundState.NOTHING_NEW:
+        # Nothing refunded by this request; what i'mport shows in total is still the truth.
+        with store.transaction():
+            if cancelled != charge.cancelled_amount:
+                store.charges.set_state(
+                    charge.id, ChargeState.PAID, now=at, cancelled_amount=cancelled
+                )
+            _audit(
+                store,
+                staff,
+                charge,
+                AuditAction.REFUND_REFUSED,
+                f"refund of ₩{asked:,} not made: i'mport shows no new refund (₩{cancelled:,} "
+                f"refunded in total; reason: {reason})",
+                at,
+            )
+        return ChargeRefund(charge, balance, answer=answer, refunded_total=cancelled)
     with store.transaction():
         store.charges.set_state(charge.id, ChargeState.PAID, now=at, cancelled_amount=cancelled)
         _audit(
