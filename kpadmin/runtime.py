@@ -264,6 +264,10 @@ def exit_code(exc: BaseException, default: int) -> int:
         return ExitCode.DATABASE
     if isinstance(exc, seam.ClockError):  # KPADMIN_NOW unreadable, or set in live mode
         return ExitCode.USAGE
+    if isinstance(exc, SecretsError):
+        return ExitCode.SECRETS
+    if isinstance(exc, GatewayError):  # i'mport unreachable or refusing the credentials
+        return ExitCode.GATEWAY
     return default
 
 

@@ -6,8 +6,9 @@ Bad rows are listed by line number and nothing is imported unless ``--skip-bad``
 `kpadmin.billing.csvio` for the rules.
 
 Exit status: 0 imported (or nothing to do), 1 bad rows and nothing imported (also for a dry run
-that found bad rows), 2 the file or the settings are unusable, 3 i'mport could not be asked,
-4 the database is missing, damaged or too new, 5 the disk refused the write (`kpadmin.exitcodes`).
+that found bad rows), 2 the file is unusable, 3 the settings are unreadable, 4 the database is
+missing, damaged or too new, 5 the disk refused the write, 6 i'mport could not be asked, 7 the
+REST key and secret are missing (`kpadmin.exitcodes`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 from kpadmin import runtime as rt
 from kpadmin import stopping
 from kpadmin.billing import csvio
+from kpadmin.exitcodes import ExitCode
 from kpadmin.logs import setup_logging
 from kpadmin.store.marker import refresh_marker
 
@@ -29,7 +31,6 @@ log = logging.getLogger(__name__)
 EXIT_OK = 0
 EXIT_BAD_ROWS = 1
 EXIT_UNUSABLE = 2
-EXIT_API = 3
 #: Bad rows printed in full; the rest are counted (a 50,000-row file with a wrong date format
 #: should not scroll for minutes).
 MAX_LISTED = 200
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_UNUSABLE
     except rt.EXPECTED_ERRORS as exc:
         print(f"kpadmin import: {rt.explain(exc, runtime)} Nothing was imported.", file=sys.stderr)
-        return rt.exit_code(exc, EXIT_API)
+        return rt.exit_code(exc, ExitCode.GATEWAY)
     _print_report(path, report, skip_bad=args.skip_bad)
     log.info(
         "import %s: %d rows, %d added, %d updated, %d unchanged, %d bad, applied=%s",

@@ -20,6 +20,7 @@ from kpadmin import cli
 from kpadmin.billing import csvio
 from kpadmin.billing.periods import SEOUL, first_charge_date
 from kpadmin.billing.settings import Settings, save_settings
+from kpadmin.exitcodes import ExitCode
 from kpadmin.iamport.gateway import open_gateway
 from kpadmin.sandbox.config import SandboxConfig
 from kpadmin.sandbox.server import SandboxServer
@@ -207,7 +208,7 @@ def test_api_failure_imports_nothing(
 ) -> None:
     sandbox.set_faults(error_before=1.0, endpoints={"customers_multi"})
     path = setup.write("good.csv", GOOD)
-    assert setup.run("import", str(path)) == 3
+    assert setup.run("import", str(path)) == ExitCode.GATEWAY
     assert "Nothing was imported" in capsys.readouterr().err
     assert setup.subscribers() == []
 
