@@ -46,6 +46,7 @@ from kpadmin.billing.engine import (
 from kpadmin.billing.gateway import Gateway
 from kpadmin.billing.reconcile import ReconcileReport
 from kpadmin.billing.records import ChargeState
+from kpadmin.billing.refunds import refundable
 from kpadmin.gui import aio, messages
 from kpadmin.gui import formatting as fmt
 from kpadmin.gui.backend import Backend
@@ -56,7 +57,6 @@ from kpadmin.gui.charging.refund import (
     RefundOutcome,
     RefundRequest,
     perform_refund,
-    refundable,
 )
 from kpadmin.gui.charging.texts import mismatch_text, skip_label
 from kpadmin.gui.database_problem import journal_stop_text
