@@ -33,7 +33,7 @@
     </message>
     <message>
         <source>Still connecting to i&apos;mport; try again in a moment.</source>
-        <extracomment>The subscribers whose rows, history or audit entries changed; None: any of them (an import, a reload), so everything is read again. Charges changed: figures aggregated over the whole journal (last batch, monthly totals) are stale too. Something in the store changed (`DataChange`): every view refreshes what it shows of it.</extracomment>
+        <extracomment>Above this many subscribers in one commit, the views reload everything (`DataChange(None)`). The overview&apos;s figures (billing&apos;s types, under the names the GUI has used). The subscribers whose rows, history or audit entries changed; None: any of them (an import, a reload), so everything is read again. Charges changed: figures aggregated over the whole journal (last batch, monthly totals) are stale too. Something in the store changed (`DataChange`): every view refreshes what it shows of it.</extracomment>
         <translation>아임포트에 연결하는 중입니다. 잠시 후 다시 시도하세요.</translation>
     </message>
     <message>
@@ -358,6 +358,10 @@
     <message>
         <source>i&apos;mport&apos;s refundable balance differs from ours (was it refunded elsewhere?). Check the payment at i&apos;mport before trying again.</source>
         <translation>아임포트의 환불 가능 잔액이 기록과 다릅니다 (다른 곳에서 환불했나요?). 다시 시도하기 전에 아임포트에서 결제를 확인하세요.</translation>
+    </message>
+    <message>
+        <source>i&apos;mport could not be reached; nothing was refunded: {why}</source>
+        <translation>아임포트에 연결하지 못해 환불하지 않았습니다: {why}</translation>
     </message>
     <message>
         <source>The answer from i&apos;mport was lost and the payment could not be looked up. Check it at i&apos;mport before trying again.</source>
@@ -1034,6 +1038,10 @@ Start with an empty database?</source>
     <message>
         <source>i&apos;mport has no billing key for this customer: marked key missing.</source>
         <translation>아임포트에 이 고객의 빌링키가 없습니다. &apos;빌링키 없음&apos;으로 표시했습니다.</translation>
+    </message>
+    <message>
+        <source>i&apos;mport has no billing key for this customer.</source>
+        <translation>아임포트에 이 고객의 빌링키가 없습니다.</translation>
     </message>
     <message>
         <source>The check failed unexpectedly.</source>
@@ -1819,7 +1827,7 @@ Switch to LIVE?</source>
     <name>SignupDialog</name>
     <message>
         <source>New sign-up</source>
-        <extracomment>The new subscriber (`kpadmin.store.models.Subscriber`) once verified and saved. Any final outcome: (&quot;signed_up&quot; or a FailureReason value, user-facing text). An unfinished attempt was looked up at i&apos;mport (`kpadmin.billing.signup.AttemptLeftovers`). An abandoned attempt was let go (its orphan key deleted or recorded); carries the attempt.</extracomment>
+        <extracomment>The new subscriber (`kpadmin.billing.records.Subscriber`) once verified and saved. Any final outcome: (&quot;signed_up&quot; or a FailureReason value, user-facing text). An unfinished attempt was looked up at i&apos;mport (`kpadmin.billing.signup.AttemptLeftovers`). An abandoned attempt was let go (its orphan key deleted or recorded); carries the attempt.</extracomment>
         <translation>신규 가입</translation>
     </message>
     <message>
