@@ -15,8 +15,10 @@ import asyncio
 import logging
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
+import shiboken6
 from PySide6.QtCore import QLocale, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
@@ -32,6 +34,10 @@ from kpadmin.gui.subscriber_model import SubscriberTableModel
 REFRESH_EVERY_S = 1.0
 
 log = logging.getLogger(__name__)
+
+#: One plain Python thread for the overview's journal reads during a batch (not the qasync loop's
+#: default executor: its QThreads must not outlive the application at exit).
+_READER = ThreadPoolExecutor(1, thread_name_prefix="kpadmin-overview")
 
 COLLECTED = QColor("#3a7bd5")
 FAILED = QColor("#d9534f")
@@ -251,6 +257,8 @@ class OverviewStrip(QWidget):
             return backend.last_batch(), backend.monthly_totals()
 
         def done(journal: tuple[BatchResult | None, list[MonthTotal]]) -> None:
+            if not shiboken6.isValid(self):  # the window closed while the thread read
+                return
             self._reading = False
             self._journal = journal
             self._show()  # a change meanwhile left it stale: the next tick reads again
@@ -263,7 +271,10 @@ class OverviewStrip(QWidget):
             self._journal_stale = True
             log.info("overview: the journal could not be read: %s", type(exc).__name__)
 
-        aio.run_op(asyncio.to_thread(read), on_success=done, on_failure=failed)
+        async def read_off_loop() -> tuple[BatchResult | None, list[MonthTotal]]:
+            return await asyncio.get_running_loop().run_in_executor(_READER, read)
+
+        aio.run_op(read_off_loop(), on_success=done, on_failure=failed)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
