@@ -11,7 +11,7 @@ Why the announcements are coalesced: the engine reports every charge through ``o
 loop. Reloading a table row (a SQL read + a model update + the overview) per event would be a
 thousand small freezes in a big batch. Events only note *which* subscribers changed; a 50 ms timer
 then announces those rows (at most `ROWS_PER_TICK` per tick, so even the 1,000 rows of a big batch
-never block the loop for long). The ids wait two ticks before they are announced, because the
+never block the loop for long). The ids wait one tick before they are announced, because the
 engine's journal commits results in groups (every 50 ms): by then the row on disk is the new one.
 The overview aggregates the whole journal and throttles itself (`overview.REFRESH_EVERY_S`). The
 batch counts as finished (`batch_finished`) once every row shows its outcome.
@@ -103,7 +103,6 @@ class ChargingController(QObject):
         self._phase: EventKind | None = None
         self._changed: set[int] = set()
         self._settling: set[int] = set()
-        self._aging: set[int] = set()  # one tick older than settling (see `_tick`)
         self._new_outcomes: list[ChargeOutcome] = []
         self._queue: dict[int, None] = {}  # ids whose new state is on disk, oldest first
         self._result: BatchResult | None = None
@@ -235,7 +234,6 @@ class ChargingController(QObject):
         self._phase = None
         self._changed.clear()
         self._settling.clear()
-        self._aging.clear()
         self._new_outcomes = []
         self._queue.clear()
         self._result = None
@@ -278,11 +276,9 @@ class ChargingController(QObject):
             self._settling |= self.batch_ids
 
     def _tick(self) -> None:
-        # Ids wait two ticks (≥ 100 ms) before they are announced: the journal commits outcomes
-        # in groups every 50 ms, so by then the row on disk is the new one.
-        for sid in self._aging:
+        for sid in self._settling:
             self._queue[sid] = None
-        self._aging, self._settling, self._changed = self._settling, self._changed, set()
+        self._settling, self._changed = self._changed, set()
         if self._queue:
             chunk = list(self._queue)[:ROWS_PER_TICK]
             for sid in chunk:
@@ -294,7 +290,7 @@ class ChargingController(QObject):
         if dialog is not None and self._new_outcomes:
             dialog.add_outcomes(self._new_outcomes)
         self._new_outcomes = []
-        if self._result is not None and not self._queue and not self._settling and not self._aging:
+        if self._result is not None and not self._queue and not self._settling:
             self._complete()
 
     def _refresh_rows(self, ids: list[int]) -> None:
@@ -305,9 +301,8 @@ class ChargingController(QObject):
         """The engine is done: show the result now; the last rows follow within a few ticks."""
         self._result = result
         self.last_result = result
-        for sid in sorted(self.batch_ids | self._aging | self._settling | self._changed):
+        for sid in sorted(self.batch_ids | self._settling | self._changed):
             self._queue[sid] = None
-        self._aging.clear()
         self._settling.clear()
         self._changed.clear()
         if self.batch_dialog is not None:
@@ -345,11 +340,8 @@ class ChargingController(QObject):
         self._timer.stop()
         self._running = False
         self._cancel = None
-        ids = sorted(
-            self.batch_ids | self._aging | self._settling | self._changed | set(self._queue)
-        )
+        ids = sorted(self.batch_ids | self._settling | self._changed | set(self._queue))
         self._queue.clear()
-        self._aging.clear()
         self._settling.clear()
         self._changed.clear()
         self.backend.notify_changed(ids, journal=True)
