@@ -9,7 +9,7 @@ running batch has in hand. It knows no window: it reports through its signals (`
 
 Why the announcements are coalesced: the engine reports every charge through ``on_event`` on the
 loop. Reloading a table row (a SQL read + a model update + the overview) per event would be a
-thousand small freezes in a big batch. Events only note *which* subscribers changed; a 50 ms timer
+thousand small freezes in a big batch. Events only note *which* subscribers changed; a 100 ms timer
 then announces those rows (at most `ROWS_PER_TICK` per tick, so even the 1,000 rows of a big batch
 never block the loop for long). The ids wait one tick before they are announced, because the
 engine's journal commits results in groups (every 50 ms): by then the row on disk is the new one.
@@ -65,10 +65,10 @@ from kpadmin.gui.texts import say
 
 log = logging.getLogger(__name__)
 
-REFRESH_MS = 50
+REFRESH_MS = 100
 #: Rows announced per tick (each re-read by the views: ~0.3 ms, SQL + model), so no tick blocks
 #: the loop for long.
-ROWS_PER_TICK = 20
+ROWS_PER_TICK = 40
 
 
 class ChargingController(QObject):
