@@ -12,6 +12,8 @@ or one that needs a file the build left out, shows up here rather than in a staf
 ``--psycopg [URL]`` prints which libpq psycopg uses frozen and, given a URL, what the server says.
 ``--notices`` renders every customer notice in every language from the bundled templates
 (resources/notices, Jinja2) and prints their subjects and where the templates were found.
+``--xlsx DIR`` writes the payments view's Excel export (openpyxl) into DIR, reads it back and
+prints what it holds.
 """
 
 from __future__ import annotations
@@ -210,7 +212,33 @@ def notices_report() -> dict[str, object]:
     return {"root": str(rendering.templates_root()), "subjects": subjects}
 
 
+def xlsx_report(folder: str) -> dict[str, object]:
+    """The payments export as Excel (openpyxl), written and read back with the bundled code."""
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from openpyxl import load_workbook
+
+    from kpadmin.billing import payments_view
+    from kpadmin.store.ledger import LedgerLine
+    from kpadmin.store.models import ChargeState
+
+    line = LedgerLine(
+        1, 1, "김민지", "010-1234-5678", "월간 구독", "cu_1", "2026-12", 1, "kp-1", "imp_1",
+        ChargeState.PAID, 12_300, 12_300, 0, None, datetime(2026, 12, 6, 23, 37, tzinfo=UTC),
+        "b", "staff",
+    )  # fmt: skip
+    path = Path(folder) / "payments.xlsx"
+    payments_view.write_xlsx(path, [line])
+    rows = list(load_workbook(path).active.iter_rows(values_only=True))
+    return {"path": str(path), "rows": [[str(v) for v in row[:3]] for row in rows]}
+
+
 def main() -> int:
+    if "--xlsx" in sys.argv[1:]:
+        folder = sys.argv[sys.argv.index("--xlsx") + 1]
+        print(json.dumps(xlsx_report(folder), ensure_ascii=False), flush=True)
+        return 0
     if "--notices" in sys.argv[1:]:
         print(json.dumps(notices_report(), ensure_ascii=False), flush=True)
         return 0

@@ -15,21 +15,28 @@ The rules, and why:
   or a shop's name fits easily (import used to allow 100, the edit dialog 60: three limits for
   one column). Control and format characters (Unicode category C: line breaks, NUL, bidi
   overrides, zero-width joiners) and ``<`` ``>`` are refused: the name is put into the checkout
-  page and the CSV export, and nobody's name needs them.
+  page and the CSV export, and nobody's name needs them. A name starting with ``=`` ``+`` ``-``
+  ``@`` is refused too, with its own message (`NAME_FORMULA`): a spreadsheet runs such a cell as
+  a formula (``=HYPERLINK(…)``), and every export, the payments view's Excel file and whatever a
+  merchant's accountant does with them would carry it; no person's or shop's name starts so.
 * **phone** — required, and a Korean **mobile** number (010 with 4 + 4 digits, or the old
   011/016/017/018/019 with 3-4 + 4), normalised to ``010-1234-5678``; separators (``-`` ``.``
-  spaces, parentheses) and the international form ``+82 10 …`` are accepted. A Kakao Pay customer
-  approves on a mobile (a Kakao Pay account is a mobile number; the window's phone tab sends the
-  request to it), and the notices planned for subscribers (알림톡) reach only a mobile. So a
-  landline or an 070 internet number — which the CSV import used to take — is refused with the
-  same message everywhere; the edit dialog used to take any 9-11 digits.
+  spaces, parentheses) and the international form ``+82 10 …`` are accepted, and so is the
+  number Excel made of it by dropping the leading 0 (``1012345678``: a cell typed as a number).
+  A Kakao Pay customer approves on a mobile (a Kakao Pay account is a mobile number; the
+  window's phone tab sends the request to it), and the notices planned for subscribers (알림톡)
+  reach only a mobile. So a landline or an 070 internet number — which the CSV import used to
+  take — is refused with the same message everywhere; the edit dialog used to take any 9-11
+  digits.
 * **email** — optional; at most `EMAIL_MAX` (254) characters (RFC 5321), ``local@domain`` with
   a local part of at most 64 of ``A-Z a-z 0-9 . _ % + -`` (no leading, trailing or double dot)
   and a domain of at least two labels (letters, digits, inner hyphens) ending in a letters-only
   top-level label (the characters sign-up always took). One pattern instead of three (import
   and edit took anything around an ``@``).
 * **amount** — required; whole won, ``9900``, ``9,900`` (commas only in thousands groups),
-  ``₩9,900`` or ``9,900원``; ASCII digits only; 1 to `AMOUNT_MAX` (₩10,000,000, a typo guard:
+  ``₩9,900``, ``￦9,900`` (the full-width sign), ``\\9,900`` (a ₩ cell Korean Excel saved as
+  CP949, where the sign is byte 0x5C) or ``9,900원``, spaces around the sign allowed; ASCII digits
+  only; 1 to `AMOUNT_MAX` (₩10,000,000, a typo guard:
   a monthly subscription above it is a mistyped amount). The edit dialog's spin box hands an int.
 * **plan** — optional (empty is allowed: the order name is then "정기결제", as the charge engine
   already names a charge without a plan; a CSV without a plan column stays importable); the same
@@ -65,6 +72,7 @@ _PHONE_CHARS = re.compile(r"[+0-9\-. ()]+")
 _PHONE_SEPARATORS = re.compile(r"[\s\-.()]")
 _MOBILE_010 = re.compile(r"010(\d{4})(\d{4})")
 _MOBILE_OLD = re.compile(r"01([16789])(\d{3,4})(\d{4})")
+_EXCEL_DROPPED_0 = re.compile(r"10\d{8}|1[16789]\d{7,8}")
 _AMOUNT = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+")
 _EMAIL_LOCAL = re.compile(r"[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*")
 _EMAIL_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
@@ -122,6 +130,10 @@ def _one_line(raw: str) -> tuple[str, bool]:
     return " ".join(text.split()), bad
 
 
+#: What a spreadsheet reads as the start of a formula.
+FORMULA_STARTS: Final = ("=", "+", "-", "@")
+
+
 def name(raw: str) -> str | FieldError:
     """The customer's name, cleaned (see the module docstring for the rule)."""
     value, bad = _one_line(raw)
@@ -129,6 +141,8 @@ def name(raw: str) -> str | FieldError:
         return _error("name", MessageCode.NAME_EMPTY)
     if bad:
         return _error("name", MessageCode.NAME_CHARS)
+    if value.startswith(FORMULA_STARTS):
+        return _error("name", MessageCode.NAME_FORMULA, first=value[0])
     if len(value) > NAME_MAX:
         return _error("name", MessageCode.NAME_TOO_LONG)
     return value
@@ -163,6 +177,8 @@ def normalise_mobile(raw: str) -> str | None:
         digits = digits[2:]
         if not digits.startswith("0"):
             digits = "0" + digits
+    elif _EXCEL_DROPPED_0.fullmatch(digits):
+        digits = "0" + digits  # a cell Excel read as a number: 1012345678
     m = _MOBILE_010.fullmatch(digits)
     if m:
         return f"010-{m.group(1)}-{m.group(2)}"
@@ -210,10 +226,20 @@ def email(raw: str) -> str | FieldError:
 # ------------------------------------------------------------------------------------ amount
 
 
+#: The won sign as it arrives: ₩, the full-width ￦, and \\ (₩ saved as CP949 by Korean Excel).
+WON_SIGNS: Final = ("₩", "￦", "\\")
+
+
 def parse_won(raw: str) -> int | None:
-    """Whole won from ``9900``, ``9,900``, ``₩9,900`` or ``9,900원`` (ASCII digits, commas only
-    between thousands groups); None when ``raw`` is not written like that. No range check."""
-    text = raw.strip().removeprefix("₩").removesuffix("원").strip()
+    """Whole won from ``9900``, ``9,900``, ``₩9,900``, ``￦9,900``, ``\\9,900``, ``₩ 9,900`` or
+    ``9,900 원`` (ASCII digits, commas only between thousands groups); None when ``raw`` is not
+    written like that. No range check."""
+    text = raw.strip()
+    for sign in WON_SIGNS:
+        if text.startswith(sign):
+            text = text[len(sign) :].lstrip()
+            break
+    text = text.removesuffix("원").rstrip()
     if len(text) > _AMOUNT_TEXT_MAX or not _AMOUNT.fullmatch(text) or _has_control(raw):
         return None
     return int(text.replace(",", ""))
@@ -305,6 +331,7 @@ def check_changes(stored: Mapping[str, object], typed: Mapping[str, str | int]) 
 __all__ = [
     "AMOUNT_MAX",
     "EMAIL_MAX",
+    "FORMULA_STARTS",
     "NAME_MAX",
     "PLAN_MAX",
     "VALIDATORS",

@@ -44,6 +44,7 @@ class MessageCode(enum.StrEnum):
     NAME_EMPTY = "form.name_empty"
     NAME_TOO_LONG = "form.name_too_long"
     NAME_CHARS = "form.name_chars"
+    NAME_FORMULA = "form.name_formula"
     PHONE_EMPTY = "form.phone_empty"
     PHONE_FORMAT = "form.phone_format"
     EMAIL_FORMAT = "form.email_format"
@@ -91,6 +92,40 @@ class MessageCode(enum.StrEnum):
     OUTCOME_INTERRUPTED = "outcome.interrupted"
     OUTCOME_INTERNAL_ERROR = "outcome.internal_error"
     OUTCOME_AMOUNT_MISMATCH = "outcome.amount_mismatch"
+    # --- a CSV import row's problems (besides the field rules' FORM codes) ------------------
+    CSV_UID_EMPTY = "csv.uid_empty"
+    CSV_UID_LONG = "csv.uid_long"
+    CSV_UID_CHARS = "csv.uid_chars"
+    CSV_DATE_FORMAT = "csv.date_format"
+    CSV_DATE_UNREAL = "csv.date_unreal"
+    CSV_DATE_PAST = "csv.date_past"
+    CSV_DATE_AHEAD = "csv.date_ahead"
+    CSV_TOO_MANY_FIELDS = "csv.too_many_fields"
+    CSV_FIELD_COUNT = "csv.field_count"
+    CSV_NAMELESS_COLUMN = "csv.nameless_column"
+    CSV_DUPLICATE = "csv.duplicate"
+    CSV_NO_KEY = "csv.no_key"
+    CSV_IN_DOUBT = "csv.in_doubt"
+    CSV_LARGE_CHANGE = "csv.large_change"
+    # --- why a CSV file as a whole cannot be imported --------------------------------------
+    CSV_FILE_TOO_LARGE = "csv_file.too_large"
+    CSV_FILE_EMPTY = "csv_file.empty"
+    CSV_FILE_XLSX = "csv_file.xlsx"
+    CSV_FILE_UTF16 = "csv_file.utf16"
+    CSV_FILE_BINARY = "csv_file.binary"
+    CSV_FILE_BAD_UTF8 = "csv_file.bad_utf8"
+    CSV_FILE_ENCODING = "csv_file.encoding"
+    CSV_FILE_CONTROL = "csv_file.control"
+    CSV_HEADER_TOO_WIDE = "csv_file.header_too_wide"
+    CSV_HEADER_NOT_COMMAS = "csv_file.header_not_commas"
+    CSV_HEADER_REPEATS = "csv_file.header_repeats"
+    CSV_HEADER_MISSING = "csv_file.header_missing"
+    CSV_HEADER_UNKNOWN = "csv_file.header_unknown"
+    CSV_HEADER_MISSING_UNKNOWN = "csv_file.header_missing_unknown"
+    CSV_FILE_TOO_MANY_ROWS = "csv_file.too_many_rows"
+    CSV_FILE_MALFORMED = "csv_file.malformed"
+    CSV_FILE_NO_HEADER = "csv_file.no_header"
+    CSV_FILE_NO_ROWS = "csv_file.no_rows"
 
 
 _M = MessageCode
@@ -104,6 +139,11 @@ ENGLISH: Mapping[MessageCode, str] = MappingProxyType(
         ),
         _M.NAME_CHARS: QT_TRANSLATE_NOOP(
             "Message", "The name contains characters that cannot be used."
+        ),
+        _M.NAME_FORMULA: QT_TRANSLATE_NOOP(
+            "Message",
+            "The name starts with {first}: a spreadsheet would run it as a formula. "
+            "Remove the {first} (names may not start with = + - or @).",
         ),
         _M.PHONE_EMPTY: QT_TRANSLATE_NOOP("Message", "Enter a mobile number."),
         _M.PHONE_FORMAT: QT_TRANSLATE_NOOP(
@@ -216,6 +256,126 @@ ENGLISH: Mapping[MessageCode, str] = MappingProxyType(
             "AMOUNT MISMATCH: i'mport charged ₩{paid:,} for ₩{asked:,} asked; recorded as paid "
             "— check this payment at i'mport",
         ),
+        # No full stop: a row's problems are joined by "; " after "line N (uid): ".
+        _M.CSV_UID_EMPTY: QT_TRANSLATE_NOOP("Message", "customer_uid is empty"),
+        _M.CSV_UID_LONG: QT_TRANSLATE_NOOP("Message", "customer_uid is longer than 80 characters"),
+        _M.CSV_UID_CHARS: QT_TRANSLATE_NOOP(
+            "Message",
+            "customer_uid {uid} may only contain letters, digits and _ . @ : - "
+            "(starting with a letter or digit)",
+        ),
+        _M.CSV_DATE_FORMAT: QT_TRANSLATE_NOOP(
+            "Message", "next_charge_date {raw} must be a date like 2026-12-06 or 2026.12.06"
+        ),
+        _M.CSV_DATE_UNREAL: QT_TRANSLATE_NOOP(
+            "Message", "next_charge_date {raw} is not a real date"
+        ),
+        _M.CSV_DATE_PAST: QT_TRANSLATE_NOOP(
+            "Message", "next_charge_date {day} is in the past (today is {today} in Seoul)"
+        ),
+        _M.CSV_DATE_AHEAD: QT_TRANSLATE_NOOP(
+            "Message", "next_charge_date {day} is more than {days} days ahead"
+        ),
+        _M.CSV_TOO_MANY_FIELDS: QT_TRANSLATE_NOOP(
+            "Message", "has {count:,} fields; a line has at most {most}"
+        ),
+        _M.CSV_FIELD_COUNT: QT_TRANSLATE_NOOP(
+            "Message", "has {count} fields but the header has {header}"
+        ),
+        _M.CSV_NAMELESS_COLUMN: QT_TRANSLATE_NOOP("Message", "column {index} has no name"),
+        _M.CSV_DUPLICATE: QT_TRANSLATE_NOOP(
+            "Message", "duplicate customer_uid (also on line {lines})"
+        ),
+        _M.CSV_NO_KEY: QT_TRANSLATE_NOOP(
+            "Message", "i'mport has no billing key for this customer_uid"
+        ),
+        _M.CSV_IN_DOUBT: QT_TRANSLATE_NOOP(
+            "Message",
+            "this subscriber has a charge in flight or with an unknown outcome; "
+            "run `kpadmin reconcile` first",
+        ),
+        _M.CSV_LARGE_CHANGE: QT_TRANSLATE_NOOP(
+            "Message",
+            "amount {old} → {new} is a large change (more than {factor}× or {step}); check it, "
+            "then import with --allow-large-changes",
+        ),
+        _M.CSV_FILE_TOO_LARGE: QT_TRANSLATE_NOOP(
+            "Message",
+            "the file is larger than {mb} MB; a subscriber file of {rows:,} rows is far smaller. "
+            "Split it",
+        ),
+        _M.CSV_FILE_EMPTY: QT_TRANSLATE_NOOP(
+            "Message",
+            "the file is empty",
+        ),
+        _M.CSV_FILE_XLSX: QT_TRANSLATE_NOOP(
+            "Message",
+            "this is an Excel workbook (.xlsx), not a CSV file; in Excel use File > Save As > "
+            "'CSV UTF-8 (Comma delimited)'",
+        ),
+        _M.CSV_FILE_UTF16: QT_TRANSLATE_NOOP(
+            "Message",
+            "the file is UTF-16 text; save it as 'CSV UTF-8 (Comma delimited)'",
+        ),
+        _M.CSV_FILE_BINARY: QT_TRANSLATE_NOOP(
+            "Message",
+            "the file contains binary data; it is not a CSV text file",
+        ),
+        _M.CSV_FILE_BAD_UTF8: QT_TRANSLATE_NOOP(
+            "Message",
+            "the file starts like UTF-8 but is not valid UTF-8 ({error})",
+        ),
+        _M.CSV_FILE_ENCODING: QT_TRANSLATE_NOOP(
+            "Message",
+            "the file is neither UTF-8 nor CP949 (EUC-KR) text; save it as 'CSV UTF-8 (Comma "
+            "delimited)'",
+        ),
+        _M.CSV_FILE_CONTROL: QT_TRANSLATE_NOOP(
+            "Message",
+            "the file contains control characters; it is not a CSV text file",
+        ),
+        _M.CSV_HEADER_TOO_WIDE: QT_TRANSLATE_NOOP(
+            "Message",
+            "line {line}: the header has {count:,} columns; a subscriber file has at most {most} "
+            "(expected {expected})",
+        ),
+        _M.CSV_HEADER_NOT_COMMAS: QT_TRANSLATE_NOOP(
+            "Message",
+            "line {line}: the header is not comma-separated; save the file as CSV with commas",
+        ),
+        _M.CSV_HEADER_REPEATS: QT_TRANSLATE_NOOP(
+            "Message",
+            "line {line}: the header repeats column(s): {columns}",
+        ),
+        _M.CSV_HEADER_MISSING: QT_TRANSLATE_NOOP(
+            "Message",
+            "line {line}: bad header: missing required column(s): {missing}. Expected {expected}",
+        ),
+        _M.CSV_HEADER_UNKNOWN: QT_TRANSLATE_NOOP(
+            "Message",
+            "line {line}: bad header: unknown column(s): {unknown}. Expected {expected}",
+        ),
+        _M.CSV_HEADER_MISSING_UNKNOWN: QT_TRANSLATE_NOOP(
+            "Message",
+            "line {line}: bad header: missing required column(s): {missing}; unknown column(s): "
+            "{unknown}. Expected {expected}",
+        ),
+        _M.CSV_FILE_TOO_MANY_ROWS: QT_TRANSLATE_NOOP(
+            "Message",
+            "line {line}: the file has more than {rows:,} rows; split it",
+        ),
+        _M.CSV_FILE_MALFORMED: QT_TRANSLATE_NOOP(
+            "Message",
+            "line {line}: the CSV is malformed ({error})",
+        ),
+        _M.CSV_FILE_NO_HEADER: QT_TRANSLATE_NOOP(
+            "Message",
+            "the file has no header line",
+        ),
+        _M.CSV_FILE_NO_ROWS: QT_TRANSLATE_NOOP(
+            "Message",
+            "the file has a header but no rows",
+        ),
     }
 )
 
@@ -291,6 +451,9 @@ class AuditAction(enum.StrEnum):
     EXPORT = "export"
     SETTINGS = "settings"
     NEW_DATABASE = "new_database"
+    # the plans catalogue
+    PLAN_ADDED = "plan_added"
+    PLAN_PRICE = "plan_price"
 
 
 _A = AuditAction
@@ -326,6 +489,8 @@ AUDIT_LABELS: Mapping[AuditAction, str] = MappingProxyType(
         _A.EXPORT: QT_TRANSLATE_NOOP("AuditAction", "CSV export"),
         _A.SETTINGS: QT_TRANSLATE_NOOP("AuditAction", "Settings changed"),
         _A.NEW_DATABASE: QT_TRANSLATE_NOOP("AuditAction", "New database"),
+        _A.PLAN_ADDED: QT_TRANSLATE_NOOP("AuditAction", "Plan added"),
+        _A.PLAN_PRICE: QT_TRANSLATE_NOOP("AuditAction", "Plan price changed"),
     }
 )
 

@@ -1,9 +1,14 @@
-"""`kpadmin import FILE.csv [--skip-bad] [--dry-run]`: add subscribers from a CSV file.
+"""`kpadmin import FILE.csv [--skip-bad] [--dry-run] [--allow-large-changes]`: add and update
+subscribers from a CSV file.
 
-Columns ``customer_uid,name,phone,amount`` are required; ``email``, ``plan`` and
-``next_charge_date`` (YYYY-MM-DD) are optional. Every billing key is checked with i'mport first.
-Bad rows are listed by line number and nothing is imported unless ``--skip-bad`` is given. See
-`kpadmin.billing.csvio` for the rules.
+Columns ``customer_uid,name,phone,amount`` are required (or their Korean headers: 고객 UID, 이름,
+휴대폰 번호, 금액); ``email``, ``plan`` and ``next_charge_date`` (2026-12-06, 2026.12.06,
+2026. 12. 6., 2026/12/06) are optional, and a column the file does not have changes nothing.
+Every billing key is checked with i'mport first. ``--dry-run`` prints the preview — new rows,
+changed rows with old → new per field, unchanged, bad rows by line — and writes nothing. Bad rows
+are listed by line number and nothing is imported unless ``--skip-bad`` is given; an amount
+change above 3× or ₩1,000,000 is a bad row unless ``--allow-large-changes``. See
+`kpadmin.billing.csvio` and `kpadmin.billing.import_preview` for the rules.
 
 Exit status: 0 imported (or nothing to do), 1 bad rows and nothing imported (also for a dry run
 that found bad rows), 2 the file is unusable, 3 the settings are unreadable, 4 the database is
@@ -21,7 +26,7 @@ from pathlib import Path
 
 from kpadmin import runtime as rt
 from kpadmin import stopping
-from kpadmin.billing import csvio
+from kpadmin.billing import csvio, import_preview
 from kpadmin.exitcodes import ExitCode
 from kpadmin.logs import setup_logging
 from kpadmin.store.marker import refresh_marker
@@ -44,6 +49,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--dry-run", action="store_true", help="check everything, including keys; write nothing"
     )
+    parser.add_argument(
+        "--allow-large-changes",
+        action="store_true",
+        help="take amount changes above 3x (or 1/3) or 1,000,000 won (checked by you)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="more detail in the log")
 
 
@@ -65,7 +75,15 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_UNUSABLE
 
     try:
-        report = asyncio.run(_import(runtime, data, skip_bad=args.skip_bad, dry_run=args.dry_run))
+        report = asyncio.run(
+            _import(
+                runtime,
+                data,
+                skip_bad=args.skip_bad,
+                dry_run=args.dry_run,
+                allow_large_changes=args.allow_large_changes,
+            )
+        )
     except csvio.CsvFileError as exc:
         print(f"kpadmin import: {path}: {exc}. Nothing was imported.", file=sys.stderr)
         return EXIT_UNUSABLE
@@ -89,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _import(
-    runtime: rt.Runtime, data: bytes, *, skip_bad: bool, dry_run: bool
+    runtime: rt.Runtime, data: bytes, *, skip_bad: bool, dry_run: bool, allow_large_changes: bool
 ) -> csvio.ImportReport:
     # Parse before connecting, so a broken file never starts a sandbox or asks i'mport anything.
     today = runtime.today()
@@ -108,6 +126,7 @@ async def _import(
                 staff=runtime.staff,
                 skip_bad=skip_bad,
                 dry_run=dry_run,
+                allow_large_changes=allow_large_changes,
             )
     finally:
         refresh_marker(store)  # the subscriber count the marker remembers
@@ -119,6 +138,8 @@ def _print_report(path: Path, report: csvio.ImportReport, *, skip_bad: bool) -> 
     print(f"{path}: {report.rows} rows ({report.encoding})", file=out)
     if report.ignored_columns:
         print(f"ignored columns (not imported): {', '.join(report.ignored_columns)}", file=out)
+    if report.dry_run:
+        _print_preview(report)
     if report.problems:
         print(f"\n{len(report.problems)} bad row(s):", file=out)
         for problem in report.problems[:MAX_LISTED]:
@@ -152,3 +173,21 @@ def _print_report(path: Path, report: csvio.ImportReport, *, skip_bad: bool) -> 
         print(f"Imported: {counts}{skipped}.", file=out)
     else:
         print(f"Nothing to change: {counts}.", file=out)
+
+
+def _print_preview(report: csvio.ImportReport) -> None:
+    """New rows, changed rows (old → new per field, phone and e-mail masked) and the count of
+    unchanged ones; at most `MAX_LISTED` of each listed."""
+    out = sys.stdout
+    if report.new_rows:
+        print(f"\n{len(report.new_rows)} new:", file=out)
+        for row in report.new_rows[:MAX_LISTED]:
+            print(f"  line {row.line} ({row.customer_uid}): {row.name}, ₩{row.amount:,}", file=out)
+    changed = [(uid, report.changes[uid]) for uid in report.changes if uid in report.updated]
+    if changed:
+        print(f"\n{len(changed)} changed:", file=out)
+        for uid, changes in changed[:MAX_LISTED]:
+            large = " [large change: confirmed]" if uid in report.large_changes else ""
+            print(f"  {uid}: {import_preview.describe(changes)}{large}", file=out)
+    if report.unchanged:
+        print(f"\n{len(report.unchanged)} unchanged", file=out)

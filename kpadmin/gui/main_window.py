@@ -44,9 +44,11 @@ from PySide6.QtWidgets import (
 from kpadmin import __version__
 from kpadmin.billing import subscribers
 from kpadmin.billing.records import Subscriber, SubscriberState
+from kpadmin.gui import books_window as books
 from kpadmin.gui import formatting as fmt
 from kpadmin.gui import messages
 from kpadmin.gui.backend import Backend, DataChange
+from kpadmin.gui.books_window import BooksWindow
 from kpadmin.gui.charging import ChargingController
 from kpadmin.gui.csv_actions import CsvActions
 from kpadmin.gui.detail_pane import DetailPane
@@ -54,6 +56,7 @@ from kpadmin.gui.edit_dialog import EditSubscriberDialog
 from kpadmin.gui.formatting import tr
 from kpadmin.gui.mode_banner import ModeBanner
 from kpadmin.gui.overview import OverviewStrip
+from kpadmin.gui.plans_dialog import PlansDialog
 from kpadmin.gui.rows import SubscriberRow
 from kpadmin.gui.settings_dialog import SettingsDialog
 from kpadmin.gui.signup import SignupDialog
@@ -168,6 +171,7 @@ class MainWindow(QMainWindow):
         self.act_settings = self._action(
             self.tr("Settings…"), self.open_settings, "Ctrl+,", self.tr("Mode, keys, limits")
         )
+        self._build_books_actions()
         self.act_settings.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.act_find = self._action(
             self.tr("Find"), self.focus_search, QKeySequence.StandardKey.Find
@@ -204,6 +208,10 @@ class MainWindow(QMainWindow):
         subs_menu.addActions([self.act_signup, self.act_find, self.act_refresh])
         charge_menu = menu_bar.addMenu(self.tr("&Charging"))
         charge_menu.addActions([self.act_charge_selected, self.act_charge_due, self.act_reconcile])
+        books_menu = menu_bar.addMenu(self.tr("&Books"))
+        books_menu.addActions([self.act_payments, self.act_report, self.act_audit])
+        books_menu.addSeparator()
+        books_menu.addAction(self.act_plans)
         help_menu = menu_bar.addMenu(self.tr("&Help"))
         help_menu.addAction(self.act_about)
         # The banner lives in the menu widget: above the toolbar, below the menus, never hidden.
@@ -227,6 +235,8 @@ class MainWindow(QMainWindow):
         toolbar.addActions([self.act_charge_selected, self.act_charge_due, self.act_reconcile])
         toolbar.addSeparator()
         toolbar.addActions([self.act_import, self.act_export])
+        toolbar.addSeparator()
+        toolbar.addActions([self.act_payments, self.act_report])
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         toolbar.addWidget(spacer)
@@ -328,6 +338,13 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
         left_layout.addWidget(self.table, 1)
+        # What to do next when the table is empty (no subscribers yet, or none the filters keep).
+        self.empty_hint = QLabel()
+        self.empty_hint.setObjectName("empty_hint")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setStyleSheet("color: #555; padding: 6px;")
+        self.empty_hint.hide()
+        left_layout.addWidget(self.empty_hint)
 
         self.detail = DetailPane(self.backend)
         self.detail.charge_now_requested.connect(self.charge_now)
@@ -350,6 +367,7 @@ class MainWindow(QMainWindow):
         self.connection_label = QLabel()
         self.connection_label.setObjectName("connection_label")
         self.staff_label = QLabel(self.tr("Staff: {name}").format(name=self.backend.staff))
+        self.staff_label.setObjectName("staff_label")
         bar.addPermanentWidget(self.connection_label)
         bar.addPermanentWidget(self.staff_label)
         self._show_api_state()
@@ -443,6 +461,18 @@ class MainWindow(QMainWindow):
         if selected > 1:
             text += " · " + self.tr("{n} selected").format(n=selected)
         self.count_label.setText(text)
+        if total == 0:
+            self.empty_hint.setText(
+                self.tr(
+                    "No subscribers yet. Sign a customer up with “New sign-up” (Ctrl+N), or "
+                    "bring your list in with “Import CSV…” (Ctrl+I)."
+                )
+            )
+        elif shown == 0:
+            self.empty_hint.setText(
+                self.tr("No subscriber matches the search and filters. Clear them to see all.")
+            )
+        self.empty_hint.setVisible(shown == 0)
 
     def _table_menu(self, pos: QPoint) -> None:
         """Right-click: the actions of the detail pane for the row under the pointer."""
@@ -575,6 +605,52 @@ class MainWindow(QMainWindow):
         dialog.open()
         self.edit_dialog = dialog
 
+    # --- the books window (payments, settlement, audit) ------------------------------------
+
+    def _build_books_actions(self) -> None:
+        self.books_window: BooksWindow | None = None
+        self.plans_dialog: PlansDialog | None = None
+        self.act_payments = self._action(
+            self.tr("Payments"),
+            lambda: self.open_books(books.PAYMENTS),
+            "Ctrl+P",
+            self.tr("Every payment of a period, all customers; export to Excel"),
+        )
+        self.act_report = self._action(
+            self.tr("Settlement"),
+            lambda: self.open_books(books.REPORT),
+            "Ctrl+T",
+            self.tr("Paid, refunded and net per day, month and plan"),
+        )
+        self.act_plans = self._action(
+            self.tr("Plans…"),
+            self.open_plans,
+            None,
+            self.tr("Plans and their prices; change a price from a chosen month"),
+        )
+        self.act_audit = self._action(
+            self.tr("Audit log"),
+            lambda: self.open_books(books.AUDIT),
+            "Ctrl+L",
+            self.tr("Who did what and when"),
+        )
+
+    def open_plans(self) -> PlansDialog:
+        dialog = PlansDialog(self.backend, self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.open()
+        self.plans_dialog = dialog
+        return dialog
+
+    def open_books(self, tab: int) -> BooksWindow:
+        if self.books_window is None:
+            self.books_window = BooksWindow(self.backend, self)
+        else:
+            self.books_window.refresh()
+        self.books_window.show_tab(tab)
+        return self.books_window
+
     def import_csv(self) -> None:
         self.csv.start_import()
 
@@ -686,5 +762,7 @@ class MainWindow(QMainWindow):
         store.setValue("main_window/splitter", self.splitter.saveState())
         with contextlib.suppress(RuntimeError, TypeError):  # already disconnected
             messages.bridge().shown.disconnect(self._show_message)
+        if self.books_window is not None:
+            self.books_window.close()
         super().closeEvent(event)
         self.closed.emit()

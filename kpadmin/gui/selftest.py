@@ -1,9 +1,13 @@
-"""`kpadmin selftest [--screenshots DIR]`: the whole journey, offscreen, against a built-in sandbox.
+"""`kpadmin selftest [--language auto|ko|en] [--screenshots DIR]`: the whole journey, offscreen,
+against a built-in sandbox.
 
 Start the main window on a temporary data dir (never the user's) in sandbox mode, sign a customer
 up through the simulated Kakao Pay window (clicked with ``runJavaScript`` inside its iframe),
 charge them through the charging UI (the confirmation accepted programmatically), check the payment
-in the journal *and* at the sandbox over REST, refund part of it and check both again, quit.
+in the journal *and* at the sandbox over REST, refund part of it and check both again, open the
+payments, settlement and audit views, preview an import, open the settings, quit. The UI speaks
+``--language`` (default: the OS locale, as the app does); in Korean every screen shot is also
+checked for English UI words (`kpadmin.gui.ui_language`), and a step with any fails.
 
 One line per step (``✓`` or ``✗`` and what was checked); exit 0 only when every step was verified.
 It is also the packaged build's smoke test, so it must never hang: every wait has a deadline, the
@@ -36,6 +40,12 @@ AMOUNT = 9_900
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--screenshots", metavar="DIR", help="save a PNG of every step in DIR")
     parser.add_argument(
+        "--language",
+        choices=("auto", "ko", "en"),
+        default="auto",
+        help="the UI language (default: the OS locale)",
+    )
+    parser.add_argument(
         "--timeout",
         type=float,
         default=180.0,
@@ -50,7 +60,16 @@ class StepFailed(Exception):
 class Journey:
     """The steps, run in order on the qasync loop; each prints its line."""
 
-    def __init__(self, data_dir: Path, screenshots: Path | None, out: Callable[[str], None]):
+    def __init__(
+        self,
+        data_dir: Path,
+        screenshots: Path | None,
+        out: Callable[[str], None],
+        language: str = "en",
+    ):
+        self.language = language
+        #: English UI words found on Korean screens (``shot: where: text``).
+        self.english: list[str] = []
         self.data_dir = data_dir
         self.screenshots = screenshots
         self.out = out
@@ -69,6 +88,10 @@ class Journey:
             self.ok = False
 
     def shoot(self, name: str, widget: Any) -> None:
+        if widget is not None and self.language == "ko":
+            from kpadmin.gui.ui_language import english_leftovers
+
+            self.english += [f"{name}: {text}" for text in english_leftovers(widget)]
         if self.screenshots is None or widget is None:
             return
         self.step_no += 1
@@ -109,6 +132,9 @@ class Journey:
             ("charge", self.charge),
             ("paid at the sandbox", self.check_sandbox_paid),
             ("refund", self.refund),
+            ("books", self.books),
+            ("import preview", self.import_preview),
+            ("settings", self.settings),
             ("quit", self.quit),
         ]
         try:
@@ -136,7 +162,7 @@ class Journey:
             raise StepFailed(f"expected sandbox mode in a fresh data dir, got {runtime.mode}")
         self.backend = Backend(runtime)
         self.window = MainWindow(self.backend)
-        self.window.resize(1440, 860)
+        self.window.resize(1280, 800)
         self.window.show()
         await self.backend.connect()
         if self.backend.api is None:
@@ -290,6 +316,62 @@ class Journey:
             f"i'mport's payment {self.payment_id} agree"
         )
 
+    async def books(self) -> str:
+        from kpadmin.gui import books_window as books
+
+        window = self.window.open_books(books.PAYMENTS)
+        window.resize(1280, 800)
+        await asyncio.sleep(0.1)
+        lines = window.payments.model.lines
+        if not any(line.payment_id == self.payment_id for line in lines):
+            raise StepFailed("the payments view does not list the payment")
+        self.shoot("payments", window)
+        window.show_tab(books.REPORT)
+        report = window.report.report
+        if report is None or report.total.paid_count < 1:
+            raise StepFailed("the settlement shows no payment")
+        self.shoot("settlement", window)
+        window.show_tab(books.AUDIT)
+        if not any(line.event.action == "refund" for line in window.audit.lines):
+            raise StepFailed("the audit view does not list the refund")
+        self.shoot("audit", window)
+        window.close()
+        return (
+            f"payments list {len(lines)} row(s); settlement net ₩{report.total.net_amount:,}; "
+            "the audit lists the refund"
+        )
+
+    async def import_preview(self) -> str:
+        subscriber = self.backend.subscribers.get(self.subscriber_id)
+        data = (
+            "customer_uid,name,phone,amount,plan\n"
+            f"{subscriber.customer_uid},{subscriber.name},{subscriber.phone},"
+            f"{subscriber.amount * 2},프리미엄\n"
+        ).encode()
+        csv = self.window.csv
+        csv.import_dialog = None
+        csv.run_import(data, skip_bad=False)
+        dialog = await self.until(lambda: csv.import_dialog, "the import preview")
+        if subscriber.customer_uid not in dialog.report.changes:
+            raise StepFailed("the preview lists no change")
+        self.shoot("import-preview", dialog)
+        dialog.reject()
+        after = self.backend.subscribers.get(self.subscriber_id)
+        if after.amount != subscriber.amount:
+            raise StepFailed("the preview wrote the change")
+        return "the preview lists the change (amount and plan); nothing written"
+
+    async def settings(self) -> str:
+        self.window.open_settings()
+        dialog = await self.until(lambda: self.window.settings_dialog, "the settings dialog")
+        self.shoot("settings", dialog)
+        dialog.reject()
+        if self.english:
+            shown = "; ".join(self.english[:8])
+            raise StepFailed(f"{len(self.english)} English UI text(s) on Korean screens: {shown}")
+        checked = "; no English UI words on Korean screens" if self.language == "ko" else ""
+        return f"settings shown{checked}"
+
     async def quit(self) -> str:
         window, backend = self.window, self.backend
         self.window = self.backend = None
@@ -351,14 +433,21 @@ def run(args: argparse.Namespace) -> int:
     watchdog = _watchdog(args.timeout + 30)
     try:
         with tempfile.TemporaryDirectory(prefix="kpadmin-selftest-") as tmp:
-            code = _run_app(Path(tmp) / "data", screenshots, out, args.timeout)
+            language = getattr(args, "language", "auto")
+            code = _run_app(Path(tmp) / "data", screenshots, out, args.timeout, language)
     finally:
         watchdog.cancel()
     out("selftest: " + ("all steps verified" if code == EXIT_OK else "FAILED"))
     return code
 
 
-def _run_app(data_dir: Path, screenshots: Path | None, out: Callable[[str], None], timeout: float):
+def _run_app(
+    data_dir: Path,
+    screenshots: Path | None,
+    out: Callable[[str], None],
+    timeout: float,
+    language: str = "auto",
+):
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtWidgets import QApplication
 
@@ -373,7 +462,10 @@ def _run_app(data_dir: Path, screenshots: Path | None, out: Callable[[str], None
 
     import qasync
 
-    journey = Journey(data_dir, screenshots, out)
+    from kpadmin.gui import i18n
+
+    shown = i18n.install(i18n.resolve_language(language))
+    journey = Journey(data_dir, screenshots, out, shown)
 
     async def main() -> int:
         try:

@@ -227,3 +227,35 @@ audit = Table(
     Column("detail", Text, nullable=False, server_default=""),
 )
 Index("audit_by_subscriber", audit.c.subscriber_id, audit.c.at)
+
+# The plans catalogue (issue #13): a plan's name and monthly price, and the price changes staff
+# scheduled from a billing period on. A subscriber keeps its own ``amount`` (the charge engine
+# charges that); a price change moves the amounts of the plan's subscribers from its period on
+# (`kpadmin.billing.plans`).
+plans = Table(
+    "plans",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False, unique=True),
+    Column("price", Integer, nullable=False),
+    Column("created_at", Instant, nullable=False),
+    Column("updated_at", Instant, nullable=False),
+    CheckConstraint("price > 0", name="plans_price"),
+    CheckConstraint("length(name) BETWEEN 1 AND 40", name="plans_name"),
+)
+
+plan_price_changes = Table(
+    "plan_price_changes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_id", Integer, ForeignKey("plans.id"), nullable=False),
+    Column("from_period", Text, nullable=False),  # "YYYY-MM" (Asia/Seoul)
+    Column("old_price", Integer, nullable=False),
+    Column("new_price", Integer, nullable=False),
+    Column("staff", Text, nullable=False, server_default=""),
+    Column("created_at", Instant, nullable=False),
+    # Set once every subscriber of the plan has the new price (None: some still wait for the
+    # period to come).
+    Column("done_at", Instant),
+    CheckConstraint("new_price > 0", name="plan_price_changes_price"),
+)

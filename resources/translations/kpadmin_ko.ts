@@ -21,7 +21,7 @@
     </message>
     <message>
         <source>Declined: {detail}</source>
-        <translation>승인 거절: {detail}</translation>
+        <translation>결제 거절: {detail}</translation>
     </message>
     <message>
         <source>i&apos;mport refused the request: {detail}</source>
@@ -73,8 +73,68 @@
         <translation>{line}행{uid}: {message}</translation>
     </message>
     <message>
+        <source>E-mail</source>
+        <translation>이메일</translation>
+    </message>
+    <message>
+        <source>Billing day</source>
+        <translation>결제일</translation>
+    </message>
+    <message>
+        <source>CSV import: preview</source>
+        <translation>CSV 가져오기: 미리 보기</translation>
+    </message>
+    <message>
+        <source>Preview — nothing has been written yet: {added} new, {changed} changed, {unchanged} unchanged, {bad} with problems.</source>
+        <translation>미리 보기 — 아직 아무것도 저장하지 않았습니다: 신규 {added}건, 변경 {changed}건, 변경 없음 {unchanged}건, 문제 있음 {bad}건.</translation>
+    </message>
+    <message>
+        <source>New:</source>
+        <translation>신규:</translation>
+    </message>
+    <message>
+        <source>  line {line}: {name}, {amount}</source>
+        <translation>  {line}행: {name}, {amount}</translation>
+    </message>
+    <message>
+        <source>Changed:</source>
+        <translation>변경:</translation>
+    </message>
+    <message>
+        <source> (large change)</source>
+        <translation> (큰 변경)</translation>
+    </message>
+    <message>
+        <source>{n} rows with problems (not imported):</source>
+        <translation>문제가 있는 행 {n}개 (가져오지 않음):</translation>
+    </message>
+    <message>
+        <source>Copy the problems</source>
+        <translation>문제 목록 복사</translation>
+    </message>
+    <message>
+        <source>I checked the {n} large amount changes (more than 3× or ₩1,000,000) and they are right</source>
+        <translation>큰 금액 변경 {n}건(3배 초과 또는 ₩1,000,000 초과)을 확인했으며 맞습니다</translation>
+    </message>
+    <message>
+        <source>Import {n} rows</source>
+        <translation>{n}행 가져오기</translation>
+    </message>
+    <message>
+        <source>Nothing to change: the subscribers are already as the file says.</source>
+        <translation>바꿀 것이 없습니다: 구독자 정보가 이미 파일과 같습니다.</translation>
+    </message>
+    <message>
+        <source>No row of this file can be imported as it is.</source>
+        <translation>이 파일에는 그대로 가져올 수 있는 행이 없습니다.</translation>
+    </message>
+    <message>
+        <source>The file cannot be imported. Nothing was changed.</source>
+        <translation>이 파일은 가져올 수 없습니다. 아무것도 바뀌지 않았습니다.</translation>
+    </message>
+    <message>
         <source>Import subscribers</source>
-        <extracomment>The results dialog of an import opened (tests answer it). The last results dialog (for tests and for focus).</extracomment>
+        <extracomment>The results dialog of an import opened (tests answer it). The last preview or results dialog (for tests and for focus).</extracomment>
         <translation>구독자 가져오기</translation>
     </message>
     <message>
@@ -92,10 +152,6 @@
     <message>
         <source>CSV import: {added} added, {updated} updated, {unchanged} unchanged.</source>
         <translation>CSV 가져오기: {added}건 추가, {updated}건 변경, {unchanged}건 그대로.</translation>
-    </message>
-    <message>
-        <source>The file cannot be imported: {why}</source>
-        <translation>이 파일은 가져올 수 없습니다: {why}</translation>
     </message>
     <message>
         <source>Subscribers (*.csv)</source>
@@ -183,7 +239,7 @@
     </message>
     <message>
         <source>Declined earlier in this run</source>
-        <translation>이번 실행에서 이미 거절됨</translation>
+        <translation>이번 실행에서 이미 결제 거절</translation>
     </message>
     <message>
         <source>Changed since the confirmation</source>
@@ -195,7 +251,7 @@
     </message>
     <message>
         <source>Declined</source>
-        <translation>승인 거절</translation>
+        <translation>결제 거절</translation>
     </message>
     <message>
         <source>Rejected</source>
@@ -203,7 +259,7 @@
     </message>
     <message>
         <source>Outcome unknown</source>
-        <translation>결과 알 수 없음</translation>
+        <translation>결과 미확인</translation>
     </message>
     <message>
         <source>Not sent</source>
@@ -238,8 +294,20 @@
         <translation>실거래</translation>
     </message>
     <message>
+        <source>Refunded</source>
+        <translation>환불 완료</translation>
+    </message>
+    <message>
+        <source>Partly refunded</source>
+        <translation>부분 환불</translation>
+    </message>
+    <message>
+        <source>Time (KST)</source>
+        <translation>시각(한국 시간)</translation>
+    </message>
+    <message>
         <source>Name</source>
-        <extracomment>The roles `data()` answers; views ask for a dozen per cell on every repaint.</extracomment>
+        <extracomment>The roles `data()` answers; views ask for a dozen per cell on every repaint. What each column&apos;s text is made of (`_display`), for telling cheaply which cells changed.</extracomment>
         <translation>이름</translation>
     </message>
     <message>
@@ -247,8 +315,32 @@
         <translation>상품</translation>
     </message>
     <message>
+        <source>Period</source>
+        <translation>결제 기간</translation>
+    </message>
+    <message>
         <source>Amount</source>
         <translation>금액</translation>
+    </message>
+    <message>
+        <source>Paid amount</source>
+        <translation>결제 금액</translation>
+    </message>
+    <message>
+        <source>Refunded amount</source>
+        <translation>환불 금액</translation>
+    </message>
+    <message>
+        <source>Net amount</source>
+        <translation>순매출</translation>
+    </message>
+    <message>
+        <source>Decline reason</source>
+        <translation>거절 사유</translation>
+    </message>
+    <message>
+        <source>Staff</source>
+        <translation>담당자</translation>
     </message>
     <message>
         <source>State</source>
@@ -329,7 +421,7 @@
     </message>
     <message>
         <source>Reconcile: {checked} looked up — {paid} paid, {declined} declined, {resend} never reached i&apos;mport (sent again next time), {unknown} still unknown.</source>
-        <translation>대사: {checked}건 조회 — 결제 {paid}건, 거절 {declined}건, 아임포트 미도달 {resend}건 (다음에 다시 전송), 아직 알 수 없음 {unknown}건.</translation>
+        <translation>대사: {checked}건 조회 — 결제 완료 {paid}건, 결제 거절 {declined}건, 아임포트 미도달 {resend}건 (다음에 다시 전송), 아직 결과 미확인 {unknown}건.</translation>
     </message>
     <message>
         <source>{name} has no paid charge left to refund.</source>
@@ -593,7 +685,7 @@ Start with an empty database?</source>
     </message>
     <message>
         <source>Refund outcome unknown</source>
-        <translation>환불 결과 알 수 없음</translation>
+        <translation>환불 결과 미확인</translation>
     </message>
     <message>
         <source>Imported</source>
@@ -619,6 +711,93 @@ Start with an empty database?</source>
         <source>New database</source>
         <translation>새 데이터베이스</translation>
     </message>
+    <message>
+        <source>Plan added</source>
+        <translation>상품 추가</translation>
+    </message>
+    <message>
+        <source>Plan price changed</source>
+        <translation>상품 가격 변경</translation>
+    </message>
+</context>
+<context>
+    <name>AuditView</name>
+    <message>
+        <source>All actions</source>
+        <translation>모든 작업</translation>
+    </message>
+    <message>
+        <source>Money (charges, refunds)</source>
+        <translation>결제·환불</translation>
+    </message>
+    <message>
+        <source>Billing keys</source>
+        <translation>빌링키</translation>
+    </message>
+    <message>
+        <source>Subscribers and sign-ups</source>
+        <translation>구독자·가입</translation>
+    </message>
+    <message>
+        <source>Imports and exports</source>
+        <translation>가져오기·내보내기</translation>
+    </message>
+    <message>
+        <source>Settings and database</source>
+        <translation>설정·데이터베이스</translation>
+    </message>
+    <message>
+        <source>Search name or detail</source>
+        <translation>이름 또는 내용 검색</translation>
+    </message>
+    <message>
+        <source>Copy rows</source>
+        <translation>행 복사</translation>
+    </message>
+    <message>
+        <source>Staff:</source>
+        <translation>담당자:</translation>
+    </message>
+    <message>
+        <source>Action:</source>
+        <translation>작업:</translation>
+    </message>
+    <message>
+        <source>Time (KST)</source>
+        <translation>시각(한국 시간)</translation>
+    </message>
+    <message>
+        <source>Staff</source>
+        <translation>담당자</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>작업</translation>
+    </message>
+    <message>
+        <source>Subscriber</source>
+        <translation>구독자</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>내용</translation>
+    </message>
+    <message>
+        <source>Everyone</source>
+        <translation>전체 담당자</translation>
+    </message>
+    <message>
+        <source>{count} actions</source>
+        <translation>작업 {count}건</translation>
+    </message>
+    <message>
+        <source>No actions in this period. Choose a longer period or another staff member or action; every charge, refund, sign-up, import, export and settings change is listed here.</source>
+        <translation>이 기간에 기록된 작업이 없습니다. 기간을 늘리거나 담당자·작업 종류를 바꿔 보세요. 결제, 환불, 가입, 가져오기, 내보내기, 설정 변경이 모두 여기에 기록됩니다.</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>복사했습니다</translation>
+    </message>
 </context>
 <context>
     <name>BatchDialog</name>
@@ -640,11 +819,11 @@ Start with an empty database?</source>
     </message>
     <message>
         <source>Declined</source>
-        <translation>승인 거절</translation>
+        <translation>결제 거절</translation>
     </message>
     <message>
         <source>Outcome unknown</source>
-        <translation>결과 알 수 없음</translation>
+        <translation>결과 미확인</translation>
     </message>
     <message>
         <source>In flight</source>
@@ -712,7 +891,7 @@ Start with an empty database?</source>
     </message>
     <message>
         <source>Done: all {n} paid</source>
-        <translation>완료: {n}건 모두 결제됨</translation>
+        <translation>완료: {n}건 모두 결제 완료</translation>
     </message>
     <message>
         <source>Done: {paid} paid, {failed} not paid</source>
@@ -740,6 +919,25 @@ Start with an empty database?</source>
     </message>
 </context>
 <context>
+    <name>BooksWindow</name>
+    <message>
+        <source>Payments, settlement and audit</source>
+        <translation>결제 내역·정산·작업 기록</translation>
+    </message>
+    <message>
+        <source>Payments</source>
+        <translation>결제 내역</translation>
+    </message>
+    <message>
+        <source>Settlement</source>
+        <translation>정산</translation>
+    </message>
+    <message>
+        <source>Audit log</source>
+        <translation>작업 기록</translation>
+    </message>
+</context>
+<context>
     <name>CancelDialog</name>
     <message>
         <source>Cancel subscription</source>
@@ -759,7 +957,7 @@ Start with an empty database?</source>
     </message>
     <message>
         <source>Reason (kept in the audit log)</source>
-        <translation>사유 (감사 기록에 남습니다)</translation>
+        <translation>사유 (작업 기록에 남습니다)</translation>
     </message>
     <message>
         <source>Keep it</source>
@@ -827,6 +1025,41 @@ Start with an empty database?</source>
     <message>
         <source>Don&apos;t charge</source>
         <translation>결제하지 않기</translation>
+    </message>
+</context>
+<context>
+    <name>DateRange</name>
+    <message>
+        <source>This month</source>
+        <translation>이번 달</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>오늘</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>최근 7일</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>최근 30일</translation>
+    </message>
+    <message>
+        <source>Last month</source>
+        <translation>지난달</translation>
+    </message>
+    <message>
+        <source>This year</source>
+        <translation>올해</translation>
+    </message>
+    <message>
+        <source>Chosen dates</source>
+        <translation>직접 선택</translation>
+    </message>
+    <message>
+        <source>Period (Korean time):</source>
+        <translation>기간(한국 시간):</translation>
     </message>
 </context>
 <context>
@@ -929,7 +1162,7 @@ Start with an empty database?</source>
     </message>
     <message>
         <source>Audit log</source>
-        <translation>감사 기록</translation>
+        <translation>작업 기록</translation>
     </message>
     <message>
         <source>No plan</source>
@@ -957,7 +1190,7 @@ Start with an empty database?</source>
     </message>
     <message>
         <source>Billing key on file (not checked this session).</source>
-        <translation>빌링키 등록됨 (이번 세션에서는 확인하지 않음).</translation>
+        <translation>빌링키 등록됨(이번 실행 중 미확인).</translation>
     </message>
     <message>
         <source>(refunded {amount})</source>
@@ -973,7 +1206,7 @@ Start with an empty database?</source>
     </message>
     <message>
         <source>{period}: {paid} charged for {asked}</source>
-        <translation>{period}: {asked} 요청, {paid} 결제됨</translation>
+        <translation>{period}: {asked} 요청, {paid} 결제 완료</translation>
     </message>
     <message>
         <source>Amount mismatch: {details}. The payment is recorded as paid; check it at i&apos;mport.</source>
@@ -1193,6 +1426,10 @@ Start with an empty database?</source>
         <translation>결제(&amp;C)</translation>
     </message>
     <message>
+        <source>&amp;Books</source>
+        <translation>장부(&amp;B)</translation>
+    </message>
+    <message>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
@@ -1245,6 +1482,14 @@ Start with an empty database?</source>
         <translation>{n}명 선택</translation>
     </message>
     <message>
+        <source>No subscribers yet. Sign a customer up with “New sign-up” (Ctrl+N), or bring your list in with “Import CSV…” (Ctrl+I).</source>
+        <translation>아직 구독자가 없습니다. ‘신규 가입’(Ctrl+N)으로 고객을 가입시키거나 ‘CSV 가져오기’(Ctrl+I)로 명단을 가져오세요.</translation>
+    </message>
+    <message>
+        <source>No subscriber matches the search and filters. Clear them to see all.</source>
+        <translation>검색어와 필터에 맞는 구독자가 없습니다. 모두 보려면 검색어와 필터를 지우세요.</translation>
+    </message>
+    <message>
         <source>Copy customer UID</source>
         <translation>고객 UID 복사</translation>
     </message>
@@ -1255,6 +1500,38 @@ Start with an empty database?</source>
     <message>
         <source>{name}: changes saved.</source>
         <translation>{name}: 변경 내용을 저장했습니다.</translation>
+    </message>
+    <message>
+        <source>Payments</source>
+        <translation>결제 내역</translation>
+    </message>
+    <message>
+        <source>Every payment of a period, all customers; export to Excel</source>
+        <translation>기간별 전체 고객의 결제 내역, 엑셀로 내보내기</translation>
+    </message>
+    <message>
+        <source>Settlement</source>
+        <translation>정산</translation>
+    </message>
+    <message>
+        <source>Paid, refunded and net per day, month and plan</source>
+        <translation>일별·월별·상품별 결제 금액, 환불 금액, 순매출</translation>
+    </message>
+    <message>
+        <source>Plans…</source>
+        <translation>상품 목록…</translation>
+    </message>
+    <message>
+        <source>Plans and their prices; change a price from a chosen month</source>
+        <translation>상품과 가격. 선택한 달부터 가격 변경</translation>
+    </message>
+    <message>
+        <source>Audit log</source>
+        <translation>작업 기록</translation>
+    </message>
+    <message>
+        <source>Who did what and when</source>
+        <translation>누가 언제 무엇을 했는지</translation>
     </message>
     <message>
         <source>kpadmin {version} — data in {path}</source>
@@ -1303,6 +1580,10 @@ Start with an empty database?</source>
     <message>
         <source>The name contains characters that cannot be used.</source>
         <translation>사용할 수 없는 문자가 있습니다.</translation>
+    </message>
+    <message>
+        <source>The name starts with {first}: a spreadsheet would run it as a formula. Remove the {first} (names may not start with = + - or @).</source>
+        <translation>이름이 {first}(으)로 시작합니다. 스프레드시트가 수식으로 실행할 수 있으니 {first}을(를) 지워 주세요(이름은 = + - @로 시작할 수 없습니다).</translation>
     </message>
     <message>
         <source>Enter a mobile number.</source>
@@ -1418,7 +1699,7 @@ Start with an empty database?</source>
     </message>
     <message>
         <source>{merchant_uid} turned out declined: {detail}</source>
-        <translation>{merchant_uid}: 승인 거절로 확인됨: {detail}</translation>
+        <translation>{merchant_uid}: 결제 거절로 확인됨: {detail}</translation>
     </message>
     <message>
         <source>{merchant_uid} turned out rejected: {detail}</source>
@@ -1480,6 +1761,134 @@ Start with an empty database?</source>
         <source>AMOUNT MISMATCH: i&apos;mport charged ₩{paid:,} for ₩{asked:,} asked; recorded as paid — check this payment at i&apos;mport</source>
         <translation>금액 불일치: ₩{asked:,}을 요청했는데 아임포트가 ₩{paid:,}을 결제했습니다. 결제 완료로 기록했으니 아임포트에서 이 결제를 확인하세요</translation>
     </message>
+    <message>
+        <source>customer_uid is empty</source>
+        <translation>customer_uid가 비어 있습니다</translation>
+    </message>
+    <message>
+        <source>customer_uid is longer than 80 characters</source>
+        <translation>customer_uid가 80자보다 깁니다</translation>
+    </message>
+    <message>
+        <source>customer_uid {uid} may only contain letters, digits and _ . @ : - (starting with a letter or digit)</source>
+        <translation>customer_uid {uid}에는 영문자, 숫자와 _ . @ : - 만 쓸 수 있습니다(영문자나 숫자로 시작)</translation>
+    </message>
+    <message>
+        <source>next_charge_date {raw} must be a date like 2026-12-06 or 2026.12.06</source>
+        <translation>다음 결제일 {raw}은(는) 2026-12-06 또는 2026.12.06 같은 날짜여야 합니다</translation>
+    </message>
+    <message>
+        <source>next_charge_date {raw} is not a real date</source>
+        <translation>다음 결제일 {raw}은(는) 없는 날짜입니다</translation>
+    </message>
+    <message>
+        <source>next_charge_date {day} is in the past (today is {today} in Seoul)</source>
+        <translation>다음 결제일 {day}이(가) 지났습니다(오늘은 한국 시간 {today})</translation>
+    </message>
+    <message>
+        <source>next_charge_date {day} is more than {days} days ahead</source>
+        <translation>다음 결제일 {day}이(가) {days}일보다 더 뒤입니다</translation>
+    </message>
+    <message>
+        <source>has {count:,} fields; a line has at most {most}</source>
+        <translation>칸이 {count:,}개입니다. 한 줄에는 최대 {most}칸까지 쓸 수 있습니다</translation>
+    </message>
+    <message>
+        <source>has {count} fields but the header has {header}</source>
+        <translation>칸이 {count}개인데 머리글은 {header}칸입니다</translation>
+    </message>
+    <message>
+        <source>column {index} has no name</source>
+        <translation>{index}번째 열에 이름(머리글)이 없습니다</translation>
+    </message>
+    <message>
+        <source>duplicate customer_uid (also on line {lines})</source>
+        <translation>customer_uid가 중복됩니다({lines}행에도 있음)</translation>
+    </message>
+    <message>
+        <source>i&apos;mport has no billing key for this customer_uid</source>
+        <translation>아임포트에 이 customer_uid의 빌링키가 없습니다</translation>
+    </message>
+    <message>
+        <source>this subscriber has a charge in flight or with an unknown outcome; run `kpadmin reconcile` first</source>
+        <translation>이 구독자에게 진행 중이거나 결과 미확인인 결제가 있습니다. 먼저 대사(조회)를 실행하세요</translation>
+    </message>
+    <message>
+        <source>amount {old} → {new} is a large change (more than {factor}× or {step}); check it, then import with --allow-large-changes</source>
+        <translation>금액 {old} → {new}은(는) 큰 변경입니다({factor}배 초과 또는 {step} 초과). 확인한 뒤 미리 보기에서 확인란을 체크하세요(명령줄: --allow-large-changes)</translation>
+    </message>
+    <message>
+        <source>the file is larger than {mb} MB; a subscriber file of {rows:,} rows is far smaller. Split it</source>
+        <translation>파일이 {mb}MB보다 큽니다. 구독자 {rows:,}명 파일도 이보다 훨씬 작습니다. 파일을 나누세요</translation>
+    </message>
+    <message>
+        <source>the file is empty</source>
+        <translation>파일이 비어 있습니다</translation>
+    </message>
+    <message>
+        <source>this is an Excel workbook (.xlsx), not a CSV file; in Excel use File &gt; Save As &gt; &apos;CSV UTF-8 (Comma delimited)&apos;</source>
+        <translation>CSV 파일이 아니라 엑셀 통합 문서(.xlsx)입니다. 엑셀에서 파일 &gt; 다른 이름으로 저장 &gt; ‘CSV UTF-8(쉼표로 분리)’로 저장하세요</translation>
+    </message>
+    <message>
+        <source>the file is UTF-16 text; save it as &apos;CSV UTF-8 (Comma delimited)&apos;</source>
+        <translation>UTF-16 텍스트 파일입니다. ‘CSV UTF-8(쉼표로 분리)’로 저장하세요</translation>
+    </message>
+    <message>
+        <source>the file contains binary data; it is not a CSV text file</source>
+        <translation>파일에 이진 데이터가 있습니다. CSV 텍스트 파일이 아닙니다</translation>
+    </message>
+    <message>
+        <source>the file starts like UTF-8 but is not valid UTF-8 ({error})</source>
+        <translation>UTF-8처럼 시작하지만 올바른 UTF-8이 아닙니다({error})</translation>
+    </message>
+    <message>
+        <source>the file is neither UTF-8 nor CP949 (EUC-KR) text; save it as &apos;CSV UTF-8 (Comma delimited)&apos;</source>
+        <translation>UTF-8도 CP949(EUC-KR)도 아닌 텍스트입니다. ‘CSV UTF-8(쉼표로 분리)’로 저장하세요</translation>
+    </message>
+    <message>
+        <source>the file contains control characters; it is not a CSV text file</source>
+        <translation>파일에 제어 문자가 있습니다. CSV 텍스트 파일이 아닙니다</translation>
+    </message>
+    <message>
+        <source>line {line}: the header has {count:,} columns; a subscriber file has at most {most} (expected {expected})</source>
+        <translation>{line}행: 머리글이 {count:,}열입니다. 구독자 파일은 최대 {most}열입니다(필요한 열: {expected})</translation>
+    </message>
+    <message>
+        <source>line {line}: the header is not comma-separated; save the file as CSV with commas</source>
+        <translation>{line}행: 머리글이 쉼표로 구분되어 있지 않습니다. 쉼표로 구분된 CSV로 저장하세요</translation>
+    </message>
+    <message>
+        <source>line {line}: the header repeats column(s): {columns}</source>
+        <translation>{line}행: 머리글에 같은 열이 두 번 있습니다: {columns}</translation>
+    </message>
+    <message>
+        <source>line {line}: bad header: missing required column(s): {missing}. Expected {expected}</source>
+        <translation>{line}행: 머리글 오류: 필수 열이 없습니다: {missing}. 필요한 열: {expected}</translation>
+    </message>
+    <message>
+        <source>line {line}: bad header: unknown column(s): {unknown}. Expected {expected}</source>
+        <translation>{line}행: 머리글 오류: 알 수 없는 열: {unknown}. 필요한 열: {expected}</translation>
+    </message>
+    <message>
+        <source>line {line}: bad header: missing required column(s): {missing}; unknown column(s): {unknown}. Expected {expected}</source>
+        <translation>{line}행: 머리글 오류: 필수 열이 없습니다: {missing}; 알 수 없는 열: {unknown}. 필요한 열: {expected}</translation>
+    </message>
+    <message>
+        <source>line {line}: the file has more than {rows:,} rows; split it</source>
+        <translation>{line}행: 파일이 {rows:,}행보다 깁니다. 파일을 나누세요</translation>
+    </message>
+    <message>
+        <source>line {line}: the CSV is malformed ({error})</source>
+        <translation>{line}행: CSV 형식이 잘못되었습니다({error})</translation>
+    </message>
+    <message>
+        <source>the file has no header line</source>
+        <translation>파일에 머리글 행이 없습니다</translation>
+    </message>
+    <message>
+        <source>the file has a header but no rows</source>
+        <translation>머리글만 있고 데이터 행이 없습니다</translation>
+    </message>
 </context>
 <context>
     <name>ModeBanner</name>
@@ -1500,7 +1909,7 @@ Start with an empty database?</source>
     <name>MonthlyChart</name>
     <message>
         <source>{month}: collected {collected}, failed {failed}</source>
-        <extracomment>Data changes in quick succession refresh the strip at most this often.</extracomment>
+        <extracomment>Data changes in quick succession refresh the strip at most this often. One plain Python thread for the overview&apos;s journal reads during a batch (not the qasync loop&apos;s default executor: its QThreads must not outlive the application at exit).</extracomment>
         <translation>{month}: 수납 {collected}, 실패 {failed}</translation>
     </message>
     <message>
@@ -1561,6 +1970,196 @@ Start with an empty database?</source>
     <message>
         <source>{n} in flight · </source>
         <translation>진행 중 {n}건 · </translation>
+    </message>
+</context>
+<context>
+    <name>PaymentsModel</name>
+    <message>
+        <source>Time (KST)</source>
+        <translation>시각(한국 시간)</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>휴대폰 번호</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>상품</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>금액</translation>
+    </message>
+    <message>
+        <source>Refunded</source>
+        <translation>환불 금액</translation>
+    </message>
+    <message>
+        <source>Decline reason</source>
+        <translation>거절 사유</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentsView</name>
+    <message>
+        <source>All states</source>
+        <translation>모든 상태</translation>
+    </message>
+    <message>
+        <source>All plans</source>
+        <translation>모든 상품</translation>
+    </message>
+    <message>
+        <source>Search name, phone or order id</source>
+        <translation>이름, 휴대폰 번호 또는 주문번호 검색</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>내보내기…</translation>
+    </message>
+    <message>
+        <source>Excel (.xlsx)…</source>
+        <translation>엑셀(.xlsx)…</translation>
+    </message>
+    <message>
+        <source>CSV (.csv)…</source>
+        <translation>CSV(.csv)…</translation>
+    </message>
+    <message>
+        <source>{count} rows · paid {paid_count} {paid} · refunded {refunded} · net {net} · declined {declined} · outcome unknown {unknown}</source>
+        <translation>{count}건 · 결제 완료 {paid_count}건 {paid} · 환불 {refunded} · 순매출 {net} · 결제 거절 {declined}건 · 결과 미확인 {unknown}건</translation>
+    </message>
+    <message>
+        <source>No payments match. Choose a longer period or clear the filters; payments appear here after a charge (Charge all due) or a sign-up.</source>
+        <translation>조건에 맞는 결제가 없습니다. 기간을 늘리거나 필터를 해제해 보세요. 결제(‘결제일 도래 모두 결제’)나 가입을 하면 여기에 나타납니다.</translation>
+    </message>
+    <message>
+        <source>Export payments</source>
+        <translation>결제 내역 내보내기</translation>
+    </message>
+    <message>
+        <source>Excel (*.xlsx)</source>
+        <translation>엑셀 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Could not write {path}: {error}</source>
+        <translation>{path} 파일을 쓰지 못했습니다: {error}</translation>
+    </message>
+    <message>
+        <source>{count} payments written to {path}</source>
+        <translation>결제 {count}건을 {path}에 저장했습니다</translation>
+    </message>
+</context>
+<context>
+    <name>PlansDialog</name>
+    <message>
+        <source>Plans</source>
+        <extracomment>How many months ahead a price change may start.</extracomment>
+        <translation>상품 목록</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>상품</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>가격</translation>
+    </message>
+    <message>
+        <source>Subscribers</source>
+        <translation>구독자</translation>
+    </message>
+    <message>
+        <source>Price change</source>
+        <translation>가격 변경</translation>
+    </message>
+    <message>
+        <source>No plans yet. Add one below: its name is what subscribers&apos; plan says.</source>
+        <translation>아직 상품이 없습니다. 아래에서 추가하세요. 상품명은 구독자의 ‘상품’ 칸과 같아야 합니다.</translation>
+    </message>
+    <message>
+        <source>New plan</source>
+        <translation>새 상품</translation>
+    </message>
+    <message>
+        <source>Plan name</source>
+        <translation>상품명</translation>
+    </message>
+    <message>
+        <source>Monthly price, e.g. 9,900</source>
+        <translation>월 가격(예: 9,900)</translation>
+    </message>
+    <message>
+        <source>Add plan</source>
+        <translation>상품 추가</translation>
+    </message>
+    <message>
+        <source>Change the selected plan&apos;s price</source>
+        <translation>선택한 상품의 가격 변경</translation>
+    </message>
+    <message>
+        <source>New monthly price</source>
+        <translation>새 월 가격</translation>
+    </message>
+    <message>
+        <source>New price:</source>
+        <translation>새 가격:</translation>
+    </message>
+    <message>
+        <source>From the charges of:</source>
+        <translation>적용 시작 결제월:</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>미리 보기</translation>
+    </message>
+    <message>
+        <source>Apply the change</source>
+        <translation>변경 적용</translation>
+    </message>
+    <message>
+        <source>from {period}: some subscribers still at the old price</source>
+        <translation>{period}부터: 일부 구독자는 아직 이전 가격</translation>
+    </message>
+    <message>
+        <source>Not added: {why}</source>
+        <translation>추가하지 못했습니다: {why}</translation>
+    </message>
+    <message>
+        <source>Select a plan in the list first.</source>
+        <translation>먼저 목록에서 상품을 선택하세요.</translation>
+    </message>
+    <message>
+        <source>No change: {why}</source>
+        <translation>변경하지 않았습니다: {why}</translation>
+    </message>
+    <message>
+        <source>{plan}: {old} → {new} from the charges of {period}.</source>
+        <translation>{plan}: {period} 결제분부터 {old} → {new}.</translation>
+    </message>
+    <message>
+        <source>Changed now ({n}): their next charge is in {period} or later</source>
+        <translation>지금 변경({n}명): 다음 결제가 {period} 이후입니다</translation>
+    </message>
+    <message>
+        <source>Changed when their next charge reaches {period} ({n}): the charge before it keeps the old price</source>
+        <translation>다음 결제가 {period}에 이르면 변경({n}명): 그 전 결제는 이전 가격입니다</translation>
+    </message>
+    <message>
+        <source>Price changed: {n} subscribers now, {later} later.</source>
+        <translation>가격을 바꿨습니다: 지금 {n}명, 나중에 {later}명.</translation>
     </message>
 </context>
 <context>
@@ -1658,6 +2257,73 @@ Reason: {reason}</source>
     <message>
         <source>Refund {amount}</source>
         <translation>{amount} 환불</translation>
+    </message>
+</context>
+<context>
+    <name>ReportView</name>
+    <message>
+        <source>Per day</source>
+        <translation>일별</translation>
+    </message>
+    <message>
+        <source>Per month</source>
+        <translation>월별</translation>
+    </message>
+    <message>
+        <source>Per plan</source>
+        <translation>상품별</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>보기:</translation>
+    </message>
+    <message>
+        <source>Korean days (KST). Paid: the amount i&apos;mport took. Refunded: what was refunded of those payments so far, counted on the payment&apos;s day. Net = paid − refunded. Declined: charges the card company refused.</source>
+        <translation>한국 시간 기준 날짜입니다. 결제 금액: 아임포트가 결제한 금액. 환불 금액: 그 결제 중 지금까지 환불된 금액(결제한 날에 집계). 순매출 = 결제 금액 − 환불 금액. 결제 거절: 카드사가 거절한 결제.</translation>
+    </message>
+    <message>
+        <source>Choose a shorter period (at most ten years).</source>
+        <translation>기간을 줄여 주세요(최대 10년).</translation>
+    </message>
+    <message>
+        <source>Total: {paid_count} payments {paid}, refunded {refunded}, net {net}, {failed} declined</source>
+        <translation>합계: 결제 완료 {paid_count}건 {paid}, 환불 {refunded}, 순매출 {net}, 결제 거절 {failed}건</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>날짜</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>월</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>상품</translation>
+    </message>
+    <message>
+        <source>Payments</source>
+        <translation>결제 건수</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>결제 금액</translation>
+    </message>
+    <message>
+        <source>Refunded</source>
+        <translation>환불 금액</translation>
+    </message>
+    <message>
+        <source>Net</source>
+        <translation>순매출</translation>
+    </message>
+    <message>
+        <source>Declined</source>
+        <translation>결제 거절</translation>
+    </message>
+    <message>
+        <source>(no plan)</source>
+        <translation>(상품 없음)</translation>
     </message>
 </context>
 <context>
@@ -1821,6 +2487,26 @@ Switch to LIVE?</source>
     <message>
         <source>Settings saved.</source>
         <translation>설정을 저장했습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>SettlementChart</name>
+    <message>
+        <source>{label}: paid {paid}, refunded {refunded}</source>
+        <extracomment>Beyond this many days the chart shows months.</extracomment>
+        <translation>{label}: 결제 {paid}, 환불 {refunded}</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>결제 금액</translation>
+    </message>
+    <message>
+        <source>Refunded</source>
+        <translation>환불 금액</translation>
+    </message>
+    <message>
+        <source>No payments in this period</source>
+        <translation>이 기간에 결제가 없습니다</translation>
     </message>
 </context>
 <context>
@@ -1988,7 +2674,7 @@ Switch to LIVE?</source>
     </message>
     <message>
         <source>Kakao Pay declined</source>
-        <translation>카카오페이 승인 거절</translation>
+        <translation>카카오페이 결제 거절</translation>
     </message>
     <message>
         <source>The request timed out</source>
@@ -2020,7 +2706,7 @@ Switch to LIVE?</source>
     </message>
     <message>
         <source>Refund it in the i&apos;mport console; the audit log has the details.</source>
-        <translation>아임포트 관리자 콘솔에서 환불하세요. 자세한 내용은 감사 기록에 있습니다.</translation>
+        <translation>아임포트 관리자 콘솔에서 환불하세요. 자세한 내용은 작업 기록에 있습니다.</translation>
     </message>
 </context>
 <context>

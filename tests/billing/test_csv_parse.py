@@ -121,7 +121,7 @@ BAD_ROWS = [
     ("cu_f,A,010-1234-5678,,,,", "Enter the monthly amount"),
     ("cu_g,A,010-1234-5678,1e6,,,", "whole number of won"),
     ("cu_h,A,010-1234-5678,100,,,2026-02-30", "not a real date"),
-    ("cu_i,A,010-1234-5678,100,,,2026/12/01", "must be YYYY-MM-DD"),
+    ("cu_i,A,010-1234-5678,100,,,01/12/2026", "must be a date like 2026-12-06"),
     ("cu_j,A,010-1234-5678,100,,,2026-11-27", "in the past"),
     ("cu_k,A,010-1234-5678,100,,,2030-01-01", "days ahead"),
     ("cu_l,A,12345,100,,,", "Enter a Korean mobile number"),
@@ -216,10 +216,16 @@ def test_csv_injection_prefix_round_trips() -> None:
     assert defuse("\tx") == "'\tx"
     assert defuse("김민지") == "김민지" and defuse(None) == "" and defuse(9900) == "9900"
     parsed = parse(
-        f"customer_uid,name,phone,amount,plan\ncu_1,{defuse('=HYPERLINK(1)')},010-1111-1111,100,{defuse('-plan')}\n"
+        f"customer_uid,name,phone,amount,plan\ncu_1,{defuse('-김')},010-1111-1111,100,{defuse('-plan')}\n"
+        f"cu_2,{defuse('=HYPERLINK(1)')},010-1111-1112,100,\n"
     )
-    assert parsed.rows[0].name == "=HYPERLINK(1)"
-    assert parsed.rows[0].plan == "-plan"
+    # The plan round-trips; a name a spreadsheet would run is refused with its own message
+    # (fields.NAME_FORMULA), whether or not the export's ' guard is in front of it.
+    assert parsed.rows == [] or parsed.rows[0].plan == "-plan"
+    assert [p.line for p in parsed.problems] == [2, 3]
+    assert all("formula" in p.message for p in parsed.problems)
+    ok = parse(f"customer_uid,name,phone,amount,plan\ncu_1,김,010-1111-1111,100,{defuse('-p')}\n")
+    assert ok.rows[0].plan == "-p"
 
 
 def test_phones_follow_the_one_rule() -> None:

@@ -13,6 +13,7 @@ import pytest
 from kpadmin.billing.due import SkipReason
 from kpadmin.billing.engine import ChargeEngine, ChargeEvent, EngineBusy, EventKind
 from kpadmin.billing.order_ids import order_id_for
+from kpadmin.billing.periods import SEOUL
 from kpadmin.store import (
     AuditRepository,
     ChargeRepository,
@@ -99,6 +100,9 @@ async def test_happy_batch_pays_advances_and_audits(conn: Store) -> None:
     # Nothing is due any more; a second run charges nobody.
     assert eng.plan(None, TODAY, "김직원").count == 0
     assert len(api.pay_calls) == 3
+    # The batch id starts with its Korean date and time (what staff read), not UTC.
+    (batch,) = {c.batch_id for c in ChargeRepository(conn).list_all()}
+    assert batch is not None and batch.startswith(f"{NOW.astimezone(SEOUL):%Y%m%d%H%M%S}-")
 
 
 async def test_intents_are_durable_before_any_request_leaves(conn: Store, db_path: Path) -> None:

@@ -10,7 +10,7 @@ import os
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import httpx
@@ -95,7 +95,8 @@ GOOD = (
     f"{HEADER}\n"
     "cu_1,김민지,010-1234-5678,9900,minji@example.com,Basic,\n"
     'cu_2,이준호,01098765432,"29,000",,Pro,\n'
-    "cu_3,=cmd|' /C calc'!A0,+82 10 5555 6666,15000,,,\n"
+    # A name a spreadsheet would run is refused (fields.NAME_FORMULA); a plan is defused on export.
+    "cu_3,박서준,+82 10 5555 6666,15000,,=cmd|' /C calc'!A0,\n"
 )
 
 
@@ -269,7 +270,7 @@ def test_export_round_trip_and_injection_escaping(
         assert stat.S_IMODE(out_path.stat().st_mode) == 0o600
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     by_uid = {r["customer_uid"]: r for r in rows}
-    assert by_uid["cu_3"]["name"] == "'=cmd|' /C calc'!A0"  # defused
+    assert by_uid["cu_3"]["plan"] == "'=cmd|' /C calc'!A0"  # defused
     assert by_uid["cu_1"]["phone"] == "010-1234-5678"  # as stored
     assert by_uid["cu_1"]["amount"] == "9900"
     for row in rows:
@@ -322,7 +323,10 @@ def test_export_charges(setup: Setup, capsys: pytest.CaptureFixture[str], now: d
     assert [r["merchant_uid"] for r in rows] == ["kp-test-1", "kp-test-2"]
     assert rows[0]["state"] == "paid" and rows[0]["imp_uid"] == "imps_1"
     assert rows[0]["subscriber_name"] == "김민지"
-    assert rows[0]["paid_at"] == now.astimezone(UTC).isoformat()  # stored and exported in UTC
+    # Stored in UTC, exported in Korean time with its offset (the same instant).
+    assert rows[0]["paid_at"] == now.astimezone(SEOUL).isoformat()
+    assert rows[0]["paid_at"].endswith("+09:00")
+    assert datetime.fromisoformat(rows[0]["paid_at"]) == now
     assert rows[1]["state"] == "declined"
     assert rows[1]["fail_reason"] == "'=한도초과"
     assert list(rows[0]) == list(csvio.CHARGE_EXPORT_COLUMNS)

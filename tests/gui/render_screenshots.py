@@ -45,9 +45,39 @@ def render(out_dir: Path, language: str, *, mode: str = "sandbox", size=(1440, 8
         suffix = "" if mode == "sandbox" else f"-{mode}"
         path = out_dir / f"main-window-{language}{suffix}.png"
         window.grab().save(str(path))
+        if mode == "sandbox":
+            render_books(window, out_dir, language)
         window.close()
         backend.store.close()
     return path
+
+
+def render_books(window, out_dir: Path, language: str, size=(1280, 800)) -> list[Path]:
+    """The books window's three tabs (payments, settlement, audit) at 1280×800."""
+    from datetime import timedelta
+
+    from PySide6.QtWidgets import QApplication
+
+    from kpadmin.gui import books_window as books
+
+    app = QApplication.instance()
+    today = window.backend.today()
+    paths = []
+    for tab, name in (
+        (books.PAYMENTS, "payments"),
+        (books.REPORT, "settlement"),
+        (books.AUDIT, "audit"),
+    ):
+        w = window.open_books(tab)
+        w.resize(*size)
+        view = w.tabs.currentWidget()
+        view.range.set_range(today - timedelta(days=29 if tab == books.REPORT else 120), today)
+        for _ in range(5):
+            app.processEvents()
+        path = out_dir / f"{name}-{language}.png"
+        w.grab().save(str(path))
+        paths.append(path)
+    return paths
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
-"""`kpadmin selftest --screenshots DIR` in a child process, as the packaged build runs it: every
-step verified (exit 0, one ✓ line each), one readable PNG per step, nothing left in the data dir
-the suite gave it (the self-test works in its own temporary directory)."""
+"""`kpadmin selftest --language ko --screenshots DIR` in a child process, as the packaged build
+runs it: every step verified (exit 0, one ✓ line each; in Korean no screen holds an English UI
+word), one readable PNG per step, nothing left in the data dir the suite gave it (the self-test
+works in its own temporary directory)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,18 @@ from tests.fixtures.sandbox import REPO_ROOT
 
 pytestmark = pytest.mark.e2e
 
-STEPS = ["start", "sign-up", "subscriber row", "charge", "paid at the sandbox", "refund", "quit"]
+STEPS = [
+    "start",
+    "sign-up",
+    "subscriber row",
+    "charge",
+    "paid at the sandbox",
+    "refund",
+    "books",
+    "import preview",
+    "settings",
+    "quit",
+]
 
 
 def test_selftest_verifies_every_step_and_saves_screenshots(tmp_path: Path) -> None:
@@ -33,6 +45,9 @@ def test_selftest_verifies_every_step_and_saves_screenshots(tmp_path: Path) -> N
             "-m",
             "kpadmin",
             "selftest",
+            # Korean: every screen is also checked for English UI words (kpadmin.gui.ui_language).
+            "--language",
+            "ko",
             "--screenshots",
             str(shots),
             "--timeout",

@@ -239,6 +239,20 @@ def test_frozen_notices_render_from_the_bundled_templates(
     assert result.returncode == 0
 
 
+def test_frozen_payments_export_writes_excel(
+    frozen: frozen_build.FrozenBuild, frozen_env: dict[str, str], tmp_path: Path
+) -> None:
+    """openpyxl is in the bundle: the payments view's .xlsx export writes and reads back, with
+    the Korean time of a charge made at 08:37 KST (23:37 UTC the day before)."""
+    result = run(frozen.exe("kpadmin-webengine-probe"), "--xlsx", str(tmp_path), env=frozen_env)
+    lines = result.stdout.strip().splitlines()
+    assert lines, f"no output; stderr:\n{result.stderr[-3000:]}"
+    report = json.loads(lines[-1])
+    assert report["rows"][0] == ["time (KST)", "state", "name"]
+    assert report["rows"][1] == ["2026-12-07 08:37:00", "paid", "김민지"]
+    assert result.returncode == 0
+
+
 def test_bundle_holds_what_the_app_opens_and_not_what_it_excludes(
     frozen: frozen_build.FrozenBuild,
 ) -> None:

@@ -62,5 +62,4 @@ MAX_DAYS_AHEAD: Final = 400
 VERIFY_CHUNK: Final = 500
 
 _UID_RE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@:-]{0,79}")
-_DATE_RE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 _INJECTION_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")

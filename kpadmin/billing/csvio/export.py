@@ -1,10 +1,12 @@
-"""The exports: subscribers and charges, UTF-8 with a BOM, CSV injection defused."""
+"""The exports: subscribers and charges, UTF-8 with a BOM, CSV injection defused, every time in
+Korean time (ISO 8601 with its +09:00 offset: what staff read, and still exact for a program)."""
 
 from __future__ import annotations
 
 import csv
 import os
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from kpadmin.billing.csvio.columns import (
@@ -12,6 +14,7 @@ from kpadmin.billing.csvio.columns import (
     CHARGE_EXPORT_COLUMNS,
     SUBSCRIBER_EXPORT_COLUMNS,
 )
+from kpadmin.billing.periods import SEOUL
 from kpadmin.redact import redact_text
 from kpadmin.store import Store
 from kpadmin.store.models import Charge
@@ -48,6 +51,8 @@ def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object
 def _value(value: object) -> object:
     if value is None:
         return ""
+    if isinstance(value, datetime):  # stored in UTC; exported as Korean time (+09:00)
+        return value.astimezone(SEOUL).isoformat()
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if hasattr(value, "value"):  # StrEnum

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
+from kpadmin.billing import import_preview
 from kpadmin.billing.csvio.columns import VERIFY_CHUNK
 from kpadmin.billing.csvio.parse import (
     ImportReport,
@@ -15,6 +16,7 @@ from kpadmin.billing.csvio.parse import (
     parse_import_csv,
 )
 from kpadmin.billing.gateway import BillingKey, Gateway
+from kpadmin.billing.messages import Message, MessageCode
 from kpadmin.billing.periods import first_charge_date, period_of
 from kpadmin.redact import mask_email, mask_phone
 from kpadmin.store import NewSubscriber, Store
@@ -47,7 +49,11 @@ def _spent(day: date | None, paid_through: str | None) -> bool:
 
 
 def _changes(
-    existing: Subscriber, row: ImportRow, has_dates: bool, paid_through: str | None
+    existing: Subscriber,
+    row: ImportRow,
+    has_dates: bool,
+    paid_through: str | None,
+    columns: frozenset[str] | None = None,
 ) -> dict[str, Any]:
     wanted: dict[str, Any] = {
         "name": row.name,
@@ -60,6 +66,8 @@ def _changes(
     if has_dates and day is not None and not _spent(day, paid_through):
         wanted["next_charge_date"] = day
         wanted["billing_day"] = day.day
+    if columns is not None:  # a column absent from the file never changes its field
+        wanted = import_preview.only_present(wanted, columns)
     return {k: v for k, v in wanted.items() if getattr(existing, k) != v}
 
 
@@ -98,6 +106,7 @@ async def import_subscribers(
     staff: str,
     skip_bad: bool = False,
     dry_run: bool = False,
+    allow_large_changes: bool = False,
     now: datetime | None = None,
 ) -> ImportReport:
     """Validate ``data``, verify the keys, and apply it in one transaction (see module doc).
@@ -120,23 +129,31 @@ async def import_subscribers(
     for row in parsed.rows:
         if row.customer_uid in missing or row.customer_uid not in keys:
             report.problems.append(
-                RowProblem(
-                    row.line, row.customer_uid, "i'mport has no billing key for this customer_uid"
-                )
+                RowProblem.of(row.line, row.customer_uid, Message.of(MessageCode.CSV_NO_KEY))
             )
         else:
             good.append(row)
     report.problems.sort(key=lambda p: p.line)
 
+    def plan() -> tuple[list[tuple[ImportRow, NewSubscriber]], list[_Update]]:
+        return _plan(
+            store,
+            good,
+            keys,
+            report,
+            today=today,
+            has_dates=parsed.has_next_charge_date,
+            columns=parsed.columns,
+            allow_large_changes=allow_large_changes,
+        )
+
     if dry_run:
-        _plan(store, good, keys, report, today=today, has_dates=parsed.has_next_charge_date)
+        plan()
         return report
     # Plan and write under one write lock, so a sign-up in the GUI between our reads and our
     # writes cannot make the plan stale.
     with store.transaction():
-        new, updates = _plan(
-            store, good, keys, report, today=today, has_dates=parsed.has_next_charge_date
-        )
+        new, updates = plan()
         if (report.problems and not skip_bad) or not (new or updates):
             return report
         _apply(store, new, updates, report, staff=staff, now=now or store.clock())
@@ -155,6 +172,8 @@ def _plan(
     *,
     today: date,
     has_dates: bool,
+    columns: frozenset[str] | None = None,
+    allow_large_changes: bool = False,
 ) -> tuple[list[tuple[ImportRow, NewSubscriber]], list[_Update]]:
     """Sort the verified rows into new / updated / unchanged (filling ``report``)."""
     subscribers = store.subscribers
@@ -188,27 +207,45 @@ def _plan(
                 )
             )
             report.added.append(row.customer_uid)
+            report.new_rows.append(row)
             continue
         paid_through = paid.get(existing.id)
         if has_dates and _spent(row.next_charge_date, paid_through):
             report.dates_spent.append(row.customer_uid)
-        changes = _changes(existing, row, has_dates, paid_through)
+        changes = _changes(existing, row, has_dates, paid_through, columns)
+        listed = import_preview.changes_of(existing, changes)
+        large = import_preview.large_amount_change(listed)
         if not changes:
             report.unchanged.append(row.customer_uid)
         elif existing.id in in_doubt:
             # Changing the amount or date under a charge whose outcome is not known yet would
             # make the journal and the subscriber disagree; settle it first.
             report.problems.append(
-                RowProblem(
+                RowProblem.of(row.line, row.customer_uid, Message.of(MessageCode.CSV_IN_DOUBT))
+            )
+        elif large is not None and not allow_large_changes:
+            old_amount, new_amount = large.masked()
+            report.large_changes.append(row.customer_uid)
+            report.changes[row.customer_uid] = listed
+            report.problems.append(
+                RowProblem.of(
                     row.line,
                     row.customer_uid,
-                    "this subscriber has a charge in flight or with an unknown outcome; "
-                    "run `kpadmin reconcile` first",
+                    Message.of(
+                        MessageCode.CSV_LARGE_CHANGE,
+                        old=old_amount,
+                        new=new_amount,
+                        factor=import_preview.LARGE_FACTOR,
+                        step=f"₩{import_preview.LARGE_STEP:,}",
+                    ),
                 )
             )
         else:
             updates.append((existing, row, changes))
             report.updated.append(row.customer_uid)
+            report.changes[row.customer_uid] = listed
+            if large is not None:
+                report.large_changes.append(row.customer_uid)
     report.problems.sort(key=lambda p: p.line)
     return new, updates
 

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from kpadmin.billing import fields
+from kpadmin.billing import fields, import_formats, import_preview
 from kpadmin.billing.csvio.columns import (
-    _DATE_RE,
     _LISTED_COLUMNS,
     _UID_RE,
     IGNORED_COLUMNS,
@@ -26,10 +25,20 @@ from kpadmin.billing.csvio.columns import (
     REQUIRED_COLUMNS,
 )
 from kpadmin.billing.fields import FieldError
+from kpadmin.billing.messages import Message, MessageCode
 
 
 class CsvFileError(ValueError):
-    """The file as a whole cannot be imported (encoding, header, empty, not a CSV)."""
+    """The file as a whole cannot be imported (encoding, header, empty, not a CSV). ``str()`` is
+    the English; ``note`` the `Message` the GUI says in the UI language."""
+
+    def __init__(self, note: Message | str) -> None:
+        self.note = note if isinstance(note, Message) else None
+        super().__init__(note.english() if isinstance(note, Message) else note)
+
+    @classmethod
+    def of(cls, code: MessageCode, **params: object) -> CsvFileError:
+        return cls(Message.of(code, **params))
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +51,21 @@ class RowProblem:
     past_date_row: ImportRow | None = field(default=None, compare=False, repr=False)
     #: The shared field rules' errors among the problems (codes and parameters, for the GUI).
     errors: tuple[FieldError, ...] = field(default=(), compare=False)
+    #: Every problem of the row as a `Message` (the GUI says them in the UI language; ``message``
+    #: is their English, joined by "; ").
+    notes: tuple[Message, ...] = field(default=(), compare=False)
+
+    @classmethod
+    def of(
+        cls,
+        line: int,
+        customer_uid: str | None,
+        *notes: Message,
+        errors: tuple[FieldError, ...] = (),
+        past_date_row: ImportRow | None = None,
+    ) -> RowProblem:
+        message = "; ".join(note.english().rstrip(".") for note in notes)
+        return cls(line, customer_uid, message, past_date_row, errors, tuple(notes))
 
     def __str__(self) -> str:
         uid = f" ({self.customer_uid})" if self.customer_uid else ""
@@ -67,6 +91,8 @@ class ParsedCsv:
     encoding: str
     ignored_columns: list[str] = field(default_factory=list)
     has_next_charge_date: bool = False
+    #: The columns the file has: a field whose column is absent is never changed.
+    columns: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -85,6 +111,13 @@ class ImportReport:
     #: customer_uids whose next_charge_date in the file is in a period already paid: the date
     #: is kept as the charges moved it (see the module docstring).
     dates_spent: list[str] = field(default_factory=list)
+    #: The preview: per updated customer_uid, old → new of each field it changes
+    #: (`import_preview`); the new rows as the file gives them.
+    changes: dict[str, list[import_preview.FieldChange]] = field(default_factory=dict)
+    new_rows: list[ImportRow] = field(default_factory=list)
+    #: customer_uids whose amount change needs confirmation (`import_preview.is_large_change`):
+    #: bad rows unless the import allows large changes, then updated like the rest.
+    large_changes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -100,39 +133,33 @@ def read_import_file(path: Path) -> bytes:
     with open(path, "rb") as handle:
         data = handle.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
-        raise CsvFileError(_too_large())
+        raise _too_large()
     return data
 
 
-def _too_large() -> str:
-    return (
-        f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB; a subscriber file of "
-        f"{MAX_ROWS:,} rows is far smaller. Split it"
+def _too_large() -> CsvFileError:
+    return CsvFileError.of(
+        MessageCode.CSV_FILE_TOO_LARGE, mb=MAX_FILE_BYTES // 1_000_000, rows=MAX_ROWS
     )
 
 
 def decode_csv_bytes(data: bytes) -> tuple[str, str]:
     """The text of a CSV file and the encoding it was read with; `CsvFileError` otherwise."""
     if not data.strip():
-        raise CsvFileError("the file is empty")
+        raise CsvFileError.of(MessageCode.CSV_FILE_EMPTY)
     if len(data) > MAX_FILE_BYTES:
-        raise CsvFileError(_too_large())
+        raise _too_large()
     if data.startswith(b"PK\x03\x04"):
-        raise CsvFileError(
-            "this is an Excel workbook (.xlsx), not a CSV file; in Excel use "
-            "File > Save As > 'CSV UTF-8 (Comma delimited)'"
-        )
+        raise CsvFileError.of(MessageCode.CSV_FILE_XLSX)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise CsvFileError("the file is UTF-16 text; save it as 'CSV UTF-8 (Comma delimited)'")
+        raise CsvFileError.of(MessageCode.CSV_FILE_UTF16)
     if b"\x00" in data:
-        raise CsvFileError("the file contains binary data; it is not a CSV text file")
+        raise CsvFileError.of(MessageCode.CSV_FILE_BINARY)
     if data.startswith(codecs.BOM_UTF8):
         try:
             text, encoding = data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
-            raise CsvFileError(
-                f"the file starts like UTF-8 but is not valid UTF-8 ({exc})"
-            ) from exc
+            raise CsvFileError.of(MessageCode.CSV_FILE_BAD_UTF8, error=str(exc)) from exc
     else:
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
@@ -141,13 +168,10 @@ def decode_csv_bytes(data: bytes) -> tuple[str, str]:
                 # Korean Excel's default "CSV (Comma delimited)" is CP949 (a superset of EUC-KR).
                 text, encoding = data.decode("cp949"), "cp949"
             except UnicodeDecodeError:
-                raise CsvFileError(
-                    "the file is neither UTF-8 nor CP949 (EUC-KR) text; "
-                    "save it as 'CSV UTF-8 (Comma delimited)'"
-                ) from None
+                raise CsvFileError.of(MessageCode.CSV_FILE_ENCODING) from None
     bad = [ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\r\n"]
     if bad:
-        raise CsvFileError("the file contains control characters; it is not a CSV text file")
+        raise CsvFileError.of(MessageCode.CSV_FILE_CONTROL)
     return text, encoding
 
 
@@ -161,58 +185,56 @@ def _uninject(value: str) -> str:
     return value
 
 
-def _parse_date(raw: str, today: date, problems: list[str]) -> tuple[date | None, str]:
+def _parse_date(
+    raw: str, today: date, problems: list[Message]
+) -> tuple[date | None, Message | None]:
     """The date (None when empty or unreadable) and, separately, the "in the past" problem: a
     past date may still be fine for a subscriber who has paid that period (`_rescue_spent`)."""
     text = raw.strip()
     if not text:
-        return None, ""
-    if not _DATE_RE.fullmatch(text):
-        problems.append(f"next_charge_date {raw!r} must be YYYY-MM-DD")
-        return None, ""
+        return None, None
     try:
-        day = date.fromisoformat(text)
+        # YYYY-MM-DD, and what Korean Excel writes: 2026.12.06, 2026. 12. 6., 2026/12/06.
+        day = import_formats.parse_day(text)
+    except import_formats.NotADate:
+        problems.append(Message.of(MessageCode.CSV_DATE_FORMAT, raw=repr(raw)))
+        return None, None
     except ValueError:
-        problems.append(f"next_charge_date {raw!r} is not a real date")
-        return None, ""
+        problems.append(Message.of(MessageCode.CSV_DATE_UNREAL, raw=repr(raw)))
+        return None, None
     if day < today:
-        return day, f"next_charge_date {day} is in the past (today is {today} in Seoul)"
+        return day, Message.of(MessageCode.CSV_DATE_PAST, day=str(day), today=str(today))
     if day > today + timedelta(days=MAX_DAYS_AHEAD):
-        problems.append(f"next_charge_date {day} is more than {MAX_DAYS_AHEAD} days ahead")
-    return day, ""
+        problems.append(Message.of(MessageCode.CSV_DATE_AHEAD, day=str(day), days=MAX_DAYS_AHEAD))
+    return day, None
 
 
 def _validate_row(cells: dict[str, str], line: int, today: date) -> ImportRow | RowProblem:
-    problems: list[str] = []
+    problems: list[Message] = []
     uid = cells.get("customer_uid", "").strip()
     if not uid:
-        problems.append("customer_uid is empty")
+        problems.append(Message.of(MessageCode.CSV_UID_EMPTY))
     elif len(uid) > 80:
-        problems.append("customer_uid is longer than 80 characters")
+        problems.append(Message.of(MessageCode.CSV_UID_LONG))
     elif not _UID_RE.fullmatch(uid):
-        problems.append(
-            f"customer_uid {uid!r} may only contain letters, digits and _ . @ : - "
-            "(starting with a letter or digit)"
-        )
+        problems.append(Message.of(MessageCode.CSV_UID_CHARS, uid=repr(uid)))
     name = fields.name(cells.get("name", ""))
     phone = fields.phone(cells.get("phone", ""))
     amount = fields.amount(cells.get("amount", ""))
     email = fields.email(cells.get("email", ""))
     plan = fields.plan(cells.get("plan", ""))
     errors = tuple(r for r in (name, phone, amount, email, plan) if isinstance(r, FieldError))
-    # The rule's own sentence, without its full stop: a row's problems are joined by "; ".
-    problems += [e.message.rstrip(".") for e in errors]
+    # The rule's own sentence (its full stop dropped when joined: RowProblem.of).
+    problems += [e.note for e in errors]
     next_date, past = _parse_date(cells.get("next_charge_date", ""), today, problems)
     if problems:
-        return RowProblem(
-            line, uid or None, "; ".join([*problems, past] if past else problems), errors=errors
-        )
+        return RowProblem.of(line, uid or None, *problems, *([past] if past else []), errors=errors)
     # No problem means every field passed its rule.
     assert isinstance(name, str) and isinstance(phone, str) and isinstance(amount, int)
     assert isinstance(email, str) and isinstance(plan, str)
     row = ImportRow(line, uid, name, phone, amount, email, plan, next_date)
     if past:
-        return RowProblem(line, uid, past, past_date_row=row)
+        return RowProblem.of(line, uid, past, past_date_row=row)
     return row
 
 
@@ -223,31 +245,41 @@ def _read_header(header: list[str], line: int) -> tuple[list[str], list[str]]:
     before anything else looks at the names.
     """
     if len(header) > MAX_COLUMNS:
-        raise CsvFileError(
-            f"line {line}: the header has {len(header):,} columns; a subscriber file has at "
-            f"most {MAX_COLUMNS} (expected {_expected_columns()})"
+        raise CsvFileError.of(
+            MessageCode.CSV_HEADER_TOO_WIDE,
+            line=line,
+            count=len(header),
+            most=MAX_COLUMNS,
+            expected=_expected_columns(),
         )
-    names = [_uninject(h).strip().lower().lstrip("\ufeff") for h in header]
+    # English column names, or the Korean headers of the app's Korean export (import_formats).
+    names = [import_formats.column_key(_uninject(h)) for h in header]
     if len(names) == 1 and (";" in names[0] or "\t" in names[0]):
-        raise CsvFileError(
-            f"line {line}: the header is not comma-separated; save the file as CSV with commas"
-        )
+        raise CsvFileError.of(MessageCode.CSV_HEADER_NOT_COMMAS, line=line)
     present = [n for n in names if n]
     duplicates = sorted(n for n, count in Counter(present).items() if count > 1)
     if duplicates:
-        raise CsvFileError(f"line {line}: the header repeats column(s): {_listed(duplicates)}")
+        raise CsvFileError.of(
+            MessageCode.CSV_HEADER_REPEATS, line=line, columns=_listed(duplicates)
+        )
     name_set = set(names)
     missing = [c for c in REQUIRED_COLUMNS if c not in name_set]
     known = {*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS}
     unknown = [n for n in present if n not in known and n not in IGNORED_COLUMNS]
     if missing or unknown:
-        parts = []
-        if missing:
-            parts.append(f"missing required column(s): {', '.join(missing)}")
-        if unknown:
-            parts.append(f"unknown column(s): {_listed(unknown)}")
-        raise CsvFileError(
-            f"line {line}: bad header: {'; '.join(parts)}. Expected {_expected_columns()}"
+        code = (
+            MessageCode.CSV_HEADER_MISSING_UNKNOWN
+            if missing and unknown
+            else MessageCode.CSV_HEADER_MISSING
+            if missing
+            else MessageCode.CSV_HEADER_UNKNOWN
+        )
+        raise CsvFileError.of(
+            code,
+            line=line,
+            missing=", ".join(missing),
+            unknown=_listed(unknown),
+            expected=_expected_columns(),
         )
     return names, [n for n in present if n in IGNORED_COLUMNS]
 
@@ -282,23 +314,27 @@ def parse_import_csv(data: bytes, *, today: date) -> ParsedCsv:
                 names, ignored = _read_header(record, line)
                 continue
             if len(rows) + len(problems) >= MAX_ROWS:
-                raise CsvFileError(
-                    f"line {line}: the file has more than {MAX_ROWS:,} rows; split it"
-                )
+                raise CsvFileError.of(MessageCode.CSV_FILE_TOO_MANY_ROWS, line=line, rows=MAX_ROWS)
             if len(record) > MAX_COLUMNS:
                 problems.append(
-                    RowProblem(
+                    RowProblem.of(
                         line,
                         None,
-                        f"has {len(record):,} fields; a line has at most {MAX_COLUMNS}",
+                        Message.of(
+                            MessageCode.CSV_TOO_MANY_FIELDS, count=len(record), most=MAX_COLUMNS
+                        ),
                     )
                 )
                 continue
             extra = record[len(names) :]
             if len(record) < len(names) or any(cell.strip() for cell in extra):
                 problems.append(
-                    RowProblem(
-                        line, None, f"has {len(record)} fields but the header has {len(names)}"
+                    RowProblem.of(
+                        line,
+                        None,
+                        Message.of(
+                            MessageCode.CSV_FIELD_COUNT, count=len(record), header=len(names)
+                        ),
                     )
                 )
                 continue
@@ -307,7 +343,13 @@ def parse_import_csv(data: bytes, *, today: date) -> ParsedCsv:
                 value = _uninject(cell)
                 if not name:
                     if value.strip():
-                        problems.append(RowProblem(line, None, f"column {index + 1} has no name"))
+                        problems.append(
+                            RowProblem.of(
+                                line,
+                                None,
+                                Message.of(MessageCode.CSV_NAMELESS_COLUMN, index=index + 1),
+                            )
+                        )
                     continue
                 cells[name] = value
             if len(cells) < len(REQUIRED_COLUMNS):  # an unnamed column held data
@@ -318,14 +360,23 @@ def parse_import_csv(data: bytes, *, today: date) -> ParsedCsv:
             else:
                 problems.append(result)
     except csv.Error as exc:
-        raise CsvFileError(f"line {reader.line_num}: the CSV is malformed ({exc})") from exc
+        raise CsvFileError.of(
+            MessageCode.CSV_FILE_MALFORMED, line=reader.line_num, error=str(exc)
+        ) from exc
     if names is None:
-        raise CsvFileError("the file has no header line")
+        raise CsvFileError.of(MessageCode.CSV_FILE_NO_HEADER)
     if not rows and not problems:
-        raise CsvFileError("the file has a header but no rows")
+        raise CsvFileError.of(MessageCode.CSV_FILE_NO_ROWS)
     rows, problems = _flag_duplicates(rows, problems)
     problems.sort(key=lambda p: p.line)
-    return ParsedCsv(rows, problems, encoding, ignored, "next_charge_date" in names)
+    return ParsedCsv(
+        rows,
+        problems,
+        encoding,
+        ignored,
+        "next_charge_date" in names,
+        frozenset(n for n in names if n),
+    )
 
 
 def _flag_duplicates(
@@ -351,8 +402,8 @@ def _flag_duplicates(
         if row.customer_uid in dupes:
             others = ", ".join(str(n) for n in dupes[row.customer_uid] if n != row.line)
             problems.append(
-                RowProblem(
-                    row.line, row.customer_uid, f"duplicate customer_uid (also on line {others})"
+                RowProblem.of(
+                    row.line, row.customer_uid, Message.of(MessageCode.CSV_DUPLICATE, lines=others)
                 )
             )
         else:

@@ -40,7 +40,8 @@ from kpadmin.billing.engine.results import (
 from kpadmin.billing.engine.send import Pacer, charge_one, mark_missing_keys
 from kpadmin.billing.gateway import Gateway
 from kpadmin.billing.journal import Journal
-from kpadmin.billing.periods import month_of, month_span, today_in_seoul
+from kpadmin.billing.periods import SEOUL, month_of, month_span, today_in_seoul
+from kpadmin.billing.plans import apply_due_price_changes
 from kpadmin.billing.reconcile import Lookup, ReconcileReport, look_up
 from kpadmin.clock import Clock, default_clock
 from kpadmin.store import BatchBusy, ChangeKind, Store
@@ -98,6 +99,9 @@ class ChargeEngine:
         *,
         include_not_due: bool = False,
     ) -> Plan:
+        # A plan price change whose period a subscriber's next charge has reached applies
+        # before that charge is planned (kpadmin.billing.plans; one query when none is pending).
+        apply_due_price_changes(self.store, staff=staff, now=self.clock())
         return build_plan(
             self.store,
             today=today or self.today(),
@@ -175,7 +179,8 @@ class ChargeEngine:
             except Exception:
                 log.exception("on_event callback failed; the batch goes on")
 
-        batch_id = f"{self.clock():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
+        # Korean time: the id staff read in the batch window, the audit and the exports.
+        batch_id = f"{self.clock().astimezone(SEOUL):%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
         emit(ChargeEvent(EventKind.RECONCILING, Progress(), message="looking up charges in doubt"))
         report = await reconcile_rows(self, plan.staff, concurrency)
         earlier_paid: set[int] = set()

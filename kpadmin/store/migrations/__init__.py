@@ -31,10 +31,10 @@ log = logging.getLogger(__name__)
 DIRECTORY = Path(__file__).resolve().parent / "scripts"
 VERSION_TABLE = "alembic_version"
 #: The newest revision this kpadmin knows, and the first one (the schema when Alembic came in).
-HEAD = "0001"
+HEAD = "0002"
 BASELINE = "0001"
-#: The head's ``PRAGMA user_version`` on SQLite (migrations 1 and 2 of the first kpadmin: 2).
-SCHEMA_VERSION = 2
+#: The head's ``PRAGMA user_version`` on SQLite (first kpadmin: 2; the plans catalogue: 3).
+SCHEMA_VERSION = 3
 
 
 def current_revision(conn: Connection) -> str | None:

@@ -1,0 +1,99 @@
+"""No English UI words on the Korean screens (main window, books window's three tabs, settings,
+the edit dialog, an import preview), at 1280×800; and the checker itself finds English."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+from kpadmin.billing import csvio
+from kpadmin.gui import books_window as books
+from kpadmin.gui import i18n
+from kpadmin.gui.csv_actions import ImportPreviewDialog
+from kpadmin.gui.ui_language import english_leftovers, english_words
+
+
+@pytest.fixture
+def korean(qapp) -> Iterator[None]:
+    i18n.install("ko")
+    yield
+    i18n.install("en")
+
+
+@pytest.fixture
+def ko_window(qtbot, seeded, korean):
+    from kpadmin.gui.main_window import MainWindow
+
+    w = MainWindow(seeded)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    w.select_ids([3])
+    return w
+
+
+def test_the_checker_finds_english_and_lets_names_pass(qtbot) -> None:
+    assert english_words("Import the 3 good rows") == ["Import", "the", "good", "rows"]
+    assert english_words("CSV 가져오기 · 카카오페이 · i'mport · KPADMIN_IMP_KEY · kpa_x1") == []
+    box = QWidget()
+    qtbot.addWidget(box)
+    layout = QVBoxLayout(box)
+    layout.addWidget(QLabel("결제 완료"))
+    layout.addWidget(QPushButton("Refund"))
+    box.show()
+    assert english_leftovers(box) == ["QPushButton: Refund"]
+
+
+def test_main_and_books_windows_hold_no_english(ko_window, qtbot) -> None:
+    assert english_leftovers(ko_window) == []
+    window = ko_window.open_books(books.PAYMENTS)
+    window.resize(1280, 800)
+    for tab in (books.PAYMENTS, books.REPORT, books.AUDIT):
+        window.show_tab(tab)
+        assert english_leftovers(window) == [], tab
+
+
+def test_settings_and_edit_dialogs_hold_no_english(ko_window, qtbot) -> None:
+    ko_window.open_settings()
+    qtbot.waitUntil(lambda: ko_window.settings_dialog is not None)
+    assert english_leftovers(ko_window.settings_dialog) == []
+    ko_window.settings_dialog.reject()
+    ko_window.edit_current()
+    qtbot.waitUntil(lambda: ko_window.edit_dialog is not None)
+    assert english_leftovers(ko_window.edit_dialog) == []
+    ko_window.edit_dialog.reject()
+
+
+def test_an_import_preview_holds_no_english(ko_window, qtbot) -> None:
+    sub = ko_window.backend.subscribers.list_all()[0]
+    report = csvio.ImportReport(encoding="utf-8", rows=2, dry_run=True)
+    report.updated.append(sub.customer_uid)
+    from kpadmin.billing.import_preview import FieldChange
+
+    report.changes[sub.customer_uid] = [FieldChange("amount", sub.amount, sub.amount * 5)]
+    report.large_changes.append(sub.customer_uid)
+    dialog = ImportPreviewDialog(report, ko_window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert english_leftovers(dialog) == []
+    assert "금액: ₩" in dialog.changes.toPlainText()
+
+
+def test_the_empty_table_says_what_to_do_next(qtbot, backend, korean) -> None:
+    from kpadmin.gui.main_window import MainWindow
+
+    w = MainWindow(backend)
+    qtbot.addWidget(w)
+    w.show()
+    assert w.empty_hint.isVisible()
+    assert "신규 가입" in w.empty_hint.text() and "CSV 가져오기" in w.empty_hint.text()
+
+
+def test_the_plans_dialog_holds_no_english(ko_window, qtbot) -> None:
+    dialog = ko_window.open_plans()
+    qtbot.waitExposed(dialog)
+    assert english_leftovers(dialog) == []
+    dialog.reject()
