@@ -30,6 +30,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "report": ("kpadmin.commands.report", "the settlement report per Korean day, month and plan"),
     "charge-due": ("kpadmin.commands.charge_due", "charge every subscriber that is due"),
     "reconcile": ("kpadmin.commands.reconcile", "resolve unknown charge outcomes with i'mport"),
+    "refund": ("kpadmin.commands.refund", "refund a paid charge (all that is left, or an amount)"),
     "db": ("kpadmin.commands.db", "copy this PC's database into a shared PostgreSQL database"),
     "schedule": (
         "kpadmin.commands.schedule",
@@ -40,7 +41,16 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 
 
 #: The commands that open the mode's database, for which ``--new-database`` means something.
-OPENS_DATABASE = ("gui", "config", "import", "export", "report", "charge-due", "reconcile")
+OPENS_DATABASE = (
+    "gui",
+    "config",
+    "import",
+    "export",
+    "report",
+    "charge-due",
+    "reconcile",
+    "refund",
+)
 _NEW_DATABASE_HELP = (
     "when this data folder's database is missing (deleted, or 0 bytes), start with an empty one "
     "on purpose; without it kpadmin refuses, so a lost database is noticed"

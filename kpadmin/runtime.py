@@ -45,7 +45,6 @@ from kpadmin.billing.periods import today_in_seoul
 from kpadmin.billing.secrets import Credentials, SecretsError
 from kpadmin.billing.settings import Settings, SettingsError
 from kpadmin.exitcodes import ExitCode
-from kpadmin.iamport.gateway import open_gateway
 from kpadmin.redact import redact_text
 from kpadmin.sandbox import STATE_FILE
 from kpadmin.store import FILE_NAME, Store, open_store
@@ -210,6 +209,8 @@ class Runtime:
                 server.close()
                 raise
         try:
+            from kpadmin.iamport.gateway import open_gateway  # httpx: not at start-up
+
             async with open_gateway(base_url, creds.imp_key, creds.imp_secret) as gateway:
                 yield Api(
                     gateway=gateway,
@@ -248,6 +249,8 @@ class Runtime:
 async def check_credentials(base_url: str, imp_key: str, imp_secret: str) -> None:
     """Ask the gateway at ``base_url`` for an access token with these credentials (the settings
     dialog's "Test connection", before anything is saved); raises the gateway's errors."""
+    from kpadmin.iamport.gateway import open_gateway  # httpx: not at start-up
+
     async with open_gateway(base_url, imp_key, imp_secret) as gateway:
         await gateway.check_connection()
 

@@ -22,13 +22,12 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final
-
-import keyring
-import keyring.backend
-import keyring.errors
+from typing import TYPE_CHECKING, Final
 
 from kpadmin.paths import MODES
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 log = logging.getLogger(__name__)
 
@@ -120,11 +119,13 @@ def _backend_name(backend: object) -> str:
     return f"{cls.__module__}.{cls.__name__}"
 
 
-def _usable_backend(name: str | None = None) -> keyring.backend.KeyringBackend:
+def _usable_backend(name: str | None = None) -> KeyringBackend:
     """The active keyring backend, or `SecretsUnavailable` when it cannot keep a secret safely
     (the message names the environment variable(s) for ``name``, the REST ones by default)."""
     fix = _how_to_fix(name)
     try:
+        import keyring  # here, not at start-up: finding the OS's backend takes ~50 ms
+
         backend = keyring.get_keyring()
     except Exception as exc:  # backends fail in many ways (D-Bus, locked, misconfigured)
         raise SecretsUnavailable(f"The OS keyring could not be loaded ({exc}). {fix}") from exc
@@ -221,9 +222,11 @@ def delete_secret(mode: str, name: str) -> bool:
     """Remove a secret from the keyring; False when there was none."""
     _check(mode, name)
     backend = _usable_backend(name)
+    from keyring.errors import PasswordDeleteError  # loaded by `_usable_backend` already
+
     try:
         backend.delete_password(SERVICE, keyring_username(mode, name))
-    except keyring.errors.PasswordDeleteError:
+    except PasswordDeleteError:
         return False
     except Exception as exc:
         raise SecretsUnavailable(

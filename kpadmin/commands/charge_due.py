@@ -1,7 +1,8 @@
 """`kpadmin charge-due`: charge every subscriber that is due, with the same engine as the GUI.
 
-Steps: reconcile what is in doubt → plan (who, how much, who is skipped and why) → confirm →
-run the batch → summary. On a terminal a progress bar is drawn on stderr; ``--json`` prints one
+Steps (`kpadmin.billing.batch.BatchSession`, the GUI's too): reconcile what is in doubt → plan
+(who, how much, who is skipped and why) → confirm → run the batch → summary. On a terminal a
+progress bar is drawn on stderr; ``--json`` prints one
 machine-readable object on stdout instead of the summary (its keys keep PortOne's names —
 ``customer_uid``, ``merchant_uid``, ``imp_uid`` — the words merchants and their scripts search the
 PortOne console by; inside billing they are ``key_id``, ``order_id``, ``payment_id``). Exit
@@ -41,6 +42,7 @@ from typing import Any, TextIO
 
 from kpadmin import runtime as rt
 from kpadmin import stopping
+from kpadmin.billing.batch import BatchSession
 from kpadmin.billing.due import Plan
 from kpadmin.billing.engine import (
     MAX_CONCURRENCY,
@@ -49,7 +51,6 @@ from kpadmin.billing.engine import (
     ChargeEngine,
     ChargeEvent,
     EngineBusy,
-    without_declines,
 )
 from kpadmin.billing.reconcile import ReconcileReport
 from kpadmin.commands import wiring
@@ -105,12 +106,12 @@ async def _main(args: argparse.Namespace) -> int:
     try:
         async with stopping.watch() as stop, env.gateway() as gateway:
             engine = ChargeEngine(store, gateway, monthly_limit=env.monthly_limit, clock=env.clock)
-            # A dry run changes nothing outside the rows in doubt: it does not bring in what
-            # changed at i'mport (refunds, deleted keys: `kpadmin reconcile` or a real run does).
-            report = await engine.reconcile(staff=env.staff, outside=not args.dry_run)
-            found = engine.amount_mismatches({r.charge_id for r in report.mismatched})
-            # A decline this reconciliation found (a crash's leftover) is not retried in this run.
-            plan = without_declines(engine.plan(None, None, env.staff), report)
+            session = BatchSession(engine, staff=env.staff)
+            # Reconcile → plan → minus the declines that reconciliation found (the GUI's too).
+            # Before a real batch, what changed at i'mport outside kpadmin comes in too (a dry
+            # run changes nothing beyond the rows in doubt).
+            prepared = await session.prepare(outside=not args.dry_run)
+            plan, report, found = prepared.plan, prepared.report, list(prepared.mismatches)
             log.info(
                 "%s mode: %d due (₩%s), %d skipped; reconciled first: %s",
                 mode,
@@ -132,7 +133,7 @@ async def _main(args: argparse.Namespace) -> int:
             bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.json else None
             try:
                 with stop.graceful(_STOPPING) as cancel:
-                    result = await engine.run(
+                    result = await session.run(
                         plan,
                         concurrency=concurrency,
                         rps=env.rps,
@@ -319,9 +320,7 @@ def _finish(
         )
         for o in result.outcomes:
             if o.state.value != "paid":
-                print(
-                    f"  {o.state.value:9} {o.key_id}  {o.order_id}  {_clean(o.message)}"
-                )
+                print(f"  {o.state.value:9} {o.key_id}  {o.order_id}  {_clean(o.message)}")
         if result.error:
             fix = f" {rt.DISK_FIX}" if isinstance(result.journal_error, DiskError) else ""
             print(f"Stopped early: {_clean(result.error)}.{fix}", file=sys.stderr)

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpadmin import __version__
+from kpadmin.billing import subscribers
 from kpadmin.billing.records import Subscriber, SubscriberState
 from kpadmin.gui import books_window as books
 from kpadmin.gui import formatting as fmt
@@ -52,6 +53,7 @@ from kpadmin.gui.charging import ChargingController
 from kpadmin.gui.csv_actions import CsvActions
 from kpadmin.gui.detail_pane import DetailPane
 from kpadmin.gui.edit_dialog import EditSubscriberDialog
+from kpadmin.gui.formatting import tr
 from kpadmin.gui.mode_banner import ModeBanner
 from kpadmin.gui.overview import OverviewStrip
 from kpadmin.gui.plans_dialog import PlansDialog
@@ -64,6 +66,7 @@ from kpadmin.gui.subscriber_model import (
     Column,
     SubscriberTableModel,
 )
+from kpadmin.gui.texts import say
 
 log = logging.getLogger(__name__)
 
@@ -583,7 +586,14 @@ class MainWindow(QMainWindow):
         def save() -> None:
             changes = dialog.changes()
             if changes:
-                self.backend.edit(sid, changes)
+                try:
+                    self.backend.edit(sid, changes)
+                except subscribers.EditRefused as refused:
+                    # The dialog judges by the same rules; this is a stored value it let through.
+                    first = refused.errors[0] if refused.errors else None
+                    day = tr("The billing day must be between 1 and 31.")
+                    messages.error(say(first.note) if first else day)
+                    return
                 messages.info(
                     self.tr("{name}: changes saved.").format(
                         name=changes.get("name", dialog.subscriber.name)

@@ -90,6 +90,7 @@ _INSERT = Prepared(
 # Reads built once (bound values, expanding id lists): compiled once, then found in the cache.
 _GET = select(*_COLUMNS).where(C.c.id == bindparam("id"))
 _BY_MERCHANT_UID = select(*_COLUMNS).where(C.c.merchant_uid == bindparam("merchant_uid"))
+_BY_IMP_UID = select(*_COLUMNS).where(C.c.imp_uid == bindparam("imp_uid")).order_by(C.c.id)
 _FOR_SUBSCRIBER = select(*_COLUMNS).where(C.c.subscriber_id == bindparam("id")).order_by(C.c.id)
 _FOR_SUBSCRIBERS = (
     select(*_COLUMNS)
@@ -336,6 +337,12 @@ class ChargeRepository:
     def by_merchant_uid(self, merchant_uid: str) -> Charge | None:
         with self._store._read() as conn:
             row = conn.execute(_BY_MERCHANT_UID, {"merchant_uid": merchant_uid}).first()
+        return row_to_charge(row) if row is not None else None
+
+    def by_imp_uid(self, imp_uid: str) -> Charge | None:
+        """The row i'mport's payment `imp_uid` settled (a refund names a payment by it)."""
+        with self._store._read() as conn:
+            row = conn.execute(_BY_IMP_UID, {"imp_uid": imp_uid}).first()
         return row_to_charge(row) if row is not None else None
 
     def for_subscriber(self, subscriber_id: int) -> list[Charge]:

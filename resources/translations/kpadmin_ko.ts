@@ -307,7 +307,7 @@
     </message>
     <message>
         <source>Name</source>
-        <extracomment>The roles `data()` answers; views ask for a dozen per cell on every repaint.</extracomment>
+        <extracomment>The roles `data()` answers; views ask for a dozen per cell on every repaint. What each column&apos;s text is made of (`_display`), for telling cheaply which cells changed.</extracomment>
         <translation>이름</translation>
     </message>
     <message>
@@ -450,6 +450,10 @@
     <message>
         <source>i&apos;mport&apos;s refundable balance differs from ours (was it refunded elsewhere?). Check the payment at i&apos;mport before trying again.</source>
         <translation>아임포트의 환불 가능 잔액이 기록과 다릅니다 (다른 곳에서 환불했나요?). 다시 시도하기 전에 아임포트에서 결제를 확인하세요.</translation>
+    </message>
+    <message>
+        <source>i&apos;mport could not be reached; nothing was refunded: {why}</source>
+        <translation>아임포트에 연결하지 못해 환불하지 않았습니다: {why}</translation>
     </message>
     <message>
         <source>The answer from i&apos;mport was lost and the payment could not be looked up. Check it at i&apos;mport before trying again.</source>
@@ -1273,6 +1277,10 @@ Start with an empty database?</source>
         <translation>아임포트에 이 고객의 빌링키가 없습니다. &apos;빌링키 없음&apos;으로 표시했습니다.</translation>
     </message>
     <message>
+        <source>i&apos;mport has no billing key for this customer.</source>
+        <translation>아임포트에 이 고객의 빌링키가 없습니다.</translation>
+    </message>
+    <message>
         <source>The check failed unexpectedly.</source>
         <translation>확인 중 예기치 않은 문제가 생겼습니다.</translation>
     </message>
@@ -1937,7 +1945,7 @@ Start with an empty database?</source>
     <name>MonthlyChart</name>
     <message>
         <source>{month}: collected {collected}, failed {failed}</source>
-        <extracomment>Data changes in quick succession refresh the strip at most this often.</extracomment>
+        <extracomment>Data changes in quick succession refresh the strip at most this often. One plain Python thread for the overview&apos;s journal reads during a batch (not the qasync loop&apos;s default executor: its QThreads must not outlive the application at exit).</extracomment>
         <translation>{month}: 수납 {collected}, 실패 {failed}</translation>
     </message>
     <message>
