@@ -47,14 +47,22 @@ class BatchSession:
         self.staff = staff
 
     async def prepare(
-        self, subscriber_ids: Iterable[int] | None = None, *, include_not_due: bool = False
+        self,
+        subscriber_ids: Iterable[int] | None = None,
+        *,
+        include_not_due: bool = False,
+        outside: bool = False,
     ) -> Prepared:
         """Reconcile what is in doubt, then plan (``subscriber_ids`` None: everyone due).
+        ``outside``: also bring in what changed at i'mport outside kpadmin first (refunds, keys
+        deleted elsewhere, payments the journal lacks: `billing/outside.py`; issue #11).
         Raises `EngineBusy` when another process holds the batch lock while rows are in doubt."""
         engine = self.engine
         report = ReconcileReport()
-        if engine.charges.in_doubt():
-            report = await engine.reconcile(staff=self.staff)
+        if outside:
+            report = await engine.reconcile(staff=self.staff, outside=True)
+        elif engine.charges.in_doubt():
+            report = await engine.reconcile(staff=self.staff, outside=False)
         mismatches: tuple[AmountMismatch, ...] = ()
         if report.mismatched:
             mismatches = tuple(engine.amount_mismatches({r.charge_id for r in report.mismatched}))

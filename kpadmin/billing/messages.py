@@ -81,6 +81,10 @@ class MessageCode(enum.StrEnum):
     SKIP_AMOUNT_CHANGED = "skip.amount_changed"
     SKIP_EARLIER_PAID = "skip.earlier_paid"
     SKIP_EARLIER_UNCLEAR = "skip.earlier_unclear"
+    SKIP_PAID_AT_GATEWAY = "skip.paid_at_gateway"
+    SKIP_GATEWAY_UNCLEAR = "skip.gateway_unclear"
+    SKIP_LEDGER_UNREADABLE = "skip.ledger_unreadable"
+    SKIP_LEDGER_CONFLICT = "skip.ledger_conflict"
     # --- what the engine notes on a charge's outcome (besides i'mport's own words) ---------
     OUTCOME_NOT_SENT = "outcome.not_sent"
     OUTCOME_AUTH_FAILED = "outcome.auth_failed"
@@ -230,6 +234,26 @@ ENGLISH: Mapping[MessageCode, str] = MappingProxyType(
         ),
         _M.SKIP_EARLIER_UNCLEAR: QT_TRANSLATE_NOOP(
             "Message", "could not confirm that {merchant_uid} was not paid: {detail}"
+        ),
+        _M.SKIP_PAID_AT_GATEWAY: QT_TRANSLATE_NOOP(
+            "Message",
+            "{period} is already paid at i'mport ({merchant_uid}): recorded here, not charged "
+            "again",
+        ),
+        _M.SKIP_GATEWAY_UNCLEAR: QT_TRANSLATE_NOOP(
+            "Message",
+            "i'mport shows an attempt for {period} that is not final ({merchant_uid}): "
+            "looked up again before any new charge",
+        ),
+        _M.SKIP_LEDGER_UNREADABLE: QT_TRANSLATE_NOOP(
+            "Message",
+            "i'mport's record of the billing key could not be read ({detail}): not charged "
+            "this time",
+        ),
+        _M.SKIP_LEDGER_CONFLICT: QT_TRANSLATE_NOOP(
+            "Message",
+            "i'mport's attempts for {period} do not fit this database's journal ({detail}): "
+            "not charged; check the subscriber at i'mport",
         ),
         _M.OUTCOME_NOT_SENT: QT_TRANSLATE_NOOP("Message", "not sent: {why}"),
         _M.OUTCOME_AUTH_FAILED: QT_TRANSLATE_NOOP("Message", "not sent: authentication failed"),
@@ -440,6 +464,7 @@ class AuditAction(enum.StrEnum):
     CHARGE_BATCH = "charge_batch"
     CHARGE_WITHDRAWN = "charge_withdrawn"
     RECONCILE = "reconcile"
+    FOUND_AT_GATEWAY = "found_at_gateway"
     AMOUNT_MISMATCH = "amount_mismatch"
     REFUND = "refund"
     REFUND_REFUSED = "refund_refused"
@@ -479,6 +504,7 @@ AUDIT_LABELS: Mapping[AuditAction, str] = MappingProxyType(
         _A.CHARGE_BATCH: QT_TRANSLATE_NOOP("AuditAction", "Charge batch"),
         _A.CHARGE_WITHDRAWN: QT_TRANSLATE_NOOP("AuditAction", "Charge withdrawn"),
         _A.RECONCILE: QT_TRANSLATE_NOOP("AuditAction", "Reconciled"),
+        _A.FOUND_AT_GATEWAY: QT_TRANSLATE_NOOP("AuditAction", "Found at i'mport"),
         _A.AMOUNT_MISMATCH: QT_TRANSLATE_NOOP("AuditAction", "Amount mismatch"),
         _A.REFUND: QT_TRANSLATE_NOOP("AuditAction", "Refund"),
         _A.REFUND_REFUSED: QT_TRANSLATE_NOOP("AuditAction", "Refund refused"),

@@ -36,12 +36,15 @@ SERVICE: Final = "kpadmin"
 SECRET_NAMES: Final = ("imp_key", "imp_secret")
 #: The customer notices' mail server password (kpadmin.billing.notices.smtp).
 SMTP_PASSWORD: Final = "smtp_password"
+#: The shared PostgreSQL database's password (issue #11; never in the URL or settings.json).
+DATABASE_PASSWORD: Final = "database_password"
 #: Every secret `kpadmin config set` stores in the keyring.
-ALL_SECRET_NAMES: Final = (*SECRET_NAMES, SMTP_PASSWORD)
+ALL_SECRET_NAMES: Final = (*SECRET_NAMES, SMTP_PASSWORD, DATABASE_PASSWORD)
 ENV_VARS: Final[dict[str, str]] = {
     "imp_key": "KPADMIN_IMP_KEY",
     "imp_secret": "KPADMIN_IMP_SECRET",
     SMTP_PASSWORD: "KPADMIN_SMTP_PASSWORD",
+    DATABASE_PASSWORD: "KPADMIN_DATABASE_PASSWORD",
 }
 #: The sandbox's documented credentials (kpadmin.sandbox.config); billing does not import the
 #: sandbox, so they are repeated here and pinned together by a test.
@@ -176,9 +179,9 @@ def read_secret(
 
 
 def _how_to_fix(name: str | None) -> str:
-    if name == SMTP_PASSWORD:
+    if name in (SMTP_PASSWORD, DATABASE_PASSWORD):
         return _HOW_TO_FIX.replace(
-            "KPADMIN_IMP_KEY and KPADMIN_IMP_SECRET", "KPADMIN_SMTP_PASSWORD"
+            "KPADMIN_IMP_KEY and KPADMIN_IMP_SECRET", ENV_VARS[name]
         ).replace("environment variables", "environment variable")
     return _HOW_TO_FIX
 
@@ -193,7 +196,7 @@ def validate_secret(name: str, value: str) -> str:
         raise InvalidSecret(f"{name} must not be empty")
     if len(cleaned) > MAX_SECRET_LENGTH:
         raise InvalidSecret(f"{name} is longer than {MAX_SECRET_LENGTH} characters")
-    if name == SMTP_PASSWORD:
+    if name in (SMTP_PASSWORD, DATABASE_PASSWORD):
         if not cleaned.isprintable():
             raise InvalidSecret(f"{name} must not contain control characters (check the paste)")
         return cleaned
@@ -259,4 +262,13 @@ def smtp_password(mode: str, *, env: Mapping[str, str] | None = None) -> str | N
 
     Raises `SecretsUnavailable` when the keyring had to be asked and cannot be used."""
     value, _ = read_secret(mode, SMTP_PASSWORD, env=env)
+    return value
+
+
+def database_password(mode: str, *, env: Mapping[str, str] | None = None) -> str | None:
+    """The shared database's password for ``mode`` (env KPADMIN_DATABASE_PASSWORD, else the
+    keyring), None when unset (a server that trusts the desk, or a ~/.pgpass).
+
+    Raises `SecretsUnavailable` when the keyring had to be asked and cannot be used."""
+    value, _ = read_secret(mode, DATABASE_PASSWORD, env=env)
     return value

@@ -108,7 +108,9 @@ async def _main(args: argparse.Namespace) -> int:
             engine = ChargeEngine(store, gateway, monthly_limit=env.monthly_limit, clock=env.clock)
             session = BatchSession(engine, staff=env.staff)
             # Reconcile → plan → minus the declines that reconciliation found (the GUI's too).
-            prepared = await session.prepare()
+            # Before a real batch, what changed at i'mport outside kpadmin comes in too (a dry
+            # run changes nothing beyond the rows in doubt).
+            prepared = await session.prepare(outside=not args.dry_run)
             plan, report, found = prepared.plan, prepared.report, list(prepared.mismatches)
             log.info(
                 "%s mode: %d due (₩%s), %d skipped; reconciled first: %s",

@@ -73,6 +73,9 @@ class Backend(QObject):
     #: Something in the store changed (`DataChange`): every view refreshes what it shows of it.
     data_changed = Signal(object)
     api_state_changed = Signal()  # connecting -> connected / failed
+    #: Another desk's changes (a shared database), from the store's listener thread: a queued
+    #: connection brings them to this object's thread (`_on_remote`).
+    _remote_changed = Signal(object)
 
     def __init__(self, runtime: Runtime, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -84,6 +87,8 @@ class Backend(QObject):
         self.charges = self.store.charges
         self.audit = self.store.audit
         self._commits = self.store.on_commit(self._on_commit)
+        self._remote_changed.connect(self._on_remote)
+        self._remote = self.store.on_remote(self._remote_changed.emit)
         self.api: Api | None = None
         self.api_error: str | None = None
         self._api_stack: contextlib.AsyncExitStack | None = None
@@ -94,6 +99,11 @@ class Backend(QObject):
     @property
     def mode(self) -> str:
         return self.runtime.mode
+
+    @property
+    def database_location(self) -> str | None:
+        """``host/db`` of the shared database this desk works on; None: this PC's own."""
+        return self.runtime.database_location
 
     @property
     def staff(self) -> str:
@@ -141,6 +151,18 @@ class Backend(QObject):
         else:
             self.notify_changed(ids, journal=journal)
 
+    def _on_remote(self, changes: tuple[Change, ...] | None) -> None:
+        """Another desk committed (issue #11: LISTEN/NOTIFY, merged by the store): every view
+        refreshes, the journal's figures too. None: anything may have changed."""
+        if changes is None:
+            self.notify_changed(None, journal=True)
+            return
+        ids: set[int] = set()
+        for change in changes:
+            ids.update(change.ids)
+        journal = any(change.kind is ChangeKind.CHARGES for change in changes)
+        self.notify_changed(None if len(ids) > ROWS_CHANGED_LIMIT else ids, journal=journal)
+
     # --- the i'mport connection -------------------------------------------------------------
 
     # Named like QObject.connect (which it shadows on this class only) because the sign-up and
@@ -171,6 +193,7 @@ class Backend(QObject):
             await stack.aclose()
         records.refresh_marker(self.store)  # sign-ups and edits of this session: the marker's count
         self._commits.close()
+        self._remote.close()
         self.store.close()
 
     def gateway(self) -> Gateway:

@@ -215,7 +215,7 @@ class MainWindow(QMainWindow):
         help_menu = menu_bar.addMenu(self.tr("&Help"))
         help_menu.addAction(self.act_about)
         # The banner lives in the menu widget: above the toolbar, below the menus, never hidden.
-        self.banner = ModeBanner(self.backend.mode)
+        self.banner = ModeBanner(self.backend.mode, database=self.backend.database_location)
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)

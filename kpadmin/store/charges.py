@@ -97,6 +97,14 @@ _FOR_SUBSCRIBERS = (
     .where(C.c.subscriber_id.in_(bindparam("ids", expanding=True)))
     .order_by(C.c.id)
 )
+_PAID_SINCE = (
+    select(*_COLUMNS)
+    .where(
+        C.c.state == ChargeState.PAID.value,
+        C.c.paid_at >= bindparam("since", type_=schema.Instant()),
+    )
+    .order_by(C.c.id)
+)
 _IN_DOUBT = select(*_COLUMNS).where(C.c.state.in_(IN_DOUBT_STATES)).order_by(C.c.id)
 _PAID_IN = (
     select(C.c.subscriber_id, func.count())
@@ -351,6 +359,12 @@ class ChargeRepository:
                 for row in conn.execute(_FOR_SUBSCRIBERS, {"ids": list(chunk)}):
                     result[row[1]].append(row_to_charge(row))
         return result
+
+    def paid_since(self, since: datetime) -> list[Charge]:
+        """Paid rows whose payment is at or after ``since`` (outside refunds are looked for in
+        these: `kpadmin.billing.outside`)."""
+        with self._store._read() as conn:
+            return [row_to_charge(row) for row in conn.execute(_PAID_SINCE, {"since": since})]
 
     def in_doubt(self) -> list[Charge]:
         """Rows whose outcome is not known (planned / sent / unknown), oldest first."""
