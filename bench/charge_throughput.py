@@ -2,6 +2,12 @@
 
 * ``latency_100ms``: 1,000 due charges against a sandbox (its own process, 100 ms latency) at
   concurrency 16. efficiency = (N × latency / concurrency) / wall time; the target is ≥ 0.75.
+  Each first charge of a period first reads i'mport's record of its key (the ledger check,
+  ``kpadmin/billing/ledger.py``): one GET per charge before the sends. ``before_sending_s`` is
+  the time from the start to the first send (reconcile, the ledger reads, the intents),
+  ``send_efficiency`` the efficiency of the sends alone, ``efficiency`` the whole batch's.
+* ``latency_100ms_no_ledger``: the same batch with the ledger check off: the difference is what
+  the extra GET costs (``ledger_cost_s``).
 * ``latency_0ms``: the same at 0 ms latency: wall time per charge over real HTTP (client, sandbox
   and engine together, on however many cores the machine has).
 * ``engine_only``: the same 1,000 charges against an in-memory API that answers at once: what the
@@ -16,8 +22,13 @@ Every run uses a temporary data dir; the durability rules are the production one
 fsynced transaction before any request; results in grouped fsynced transactions).
 
     .venv/bin/python bench/charge_throughput.py [--n 1000] [--concurrency 16] [--only engine]
+        [--database sqlite|postgresql|both]
 
 ``--only engine`` runs just ``engine_only`` (and ``bulk_load_100k``): no sandbox, a few seconds.
+``--database postgresql`` runs the same on a throwaway PostgreSQL server (bench/pg_server.py,
+durable: fsync on), the shared database of issue #11; ``both`` (the default) reports both,
+the PostgreSQL figures under ``"postgresql"`` (skipped, with the reason, when no server can be
+had).
 """
 
 from __future__ import annotations
@@ -31,6 +42,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -40,7 +52,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kpadmin.billing.engine import ChargeEngine  # noqa: E402
+from kpadmin.billing.engine import ChargeEngine, ChargeEvent, EventKind  # noqa: E402
 from kpadmin.billing.gateway import GatewayPayment, PaymentStatus  # noqa: E402
 from kpadmin.billing.periods import month_span  # noqa: E402
 from kpadmin.iamport.gateway import open_gateway  # noqa: E402
@@ -100,36 +112,63 @@ async def issue_keys(url: str, uids: list[str]) -> None:
         await asyncio.gather(*(one(uid) for uid in uids))
 
 
+#: Where the benches' stores live: None = a SQLite file in the temporary folder; else a URL
+#: (the PostgreSQL mode sets it; every store gets a fresh database on that server).
+DATABASE: dict[str, Any] = {"cluster": None, "count": 0}
+
+
 def seeded_db(directory: Path, uids: list[str]) -> Any:
-    conn = open_store(directory / "kpadmin.sqlite3")
+    cluster = DATABASE["cluster"]
+    if cluster is None:
+        conn = open_store(directory / "kpadmin.sqlite3")
+    else:
+        DATABASE["count"] += 1
+        conn = open_store(cluster.create_database(f"bench{DATABASE['count']}"))
     SubscriberRepository(conn).add_many(
         NewSubscriber(uid, f"구독자{i}", 9900, DUE.day, DUE) for i, uid in enumerate(uids)
     )
     return conn
 
 
-async def run_batch(conn: Any, api: Any, concurrency: int) -> tuple[float, dict[str, int]]:
-    engine = ChargeEngine(conn, api, clock=lambda: NOW)
+async def run_batch(
+    conn: Any, api: Any, concurrency: int, *, ledger: bool = True
+) -> tuple[float, dict[str, Any]]:
+    engine = ChargeEngine(conn, api, clock=lambda: NOW, read_ledger=ledger)
     plan = engine.plan(None, None, "bench")
+    sending: list[float] = []
+
+    def on_event(event: ChargeEvent) -> None:
+        if event.kind is EventKind.STARTED:
+            sending.append(time.perf_counter())
+
     started = time.perf_counter()
-    result = await engine.run(plan, concurrency=concurrency)
+    result = await engine.run(plan, concurrency=concurrency, on_event=on_event)
     wall = time.perf_counter() - started
     p = result.progress
-    return wall, {"paid": p.paid, "failed": p.failed, "total": p.total}
+    before = (sending[0] - started) if sending else wall
+    return wall, {
+        "paid": p.paid,
+        "failed": p.failed,
+        "total": p.total,
+        "before_sending_s": round(before, 3),
+        "sending_s": round(wall - before, 3),
+    }
 
 
-async def against_sandbox(n: int, latency_ms: int, concurrency: int, trace: bool) -> dict[str, Any]:
+async def against_sandbox(
+    n: int, latency_ms: int, concurrency: int, trace: bool, *, ledger: bool = True
+) -> dict[str, Any]:
     proc, url = start_sandbox(latency_ms)
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            uids = [f"bench-{latency_ms}-{i:05d}" for i in range(n)]
+            uids = [f"bench-{latency_ms}-{int(ledger)}-{i:05d}" for i in range(n)]
             await issue_keys(url, uids)
             conn = seeded_db(Path(tmp), uids)
             async with open_gateway(url, KEY, SECRET) as gateway:
                 await gateway.check_connection()  # the token is not part of the batch's cost
                 if trace:
                     tracemalloc.start()
-                wall, counts = await run_batch(conn, gateway, concurrency)
+                wall, counts = await run_batch(conn, gateway, concurrency, ledger=ledger)
                 peak = tracemalloc.get_traced_memory()[1] if trace else None
                 if trace:
                     tracemalloc.stop()
@@ -141,6 +180,7 @@ async def against_sandbox(n: int, latency_ms: int, concurrency: int, trace: bool
         "n": n,
         "concurrency": concurrency,
         "latency_ms": latency_ms,
+        "ledger_check": ledger,
         "wall_s": round(wall, 3),
         "per_charge_ms": round(wall / n * 1000, 3),
         **counts,
@@ -149,6 +189,7 @@ async def against_sandbox(n: int, latency_ms: int, concurrency: int, trace: bool
         ideal = n * latency_ms / 1000 / concurrency
         figures["ideal_s"] = round(ideal, 3)
         figures["efficiency"] = round(ideal / wall, 3)
+        figures["send_efficiency"] = round(ideal / counts["sending_s"], 3)
     if peak is not None:
         figures["tracemalloc_peak_mb"] = round(peak / 1e6, 2)
     return figures
@@ -177,14 +218,20 @@ class InstantGateway:
     async def payments_for_order(self, order_id: str) -> Any:
         raise AssertionError("no lookups expected")
 
+    async def key_payments(self, key_id: str) -> AsyncIterator[GatewayPayment]:
+        """A key with no payments yet (the ledger check reads it, finds nothing)."""
+        for payment in ():
+            yield payment
 
-async def engine_only(n: int, concurrency: int) -> dict[str, Any]:
+
+async def engine_only(n: int, concurrency: int, *, ledger: bool = True) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         conn = seeded_db(Path(tmp), [f"fast-{i:05d}" for i in range(n)])
-        wall, counts = await run_batch(conn, InstantGateway(), concurrency)
+        wall, counts = await run_batch(conn, InstantGateway(), concurrency, ledger=ledger)
         conn.close()
     return {
         "n": n,
+        "ledger_check": ledger,
         "wall_s": round(wall, 3),
         "overhead_ms_per_charge": round(wall / n * 1000, 3),
         **counts,
@@ -201,25 +248,66 @@ def bulk_load(n: int = 100_000) -> dict[str, Any]:
     return {"n": len(rows), "seconds": round(elapsed, 3)}
 
 
+async def on_postgresql(args: argparse.Namespace) -> dict[str, Any]:
+    """The charge figures with the store on a throwaway (durable) PostgreSQL server."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from pg_server import Unavailable, throwaway_server
+
+    try:
+        with throwaway_server(durable=True) as cluster:
+            DATABASE["cluster"] = cluster
+            try:
+                own = await engine_only(args.n, args.concurrency)
+                if args.only == "engine":
+                    return {"engine_only": own}
+                slow = await against_sandbox(args.n, 100, args.concurrency, trace=False)
+                return {"latency_100ms": slow, "engine_only": own}
+            finally:
+                DATABASE["cluster"] = None
+    except Unavailable as exc:
+        return {"skipped": f"no PostgreSQL server: {exc}"}
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--only", choices=["engine"], help="only the engine's own cost")
+    parser.add_argument(
+        "--database",
+        choices=["sqlite", "postgresql", "both"],
+        default="both",
+        help="where the store is (default: both)",
+    )
     args = parser.parse_args()
+    if args.database == "postgresql":
+        print(json.dumps({"postgresql": await on_postgresql(args)}, indent=2))
+        return
+    pg: dict[str, Any] | None = None
+    if args.database == "both":
+        pg = await on_postgresql(args)
     if args.only == "engine":
         own = await engine_only(args.n, args.concurrency)
-        print(json.dumps({"engine_only": own, "bulk_load_100k": bulk_load()}, indent=2))
+        bare = await engine_only(args.n, args.concurrency, ledger=False)
+        figures = {"engine_only": own, "engine_only_no_ledger": bare, "bulk_load_100k": bulk_load()}
+        if pg is not None:
+            figures["postgresql"] = pg
+        print(json.dumps(figures, indent=2))
         return
     slow = await against_sandbox(args.n, 100, args.concurrency, trace=False)
+    no_ledger = await against_sandbox(args.n, 100, args.concurrency, trace=False, ledger=False)
+    slow["ledger_cost_s"] = round(slow["wall_s"] - no_ledger["wall_s"], 3)
     rss_after_slow = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     traced = await against_sandbox(args.n, 100, args.concurrency, trace=True)
     fast = await against_sandbox(args.n, 0, args.concurrency, trace=False)
     own = await engine_only(args.n, args.concurrency)
+    bare = await engine_only(args.n, args.concurrency, ledger=False)
     print(
         json.dumps(
             {
+                "engine_only_no_ledger": bare,
                 "latency_100ms": slow,
+                "latency_100ms_no_ledger": no_ledger,
                 "latency_0ms": fast,
                 "engine_only": own,
                 "peak_memory": {
@@ -227,6 +315,7 @@ async def main() -> None:
                     "max_rss_mb_after_100ms_run": round(rss_after_slow, 1),
                 },
                 "bulk_load_100k": bulk_load(),
+                **({"postgresql": pg} if pg is not None else {}),
                 "targets": {"efficiency_at_100ms": 0.75, "engine_overhead_ms_per_charge": 0.5},
             },
             indent=2,

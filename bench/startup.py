@@ -5,8 +5,8 @@
 Each run starts ``python -m kpadmin --data-dir TMP gui --startup-probe``: the app starts as a user
 would start it, prints a JSON line once the window is shown and quits. The parent measures the wall
 time to that line (interpreter start, imports, QApplication, store, window). The first run is on an
-empty data dir (a first start); the others reuse it. Prints one JSON object; the target (issue #4)
-is a visible window within 2 s, with QtWebEngine not loaded.
+empty data dir (a first start); the others reuse it. Prints one JSON object; the targets: a median
+start ≤ 1.0 s (issue #10), every run ≤ 2 s (issue #4), QtWebEngine not loaded.
 """
 
 from __future__ import annotations
@@ -59,9 +59,11 @@ def main() -> int:
         "webengine_loaded": any(r["webengine_loaded"] for r in runs),
         "all_visible": all(r["window_visible"] for r in runs),
         "load_average": [round(x, 2) for x in os.getloadavg()],
-        "target_s": 2.0,
+        "target_median_s": 1.0,  # issue #10 (issue #4: every run ≤ 2 s)
     }
-    result["ok"] = result["max_s"] <= 2.0 and not result["webengine_loaded"]
+    result["ok"] = (
+        result["median_s"] <= 1.0 and result["max_s"] <= 2.0 and not result["webengine_loaded"]
+    )
     print(json.dumps(result))
     return 0
 

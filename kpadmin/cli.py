@@ -30,6 +30,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "report": ("kpadmin.commands.report", "the settlement report per Korean day, month and plan"),
     "charge-due": ("kpadmin.commands.charge_due", "charge every subscriber that is due"),
     "reconcile": ("kpadmin.commands.reconcile", "resolve unknown charge outcomes with i'mport"),
+    "refund": ("kpadmin.commands.refund", "refund a paid charge (all that is left, or an amount)"),
+    "db": ("kpadmin.commands.db", "copy this PC's database into a shared PostgreSQL database"),
     "schedule": (
         "kpadmin.commands.schedule",
         "install, remove or show the daily automatic charge-due in the OS scheduler",
@@ -51,6 +53,7 @@ OPENS_DATABASE = (
     "report",
     "charge-due",
     "reconcile",
+    "refund",
     "notices",
 )
 _NEW_DATABASE_HELP = (

@@ -21,6 +21,7 @@ to open while KPADMIN_NOW pretends another date (`clock.ClockError`).
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -44,7 +45,6 @@ from kpadmin.billing.periods import today_in_seoul
 from kpadmin.billing.secrets import Credentials, SecretsError
 from kpadmin.billing.settings import Settings, SettingsError
 from kpadmin.exitcodes import ExitCode
-from kpadmin.iamport.gateway import open_gateway
 from kpadmin.redact import redact_text
 from kpadmin.sandbox import STATE_FILE
 from kpadmin.store import FILE_NAME, Store, open_store
@@ -54,8 +54,12 @@ from kpadmin.store.errors import (
     DatabaseUnusable,
     DiskError,
     SchemaTooNew,
+    ServerUnreachable,
     StoreError,
+    WrongMode,
 )
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from kpadmin.sandbox.server import SandboxServer
@@ -113,16 +117,43 @@ class Runtime:
     def db_path_for(self, mode: str) -> Path:
         return paths.mode_dir(self.data_root, mode) / DB_FILE
 
+    @property
+    def database_url(self) -> str | None:
+        """The shared PostgreSQL database this desk uses (env KPADMIN_DATABASE_URL, else the
+        ``database_url`` setting); None: this PC's own SQLite file."""
+        return settings_mod.database_url(self.settings)
+
+    @property
+    def database_location(self) -> str | None:
+        """``host/db`` of the shared database (the banner's "shared: host/db"); None = this PC."""
+        url = self.database_url
+        if url is None:
+            return None
+        from kpadmin.store.postgres import describe_url
+
+        return describe_url(url)
+
     def open_store(self, mode: str | None = None) -> Store:
         """The checked, migrated store of `mode` (default: the current one), on this runtime's
-        clock. Close it when done (`Store.close`, or ``with``).
+        clock: the shared database when one is set (its mode recorded by the first desk and
+        checked by the others), else this PC's SQLite file of that mode. Close it when done
+        (`Store.close`, or ``with``).
 
         Raises `store.errors.DatabaseMissing` (unless ``new_database``), `DatabaseDamaged`,
-        `SchemaTooNew` or `DiskError`; `explain` and `exit_code` turn them into a message and an
-        exit code."""
-        return open_store(
-            self.db_path_for(mode or self.mode), clock=self.clock, new_database=self.new_database
-        )
+        `SchemaTooNew`, `DiskError`, `ServerUnreachable` or `WrongMode`; `explain` and
+        `exit_code` turn them into a message and an exit code."""
+        mode = mode or self.mode
+        url = self.database_url
+        if url is not None:
+            try:
+                password = secrets.database_password(mode)
+            except secrets.SecretsUnavailable as exc:
+                # A server that trusts this desk (or ~/.pgpass) needs none; one that does not
+                # says so when we connect.
+                log.info("no database password from the keyring: %s", exc)
+                password = None
+            return open_store(url, clock=self.clock, password=password, mode=mode, staff=self.staff)
+        return open_store(self.db_path_for(mode), clock=self.clock, new_database=self.new_database)
 
     @property
     def sandbox_state_path(self) -> Path:
@@ -178,6 +209,8 @@ class Runtime:
                 server.close()
                 raise
         try:
+            from kpadmin.iamport.gateway import open_gateway  # httpx: not at start-up
+
             async with open_gateway(base_url, creds.imp_key, creds.imp_secret) as gateway:
                 yield Api(
                     gateway=gateway,
@@ -216,6 +249,8 @@ class Runtime:
 async def check_credentials(base_url: str, imp_key: str, imp_secret: str) -> None:
     """Ask the gateway at ``base_url`` for an access token with these credentials (the settings
     dialog's "Test connection", before anything is saved); raises the gateway's errors."""
+    from kpadmin.iamport.gateway import open_gateway  # httpx: not at start-up
+
     async with open_gateway(base_url, imp_key, imp_secret) as gateway:
         await gateway.check_connection()
 
@@ -258,7 +293,7 @@ def exit_code(exc: BaseException, default: int) -> int:
     for the errors this does not name."""
     if isinstance(exc, SettingsError):
         return ExitCode.SETTINGS
-    if isinstance(exc, DiskError):
+    if isinstance(exc, DiskError | ServerUnreachable):
         return ExitCode.DISK
     if isinstance(exc, DatabaseUnusable):
         return ExitCode.DATABASE
@@ -320,6 +355,14 @@ def _explain_store(exc: StoreError) -> str:
         )
     if isinstance(exc, DiskError):
         return f"{exc}. Nothing more was written or sent. {DISK_FIX}"
+    if isinstance(exc, ServerUnreachable):
+        return (
+            f"{exc}. Nothing more was written or sent; whatever was on its way is looked up at "
+            "i'mport before anything else once the server is back. Check the network and the "
+            "database server (database_url), then run again."
+        )
+    if isinstance(exc, WrongMode):
+        return f"{exc}. Nothing was changed. Point this mode at another database_url."
     return str(exc)
 
 

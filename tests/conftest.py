@@ -23,6 +23,7 @@ pytest_plugins = [
     "tests.fixtures.qt",
     "tests.fixtures.disk",
     "tests.fixtures.postgres",
+    "tests.fixtures.stores",
 ]
 
 

@@ -3,6 +3,10 @@ source with `ast`:
 
 * `kpadmin.iamport` (the V1 client and its adapter) is imported only by `kpadmin/iamport`,
   `kpadmin/runtime.py` (the composition root) and `kpadmin/sandbox`;
+* the GUI imports neither `kpadmin.store` nor `kpadmin.iamport` (it reads through
+  `kpadmin.billing.records` and asks billing to write);
+* SQL runs only in `kpadmin/store`: no ``.execute(`` call anywhere else, but for the i'mport
+  simulator's own database (`kpadmin/sandbox/state.py`, the i'mport side, not kpadmin's);
 * billing, the commands and the GUI name no V1 client or V1 error, and define nothing — no
   field, parameter, function, class or variable — under V1's names (``imp_uid``,
   ``merchant_uid``, ``customer_uid``): they speak the gateway port's ``payment_id``,
@@ -72,6 +76,40 @@ def test_only_the_adapter_the_composition_root_and_the_sandbox_import_iamport() 
     assert offenders == []
 
 
+def test_the_gui_imports_neither_the_store_nor_iamport() -> None:
+    offenders = [
+        f"{rel}: {name}"
+        for rel, tree in modules(("kpadmin/gui/",))
+        for name in imported_modules(tree)
+        if name.startswith(("kpadmin.store", "kpadmin.iamport"))
+    ]
+    assert offenders == []
+
+
+#: The simulator's own SQLite database (i'mport's side of the wire), not kpadmin's.
+MAY_EXECUTE = ("kpadmin/store/", "kpadmin/sandbox/state.py")
+
+
+def execute_calls(tree: ast.Module) -> Iterator[int]:
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("execute", "executemany", "executescript")
+        ):
+            yield node.lineno
+
+
+def test_sql_runs_only_in_the_store() -> None:
+    offenders = [
+        f"{rel}:{line}"
+        for rel, tree in modules(("kpadmin/",))
+        if not rel.startswith(MAY_EXECUTE)
+        for line in execute_calls(tree)
+    ]
+    assert offenders == []
+
+
 def _v1_word(name: str) -> bool:
     return any(word in name for word in V1_WORDS)
 
@@ -137,6 +175,9 @@ def test_the_checks_would_see_an_offender() -> None:
         "def f(customer_uid): x = IamportClient\n"
     )
     assert "kpadmin.iamport.client" in set(imported_modules(sample))
+    assert list(execute_calls(ast.parse("conn.execute('SELECT 1')\n"))) == [1]
+    from_store = ast.parse("from kpadmin import store\nimport kpadmin.store.models\n")
+    assert {"kpadmin.store", "kpadmin.store.models"} <= set(imported_modules(from_store))
     names = {name for _, name in defined_names(sample)}
     assert {"merchant_uid", "customer_uid"} <= names
     assert any(isinstance(n, ast.Name) and n.id == "IamportClient" for n in ast.walk(sample))

@@ -223,6 +223,11 @@ class Gateway(Protocol):
         """Many keys at once (any number; duplicates asked once; ``missing`` in asked order)."""
         ...
 
+    async def get_payments(self, payment_ids: Sequence[str]) -> tuple[GatewayPayment, ...]:
+        """Many payments by the gateway's ids at once (any number, in chunks; i'mport: ``GET
+        /payments?imp_uid[]=…``, 100 a request). The ones found, in no particular order."""
+        ...
+
     async def delete_key(self, key_id: str, reason: str) -> None:
         """Delete a billing key (``reason`` is kept by the gateway). `NotFound` when there is
         none; a lost answer is `OutcomeUnknown` (look the key up). Never re-sent."""

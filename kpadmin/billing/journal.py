@@ -248,6 +248,13 @@ class Journal:
             if self.on_failure is not None:
                 self.on_failure(exc)
 
+    def apply_now(self, write: Write, now: datetime | None = None) -> bool:
+        """Write one outcome at once, inside the caller's transaction, with the same rules as a
+        group (compare-and-set, paid is final, the double-payment guard, the after-paid move,
+        audit). The ledger check (`ledger.py`) records what i'mport already holds this way, row
+        by row, while it inserts the rows. True when it was applied."""
+        return self._apply(write, now or self.clock())
+
     def _apply(self, write: Write, now: datetime) -> bool:
         row = write.row
         charges = self.store.charges

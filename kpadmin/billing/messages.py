@@ -86,6 +86,10 @@ class MessageCode(enum.StrEnum):
     SKIP_RETRY_WAIT = "skip.retry_wait"
     SKIP_ATTEMPTED_TODAY = "skip.attempted_today"
     SKIP_CAP_WAIT = "skip.cap_wait"
+    SKIP_PAID_AT_GATEWAY = "skip.paid_at_gateway"
+    SKIP_GATEWAY_UNCLEAR = "skip.gateway_unclear"
+    SKIP_LEDGER_UNREADABLE = "skip.ledger_unreadable"
+    SKIP_LEDGER_CONFLICT = "skip.ledger_conflict"
     # --- what the engine notes on a charge's outcome (besides i'mport's own words) ---------
     OUTCOME_NOT_SENT = "outcome.not_sent"
     OUTCOME_AUTH_FAILED = "outcome.auth_failed"
@@ -248,6 +252,26 @@ ENGLISH: Mapping[MessageCode, str] = MappingProxyType(
         ),
         _M.SKIP_CAP_WAIT: QT_TRANSLATE_NOOP(
             "Message", "Kakao Pay's monthly cap for this key: charged again from {date}"
+        ),
+        _M.SKIP_PAID_AT_GATEWAY: QT_TRANSLATE_NOOP(
+            "Message",
+            "{period} is already paid at i'mport ({merchant_uid}): recorded here, not charged "
+            "again",
+        ),
+        _M.SKIP_GATEWAY_UNCLEAR: QT_TRANSLATE_NOOP(
+            "Message",
+            "i'mport shows an attempt for {period} that is not final ({merchant_uid}): "
+            "looked up again before any new charge",
+        ),
+        _M.SKIP_LEDGER_UNREADABLE: QT_TRANSLATE_NOOP(
+            "Message",
+            "i'mport's record of the billing key could not be read ({detail}): not charged "
+            "this time",
+        ),
+        _M.SKIP_LEDGER_CONFLICT: QT_TRANSLATE_NOOP(
+            "Message",
+            "i'mport's attempts for {period} do not fit this database's journal ({detail}): "
+            "not charged; check the subscriber at i'mport",
         ),
         _M.OUTCOME_NOT_SENT: QT_TRANSLATE_NOOP("Message", "not sent: {why}"),
         _M.OUTCOME_AUTH_FAILED: QT_TRANSLATE_NOOP("Message", "not sent: authentication failed"),
@@ -458,6 +482,7 @@ class AuditAction(enum.StrEnum):
     CHARGE_BATCH = "charge_batch"
     CHARGE_WITHDRAWN = "charge_withdrawn"
     RECONCILE = "reconcile"
+    FOUND_AT_GATEWAY = "found_at_gateway"
     AMOUNT_MISMATCH = "amount_mismatch"
     PAST_DUE = "past_due"
     RETRY_REQUESTED = "retry_requested"
@@ -500,6 +525,7 @@ AUDIT_LABELS: Mapping[AuditAction, str] = MappingProxyType(
         _A.CHARGE_BATCH: QT_TRANSLATE_NOOP("AuditAction", "Charge batch"),
         _A.CHARGE_WITHDRAWN: QT_TRANSLATE_NOOP("AuditAction", "Charge withdrawn"),
         _A.RECONCILE: QT_TRANSLATE_NOOP("AuditAction", "Reconciled"),
+        _A.FOUND_AT_GATEWAY: QT_TRANSLATE_NOOP("AuditAction", "Found at i'mport"),
         _A.AMOUNT_MISMATCH: QT_TRANSLATE_NOOP("AuditAction", "Amount mismatch"),
         _A.PAST_DUE: QT_TRANSLATE_NOOP("AuditAction", "Past due"),
         _A.RETRY_REQUESTED: QT_TRANSLATE_NOOP("AuditAction", "Retry requested"),

@@ -3,16 +3,26 @@
 
 ``kp-<16 hex of BLAKE2b(key_id)>-<YYYYMM>-<attempt>``: at most 40 characters, only
 ``[A-Za-z0-9_-]`` (PortOne's limits), no personal data, and the same (key, period, attempt)
-always gives the same id. That determinism is the idempotency key of the whole engine: an attempt
-re-sent after a lost answer carries the same order id, and the gateway refuses to pay an order id
-twice. Two kpadmin installations that share an i'mport account and (by mistake) the same subscriber
-also mint the same id, so even they cannot both charge one period's first attempt.
+always gives the same id. An attempt re-sent after a lost answer carries the same order id, and
+i'mport refuses to pay an order id that is already *paid*: that is what makes a re-send safe.
+
+What the id does **not** do on its own: keep two memories of the same subscriber from paying one
+period twice. i'mport takes a new payment on an order id whose earlier attempts all *failed*, and
+the attempt number comes from the local journal. A second install with its own database, a lost
+database that was re-imported or a backup restored from before a batch does not know the earlier
+attempts: after a decline it mints attempt 1 again (i'mport pays it, although another attempt of
+the period was paid meanwhile) or stops one attempt short of the one that paid. Measured before
+the ledger check: 27 of 100 customers paid twice with two desks. So before the first charge of a
+(key, period) in a database the engine reads i'mport's own record of the key
+(`kpadmin.billing.ledger`): a paid attempt of the period is recorded and nothing is charged, and a
+new attempt is numbered past every attempt i'mport knows. `parse_order_id` reads an id back.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 
 PREFIX = "kp"
 MAX_LENGTH = 40
@@ -38,3 +48,32 @@ def order_id_for(key_id: str, period: str, attempt: int) -> str:
     order_id = f"{PREFIX}-{key_hash(key_id)}-{match[1]}{match[2]}-{attempt}"
     assert VALID.match(order_id), order_id
     return order_id
+
+
+_PARSE = re.compile(r"^kp-([0-9a-f]{16})-(\d{4})(0[1-9]|1[0-2])-([1-9]\d{0,7})$")
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedOrderId:
+    """What an order id of ours says: whose key (its hash), which period, which attempt."""
+
+    key_hash: str
+    period: str  # "YYYY-MM"
+    attempt: int
+
+
+def parse_order_id(order_id: str) -> ParsedOrderId | None:
+    """The parts of a charge order id minted by `order_id_for`; None for any other id (a
+    sign-up's ``kpa-su-…``, another system's)."""
+    match = _PARSE.match(order_id)
+    if match is None:
+        return None
+    return ParsedOrderId(match[1], f"{match[2]}-{match[3]}", int(match[4]))
+
+
+def is_attempt_of(order_id: str, key_id: str, period: str) -> int | None:
+    """The attempt number when ``order_id`` is one of ours for (``key_id``, ``period``)."""
+    parsed = parse_order_id(order_id)
+    if parsed is None or parsed.key_hash != key_hash(key_id) or parsed.period != period:
+        return None
+    return parsed.attempt

@@ -19,6 +19,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from kpadmin.billing.gateway import (
     Gateway,
@@ -28,6 +29,9 @@ from kpadmin.billing.gateway import (
     PaymentStatus,
 )
 from kpadmin.store.models import ChargeState
+
+if TYPE_CHECKING:
+    from kpadmin.billing.outside import OutsideReport
 
 _LONG_AGO = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -113,6 +117,8 @@ class Settled:
 @dataclass(frozen=True, slots=True)
 class ReconcileReport:
     rows: tuple[Settled, ...] = field(default=())
+    #: What changed at i'mport outside kpadmin (`kpadmin.billing.outside`; None: not asked).
+    outside: OutsideReport | None = None
 
     @property
     def mismatched(self) -> tuple[Settled, ...]:
@@ -140,6 +146,12 @@ class ReconcileReport:
         return self.count(ChargeState.PLANNED)
 
     def summary(self) -> str:
+        text = self._rows_summary()
+        if self.outside is not None:
+            text += f"; {self.outside.summary()}"
+        return text
+
+    def _rows_summary(self) -> str:
         if not self.rows:
             return "nothing in doubt"
         parts = [

@@ -22,13 +22,12 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final
-
-import keyring
-import keyring.backend
-import keyring.errors
+from typing import TYPE_CHECKING, Final
 
 from kpadmin.paths import MODES
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +36,15 @@ SERVICE: Final = "kpadmin"
 SECRET_NAMES: Final = ("imp_key", "imp_secret")
 #: The customer notices' mail server password (kpadmin.billing.notices.smtp).
 SMTP_PASSWORD: Final = "smtp_password"
+#: The shared PostgreSQL database's password (issue #11; never in the URL or settings.json).
+DATABASE_PASSWORD: Final = "database_password"
 #: Every secret `kpadmin config set` stores in the keyring.
-ALL_SECRET_NAMES: Final = (*SECRET_NAMES, SMTP_PASSWORD)
+ALL_SECRET_NAMES: Final = (*SECRET_NAMES, SMTP_PASSWORD, DATABASE_PASSWORD)
 ENV_VARS: Final[dict[str, str]] = {
     "imp_key": "KPADMIN_IMP_KEY",
     "imp_secret": "KPADMIN_IMP_SECRET",
     SMTP_PASSWORD: "KPADMIN_SMTP_PASSWORD",
+    DATABASE_PASSWORD: "KPADMIN_DATABASE_PASSWORD",
 }
 #: The sandbox's documented credentials (kpadmin.sandbox.config); billing does not import the
 #: sandbox, so they are repeated here and pinned together by a test.
@@ -117,11 +119,13 @@ def _backend_name(backend: object) -> str:
     return f"{cls.__module__}.{cls.__name__}"
 
 
-def _usable_backend(name: str | None = None) -> keyring.backend.KeyringBackend:
+def _usable_backend(name: str | None = None) -> KeyringBackend:
     """The active keyring backend, or `SecretsUnavailable` when it cannot keep a secret safely
     (the message names the environment variable(s) for ``name``, the REST ones by default)."""
     fix = _how_to_fix(name)
     try:
+        import keyring  # here, not at start-up: finding the OS's backend takes ~50 ms
+
         backend = keyring.get_keyring()
     except Exception as exc:  # backends fail in many ways (D-Bus, locked, misconfigured)
         raise SecretsUnavailable(f"The OS keyring could not be loaded ({exc}). {fix}") from exc
@@ -175,9 +179,9 @@ def read_secret(
 
 
 def _how_to_fix(name: str | None) -> str:
-    if name == SMTP_PASSWORD:
+    if name in (SMTP_PASSWORD, DATABASE_PASSWORD):
         return _HOW_TO_FIX.replace(
-            "KPADMIN_IMP_KEY and KPADMIN_IMP_SECRET", "KPADMIN_SMTP_PASSWORD"
+            "KPADMIN_IMP_KEY and KPADMIN_IMP_SECRET", ENV_VARS[name]
         ).replace("environment variables", "environment variable")
     return _HOW_TO_FIX
 
@@ -192,7 +196,7 @@ def validate_secret(name: str, value: str) -> str:
         raise InvalidSecret(f"{name} must not be empty")
     if len(cleaned) > MAX_SECRET_LENGTH:
         raise InvalidSecret(f"{name} is longer than {MAX_SECRET_LENGTH} characters")
-    if name == SMTP_PASSWORD:
+    if name in (SMTP_PASSWORD, DATABASE_PASSWORD):
         if not cleaned.isprintable():
             raise InvalidSecret(f"{name} must not contain control characters (check the paste)")
         return cleaned
@@ -218,9 +222,11 @@ def delete_secret(mode: str, name: str) -> bool:
     """Remove a secret from the keyring; False when there was none."""
     _check(mode, name)
     backend = _usable_backend(name)
+    from keyring.errors import PasswordDeleteError  # loaded by `_usable_backend` already
+
     try:
         backend.delete_password(SERVICE, keyring_username(mode, name))
-    except keyring.errors.PasswordDeleteError:
+    except PasswordDeleteError:
         return False
     except Exception as exc:
         raise SecretsUnavailable(
@@ -256,4 +262,13 @@ def smtp_password(mode: str, *, env: Mapping[str, str] | None = None) -> str | N
 
     Raises `SecretsUnavailable` when the keyring had to be asked and cannot be used."""
     value, _ = read_secret(mode, SMTP_PASSWORD, env=env)
+    return value
+
+
+def database_password(mode: str, *, env: Mapping[str, str] | None = None) -> str | None:
+    """The shared database's password for ``mode`` (env KPADMIN_DATABASE_PASSWORD, else the
+    keyring), None when unset (a server that trusts the desk, or a ~/.pgpass).
+
+    Raises `SecretsUnavailable` when the keyring had to be asked and cannot be used."""
+    value, _ = read_secret(mode, DATABASE_PASSWORD, env=env)
     return value

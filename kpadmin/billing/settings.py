@@ -190,6 +190,11 @@ class Settings:
     notice_days_before: int | None = None
     merchant_name: str = ""
     merchant_contact: str = ""
+    # --- one truth for several desks (issue #11) ---
+    #: A shared PostgreSQL database (``postgresql://USER@HOST:PORT/DB``, never a password: that
+    #: is the secret ``database_password``); None = this PC's own SQLite file. Env
+    #: KPADMIN_DATABASE_URL wins over it (`database_url(settings)`).
+    database_url: str | None = None
 
 
 #: The keys `kpadmin config` shows, in this order.
@@ -236,6 +241,9 @@ DESCRIPTIONS: Final[dict[str, str]] = {
     f"{MAX_MERCHANT_NAME} characters)",
     "merchant_contact": f"how customers reach you (phone, e-mail, web), in every notice (at "
     f"most {MAX_MERCHANT_CONTACT} characters)",
+    "database_url": "a shared PostgreSQL database for several desks: "
+    "postgresql://USER@HOST:PORT/DBNAME (no password: `config set database_password -` or env "
+    "KPADMIN_DATABASE_PASSWORD); empty = this PC's own database; env KPADMIN_DATABASE_URL wins",
 }
 
 _LIST_KEYS: Final = frozenset({"retry_days"})
@@ -523,7 +531,59 @@ _PARSERS: Final[dict[str, Callable[[str], Any]]] = {
     "notice_days_before": _optional_off(_parse_int("notice_days_before")),
     "merchant_name": _plain_text("merchant_name", MAX_MERCHANT_NAME),
     "merchant_contact": _plain_text("merchant_contact", MAX_MERCHANT_CONTACT),
+    "database_url": _optional(lambda raw: parse_database_url(raw)),
 }
+
+#: The environment variable that names the shared database (it wins over the setting).
+DATABASE_URL_ENV: Final = "KPADMIN_DATABASE_URL"
+
+
+def parse_database_url(raw: str) -> str:
+    """A shared database's URL, checked: ``postgresql://USER@HOST[:PORT]/DBNAME``, ASCII, no
+    password, no query. Raises `SettingsError`."""
+    value = raw.strip()
+    if len(value) > MAX_URL_LENGTH or not (value.isascii() and value.isprintable()):
+        raise SettingsError(
+            f"database_url must be a plain ASCII URL of at most {MAX_URL_LENGTH} characters"
+        )
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError as exc:
+        raise SettingsError(f"database_url is not a valid URL ({exc})") from None
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise SettingsError(
+            "database_url must be postgresql://USER@HOST:PORT/DBNAME (empty: this PC's own "
+            f"database), not {_shown(value)}"
+        )
+    if parts.password is not None:
+        raise SettingsError(
+            "database_url must not contain the password: set it with `kpadmin config set "
+            "database_password -` (the keyring) or env KPADMIN_DATABASE_PASSWORD"
+        )
+    if not parts.hostname:
+        raise SettingsError(f"database_url has no host: {_shown(value)}")
+    if port == 0:
+        raise SettingsError(f"database_url has a bad port: {_shown(value)}")
+    database = parts.path.lstrip("/")
+    if not database or "/" in database:
+        raise SettingsError(f"database_url names no database (…/DBNAME): {_shown(value)}")
+    if parts.query or parts.fragment:
+        raise SettingsError("database_url must not have a query (?…) or fragment (#…)")
+    return value
+
+
+def database_url(settings: Settings, env: Mapping[str, str] | None = None) -> str | None:
+    """The shared database this desk uses: env KPADMIN_DATABASE_URL (checked like the setting),
+    else the setting; None = this PC's own SQLite file."""
+    environ = os.environ if env is None else env
+    raw = environ.get(DATABASE_URL_ENV, "").strip()
+    if raw:
+        try:
+            return parse_database_url(raw)
+        except SettingsError as exc:
+            raise SettingsError(f"{DATABASE_URL_ENV}: {exc}", key="database_url") from None
+    return settings.database_url
 
 
 def set_value(settings: Settings, key: str, raw: str) -> Settings:

@@ -1,7 +1,8 @@
 """`kpadmin charge-due`: charge every subscriber that is due, with the same engine as the GUI.
 
-Steps: reconcile what is in doubt → plan (who, how much, who is skipped and why) → confirm →
-run the batch → summary. On a terminal a progress bar is drawn on stderr; ``--json`` prints one
+Steps (`kpadmin.billing.batch.BatchSession`, the GUI's too): reconcile what is in doubt → plan
+(who, how much, who is skipped and why) → confirm → run the batch → summary. On a terminal a
+progress bar is drawn on stderr; ``--json`` prints one
 machine-readable object on stdout instead of the summary (its keys keep PortOne's names —
 ``customer_uid``, ``merchant_uid``, ``imp_uid`` — the words merchants and their scripts search the
 PortOne console by; inside billing they are ``key_id``, ``order_id``, ``payment_id``). Exit
@@ -42,6 +43,7 @@ from typing import Any, TextIO
 from kpadmin import runtime as rt
 from kpadmin import stopping
 from kpadmin.billing import outbox
+from kpadmin.billing.batch import BatchSession
 from kpadmin.billing.collections import outlook, request_retry
 from kpadmin.billing.due import Plan
 from kpadmin.billing.engine import (
@@ -51,7 +53,6 @@ from kpadmin.billing.engine import (
     ChargeEngine,
     ChargeEvent,
     EngineBusy,
-    without_declines,
 )
 from kpadmin.billing.notices.smtp import SmtpSettingsMissing
 from kpadmin.billing.reconcile import ReconcileReport
@@ -124,16 +125,18 @@ async def _main(args: argparse.Namespace) -> int:
                 clock=env.clock,
                 collections=env.collections,
             )
-            report = await engine.reconcile(staff=env.staff)
-            found = engine.amount_mismatches({r.charge_id for r in report.mismatched})
+            session = BatchSession(engine, staff=env.staff)
             asked = None
             retry_ids = getattr(args, "retry_past_due", None)  # callers building a Namespace
             if retry_ids is not None:
                 asked = _staff_retry(store, retry_ids, env, dry_run=args.dry_run)
                 if asked is None:
                     return EXIT_REFUSED
-            # A decline this reconciliation found (a crash's leftover) is not retried in this run.
-            plan = without_declines(engine.plan(asked, None, env.staff), report)
+            # Reconcile → plan → minus the declines that reconciliation found (the GUI's too).
+            # Before a real batch, what changed at i'mport outside kpadmin comes in too (a dry
+            # run changes nothing beyond the rows in doubt).
+            prepared = await session.prepare(asked, outside=not args.dry_run)
+            plan, report, found = prepared.plan, prepared.report, list(prepared.mismatches)
             log.info(
                 "%s mode: %d due (₩%s), %d skipped; reconciled first: %s",
                 mode,
@@ -158,7 +161,7 @@ async def _main(args: argparse.Namespace) -> int:
             bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.json else None
             try:
                 with stop.graceful(_STOPPING) as cancel:
-                    result = await engine.run(
+                    result = await session.run(
                         plan,
                         concurrency=concurrency,
                         rps=env.rps,

@@ -173,7 +173,7 @@ def _show(runtime: rt.Runtime, *, mode: str, as_json: bool) -> int:
         **secret_lines,
         "rest_base_url": rest or "(built-in sandbox, started on demand)",
         "sdk_url": st.sdk_url(settings, rest) if rest else "(built-in sandbox)/v1/iamport.js",
-        "database": str(runtime.db_path),
+        "database": _database_in_use(runtime),
     }
     if st.local_proxy(settings):
         values["rest_base_url_note"] = LOCAL_PROXY_NOTE
@@ -239,6 +239,15 @@ def _audit(stores: list[Store], staff: str, detail: str) -> None:
 def _refuse(exc: StoreError) -> int:
     print(f"kpadmin config: {rt.explain(exc)}", file=sys.stderr)
     return rt.exit_code(exc, ExitCode.DISK)
+
+
+def _database_in_use(runtime: rt.Runtime) -> str:
+    """This PC's file, or the shared database (host/db: never the user or password)."""
+    try:
+        where = runtime.database_location
+    except st.SettingsError as exc:  # a malformed KPADMIN_DATABASE_URL
+        return f"(unusable: {exc})"
+    return f"shared: {where}" if where else str(runtime.db_path)
 
 
 def _set(runtime: rt.Runtime, key: str, raw: str, *, mode: str | None, yes: bool) -> int:

@@ -29,7 +29,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from kpadmin.billing import outbox, records
+from kpadmin.billing import outbox, records, subscribers
 from kpadmin.billing.collections import Collections, outlook, request_retry
 from kpadmin.billing.gateway import Gateway
 from kpadmin.billing.messages import AuditAction
@@ -39,11 +39,10 @@ from kpadmin.billing.records import (
     Change,
     ChangeKind,
     Charge,
-    Subscriber,
     SubscriberState,
 )
 from kpadmin.clock import Clock
-from kpadmin.gui.formatting import mask_phone, phone_digits, seoul_today, tr
+from kpadmin.gui.formatting import phone_digits, seoul_today, tr
 from kpadmin.gui.rows import SubscriberRow
 from kpadmin.runtime import Api, Runtime
 
@@ -78,6 +77,9 @@ class Backend(QObject):
     data_changed = Signal(object)
     api_state_changed = Signal()  # connecting -> connected / failed
     notices_changed = Signal()  # the customer notices' outbox changed (written, sent, failed)
+    #: Another desk's changes (a shared database), from the store's listener thread: a queued
+    #: connection brings them to this object's thread (`_on_remote`).
+    _remote_changed = Signal(object)
 
     def __init__(self, runtime: Runtime, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -89,6 +91,8 @@ class Backend(QObject):
         self.charges = self.store.charges
         self.audit = self.store.audit
         self._commits = self.store.on_commit(self._on_commit)
+        self._remote_changed.connect(self._on_remote)
+        self._remote = self.store.on_remote(self._remote_changed.emit)
         self.api: Api | None = None
         self.api_error: str | None = None
         self._api_stack: contextlib.AsyncExitStack | None = None
@@ -99,6 +103,11 @@ class Backend(QObject):
     @property
     def mode(self) -> str:
         return self.runtime.mode
+
+    @property
+    def database_location(self) -> str | None:
+        """``host/db`` of the shared database this desk works on; None: this PC's own."""
+        return self.runtime.database_location
 
     @property
     def staff(self) -> str:
@@ -158,6 +167,18 @@ class Backend(QObject):
         else:
             self.notify_changed(ids, journal=journal)
 
+    def _on_remote(self, changes: tuple[Change, ...] | None) -> None:
+        """Another desk committed (issue #11: LISTEN/NOTIFY, merged by the store): every view
+        refreshes, the journal's figures too. None: anything may have changed."""
+        if changes is None:
+            self.notify_changed(None, journal=True)
+            return
+        ids: set[int] = set()
+        for change in changes:
+            ids.update(change.ids)
+        journal = any(change.kind is ChangeKind.CHARGES for change in changes)
+        self.notify_changed(None if len(ids) > ROWS_CHANGED_LIMIT else ids, journal=journal)
+
     # --- the i'mport connection -------------------------------------------------------------
 
     # Named like QObject.connect (which it shadows on this class only) because the sign-up and
@@ -188,6 +209,7 @@ class Backend(QObject):
             await stack.aclose()
         records.refresh_marker(self.store)  # sign-ups and edits of this session: the marker's count
         self._commits.close()
+        self._remote.close()
         self.store.close()
 
     def gateway(self) -> Gateway:
@@ -300,93 +322,45 @@ class Backend(QObject):
     def last_batch(self) -> BatchResult | None:
         return records.last_batch(self.store)
 
-    # --- writes (each with its audit row, in one transaction) -------------------------------
+    # --- writes: billing's subscriber operations (each with its audit row, one transaction) ---
 
-    def set_state(self, subscriber_id: int, state: SubscriberState, detail: str = "") -> None:
-        sub = self._get(subscriber_id)
-        action = {
-            SubscriberState.PAUSED: AuditAction.PAUSE,
-            SubscriberState.ACTIVE: AuditAction.RESUME,
-            SubscriberState.CANCELLED: AuditAction.CANCEL,
-            SubscriberState.KEY_MISSING: AuditAction.KEY_MISSING,
-        }[state]
-        now = self.now()
-        with self.store.transaction():
-            self.subscribers.update(subscriber_id, now=now, state=state)
-            self.audit.record(
-                self.staff,
-                action,
-                detail or f"{sub.state} → {state}",
-                subscriber_id=subscriber_id,
-                at=now,
-            )
+    def pause(self, subscriber_id: int) -> bool:
+        return subscribers.pause(self.store, subscriber_id, staff=self.staff, now=self.now())
 
-    def edit(self, subscriber_id: int, changes: dict[str, Any]) -> None:
-        sub = self._get(subscriber_id)
-        changed = {k: v for k, v in changes.items() if getattr(sub, k) != v}
-        if not changed:
-            return
-        parts = []
-        for key, value in changed.items():
-            old = getattr(sub, key)
-            if key == "phone":
-                old, value = mask_phone(old), mask_phone(value)
-            parts.append(f"{key}: {old} → {value}")
-        now = self.now()
-        with self.store.transaction():
-            self.subscribers.update(subscriber_id, now=now, **changed)
-            self.audit.record(
-                self.staff,
-                AuditAction.EDIT,
-                "; ".join(parts),
-                subscriber_id=subscriber_id,
-                at=now,
-            )
+    def resume(self, subscriber_id: int) -> bool:
+        return subscribers.resume(self.store, subscriber_id, staff=self.staff, now=self.now())
 
-    def record_key_check(
-        self, subscriber_id: int, *, present: bool, card_name: str | None, card_number: str | None
-    ) -> None:
-        """Store what i'mport said about the billing key (card fields, or key missing)."""
-        sub = self._get(subscriber_id)
-        changes: dict[str, Any] = {}
-        if present:
-            if card_name and card_name != sub.card_name:
-                changes["card_name"] = card_name
-            if card_number and card_number != sub.card_number:
-                changes["card_number"] = card_number
-            if sub.state == SubscriberState.KEY_MISSING:
-                changes["state"] = SubscriberState.ACTIVE
-            detail = "billing key present"
-        else:
-            if sub.state != SubscriberState.CANCELLED:
-                changes["state"] = SubscriberState.KEY_MISSING
-            detail = "billing key missing at i'mport"
-        now = self.now()
-        with self.store.transaction():
-            if changes:
-                self.subscribers.update(subscriber_id, now=now, **changes)
-            self.audit.record(
-                self.staff, AuditAction.KEY_CHECK, detail, subscriber_id=subscriber_id, at=now
-            )
+    def cancel(self, subscriber_id: int, reason: str) -> bool:
+        return subscribers.cancel(
+            self.store, subscriber_id, staff=self.staff, reason=reason, now=self.now()
+        )
 
-    def record_key_deleted(self, subscriber_id: int, reason: str) -> None:
-        self.audit.record(
-            self.staff,
-            AuditAction.KEY_DELETED,
-            f"reason: {reason}",
-            subscriber_id=subscriber_id,
-            at=self.now(),
+    async def delete_key(self, subscriber_id: int, reason: str) -> subscribers.Cancelled:
+        """Delete the (cancelled) subscriber's billing key at i'mport (`UserError` offline)."""
+        return await subscribers.delete_key(
+            self.store,
+            self.gateway(),
+            subscriber_id,
+            staff=self.staff,
+            reason=reason,
+            clock=self.clock,
+        )
+
+    async def check_key(self, subscriber_id: int) -> subscribers.KeyCheck:
+        """Ask i'mport for the subscriber's billing key and record the answer."""
+        return await subscribers.check_key(
+            self.store, self.gateway(), subscriber_id, staff=self.staff, clock=self.clock
+        )
+
+    def edit(self, subscriber_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+        """Save an edit (judged again by the field rules; `subscribers.EditRefused`)."""
+        return subscribers.edit(
+            self.store, subscriber_id, changes, staff=self.staff, now=self.now()
         )
 
     def record(self, action: AuditAction, detail: str, subscriber_id: int | None = None) -> None:
         # The commit's change event refreshes that subscriber's rows and audit list.
         self.audit.record(self.staff, action, detail, subscriber_id=subscriber_id, at=self.now())
-
-    def _get(self, subscriber_id: int) -> Subscriber:
-        sub = self.subscribers.get(subscriber_id)
-        if sub is None:
-            raise KeyError(subscriber_id)
-        return sub
 
 
 def _search_keys(names: Sequence[str], phones: Sequence[str], uids: Sequence[str]) -> list[str]:

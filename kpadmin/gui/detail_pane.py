@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpadmin.billing import gateway as gw
+from kpadmin.billing import subscribers
 from kpadmin.billing.records import ChargeState, SubscriberState
 from kpadmin.gui import aio, messages
 from kpadmin.gui import formatting as fmt
@@ -471,13 +471,11 @@ class DetailPane(QWidget):
         row = self.row
         if row is None:
             return
-        s = row
-        if s.state == SubscriberState.PAUSED:
-            self.backend.set_state(row.id, SubscriberState.ACTIVE)
-            messages.info(self.tr("{name}: subscription resumed.").format(name=s.name))
-        elif s.state == SubscriberState.ACTIVE:
-            self.backend.set_state(row.id, SubscriberState.PAUSED)
-            messages.info(self.tr("{name}: subscription paused.").format(name=s.name))
+        if row.state == SubscriberState.PAUSED:
+            if self.backend.resume(row.id):
+                messages.info(self.tr("{name}: subscription resumed.").format(name=row.name))
+        elif row.state == SubscriberState.ACTIVE and self.backend.pause(row.id):
+            messages.info(self.tr("{name}: subscription paused.").format(name=row.name))
 
     def request_cancel(self) -> None:
         if self.row is None:
@@ -497,20 +495,25 @@ class DetailPane(QWidget):
             return
         reason = reason or self.tr("cancelled by staff")
         # Stop charging first (local and safe); the key deletion at i'mport follows.
-        self.backend.set_state(row.id, SubscriberState.CANCELLED, f"cancelled: {reason}")
+        self.backend.cancel(row.id, reason)
         name = row.name
         if not delete_key:
             messages.info(self.tr("{name}: subscription cancelled.").format(name=name))
             return
-        uid, sid = row.customer_uid, row.id
 
-        async def delete() -> None:
-            await self.backend.gateway().delete_key(uid, reason)
-
-        def deleted(_: object) -> None:
-            self.backend.record_key_deleted(sid, reason)
-            messages.info(
-                self.tr("{name}: subscription cancelled and billing key deleted.").format(name=name)
+        def done(result: subscribers.Cancelled) -> None:
+            if result.key_deleted:
+                messages.info(
+                    self.tr("{name}: subscription cancelled and billing key deleted.").format(
+                        name=name
+                    )
+                )
+                return
+            detail = aio.describe_error(result.error) if result.error else None
+            messages.error(
+                self.tr(
+                    "{name}: subscription cancelled, but the billing key was not deleted: {detail}"
+                ).format(name=name, detail=detail or type(result.error).__name__)
             )
 
         def failed(exc: BaseException) -> None:
@@ -524,7 +527,7 @@ class DetailPane(QWidget):
                 ).format(name=name, detail=detail)
             )
 
-        aio.run_op(delete(), on_success=deleted, on_failure=failed)
+        aio.run_op(self.backend.delete_key(row.id, reason), on_success=done, on_failure=failed)
 
     def recheck_key(self) -> None:
         row = self.row
@@ -534,49 +537,42 @@ class DetailPane(QWidget):
         self.recheck.setEnabled(False)
         self.key_status.setText(self.tr("Checking with i'mport…"))
         self.key_status.setStyleSheet("")
-        sid, uid = row.id, row.customer_uid
+        sid = row.id
 
-        async def check() -> gw.BillingKey:
-            return await self.backend.gateway().get_key(uid)
-
-        def found(key: gw.BillingKey) -> None:
+        def checked(check: subscribers.KeyCheck) -> None:
             self._checking = False
-            self.backend.record_key_check(
-                sid,
-                present=True,
-                # A Kakao Money key has no card fields: its "card" is 카카오머니, not a blank.
-                card_name=key.card_label,
-                card_number=key.card_number,
-            )
-            if self.row is not None and self.row.id == sid:
-                self.key_status.setText(
-                    self.tr("Billing key present at i'mport (checked {when}).").format(
-                        when=fmt.format_instant(self.backend.now())
-                    )
+            if check.present:
+                text = self.tr("Billing key present at i'mport (checked {when}).").format(
+                    when=fmt.format_instant(self.backend.now())
                 )
-                self.key_status.setStyleSheet("color: #1e7e34;")
-                self._update_buttons()
-
-        def failed(exc: BaseException) -> None:
-            self._checking = False
-            if isinstance(exc, gw.NotFound):
-                self.backend.record_key_check(sid, present=False, card_name=None, card_number=None)
-                text = self.tr("i'mport has no billing key for this customer: marked key missing.")
+                style = "color: #1e7e34;"
+            else:
+                if check.marked_missing:
+                    text = self.tr(
+                        "i'mport has no billing key for this customer: marked key missing."
+                    )
+                else:
+                    text = self.tr("i'mport has no billing key for this customer.")
                 style = "color: #c0392b;"
                 messages.warning(text)
-            else:
-                text = aio.describe_error(exc) or self.tr("The check failed unexpectedly.")
-                style = "color: #b9770e;"
-                if aio.describe_error(exc) is None:
-                    aio.report_failure(exc)
-                else:
-                    messages.error(text)
             if self.row is not None and self.row.id == sid:
                 self.key_status.setText(text)
                 self.key_status.setStyleSheet(style)
                 self._update_buttons()
 
-        aio.run_op(check(), on_success=found, on_failure=failed)
+        def failed(exc: BaseException) -> None:
+            self._checking = False
+            text = aio.describe_error(exc) or self.tr("The check failed unexpectedly.")
+            if aio.describe_error(exc) is None:
+                aio.report_failure(exc)
+            else:
+                messages.error(text)
+            if self.row is not None and self.row.id == sid:
+                self.key_status.setText(text)
+                self.key_status.setStyleSheet("color: #b9770e;")
+                self._update_buttons()
+
+        aio.run_op(self.backend.check_key(sid), on_success=checked, on_failure=failed)
 
 
 def open_receipt(url: str) -> bool:

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpadmin import __version__
+from kpadmin.billing import subscribers
 from kpadmin.billing.records import Subscriber, SubscriberState
 from kpadmin.gui import books_window as books
 from kpadmin.gui import formatting as fmt
@@ -53,6 +54,7 @@ from kpadmin.gui.csv_actions import CsvActions
 from kpadmin.gui.daily_run import DailyRun
 from kpadmin.gui.detail_pane import DetailPane
 from kpadmin.gui.edit_dialog import EditSubscriberDialog
+from kpadmin.gui.formatting import tr
 from kpadmin.gui.mode_banner import ModeBanner
 from kpadmin.gui.notices import NoticesController
 from kpadmin.gui.overview import OverviewStrip
@@ -66,6 +68,7 @@ from kpadmin.gui.subscriber_model import (
     Column,
     SubscriberTableModel,
 )
+from kpadmin.gui.texts import say
 
 log = logging.getLogger(__name__)
 
@@ -216,7 +219,7 @@ class MainWindow(QMainWindow):
         help_menu = menu_bar.addMenu(self.tr("&Help"))
         help_menu.addAction(self.act_about)
         # The banner lives in the menu widget: above the toolbar, below the menus, never hidden.
-        self.banner = ModeBanner(self.backend.mode)
+        self.banner = ModeBanner(self.backend.mode, database=self.backend.database_location)
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
@@ -589,7 +592,14 @@ class MainWindow(QMainWindow):
         def save() -> None:
             changes = dialog.changes()
             if changes:
-                self.backend.edit(sid, changes)
+                try:
+                    self.backend.edit(sid, changes)
+                except subscribers.EditRefused as refused:
+                    # The dialog judges by the same rules; this is a stored value it let through.
+                    first = refused.errors[0] if refused.errors else None
+                    day = tr("The billing day must be between 1 and 31.")
+                    messages.error(say(first.note) if first else day)
+                    return
                 messages.info(
                     self.tr("{name}: changes saved.").format(
                         name=changes.get("name", dialog.subscriber.name)

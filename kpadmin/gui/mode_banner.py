@@ -1,4 +1,5 @@
-"""The always-visible mode strip: SANDBOX (calm blue-grey), TEST (amber), LIVE (red, bold).
+"""The always-visible mode strip: SANDBOX (calm blue-grey), TEST (amber), LIVE (red, bold), and
+which database this desk works on: "this PC" or "shared: host/db" (issue #11).
 
 It sits between the menu bar and the toolbar, so no dialog, splitter or scroll position can hide it.
 """
@@ -18,7 +19,9 @@ _STYLES = {
 
 
 class ModeBanner(QWidget):
-    def __init__(self, mode: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, mode: str, parent: QWidget | None = None, *, database: str | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("mode_banner")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -28,10 +31,25 @@ class ModeBanner(QWidget):
         self.badge.setObjectName("mode_badge")
         self.text = QLabel()
         self.text.setObjectName("mode_text")
+        self.where = QLabel()
+        self.where.setObjectName("mode_database")
         layout.addWidget(self.badge)
         layout.addWidget(self.text, 1)
+        layout.addWidget(self.where)
         self.mode = ""
+        self.set_database(database)
         self.set_mode(mode)
+
+    def set_database(self, database: str | None) -> None:
+        """``host/db`` of the shared database, or None for this PC's own."""
+        if database is None:
+            self.where.setText(self.tr("Database: this PC"))
+            self.where.setToolTip(self.tr("The data is kept on this computer only."))
+        else:
+            self.where.setText(self.tr("Database: shared: {where}").format(where=database))
+            self.where.setToolTip(
+                self.tr("Every desk set to this database sees and charges the same subscribers.")
+            )
 
     def set_mode(self, mode: str) -> None:
         self.mode = mode

@@ -11,15 +11,20 @@ The chart is drawn with QPainter (QtCharts would add weight for six pairs of bar
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
+import shiboken6
 from PySide6.QtCore import QLocale, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from kpadmin.billing.records import SubscriberState
+from kpadmin.gui import aio
 from kpadmin.gui import formatting as fmt
 from kpadmin.gui.backend import Backend, BatchResult, DataChange, MonthTotal
 from kpadmin.gui.rows import SubscriberRow
@@ -27,6 +32,12 @@ from kpadmin.gui.subscriber_model import SubscriberTableModel
 
 #: Data changes in quick succession refresh the strip at most this often.
 REFRESH_EVERY_S = 1.0
+
+log = logging.getLogger(__name__)
+
+#: One plain Python thread for the overview's journal reads during a batch (not the qasync loop's
+#: default executor: its QThreads must not outlive the application at exit).
+_READER = ThreadPoolExecutor(1, thread_name_prefix="kpadmin-overview")
 
 COLLECTED = QColor("#3a7bd5")
 FAILED = QColor("#d9534f")
@@ -164,6 +175,7 @@ class OverviewStrip(QWidget):
         self._journal_stale = True
         self._refreshed_at = -REFRESH_EVERY_S
         self._hidden_change = False
+        self._reading = False  # the journal's aggregates are being read off the loop
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_timer)
@@ -191,6 +203,10 @@ class OverviewStrip(QWidget):
         if journal or self._journal_stale or self._journal is None:
             self._journal = (self._backend.last_batch(), self._backend.monthly_totals())
             self._journal_stale = False
+        self._show()
+
+    def _show(self) -> None:
+        assert self._journal is not None
         batch, totals = self._journal
         self._refreshed_at = time.monotonic()
         self.update_figures(
@@ -221,10 +237,45 @@ class OverviewStrip(QWidget):
 
     def _on_timer(self) -> None:
         # Hidden (the window closed, its store maybe closed too): refresh when shown again.
-        if self.isVisible():
-            self.refresh(journal=self._journal_stale)
-        else:
+        if not self.isVisible():
             self._hidden_change = True
+        elif self._journal_stale and self._batch_running:
+            self._read_journal_off_loop()
+        else:
+            self.refresh(journal=self._journal_stale)
+
+    def _read_journal_off_loop(self) -> None:
+        """During a batch the journal grows by the second and its aggregates (the last batch,
+        six months of totals) cost milliseconds of SQL: read them on a worker thread so the
+        loop stays responsive, then show them (the store gives each thread its connection)."""
+        if self._reading:
+            return
+        self._reading = True
+        self._journal_stale = False  # a change during the read marks it stale again
+        backend = self._backend
+
+        def read() -> tuple[BatchResult | None, list[MonthTotal]]:
+            return backend.last_batch(), backend.monthly_totals()
+
+        def done(journal: tuple[BatchResult | None, list[MonthTotal]]) -> None:
+            if not shiboken6.isValid(self):  # the window closed while the thread read
+                return
+            self._reading = False
+            self._journal = journal
+            self._show()  # a change meanwhile left it stale: the next tick reads again
+            if self._journal_stale and not self._timer.isActive():
+                self._timer.start(int(REFRESH_EVERY_S * 1000))
+
+        def failed(exc: BaseException) -> None:
+            # The store closed under it (the window closing): the next refresh reads again.
+            self._reading = False
+            self._journal_stale = True
+            log.info("overview: the journal could not be read: %s", type(exc).__name__)
+
+        async def read_off_loop() -> tuple[BatchResult | None, list[MonthTotal]]:
+            return await asyncio.get_running_loop().run_in_executor(_READER, read)
+
+        aio.run_op(read_off_loop(), on_success=done, on_failure=failed)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

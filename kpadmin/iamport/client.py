@@ -109,6 +109,8 @@ MAX_CONCURRENT_CHARGES: Final = 32
 CUSTOMERS_CHUNK: Final = 50
 #: Multi-get chunks in flight at once.
 CUSTOMERS_PARALLEL: Final = 4
+#: imp_uids per ``GET /payments?imp_uid[]=…`` (i'mport takes at most 100 at once).
+PAYMENTS_CHUNK: Final = 100
 #: Payment statuses accepted by /payments/status/{status}.
 STATUS_FILTERS: Final = frozenset({"all", *PAYMENT_STATUSES})
 #: Sort orders accepted by find / findAll / status.
@@ -382,6 +384,57 @@ class IamportClient:
                 body=reply.body,
             )
         return [Customer.from_api(item) for item in payload]
+
+    async def get_payments(self, imp_uids: Iterable[str]) -> list[Payment]:
+        """Multi-get ``GET /payments?imp_uid[]=…`` for any number of imp_uids (chunks of
+        ``PAYMENTS_CHUNK``, a few in parallel; duplicates asked once). The payments found, in no
+        particular order; an imp_uid i'mport does not know is simply absent (207 / 404)."""
+        uids = list(dict.fromkeys(imp_uids))
+        for uid in uids:
+            _require_text("imp_uid", uid)
+        chunks = [uids[i : i + PAYMENTS_CHUNK] for i in range(0, len(uids), PAYMENTS_CHUNK)]
+        gate = asyncio.Semaphore(CUSTOMERS_PARALLEL)
+
+        async def fetch(chunk: Sequence[str]) -> list[Payment]:
+            async with gate:
+                return await self._payments_chunk(chunk)
+
+        tasks = [asyncio.create_task(fetch(chunk)) for chunk in chunks]
+        try:
+            answers = await asyncio.gather(*tasks)
+        except BaseException:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
+        return [payment for answer in answers for payment in answer]
+
+    async def _payments_chunk(self, chunk: Sequence[str]) -> list[Payment]:
+        params = [("imp_uid[]", uid) for uid in chunk]
+        reply = await self._call("GET", "/payments", params=params, retry=True)
+        if reply.status == 404:
+            _require_api_404(reply, "payments")
+            return []
+        if reply.status == 207:
+            if reply.envelope_error is not None:
+                raise InvalidResponse(
+                    f"payments: HTTP 207 with {reply.envelope_error}",
+                    http_status=207,
+                    body=reply.body,
+                )
+            payload = reply.payload
+        else:
+            payload = self._expect_ok(reply, "payments")
+        if payload is None:
+            return []
+        if not isinstance(payload, list):
+            raise InvalidResponse(
+                f"payments: expected an array, got {type(payload).__name__}",
+                http_status=reply.status,
+                code=reply.code,
+                body=reply.body,
+            )
+        return [Payment.from_api(item) for item in payload]
 
     async def customer_payments(self, customer_uid: str, page: int = 1) -> PaymentPage:
         """``GET /subscribe/customers/{customer_uid}/payments?page=`` (20 a page, page >= 1)."""

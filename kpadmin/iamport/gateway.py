@@ -156,6 +156,11 @@ class IamportGateway:
             found=tuple(to_key(c) for c in result.found), missing=tuple(result.missing)
         )
 
+    async def get_payments(self, payment_ids: Sequence[str]) -> tuple[gw.GatewayPayment, ...]:
+        with translated():
+            payments = await self.client.get_payments(payment_ids)
+        return tuple(to_payment(p) for p in payments)
+
     async def delete_key(self, key_id: str, reason: str) -> None:
         with translated():
             await self.client.delete_customer(key_id, reason or None)

@@ -29,6 +29,7 @@ from kpadmin.store.errors import (
     DiskError,
     InvariantViolated,
     SchemaTooNew,
+    ServerUnreachable,
     StoreError,
 )
 from kpadmin.store.notices import NewNotice, NoticeRepository, StoredNotice
@@ -46,15 +47,28 @@ FILE_NAME = "kpadmin.sqlite3"
 
 
 def open_store(
-    target: str | os.PathLike[str], *, clock: Clock | None = None, new_database: bool = False
+    target: str | os.PathLike[str],
+    *,
+    clock: Clock | None = None,
+    new_database: bool = False,
+    password: str | None = None,
+    mode: str | None = None,
+    staff: str = "",
 ) -> Store:
-    """The checked, migrated store at `target` (a SQLite file path). `clock` stamps rows a
-    caller does not stamp itself (default: the process's clock, `kpadmin.clock`).
+    """The checked, migrated store at `target`: a SQLite file path, or a shared PostgreSQL
+    database's URL (``postgresql://USER@HOST:PORT/DB``; `password` beside it, never in it;
+    `mode` recorded by the first desk and checked by the others). `clock` stamps rows a caller
+    does not stamp itself (default: the process's clock, `kpadmin.clock`).
 
-    Raises `DatabaseMissing` (unless `new_database`), `DatabaseDamaged`, `SchemaTooNew` or
-    `DiskError`: see `kpadmin.store.sqlite`."""
+    Raises `DatabaseMissing` (unless `new_database`), `DatabaseDamaged`, `SchemaTooNew`,
+    `DiskError` (see `kpadmin.store.sqlite`), `ServerUnreachable` or `postgres.WrongMode`; a
+    URL that is not a PostgreSQL one is a ValueError."""
     if "://" in str(target):
-        raise ValueError(f"only a SQLite file can be opened so far, not {str(target)!r}")
+        from kpadmin.store.postgres import open_postgres
+
+        return open_postgres(
+            str(target), clock=clock or seam.now, password=password, mode=mode, staff=staff
+        )
     from kpadmin.store.sqlite import open_sqlite
 
     # Without a clock: the process's clock at each stamp (`kpadmin.clock.now`, KPADMIN_NOW).
@@ -81,6 +95,7 @@ __all__ = [
     "NoticeRepository",
     "Schedule",
     "SchemaTooNew",
+    "ServerUnreachable",
     "Store",
     "StoreClosed",
     "StoreError",

@@ -8,8 +8,8 @@ the same way (the lock belongs to an open file, not to the process). The OS rele
 process dies, even by SIGKILL, so a crash never leaves it stuck.
 
 The holder writes who it is (staff and computer) into the file after the lock byte; the loser
-reads it for its message ("… is charging"). A shared PostgreSQL database will use an advisory
-lock and a row for the same two things.
+reads it for its message ("… is charging"). A shared PostgreSQL database uses a session-level
+advisory lock and its session's ``application_name`` for the same two things (`postgres.py`).
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ thread that committed, except for writes run on the store's worker (`Store.run`,
 their changes arrive on the thread that awaits or collects the job, so a Qt listener never hears
 from a foreign thread.
 
-In-process only for now; a shared database (PostgreSQL, LISTEN/NOTIFY) will deliver other desks'
-changes through the same interface.
+Other desks' changes on a shared PostgreSQL database (LISTEN/NOTIFY) arrive through
+`Store.on_remote` (`remote.py`), merged, on a listener thread.
 """
 
 from __future__ import annotations

@@ -90,10 +90,19 @@ _INSERT = Prepared(
 # Reads built once (bound values, expanding id lists): compiled once, then found in the cache.
 _GET = select(*_COLUMNS).where(C.c.id == bindparam("id"))
 _BY_MERCHANT_UID = select(*_COLUMNS).where(C.c.merchant_uid == bindparam("merchant_uid"))
+_BY_IMP_UID = select(*_COLUMNS).where(C.c.imp_uid == bindparam("imp_uid")).order_by(C.c.id)
 _FOR_SUBSCRIBER = select(*_COLUMNS).where(C.c.subscriber_id == bindparam("id")).order_by(C.c.id)
 _FOR_SUBSCRIBERS = (
     select(*_COLUMNS)
     .where(C.c.subscriber_id.in_(bindparam("ids", expanding=True)))
+    .order_by(C.c.id)
+)
+_PAID_SINCE = (
+    select(*_COLUMNS)
+    .where(
+        C.c.state == ChargeState.PAID.value,
+        C.c.paid_at >= bindparam("since", type_=schema.Instant()),
+    )
     .order_by(C.c.id)
 )
 _IN_DOUBT = select(*_COLUMNS).where(C.c.state.in_(IN_DOUBT_STATES)).order_by(C.c.id)
@@ -330,6 +339,12 @@ class ChargeRepository:
             row = conn.execute(_BY_MERCHANT_UID, {"merchant_uid": merchant_uid}).first()
         return row_to_charge(row) if row is not None else None
 
+    def by_imp_uid(self, imp_uid: str) -> Charge | None:
+        """The row i'mport's payment `imp_uid` settled (a refund names a payment by it)."""
+        with self._store._read() as conn:
+            row = conn.execute(_BY_IMP_UID, {"imp_uid": imp_uid}).first()
+        return row_to_charge(row) if row is not None else None
+
     def for_subscriber(self, subscriber_id: int) -> list[Charge]:
         """A subscriber's attempts, oldest first."""
         with self._store._read() as conn:
@@ -387,6 +402,12 @@ class ChargeRepository:
         for row in rows:
             result.setdefault(row[1], []).append(row_to_charge(row))
         return result
+
+    def paid_since(self, since: datetime) -> list[Charge]:
+        """Paid rows whose payment is at or after ``since`` (outside refunds are looked for in
+        these: `kpadmin.billing.outside`)."""
+        with self._store._read() as conn:
+            return [row_to_charge(row) for row in conn.execute(_PAID_SINCE, {"since": since})]
 
     def in_doubt(self) -> list[Charge]:
         """Rows whose outcome is not known (planned / sent / unknown), oldest first."""

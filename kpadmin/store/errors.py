@@ -5,8 +5,10 @@ message (`kpadmin.runtime.explain`) and an exit code (`kpadmin.exitcodes`).
     ├── DatabaseUnusable         exit DATABASE: nothing was read or written
     │   ├── DatabaseMissing      the data folder had a database; the file is gone or 0 bytes
     │   ├── DatabaseDamaged      not a SQLite file, truncated, overwritten, fails quick_check
-    │   └── SchemaTooNew         written by a newer kpadmin
-    └── DiskError                exit DISK: the disk is full, read-only or failing
+    │   ├── SchemaTooNew         written by a newer kpadmin
+    │   └── WrongMode            a shared database that holds another mode's data
+    ├── DiskError                exit DISK: the disk is full, read-only or failing
+    └── ServerUnreachable        exit DISK: the shared database server cannot be reached
 
 Not about the file, raised by `Store` writes:
 
@@ -14,7 +16,8 @@ Not about the file, raised by `Store` writes:
     DatabaseBusy                 another writer held the database past the busy timeout
     BatchBusy                    another process (or desk) holds the batch lock; `.holder` says who
 
-`classify` maps what sqlite3 and the OS raise onto the StoreErrors, by error code; errors that are
+`classify` maps what sqlite3, psycopg (PostgreSQL's SQLSTATE) and the OS raise onto the StoreErrors,
+by error code; errors that are
 neither (a locked database, a constraint) are left as they are (`Store` turns those into the other
 three). A driver error wrapped by SQLAlchemy is classified by its original (``.orig``).
 """
@@ -92,6 +95,19 @@ class SchemaTooNew(DatabaseUnusable):
         self.known = known
 
 
+class WrongMode(DatabaseUnusable):
+    """The shared database holds another mode's data (test and live never share one)."""
+
+    def __init__(self, where: str, found: str, mode: str) -> None:
+        super().__init__(
+            where,
+            f"the shared database {where} holds {found.upper()} data; this desk is in "
+            f"{mode.upper()} mode (test and live never share a database)",
+        )
+        self.found = found
+        self.mode = mode
+
+
 class DiskError(StoreError):
     """A write could not reach the disk. `kind` is 'full', 'read-only' or 'failing'."""
 
@@ -104,6 +120,18 @@ class DiskError(StoreError):
             path, f"cannot write {Path(path)}: {what}" + (f" ({detail})" if detail else "")
         )
         self.kind = kind
+
+
+class ServerUnreachable(StoreError):
+    """The shared database server cannot be reached, or went away (a network cut, the server
+    stopped). Nothing after the last COMMIT was kept; what was committed is on the server."""
+
+    def __init__(self, where: str | Path, detail: str = "") -> None:
+        super().__init__(
+            where,
+            f"the shared database {where} cannot be reached" + (f" ({detail})" if detail else ""),
+        )
+        self.detail = detail
 
 
 class InvariantViolated(Exception):
@@ -172,15 +200,51 @@ def classify(exc: BaseException, path: str | Path) -> StoreError | None:
         if kind is not None:
             return DiskError(path, kind, "" if kind == "full" else str(exc))
         return None
+    if _is_psycopg(exc):
+        return _classify_postgres(exc, path)
     if isinstance(exc, OSError) and exc.errno in _DISK_ERRNOS:
         kind = _DISK_ERRNOS[exc.errno]
         return DiskError(path, kind, "" if kind == "full" else (exc.strerror or str(exc)))
     return None
 
 
+def _is_psycopg(exc: BaseException) -> bool:
+    # Never imports psycopg: a SQLite-only desk does not load it.
+    return type(exc).__module__.split(".")[0] == "psycopg"
+
+
+def _sqlstate(exc: BaseException) -> str:
+    return str(getattr(exc, "sqlstate", None) or "")
+
+
+#: PostgreSQL SQLSTATEs that mean the server is gone or will not take us (class 08: connection
+#: exceptions; 57P01-57P03: shut down, crashed, starting).
+_GONE_STATES = ("57P01", "57P02", "57P03")
+
+
+def _classify_postgres(exc: BaseException, path: str | Path) -> StoreError | None:
+    state = _sqlstate(exc)
+    if state == "53100":
+        return DiskError(path, "full", "on the database server")
+    if state == "25006":  # a read-only server (a standby)
+        return DiskError(path, "read-only", "the database server is read-only")
+    if state in ("XX001", "XX002"):
+        return DatabaseDamaged(path, str(exc).strip())
+    if state.startswith("08") or state in _GONE_STATES:
+        return ServerUnreachable(path, " ".join(str(exc).split())[:200])
+    name = type(exc).__name__
+    if not state and name in ("OperationalError", "InterfaceError"):
+        # No SQLSTATE: the connection itself failed or was lost (refused, reset, timed out).
+        return ServerUnreachable(path, " ".join(str(exc).split())[:200])
+    return None
+
+
 def is_busy(exc: BaseException) -> bool:
-    """SQLite gave up waiting for another writer (SQLITE_BUSY / SQLITE_LOCKED)."""
+    """SQLite gave up waiting for another writer (SQLITE_BUSY / SQLITE_LOCKED); PostgreSQL's
+    lock_timeout, a deadlock or a serialization failure."""
     exc = _original(exc)
+    if _is_psycopg(exc):
+        return _sqlstate(exc) in ("55P03", "40P01", "40001")
     code = getattr(exc, "sqlite_errorcode", None)
     if isinstance(exc, sqlite3.OperationalError) and code is not None:
         return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
@@ -189,7 +253,10 @@ def is_busy(exc: BaseException) -> bool:
 
 def is_constraint(exc: BaseException) -> bool:
     """The schema refused the write (a constraint or the "paid is final" trigger)."""
-    return isinstance(_original(exc), sqlite3.IntegrityError)
+    exc = _original(exc)
+    if _is_psycopg(exc):
+        return _sqlstate(exc).startswith("23")  # integrity_constraint_violation (the trigger too)
+    return isinstance(exc, sqlite3.IntegrityError)
 
 
 def _original(exc: BaseException) -> BaseException:

@@ -37,6 +37,7 @@ import asyncio
 import contextlib
 import logging
 import threading
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
@@ -68,6 +69,9 @@ from kpadmin.store.errors import (
 )
 from kpadmin.store.notices import NoticeRepository
 from kpadmin.store.prepared import Prepared
+from kpadmin.store.remote import CHANNEL, RemoteListener
+from kpadmin.store.remote import Listener as DeskListener
+from kpadmin.store.remote import payload as notify_payload
 from kpadmin.store.subscribers import SubscriberRepository
 
 log = logging.getLogger(__name__)
@@ -119,6 +123,10 @@ class Store:
         self._commit_listeners: list[CommitListener] = []
         self._executor: ThreadPoolExecutor | None = None
         self._closed = False
+        #: Other desks' changes (a shared database): see `remote.py`.
+        self._origin = uuid.uuid4().hex
+        self._remote_listeners: list[RemoteListener] = []
+        self._listener: DeskListener | None = None
         self.subscribers = SubscriberRepository(self)
         self.charges = ChargeRepository(self)
         self.audit = AuditRepository(self)
@@ -133,6 +141,15 @@ class Store:
 
     def _connection(self) -> Connection:
         conn = self._local.conn
+        if conn is not None and conn.invalidated and self._local.mode is None:
+            # A shared database server went away and maybe came back: a fresh connection (the
+            # failed transaction was already reported; nothing of it was kept).
+            with self._guard:
+                if conn in self._connections:
+                    self._connections.remove(conn)
+            with contextlib.suppress(Exception):
+                conn.close()
+            conn = self._local.conn = None
         if conn is None:
             if self._closed:
                 raise StoreClosed(f"the store {self.describe} is closed")
@@ -171,6 +188,7 @@ class Store:
             try:
                 conn.begin()  # BEGIN IMMEDIATE: waits here for another writer
                 yield conn
+                self._notify_desks(conn, local.pending)
                 conn.commit()
             except BaseException as exc:
                 self._rollback(conn)
@@ -232,7 +250,13 @@ class Store:
             conn.rollback()  # also ends a transaction a failed COMMIT left deactivated
         except Exception as exc:
             log.error("ROLLBACK failed: %s", exc)
-        raw = getattr(conn.connection, "dbapi_connection", None)
+        if conn.invalidated:  # the server went away: nothing to roll back, and asking for
+            return  # the driver's connection now would try to connect again
+        try:
+            raw = getattr(conn.connection, "dbapi_connection", None)
+        except Exception as exc:
+            log.info("no driver connection to roll back: %s", exc)
+            return
         if raw is not None and getattr(raw, "in_transaction", False):
             try:
                 raw.rollback()
@@ -320,6 +344,42 @@ class Store:
         else:
             deliver(self._listeners, self._commit_listeners, changes)
 
+    # -- other desks (a shared database) ------------------------------------------------------
+
+    def on_remote(self, callback: RemoteListener) -> Subscription:
+        """Call `callback(changes)` with other desks' committed changes (merged, within about a
+        second; None: anything may have changed), on a listener thread of its own. A database
+        only this process uses (SQLite) has no other desks: nothing is ever delivered."""
+        self._remote_listeners.append(callback)
+        if self.dialect == "postgresql" and self._listener is None and not self._closed:
+            self._listener = DeskListener(self._listen_connection, self._origin, self._from_desks)
+        return Subscription(self._remote_listeners, callback)
+
+    def wait_listening(self, timeout: float = 30.0) -> bool:
+        """Until the listener of `on_remote` is in place (True), for callers that must not miss
+        a change made right after subscribing."""
+        return self._listener is not None and self._listener.listening.wait(timeout)
+
+    def _listen_connection(self) -> Any:
+        return self._engine.raw_connection()
+
+    def _from_desks(self, changes: tuple[Change, ...] | None) -> None:
+        for listener in list(self._remote_listeners):
+            try:
+                listener(changes)
+            except Exception:
+                log.exception("a listener of other desks' changes failed")
+
+    def _notify_desks(self, conn: Connection, pending: Pending | None) -> None:
+        """Tell other desks what this COMMIT wrote (delivered only if it commits)."""
+        if self.dialect != "postgresql" or pending is None:
+            return
+        changes = pending.changes()
+        if changes:
+            conn.exec_driver_sql(
+                "SELECT pg_notify(%s, %s)", (CHANNEL, notify_payload(self._origin, changes))
+            )
+
     # -- the batch lock -----------------------------------------------------------------------
 
     def batch_lock(self, holder: str) -> AbstractContextManager[None]:
@@ -336,6 +396,9 @@ class Store:
                 return
             self._closed = True
             executor, self._executor = self._executor, None
+            listener, self._listener = self._listener, None
+        if listener is not None:
+            listener.close()
         if executor is not None:
             executor.submit(self._close_thread_connection)
             executor.shutdown(wait=True)

@@ -284,14 +284,17 @@ class SubscriberRepository:
         return moved
 
     def schedule(self, subscriber_id: int) -> Schedule | None:
-        """The next charge date, billing day and card: what a paid charge moves."""
-        with self._store._read() as conn:
-            row = conn.execute(
-                select(S.c.next_charge_date, S.c.billing_day, S.c.card_name, S.c.card_number).where(
-                    S.c.id == subscriber_id
-                )
-            ).first()
-        return Schedule(*row) if row is not None else None
+        """The next charge date, billing day and card: what a paid charge moves (prepared: the
+        journal reads it for every paid charge)."""
+        store = self._store
+        with store._read() as conn:
+            found = store._rows(conn, _SCHEDULE, {"id": subscriber_id})
+        if not found:
+            return None
+        day, billing_day, card_name, card_number = found[0]
+        # The driver's value: ``YYYY-MM-DD`` text on SQLite, a date on PostgreSQL.
+        next_date = day if isinstance(day, date) else date.fromisoformat(day)
+        return Schedule(next_date, billing_day, card_name, card_number)
 
     def set_schedule(
         self,

@@ -33,7 +33,7 @@
     </message>
     <message>
         <source>Still connecting to i&apos;mport; try again in a moment.</source>
-        <extracomment>Above this many subscribers in one commit, the views reload everything (`DataChange(None)`). The overview&apos;s figures (billing&apos;s types, under the names the GUI has used). The subscribers whose rows, history or audit entries changed; None: any of them (an import, a reload), so everything is read again. Charges changed: figures aggregated over the whole journal (last batch, monthly totals) are stale too. Something in the store changed (`DataChange`): every view refreshes what it shows of it.</extracomment>
+        <extracomment>Above this many subscribers in one commit, the views reload everything (`DataChange(None)`). The overview&apos;s figures (billing&apos;s types, under the names the GUI has used). The subscribers whose rows, history or audit entries changed; None: any of them (an import, a reload), so everything is read again. Charges changed: figures aggregated over the whole journal (last batch, monthly totals) are stale too. Something in the store changed (`DataChange`): every view refreshes what it shows of it. Another desk&apos;s changes (a shared database), from the store&apos;s listener thread: a queued connection brings them to this object&apos;s thread (`_on_remote`).</extracomment>
         <translation>아임포트에 연결하는 중입니다. 잠시 후 다시 시도하세요.</translation>
     </message>
     <message>
@@ -327,7 +327,7 @@
     </message>
     <message>
         <source>Name</source>
-        <extracomment>The roles `data()` answers; views ask for a dozen per cell on every repaint.</extracomment>
+        <extracomment>The roles `data()` answers; views ask for a dozen per cell on every repaint. What each column&apos;s text is made of (`_display`), for telling cheaply which cells changed.</extracomment>
         <translation>이름</translation>
     </message>
     <message>
@@ -482,6 +482,10 @@
     <message>
         <source>i&apos;mport&apos;s refundable balance differs from ours (was it refunded elsewhere?). Check the payment at i&apos;mport before trying again.</source>
         <translation>아임포트의 환불 가능 잔액이 기록과 다릅니다 (다른 곳에서 환불했나요?). 다시 시도하기 전에 아임포트에서 결제를 확인하세요.</translation>
+    </message>
+    <message>
+        <source>i&apos;mport could not be reached; nothing was refunded: {why}</source>
+        <translation>아임포트에 연결하지 못해 환불하지 않았습니다: {why}</translation>
     </message>
     <message>
         <source>The answer from i&apos;mport was lost and the payment could not be looked up. Check it at i&apos;mport before trying again.</source>
@@ -735,6 +739,10 @@ Start with an empty database?</source>
     <message>
         <source>Reconciled</source>
         <translation>대사</translation>
+    </message>
+    <message>
+        <source>Found at i&apos;mport</source>
+        <translation>아임포트에서 확인됨</translation>
     </message>
     <message>
         <source>Amount mismatch</source>
@@ -1366,6 +1374,10 @@ Start with an empty database?</source>
         <translation>아임포트에 이 고객의 빌링키가 없습니다. &apos;빌링키 없음&apos;으로 표시했습니다.</translation>
     </message>
     <message>
+        <source>i&apos;mport has no billing key for this customer.</source>
+        <translation>아임포트에 이 고객의 빌링키가 없습니다.</translation>
+    </message>
+    <message>
         <source>The check failed unexpectedly.</source>
         <translation>확인 중 예기치 않은 문제가 생겼습니다.</translation>
     </message>
@@ -1827,6 +1839,22 @@ Start with an empty database?</source>
         <translation>이 빌링키의 카카오페이 월 한도 초과: {date}부터 다시 결제합니다</translation>
     </message>
     <message>
+        <source>{period} is already paid at i&apos;mport ({merchant_uid}): recorded here, not charged again</source>
+        <translation>{period}은(는) 아임포트에서 이미 결제되었습니다({merchant_uid}). 여기에 기록했으며 다시 청구하지 않습니다</translation>
+    </message>
+    <message>
+        <source>i&apos;mport shows an attempt for {period} that is not final ({merchant_uid}): looked up again before any new charge</source>
+        <translation>아임포트에 {period}의 결과가 확정되지 않은 시도가 있습니다({merchant_uid}). 새로 청구하기 전에 다시 조회합니다</translation>
+    </message>
+    <message>
+        <source>i&apos;mport&apos;s record of the billing key could not be read ({detail}): not charged this time</source>
+        <translation>아임포트의 빌링키 결제 기록을 읽지 못했습니다({detail}). 이번에는 청구하지 않습니다</translation>
+    </message>
+    <message>
+        <source>i&apos;mport&apos;s attempts for {period} do not fit this database&apos;s journal ({detail}): not charged; check the subscriber at i&apos;mport</source>
+        <translation>아임포트의 {period} 시도가 이 데이터베이스의 기록과 맞지 않습니다({detail}). 청구하지 않았습니다. 아임포트에서 이 구독자를 확인하세요</translation>
+    </message>
+    <message>
         <source>not sent: {why}</source>
         <translation>전송 안 됨: {why}</translation>
     </message>
@@ -1998,6 +2026,22 @@ Start with an empty database?</source>
 <context>
     <name>ModeBanner</name>
     <message>
+        <source>Database: this PC</source>
+        <translation>데이터베이스: 이 PC</translation>
+    </message>
+    <message>
+        <source>The data is kept on this computer only.</source>
+        <translation>데이터는 이 컴퓨터에만 보관됩니다.</translation>
+    </message>
+    <message>
+        <source>Database: shared: {where}</source>
+        <translation>데이터베이스: 공유 {where}</translation>
+    </message>
+    <message>
+        <source>Every desk set to this database sees and charges the same subscribers.</source>
+        <translation>이 데이터베이스를 쓰는 모든 데스크가 같은 구독자를 보고 청구합니다.</translation>
+    </message>
+    <message>
         <source>Training mode: the built-in i&apos;mport simulator. No real money moves.</source>
         <translation>교육용 모드: 내장 아임포트 시뮬레이터를 사용합니다. 실제 돈은 오가지 않습니다.</translation>
     </message>
@@ -2014,7 +2058,7 @@ Start with an empty database?</source>
     <name>MonthlyChart</name>
     <message>
         <source>{month}: collected {collected}, failed {failed}</source>
-        <extracomment>Data changes in quick succession refresh the strip at most this often.</extracomment>
+        <extracomment>Data changes in quick succession refresh the strip at most this often. One plain Python thread for the overview&apos;s journal reads during a batch (not the qasync loop&apos;s default executor: its QThreads must not outlive the application at exit).</extracomment>
         <translation>{month}: 수납 {collected}, 실패 {failed}</translation>
     </message>
     <message>

@@ -180,6 +180,10 @@ class FakeGateway:
                     return payment
         raise NotFound("no such payment")
 
+    async def get_payments(self, payment_ids: Sequence[str]) -> tuple[GatewayPayment, ...]:
+        wanted = set(payment_ids)
+        return tuple(p for ps in self.payments.values() for p in ps if p.payment_id in wanted)
+
     async def delete_key(self, key_id: str, reason: str) -> None:
         if key_id in self.missing_keys:
             raise NotFound("no such key")

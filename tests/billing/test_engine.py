@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -42,13 +43,17 @@ def clock() -> datetime:
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
+def db_path(tmp_path: Path, sqlite_only: None) -> Path:
+    """The SQLite file (a test that looks at the file itself runs on SQLite only)."""
     return tmp_path / "kp.sqlite3"
 
 
 @pytest.fixture
-def conn(db_path: Path) -> Store:
-    return open_store(db_path)
+def conn(store_target: str) -> Iterator[Store]:
+    """The engine's store on SQLite and on PostgreSQL (tests/fixtures/stores.py)."""
+    store = open_store(store_target)
+    yield store
+    store.close()
 
 
 def add_subscribers(conn: Store, n: int, **overrides: object) -> list[int]:

@@ -29,6 +29,7 @@ def test_the_port_has_the_operations_the_product_uses() -> None:
         "get_key",
         "get_keys",
         "get_payment",
+        "get_payments",
         "key_payments",
         "payments_by_status",
         "payments_for_order",

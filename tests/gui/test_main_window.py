@@ -52,6 +52,13 @@ def test_sandbox_banner_is_visible_and_live_is_red(window, qtbot):
     assert live.minimumHeight() > window.banner.minimumHeight()
 
 
+def test_the_banner_names_the_database(window, qtbot):
+    assert window.banner.where.text() == "Database: this PC"
+    shared = ModeBanner("test", database="db.shop.lan:5432/kpadmin")
+    qtbot.addWidget(shared)
+    assert shared.where.text() == "Database: shared: db.shop.lan:5432/kpadmin"
+
+
 def test_table_loads_the_store_and_search_filters_it(window, qtbot):
     assert window.model.rowCount() == 30
     some = window.model.rows[5].subscriber

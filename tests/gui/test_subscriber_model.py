@@ -175,3 +175,11 @@ def test_reset_with_no_rows(model, proxy):
     assert proxy.rowCount() == 0
     assert model.index(0, 0).data() is None
     assert model.rowCount(QModelIndex()) == 0
+
+
+def test_every_column_says_what_its_text_is_made_of() -> None:
+    """`update_rows` tells changed cells by the fields each column shows: a column missing from
+    that table would never repaint."""
+    from kpadmin.gui.subscriber_model import _SHOWN, Column
+
+    assert set(_SHOWN) == set(Column)

@@ -28,7 +28,7 @@ import httpx
 import pytest
 
 import kpadmin
-from tests.clock import child_env
+from tests.clock import TODAY, child_env
 from tests.fixtures.postgres import PostgresDatabase
 from tests.packaging import frozen_build
 
@@ -343,3 +343,30 @@ def test_frozen_app_upgrades_a_database_an_older_kpadmin_made(
         assert raw.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD,)]
     finally:
         raw.close()
+
+
+def test_frozen_app_uses_a_shared_postgresql_database(
+    frozen: frozen_build.FrozenBuild,
+    frozen_env: dict[str, str],
+    postgres: PostgresDatabase,
+    tmp_path: Path,
+) -> None:
+    """Issue #11 frozen: SQLAlchemy's psycopg dialect (loaded by name from the URL), Alembic's
+    migrations on PostgreSQL from the shipped script files, and `db copy` into it."""
+    from kpadmin.paths import mode_dir
+    from kpadmin.runtime import DB_FILE
+    from kpadmin.store import NewSubscriber, open_store
+    from kpadmin.store.migrations import HEAD
+
+    local = open_store(mode_dir(Path(frozen_env["KPADMIN_DATA_DIR"]), "sandbox") / DB_FILE)
+    local.subscribers.add(NewSubscriber("cu-frozen", "홍길동", 9_900, 5, TODAY))
+    local.close()
+    copied = run(frozen.exe("kpadmin-cli"), "db", "copy", "--to", postgres.url, env=frozen_env)
+    assert copied.returncode == 0, copied.stdout + copied.stderr
+    out = tmp_path / "shared.csv"
+    shared_env = {**frozen_env, "KPADMIN_DATABASE_URL": postgres.url}
+    result = run(frozen.exe("kpadmin-cli"), "export", "subscribers", str(out), env=shared_env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "cu-frozen" in out.read_text(encoding="utf-8-sig")
+    with postgres.connect() as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD,)]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 
@@ -17,13 +16,13 @@ from kpadmin.store import (
     SubscriberRepository,
     TableRow,
 )
-from kpadmin.store import open_store as open_db
 from kpadmin.store.models import ChargeState, SignupChannel, SubscriberState
 
 
 @pytest.fixture
-def conn(tmp_path: Path) -> Store:
-    return open_db(tmp_path / "kp.sqlite3")
+def conn(any_store: Store) -> Store:
+    """The store on SQLite and on PostgreSQL (tests/fixtures/stores.py)."""
+    return any_store
 
 
 def test_subscriber_round_trip_and_update(conn: Store) -> None:

@@ -14,6 +14,7 @@ import threading
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,10 +35,9 @@ from tests.sql import sql
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    opened = open_store(tmp_path / "kp.sqlite3")
-    yield opened
-    opened.close()
+def store(any_store: Store) -> Store:
+    """On SQLite and on PostgreSQL (tests/fixtures/stores.py)."""
+    return any_store
 
 
 def _new(uid: str = "c1") -> NewSubscriber:
@@ -53,7 +53,9 @@ def _other(store: Store) -> sqlite3.Connection:
 # -- transactions --------------------------------------------------------------------------------
 
 
-def test_a_transaction_takes_the_write_lock_before_its_first_statement(store: Store) -> None:
+def test_a_transaction_takes_the_write_lock_before_its_first_statement(
+    store: Store, sqlite_only: None
+) -> None:
     other = _other(store)
     with store.transaction():
         with pytest.raises(sqlite3.OperationalError, match="locked"):
@@ -64,8 +66,17 @@ def test_a_transaction_takes_the_write_lock_before_its_first_statement(store: St
     other.close()
 
 
-def test_nested_transactions_join_the_outer_one(store: Store) -> None:
-    other = _other(store)
+def _reader(store: Store, target: str) -> Any:
+    """Another connection, like another desk: sqlite3 on the file, psycopg on the server."""
+    if store.path is not None:
+        return _other(store)
+    import psycopg
+
+    return psycopg.connect(target, autocommit=True)
+
+
+def test_nested_transactions_join_the_outer_one(store: Store, store_target: str) -> None:
+    other = _reader(store, store_target)
     with pytest.raises(RuntimeError), store.transaction():
         with store.transaction():  # joins: no COMMIT of its own
             store.subscribers.add(_new("inner"))
@@ -81,7 +92,9 @@ def test_nested_transactions_join_the_outer_one(store: Store) -> None:
     other.close()
 
 
-def test_a_writer_held_past_the_busy_timeout_is_database_busy(store: Store) -> None:
+def test_a_writer_held_past_the_busy_timeout_is_database_busy(
+    store: Store, sqlite_only: None
+) -> None:
     sql(store, "PRAGMA busy_timeout = 50")
     other = _other(store)
     other.execute("BEGIN IMMEDIATE")
@@ -208,10 +221,12 @@ with store.batch_lock("김지원 on DESK-2 (process 4242)"):
 
 
 def test_the_batch_lock_holds_across_processes_names_its_holder_and_dies_with_it(
-    store: Store,
+    store: Store, store_target: str
 ) -> None:
+    """SQLite: an OS file lock; PostgreSQL: an advisory lock (the holder's words in its
+    session's application_name). Both die with the holder's process."""
     child = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(store.path)],
+        [sys.executable, "-c", HOLDER, store_target],
         cwd=REPO_ROOT,
         env=child_env(),
         stdout=subprocess.PIPE,
@@ -229,7 +244,7 @@ def test_the_batch_lock_holds_across_processes_names_its_holder_and_dies_with_it
             child.stdout.close()
     with store.batch_lock("민지 on DESK-1"):
         # A second holder in the same process is refused too (another store on the file).
-        other = open_store(store.path)  # type: ignore[arg-type]
+        other = open_store(store_target)
         with pytest.raises(BatchBusy) as busy, other.batch_lock("second"):
             pass
         assert busy.value.holder == "민지 on DESK-1"

@@ -11,7 +11,10 @@ One `ChargeEngine` per store (`kpadmin.store.Store`) and i'mport client, used fr
 The rules a batch follows (docs/architecture.md, "A charge, from the button to the money"):
 
 1. Reconcile first: every planned / sent / unknown row is looked up (`reconcile.py`).
-2. Earlier settled attempts of a period are looked up again before a new attempt is written.
+2. Earlier settled attempts of a period are looked up again before a new attempt is written,
+   and i'mport's record of the key is read (`billing/ledger.py`: i'mport is the ledger): a
+   period paid there is recorded and not charged; a new attempt is numbered past every attempt
+   i'mport knows.
 3. All intents are written in **one transaction** (``synchronous=FULL``) before any request leaves,
    on the store's worker thread (`Store.run`): a thousand intents never freeze the GUI's loop.
 4. Up to `concurrency` requests at once (one per subscriber, one per order id), optionally

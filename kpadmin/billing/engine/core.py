@@ -41,6 +41,8 @@ from kpadmin.billing.engine.results import (
 from kpadmin.billing.engine.send import Pacer, charge_one, mark_missing_keys
 from kpadmin.billing.gateway import Gateway
 from kpadmin.billing.journal import Journal
+from kpadmin.billing.ledger import check_plan
+from kpadmin.billing.outside import bring_in
 from kpadmin.billing.periods import SEOUL, month_of, month_span, today_in_seoul
 from kpadmin.billing.plans import apply_due_price_changes
 from kpadmin.billing.reconcile import Lookup, ReconcileReport, look_up
@@ -70,11 +72,15 @@ class ChargeEngine:
         flush_size: int = 128,
         quiet_period: timedelta = timedelta(minutes=10),
         collections: Collections | None = None,
+        read_ledger: bool = True,
     ) -> None:
         self.store = store
         #: The retry policy and what is written with an outcome (billing/collections.py); None:
         #: none (a declined subscriber is charged again at every run: the engine's own tests).
         self.collections = collections
+        #: Read i'mport's record of a key before a new attempt (`billing/ledger.py`); off only to
+        #: measure what it costs (bench/charge_throughput.py) and to test the paths behind it.
+        self.read_ledger = read_ledger
         self.quiet_period = quiet_period
         self.gateway = gateway
         self.monthly_limit = monthly_limit
@@ -197,6 +203,22 @@ class ChargeEngine:
         earlier_paid: set[int] = set()
         earlier = await verify_earlier(self, plan, concurrency, plan.staff, earlier_paid)
         declined_this_run(plan, report, earlier)
+        if self.read_ledger:
+            # i'mport is the ledger: what it already holds for each new attempt (ledger.py).
+            check = await check_plan(
+                self.store,
+                self.gateway,
+                plan,
+                clock=self.clock,
+                staff=plan.staff,
+                concurrency=concurrency,
+                skip_ids=list(earlier),
+                tries=self.lookup_tries,
+                delays=self.retry_delays,
+            )
+            for subscriber_id, skip in check.skips.items():
+                earlier.setdefault(subscriber_id, skip)
+            plan = replace(plan, items=check.items)
         # On the store's worker thread: the loop (the GUI) stays responsive meanwhile.
         intents, late_skips = await self.store.run(self._journal_intents, plan, batch_id, earlier)
         skipped = (*plan.skipped, *late_skips)
@@ -353,14 +375,22 @@ class ChargeEngine:
 
     # -- reconciliation -----------------------------------------------------------------------
 
-    async def reconcile(self, *, staff: str = "", concurrency: int = 8) -> ReconcileReport:
-        """Look up every row in doubt (not those a running batch has in hand) and settle it.
+    async def reconcile(
+        self, *, staff: str = "", concurrency: int = 8, outside: bool = True
+    ) -> ReconcileReport:
+        """Look up every row in doubt (not those a running batch has in hand) and settle it;
+        then (``outside``) bring in what changed at i'mport outside kpadmin: refunds, keys
+        deleted elsewhere, paid payments the journal lacks (`billing/outside.py`).
 
         Raises `EngineBusy` when another process is charging this database."""
         if self._running:  # this process holds the lock; the batch's rows are skipped
             return await reconcile_rows(self, staff, concurrency)
         with self._batch_lock(staff):
-            return await reconcile_rows(self, staff, concurrency)
+            report = await reconcile_rows(self, staff, concurrency)
+            if outside:
+                found = await bring_in(self.store, self.gateway, clock=self.clock, staff=staff)
+                report = replace(report, outside=found)
+            return report
 
     async def look_up(self, order_id: str) -> Lookup:
         return await look_up(

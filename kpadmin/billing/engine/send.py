@@ -39,8 +39,9 @@ from kpadmin.billing.gateway import (
 from kpadmin.billing.journal import Journal, Write, mismatch_note
 from kpadmin.billing.messages import Message, MessageCode
 from kpadmin.billing.reconcile import Lookup, Verdict
+from kpadmin.billing.subscribers import KEY_GONE_AFTER_REJECTION, mark_key_missing
 from kpadmin.store import ChangeKind
-from kpadmin.store.models import ChargeState, SubscriberState
+from kpadmin.store.models import ChargeState
 
 if TYPE_CHECKING:
     from kpadmin.billing.engine.core import ChargeEngine
@@ -374,29 +375,15 @@ async def mark_missing_keys(
         now = engine.clock()
         with engine.store.transaction():
             for (subscriber_id, key_id), missing in zip(rejected.items(), gone, strict=True):
-                if not missing:
-                    continue
-                # Past due (billing/collections.py: that rejection used up the retries) too:
-                # a missing key is what staff must see — the customer has to sign up again.
-                changed = any(
-                    engine.subscribers.set_state_if(
+                if missing:
+                    mark_key_missing(
+                        engine.store,
                         subscriber_id,
-                        customer_uid=key_id,
-                        was=was,
-                        now_state=SubscriberState.KEY_MISSING,
+                        key_id,
+                        staff=staff,
+                        detail=KEY_GONE_AFTER_REJECTION,
                         now=now,
                         kind=ChangeKind.CHARGES,  # the outcome of a rejected charge
-                    )
-                    for was in (SubscriberState.ACTIVE, SubscriberState.PAST_DUE)
-                )
-                if changed:
-                    engine.store.audit.record(
-                        staff,
-                        "key_missing",
-                        "billing key not found at i'mport after a rejected charge",
-                        subscriber_id=subscriber_id,
-                        at=now,
-                        kind=ChangeKind.CHARGES,
                     )
     except Exception:
         log.exception("marking missing billing keys failed; the charges are recorded")

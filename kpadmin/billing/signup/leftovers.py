@@ -11,6 +11,7 @@ from kpadmin.billing.gateway import (
     NotFound,
     PaymentStatus,
 )
+from kpadmin.billing.refunds import RefundState, send_refund
 from kpadmin.billing.signup.callback import CheckoutCallback
 from kpadmin.billing.signup.form import SignupAttempt
 from kpadmin.billing.signup.save import (
@@ -136,30 +137,35 @@ async def refund_leftover(
     *,
     staff: str,
 ) -> None:
-    """Refund a leftover payment in full (`checksum` = what we believe is refundable, so a refund
-    made meanwhile elsewhere is refused, not doubled) and audit the result. Raises the gateway's
-    `GatewayError` after auditing when it refuses or the outcome is unknown."""
-    try:
-        await gateway.refund(
-            payment_id=payment.payment_id,
-            checksum=payment.refundable,
-            reason=refund_reason(attempt),
-        )
-    except GatewayError as exc:
+    """Refund a leftover payment in full through billing's one refund path
+    (`kpadmin.billing.refunds.send_refund`: `checksum` = what we believe is refundable, so a refund
+    made meanwhile elsewhere is refused, not doubled; a lost answer looked up, never re-sent) and
+    audit the result. Raises a `GatewayError` after auditing when the gateway refused, could not
+    be reached, or the outcome is unknown."""
+    answer = await send_refund(
+        gateway,
+        payment_id=payment.payment_id,
+        amount=None,
+        checksum=payment.refundable,
+        refunded_before=payment.amount - payment.refundable,
+        reason=refund_reason(attempt),
+    )
+    if answer.state is not RefundState.REFUNDED:
+        error = answer.error or GatewayError(f"refund {answer.state.value}")
         store.audit.record(
             staff,
             AUDIT_LEFTOVER_REFUND_FAILED,
             f"refund of imp_uid={payment.payment_id} ₩{payment.refundable:,} not confirmed "
-            f"({type(exc).__name__}); merchant_uid={attempt.order_id}: check it at i'mport",
+            f"({type(error).__name__}); merchant_uid={attempt.order_id}: check it at i'mport",
         )
-        raise
+        raise error
     store.audit.record(
         staff,
         AUDIT_LEFTOVER_REFUNDED,
-        f"refunded imp_uid={payment.payment_id} ₩{payment.refundable:,} of a sign-up that was not "
-        f"completed; merchant_uid={attempt.order_id}",
+        f"refunded imp_uid={payment.payment_id} ₩{answer.refunded_now:,} of a sign-up that was "
+        f"not completed; merchant_uid={attempt.order_id}",
     )
-    log.info("sign-up leftover refunded: %s ₩%s", payment.payment_id, payment.refundable)
+    log.info("sign-up leftover refunded: %s ₩%s", payment.payment_id, answer.refunded_now)
 
 
 async def delete_orphan_key(

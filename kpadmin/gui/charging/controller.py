@@ -33,6 +33,7 @@ import logging
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
+from kpadmin.billing.batch import BatchSession
 from kpadmin.billing.due import Plan
 from kpadmin.billing.engine import (
     BatchResult,
@@ -41,11 +42,11 @@ from kpadmin.billing.engine import (
     ChargeOutcome,
     EventKind,
     Progress,
-    without_declines,
 )
 from kpadmin.billing.gateway import Gateway
 from kpadmin.billing.reconcile import ReconcileReport
 from kpadmin.billing.records import ChargeState
+from kpadmin.billing.refunds import refundable
 from kpadmin.gui import aio, messages
 from kpadmin.gui import formatting as fmt
 from kpadmin.gui.backend import Backend
@@ -56,7 +57,6 @@ from kpadmin.gui.charging.refund import (
     RefundOutcome,
     RefundRequest,
     perform_refund,
-    refundable,
 )
 from kpadmin.gui.charging.texts import mismatch_text, skip_label
 from kpadmin.gui.database_problem import journal_stop_text
@@ -191,15 +191,14 @@ class ChargingController(QObject):
         self._preparing = True
 
         async def plan() -> Plan:
-            # Settle rows in doubt first, so the confirmation shows the truth, not a stale skip.
-            report = None
-            if engine.charges.in_doubt():
-                report = await engine.reconcile(staff=self.backend.staff)
-                self._refresh_settled(report)
-            planned = engine.plan(ids, None, self.backend.staff, include_not_due=include_not_due)
-            # A decline that reconcile has just found is not offered again in the same breath
-            # (as in `charge-due`): staff see it among the skipped, with its reason.
-            return planned if report is None else without_declines(planned, report)
+            # billing's batch session (as `charge-due`): reconcile what is in doubt, so the
+            # confirmation shows the truth, then plan minus the declines it just found.
+            prepared = await BatchSession(engine, staff=self.backend.staff).prepare(
+                ids, include_not_due=include_not_due
+            )
+            if prepared.reconciled:
+                self._refresh_settled(prepared.report)
+            return prepared.plan
 
         def failed(exc: BaseException) -> None:
             self._preparing = False
@@ -276,7 +275,7 @@ class ChargingController(QObject):
         self._timer.start()
         self.batch_started.emit()
         self.task = aio.run_op(
-            engine.run(
+            BatchSession(engine, staff=self.backend.staff).run(
                 plan,
                 concurrency=settings.concurrency,
                 rps=settings.requests_per_second,

@@ -1,14 +1,8 @@
-"""Refunds: the dialog (charge, full or partial amount, reason, then a confirmation page) and the
-call to i'mport that follows.
+"""Refunds: the dialog (charge, full or partial amount, reason, then a confirmation page) and
+the words for what billing's refund did.
 
-Money rules:
-
-* ``checksum`` is the refundable balance *our journal* believes is left. If i'mport's balance
-  differs (someone refunded from the i'mport console or another desk), i'mport refuses and
-  nothing is recorded here as refunded; staff are told why.
-* Only what i'mport answers is written: the journal's ``cancelled_amount`` becomes the payment's
-  ``cancel_amount`` from the reply (never our own sum), with an audit row naming the staff.
-* A lost answer is never re-sent: the payment is looked up and whatever i'mport shows is recorded.
+The money rules (checksum, a lost answer looked up, only what i'mport shows recorded, the audit
+row) are `kpadmin.billing.refunds`'; `perform_refund` asks it and says the outcome.
 """
 
 from __future__ import annotations
@@ -33,27 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpadmin.billing import gateway as gw
-from kpadmin.billing.messages import AuditAction
-from kpadmin.billing.records import Charge, ChargeState
+from kpadmin.billing import refunds
+from kpadmin.billing.records import Charge
+from kpadmin.billing.refunds import MAX_REASON, RefundState, refundable
+from kpadmin.billing.refunds import paid_of as _paid
 from kpadmin.gui import formatting as fmt
 from kpadmin.gui.formatting import tr
 
 log = logging.getLogger(__name__)
-
-MAX_REASON = 200
-
-
-def refundable(charge: Charge) -> int:
-    """What our journal believes is left to refund on a charge (0 when not paid)."""
-    if charge.state is not ChargeState.PAID or not charge.imp_uid:
-        return 0
-    # What i'mport charged, which is what it lets be refunded (an amount mismatch included).
-    return max(0, charge.collected)
-
-
-def _paid(charge: Charge) -> int:
-    return charge.amount if charge.paid_amount is None else charge.paid_amount
 
 
 def parse_amount(text: str) -> int | None:
@@ -312,88 +293,59 @@ class RefundDialog(QDialog):
 
 
 async def perform_refund(backend, request: RefundRequest) -> RefundOutcome:
-    """Ask i'mport to refund and record what it says (see the module docstring)."""
-    gateway = backend.gateway()
-    charge = backend.charges.get(request.charge_id)
-    if charge is None or charge.subscriber_id != request.subscriber_id:
-        return RefundOutcome(False, tr("That charge no longer exists."))
-    balance = refundable(charge)
-    if balance != request.balance:
+    """Refund through billing (`kpadmin.billing.refunds.refund_charge`) and say what happened."""
+    result = await refunds.refund_charge(
+        backend.store,
+        backend.gateway(),
+        request.charge_id,
+        amount=None if request.full else request.amount,
+        reason=request.reason,
+        staff=backend.staff,
+        expected_balance=request.balance,
+        subscriber_id=request.subscriber_id,
+        clock=backend.clock,
+    )
+    if result.charge is not None and result.answer is not None:
+        backend.notify_changed([result.charge.subscriber_id], journal=True)
+    return RefundOutcome(result.ok, _said(result), result.refunded_total)
+
+
+def _said(result: refunds.ChargeRefund) -> str:
+    """The outcome in the UI language."""
+    problem = result.problem
+    if problem is refunds.Problem.NO_SUCH_CHARGE:
+        return tr("That charge no longer exists.")
+    if problem is not None:
         # The journal moved while the dialog was open (another refund here): ask again.
-        return RefundOutcome(
-            False,
-            tr(
-                "The refundable balance changed to {balance} meanwhile; nothing was refunded."
-            ).format(balance=fmt.won(balance)),
+        return tr(
+            "The refundable balance changed to {balance} meanwhile; nothing was refunded."
+        ).format(balance=fmt.won(result.balance))
+    answer = result.answer
+    assert answer is not None and result.charge is not None
+    state = answer.state
+    if state is RefundState.REFUSED:
+        text = tr("i'mport refused the refund: {why} Nothing was refunded.").format(
+            why=answer.gateway_message
         )
-    try:
-        payment = await gateway.refund(
-            payment_id=charge.imp_uid,
-            amount=None if request.full else request.amount,
-            checksum=balance,
-            reason=request.reason,
-        )
-    except gw.Rejected as exc:
-        why = exc.gateway_message or str(exc)
-        _audit(
-            backend,
-            charge,
-            AuditAction.REFUND_REFUSED,
-            f"refund of ₩{request.amount:,} refused by i'mport: {why} (we believed ₩{balance:,} "
-            f"refundable; reason: {request.reason})",
-        )
-        text = tr("i'mport refused the refund: {why} Nothing was refunded.").format(why=why)
-        if "checksum" in why.lower():
+        if answer.balance_differs:
             text += " " + tr(
                 "i'mport's refundable balance differs from ours (was it refunded elsewhere?). "
                 "Check the payment at i'mport before trying again."
             )
-        return RefundOutcome(False, text)
-    except gw.OutcomeUnknown:
-        # Never send a refund twice: look at the payment and record what i'mport shows.
-        try:
-            payment = await gateway.get_payment(charge.imp_uid)
-        except gw.GatewayError:
-            _audit(
-                backend,
-                charge,
-                AuditAction.REFUND_UNKNOWN,
-                f"refund of ₩{request.amount:,} sent, answer lost (reason: {request.reason})",
-            )
-            return RefundOutcome(
-                False,
-                tr(
-                    "The answer from i'mport was lost and the payment could not be looked up. "
-                    "Check it at i'mport before trying again."
-                ),
-            )
-    cancelled = int(payment.refunded_amount)
-    refunded_now = cancelled - charge.cancelled_amount
-    with backend.store.transaction():
-        backend.charges.set_state(charge.id, ChargeState.PAID, cancelled_amount=cancelled)
-        _audit(
-            backend,
-            charge,
-            AuditAction.REFUND,
-            f"refunded ₩{refunded_now:,} of ₩{charge.amount:,} ({charge.period}, merchant_uid "
-            f"{charge.merchant_uid}, imp_uid {charge.imp_uid}); ₩{cancelled:,} refunded in total; "
-            f"reason: {request.reason}",
+        return text
+    if state is RefundState.NOT_SENT:
+        return tr("i'mport could not be reached; nothing was refunded: {why}").format(
+            why=answer.gateway_message
         )
-    backend.notify_changed([charge.subscriber_id], journal=True)
-    if refunded_now <= 0:
-        return RefundOutcome(
-            False,
-            tr("i'mport shows no new refund for this payment; nothing more was recorded."),
-            cancelled,
+    if state is RefundState.UNKNOWN:
+        return tr(
+            "The answer from i'mport was lost and the payment could not be looked up. "
+            "Check it at i'mport before trying again."
         )
-    return RefundOutcome(
-        True,
-        tr("Refunded {amount} ({total} of {paid} refunded in total).").format(
-            amount=fmt.won(refunded_now), total=fmt.won(cancelled), paid=fmt.won(charge.amount)
-        ),
-        cancelled,
+    if state is RefundState.NOTHING_NEW:
+        return tr("i'mport shows no new refund for this payment; nothing more was recorded.")
+    return tr("Refunded {amount} ({total} of {paid} refunded in total).").format(
+        amount=fmt.won(result.refunded_now),
+        total=fmt.won(result.refunded_total or 0),
+        paid=fmt.won(result.charge.amount),
     )
-
-
-def _audit(backend, charge: Charge, action: AuditAction, detail: str) -> None:
-    backend.audit.record(backend.staff, action, detail, subscriber_id=charge.subscriber_id)
