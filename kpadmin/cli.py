@@ -36,6 +36,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "kpadmin.commands.schedule",
         "install, remove or show the daily automatic charge-due in the OS scheduler",
     ),
+    "notices": (
+        "kpadmin.commands.notices",
+        "list or send the customer notices (receipts, declines, past due, advance)",
+    ),
     "selftest": ("kpadmin.gui.selftest", "run the whole journey offscreen against a sandbox"),
 }
 
@@ -50,6 +54,7 @@ OPENS_DATABASE = (
     "charge-due",
     "reconcile",
     "refund",
+    "notices",
 )
 _NEW_DATABASE_HELP = (
     "when this data folder's database is missing (deleted, or 0 bytes), start with an empty one "

@@ -28,6 +28,8 @@ GROUPS: dict[str, tuple[AuditAction, ...]] = {
         AuditAction.SIGNUP_REFUND_FAILED,
         AuditAction.PLAN_ADDED,
         AuditAction.PLAN_PRICE,
+        AuditAction.RETRY_REQUESTED,  # collections: a staff retry, the daily automatic run
+        AuditAction.AUTO_CHARGE,
     ),
     "keys": (
         AuditAction.KEY_CHECK,
@@ -44,6 +46,7 @@ GROUPS: dict[str, tuple[AuditAction, ...]] = {
         AuditAction.SIGNUP,
         AuditAction.SIGNUP_FAILED,
         AuditAction.SIGNUP_LEFTOVERS,
+        AuditAction.PAST_DUE,
     ),
     "files": (
         AuditAction.IMPORT,

@@ -21,8 +21,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
+from kpadmin.billing.collections import retry_hold
 from kpadmin.billing.messages import Message, MessageCode
 from kpadmin.billing.order_ids import order_id_for
 from kpadmin.billing.periods import next_charge_date, period_of
@@ -41,6 +42,11 @@ class SkipReason(enum.StrEnum):
     UNKNOWN_SUBSCRIBER = "unknown_subscriber"
     DECLINED_THIS_RUN = "declined_this_run"
     CHANGED = "changed"  # the journal moved on between the plan and the run
+    # the retry policy (billing/collections.py)
+    PAST_DUE = "past_due"  # every retry declined: staff retry or re-enrolment
+    RETRY_WAIT = "retry_wait"  # declined; the next retry day has not come
+    ATTEMPTED_TODAY = "attempted_today"  # at most one attempt per Asia/Seoul day
+    CAP_WAIT = "cap_wait"  # Kakao Pay's monthly cap: waits for the 1st of the next month
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +56,8 @@ class Skip:
     name: str
     reason: SkipReason
     note: Message  # the detail for staff (code + values; `message` is its English)
+    #: The retry policy's next automatic attempt (Asia/Seoul date) for a held subscriber.
+    next_retry: date | None = None
 
     @property
     def message(self) -> str:
@@ -102,6 +110,13 @@ _STATE_SKIPS = {
         SkipReason.KEY_MISSING,
         Message.of(MessageCode.SKIP_KEY_MISSING),
     ),
+    SubscriberState.PAST_DUE: (SkipReason.PAST_DUE, Message.of(MessageCode.SKIP_PAST_DUE)),
+}
+_HOLD_SKIPS = {
+    "past_due": SkipReason.PAST_DUE,
+    "waiting": SkipReason.RETRY_WAIT,
+    "attempted_today": SkipReason.ATTEMPTED_TODAY,
+    "cap_wait": SkipReason.CAP_WAIT,
 }
 
 
@@ -114,6 +129,7 @@ def build_plan(
     monthly_limit: int | None,
     subscriber_ids: Iterable[int] | None = None,
     include_not_due: bool = False,
+    retry_days: Sequence[int] | None = None,
 ) -> Plan:
     """Plan a batch. `month` is the current Asia/Seoul month the monthly cap counts in
     (`periods.month_span`).
@@ -121,6 +137,8 @@ def build_plan(
     With `subscriber_ids` None every due subscriber is planned (paused and key-missing ones whose
     date has come are listed as skipped, cancelled ones are not mentioned). With explicit ids each
     one is planned or skipped with a reason; `include_not_due` charges them before their date.
+    `retry_days` applies the retry policy (`kpadmin.billing.collections`); None = none (every
+    run charges a declined subscriber again: tests of the engine alone).
     """
     subs = store.subscribers
     if subscriber_ids is None:
@@ -144,6 +162,7 @@ def build_plan(
     active = [s for s in candidates if s.state is SubscriberState.ACTIVE]
     history = store.charges.for_subscribers(s.id for s in active)
     paid_counts = store.charges.paid_in((s.id for s in active), month)
+    retry_requests = store.subscribers.retry_requests(s.id for s in active) if active else {}
     items: list[PlanItem] = []
     for sub in candidates:
         stopped = state_skip(sub)
@@ -157,6 +176,8 @@ def build_plan(
             paid_this_month=paid_counts.get(sub.id, 0),
             monthly_limit=monthly_limit,
             include_not_due=include_not_due,
+            retry_days=retry_days,
+            staff_retry_at=retry_requests.get(sub.id),
         )
         if isinstance(decision, Skip):
             skipped.append(decision)
@@ -190,8 +211,11 @@ def decide(
     paid_this_month: int,
     monthly_limit: int | None,
     include_not_due: bool = False,
+    retry_days: Sequence[int] | None = None,
+    staff_retry_at: datetime | None = None,
 ) -> PlanItem | Skip:
-    """The rule for one active subscriber, given their journal rows (oldest first)."""
+    """The rule for one active subscriber, given their journal rows (oldest first); with
+    `retry_days`, the retry policy too (``staff_retry_at``: when staff last pressed retry)."""
     open_rows = [c for c in charges if c.state.in_doubt]
     if any(c.state in (ChargeState.SENT, ChargeState.UNKNOWN) for c in open_rows):
         doubt = next(c for c in open_rows if c.state is not ChargeState.PLANNED)
@@ -242,6 +266,19 @@ def decide(
             SkipReason.MONTHLY_CAP,
             Message.of(MessageCode.SKIP_MONTHLY_CAP, paid=paid_this_month, cap=monthly_limit),
         )
+    if retry_days is not None:
+        hold = retry_hold(
+            this_period, today=today, retry_days=retry_days, staff_retry_at=staff_retry_at
+        )
+        if hold is not None:
+            return Skip(
+                sub.id,
+                sub.customer_uid,
+                sub.name,
+                _HOLD_SKIPS[hold.reason.value],
+                hold.note,
+                hold.next_retry,
+            )
     attempt = max((c.attempt for c in this_period), default=0) + 1
     return PlanItem(
         subscriber_id=sub.id,

@@ -41,6 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from kpadmin.billing.collections import Collections
 from kpadmin.billing.gateway import GatewayPayment
 from kpadmin.billing.messages import Message, MessageCode
 from kpadmin.billing.periods import next_charge_date, period_of, today_in_seoul
@@ -95,8 +96,11 @@ class Journal:
         flush_size: int = 128,
         on_flushed: Callable[[list[Write]], None] | None = None,
         on_failure: Callable[[Exception], None] | None = None,
+        collections: Collections | None = None,
     ) -> None:
         self.store = store
+        #: Past due (and the customer notices) written with the outcome that causes them.
+        self.collections = collections
         self.clock = clock
         self.flush_interval = flush_interval
         self.flush_size = flush_size
@@ -334,6 +338,16 @@ class Journal:
                 row.order_id,
                 f"{payment.amount:,}",
                 f"{row.amount:,}",
+            )
+        if self.collections is not None and state.final:
+            self.collections.after_outcome(
+                self.store,
+                charge_id=row.charge_id,
+                subscriber_id=row.subscriber_id,
+                period=row.period,
+                state=state,
+                staff=write.staff,
+                now=now,
             )
         write.state = state
         write.message = message

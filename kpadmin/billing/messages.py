@@ -81,6 +81,11 @@ class MessageCode(enum.StrEnum):
     SKIP_AMOUNT_CHANGED = "skip.amount_changed"
     SKIP_EARLIER_PAID = "skip.earlier_paid"
     SKIP_EARLIER_UNCLEAR = "skip.earlier_unclear"
+    # the retry policy (billing/retry_policy.py, billing/collections.py)
+    SKIP_PAST_DUE = "skip.past_due"
+    SKIP_RETRY_WAIT = "skip.retry_wait"
+    SKIP_ATTEMPTED_TODAY = "skip.attempted_today"
+    SKIP_CAP_WAIT = "skip.cap_wait"
     SKIP_PAID_AT_GATEWAY = "skip.paid_at_gateway"
     SKIP_GATEWAY_UNCLEAR = "skip.gateway_unclear"
     SKIP_LEDGER_UNREADABLE = "skip.ledger_unreadable"
@@ -234,6 +239,19 @@ ENGLISH: Mapping[MessageCode, str] = MappingProxyType(
         ),
         _M.SKIP_EARLIER_UNCLEAR: QT_TRANSLATE_NOOP(
             "Message", "could not confirm that {merchant_uid} was not paid: {detail}"
+        ),
+        _M.SKIP_PAST_DUE: QT_TRANSLATE_NOOP(
+            "Message",
+            "past due: every retry declined; press retry or sign the customer up again",
+        ),
+        _M.SKIP_RETRY_WAIT: QT_TRANSLATE_NOOP(
+            "Message", "declined {failures} time(s); next retry on {date}"
+        ),
+        _M.SKIP_ATTEMPTED_TODAY: QT_TRANSLATE_NOOP(
+            "Message", "already tried today (once a day); next retry on {date}"
+        ),
+        _M.SKIP_CAP_WAIT: QT_TRANSLATE_NOOP(
+            "Message", "Kakao Pay's monthly cap for this key: charged again from {date}"
         ),
         _M.SKIP_PAID_AT_GATEWAY: QT_TRANSLATE_NOOP(
             "Message",
@@ -466,6 +484,9 @@ class AuditAction(enum.StrEnum):
     RECONCILE = "reconcile"
     FOUND_AT_GATEWAY = "found_at_gateway"
     AMOUNT_MISMATCH = "amount_mismatch"
+    PAST_DUE = "past_due"
+    RETRY_REQUESTED = "retry_requested"
+    AUTO_CHARGE = "auto_charge"  # the app's daily automatic run (billing/daily.py)
     REFUND = "refund"
     REFUND_REFUSED = "refund_refused"
     REFUND_UNKNOWN = "refund_unknown"
@@ -506,6 +527,9 @@ AUDIT_LABELS: Mapping[AuditAction, str] = MappingProxyType(
         _A.RECONCILE: QT_TRANSLATE_NOOP("AuditAction", "Reconciled"),
         _A.FOUND_AT_GATEWAY: QT_TRANSLATE_NOOP("AuditAction", "Found at i'mport"),
         _A.AMOUNT_MISMATCH: QT_TRANSLATE_NOOP("AuditAction", "Amount mismatch"),
+        _A.PAST_DUE: QT_TRANSLATE_NOOP("AuditAction", "Past due"),
+        _A.RETRY_REQUESTED: QT_TRANSLATE_NOOP("AuditAction", "Retry requested"),
+        _A.AUTO_CHARGE: QT_TRANSLATE_NOOP("AuditAction", "Daily automatic run"),
         _A.REFUND: QT_TRANSLATE_NOOP("AuditAction", "Refund"),
         _A.REFUND_REFUSED: QT_TRANSLATE_NOOP("AuditAction", "Refund refused"),
         _A.REFUND_UNKNOWN: QT_TRANSLATE_NOOP("AuditAction", "Refund outcome unknown"),

@@ -61,13 +61,18 @@ def mark_key_missing(
     same transaction. True when the subscriber moved. ``kind``: how the commit is announced (the
     engine's, part of recording a charge's outcome, is `ChangeKind.CHARGES`)."""
     with store.transaction():
-        moved = store.subscribers.set_state_if(
-            subscriber_id,
-            customer_uid=key_id,
-            was=SubscriberState.ACTIVE,
-            now_state=SubscriberState.KEY_MISSING,
-            now=now,
-            kind=kind,
+        # From past due too (billing/collections.py: a rejection that used up the retries): a
+        # missing key is what staff must see — the customer has to sign up again.
+        moved = any(
+            store.subscribers.set_state_if(
+                subscriber_id,
+                customer_uid=key_id,
+                was=was,
+                now_state=SubscriberState.KEY_MISSING,
+                now=now,
+                kind=kind,
+            )
+            for was in (SubscriberState.ACTIVE, SubscriberState.PAST_DUE)
         )
         if moved:
             store.audit.record(

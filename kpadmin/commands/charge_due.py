@@ -37,12 +37,14 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TextIO
 
 from kpadmin import runtime as rt
 from kpadmin import stopping
+from kpadmin.billing import outbox
 from kpadmin.billing.batch import BatchSession
+from kpadmin.billing.collections import outlook, request_retry
 from kpadmin.billing.due import Plan
 from kpadmin.billing.engine import (
     MAX_CONCURRENCY,
@@ -52,12 +54,15 @@ from kpadmin.billing.engine import (
     ChargeEvent,
     EngineBusy,
 )
+from kpadmin.billing.notices.smtp import SmtpSettingsMissing
 from kpadmin.billing.reconcile import ReconcileReport
+from kpadmin.billing.retry_policy import Decision
 from kpadmin.commands import wiring
 from kpadmin.exitcodes import ExitCode
 from kpadmin.redact import redact_text
 from kpadmin.store import Store
 from kpadmin.store.errors import DiskError
+from kpadmin.store.models import ChargeState, SubscriberState
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +81,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help=f"charges in flight at once, 1..{MAX_CONCURRENCY} (default: the setting)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    parser.add_argument(
+        "--retry-past-due",
+        nargs="+",
+        metavar="ID",
+        default=None,
+        help="staff retry: charge these past-due or declined subscribers (id or customer_uid) "
+        "once more now, whatever the retry days; only they are charged",
+    )
 
 
 def _concurrency(raw: str) -> int:
@@ -105,12 +118,24 @@ async def _main(args: argparse.Namespace) -> int:
     store = env.open_store()
     try:
         async with stopping.watch() as stop, env.gateway() as gateway:
-            engine = ChargeEngine(store, gateway, monthly_limit=env.monthly_limit, clock=env.clock)
+            engine = ChargeEngine(
+                store,
+                gateway,
+                monthly_limit=env.monthly_limit,
+                clock=env.clock,
+                collections=env.collections,
+            )
             session = BatchSession(engine, staff=env.staff)
+            asked = None
+            retry_ids = getattr(args, "retry_past_due", None)  # callers building a Namespace
+            if retry_ids is not None:
+                asked = _staff_retry(store, retry_ids, env, dry_run=args.dry_run)
+                if asked is None:
+                    return EXIT_REFUSED
             # Reconcile → plan → minus the declines that reconciliation found (the GUI's too).
             # Before a real batch, what changed at i'mport outside kpadmin comes in too (a dry
             # run changes nothing beyond the rows in doubt).
-            prepared = await session.prepare(outside=not args.dry_run)
+            prepared = await session.prepare(asked, outside=not args.dry_run)
             plan, report, found = prepared.plan, prepared.report, list(prepared.mismatches)
             log.info(
                 "%s mode: %d due (₩%s), %d skipped; reconciled first: %s",
@@ -122,8 +147,11 @@ async def _main(args: argparse.Namespace) -> int:
             )
             if args.dry_run:
                 return _report_plan(args, plan, report, found, mode)
+            policy = env.collections.notices
+            outbox.enqueue_advance(store, policy, today=plan.today, now=env.clock())
             if plan.count == 0:
-                return _finish(args, None, report, found, plan_skips=plan.skipped)
+                notices = await _send_notices(env, store, policy)
+                return _finish(args, None, report, found, plan_skips=plan.skipped, notices=notices)
             if not args.yes:
                 with stop.synchronous():  # the prompt blocks the loop: a signal raises there
                     confirmed = _confirm(mode, plan.count, plan.total_amount)
@@ -146,7 +174,16 @@ async def _main(args: argparse.Namespace) -> int:
             if bar:
                 bar.close()
             _log_result(mode, result)
-            code = _finish(args, result, report, found, plan_skips=())
+            failed = [o.subscriber_id for o in result.outcomes if o.state in _FAILED]
+            retries = (
+                outlook(store, clock=env.clock, retry_days=env.collections.retry_days, ids=failed)
+                if failed
+                else {}
+            )
+            notices = None if stop.requested else await _send_notices(env, store, policy)
+            code = _finish(
+                args, result, report, found, plan_skips=(), retries=retries, notices=notices
+            )
             if stop.requested:
                 print(
                     f"kpadmin charge-due: stopped by {stop.stopped_by}; nothing new was sent "
@@ -261,7 +298,10 @@ def _finish(
     reconciled_mismatches: list[AmountMismatch],
     *,
     plan_skips: Any,
+    retries: Mapping[int, Decision] | None = None,
+    notices: outbox.SendReport | None = None,
 ) -> int:
+    retries = retries or {}
     skipped = result.skipped if result else plan_skips
     in_doubt = report.unknown
     mismatches = {m.charge_id: m for m in reconciled_mismatches}
@@ -295,12 +335,14 @@ def _finish(
                             "imp_uid": o.payment_id,
                             "message": _clean(o.message),
                             "paid_amount": o.paid_amount,
+                            **_retry_fields(retries.get(o.subscriber_id), o.state),
                         }
                         for o in (result.outcomes if result else ())
                     ],
                     "skipped": _skips(skipped),
                     "reconciled": _reconciled(report),
                     "amount_mismatches": _mismatches(flagged),
+                    "notices": _notices_json(notices),
                     "ok": ok,
                 },
                 ensure_ascii=False,
@@ -320,12 +362,19 @@ def _finish(
         )
         for o in result.outcomes:
             if o.state.value != "paid":
-                print(f"  {o.state.value:9} {o.key_id}  {o.order_id}  {_clean(o.message)}")
+                print(
+                    f"  {o.state.value:9} {o.key_id}  {o.order_id}  {_clean(o.message)}"
+                    + _retry_text(retries.get(o.subscriber_id), o.state)
+                )
         if result.error:
             fix = f" {rt.DISK_FIX}" if isinstance(result.journal_error, DiskError) else ""
             print(f"Stopped early: {_clean(result.error)}.{fix}", file=sys.stderr)
     _print_skips(skipped)
     _print_mismatches(flagged)
+    if notices is not None and (notices.sent or notices.retry_later or notices.given_up):
+        print(f"Notices: {notices.summary()}.")
+    elif notices is not None and notices.stopped:
+        print(f"Notices not sent: {notices.stopped}", file=sys.stderr)
     if in_doubt:
         print(f"{in_doubt} charge(s) still in doubt: run `kpadmin reconcile` later.")
     return _exit(result, ok)
@@ -371,11 +420,101 @@ def _exit(result: BatchResult | None, ok: bool) -> int:
     return EXIT_OK if ok else ExitCode.ATTENTION
 
 
-def _skips(skipped: Any) -> list[dict[str, str]]:
+def _skips(skipped: Any) -> list[dict[str, str | None]]:
     return [
-        {"customer_uid": s.key_id, "reason": s.reason.value, "message": _clean(s.message)}
+        {
+            "customer_uid": s.key_id,
+            "reason": s.reason.value,
+            "message": _clean(s.message),
+            "next_retry": s.next_retry.isoformat() if s.next_retry else None,
+        }
         for s in skipped
     ]
+
+
+_FAILED = (ChargeState.DECLINED, ChargeState.REJECTED)
+
+
+async def _send_notices(
+    env: wiring.Environment, store: Store, policy: outbox.NoticePolicy
+) -> outbox.SendReport | None:
+    """The customer notices after the batch (None: notices are off). A channel that cannot be
+    opened (a mail setting, the keyring) is said once; the notices wait in the outbox."""
+    if not policy.on:
+        return None
+    settings = env.runtime.settings
+    try:
+        notifier = outbox.open_notifier(settings, env.runtime.mode, clock=env.clock)
+    except (SmtpSettingsMissing, *wiring.EXPECTED_ERRORS) as exc:
+        log.warning("notices not sent: %s", exc)
+        return outbox.SendReport(stopped=wiring.explain(exc))
+    try:
+        return await outbox.send_due(
+            store, notifier, merchant=outbox.merchant_of(settings), clock=env.clock
+        )
+    finally:
+        await notifier.aclose()
+
+
+def _notices_json(report: outbox.SendReport | None) -> dict[str, Any] | None:
+    if report is None:
+        return None
+    return {
+        "sent": report.sent,
+        "retry_later": report.retry_later,
+        "given_up": report.given_up,
+        "stopped": report.stopped,
+    }
+
+
+def _retry_fields(decision: Decision | None, state: ChargeState) -> dict[str, Any]:
+    """The retry policy's word on a failed charge (``--json``)."""
+    if state not in _FAILED or decision is None:
+        return {}
+    return {
+        "next_retry": decision.next_retry.isoformat() if decision.next_retry else None,
+        "past_due": decision.past_due,
+    }
+
+
+def _retry_text(decision: Decision | None, state: ChargeState) -> str:
+    if state not in _FAILED or decision is None:
+        return ""
+    if decision.past_due:
+        return " — now past due (kpadmin charge-due --retry-past-due to try again)"
+    if decision.next_retry is not None:
+        return f" — next retry {decision.next_retry.isoformat()}"
+    return ""
+
+
+def _staff_retry(
+    store: Store, wanted: list[str], env: wiring.Environment, *, dry_run: bool
+) -> list[int] | None:
+    """``--retry-past-due``: the subscribers named (id or customer_uid), their retry recorded
+    (not on a dry run). None (and a message) when one is unknown or cannot be charged."""
+    ids: list[int] = []
+    for raw in wanted:
+        sub = (
+            store.subscribers.get(int(raw))
+            if raw.isascii() and raw.isdigit()
+            else store.subscribers.get_by_uid(raw)
+        )
+        if sub is None:
+            print(f"kpadmin charge-due: no subscriber {raw!r}; nothing charged.", file=sys.stderr)
+            return None
+        if sub.state not in (SubscriberState.PAST_DUE, SubscriberState.ACTIVE):
+            print(
+                f"kpadmin charge-due: {sub.customer_uid} is {sub.state.value}, not past due; "
+                "nothing charged.",
+                file=sys.stderr,
+            )
+            return None
+        ids.append(sub.id)
+    if dry_run:
+        print("Dry run: the retry is not recorded; these subscribers stay as they are.")
+        return ids
+    request_retry(store, ids, staff=env.staff, now=env.clock())
+    return ids
 
 
 def _print_skips(skipped: Any) -> None:

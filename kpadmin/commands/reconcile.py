@@ -50,7 +50,13 @@ async def _main(args: argparse.Namespace) -> int:
     store = env.open_store()
     try:
         async with stopping.watch(), env.gateway() as gateway:
-            engine = ChargeEngine(store, gateway, monthly_limit=env.monthly_limit, clock=env.clock)
+            engine = ChargeEngine(
+                store,
+                gateway,
+                monthly_limit=env.monthly_limit,
+                clock=env.clock,
+                collections=env.collections,
+            )
             report = await engine.reconcile(staff=env.staff)
             mismatches = engine.amount_mismatches({r.charge_id for r in report.mismatched})
     finally:

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Final
 
 from kpadmin import runtime as rt
+from kpadmin.billing.collections import Collections
 from kpadmin.billing.gateway import Gateway
+from kpadmin.billing.outbox import NoticePolicy
 from kpadmin.clock import Clock
 from kpadmin.store import Store
 
@@ -56,6 +58,14 @@ class Environment:
     @property
     def concurrency(self) -> int:
         return self.runtime.settings.concurrency
+
+    @property
+    def collections(self) -> Collections:
+        """The retry policy and the notices of the settings (`retry_days`, `notices`)."""
+        settings = self.runtime.settings
+        return Collections(
+            retry_days=settings.retry_days, notices=NoticePolicy.from_settings(settings)
+        )
 
     @property
     def rps(self) -> float | None:

@@ -29,14 +29,17 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from kpadmin.billing import records, subscribers
+from kpadmin.billing import outbox, records, subscribers
+from kpadmin.billing.collections import Collections, outlook, request_retry
 from kpadmin.billing.gateway import Gateway
 from kpadmin.billing.messages import AuditAction
+from kpadmin.billing.outbox import NoticePolicy
 from kpadmin.billing.records import (
     AuditEvent,
     Change,
     ChangeKind,
     Charge,
+    SubscriberState,
 )
 from kpadmin.clock import Clock
 from kpadmin.gui.formatting import phone_digits, seoul_today, tr
@@ -73,6 +76,7 @@ class Backend(QObject):
     #: Something in the store changed (`DataChange`): every view refreshes what it shows of it.
     data_changed = Signal(object)
     api_state_changed = Signal()  # connecting -> connected / failed
+    notices_changed = Signal()  # the customer notices' outbox changed (written, sent, failed)
     #: Another desk's changes (a shared database), from the store's listener thread: a queued
     #: connection brings them to this object's thread (`_on_remote`).
     _remote_changed = Signal(object)
@@ -113,6 +117,14 @@ class Backend(QObject):
     def monthly_cap(self) -> int | None:
         return self.runtime.settings.monthly_limit
 
+    @property
+    def collections(self) -> Collections:
+        """The retry policy of the settings (`retry_days`), as every charge run applies it."""
+        settings = self.runtime.settings
+        return Collections(
+            retry_days=settings.retry_days, notices=NoticePolicy.from_settings(settings)
+        )
+
     # --- the clock ----------------------------------------------------------------------------
 
     @property
@@ -139,11 +151,15 @@ class Backend(QObject):
     def _on_commit(self, changes: tuple[Change, ...]) -> None:
         """A write committed (on this thread: the store delivers it here)."""
         kinds = {change.kind for change in changes}
+        if ChangeKind.NOTICES in kinds:
+            self.notices_changed.emit()
+            kinds.discard(ChangeKind.NOTICES)
         if kinds <= {ChangeKind.CHARGES}:
             return  # the journal alone: the charging UI announces it, coalesced
         ids: set[int] = set()
         for change in changes:
-            ids.update(change.ids)
+            if change.kind is not ChangeKind.NOTICES:
+                ids.update(change.ids)
         journal = ChangeKind.CHARGES in kinds
         if len(ids) > ROWS_CHANGED_LIMIT:
             # Reloading that many rows one by one costs more than reloading them all.
@@ -233,12 +249,64 @@ class Backend(QObject):
         try:
             columns = records.table_columns(self.store, today or self.today(), ids)
             keys = _search_keys(columns.name, columns.phone, columns.customer_uid)
+            retries = self._next_retries(columns.id, columns.state, ids)
             # tuple.__new__ is what SubscriberRow._make does, minus a Python frame per row.
-            rows = zip(*columns, keys, strict=True)
+            rows = zip(*columns, retries, keys, strict=True)
             return list(map(tuple.__new__, repeat(SubscriberRow), rows))
         finally:
             if was_on:
                 gc.enable()
+
+    def _next_retries(
+        self, ids: Sequence[int], states: Sequence[SubscriberState], asked: list[int] | None
+    ) -> list[date | None]:
+        """The next retry date of each active subscriber with a declined period (the retry
+        policy as charge runs apply it), aligned with `ids`."""
+        found = outlook(
+            self.store, clock=self.clock, retry_days=self.collections.retry_days, ids=asked
+        )
+        if not found:
+            return [None] * len(ids)
+        active = SubscriberState.ACTIVE
+        return [
+            d.next_retry if state == active and (d := found.get(sid)) is not None else None
+            for sid, state in zip(ids, states, strict=True)
+        ]
+
+    def request_retry(self, subscriber_id: int) -> bool:
+        """Staff pressed retry: charged once more at the next run (or by Charge now), whatever
+        the retry days; a past-due subscriber becomes active again. Audited."""
+        return bool(request_retry(self.store, [subscriber_id], staff=self.staff, now=self.now()))
+
+    # --- customer notices (billing/outbox.py) -------------------------------------------------
+
+    @property
+    def notices_on(self) -> bool:
+        return self.collections.notices.on
+
+    def unsent_notices(self) -> int:
+        return self.store.notices.count_unsent()
+
+    def notice_entries(self, *, unsent_only: bool = True) -> list[dict[str, Any]]:
+        """The outbox as the notices window shows it (recipients masked)."""
+        return [outbox.describe(n) for n in self.store.notices.entries(unsent_only=unsent_only)]
+
+    def retry_failed_notices(self) -> int:
+        return self.store.notices.retry_failed(None, self.now())
+
+    async def send_notices(self) -> outbox.SendReport:
+        """Send every notice whose time has come (after a batch, or staff press Send now); the
+        advance notices (``notice_days_before``) are written first, as `charge-due` does."""
+        settings = self.runtime.settings
+        policy = self.collections.notices
+        outbox.enqueue_advance(self.store, policy, today=self.today(), now=self.now())
+        notifier = outbox.open_notifier(settings, self.mode, clock=self.clock)
+        try:
+            return await outbox.send_due(
+                self.store, notifier, merchant=outbox.merchant_of(settings), clock=self.clock
+            )
+        finally:
+            await notifier.aclose()
 
     def charge_history(self, subscriber_id: int) -> list[Charge]:
         """Newest first."""

@@ -131,6 +131,7 @@ class DetailPane(QWidget):
         self.email = QLabel()
         self.key_id_label = QLabel()
         self.schedule = QLabel()
+        self.schedule.setWordWrap(True)
         self.channel = QLabel()
         for label in (self.phone, self.email, self.key_id_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -173,13 +174,19 @@ class DetailPane(QWidget):
         self.pause = QPushButton(self.tr("Pause"))
         self.cancel = QPushButton(self.tr("Cancel subscription…"))
         self.edit = QPushButton(self.tr("Edit…"))
+        # Staff retry (billing/collections.py): a past-due or declined subscriber is charged
+        # once more now, whatever the retry days.
+        self.retry = QPushButton(self.tr("Retry now"))
+        self.retry.setObjectName("retry_now")
         # Money actions on the first row, account actions on the second.
         actions.addWidget(self.charge_now, 0, 0)
         actions.addWidget(self.refund, 0, 1)
         actions.addWidget(self.edit, 0, 2)
         actions.addWidget(self.pause, 1, 0)
         actions.addWidget(self.cancel, 1, 1, 1, 2)
+        actions.addWidget(self.retry, 2, 0)
         actions.setColumnStretch(3, 1)
+        self.retry.clicked.connect(self.retry_now)
         self.charge_now.clicked.connect(self._on_charge_now)
         self.refund.clicked.connect(self._on_refund)
         self.pause.clicked.connect(self.toggle_pause)
@@ -247,7 +254,14 @@ class DetailPane(QWidget):
         self.empty.setVisible(row is None)
         self.body.setVisible(row is not None)
         if row is None:
-            for button in (self.charge_now, self.refund, self.pause, self.cancel, self.edit):
+            for button in (
+                self.charge_now,
+                self.refund,
+                self.pause,
+                self.cancel,
+                self.edit,
+                self.retry,
+            ):
                 button.setEnabled(False)
             return
         # The table row has what the table shows; the pane shows everything, from the store.
@@ -265,6 +279,19 @@ class DetailPane(QWidget):
         self.key_id_label.setText(s.customer_uid)
         if s.state == SubscriberState.CANCELLED:
             self.schedule.setText(self.tr("Cancelled — no further charges"))
+        elif s.state == SubscriberState.PAST_DUE:
+            self.schedule.setText(
+                self.tr(
+                    "Past due: every retry was declined. Not charged automatically until you "
+                    "press Retry now or the customer signs up again."
+                )
+            )
+        elif row.next_retry is not None and s.state == SubscriberState.ACTIVE:
+            self.schedule.setText(
+                self.tr("Day {day} of each month · declined, next retry {date}").format(
+                    day=s.billing_day, date=fmt.format_date(row.next_retry)
+                )
+            )
         else:
             self.schedule.setText(
                 self.tr("Day {day} of each month · next {date}").format(
@@ -395,6 +422,11 @@ class DetailPane(QWidget):
         )
         self.pause.setEnabled(state in (SubscriberState.ACTIVE, SubscriberState.PAUSED))
         self.cancel.setEnabled(state != SubscriberState.CANCELLED)
+        retryable = state == SubscriberState.PAST_DUE or (
+            state == SubscriberState.ACTIVE and row.next_retry is not None
+        )
+        self.retry.setVisible(retryable)
+        self.retry.setEnabled(retryable and not row.in_doubt and not self._charging_busy)
         self.edit.setEnabled(True)
         self.recheck.setEnabled(not self._checking)
 
@@ -423,6 +455,17 @@ class DetailPane(QWidget):
         url = item.data(0, RECEIPT_ROLE)
         if url:
             open_receipt(url)
+
+    def retry_now(self) -> None:
+        """Staff retry: recorded (audited; a past-due subscriber becomes active), then charged
+        now through the usual Charge now confirmation."""
+        row = self.row
+        if row is None or row.in_doubt:
+            return
+        if not self.backend.request_retry(row.id):
+            return
+        messages.info(self.tr("{name}: retry requested.").format(name=row.name))
+        self.charge_now_requested.emit(row.id)
 
     def toggle_pause(self) -> None:
         row = self.row

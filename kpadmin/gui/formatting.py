@@ -85,6 +85,7 @@ def state_label(state: SubscriberState) -> str:
         SubscriberState.PAUSED: tr("Paused"),
         SubscriberState.CANCELLED: tr("Cancelled"),
         SubscriberState.KEY_MISSING: tr("Key missing"),
+        SubscriberState.PAST_DUE: tr("Past due"),
     }.get(state, str(state))
 
 

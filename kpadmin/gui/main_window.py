@@ -51,10 +51,12 @@ from kpadmin.gui.backend import Backend, DataChange
 from kpadmin.gui.books_window import BooksWindow
 from kpadmin.gui.charging import ChargingController
 from kpadmin.gui.csv_actions import CsvActions
+from kpadmin.gui.daily_run import DailyRun
 from kpadmin.gui.detail_pane import DetailPane
 from kpadmin.gui.edit_dialog import EditSubscriberDialog
 from kpadmin.gui.formatting import tr
 from kpadmin.gui.mode_banner import ModeBanner
+from kpadmin.gui.notices import NoticesController
 from kpadmin.gui.overview import OverviewStrip
 from kpadmin.gui.plans_dialog import PlansDialog
 from kpadmin.gui.rows import SubscriberRow
@@ -87,6 +89,8 @@ class MainWindow(QMainWindow):
         self.today = backend.today()
         self._close_after_batch = False  # a close asked for mid-batch waits for the batch
         self.charging = ChargingController(backend, self)
+        # The daily automatic run while the app is open (auto_charge_time; off by default).
+        self.daily_run = DailyRun(backend, self.charging, self)
         self.csv = CsvActions(backend, self)
         self._selection_shown: list[int] = []  # the selected ids the detail pane and count show
         self._status_tips: dict[QAction, str] = {}  # while a batch disables the charging actions
@@ -328,7 +332,7 @@ class MainWindow(QMainWindow):
             Column.STATE: 11 * em,
             Column.CARD: 15 * em,
             Column.LAST_CHARGE: 18 * em,
-            Column.NEXT_CHARGE: 12 * em,
+            Column.NEXT_CHARGE: 18 * em,  # "Retry 2026-12-08" after a decline
             Column.THIS_MONTH: 8 * em,
         }
         for column, width in widths.items():
@@ -368,6 +372,8 @@ class MainWindow(QMainWindow):
         self.connection_label.setObjectName("connection_label")
         self.staff_label = QLabel(self.tr("Staff: {name}").format(name=self.backend.staff))
         self.staff_label.setObjectName("staff_label")
+        self.notices = NoticesController(self.backend, self)
+        bar.addPermanentWidget(self.notices.button)
         bar.addPermanentWidget(self.connection_label)
         bar.addPermanentWidget(self.staff_label)
         self._show_api_state()
@@ -691,6 +697,7 @@ class MainWindow(QMainWindow):
             action.setStatusTip(self._status_tips.pop(action, action.statusTip()))
         self.detail.set_charging_busy(False)
         self.overview.set_batch_running(False)
+        self.notices.after_batch()  # the batch's receipts and decline notices go out now
 
     def _on_reconciling_changed(self, running: bool) -> None:
         self.act_reconcile.setEnabled(not running and not self.charging.running)
@@ -757,6 +764,7 @@ class MainWindow(QMainWindow):
                     )
                 )
             return
+        self.daily_run.stop()
         store = self._settings_store()
         store.setValue("main_window/geometry", self.saveGeometry())
         store.setValue("main_window/splitter", self.splitter.saveState())

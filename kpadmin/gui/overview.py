@@ -187,9 +187,10 @@ class OverviewStrip(QWidget):
         self.active = Figure(self.tr("Active subscribers"))
         self.due = Figure(self.tr("Due today"))
         self.mrr = Figure(self.tr("Monthly recurring revenue"))
+        self.past_due = Figure(self.tr("Past due"))
         self.batch = Figure(self.tr("Last batch"))
         self.chart = MonthlyChart()
-        for widget in (self.active, self.due, self.mrr, self.batch):
+        for widget in (self.active, self.due, self.mrr, self.past_due, self.batch):
             layout.addWidget(widget)
         layout.addWidget(self.chart, 1)
 
@@ -310,6 +311,12 @@ class OverviewStrip(QWidget):
         elif doubt:
             self.due.detail.setText(self.tr("{n} with unknown outcome (reconcile)").format(n=doubt))
         self.mrr.set(fmt.won(sum(r.amount for r in active)))
+        past_due = [r for r in rows if r.state == SubscriberState.PAST_DUE]
+        retrying = sum(1 for r in active if r.next_retry is not None)
+        self.past_due.set(
+            f"{len(past_due):,}",
+            self.tr("{n} waiting for a retry").format(n=f"{retrying:,}") if retrying else "",
+        )
         if batch is None:
             self.batch.set(self.tr("None yet"))
         else:

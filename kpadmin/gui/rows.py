@@ -36,6 +36,9 @@ class SubscriberRow(NamedTuple):
     last_charge_on: date | None
     charges_this_month: int
     in_doubt: bool
+    #: The retry policy's next automatic attempt after a decline (billing/collections.py);
+    #: None when nothing declined, and for a past-due subscriber (no automatic attempt).
+    next_retry: date | None
     search_key: str
 
     @classmethod
@@ -47,6 +50,7 @@ class SubscriberRow(NamedTuple):
         last_charge_on: date | None = None,
         charges_this_month: int = 0,
         in_doubt: bool = False,
+        next_retry: date | None = None,
     ) -> SubscriberRow:
         s = subscriber
         return cls(
@@ -64,6 +68,7 @@ class SubscriberRow(NamedTuple):
             last_charge_on,
             charges_this_month,
             in_doubt,
+            next_retry,
             search_key(s.name, s.phone, s.customer_uid),
         )
 
@@ -78,7 +83,8 @@ class SubscriberRow(NamedTuple):
         return self.last_charge_state in FAILED_CHARGE_STATES
 
     def is_due(self, today: date) -> bool:
-        """Due as the table shows it: active, next charge date reached, nothing in doubt.
+        """Due as the table shows it: active, next charge date reached, nothing in doubt, and
+        after a decline the retry day come.
 
         The engine applies the full rule (no paid charge for the period, key present) when it plans.
         """
@@ -86,6 +92,7 @@ class SubscriberRow(NamedTuple):
             self.state == SubscriberState.ACTIVE
             and self.next_charge_date <= today
             and not self.in_doubt
+            and (self.next_retry is None or self.next_retry <= today)
         )
 
     def chargeable(self) -> bool:

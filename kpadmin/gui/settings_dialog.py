@@ -20,6 +20,7 @@ import logging
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -148,6 +149,19 @@ class SettingsDialog(QDialog):
         work.addRow(self.tr("Language"), self.language)
         layout.addWidget(work_box)
 
+        # Collections (issue #12): retries, the daily automatic run, customer notices. Beside
+        # the other two boxes, so the dialog stays short enough for a laptop screen.
+        columns = QHBoxLayout()
+        left = QVBoxLayout()
+        for box in (conn_box, work_box):
+            layout.removeWidget(box)
+            left.addWidget(box)
+        left.addStretch(1)
+        columns.addLayout(left, 1)
+        columns.addWidget(self._collections_box(s), 1)
+        layout.insertLayout(0, columns)
+        self.setMinimumWidth(940)  # two columns of fields (was 560 for one)
+
         self.problem = QLabel()
         self.problem.setObjectName("settings_problem")
         self.problem.setWordWrap(True)
@@ -161,6 +175,58 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
         self.buttons = buttons
         self._refresh_secret_state()
+
+    def _secret_lines(self) -> tuple[tuple[str, QLineEdit], ...]:
+        """The secrets typed in the form (stored in the keyring, never in settings.json)."""
+        return _secret_lines_of(self)
+
+    def _collections_box(self, s: settings_mod.Settings) -> QGroupBox:
+        box = QGroupBox(self.tr("Retries, automatic runs and notices"))
+        form = QFormLayout(box)
+        described = settings_mod.DESCRIPTIONS
+
+        def line(key: str, placeholder: str = "") -> QLineEdit:
+            edit = QLineEdit(settings_mod.format_value(s, key))
+            edit.setObjectName(key)
+            edit.setToolTip(described.get(key, ""))
+            if placeholder:
+                edit.setPlaceholderText(placeholder)
+            return edit
+
+        self.retry_days = line("retry_days", "1,3,5")
+        form.addRow(self.tr("Retry days after a decline"), self.retry_days)
+        self.auto_charge_time = line("auto_charge_time", self.tr("off, or HH:MM Korean time"))
+        form.addRow(self.tr("Daily automatic run"), self.auto_charge_time)
+        self.auto_charge_live = QCheckBox(self.tr("Also in LIVE mode (real money)"))
+        self.auto_charge_live.setObjectName("auto_charge_live")
+        self.auto_charge_live.setChecked(s.auto_charge_live)
+        self.auto_charge_live.setToolTip(described.get("auto_charge_live", ""))
+        form.addRow("", self.auto_charge_live)
+        self.notices = QComboBox()
+        self.notices.setObjectName("notices")
+        self.notices.addItem(self.tr("Off"), "off")
+        self.notices.addItem(self.tr("By e-mail"), "email")
+        self.notices.setCurrentIndex(max(0, self.notices.findData(s.notices)))
+        self.notices.setToolTip(described.get("notices", ""))
+        form.addRow(self.tr("Customer notices"), self.notices)
+        self.smtp_url = line("smtp_url", "smtps://smtp.example.com")
+        form.addRow(self.tr("Mail server"), self.smtp_url)
+        self.smtp_user = line("smtp_user")
+        form.addRow(self.tr("Mail login"), self.smtp_user)
+        self.smtp_password = QLineEdit()
+        self.smtp_password.setObjectName("smtp_password")
+        self.smtp_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.smtp_password.setPlaceholderText(self.tr("unchanged (kept in the keyring)"))
+        form.addRow(self.tr("Mail password"), self.smtp_password)
+        self.notice_from = line("notice_from", "가나다 상점 <billing@example.com>")
+        form.addRow(self.tr("Sender"), self.notice_from)
+        self.merchant_name = line("merchant_name")
+        form.addRow(self.tr("Business name"), self.merchant_name)
+        self.merchant_contact = line("merchant_contact", "02-123-4567")
+        form.addRow(self.tr("Contact for customers"), self.merchant_contact)
+        self.notice_days_before = line("notice_days_before", self.tr("off, or 1 to 14"))
+        form.addRow(self.tr("Advance notice (days before)"), self.notice_days_before)
+        return box
 
     # --- values -----------------------------------------------------------------------------
 
@@ -181,6 +247,16 @@ class SettingsDialog(QDialog):
                 "monthly_limit": str(self.monthly_limit.value() or ""),
                 "staff_name": self.staff_name.text(),
                 "language": self.language.currentData(),
+                "retry_days": self.retry_days.text(),
+                "auto_charge_time": self.auto_charge_time.text() or "off",
+                "auto_charge_live": "true" if self.auto_charge_live.isChecked() else "false",
+                "notices": self.notices.currentData(),
+                "smtp_url": self.smtp_url.text(),
+                "smtp_user": self.smtp_user.text(),
+                "notice_from": self.notice_from.text(),
+                "merchant_name": self.merchant_name.text(),
+                "merchant_contact": self.merchant_contact.text(),
+                "notice_days_before": self.notice_days_before.text() or "off",
             },
         )
 
@@ -325,7 +401,7 @@ class SettingsDialog(QDialog):
             mode = new.mode
             # Refused before anything is stored: live mode while KPADMIN_NOW pretends a date.
             self.backend.runtime.with_settings(new)
-            for name, line in (("imp_key", self.imp_key), ("imp_secret", self.imp_secret)):
+            for name, line in self._secret_lines():
                 if line.text().strip():
                     secrets.store_secret(mode, name, line.text())
         except (settings_mod.SettingsError, secrets.SecretsError, ClockError) as exc:
@@ -337,13 +413,9 @@ class SettingsDialog(QDialog):
         changed = [
             f.name for f in dataclasses.fields(new) if getattr(old, f.name) != getattr(new, f.name)
         ]
-        stored = [
-            n
-            for n, line in (("imp_key", self.imp_key), ("imp_secret", self.imp_secret))
-            if line.text().strip()
-        ]
-        self.imp_key.clear()
-        self.imp_secret.clear()
+        stored = [n for n, line in self._secret_lines() if line.text().strip()]
+        for _name, line in self._secret_lines():
+            line.clear()
         if changed or stored:
             detail = ", ".join(
                 [f"{k}: {_shown(old, k)} → {_shown(new, k)}" for k in changed]
@@ -354,6 +426,14 @@ class SettingsDialog(QDialog):
         messages.info(self.tr("Settings saved."))
         self.accept()
         self.saved.emit(old, new)
+
+
+def _secret_lines_of(dialog: SettingsDialog) -> tuple[tuple[str, QLineEdit], ...]:
+    return (
+        ("imp_key", dialog.imp_key),
+        ("imp_secret", dialog.imp_secret),
+        (secrets.SMTP_PASSWORD, dialog.smtp_password),
+    )
 
 
 def _shown(settings: settings_mod.Settings, key: str) -> str:

@@ -119,7 +119,7 @@ _SORT_KEYS: dict[Column, Callable[[SubscriberRow], Any]] = {
     Column.STATE: attrgetter("state"),
     Column.CARD: _text_or_empty("card_name"),
     Column.LAST_CHARGE: lambda row: row.last_charge_on or date.min,
-    Column.NEXT_CHARGE: attrgetter("next_charge_date"),
+    Column.NEXT_CHARGE: lambda row: row.next_retry or row.next_charge_date,
     Column.THIS_MONTH: attrgetter("charges_this_month"),
 }
 
@@ -296,8 +296,10 @@ class SubscriberTableModel(QAbstractTableModel):
                 f"{fmt.charge_label(row.last_charge_state)} {fmt.format_date(row.last_charge_on)}"
             )
         if column == Column.NEXT_CHARGE:
-            if s.state in (SubscriberState.CANCELLED,):
+            if s.state in (SubscriberState.CANCELLED, SubscriberState.PAST_DUE):
                 return ""
+            if row.next_retry is not None:
+                return tr("Retry {date}").format(date=fmt.format_date(row.next_retry))
             return fmt.format_date(s.next_charge_date)
         if column == Column.THIS_MONTH:
             if self._monthly_cap:
@@ -312,8 +314,13 @@ class SubscriberTableModel(QAbstractTableModel):
                 return _AMBER
             if row.last_charge_failed:
                 return _RED
-        if column == Column.STATE and state == SubscriberState.KEY_MISSING:
+        if column == Column.STATE and state in (
+            SubscriberState.KEY_MISSING,
+            SubscriberState.PAST_DUE,
+        ):
             return _RED
+        if column == Column.NEXT_CHARGE and row.next_retry is not None:
+            return _AMBER
         if state in (SubscriberState.PAUSED, SubscriberState.CANCELLED):
             return _GREY
         if (
@@ -333,4 +340,11 @@ class SubscriberTableModel(QAbstractTableModel):
             return tr("Paid charges this month against the monthly cap per billing key")
         if column == Column.PHONE:
             return tr("Masked; the full number is in the detail pane")
+        if column == Column.NEXT_CHARGE and row.next_retry is not None:
+            return tr("The last charge was declined; the card is tried again on this day")
+        if column == Column.STATE and row.state == SubscriberState.PAST_DUE:
+            return tr(
+                "Every retry was declined: not charged automatically until you press Retry now "
+                "or the customer signs up again"
+            )
         return None

@@ -32,6 +32,7 @@ from kpadmin.store.errors import (
     ServerUnreachable,
     StoreError,
 )
+from kpadmin.store.notices import NewNotice, NoticeRepository, StoredNotice
 from kpadmin.store.store import Job, Store, StoreClosed
 from kpadmin.store.subscribers import (
     NewSubscriber,
@@ -89,13 +90,16 @@ __all__ = [
     "InvariantViolated",
     "Job",
     "NewCharge",
+    "NewNotice",
     "NewSubscriber",
+    "NoticeRepository",
     "Schedule",
     "SchemaTooNew",
     "ServerUnreachable",
     "Store",
     "StoreClosed",
     "StoreError",
+    "StoredNotice",
     "SubscriberRepository",
     "Subscription",
     "TableColumns",

@@ -32,6 +32,8 @@ class ChangeKind(enum.StrEnum):
     CHARGES = "charges"
     #: Only audit lines (a settings change, a sign-up attempt, a deleted key).
     AUDIT = "audit"
+    #: The customer notices' outbox (kpadmin/store/notices.py): written, claimed, sent, failed.
+    NOTICES = "notices"
 
 
 @dataclass(frozen=True, slots=True)

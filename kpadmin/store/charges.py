@@ -360,6 +360,49 @@ class ChargeRepository:
                     result[row[1]].append(row_to_charge(row))
         return result
 
+    def unpaid_failures(self, ids: Iterable[int] | None = None) -> dict[int, list[Charge]]:
+        """Per subscriber, every attempt of each period that has a declined or rejected attempt
+        and no paid one (oldest first): what the retry policy reads for the table and the
+        notices. All subscribers' with `ids` None."""
+        # The failed (subscriber, period) pairs through charges_by_state, then their rows; a
+        # paid period is left out through charges_one_paid (the partial index of paid rows).
+        failed = (
+            select(C.c.subscriber_id, C.c.period)
+            .where(C.c.state.in_((ChargeState.DECLINED.value, ChargeState.REJECTED.value)))
+            .distinct()
+            .subquery("failed")
+        )
+        paid = C.alias("paid")
+        query = (
+            select(*_COLUMNS)
+            .join(
+                failed,
+                and_(failed.c.subscriber_id == C.c.subscriber_id, failed.c.period == C.c.period),
+            )
+            .where(
+                ~select(paid.c.id)
+                .where(
+                    paid.c.subscriber_id == C.c.subscriber_id,
+                    paid.c.period == C.c.period,
+                    paid.c.state == ChargeState.PAID.value,
+                )
+                .exists()
+            )
+            .order_by(C.c.subscriber_id, C.c.id)
+        )
+        result: dict[int, list[Charge]] = {}
+        with self._store._read() as conn:
+            if ids is None:
+                rows = list(conn.execute(query))
+            else:
+                rows = []
+                wanted = list(dict.fromkeys(ids))
+                for chunk in chunks(wanted):
+                    rows += conn.execute(query.where(C.c.subscriber_id.in_(list(chunk))))
+        for row in rows:
+            result.setdefault(row[1], []).append(row_to_charge(row))
+        return result
+
     def paid_since(self, since: datetime) -> list[Charge]:
         """Paid rows whose payment is at or after ``since`` (outside refunds are looked for in
         these: `kpadmin.billing.outside`)."""

@@ -18,6 +18,9 @@ class SubscriberState(enum.StrEnum):
     CANCELLED = "cancelled"
     # i'mport has no billing key for this customer_uid (deleted or never issued)
     KEY_MISSING = "key_missing"
+    # every automatic retry of the period declined (billing/retry_policy.py): charged again only
+    # when staff press retry or the customer re-enrols
+    PAST_DUE = "past_due"
 
 
 class SignupChannel(enum.StrEnum):

@@ -51,7 +51,7 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 
 metadata = MetaData()
 
-SUBSCRIBER_STATES = ("active", "paused", "cancelled", "key_missing")
+SUBSCRIBER_STATES = ("active", "paused", "cancelled", "key_missing", "past_due")
 CHANNELS = ("phone", "in_person", "import")
 CHARGE_STATES = ("planned", "sent", "paid", "declined", "rejected", "unknown")
 OPEN_STATES = ("planned", "sent", "unknown")
@@ -147,6 +147,9 @@ subscribers = Table(
     Column("memo", Text, nullable=False, server_default=""),
     Column("created_at", Instant, nullable=False),
     Column("updated_at", Instant, nullable=False),
+    # When staff last pressed "retry" (billing/retry_policy.py: a staff retry charges once, past
+    # due or not); None = never. Revision 0003.
+    Column("retry_requested_at", Instant),
     CheckConstraint("length(customer_uid) BETWEEN 1 AND 80", name="subscribers_customer_uid"),
     CheckConstraint("amount > 0", name="subscribers_amount"),
     CheckConstraint("billing_day BETWEEN 1 AND 31", name="subscribers_billing_day"),
@@ -259,3 +262,32 @@ plan_price_changes = Table(
     Column("done_at", Instant),
     CheckConstraint("new_price > 0", name="plan_price_changes_price"),
 )
+
+NOTICE_KINDS = ("receipt", "decline", "past_due", "advance")
+NOTICE_STATES = ("pending", "sending", "sent", "failed")
+
+# The customer notices' outbox (revision 0004; kpadmin/store/notices.py): each notice once per
+# ``key``, written with the outcome that causes it, sent after the batch.
+notices = Table(
+    "notices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", Text, nullable=False, unique=True),
+    Column("kind", Text, nullable=False),
+    Column("subscriber_id", Integer, ForeignKey("subscribers.id", ondelete="SET NULL")),
+    Column("channel", Text, nullable=False),
+    Column("language", Text, nullable=False),
+    Column("facts", Text, nullable=False),  # JSON: what the notice says (billing/outbox.py)
+    Column("state", Text, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("next_attempt_at", Instant),
+    Column("claimed_at", Instant),  # a desk is sending it (see kpadmin/store/notices.py)
+    Column("last_error", Text),
+    Column("reference", Text),  # the provider's id (SMTP: the Message-ID)
+    Column("created_at", Instant, nullable=False),
+    Column("sent_at", Instant),
+    CheckConstraint(_in("kind", NOTICE_KINDS), name="notices_kind"),
+    CheckConstraint(_in("state", NOTICE_STATES), name="notices_state"),
+    CheckConstraint("attempts >= 0", name="notices_attempts"),
+)
+Index("notices_unsent", notices.c.state, notices.c.next_attempt_at)

@@ -199,6 +199,17 @@ def _migrate(store: Store, conn: Connection, path: Path) -> None:
     lock: two kpadmins opening one new file at once migrate it once)."""
     if _at_head(conn):
         return
+    # SQLite's procedure for a table rebuild (a revision that changes a CHECK): foreign keys off
+    # for the migration — else dropping a parent table would fail or set its children's ids to
+    # NULL — and checked before the COMMIT. The PRAGMA is a no-op inside a transaction: set here.
+    _driver(conn).execute("PRAGMA foreign_keys = OFF")
+    try:
+        _migrate_in_transaction(store, conn, path)
+    finally:
+        _driver(conn).execute("PRAGMA foreign_keys = ON")
+
+
+def _migrate_in_transaction(store: Store, conn: Connection, path: Path) -> None:
     with store.transaction():
         user_version = int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
         if user_version > SCHEMA_VERSION:
@@ -218,6 +229,9 @@ def _migrate(store: Store, conn: Connection, path: Path) -> None:
         elif revision is None and inspect(conn).get_table_names():
             raise DatabaseDamaged(path, "it has tables but no schema version")
         migrations.upgrade(conn, stamp=stamp)
+        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise DatabaseDamaged(path, f"{len(broken)} row(s) point at rows that do not exist")
         conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 

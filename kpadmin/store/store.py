@@ -67,6 +67,7 @@ from kpadmin.store.errors import (
     is_busy,
     is_constraint,
 )
+from kpadmin.store.notices import NoticeRepository
 from kpadmin.store.prepared import Prepared
 from kpadmin.store.remote import CHANNEL, RemoteListener
 from kpadmin.store.remote import Listener as DeskListener
@@ -129,6 +130,7 @@ class Store:
         self.subscribers = SubscriberRepository(self)
         self.charges = ChargeRepository(self)
         self.audit = AuditRepository(self)
+        self.notices = NoticeRepository(self)
 
     @property
     def dialect(self) -> str:

@@ -73,6 +73,7 @@ UPDATABLE = frozenset(
         "card_number",
         "channel",
         "memo",
+        "retry_requested_at",
     }
 )
 
@@ -344,6 +345,23 @@ class SubscriberRepository:
     def count(self) -> int:
         with self._store._read() as conn:
             return int(conn.execute(_COUNT).scalar_one())
+
+    def retry_requests(self, ids: Iterable[int] | None = None) -> dict[int, datetime]:
+        """When staff last pressed retry, per subscriber (those who never did are left out);
+        every subscriber's with `ids` None. See `kpadmin.billing.retry_policy`."""
+        query = select(S.c.id, S.c.retry_requested_at).where(S.c.retry_requested_at.is_not(None))
+        found: dict[int, datetime] = {}
+        with self._store._read() as conn:
+            if ids is None:
+                rows = list(conn.execute(query))
+            else:
+                wanted = list(dict.fromkeys(ids))
+                rows = []
+                for chunk in chunks(wanted):
+                    rows += conn.execute(query.where(S.c.id.in_(list(chunk))))
+        for sid, at in rows:
+            found[sid] = _instant(at)
+        return found
 
     def list_all(self) -> list[Subscriber]:
         """Every subscriber, by id."""

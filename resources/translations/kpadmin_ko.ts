@@ -198,6 +198,10 @@
         <translation>빌링키 없음</translation>
     </message>
     <message>
+        <source>Past due</source>
+        <translation>연체</translation>
+    </message>
+    <message>
         <source>Planned</source>
         <translation>예정</translation>
     </message>
@@ -244,6 +248,22 @@
     <message>
         <source>Changed since the confirmation</source>
         <translation>확인 후 변경됨</translation>
+    </message>
+    <message>
+        <source>Past due (every retry declined)</source>
+        <translation>연체 (재시도 모두 결제 거절)</translation>
+    </message>
+    <message>
+        <source>Declined; waiting for the retry day</source>
+        <translation>결제 거절: 재시도일 대기 중</translation>
+    </message>
+    <message>
+        <source>Already tried today</source>
+        <translation>오늘 이미 시도함</translation>
+    </message>
+    <message>
+        <source>Kakao Pay monthly cap: waits for the 1st</source>
+        <translation>카카오페이 월 한도: 다음 달 1일까지 대기</translation>
     </message>
     <message>
         <source>Sign the customer up again to get a new billing key.</source>
@@ -363,6 +383,10 @@
         <translation>이번 달</translation>
     </message>
     <message>
+        <source>Retry {date}</source>
+        <translation>재시도 {date}</translation>
+    </message>
+    <message>
         <source>The outcome of the last charge is not known yet. Reconcile before charging again.</source>
         <translation>최근 결제의 결과를 아직 알 수 없습니다. 다시 결제하기 전에 대사(조회)를 실행하세요.</translation>
     </message>
@@ -373,6 +397,14 @@
     <message>
         <source>Masked; the full number is in the detail pane</source>
         <translation>일부 가림 처리됨. 전체 번호는 상세 화면에서 볼 수 있습니다</translation>
+    </message>
+    <message>
+        <source>The last charge was declined; the card is tried again on this day</source>
+        <translation>마지막 결제가 결제 거절되어 이날 다시 결제를 시도합니다</translation>
+    </message>
+    <message>
+        <source>Every retry was declined: not charged automatically until you press Retry now or the customer signs up again</source>
+        <translation>재시도가 모두 결제 거절되었습니다. &apos;지금 재시도&apos;를 누르거나 고객이 다시 가입할 때까지 자동으로 결제하지 않습니다</translation>
     </message>
     <message>
         <source>A charge batch is still running.</source>
@@ -595,6 +627,43 @@ Start with an empty database?</source>
         <source>The default settings could not be written: {error}</source>
         <translation>기본 설정을 저장하지 못했습니다: {error}</translation>
     </message>
+    <message>
+        <source>Receipt</source>
+        <translation>영수증</translation>
+    </message>
+    <message>
+        <source>Decline notice</source>
+        <translation>결제 실패 안내</translation>
+    </message>
+    <message>
+        <source>Past-due notice</source>
+        <translation>연체 안내</translation>
+    </message>
+    <message>
+        <source>Advance notice</source>
+        <translation>결제 예정 안내</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>대기</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>발송 완료</translation>
+    </message>
+    <message>
+        <source>Given up</source>
+        <translation>발송 포기</translation>
+    </message>
+    <message>
+        <source>Today&apos;s automatic charge run was done elsewhere: {who}</source>
+        <extracomment>The Asia/Seoul day whose run this desk has dealt with (ran it, or saw another desk&apos;s). What the last check decided (for tests and the log): &quot;off&quot;, &quot;waiting&quot;, &quot;busy&quot;, &quot;started&quot;, &quot;other desk&quot;.</extracomment>
+        <translation>오늘의 자동 결제 실행은 다른 곳에서 했습니다: {who}</translation>
+    </message>
+    <message>
+        <source>Automatic daily charge run ({time}) started.</source>
+        <translation>매일 자동 결제 실행({time})을 시작했습니다.</translation>
+    </message>
 </context>
 <context>
     <name>AuditAction</name>
@@ -678,6 +747,18 @@ Start with an empty database?</source>
     <message>
         <source>Amount mismatch</source>
         <translation>금액 불일치</translation>
+    </message>
+    <message>
+        <source>Past due</source>
+        <translation>연체</translation>
+    </message>
+    <message>
+        <source>Retry requested</source>
+        <translation>재시도 요청</translation>
+    </message>
+    <message>
+        <source>Daily automatic run</source>
+        <translation>매일 자동 실행</translation>
     </message>
     <message>
         <source>Refund</source>
@@ -1121,6 +1202,10 @@ Start with an empty database?</source>
         <translation>수정…</translation>
     </message>
     <message>
+        <source>Retry now</source>
+        <translation>지금 재시도</translation>
+    </message>
+    <message>
         <source>Date</source>
         <translation>일시</translation>
     </message>
@@ -1175,6 +1260,14 @@ Start with an empty database?</source>
     <message>
         <source>Cancelled — no further charges</source>
         <translation>해지됨 — 이후 결제 없음</translation>
+    </message>
+    <message>
+        <source>Past due: every retry was declined. Not charged automatically until you press Retry now or the customer signs up again.</source>
+        <translation>연체: 재시도가 모두 결제 거절되었습니다. &apos;지금 재시도&apos;를 누르거나 고객이 다시 가입할 때까지 자동으로 결제하지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Day {day} of each month · declined, next retry {date}</source>
+        <translation>매월 {day}일 · 결제 거절, 다음 재시도 {date}</translation>
     </message>
     <message>
         <source>Day {day} of each month · next {date}</source>
@@ -1239,6 +1332,10 @@ Start with an empty database?</source>
     <message>
         <source>Resume</source>
         <translation>재개</translation>
+    </message>
+    <message>
+        <source>{name}: retry requested.</source>
+        <translation>{name}: 재시도를 요청했습니다.</translation>
     </message>
     <message>
         <source>{name}: subscription resumed.</source>
@@ -1726,6 +1823,22 @@ Start with an empty database?</source>
         <translation>{merchant_uid}가 결제되지 않았는지 확인하지 못했습니다: {detail}</translation>
     </message>
     <message>
+        <source>past due: every retry declined; press retry or sign the customer up again</source>
+        <translation>연체: 재시도가 모두 결제 거절됨. 재시도를 누르거나 고객을 다시 가입시키세요</translation>
+    </message>
+    <message>
+        <source>declined {failures} time(s); next retry on {date}</source>
+        <translation>{failures}회 결제 거절. 다음 재시도는 {date}입니다</translation>
+    </message>
+    <message>
+        <source>already tried today (once a day); next retry on {date}</source>
+        <translation>오늘 이미 시도함(하루 한 번). 다음 재시도는 {date}입니다</translation>
+    </message>
+    <message>
+        <source>Kakao Pay&apos;s monthly cap for this key: charged again from {date}</source>
+        <translation>이 빌링키의 카카오페이 월 한도 초과: {date}부터 다시 결제합니다</translation>
+    </message>
+    <message>
         <source>{period} is already paid at i&apos;mport ({merchant_uid}): recorded here, not charged again</source>
         <translation>{period}은(는) 아임포트에서 이미 결제되었습니다({merchant_uid}). 여기에 기록했으며 다시 청구하지 않습니다</translation>
     </message>
@@ -1958,6 +2071,76 @@ Start with an empty database?</source>
     </message>
 </context>
 <context>
+    <name>NoticesController</name>
+    <message>
+        <source>✉ {n} unsent notice(s)</source>
+        <translation>✉ 미발송 안내 {n}건</translation>
+    </message>
+    <message>
+        <source>Customer notices not sent yet: click to see them</source>
+        <translation>아직 발송되지 않은 고객 안내입니다. 눌러서 확인하세요</translation>
+    </message>
+    <message>
+        <source>Notices not sent: {why}</source>
+        <translation>안내를 발송하지 못했습니다: {why}</translation>
+    </message>
+    <message>
+        <source>Notices: {sent} sent, {later} to try again later.</source>
+        <translation>안내: {sent}건 발송, {later}건은 나중에 다시 시도합니다.</translation>
+    </message>
+</context>
+<context>
+    <name>NoticesDialog</name>
+    <message>
+        <source>Customer notices</source>
+        <translation>고객 안내</translation>
+    </message>
+    <message>
+        <source>Notice</source>
+        <translation>안내</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>받는 사람</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Written</source>
+        <translation>작성 시각</translation>
+    </message>
+    <message>
+        <source>Tries</source>
+        <translation>시도</translation>
+    </message>
+    <message>
+        <source>Next try</source>
+        <translation>다음 시도</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>마지막 오류</translation>
+    </message>
+    <message>
+        <source>Send now</source>
+        <translation>지금 발송</translation>
+    </message>
+    <message>
+        <source>Try given-up ones again</source>
+        <translation>발송 포기한 안내 다시 시도</translation>
+    </message>
+    <message>
+        <source>Every notice has been sent.</source>
+        <translation>모든 안내를 발송했습니다.</translation>
+    </message>
+    <message>
+        <source>{n} notice(s) not sent yet; {failed} given up. Notices are sent after each batch and tried again later when the mail server refuses them.</source>
+        <translation>아직 발송되지 않은 안내 {n}건, 그중 발송 포기 {failed}건. 안내는 일괄 결제가 끝날 때마다 발송되며, 메일 서버가 거부하면 나중에 다시 시도합니다.</translation>
+    </message>
+</context>
+<context>
     <name>OverviewStrip</name>
     <message>
         <source>Active subscribers</source>
@@ -1970,6 +2153,10 @@ Start with an empty database?</source>
     <message>
         <source>Monthly recurring revenue</source>
         <translation>월 정기 매출</translation>
+    </message>
+    <message>
+        <source>Past due</source>
+        <translation>연체</translation>
     </message>
     <message>
         <source>Last batch</source>
@@ -1990,6 +2177,10 @@ Start with an empty database?</source>
     <message>
         <source>{n} with unknown outcome (reconcile)</source>
         <translation>결과 미확인 {n}건 (대사 필요)</translation>
+    </message>
+    <message>
+        <source>{n} waiting for a retry</source>
+        <translation>재시도 대기 {n}명</translation>
     </message>
     <message>
         <source>None yet</source>
@@ -2455,6 +2646,74 @@ Reason: {reason}</source>
     <message>
         <source>Language</source>
         <translation>언어</translation>
+    </message>
+    <message>
+        <source>Retries, automatic runs and notices</source>
+        <translation>재시도, 자동 실행, 고객 안내</translation>
+    </message>
+    <message>
+        <source>Retry days after a decline</source>
+        <translation>결제 거절 후 재시도일</translation>
+    </message>
+    <message>
+        <source>off, or HH:MM Korean time</source>
+        <translation>비워 두면 꺼짐 · 한국 시각, 예: 09:00</translation>
+    </message>
+    <message>
+        <source>Daily automatic run</source>
+        <translation>매일 자동 실행</translation>
+    </message>
+    <message>
+        <source>Also in LIVE mode (real money)</source>
+        <translation>실거래 모드에서도 실행 (실제 결제)</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>끄기</translation>
+    </message>
+    <message>
+        <source>By e-mail</source>
+        <translation>이메일로</translation>
+    </message>
+    <message>
+        <source>Customer notices</source>
+        <translation>고객 안내</translation>
+    </message>
+    <message>
+        <source>Mail server</source>
+        <translation>메일 서버</translation>
+    </message>
+    <message>
+        <source>Mail login</source>
+        <translation>메일 로그인</translation>
+    </message>
+    <message>
+        <source>unchanged (kept in the keyring)</source>
+        <translation>변경 없음 (키링에 보관됨)</translation>
+    </message>
+    <message>
+        <source>Mail password</source>
+        <translation>메일 비밀번호</translation>
+    </message>
+    <message>
+        <source>Sender</source>
+        <translation>보내는 사람</translation>
+    </message>
+    <message>
+        <source>Business name</source>
+        <translation>상호</translation>
+    </message>
+    <message>
+        <source>Contact for customers</source>
+        <translation>고객 문의처</translation>
+    </message>
+    <message>
+        <source>off, or 1 to 14</source>
+        <translation>비워 두면 꺼짐 · 1~14일</translation>
+    </message>
+    <message>
+        <source>Advance notice (days before)</source>
+        <translation>결제 예정 안내 (며칠 전)</translation>
     </message>
     <message>
         <source>No OS keyring is available, so the key and secret cannot be saved here. Set the environment variables KPADMIN_IMP_KEY and KPADMIN_IMP_SECRET instead.</source>

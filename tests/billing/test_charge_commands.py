@@ -31,7 +31,7 @@ from kpadmin.store import (
 )
 from kpadmin.store.models import ChargeState
 from tests.billing import helpers as h
-from tests.clock import TODAY, add_months
+from tests.clock import NOW, TODAY, add_months
 from tests.fixtures.sandbox import RunningSandbox, SandboxFactory
 
 DUE = TODAY - timedelta(days=12)  # relative to the injected today (tests/clock.py)
@@ -91,8 +91,24 @@ def test_charges_reports_and_exits_non_zero_on_a_decline(
     audits = AuditRepository(conn).list(action="charge")
     assert len(audits) == 4 and {a.staff for a in audits} == {"테스트직원"}
     conn.close()
-    # The next run tries the declined subscriber again (attempt 2) and nobody else.
-    again = h.run_kpadmin(data, "charge-due", "--yes", "--json")
+    # The retry policy (retry_days 1,3,5): the declined card waits for tomorrow, and the
+    # summary says so.
+    tomorrow = (TODAY + timedelta(days=1)).isoformat()
+    assert declined[0]["next_retry"] == tomorrow and declined[0]["past_due"] is False
+    # A second run the same day (an hourly scheduler) charges nobody.
+    same_day = h.run_kpadmin(data, "charge-due", "--yes", "--json")
+    out_same = json.loads(same_day.stdout)
+    assert same_day.returncode == 0 and out_same["due"] == 0, same_day.stderr
+    (held,) = [s for s in out_same["skipped"] if s["customer_uid"] == "declines"]
+    assert held["reason"] == "attempted_today" and held["next_retry"] == tomorrow
+    # Tomorrow's run tries the declined subscriber again (attempt 2) and nobody else.
+    again = h.run_kpadmin(
+        data,
+        "charge-due",
+        "--yes",
+        "--json",
+        env={"KPADMIN_NOW": (NOW + timedelta(days=1)).isoformat()},
+    )
     out2 = json.loads(again.stdout)
     assert again.returncode == 1 and out2["declined"] == 1 and out2["paid"] == 0
     assert out2["charges"][0]["merchant_uid"] == order_id_for("declines", PERIOD, 2)

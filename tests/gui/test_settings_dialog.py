@@ -156,3 +156,41 @@ def test_live_mode_is_refused_while_kpadmin_now_pretends_a_date(
     assert dialog.isVisible()
     assert settings_mod.load_settings(backend.runtime.data_root).mode == "sandbox"
     assert (SERVICE, "live:imp_key") not in memory_keyring.store  # nothing stored either
+
+
+def test_the_collections_settings_are_saved_the_mail_password_to_the_keyring(
+    qtbot, backend, memory_keyring
+):
+    dialog = make(qtbot, backend)
+    assert dialog.retry_days.text() == "1,3,5" and dialog.auto_charge_time.text() == "off"
+    dialog.retry_days.setText("2,4")
+    dialog.auto_charge_time.setText("9:30")
+    dialog.notices.setCurrentIndex(dialog.notices.findData("email"))
+    dialog.smtp_url.setText("smtps://smtp.example.com")
+    dialog.smtp_user.setText("billing@example.com")
+    dialog.smtp_password.setText("mail-pass-789")
+    dialog.notice_from.setText("카페 온도 <billing@example.com>")
+    dialog.merchant_name.setText("카페 온도")
+    dialog.notice_days_before.setText("3")
+    with qtbot.waitSignal(dialog.saved) as saved:
+        dialog.save()
+    _old, new = saved.args
+    assert (new.retry_days, new.auto_charge_time, new.notices, new.notice_days_before) == (
+        (2, 4),
+        "09:30",
+        "email",
+        3,
+    )
+    assert memory_keyring.store[(SERVICE, "sandbox:smtp_password")] == "mail-pass-789"
+    text = settings_mod.settings_path(backend.runtime.data_root).read_text()
+    assert "mail-pass-789" not in text
+    entry = backend.audit.list(action="settings", limit=1)[0]
+    assert "smtp_password replaced" in entry.detail and "mail-pass" not in entry.detail
+
+
+def test_notices_on_without_a_mail_server_are_refused_inline(qtbot, backend, memory_keyring):
+    dialog = make(qtbot, backend)
+    dialog.notices.setCurrentIndex(dialog.notices.findData("email"))
+    dialog.save()
+    assert "smtp_url" in dialog.problem.text()
+    assert settings_mod.load_settings(backend.runtime.data_root).notices == "off"

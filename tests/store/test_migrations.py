@@ -210,3 +210,71 @@ def test_two_kpadmins_opening_one_new_file_at_once_migrate_it_once(tmp_path: Pat
     raw = sqlite3.connect(db)
     assert raw.execute("SELECT version_num FROM alembic_version").fetchall() == [(migrations.HEAD,)]
     raw.close()
+
+
+@pytest.mark.parametrize("origin", ORIGINS)
+def test_the_collections_revision_keeps_every_link_and_takes_past_due(
+    tmp_path: Path, origin: str
+) -> None:
+    """Revision 0003 rebuilds the subscribers table (SQLite cannot change a CHECK): the charges
+    and audit lines still point at their subscribers (foreign keys off for the rebuild, so the
+    audit's ON DELETE SET NULL did not fire), and the new state and column are there."""
+    from kpadmin.store.models import SubscriberState
+
+    store = _open(tmp_path, origin)
+    sid = store.subscribers.add(NewSubscriber("cu-pd", "연체", 1000, 5, date(2026, 11, 5))).id
+    store.subscribers.update(sid, state=SubscriberState.PAST_DUE)
+    assert store.subscribers.get(sid).state is SubscriberState.PAST_DUE
+    store.close()
+    raw = sqlite3.connect(tmp_path / "kp.sqlite3")
+    try:
+        assert raw.execute("PRAGMA foreign_key_check").fetchall() == []
+        if origin != "new":
+            assert raw.execute(
+                "SELECT subscriber_id FROM audit WHERE action = 'signup'"
+            ).fetchall() == [(1,)]
+            assert raw.execute(
+                "SELECT count(*) FROM charges WHERE subscriber_id = 2"
+            ).fetchone() == (2,)
+        with pytest.raises(sqlite3.IntegrityError):
+            raw.execute("UPDATE subscribers SET state = 'overdue' WHERE id = ?", (sid,))
+        columns = [row[1] for row in raw.execute("PRAGMA table_info(subscribers)")]
+        assert "retry_requested_at" in columns
+    finally:
+        raw.close()
+
+
+def test_the_collections_revisions_run_on_postgresql(postgres) -> None:
+    """0002 (past_due, retry_requested_at) and 0003 (the notices outbox) on PostgreSQL: the new
+    state is taken, an unknown one refused, and a notice's key written once (ON CONFLICT DO
+    NOTHING, the outbox's idempotency)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import IntegrityError
+
+    engine = create_engine(postgres.url.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        with engine.begin() as conn:
+            migrations.upgrade(conn)
+        with engine.begin() as conn:
+            assert migrations.current_revision(conn) == migrations.HEAD
+            conn.execute(
+                text(
+                    "INSERT INTO subscribers (customer_uid, name, amount, billing_day, "
+                    "next_charge_date, state, channel, created_at, updated_at, "
+                    "retry_requested_at) VALUES ('cu-pd', '연체', 1000, 5, '2026-11-05', "
+                    "'past_due', 'phone', now(), now(), now())"
+                )
+            )
+            for _ in range(2):
+                conn.execute(
+                    text(
+                        "INSERT INTO notices (key, kind, channel, language, facts, state, "
+                        "created_at) VALUES ('past_due:cu-pd:2026-11', 'past_due', 'email', "
+                        "'ko', '{}', 'pending', now()) ON CONFLICT (key) DO NOTHING"
+                    )
+                )
+            assert conn.execute(text("SELECT count(*) FROM notices")).scalar_one() == 1
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(text("UPDATE subscribers SET state = 'overdue'"))
+    finally:
+        engine.dispose()

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 
+from kpadmin.billing.collections import Collections
 from kpadmin.billing.due import Plan, Skip, build_plan
 from kpadmin.billing.engine.plan import (
     Intent,
@@ -70,9 +71,13 @@ class ChargeEngine:
         flush_interval: float = 0.05,
         flush_size: int = 128,
         quiet_period: timedelta = timedelta(minutes=10),
+        collections: Collections | None = None,
         read_ledger: bool = True,
     ) -> None:
         self.store = store
+        #: The retry policy and what is written with an outcome (billing/collections.py); None:
+        #: none (a declined subscriber is charged again at every run: the engine's own tests).
+        self.collections = collections
         #: Read i'mport's record of a key before a new attempt (`billing/ledger.py`); off only to
         #: measure what it costs (bench/charge_throughput.py) and to test the paths behind it.
         self.read_ledger = read_ledger
@@ -116,7 +121,13 @@ class ChargeEngine:
             monthly_limit=self.monthly_limit,
             subscriber_ids=subscriber_ids,
             include_not_due=include_not_due,
+            retry_days=self.retry_days,
         )
+
+    @property
+    def retry_days(self) -> tuple[int, ...] | None:
+        """The retry policy's days (None: no policy)."""
+        return self.collections.retry_days if self.collections is not None else None
 
     def due_subscribers(self, today: date | None = None) -> list[Subscriber]:
         ids = [item.subscriber_id for item in self.plan(None, today).items]
@@ -228,6 +239,7 @@ class ChargeEngine:
             flush_interval=self.flush_interval,
             flush_size=self.flush_size,
             on_failure=journal_failed,
+            collections=self.collections,
         )
         queue = collections.deque(intents)
         pacer = Pacer(rps)

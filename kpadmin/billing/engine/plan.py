@@ -74,7 +74,7 @@ async def verify_earlier(
 
     results = await asyncio.gather(*(one(uid) for _, uid in todo))
     skips: dict[int, Skip] = {}
-    journal = Journal(engine.store, clock=engine.clock)
+    journal = Journal(engine.store, clock=engine.clock, collections=engine.collections)
     for (item, uid), found in zip(todo, results, strict=True):
         if found.verdict is Verdict.PAID:
             charge = engine.charges.by_merchant_uid(uid)
@@ -131,6 +131,7 @@ def journal_intents(
         subs = {s.id: s for s in engine.subscribers.get_many(ids)}
         history = engine.charges.for_subscribers(ids)
         paid_counts = engine.charges.paid_in(ids, month)
+        retry_requests = engine.subscribers.retry_requests(ids) if ids else {}
         for item in plan.items:
             if item.subscriber_id in earlier:
                 continue
@@ -159,6 +160,8 @@ def journal_intents(
                 paid_this_month=paid_counts.get(sub.id, 0),
                 monthly_limit=engine.monthly_limit,
                 include_not_due=True,  # the plan already applied the date rule
+                retry_days=engine.retry_days,
+                staff_retry_at=retry_requests.get(sub.id),
             )
             if isinstance(decision, Skip):
                 skips.append(decision)

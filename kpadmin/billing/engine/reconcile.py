@@ -32,7 +32,7 @@ async def reconcile_rows(engine: ChargeEngine, staff: str, concurrency: int) -> 
             return await engine.look_up(charge.merchant_uid)
 
     results = await asyncio.gather(*(one(c) for c in rows))
-    journal = Journal(engine.store, clock=engine.clock)
+    journal = Journal(engine.store, clock=engine.clock, collections=engine.collections)
     settled: list[Settled] = []
     inactive = inactive_subscribers(engine, {c.subscriber_id for c in rows})
     now = engine.clock()

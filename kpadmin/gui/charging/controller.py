@@ -127,6 +127,7 @@ class ChargingController(QObject):
                 gateway,
                 monthly_limit=self.backend.monthly_cap,
                 clock=self.backend.clock,
+                collections=self.backend.collections,
             )
             self._engine_gateway = gateway
         return self._engine
@@ -154,7 +155,28 @@ class ChargingController(QObject):
     def charge_now(self, subscriber_id: int) -> None:
         self._prepare([subscriber_id], include_not_due=False, single=True)
 
-    def _prepare(self, ids: list[int] | None, *, include_not_due: bool, single: bool = False):
+    def can_start(self) -> bool:
+        """No batch, confirmation or reconcile under way: a new batch may be prepared."""
+        return self._busy_reason() is None
+
+    def charge_due_unattended(self) -> bool:
+        """The daily automatic run (gui/daily_run.py): every due subscriber, without the
+        confirmation (the settings are the staff's consent: ``auto_charge_time``, and
+        ``auto_charge_live`` in LIVE); the batch window shows it like any batch. False when
+        busy (the caller tries again later)."""
+        if self._busy_reason() is not None:
+            return False
+        self._prepare(None, include_not_due=False, unattended=True)
+        return True
+
+    def _prepare(
+        self,
+        ids: list[int] | None,
+        *,
+        include_not_due: bool,
+        single: bool = False,
+        unattended: bool = False,
+    ):
         busy = self._busy_reason()
         if busy:
             messages.warning(busy)
@@ -182,7 +204,13 @@ class ChargingController(QObject):
             self._preparing = False
             aio.report_failure(exc)
 
-        aio.run_op(plan(), on_success=lambda p: self._confirm(p, single), on_failure=failed)
+        def planned(p: Plan) -> None:
+            if unattended:
+                self._start(p)
+            else:
+                self._confirm(p, single)
+
+        aio.run_op(plan(), on_success=planned, on_failure=failed)
 
     def _confirm(self, plan: Plan, single: bool) -> None:
         if single and plan.count == 0:

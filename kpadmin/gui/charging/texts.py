@@ -22,6 +22,10 @@ def skip_label(reason: SkipReason) -> str:
         SkipReason.UNKNOWN_SUBSCRIBER: tr("No such subscriber"),
         SkipReason.DECLINED_THIS_RUN: tr("Declined earlier in this run"),
         SkipReason.CHANGED: tr("Changed since the confirmation"),
+        SkipReason.PAST_DUE: tr("Past due (every retry declined)"),
+        SkipReason.RETRY_WAIT: tr("Declined; waiting for the retry day"),
+        SkipReason.ATTEMPTED_TODAY: tr("Already tried today"),
+        SkipReason.CAP_WAIT: tr("Kakao Pay monthly cap: waits for the 1st"),
     }.get(reason, str(reason))
 
 
