@@ -36,6 +36,19 @@ PAGE = """<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>load
 <p>구독 결제 ₩9,900</p>
 <script>
 const width = document.getElementById("box").getBoundingClientRect().width;
+// What Chromium's (trimmed) ICU data gives JavaScript for Korean: read back by the probe.
+const seoulNoon = new Date(Date.UTC(2026, 11, 6, 15, 30));
+document.body.dataset.intl = JSON.stringify({
+  won: new Intl.NumberFormat("ko-KR", {style: "currency", currency: "KRW"}).format(9900),
+  date: new Intl.DateTimeFormat("ko-KR", {timeZone: "Asia/Seoul", dateStyle: "long"})
+    .format(seoulNoon),
+  weekday: new Intl.DateTimeFormat("ko-KR", {timeZone: "Asia/Seoul", weekday: "long"})
+    .format(seoulNoon),
+  en_date: new Intl.DateTimeFormat("en-US", {timeZone: "Asia/Seoul", dateStyle: "long"})
+    .format(seoulNoon),
+  ko_order: ["하늘", "apple", "나비", "가나"].sort(new Intl.Collator("ko").compare),
+  upper: "istanbul".toLocaleUpperCase("tr"),
+});
 document.title = "ready:" + (6 * 7) + ":" + width;
 </script></body></html>"""
 EXPECTED_TITLE = "ready:42:120"
@@ -91,6 +104,10 @@ class Probe:
         if title != EXPECTED_TITLE:
             self._finish(False, f"script result {title!r}, expected {EXPECTED_TITLE!r}")
             return
+        self.page.runJavaScript("document.body.dataset.intl", 0, self._on_intl)
+
+    def _on_intl(self, intl: object) -> None:
+        self.result["intl"] = json.loads(intl) if isinstance(intl, str) else intl
         QTimer.singleShot(500, self._check_pixels)  # give the compositor a frame or two
 
     def _check_pixels(self) -> None:

@@ -109,6 +109,16 @@ def test_frozen_qtwebengine_renders_a_page(
     report = json.loads(lines[-1])
     assert report["ok"] is True, (report, result.stderr[-3000:])
     assert report["title"] == "ready:42:120"
+    # Chromium's ICU data is trimmed to Korean and English (build.spec): JavaScript's Intl still
+    # formats won, Korean dates and weekdays, sorts Hangul, and a left-out locale falls back.
+    assert report["intl"] == {
+        "won": "₩9,900",
+        "date": "2026년 12월 7일",
+        "weekday": "월요일",
+        "en_date": "December 7, 2026",
+        "ko_order": ["가나", "나비", "하늘", "apple"],
+        "upper": "İSTANBUL",
+    }
     assert result.returncode == 0
 
 
