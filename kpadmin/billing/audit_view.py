@@ -20,6 +20,7 @@ GROUPS: dict[str, tuple[AuditAction, ...]] = {
         AuditAction.CHARGE_BATCH,
         AuditAction.CHARGE_WITHDRAWN,
         AuditAction.RECONCILE,
+        AuditAction.FOUND_AT_GATEWAY,  # a payment, refund or missing key i'mport had and we lacked
         AuditAction.AMOUNT_MISMATCH,
         AuditAction.REFUND,
         AuditAction.REFUND_REFUSED,

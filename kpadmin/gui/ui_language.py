@@ -66,6 +66,7 @@ ALLOWED: frozenset[str] = frozenset(
         "https",
         "email",
         "PG",  # the payment gateway channel, as PortOne's console names it
+        "PC",  # "이 PC": Windows' own Korean name for this computer
         "English",  # the language's own name in the language choice
     )
 )
