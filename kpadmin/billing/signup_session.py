@@ -47,6 +47,7 @@ from typing import Any
 
 from kpadmin.billing.gateway import Gateway, GatewayError
 from kpadmin.billing.messages import Message, MessageCode
+from kpadmin.billing.outbox import NoticePolicy
 from kpadmin.billing.signup import (
     MSG_CANCELLED,
     AttemptLeftovers,
@@ -185,10 +186,13 @@ class SignupSession:
         staff: str,
         clock: Clock,
         on_event: Callable[[SessionEvent], None] | None = None,
+        notices: NoticePolicy | None = None,
     ) -> None:
         self.store = store
         self.staff = staff
         self.clock = clock
+        #: The first payment's receipt goes to the outbox with these (None: no notices).
+        self.notices = notices
         self.on_event = on_event or (lambda _event: None)
         self.phase = Phase.FORM
         self.attempt: SignupAttempt | None = None
@@ -324,7 +328,9 @@ class SignupSession:
         self._save(verified)
 
     def _save(self, verified: VerifiedSignup) -> None:
-        subscriber = save_verified_signup(self.store, verified, staff=self.staff, now=self.clock())
+        subscriber = save_verified_signup(
+            self.store, verified, staff=self.staff, now=self.clock(), notices=self.notices
+        )
         self.subscriber = subscriber
         self.offer = None
         self.leftovers = None

@@ -18,7 +18,8 @@ No Qt here. The sign-up dialog (``kpadmin.gui.signup``) drives these steps:
    order id, the exact amount and our key (`Gateway.get_payment`). Anything else raises
    `SignupFailed(reason, user_message)`.
 5. `save_verified_signup` writes the subscriber row (and the first payment's journal row, paid
-   for the current period) and the audit entry in one transaction; `record_failed_attempt`
+   for the current period, with its receipt in the notices outbox when notices are on and the
+   customer has an e-mail address) and the audit entry in one transaction; `record_failed_attempt`
    writes only an audit entry. Nothing else is saved for a failed attempt.
 6. An attempt that did not end in a saved sign-up (staff cancelled, declined, timed out, window
    closed, not verified) is looked up by its own ids: `inspect_attempt` finds a billing key under

@@ -1,4 +1,5 @@
-"""The first charge date and the sign-up's writes (subscriber, first payment, audit)."""
+"""The first charge date and the sign-up's writes (subscriber, first payment, its receipt notice,
+audit)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import logging
 from datetime import date, datetime
 
 from kpadmin import clock
-from kpadmin.billing import periods
+from kpadmin.billing import outbox, periods
 from kpadmin.billing.messages import AuditAction
 from kpadmin.billing.signup.form import SignupAttempt
 from kpadmin.billing.signup.verify import SignupFailed, VerifiedSignup
@@ -60,9 +61,12 @@ def save_verified_signup(
     *,
     staff: str,
     now: datetime | None = None,
+    notices: outbox.NoticePolicy | None = None,
 ) -> Subscriber:
-    """Write the subscriber, a first payment's journal row (paid, current period) and the audit
-    entry in one transaction; return the new subscriber."""
+    """Write the subscriber, a first payment's journal row (paid, current period), its receipt
+    notice (with `notices` on and an e-mail address: the outbox's ``receipt:<order id>``, sent by
+    the next outbox send, as for any paid charge) and the audit entry in one transaction; return
+    the new subscriber."""
     attempt = verified.attempt
     form = attempt.form
     moment = now or clock.now()
@@ -116,6 +120,8 @@ def save_verified_signup(
                 paid_at=first.paid_at or moment,
                 paid_amount=first.amount,
             )
+            if notices is not None and notices.on:
+                _enqueue_receipt(store, notices, subscriber_id, charge_id, moment)
         paid = f"; first payment ₩{first.amount:,} imp_uid={first.payment_id}" if first else ""
         card = f"{verified.card_name or '-'} {verified.card_number or ''}".rstrip()
         store.audit.record(
@@ -130,3 +136,13 @@ def save_verified_signup(
     saved = store.subscribers.get(subscriber_id)
     assert saved is not None
     return saved
+
+
+def _enqueue_receipt(
+    store: Store, policy: outbox.NoticePolicy, subscriber_id: int, charge_id: int, now: datetime
+) -> None:
+    """The first payment's receipt, exactly as `Collections.after_outcome` writes a paid
+    charge's (read back inside the transaction: the facts are the stored rows')."""
+    sub, charge = store.subscribers.get(subscriber_id), store.charges.get(charge_id)
+    if sub is not None and charge is not None:
+        outbox.enqueue(store, policy, outbox.receipt_facts(sub, charge), subscriber_id, now)

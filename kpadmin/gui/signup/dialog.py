@@ -92,7 +92,11 @@ class SignupDialog(QDialog):
         super().__init__(parent)
         self.backend = backend
         self.session = SignupSession(
-            backend.store, staff=backend.staff, clock=backend.clock, on_event=self._on_event
+            backend.store,
+            staff=backend.staff,
+            clock=backend.clock,
+            on_event=self._on_event,
+            notices=backend.collections.notices,  # the first payment's receipt e-mail
         )
         self.setWindowTitle(self.tr("New sign-up"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
