@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -11,15 +10,15 @@ import pytest
 
 from kpadmin.billing import payments_view as pv
 from kpadmin.billing.payments_view import PaymentFilter, PaymentState
-from kpadmin.store import NewSubscriber, Store, open_store
+from kpadmin.store import NewSubscriber, Store
 from kpadmin.store.models import ChargeState
 from tests.billing.test_reports import charge, kst
-from tests.clock import FrozenClock
 
 
 @pytest.fixture
-def store(tmp_path: Path, clock: FrozenClock, today: date) -> Iterator[Store]:
-    db = open_store(tmp_path / "kp.sqlite3", clock=clock)
+def store(any_store: Store, today: date) -> Store:
+    """The same journal on SQLite and on PostgreSQL (tests/fixtures/stores.py)."""
+    db = any_store
     day = today - timedelta(days=2)
     a, b, c = db.subscribers.add_many(
         [
@@ -36,8 +35,7 @@ def store(tmp_path: Path, clock: FrozenClock, today: date) -> Iterator[Store]:
     charge(db, a, "cu_a", ChargeState.DECLINED, kst(day, 11), 9900)
     charge(db, b, "cu_b", ChargeState.REJECTED, kst(day, 12), 29000)
     charge(db, c, "cu_c", ChargeState.UNKNOWN, kst(day, 13), 5000)
-    yield db
-    db.close()
+    return db
 
 
 def test_states_fold_the_journal_and_filters_narrow(store: Store, today: date) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -53,10 +52,10 @@ def charge(
 
 
 @pytest.fixture
-def store(tmp_path: Path, clock: FrozenClock) -> Iterator[Store]:
-    db = open_store(tmp_path / "kp.sqlite3", clock=clock)
-    yield db
-    db.close()
+def store(any_store: Store) -> Store:
+    """A new store on SQLite and on PostgreSQL (tests/fixtures/stores.py): the report's queries
+    and its Korean days must agree on both."""
+    return any_store
 
 
 @pytest.fixture
