@@ -18,6 +18,7 @@ import pytest
 
 from kpadmin.billing import signup as su
 from kpadmin.billing.messages import MessageCode
+from kpadmin.billing.outbox import NoticePolicy
 from kpadmin.billing.signup import CheckoutCallback, FailureReason, RawSignupForm
 from kpadmin.billing.signup_session import (
     TRANSITIONS,
@@ -147,6 +148,28 @@ def test_a_verified_sign_up_is_saved(sandbox: RunningSandbox, conn: Store) -> No
 
     session_test(body)(sandbox, conn)
     assert SubscriberRepository(conn).count() == 1
+
+
+def test_the_sessions_notices_write_the_first_payments_receipt(
+    sandbox: RunningSandbox, conn: Store
+) -> None:
+    """The dialog hands the settings' notice policy to the session: the saved sign-up's first
+    payment has its receipt in the outbox (issue #12)."""
+    order: list[str] = []
+
+    async def body(desk: Desk) -> None:
+        desk.session.notices = NoticePolicy("email")
+        attempt = desk.start(email="haneul@example.com")
+        order.append(attempt.order_id)
+        desk.session.page_requested()
+        issue_key(desk.box, attempt.key_id)
+        desk.session.callback(approved(attempt, pay(desk.box, attempt)))
+        await desk.session.wait_idle()
+        assert desk.session.phase is Phase.DONE
+
+    session_test(body)(sandbox, conn)
+    (receipt,) = conn.notices.entries()
+    assert (receipt.kind, receipt.key) == ("receipt", f"receipt:{order[0]}")
 
 
 def test_phases_of_a_sign_up(sandbox: RunningSandbox, conn: Store) -> None:
