@@ -17,6 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from kpadmin.billing.collections import Collections
 from kpadmin.billing.periods import today_in_seoul
 from kpadmin.billing.signup import RawSignupForm
 from kpadmin.clock import Clock
@@ -51,7 +52,8 @@ class SandboxApi:
 
 
 class SignupBackend(QObject):
-    """The part of `kpadmin.gui.backend.Backend` the dialog uses: store, staff, api, the clock."""
+    """The part of `kpadmin.gui.backend.Backend` the dialog uses: store, staff, api, the clock,
+    the collections policy (its notices)."""
 
     api_state_changed = Signal()
     data_changed = Signal(object)
@@ -70,6 +72,8 @@ class SignupBackend(QObject):
         self.api_error: str | None = None
         self.staff = staff
         self.clock: Clock = clock or FrozenClock()
+        #: The settings' retry and notice policy (`Backend.collections`; notices off).
+        self.collections = Collections()
 
     def now(self) -> datetime:
         return self.clock()
