@@ -97,3 +97,36 @@ def test_the_plans_dialog_holds_no_english(ko_window, qtbot) -> None:
     qtbot.waitExposed(dialog)
     assert english_leftovers(dialog) == []
     dialog.reject()
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_main_table_texts_fit_their_columns_at_1280(qtbot, seeded, language) -> None:
+    """Every cell of the sample data fits its column, a retry date too, and the columns up to
+    the next charge are all on screen beside the detail pane (no scrolling to see them)."""
+    from kpadmin.gui.formatting import tr
+    from kpadmin.gui.main_window import MainWindow
+    from kpadmin.gui.subscriber_model import Column
+
+    i18n.install(language)
+    try:
+        w = MainWindow(seeded)
+        qtbot.addWidget(w)
+        w.resize(1280, 800)
+        w.show()
+        qtbot.waitExposed(w)
+        table, model = w.table, w.table.model()
+        header = table.horizontalHeader()
+        fm = table.fontMetrics()
+        clipped = []
+        for column in list(Column)[: Column.NEXT_CHARGE + 1]:
+            width = header.sectionSize(column)
+            texts = [model.index(r, column).data() or "" for r in range(model.rowCount())]
+            texts.append(str(model.headerData(column, header.orientation())))
+            if column == Column.NEXT_CHARGE:
+                texts.append(tr("Retry {date}").format(date="2026-12-28"))
+            clipped += [(column.name, t) for t in texts if fm.horizontalAdvance(t) + 8 > width]
+        assert clipped == []
+        shown = sum(header.sectionSize(c) for c in list(Column)[: Column.NEXT_CHARGE + 1])
+        assert shown <= table.viewport().width()
+    finally:
+        i18n.install("en")
