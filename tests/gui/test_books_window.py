@@ -40,6 +40,17 @@ def test_payments_view_lists_every_customer_with_totals_and_filters(window, qtbo
     assert not view.export_button.isEnabled()
 
 
+def test_payments_state_column_holds_its_longest_label(window, qtbot) -> None:
+    from kpadmin.gui.payments_view import state_label
+
+    w = window.open_books(books.PAYMENTS)
+    qtbot.waitExposed(w)
+    table = w.payments.table
+    fm = table.fontMetrics()
+    width = table.horizontalHeader().sectionSize(1)
+    assert [s for s in PaymentState if fm.horizontalAdvance(state_label(s)) + 8 > width] == []
+
+
 def test_payments_export_writes_xlsx_and_csv_and_is_audited(window, qtbot, tmp_path: Path) -> None:
     w = window.open_books(books.PAYMENTS)
     view = w.payments
