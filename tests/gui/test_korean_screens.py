@@ -130,3 +130,20 @@ def test_main_table_texts_fit_their_columns_at_1280(qtbot, seeded, language) -> 
         assert shown <= table.viewport().width()
     finally:
         i18n.install("en")
+
+
+def test_the_charge_confirmation_names_the_mode_in_korean(qtbot, korean) -> None:
+    """It said "SANDBOX: 구독자 1명을 지금 결제할까요?" while the banner says 샌드박스."""
+    from datetime import date
+
+    from kpadmin.billing.due import Plan, PlanItem
+    from kpadmin.gui.charging.confirm import ConfirmChargeDialog
+
+    item = PlanItem(1, "kpa_x1", "김하늘", "프리미엄", 9_900, "2026-12", 1, "kp-x1-1")
+    for mode, word in (("sandbox", "샌드박스"), ("live", "실거래")):
+        dialog = ConfirmChargeDialog(Plan(date(2026, 12, 7), "root", (item,)), mode=mode)
+        qtbot.addWidget(dialog)
+        assert dialog.headline.text().startswith(f"{word}: ")
+        assert dialog.windowTitle().endswith(f"— {word}")
+        dialog.show()
+        assert english_leftovers(dialog) == []
