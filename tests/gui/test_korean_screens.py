@@ -147,3 +147,10 @@ def test_the_charge_confirmation_names_the_mode_in_korean(qtbot, korean) -> None
         assert dialog.windowTitle().endswith(f"— {word}")
         dialog.show()
         assert english_leftovers(dialog) == []
+
+
+def test_an_unsent_notice_is_미발송_as_in_the_glossary_and_the_status_bar(korean) -> None:
+    from kpadmin.gui import notices
+
+    assert notices.state_label("pending") == "미발송"  # was 대기 beside "미발송 안내 2건"
+    assert [notices.state_label(s) for s in ("sent", "failed")] == ["발송 완료", "발송 포기"]
