@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from openpyxl import load_workbook
+from PySide6.QtCore import Qt
 
 from kpadmin.billing import payments_view as pv
 from kpadmin.billing import reports
@@ -125,6 +126,12 @@ def test_plans_dialog_adds_a_plan_and_changes_its_price_after_a_preview(window, 
     dialog.new_price.setText("9,900")
     dialog.add_button.click()
     assert dialog.table.rowCount() == 1 and dialog.table.item(0, 1).text() == "₩9,900"
+    right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    assert [dialog.table.item(0, c).textAlignment() == right for c in range(3)] == [
+        False,
+        True,
+        True,
+    ]  # the price and the count line up on the right like every amount in the app
     dialog.new_name.setText("x" * 41)
     dialog.new_price.setText("1000")
     dialog.add_button.click()
