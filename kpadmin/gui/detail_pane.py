@@ -223,6 +223,10 @@ class DetailPane(QWidget):
         for tree in (self.history, self.audit):
             tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             tree.header().setStretchLastSection(True)
+        # The reason takes what is left and is elided (its tooltip has it whole), so the receipt
+        # link stays on screen instead of behind a horizontal scroll bar at 125 %.
+        self.history.header().setStretchLastSection(False)
+        self.history.header().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.tabs.addTab(self.history, self.tr("Charges"))
         self.tabs.addTab(self.audit, self.tr("Audit log"))
         body.addWidget(self.tabs, 1)

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 
 from kpadmin import __version__
 from kpadmin.billing import subscribers
-from kpadmin.billing.records import Subscriber, SubscriberState
+from kpadmin.billing.records import ChargeState, Subscriber, SubscriberState
 from kpadmin.gui import books_window as books
 from kpadmin.gui import formatting as fmt
 from kpadmin.gui import messages
@@ -67,6 +67,7 @@ from kpadmin.gui.subscriber_model import (
     ROW_ROLE,
     Column,
     SubscriberTableModel,
+    column_title,
 )
 from kpadmin.gui.texts import say
 
@@ -322,20 +323,9 @@ class MainWindow(QMainWindow):
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        # Widths from the text they hold, so Korean and English both fit without a resize pass.
-        em = self.fontMetrics().horizontalAdvance("0")
-        widths = {
-            Column.NAME: 8 * em,
-            Column.PHONE: 14 * em,
-            Column.PLAN: 13 * em,
-            Column.AMOUNT: 11 * em,
-            Column.STATE: 11 * em,
-            Column.CARD: 15 * em,
-            Column.LAST_CHARGE: 18 * em,
-            Column.NEXT_CHARGE: 18 * em,  # "Retry 2026-12-08" after a decline
-            Column.THIS_MONTH: 8 * em,
-        }
-        for column, width in widths.items():
+        # Widths from the text they hold, measured in the language and scale on screen, so the
+        # longest state, outcome and retry date fit (an em guess clipped them at 125 %).
+        for column, width in self._column_widths().items():
             header.resizeSection(column, width)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._table_menu)
@@ -365,6 +355,31 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         outer.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
+
+    def _column_widths(self) -> dict[Column, int]:
+        """Each column as wide as its widest likely text (or its title) plus the cell margins."""
+        fm = self.table.fontMetrics()
+        em = fm.horizontalAdvance("0")
+        day = "2026-12-28"
+        samples: dict[Column, list[str]] = {
+            Column.NAME: ["김아무개"],
+            Column.PHONE: [fmt.mask_phone("010-0000-0000")],
+            Column.PLAN: ["반찬 구독 (주 2회)"],
+            Column.AMOUNT: [fmt.won(999_000)],
+            Column.STATE: [fmt.state_label(state) for state in SubscriberState],
+            Column.CARD: ["카카오페이머니 0000"],
+            Column.LAST_CHARGE: [f"{fmt.charge_label(state)} {day}" for state in ChargeState],
+            Column.NEXT_CHARGE: [tr("Retry {date}").format(date=day)],
+            Column.THIS_MONTH: ["00 / 00"],
+        }
+        # A cell has a few pixels of margin each side; the header also carries the sort arrow.
+        return {
+            column: max(
+                max(fm.horizontalAdvance(text) for text in texts) + 12,
+                fm.horizontalAdvance(column_title(column)) + 2 * em + 8,
+            )
+            for column, texts in samples.items()
+        }
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()

@@ -44,7 +44,7 @@ def kind_label(kind: str) -> str:
 
 def state_label(state: str) -> str:
     return {
-        "pending": tr("Waiting"),
+        "pending": tr("Unsent"),  # 미발송, as the glossary and the status bar say
         "sending": tr("Sending"),
         "sent": tr("Sent"),
         "failed": tr("Given up"),

@@ -173,6 +173,10 @@ class PaymentsView(QWidget):
         em = self.fontMetrics().horizontalAdvance("0")
         for column, width in enumerate((17, 12, 10, 14, 20, 11, 10)):
             header.resizeSection(column, width * em)
+        # The state column holds its longest label whole ("Outcome unknown" was cut to "Outcome
+        # un…" in English), measured in the language on screen.
+        longest = max(self.fontMetrics().horizontalAdvance(state_label(s)) for s in PaymentState)
+        header.resizeSection(1, max(12 * em, longest + 16))
         layout.addWidget(self.table, 1)
         self.empty_label = QLabel()
         self.empty_label.setObjectName("payments_empty")

@@ -132,6 +132,10 @@ class PlansDialog(QDialog):
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, plan.id)
+                if c in (1, 2):  # money and counts right-aligned, as in every other table
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 self.table.setItem(r, c, item)
         self.empty.setVisible(not catalogue)
         self.catalogue = catalogue

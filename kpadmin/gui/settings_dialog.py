@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -93,6 +93,7 @@ class SettingsDialog(QDialog):
         self.keyring_note.setWordWrap(True)
         self.keyring_note.setStyleSheet("color: #b9770e;")
         form.addRow("", self.keyring_note)
+        self.keyring_note.installEventFilter(self)
         self.pg = QLineEdit(s.pg)
         self.pg.setPlaceholderText("kakaopay.TCSUBSCRIP")
         form.addRow(self.tr("PG / channel"), self.pg)
@@ -176,6 +177,17 @@ class SettingsDialog(QDialog):
         self.buttons = buttons
         self._refresh_secret_state()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # A wrapped label inside a group box inside the two columns got one and a half lines
+        # (the group box drops height-for-width), so the keyring note overlapped the rows
+        # around it: whenever it is resized, give it the height its text needs at that width.
+        if watched is self.keyring_note and event.type() == QEvent.Type.Resize:
+            note = self.keyring_note
+            needed = note.heightForWidth(note.width())
+            if needed != note.minimumHeight():
+                note.setMinimumHeight(needed)
+        return super().eventFilter(watched, event)
+
     def _secret_lines(self) -> tuple[tuple[str, QLineEdit], ...]:
         """The secrets typed in the form (stored in the keyring, never in settings.json)."""
         return _secret_lines_of(self)
@@ -186,7 +198,10 @@ class SettingsDialog(QDialog):
         described = settings_mod.DESCRIPTIONS
 
         def line(key: str, placeholder: str = "") -> QLineEdit:
-            edit = QLineEdit(settings_mod.format_value(s, key))
+            value = settings_mod.format_value(s, key)
+            # "off" shows as an empty field: the placeholder says empty means off, and an English
+            # word in a Korean form reads as a leftover.
+            edit = QLineEdit("" if value == "off" else value)
             edit.setObjectName(key)
             edit.setToolTip(described.get(key, ""))
             if placeholder:

@@ -644,8 +644,8 @@ Start with an empty database?</source>
         <translation>결제 예정 안내</translation>
     </message>
     <message>
-        <source>Waiting</source>
-        <translation>대기</translation>
+        <source>Unsent</source>
+        <translation>미발송</translation>
     </message>
     <message>
         <source>Sent</source>

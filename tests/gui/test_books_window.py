@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from openpyxl import load_workbook
+from PySide6.QtCore import Qt
 
 from kpadmin.billing import payments_view as pv
 from kpadmin.billing import reports
@@ -38,6 +39,17 @@ def test_payments_view_lists_every_customer_with_totals_and_filters(window, qtbo
     view.range.set_range(today + timedelta(days=400), today + timedelta(days=401))
     assert not view.model.lines and view.empty_label.isVisible()
     assert not view.export_button.isEnabled()
+
+
+def test_payments_state_column_holds_its_longest_label(window, qtbot) -> None:
+    from kpadmin.gui.payments_view import state_label
+
+    w = window.open_books(books.PAYMENTS)
+    qtbot.waitExposed(w)
+    table = w.payments.table
+    fm = table.fontMetrics()
+    width = table.horizontalHeader().sectionSize(1)
+    assert [s for s in PaymentState if fm.horizontalAdvance(state_label(s)) + 8 > width] == []
 
 
 def test_payments_export_writes_xlsx_and_csv_and_is_audited(window, qtbot, tmp_path: Path) -> None:
@@ -114,6 +126,12 @@ def test_plans_dialog_adds_a_plan_and_changes_its_price_after_a_preview(window, 
     dialog.new_price.setText("9,900")
     dialog.add_button.click()
     assert dialog.table.rowCount() == 1 and dialog.table.item(0, 1).text() == "₩9,900"
+    right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    assert [dialog.table.item(0, c).textAlignment() == right for c in range(3)] == [
+        False,
+        True,
+        True,
+    ]  # the price and the count line up on the right like every amount in the app
     dialog.new_name.setText("x" * 41)
     dialog.new_price.setText("1000")
     dialog.add_button.click()

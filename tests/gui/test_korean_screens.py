@@ -97,3 +97,60 @@ def test_the_plans_dialog_holds_no_english(ko_window, qtbot) -> None:
     qtbot.waitExposed(dialog)
     assert english_leftovers(dialog) == []
     dialog.reject()
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_main_table_texts_fit_their_columns_at_1280(qtbot, seeded, language) -> None:
+    """Every cell of the sample data fits its column, a retry date too, and the columns up to
+    the next charge are all on screen beside the detail pane (no scrolling to see them)."""
+    from kpadmin.gui.formatting import tr
+    from kpadmin.gui.main_window import MainWindow
+    from kpadmin.gui.subscriber_model import Column
+
+    i18n.install(language)
+    try:
+        w = MainWindow(seeded)
+        qtbot.addWidget(w)
+        w.resize(1280, 800)
+        w.show()
+        qtbot.waitExposed(w)
+        table, model = w.table, w.table.model()
+        header = table.horizontalHeader()
+        fm = table.fontMetrics()
+        clipped = []
+        for column in list(Column)[: Column.NEXT_CHARGE + 1]:
+            width = header.sectionSize(column)
+            texts = [model.index(r, column).data() or "" for r in range(model.rowCount())]
+            texts.append(str(model.headerData(column, header.orientation())))
+            if column == Column.NEXT_CHARGE:
+                texts.append(tr("Retry {date}").format(date="2026-12-28"))
+            clipped += [(column.name, t) for t in texts if fm.horizontalAdvance(t) + 8 > width]
+        assert clipped == []
+        shown = sum(header.sectionSize(c) for c in list(Column)[: Column.NEXT_CHARGE + 1])
+        assert shown <= table.viewport().width()
+    finally:
+        i18n.install("en")
+
+
+def test_the_charge_confirmation_names_the_mode_in_korean(qtbot, korean) -> None:
+    """It said "SANDBOX: 구독자 1명을 지금 결제할까요?" while the banner says 샌드박스."""
+    from datetime import date
+
+    from kpadmin.billing.due import Plan, PlanItem
+    from kpadmin.gui.charging.confirm import ConfirmChargeDialog
+
+    item = PlanItem(1, "kpa_x1", "김하늘", "프리미엄", 9_900, "2026-12", 1, "kp-x1-1")
+    for mode, word in (("sandbox", "샌드박스"), ("live", "실거래")):
+        dialog = ConfirmChargeDialog(Plan(date(2026, 12, 7), "root", (item,)), mode=mode)
+        qtbot.addWidget(dialog)
+        assert dialog.headline.text().startswith(f"{word}: ")
+        assert dialog.windowTitle().endswith(f"— {word}")
+        dialog.show()
+        assert english_leftovers(dialog) == []
+
+
+def test_an_unsent_notice_is_미발송_as_in_the_glossary_and_the_status_bar(korean) -> None:
+    from kpadmin.gui import notices
+
+    assert notices.state_label("pending") == "미발송"  # was 대기 beside "미발송 안내 2건"
+    assert [notices.state_label(s) for s in ("sent", "failed")] == ["발송 완료", "발송 포기"]

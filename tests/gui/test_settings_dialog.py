@@ -162,7 +162,8 @@ def test_the_collections_settings_are_saved_the_mail_password_to_the_keyring(
     qtbot, backend, memory_keyring
 ):
     dialog = make(qtbot, backend)
-    assert dialog.retry_days.text() == "1,3,5" and dialog.auto_charge_time.text() == "off"
+    assert dialog.retry_days.text() == "1,3,5" and dialog.auto_charge_time.text() == ""
+    assert dialog.notice_days_before.text() == ""  # off: empty, as the placeholder says
     dialog.retry_days.setText("2,4")
     dialog.auto_charge_time.setText("9:30")
     dialog.notices.setCurrentIndex(dialog.notices.findData("email"))
@@ -194,3 +195,20 @@ def test_notices_on_without_a_mail_server_are_refused_inline(qtbot, backend, mem
     dialog.save()
     assert "smtp_url" in dialog.problem.text()
     assert settings_mod.load_settings(backend.runtime.data_root).notices == "off"
+
+
+def test_the_keyring_note_gets_the_height_its_wrapped_text_needs(qtbot, backend, monkeypatch):
+    """Without an OS keyring the note wraps to two or three lines; it used to get one and a
+    half (the group box drops height-for-width) and overlapped the rows around it."""
+    from kpadmin.gui import i18n, settings_dialog
+
+    monkeypatch.setattr(settings_dialog.secrets, "keyring_available", lambda: (False, "none"))
+    i18n.install("ko")  # the Korean sentence wraps to three lines
+    try:
+        dialog = make(qtbot, backend)
+        qtbot.waitExposed(dialog)
+        note = dialog.keyring_note
+        qtbot.waitUntil(lambda: note.height() >= note.heightForWidth(note.width()))
+        assert note.heightForWidth(note.width()) > 2 * note.fontMetrics().height()
+    finally:
+        i18n.install("en")

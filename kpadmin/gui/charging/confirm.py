@@ -42,9 +42,9 @@ class ConfirmChargeDialog(QDialog):
     ):
         super().__init__(parent)
         self.plan = plan
-        # Every money prompt names the mode, spelled as the mode banner spells it (not
-        # translated): "LIVE: Charge 12 subscriber(s) now?".
-        self.mode_name = mode.upper()
+        # Every money prompt names the mode, spelled as the mode banner spells it (in the UI
+        # language): "LIVE: Charge 12 subscriber(s) now?", "실거래: 구독자 12명을 지금 결제할까요?".
+        self.mode_name = fmt.mode_label(mode)
         self.setObjectName("confirm_charge_dialog")
         title = self.tr("Confirm charge")
         self.setWindowTitle(f"{title} — {self.mode_name}")
