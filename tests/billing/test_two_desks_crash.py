@@ -25,7 +25,7 @@ from kpadmin.billing.settings import Settings, save_settings
 from kpadmin.exitcodes import ExitCode
 from kpadmin.store import NewSubscriber, open_store
 from tests.billing import helpers as h
-from tests.clock import TODAY
+from tests.clock import NOW, TODAY
 from tests.fixtures.postgres import Desk, PostgresDatabase
 from tests.fixtures.sandbox import SandboxProcess
 
@@ -103,8 +103,12 @@ def two_desks_crash_loop(
                 busy_seen = True
     assert done_kills >= kills
 
-    # Both desks run again until nobody is due (declines are retried in a later run).
-    for _ in range(15):
+    # Both desks run again until nobody is due. A card declined in this period is charged again
+    # only on the retry policy's days (1, 3 and 5 days after its first decline, once a Korean day:
+    # issue #12), so each round is one (fake) day later.
+    for day in range(15):
+        for desk in desks:
+            desk.extra_env["KPADMIN_NOW"] = (NOW + timedelta(days=day)).isoformat()
         results = [d.kpadmin("charge-due", "--yes", "--json", timeout=300) for d in desks]
         for result in results:
             assert result.returncode in OK_CODES, result.stderr
