@@ -9,6 +9,7 @@ words quoted in an audit line cannot carry them into the database.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,13 @@ _RECORD = Prepared(
             {name: bindparam(name) for name in ("at", "staff", "action", "subscriber_id", "detail")}
         )
         .returning(A.c.id)
+    )
+)
+
+#: The same without RETURNING (an executemany: sqlite3 refuses rows there).
+_RECORD_MANY = Prepared(
+    lambda _dialect: insert(A).values(
+        {name: bindparam(name) for name in ("at", "staff", "action", "subscriber_id", "detail")}
     )
 )
 
@@ -68,6 +76,36 @@ class AuditRepository:
             )
             store._note(kind, [subscriber_id])
         return int(event_id)
+
+    def record_many(
+        self,
+        events: Sequence[tuple[str, str, str, int | None]],
+        *,
+        at: datetime | None = None,
+        kind: ChangeKind = ChangeKind.AUDIT,
+    ) -> None:
+        """`record` for many events at once, ``(staff, action, detail, subscriber_id)`` each, in
+        order (one executemany: a group of charge outcomes)."""
+        if not events:
+            return
+        store = self._store
+        stamp = at or store.clock()
+        with store._write() as conn:
+            store._many(
+                conn,
+                _RECORD_MANY,
+                [
+                    {
+                        "at": stamp,
+                        "staff": staff,
+                        "action": action,
+                        "subscriber_id": subscriber_id,
+                        "detail": redact_text(detail),
+                    }
+                    for staff, action, detail, subscriber_id in events
+                ],
+            )
+            store._note(kind, [event[3] for event in events])
 
     def list(
         self, *, subscriber_id: int | None = None, action: str | None = None, limit: int = 1000

@@ -237,6 +237,41 @@ class Store:
         finally:
             cursor.close()
 
+    def _many(
+        self,
+        conn: Connection,
+        statement: Prepared,
+        values: list[Mapping[str, Any]],
+        *,
+        returning: bool = False,
+    ) -> list[Any]:
+        """Run a `Prepared` statement once per mapping in `values` with the driver's executemany
+        (psycopg sends them in one pipeline: one round trip, not one per row). With
+        ``returning``, the rows each execution returned, in order (one RETURNING row each)."""
+        if not values:
+            return []
+        compiled = statement.compiled(self._engine.dialect)
+        arguments = [compiled.arguments(v) for v in values]
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            if not returning:
+                cursor.executemany(compiled.sql, arguments)
+                return []
+            found: list[Any] = []
+            if self.dialect == "postgresql":
+                cursor.executemany(compiled.sql, arguments, returning=True)
+                while True:
+                    found += cursor.fetchall()
+                    if not cursor.nextset():
+                        return found
+            # sqlite3's executemany gives no RETURNING rows; a local file needs no pipeline.
+            for argument in arguments:
+                cursor.execute(compiled.sql, argument)
+                found += cursor.fetchall()
+            return found
+        finally:
+            cursor.close()
+
     def _note(self, kind: ChangeKind, ids: Any) -> None:
         """Called by the repositories inside a write: `kind` was written for subscribers `ids`."""
         pending = self._local.pending

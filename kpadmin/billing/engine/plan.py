@@ -127,6 +127,8 @@ def journal_intents(
     skips: list[Skip] = list(earlier.values())
     ids = [item.subscriber_id for item in plan.items if item.subscriber_id not in earlier]
     month = month_span(month_of(engine.clock()))
+    new: list[NewCharge] = []
+    chosen: list[tuple[PlanItem, str]] = []
     with engine.store.transaction():
         subs = {s.id: s for s in engine.subscribers.get_many(ids)}
         history = engine.charges.for_subscribers(ids)
@@ -200,13 +202,13 @@ def journal_intents(
                 )
                 continue
             if decision.resend_charge_id is not None:
-                charge_id = decision.resend_charge_id
                 # updated_at = this send: reconcile's quiet period (withdrawing a paused
                 # subscriber's never-seen intent) must count from the last time it left.
-                engine.charges.mark_resent(charge_id, batch_id=batch_id, now=engine.clock())
-                fresh = False
+                engine.charges.mark_resent(
+                    decision.resend_charge_id, batch_id=batch_id, now=engine.clock()
+                )
             else:
-                charge_id = engine.charges.insert(
+                new.append(
                     NewCharge(
                         sub.id,
                         sub.customer_uid,
@@ -214,16 +216,21 @@ def journal_intents(
                         decision.attempt,
                         decision.order_id,
                         decision.amount,
-                    ),
-                    batch_id=batch_id,
-                    staff=plan.staff,
-                    now=engine.clock(),
+                    )
                 )
-                fresh = True
+            chosen.append((decision, sub.customer_uid))
+        # The new rows in one executemany (on a server: one round trip, not one per intent).
+        new_ids = iter(
+            engine.charges.insert_many(new, batch_id=batch_id, staff=plan.staff, now=engine.clock())
+        )
+        for decision, key_id in chosen:
+            fresh = decision.resend_charge_id is None
+            charge_id = next(new_ids) if fresh else decision.resend_charge_id
+            assert charge_id is not None
             row = RowRef(
                 charge_id,
-                sub.id,
-                sub.customer_uid,
+                decision.subscriber_id,
+                key_id,
                 decision.period,
                 decision.attempt,
                 decision.order_id,
