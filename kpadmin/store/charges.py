@@ -331,8 +331,8 @@ class ChargeRepository:
             by_fields.setdefault(frozenset(fields), []).append(values)
         store = self._store
         with store._write() as conn:
-            for fields, rows in by_fields.items():
-                store._many(conn, _set_state_statement(fields, returning=False), rows)
+            for names, rows in by_fields.items():
+                store._many(conn, _set_state_statement(names, returning=False), rows)
             store._note(ChangeKind.CHARGES, [change[1] for change in changes])
 
     def set_state(

@@ -38,7 +38,7 @@ import contextlib
 import logging
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -241,7 +241,7 @@ class Store:
         self,
         conn: Connection,
         statement: Prepared,
-        values: list[Mapping[str, Any]],
+        values: Sequence[Mapping[str, Any]],
         *,
         returning: bool = False,
     ) -> list[Any]:
@@ -252,7 +252,7 @@ class Store:
             return []
         compiled = statement.compiled(self._engine.dialect)
         arguments = [compiled.arguments(v) for v in values]
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor: Any = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             if not returning:
                 cursor.executemany(compiled.sql, arguments)

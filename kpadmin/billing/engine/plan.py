@@ -12,6 +12,7 @@ re-checks every item against the store and writes the intents.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -240,6 +241,104 @@ def journal_intents(
             engine.batch_rows.add(charge_id)
     # The COMMIT above returned: every intent is on disk. Only now may requests leave.
     return intents, skips
+
+
+class IntentWriter:
+    """Writes the batch's intents as they come (each after its ledger check), in groups.
+
+    A worker hands its checked item to `write` and awaits it: the items that arrive while a group
+    is being written form the next group, written by `journal_intents` (re-check and insert in
+    ONE transaction, on the store's worker thread). `write` returns once that COMMIT has
+    returned — the intent is durable and its request may leave — with the `Intent`, or the
+    `Skip` the re-check decided, or None when the group could not be written (``on_failure`` was
+    called first: nothing more is sent; nothing of that group is on disk).
+
+    `settled()` waits for the groups under way when it is called: a request that leaves after it
+    knows whether any write begun before it failed (like `Journal.settled`, rule 8)."""
+
+    def __init__(
+        self,
+        engine: ChargeEngine,
+        plan: Plan,
+        batch_id: str,
+        on_failure: Callable[[Exception], None],
+    ) -> None:
+        self.engine = engine
+        self.plan = plan
+        self.batch_id = batch_id
+        self.on_failure = on_failure
+        #: Every intent written so far (in the order written).
+        self.written: list[Intent] = []
+        #: The first write failure (None while every group went through).
+        self.failure: Exception | None = None
+        self._waiting: list[tuple[PlanItem, asyncio.Future[Intent | Skip | None]]] = []
+        self._groups: list[asyncio.Future[None]] = []
+        self._task: asyncio.Task[None] | None = None
+        self._closed = False
+
+    async def write(self, item: PlanItem) -> Intent | Skip | None:
+        if self._closed or self.failure is not None:
+            return None
+        future: asyncio.Future[Intent | Skip | None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((item, future))
+        if self._task is None:
+            self._task = asyncio.create_task(self._drain())
+        # Shielded: a worker cancelled meanwhile does not cancel the group its item is in (the
+        # intent may be written all the same; `close` then withdraws what was never sent).
+        return await asyncio.shield(future)
+
+    async def settled(self) -> None:
+        groups = [g for g in self._groups if not g.done()]
+        if groups:
+            await asyncio.wait(groups)
+
+    async def _drain(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while self._waiting:
+                group, self._waiting = self._waiting, []
+                done: asyncio.Future[None] = loop.create_future()
+                self._groups.append(done)
+                try:
+                    await self._write_group(group)
+                finally:
+                    done.set_result(None)
+                    self._groups = [g for g in self._groups if not g.done()]
+        finally:
+            self._task = None
+
+    async def _write_group(
+        self, group: list[tuple[PlanItem, asyncio.Future[Intent | Skip | None]]]
+    ) -> None:
+        items = tuple(item for item, _ in group)
+        try:
+            intents, skips = await self.engine.store.run(
+                self.engine._journal_intents, replace(self.plan, items=items), self.batch_id, {}
+            )
+        except Exception as exc:
+            if self.failure is None:
+                self.failure = exc
+                self.on_failure(exc)
+            for _, future in group:
+                if not future.done():
+                    future.set_result(None)
+            return
+        self.written += intents
+        found: dict[int, Intent | Skip] = {i.row.subscriber_id: i for i in intents}
+        found.update({skip.subscriber_id: skip for skip in skips})
+        for item, future in group:
+            if not future.done():
+                future.set_result(found.get(item.subscriber_id))
+
+    async def close(self) -> None:
+        """No more groups: the items still waiting are not written; the group under way ends."""
+        self._closed = True
+        waiting, self._waiting = self._waiting, []
+        for _, future in waiting:
+            if not future.done():
+                future.set_result(None)
+        if self._task is not None:
+            await asyncio.wait([self._task])
 
 
 def turned_out(order_id: str, state: ChargeState, detail: str) -> Message:

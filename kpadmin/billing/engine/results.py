@@ -34,7 +34,7 @@ def desk(staff: str) -> str:
 
 class EventKind(enum.StrEnum):
     RECONCILING = "reconciling"  # looking up rows in doubt before the batch
-    STARTED = "started"  # intents are durable; sending begins
+    STARTED = "started"  # the checks and sends begin (each intent durable before its request)
     CHARGE = "charge"  # one charge reached its outcome for this batch
     FINISHED = "finished"
 
