@@ -228,7 +228,14 @@ class ChargeEngine:
             on_failure=journal_failed,
             collections=self.collections,
         )
-        writer = IntentWriter(self, plan, batch_id, journal_failed)
+        ready: collections.deque[Intent] = collections.deque()  # durable, not yet sent
+
+        def written(intents: list[Intent], skips: list[Skip]) -> None:
+            ready.extend(intents)
+            for skip in skips:
+                drop(skip)
+
+        writer = IntentWriter(self, plan, batch_id, written, journal_failed)
         taken: set[int] = set()  # charge ids whose request a worker took in hand
         pacer = Pacer(rps)
 
@@ -266,37 +273,40 @@ class ChargeEngine:
                 # request, which stops the batch with the usual message; nothing is charged.
                 return item
 
-        async def worker() -> None:
+        async def send(intent: Intent) -> None:
             nonlocal progress
-            while items and not cancel.is_set() and not abort:
-                checked = await check(items.popleft())
-                if isinstance(checked, Skip):
-                    drop(checked)
-                    continue
-                if cancel.is_set() or abort:
-                    return  # checked, never written: nothing to withdraw
-                intent = await writer.write(checked)
-                if intent is None:
-                    return  # the write failed: `abort` says so
-                if isinstance(intent, Skip):
-                    drop(intent)
-                    continue
-                try:
-                    await pacer.wait(cancel)
-                    await quiet()
-                except asyncio.CancelledError:
-                    return  # never sent: withdrawn with the rest
-                if cancel.is_set() or abort:
+            try:
+                await pacer.wait(cancel)
+                await quiet()
+            except asyncio.CancelledError:
+                return  # never sent: withdrawn with the rest
+            if cancel.is_set() or abort:
+                return
+            taken.add(intent.row.charge_id)
+            progress = replace(progress, in_flight=progress.in_flight + 1)
+            try:
+                outcome = await charge_one(self, intent, journal, plan.staff, cancel, abort, quiet)
+            finally:
+                progress = replace(progress, in_flight=progress.in_flight - 1)
+            record(outcome)
+
+        async def worker() -> None:
+            # One request at a time per worker, so at most C at once, reads and charges
+            # together. A durable intent is sent first; else the next item is checked and
+            # handed to the writer (the worker does not wait for that COMMIT: it goes on).
+            while not cancel.is_set() and not abort:
+                if ready:
+                    await send(ready.popleft())
+                elif items:
+                    checked = await check(items.popleft())
+                    if isinstance(checked, Skip):
+                        drop(checked)
+                    elif not cancel.is_set() and not abort:
+                        writer.submit(checked)
+                elif writer.busy:
+                    await writer.wait()
+                else:
                     return
-                taken.add(intent.row.charge_id)
-                progress = replace(progress, in_flight=progress.in_flight + 1)
-                try:
-                    outcome = await charge_one(
-                        self, intent, journal, plan.staff, cancel, abort, quiet
-                    )
-                finally:
-                    progress = replace(progress, in_flight=progress.in_flight - 1)
-                record(outcome)
 
         tasks = [asyncio.create_task(worker()) for _ in range(min(concurrency, len(items)))]
         try:

@@ -246,12 +246,12 @@ def journal_intents(
 class IntentWriter:
     """Writes the batch's intents as they come (each after its ledger check), in groups.
 
-    A worker hands its checked item to `write` and awaits it: the items that arrive while a group
-    is being written form the next group, written by `journal_intents` (re-check and insert in
-    ONE transaction, on the store's worker thread). `write` returns once that COMMIT has
-    returned — the intent is durable and its request may leave — with the `Intent`, or the
-    `Skip` the re-check decided, or None when the group could not be written (``on_failure`` was
-    called first: nothing more is sent; nothing of that group is on disk).
+    `submit` hands over a checked item and returns at once: the items submitted while a group is
+    being written form the next group, written by `journal_intents` (re-check and insert in ONE
+    transaction, on the store's worker thread). When a group's COMMIT has returned, its intents
+    (durable: their requests may leave) and the re-check's skips go to ``on_written``; a group
+    that cannot be written goes to ``on_failure`` (nothing of it is on disk; the writer takes no
+    more). `wait()` returns when a group has ended (or at once when none is under way).
 
     `settled()` waits for the groups under way when it is called: a request that leaves after it
     knows whether any write begun before it failed (like `Journal.settled`, rule 8)."""
@@ -261,31 +261,41 @@ class IntentWriter:
         engine: ChargeEngine,
         plan: Plan,
         batch_id: str,
+        on_written: Callable[[list[Intent], list[Skip]], None],
         on_failure: Callable[[Exception], None],
     ) -> None:
         self.engine = engine
         self.plan = plan
         self.batch_id = batch_id
+        self.on_written = on_written
         self.on_failure = on_failure
         #: Every intent written so far (in the order written).
         self.written: list[Intent] = []
         #: The first write failure (None while every group went through).
         self.failure: Exception | None = None
-        self._waiting: list[tuple[PlanItem, asyncio.Future[Intent | Skip | None]]] = []
+        self._waiting: list[PlanItem] = []
         self._groups: list[asyncio.Future[None]] = []
         self._task: asyncio.Task[None] | None = None
         self._closed = False
 
-    async def write(self, item: PlanItem) -> Intent | Skip | None:
+    @property
+    def busy(self) -> bool:
+        """Items are waiting or a group is being written."""
+        return self._task is not None
+
+    def submit(self, item: PlanItem) -> None:
         if self._closed or self.failure is not None:
-            return None
-        future: asyncio.Future[Intent | Skip | None] = asyncio.get_running_loop().create_future()
-        self._waiting.append((item, future))
+            return
+        self._waiting.append(item)
         if self._task is None:
             self._task = asyncio.create_task(self._drain())
-        # Shielded: a worker cancelled meanwhile does not cancel the group its item is in (the
-        # intent may be written all the same; `close` then withdraws what was never sent).
-        return await asyncio.shield(future)
+
+    async def wait(self) -> None:
+        groups = [g for g in self._groups if not g.done()]
+        if groups:
+            await asyncio.wait(groups, return_when=asyncio.FIRST_COMPLETED)
+        elif self._task is not None:
+            await asyncio.sleep(0)  # the drain task starts its first group
 
     async def settled(self) -> None:
         groups = [g for g in self._groups if not g.done()]
@@ -295,7 +305,7 @@ class IntentWriter:
     async def _drain(self) -> None:
         loop = asyncio.get_running_loop()
         try:
-            while self._waiting:
+            while self._waiting and not self._closed and self.failure is None:
                 group, self._waiting = self._waiting, []
                 done: asyncio.Future[None] = loop.create_future()
                 self._groups.append(done)
@@ -305,38 +315,29 @@ class IntentWriter:
                     done.set_result(None)
                     self._groups = [g for g in self._groups if not g.done()]
         finally:
+            self._waiting = []
             self._task = None
 
-    async def _write_group(
-        self, group: list[tuple[PlanItem, asyncio.Future[Intent | Skip | None]]]
-    ) -> None:
-        items = tuple(item for item, _ in group)
+    async def _write_group(self, items: list[PlanItem]) -> None:
         try:
             intents, skips = await self.engine.store.run(
-                self.engine._journal_intents, replace(self.plan, items=items), self.batch_id, {}
+                self.engine._journal_intents,
+                replace(self.plan, items=tuple(items)),
+                self.batch_id,
+                {},
             )
         except Exception as exc:
             if self.failure is None:
                 self.failure = exc
                 self.on_failure(exc)
-            for _, future in group:
-                if not future.done():
-                    future.set_result(None)
             return
         self.written += intents
-        found: dict[int, Intent | Skip] = {i.row.subscriber_id: i for i in intents}
-        found.update({skip.subscriber_id: skip for skip in skips})
-        for item, future in group:
-            if not future.done():
-                future.set_result(found.get(item.subscriber_id))
+        self.on_written(intents, skips)
 
     async def close(self) -> None:
         """No more groups: the items still waiting are not written; the group under way ends."""
         self._closed = True
-        waiting, self._waiting = self._waiting, []
-        for _, future in waiting:
-            if not future.done():
-                future.set_result(None)
+        self._waiting = []
         if self._task is not None:
             await asyncio.wait([self._task])
 
