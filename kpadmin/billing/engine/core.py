@@ -275,11 +275,9 @@ class ChargeEngine:
 
         async def send(intent: Intent) -> None:
             nonlocal progress
-            try:
-                await pacer.wait(cancel)
-                await quiet()
-            except asyncio.CancelledError:
-                return  # never sent: withdrawn with the rest
+            # Cancelled in these waits: never sent (not `taken`), so it is withdrawn.
+            await pacer.wait(cancel)
+            await quiet()
             if cancel.is_set() or abort:
                 return
             taken.add(intent.row.charge_id)
