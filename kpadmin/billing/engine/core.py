@@ -234,6 +234,9 @@ class ChargeEngine:
             ready.extend(intents)
             for skip in skips:
                 drop(skip)
+            if intents:
+                ids = tuple(i.row.subscriber_id for i in intents)
+                emit(ChargeEvent(EventKind.WRITTEN, progress, ids=ids))
 
         writer = IntentWriter(self, plan, batch_id, written, journal_failed)
         taken: set[int] = set()  # charge ids whose request a worker took in hand
