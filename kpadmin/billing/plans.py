@@ -51,7 +51,6 @@ __all__ = [
     "list_plans",
     "pending_changes",
     "preview_price_change",
-    "price_of",
     "subscriber_counts",
 ]
 
@@ -62,15 +61,6 @@ class PlanError(ValueError):
 
 def list_plans(store: Store) -> list[Plan]:
     return repo.list_plans(store)
-
-
-def price_of(catalogue: list[Plan], name: str) -> int | None:
-    """The catalogue price of the plan named ``name`` (as the field rules clean it), or None:
-    a name the catalogue does not hold stays allowed (the forms only offer the catalogue)."""
-    cleaned = fields.plan(name)
-    if isinstance(cleaned, fields.FieldError) or not cleaned:
-        return None
-    return next((p.price for p in catalogue if p.name == cleaned), None)
 
 
 def pending_changes(store: Store) -> list[PriceChange]:
@@ -244,12 +234,8 @@ def apply_price_change(
         if current.price != preview.plan.price or current.name != preview.plan.name:
             raise stale
         _refuse_waiting(store, current)
-        fresh_now, fresh_later = _split(
-            store, current.name, preview.new_price, preview.from_period
-        )
-        if _pairs(fresh_now) != _pairs(preview.now) or _pairs(fresh_later) != _pairs(
-            preview.later
-        ):
+        fresh_now, fresh_later = _split(store, current.name, preview.new_price, preview.from_period)
+        if _pairs(fresh_now) != _pairs(preview.now) or _pairs(fresh_later) != _pairs(preview.later):
             raise stale
         repo.set_price(store, current.id, preview.new_price, now=now)
         for sub, old in fresh_now:

@@ -286,7 +286,9 @@ async def test_a_price_change_notice_is_sent_by_the_outbox(
     today = today_in_seoul(clock)
     plan = plans.add_plan(store, "베이직", 9900, staff="t", now=clock())
     store.subscribers.add(
-        NewSubscriber("cu-1", "김민지", 9900, today.day, today, plan="베이직", email="m@example.com")
+        NewSubscriber(
+            "cu-1", "김민지", 9900, today.day, today, plan="베이직", email="m@example.com"
+        )
     )
     store.subscribers.add(NewSubscriber("cu-2", "나", 9900, today.day, today, plan="베이직"))
     first_new = next_charge_date(today, today.day)

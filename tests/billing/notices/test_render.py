@@ -59,7 +59,9 @@ def every_kind(recipient: Recipient = CUSTOMER) -> list[Facts]:
         ),
         PastDue(recipient, "월간 구독", 12_300, "2026-03", "cu_1", AT, CARD),
         Advance(recipient, "월간 구독", 12_300, "cu_1", date(2026, 4, 5), 3, CARD),
-        NewPrice(recipient, "월간 구독", 9_900, 12_300, "2026-05", date(2026, 5, 5), 7, "cu_1", CARD),
+        NewPrice(
+            recipient, "월간 구독", 9_900, 12_300, "2026-05", date(2026, 5, 5), 7, "cu_1", CARD
+        ),
     ]
 
 
