@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QComboBox, QHeaderView, QTreeView, QWidget
+from PySide6.QtWidgets import QComboBox, QHeaderView, QLineEdit, QTreeView, QWidget
 
 from kpadmin.billing.plans import Plan
 from kpadmin.gui.formatting import won
@@ -26,7 +26,7 @@ PRICE_ROLE = Qt.ItemDataRole.UserRole
 
 
 class PlanCombo(QComboBox):
-    #: A catalogue plan was chosen: its price.
+    # A catalogue plan was chosen: its price.
     price_chosen = Signal(int)
 
     def __init__(self, catalogue: Sequence[Plan] = (), parent: QWidget | None = None) -> None:
@@ -77,8 +77,14 @@ class PlanCombo(QComboBox):
         self.setCurrentIndex(self.findText(text, Qt.MatchFlag.MatchExactly))
         self.setEditText(text)
 
+    def line(self) -> QLineEdit:
+        """The field's line (always there: the combo is editable)."""
+        line = self.lineEdit()
+        assert line is not None
+        return line
+
     def setPlaceholderText(self, text: str) -> None:
-        self.lineEdit().setPlaceholderText(text)
+        self.line().setPlaceholderText(text)
 
     def clear(self) -> None:
         self.setText("")

@@ -137,7 +137,7 @@ class SignupFormWidget(QWidget):
             ("name", self.name),
             ("phone", self.phone),
             ("email", self.email),
-            ("plan", self.plan.lineEdit()),
+            ("plan", self.plan.line()),
             ("amount", self.amount),
         ):
             edit.textEdited.connect(lambda _text, n=name: self._touch(n))
