@@ -99,7 +99,7 @@ class PlansDialog(QDialog):
         self.preview_text = QPlainTextEdit()
         self.preview_text.setObjectName("price_preview")
         self.preview_text.setReadOnly(True)
-        self.preview_text.setMinimumHeight(120)
+        self.preview_text.setMinimumHeight(160)
         form.addRow(self.preview_text)
         layout.addWidget(change_box)
 
@@ -193,6 +193,8 @@ class PlansDialog(QDialog):
                 new=fmt.won(preview.new_price),
                 period=preview.from_period,
             ),
+            # Who is told comes before the lists: staff read it without scrolling.
+            *self._notice_lines(preview),
             self.tr("Changed now ({n}): their next charge is in {period} or later").format(
                 n=len(preview.now), period=preview.from_period
             ),
@@ -211,7 +213,6 @@ class PlansDialog(QDialog):
             f"  {sub.name} ({sub.next_charge_date}): {fmt.won(old)} → {fmt.won(preview.new_price)}"
             for sub, old in preview.later
         ]
-        lines += self._notice_lines(preview)
         self.preview_text.setPlainText("\n".join(lines))
         self.preview = preview
         self.apply_button.setEnabled(True)
