@@ -4,7 +4,8 @@ Only the fields staff may change (never the billing key's id, state or card). Th
 disabled while anything is invalid and a line under the form says what. Name, phone, e-mail,
 amount and plan follow the one rule set sign-up and the CSV import use
 (`kpadmin.billing.fields.check_changes`): only what staff changed is judged, and it is saved
-normalised (a phone as ``010-1234-5678``).
+normalised (a phone as ``010-1234-5678``). The plan is offered from the catalogue (`PlanCombo`:
+choosing a plan sets the amount to its price; any other name may be typed).
 """
 
 from __future__ import annotations
