@@ -176,6 +176,8 @@ def preview_price_change(
         raise PlanError(f"the period {period} is past; choose {period_of(today)} or later")
     _refuse_waiting(store, plan)
     now, later = _split(store, plan.name, price, period)
+    if price == plan.price and not now and not later:
+        raise PlanError(f"the plan already costs ₩{price:,} and so do its subscribers")
     policy = notices or NoticePolicy()
     notified = {
         sub.id: first_charge_from(sub, period)
