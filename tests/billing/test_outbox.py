@@ -306,6 +306,6 @@ async def test_a_price_change_notice_is_sent_by_the_outbox(
     assert mail.rcpt_tos == ["m@example.com"]
     assert "베이직 요금 변경 안내" in mail.message["Subject"]
     body = mail.message.get_body(("plain",)).get_content()
-    assert "₩9,900에서 ₩12,900(으)로" in body
+    assert "₩9,900에서 ₩12,900으로" in body
     assert f"{first_new.year}년 {first_new.month}월 {first_new.day}일" in body
     assert {n.state for n in store.notices.entries()} == {"sent"}

@@ -131,7 +131,7 @@ def test_keys_name_the_event() -> None:
 @pytest.mark.parametrize(
     ("language", "said"),
     [
-        ("ko", ["₩9,900에서 ₩12,300(으)로", "2026년 5월분부터", "2026년 5월 5일 (화) 결제부터"]),
+        ("ko", ["₩9,900에서 ₩12,300으로", "2026년 5월분부터", "2026년 5월 5일 (화) 결제부터"]),
         ("en", ["from ₩9,900 to ₩12,300 from May 2026", "the payment on Tue 5 May 2026"]),
     ],
 )
