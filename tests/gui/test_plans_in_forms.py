@@ -190,3 +190,28 @@ def test_the_preview_says_when_notices_are_off(qtbot, backend, catalogue) -> Non
     dialog.period.setCurrentIndex(dialog.period.findData(period_of(today)))
     dialog.show_preview()
     assert "Notices are off" in dialog.preview_text.toPlainText()
+
+
+def test_the_notices_window_names_a_price_change_notice(qtbot, notices_backend) -> None:
+    from kpadmin.gui import i18n
+    from kpadmin.gui.notices import kind_label
+
+    backend = notices_backend
+    today = backend.today()
+    plan = plans.add_plan(backend.store, "베이직", 9900, staff="t", now=backend.now())
+    backend.store.subscribers.add(
+        NewSubscriber("cu-1", "가", 9900, today.day, today, plan="베이직", email="a@example.com")
+    )
+    policy = backend.collections.notices
+    preview = plans.preview_price_change(
+        backend.store, plan, 12900, period_of(today), today=today, notices=policy
+    )
+    plans.apply_price_change(backend.store, preview, staff="t", now=backend.now(), notices=policy)
+    (entry,) = backend.notice_entries()
+    assert entry["kind"] == "price_change"
+    assert kind_label(entry["kind"]) == "Price change notice"
+    i18n.install("ko")
+    try:
+        assert kind_label(entry["kind"]) == "요금 변경 안내"
+    finally:
+        i18n.install("en")
