@@ -39,7 +39,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     ),
     "notices": (
         "kpadmin.commands.notices",
-        "list or send the customer notices (receipts, declines, past due, advance)",
+        "list or send the customer notices (receipts, declines, past due, advance, price changes)",
     ),
     "selftest": ("kpadmin.gui.selftest", "run the whole journey offscreen against a sandbox"),
 }
