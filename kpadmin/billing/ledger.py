@@ -113,7 +113,7 @@ async def read_key(
         except NotFound:  # no such key at i'mport: nothing was ever charged with it
             return KeyRecord(key_id, period)
         except AuthFailed:
-            raise  # the credentials: no read and no charge can go out (`check_plan`)
+            raise  # the credentials: no read and no charge can go out (`check_item`)
         except GatewayError as exc:
             last = f"{type(exc).__name__}: {exc}"
             if attempt + 1 < tries:
