@@ -88,7 +88,7 @@ async def test_happy_batch_pays_advances_and_audits(conn: Store) -> None:
     events: list[ChargeEvent] = []
     result = await eng.run(plan, concurrency=2, on_event=events.append)
     assert result.ok and result.progress.paid == 3 and result.progress.paid_amount == 30_003
-    assert [e.kind for e in events] == [
+    assert [e.kind for e in events if e.kind is not EventKind.WRITTEN] == [
         EventKind.RECONCILING,
         EventKind.STARTED,
         EventKind.CHARGE,
@@ -96,6 +96,13 @@ async def test_happy_batch_pays_advances_and_audits(conn: Store) -> None:
         EventKind.CHARGE,
         EventKind.FINISHED,
     ]
+    # Each subscriber's intent is announced written once, before its outcome.
+    written = [sid for e in events if e.kind is EventKind.WRITTEN for sid in e.ids]
+    assert sorted(written) == sorted(ids)
+    for n, event in enumerate(events):
+        if event.outcome is not None:
+            before = events[:n]
+            assert any(event.outcome.subscriber_id in e.ids for e in before)
     assert events[-1].progress.done == 3 and events[-1].progress.in_flight == 0
     assert set(states(conn).values()) == {ChargeState.PAID}
     for sub in SubscriberRepository(conn).get_many(ids):
