@@ -47,6 +47,10 @@ _RED = QColor("#c0392b")
 _AMBER = QColor("#b9770e")
 
 
+#: Adjacent changed rows `update_rows` announces in one `dataChanged` at most (the filter model
+#: re-tests each row of a small range one by one, and refilters everything beyond 256).
+_RUN_LIMIT = 128
+
 #: The roles `data()` answers; views ask for a dozen per cell on every repaint.
 ANSWERED_ROLES = frozenset(
     {
@@ -232,8 +236,10 @@ class SubscriberTableModel(QAbstractTableModel):
         """Replace rows in place (same subscriber id); new ids are appended.
 
         Emits `dataChanged` only over the columns whose values changed, so a charge result repaints
-        two cells rather than the whole line.
+        two cells rather than the whole line; adjacent changed rows share one `dataChanged` (a
+        batch's chunk of 40 rows is one signal through the filter model and the view, not 40).
         """
+        changes: list[tuple[int, int, int]] = []  # (row, first column, last column)
         for new in rows:
             pos = self._position.get(new.id)
             if pos is None:
@@ -246,10 +252,23 @@ class SubscriberTableModel(QAbstractTableModel):
             # The fields each column shows, compared as they are (no formatting: a batch
             # refreshes a thousand rows while the loop must stay responsive).
             changed = [c for c, shown in _SHOWN.items() if shown(old) != shown(new)]
-            if changed or old != new:
-                first = min(changed, default=Column.NAME)
-                last = max(changed, default=Column.THIS_MONTH)
-                self.dataChanged.emit(self.index(pos, first), self.index(pos, last))
+            first = min(changed, default=Column.NAME)
+            last = max(changed, default=Column.THIS_MONTH)
+            changes.append((pos, first, last))
+        changes.sort()
+        run: list[int] | None = None  # [top, bottom, first column, last column]
+        for pos, first, last in changes:
+            if run is not None and pos == run[1] + 1 and pos - run[0] < _RUN_LIMIT:
+                run[1], run[2], run[3] = pos, min(run[2], first), max(run[3], last)
+                continue
+            if run is not None:
+                self._emit_changed(*run)
+            run = [pos, pos, first, last]
+        if run is not None:
+            self._emit_changed(*run)
+
+    def _emit_changed(self, top: int, bottom: int, first: int, last: int) -> None:
+        self.dataChanged.emit(self.index(top, first), self.index(bottom, last))
 
     def remove_ids(self, ids: Iterable[int]) -> None:
         for sid in ids:
