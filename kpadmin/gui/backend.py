@@ -380,10 +380,16 @@ class Backend(QObject):
 def _search_keys(names: Sequence[str], phones: Sequence[str], uids: Sequence[str]) -> list[str]:
     """`rows.search_key` of many rows, in C-level passes (the phone's digits: most phones are
     digits already, or digits and dashes; ``phone_digits`` for the rest)."""
-    digits = [
-        p if p.isdecimal() else (d if (d := p.replace("-", "")).isdecimal() else phone_digits(p))
-        for p in phones
-    ]
+    digits = (
+        phones  # the usual case, checked in one C-level pass
+        if all(map(str.isdecimal, phones))
+        else [
+            p
+            if p.isdecimal()
+            else (d if (d := p.replace("-", "")).isdecimal() else phone_digits(p))
+            for p in phones
+        ]
+    )
     return list(
         map("\x1f".join, zip(map(str.lower, names), digits, map(str.lower, uids), strict=True))
     )

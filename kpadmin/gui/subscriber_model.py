@@ -76,6 +76,8 @@ class Column(enum.IntEnum):
     THIS_MONTH = 8
 
 
+_ID = attrgetter("id")
+
 #: What each column's text is made of (`_display`), for telling cheaply which cells changed.
 _SHOWN: dict[Column, Callable[[SubscriberRow], object]] = {
     Column.NAME: attrgetter("name"),
@@ -134,7 +136,9 @@ class SubscriberTableModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None, *, monthly_cap: int | None = None) -> None:
         super().__init__(parent)
         self._rows: list[SubscriberRow] = []
-        self._position: dict[int, int] = {}  # subscriber id -> row
+        #: subscriber id -> row; None until first needed after the rows changed (building it
+        #: for 100,000 rows is ~15 ms the table's first showing does not need).
+        self._position: dict[int, int] | None = {}
         self._monthly_cap = monthly_cap
         self._titles = [column_title(c) for c in Column]
 
@@ -202,7 +206,7 @@ class SubscriberTableModel(QAbstractTableModel):
         self._reindex()
         self.changePersistentIndexList(
             [p for p, _ in held],
-            [self.index(self._position[sid], p.column()) for p, sid in held],
+            [self.index(self._positions()[sid], p.column()) for p, sid in held],
         )
         self.layoutChanged.emit()
 
@@ -226,11 +230,11 @@ class SubscriberTableModel(QAbstractTableModel):
             self.dataChanged.emit(top, bottom, [Qt.ItemDataRole.DisplayRole])
 
     def row_for_id(self, subscriber_id: int) -> SubscriberRow | None:
-        pos = self._position.get(subscriber_id)
+        pos = self._positions().get(subscriber_id)
         return None if pos is None else self._rows[pos]
 
     def position_of(self, subscriber_id: int) -> int | None:
-        return self._position.get(subscriber_id)
+        return self._positions().get(subscriber_id)
 
     def update_rows(self, rows: Iterable[SubscriberRow]) -> None:
         """Replace rows in place (same subscriber id); new ids are appended.
@@ -240,8 +244,9 @@ class SubscriberTableModel(QAbstractTableModel):
         batch's chunk of 40 rows is one signal through the filter model and the view, not 40).
         """
         changes: list[tuple[int, int, int]] = []  # (row, first column, last column)
+        positions = self._positions()  # `_append` adds to this same dict
         for new in rows:
-            pos = self._position.get(new.id)
+            pos = positions.get(new.id)
             if pos is None:
                 self._append(new)
                 continue
@@ -272,7 +277,7 @@ class SubscriberTableModel(QAbstractTableModel):
 
     def remove_ids(self, ids: Iterable[int]) -> None:
         for sid in ids:
-            pos = self._position.get(sid)
+            pos = self._positions().get(sid)
             if pos is None:
                 continue
             self.beginRemoveRows(QModelIndex(), pos, pos)
@@ -286,11 +291,17 @@ class SubscriberTableModel(QAbstractTableModel):
         pos = len(self._rows)
         self.beginInsertRows(QModelIndex(), pos, pos)
         self._rows.append(row)
-        self._position[row.id] = pos
+        self._positions()[row.id] = pos
         self.endInsertRows()
 
     def _reindex(self) -> None:
-        self._position = {row.id: i for i, row in enumerate(self._rows)}
+        self._position = None
+
+    def _positions(self) -> dict[int, int]:
+        if self._position is None:
+            rows = self._rows
+            self._position = dict(zip(map(_ID, rows), range(len(rows)), strict=True))
+        return self._position
 
     def _display(self, row: SubscriberRow, column: Column) -> str:
         s = row
