@@ -257,18 +257,18 @@ class SubscriberTableModel(QAbstractTableModel):
             # The fields each column shows, compared as they are (no formatting: a batch
             # refreshes a thousand rows while the loop must stay responsive).
             changed = [c for c, shown in _SHOWN.items() if shown(old) != shown(new)]
-            first = min(changed, default=Column.NAME)
-            last = max(changed, default=Column.THIS_MONTH)
-            changes.append((pos, first, last))
+            changes.append(
+                (pos, min(changed, default=Column.NAME), max(changed, default=Column.THIS_MONTH))
+            )
         changes.sort()
         run: list[int] | None = None  # [top, bottom, first column, last column]
-        for pos, first, last in changes:
+        for pos, left, right in changes:
             if run is not None and pos == run[1] + 1 and pos - run[0] < _RUN_LIMIT:
-                run[1], run[2], run[3] = pos, min(run[2], first), max(run[3], last)
+                run[1], run[2], run[3] = pos, min(run[2], left), max(run[3], right)
                 continue
             if run is not None:
                 self._emit_changed(*run)
-            run = [pos, pos, first, last]
+            run = [pos, pos, left, right]
         if run is not None:
             self._emit_changed(*run)
 
