@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from kpadmin.billing.messages import AuditAction
+from kpadmin.billing.messages import AuditAction, Message, MessageCode
 from kpadmin.billing.periods import SEOUL
 from kpadmin.billing.settings import Settings
 from kpadmin.store import Store
@@ -69,5 +69,7 @@ def claim(store: Store, day: date, *, desk: str, now: datetime) -> str | None:
         for event in store.audit.list(action=AuditAction.AUTO_CHARGE.value, limit=_LOOKBACK):
             if event.detail.startswith(marker):
                 return f"{event.detail} ({event.at.astimezone(SEOUL):%H:%M})"
-        store.audit.record(desk, AuditAction.AUTO_CHARGE, f"{marker} by {desk}", at=now)
+        # The English starts with the marker: the check above reads it.
+        line = Message.of(MessageCode.AUDIT_DAILY_RUN, day=day.isoformat(), desk=desk)
+        store.audit.record(desk, AuditAction.AUTO_CHARGE, line, at=now)
     return None

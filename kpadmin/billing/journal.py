@@ -43,7 +43,7 @@ from datetime import date, datetime
 
 from kpadmin.billing.collections import Collections
 from kpadmin.billing.gateway import GatewayPayment
-from kpadmin.billing.messages import Message, MessageCode
+from kpadmin.billing.messages import Message, MessageCode, Term, TermKind
 from kpadmin.billing.periods import next_charge_date, period_of, today_in_seoul
 from kpadmin.redact import redact_text
 from kpadmin.store import ChangeKind, Job, Schedule, Store
@@ -327,8 +327,14 @@ class Journal:
             audit.record(
                 write.staff,
                 AMOUNT_MISMATCH,
-                f"{row.order_id} (imp_uid {payment.payment_id}) for {row.period}: i'mport "
-                f"charged ₩{payment.amount:,}, ₩{row.amount:,} was asked",
+                Message.of(
+                    MessageCode.AUDIT_AMOUNT_MISMATCH,
+                    order_id=row.order_id,
+                    payment_id=payment.payment_id,
+                    period=row.period,
+                    paid=payment.amount,
+                    asked=row.amount,
+                ),
                 subscriber_id=row.subscriber_id,
                 at=now,
                 kind=ChangeKind.CHARGES,
@@ -380,15 +386,20 @@ class Journal:
         )
 
 
-def describe(row: RowRef, state: ChargeState, payment: GatewayPayment | None, message: str) -> str:
-    """The audit line for a charge outcome (no personal data: ids and amounts only)."""
-    text = (
-        f"{state.value} ₩{row.amount:,} for {row.period} (attempt {row.attempt}, "
-        f"merchant_uid {row.order_id}"
+def describe(
+    row: RowRef, state: ChargeState, payment: GatewayPayment | None, message: str
+) -> Message:
+    """The audit line for a charge outcome (no personal data: ids and amounts only). `message`,
+    the outcome's note (i'mport's words, the engine's English), is shown as it is."""
+    return Message.of(
+        MessageCode.AUDIT_CHARGE,
+        state=Term(TermKind.CHARGE_STATE, state.value),
+        amount=row.amount,
+        period=row.period,
+        attempt=row.attempt,
+        order_id=row.order_id,
+        payment=Message.of(MessageCode.AUDIT_CHARGE_PAYMENT, payment_id=payment.payment_id)
+        if payment is not None
+        else "",
+        note=Message.of(MessageCode.AUDIT_CHARGE_NOTE, text=message) if message else "",
     )
-    if payment is not None:
-        text += f", imp_uid {payment.payment_id}"
-    text += ")"
-    if message:
-        text += f": {message}"
-    return text

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from kpadmin.billing import fields
-from kpadmin.billing.messages import AuditAction
+from kpadmin.billing.messages import AuditAction, Message, MessageCode
 from kpadmin.billing.periods import period_of
 from kpadmin.store import Store
 from kpadmin.store import plans as repo
@@ -92,7 +92,10 @@ def add_plan(store: Store, name: str, price: str | int, *, staff: str, now: date
     with store.transaction():
         plan = repo.add_plan(store, plan_name, plan_price, now=now)
         store.audit.record(
-            staff, AuditAction.PLAN_ADDED, f"plan {plan_name}: ₩{plan_price:,}", at=now
+            staff,
+            AuditAction.PLAN_ADDED,
+            Message.of(MessageCode.AUDIT_PLAN_ADDED, plan=plan_name, price=plan_price),
+            at=now,
         )
     return plan
 
@@ -162,9 +165,15 @@ def apply_price_change(store: Store, preview: PricePreview, *, staff: str, now: 
         store.audit.record(
             staff,
             AuditAction.PLAN_PRICE,
-            f"plan {preview.plan.name}: ₩{current.price:,} → ₩{preview.new_price:,} from "
-            f"{preview.from_period}; {len(preview.now)} subscriber(s) now, "
-            f"{len(preview.later)} when their next charge reaches {preview.from_period}",
+            Message.of(
+                MessageCode.AUDIT_PLAN_PRICE,
+                plan=preview.plan.name,
+                old=current.price,
+                new=preview.new_price,
+                period=preview.from_period,
+                now=len(preview.now),
+                later=len(preview.later),
+            ),
             at=now,
         )
     return len(preview.now)
@@ -177,8 +186,13 @@ def _reprice(
     store.audit.record(
         staff,
         AuditAction.PLAN_PRICE,
-        f"amount ₩{old:,} → ₩{preview.new_price:,} (plan {preview.plan.name} from "
-        f"{preview.from_period})",
+        Message.of(
+            MessageCode.AUDIT_PLAN_PRICE_SUBSCRIBER,
+            old=old,
+            new=preview.new_price,
+            plan=preview.plan.name,
+            period=preview.from_period,
+        ),
         subscriber_id=sub.id,
         at=now,
     )
