@@ -40,7 +40,7 @@ from kpadmin.gui import formatting as fmt
 from kpadmin.gui.backend import Backend, DataChange
 from kpadmin.gui.formatting import tr
 from kpadmin.gui.rows import SubscriberRow
-from kpadmin.gui.texts import audit_label
+from kpadmin.gui.texts import audit_detail, audit_label
 
 log = logging.getLogger(__name__)
 
@@ -392,7 +392,7 @@ class DetailPane(QWidget):
         self.audit.addTopLevelItems(
             [
                 QTreeWidgetItem(
-                    [fmt.format_instant(e.at), e.staff, audit_label(e.action), e.detail]
+                    [fmt.format_instant(e.at), e.staff, audit_label(e.action), audit_detail(e)]
                 )
                 for e in self.backend.audit_entries(subscriber_id)
             ]

@@ -14,6 +14,7 @@ from kpadmin.runtime import DB_FILE
 from kpadmin.store import NewCharge, NewSubscriber, Store, open_store
 from kpadmin.store.copy import totals
 from kpadmin.store.models import ChargeState
+from tests.audit_text import text
 from tests.fixtures.postgres import PostgresDatabase
 
 
@@ -37,7 +38,7 @@ def _seed(store: Store) -> None:
         if n == 1:
             fields["cancelled_amount"] = 5_000  # a part refunded
         charges.set_state(cid, state, **fields)
-    store.audit.record("김지원", "edit", "memo", subscriber_id=subs[2])
+    store.audit.record("김지원", "edit", text("memo"), subscriber_id=subs[2])
 
 
 def _local(data_dir: Path) -> Path:
