@@ -495,7 +495,7 @@ ENGLISH: Mapping[MessageCode, str] = MappingProxyType(
         _M.AUDIT_ATTEMPT: QT_TRANSLATE_NOOP(
             "Message",
             "customer_uid={key_id} merchant_uid={order_id} name={name} phone={phone}{email} "
-            "plan={plan} amount={amount} first_payment={first_payment} billing_day={billing_day} "
+            "plan={plan} amount={amount:,} first_payment={first_payment:,} billing_day={billing_day} "
             "channel={channel}",
         ),
         _M.AUDIT_ATTEMPT_EMAIL: QT_TRANSLATE_NOOP("Message", " email={email}"),
@@ -521,7 +521,7 @@ ENGLISH: Mapping[MessageCode, str] = MappingProxyType(
         _M.AUDIT_LEFTOVER_KEY: QT_TRANSLATE_NOOP("Message", "billing key EXISTS"),
         _M.AUDIT_LEFTOVER_NO_KEY: QT_TRANSLATE_NOOP("Message", "billing key none"),
         _M.AUDIT_LEFTOVER_PAYMENT: QT_TRANSLATE_NOOP(
-            "Message", "PAID imp_uid={payment_id} amount={amount} refundable={refundable}"
+            "Message", "PAID imp_uid={payment_id} amount={amount:,} refundable={refundable:,}"
         ),
         _M.AUDIT_LEFTOVERS_CHECKED_AGAIN: QT_TRANSLATE_NOOP("Message", "checked again"),
         _M.AUDIT_LEFTOVERS_AFTER: QT_TRANSLATE_NOOP("Message", "after {reason}"),

@@ -371,6 +371,11 @@ def field_change(key: str, old: object, new: object) -> Message:
     return Message.of(
         MessageCode.AUDIT_FIELD_CHANGE,
         field=Term(TermKind.FIELD, key),
-        old="" if old is None else str(old),
-        new="" if new is None else str(new),
+        old=_shown(old),
+        new=_shown(new),
     )
+
+
+def _shown(value: object) -> str:
+    """A field's value in an audit line: "—" for none (no English "None")."""
+    return "—" if value is None or value == "" else str(value)

@@ -2179,8 +2179,8 @@ Start with an empty database?</source>
         <translation>머리글만 있고 데이터 행이 없습니다</translation>
     </message>
     <message>
-        <source>customer_uid={key_id} merchant_uid={order_id} name={name} phone={phone}{email} plan={plan} amount={amount} first_payment={first_payment} billing_day={billing_day} channel={channel}</source>
-        <translation>이름 {name}, 휴대폰 번호 {phone}{email}, 상품 {plan}, 금액 {amount}원, 첫 결제 {first_payment}원, 결제일 {billing_day}일, 가입 경로 {channel} (customer_uid {key_id}, merchant_uid {order_id})</translation>
+        <source>customer_uid={key_id} merchant_uid={order_id} name={name} phone={phone}{email} plan={plan} amount={amount:,} first_payment={first_payment:,} billing_day={billing_day} channel={channel}</source>
+        <translation>이름 {name}, 휴대폰 번호 {phone}{email}, 상품 {plan}, 금액 ₩{amount:,}, 첫 결제 ₩{first_payment:,}, 결제일 {billing_day}일, 가입 경로 {channel} (customer_uid {key_id}, merchant_uid {order_id})</translation>
     </message>
     <message>
         <source> email={email}</source>
@@ -2223,8 +2223,8 @@ Start with an empty database?</source>
         <translation>빌링키 없음</translation>
     </message>
     <message>
-        <source>PAID imp_uid={payment_id} amount={amount} refundable={refundable}</source>
-        <translation>결제 완료 imp_uid {payment_id}, 금액 {amount}원, 환불 가능 {refundable}원</translation>
+        <source>PAID imp_uid={payment_id} amount={amount:,} refundable={refundable:,}</source>
+        <translation>결제 완료 imp_uid {payment_id}, 금액 ₩{amount:,}, 환불 가능 ₩{refundable:,}</translation>
     </message>
     <message>
         <source>checked again</source>

@@ -262,8 +262,8 @@ def _describe(existing: Subscriber, changes: dict[str, Any]) -> Message:
             Message.of(
                 MessageCode.AUDIT_FIELD_CHANGE,
                 field=Term(TermKind.FIELD, key),
-                old="" if old is None else str(old),
-                new="" if new is None else str(new),
+                old="—" if old is None or old == "" else str(old),
+                new="—" if new is None or new == "" else str(new),
             )
         )
     return Message.of(MessageCode.AUDIT_IMPORT_UPDATE, changes=tuple(parts))
