@@ -73,7 +73,9 @@ def test_record_refuses_text(any_store: Store) -> None:
 
 def test_record_stores_the_code_and_parameters(any_store: Store) -> None:
     store = any_store
-    (sid,) = store.subscribers.add_many([NewSubscriber("cu_a", "김민지", 9900, 1, date(2026, 12, 1))])
+    (sid,) = store.subscribers.add_many(
+        [NewSubscriber("cu_a", "김민지", 9900, 1, date(2026, 12, 1))]
+    )
     detail = FAMILIES["keys and subscribers"][6]
     store.audit.record("민지", "pause", detail, subscriber_id=sid)
     (event,) = store.audit.list()

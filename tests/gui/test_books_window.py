@@ -12,9 +12,9 @@ from PySide6.QtCore import Qt
 from kpadmin.billing import payments_view as pv
 from kpadmin.billing import reports
 from kpadmin.billing.messages import AuditAction
-from tests.audit_text import text
 from kpadmin.gui import books_window as books
 from kpadmin.gui.payments_view import PaymentState
+from tests.audit_text import text
 
 
 def test_payments_view_lists_every_customer_with_totals_and_filters(window, qtbot) -> None:
