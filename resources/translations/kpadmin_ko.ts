@@ -2324,7 +2324,7 @@ Start with an empty database?</source>
     </message>
     <message>
         <source>batch {batch_id}: {paid} paid (₩{paid_amount:,}), {declined} declined, {rejected} rejected, {unknown} unknown, {unsent} not sent, {withdrawn} withdrawn{mismatches}{cancelled}{stopped}</source>
-        <translation>결제 묶음 {batch_id}: 결제 완료 {paid}건 (₩{paid_amount:,}), 결제 거절 {declined}건, 요청 거부 {rejected}건, 결과 미확인 {unknown}건, 미전송 {unsent}건, 취소된 예정 {withdrawn}건{mismatches}{cancelled}{stopped}</translation>
+        <translation>일괄 결제 {batch_id}: 결제 완료 {paid}건 (₩{paid_amount:,}), 결제 거절 {declined}건, 요청 거부 {rejected}건, 결과 미확인 {unknown}건, 미전송 {unsent}건, 취소된 예정 {withdrawn}건{mismatches}{cancelled}{stopped}</translation>
     </message>
     <message>
         <source>, {count} AMOUNT MISMATCH(ES)</source>
@@ -2340,7 +2340,7 @@ Start with an empty database?</source>
     </message>
     <message>
         <source>batch {batch_id}: {count} planned charge(s) withdrawn before sending</source>
-        <translation>결제 묶음 {batch_id}: 전송 전 예정 결제 {count}건 취소</translation>
+        <translation>일괄 결제 {batch_id}: 전송 전 예정 결제 {count}건 취소</translation>
     </message>
     <message>
         <source>daily run {day} by {desk}</source>
@@ -2408,15 +2408,15 @@ Start with an empty database?</source>
     </message>
     <message>
         <source>{name} replaced (keyring, {mode})</source>
-        <translation>{name} 바꿈 (키링, {mode})</translation>
+        <translation>{name} 바꿈 (키체인, {mode})</translation>
     </message>
     <message>
         <source>{name} stored in the OS keyring for {mode} mode</source>
-        <translation>{name}을(를) {mode} 모드용으로 운영체제 키링에 저장</translation>
+        <translation>{name}을(를) {mode} 모드용으로 운영체제 키체인에 저장</translation>
     </message>
     <message>
         <source>{name} removed from the OS keyring for {mode} mode</source>
-        <translation>{name}을(를) {mode} 모드용 운영체제 키링에서 삭제</translation>
+        <translation>{name}을(를) {mode} 모드용 운영체제 키체인에서 삭제</translation>
     </message>
     <message>
         <source>settings reset to the defaults (sandbox mode)</source>
