@@ -136,6 +136,8 @@ class MessageCode(enum.StrEnum):
     CSV_FILE_MALFORMED = "csv_file.malformed"
     CSV_FILE_NO_HEADER = "csv_file.no_header"
     CSV_FILE_NO_ROWS = "csv_file.no_rows"
+    # --- the daily automatic run (kpadmin.billing.daily) -----------------------------------
+    DAILY_RUN_HELD = "daily.held"
     # --- audit details (kpadmin.store.audit: what each audit row says) ----------------------
     # sign-up
     AUDIT_ATTEMPT = "audit.attempt"
@@ -491,6 +493,7 @@ ENGLISH: Mapping[MessageCode, str] = MappingProxyType(
             "Message",
             "the file has a header but no rows",
         ),
+        _M.DAILY_RUN_HELD: QT_TRANSLATE_NOOP("Message", "daily run {day} by {desk} ({time})"),
         # --- audit details: the English is what the `detail` column keeps (CLI, logs) -------
         _M.AUDIT_ATTEMPT: QT_TRANSLATE_NOOP(
             "Message",

@@ -2179,6 +2179,10 @@ Start with an empty database?</source>
         <translation>머리글만 있고 데이터 행이 없습니다</translation>
     </message>
     <message>
+        <source>daily run {day} by {desk} ({time})</source>
+        <translation>{day} 매일 자동 실행: {desk} ({time})</translation>
+    </message>
+    <message>
         <source>customer_uid={key_id} merchant_uid={order_id} name={name} phone={phone}{email} plan={plan} amount={amount:,} first_payment={first_payment:,} billing_day={billing_day} channel={channel}</source>
         <translation>이름 {name}, 휴대폰 번호 {phone}{email}, 상품 {plan}, 금액 ₩{amount:,}, 첫 결제 ₩{first_payment:,}, 결제일 {billing_day}일, 가입 경로 {channel} (customer_uid {key_id}, merchant_uid {order_id})</translation>
     </message>
