@@ -82,6 +82,9 @@ class Write:
     payment: GatewayPayment | None = None
     message: str = ""
     audit_action: str | None = "charge"
+    #: `message` as the engine's `Message` (None: i'mport's own words, or no note): the audit
+    #: line says it in the UI language.
+    note: Message | None = None
 
 
 class Journal:
@@ -276,6 +279,7 @@ class Journal:
             return False
         state = write.state
         message = write.message
+        said: Message | str = write.note if write.note is not None else message  # for the audit
         payment = write.payment
         if state is ChargeState.PAID:
             clash = charges.paid_other(row.subscriber_id, row.period, row.charge_id)
@@ -283,10 +287,13 @@ class Journal:
                 # Money moved twice at i'mport (two merchant_uids paid for one period). The
                 # schema cannot hold that as paid; keep it in front of staff, loudly.
                 state = ChargeState.UNKNOWN
-                message = (
-                    f"DOUBLE PAYMENT: {row.period} is already paid by {clash}; "
-                    f"refund {payment.payment_id if payment else row.order_id}"
+                said = Message.of(
+                    MessageCode.OUTCOME_DOUBLE_PAYMENT,
+                    period=row.period,
+                    clash=clash,
+                    payment_id=payment.payment_id if payment else row.order_id,
                 )
+                message = said.english()
                 log.error("journal: %s", message)
         mismatch = (
             state is ChargeState.PAID and payment is not None and payment.amount != row.amount
@@ -295,6 +302,12 @@ class Journal:
             assert payment is not None
             note = mismatch_note(row.amount, payment.amount)
             message = f"{note}; {message}" if message else note
+            first = Message.of(
+                MessageCode.OUTCOME_AMOUNT_MISMATCH, asked=row.amount, paid=payment.amount
+            )
+            notes: tuple[Message | str, ...] = (first, said) if said else (first,)
+        else:
+            notes = (said,) if said else ()
         fields: dict[str, object] = {}
         if payment is not None:
             fields["imp_uid"] = payment.payment_id
@@ -316,7 +329,7 @@ class Journal:
             audit.record(
                 write.staff,
                 write.audit_action,
-                describe(row, state, payment, message),
+                describe(row, state, payment, notes),
                 subscriber_id=row.subscriber_id,
                 at=now,
                 kind=ChangeKind.CHARGES,  # part of recording the outcome
@@ -387,10 +400,16 @@ class Journal:
 
 
 def describe(
-    row: RowRef, state: ChargeState, payment: GatewayPayment | None, message: str
+    row: RowRef,
+    state: ChargeState,
+    payment: GatewayPayment | None,
+    notes: tuple[Message | str, ...] | str = (),
 ) -> Message:
-    """The audit line for a charge outcome (no personal data: ids and amounts only). `message`,
-    the outcome's note (i'mport's words, the engine's English), is shown as it is."""
+    """The audit line for a charge outcome (no personal data: ids and amounts only). `notes`: the
+    outcome's notes, the engine's as messages (said in the UI language), i'mport's words as
+    they are."""
+    if isinstance(notes, str):
+        notes = (notes,) if notes else ()
     return Message.of(
         MessageCode.AUDIT_CHARGE,
         state=Term(TermKind.CHARGE_STATE, state.value),
@@ -401,5 +420,5 @@ def describe(
         payment=Message.of(MessageCode.AUDIT_CHARGE_PAYMENT, payment_id=payment.payment_id)
         if payment is not None
         else "",
-        note=Message.of(MessageCode.AUDIT_CHARGE_NOTE, text=message) if message else "",
+        note=Message.of(MessageCode.AUDIT_CHARGE_NOTE, text=notes) if notes else "",
     )

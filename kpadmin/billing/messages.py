@@ -102,6 +102,7 @@ class MessageCode(enum.StrEnum):
     OUTCOME_INTERRUPTED = "outcome.interrupted"
     OUTCOME_INTERNAL_ERROR = "outcome.internal_error"
     OUTCOME_AMOUNT_MISMATCH = "outcome.amount_mismatch"
+    OUTCOME_DOUBLE_PAYMENT = "outcome.double_payment"
     # --- a CSV import row's problems (besides the field rules' FORM codes) ------------------
     CSV_UID_EMPTY = "csv.uid_empty"
     CSV_UID_LONG = "csv.uid_long"
@@ -373,6 +374,9 @@ ENGLISH: Mapping[MessageCode, str] = MappingProxyType(
             "AMOUNT MISMATCH: i'mport charged ₩{paid:,} for ₩{asked:,} asked; recorded as paid "
             "— check this payment at i'mport",
         ),
+        _M.OUTCOME_DOUBLE_PAYMENT: QT_TRANSLATE_NOOP(
+            "Message", "DOUBLE PAYMENT: {period} is already paid by {clash}; refund {payment_id}"
+        ),
         # No full stop: a row's problems are joined by "; " after "line N (uid): ".
         _M.CSV_UID_EMPTY: QT_TRANSLATE_NOOP("Message", "customer_uid is empty"),
         _M.CSV_UID_LONG: QT_TRANSLATE_NOOP("Message", "customer_uid is longer than 80 characters"),
@@ -498,8 +502,8 @@ ENGLISH: Mapping[MessageCode, str] = MappingProxyType(
         _M.AUDIT_ATTEMPT: QT_TRANSLATE_NOOP(
             "Message",
             "customer_uid={key_id} merchant_uid={order_id} name={name} phone={phone}{email} "
-            "plan={plan} amount={amount:,} first_payment={first_payment:,} billing_day={billing_day} "
-            "channel={channel}",
+            "plan={plan} amount={amount:,} first_payment={first_payment:,} "
+            "billing_day={billing_day} channel={channel}",
         ),
         _M.AUDIT_ATTEMPT_EMAIL: QT_TRANSLATE_NOOP("Message", " email={email}"),
         _M.AUDIT_SIGNUP: QT_TRANSLATE_NOOP(

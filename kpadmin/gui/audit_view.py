@@ -137,13 +137,7 @@ class AuditView(QWidget):
 
     def _fill(self) -> None:
         needle = self.search.text().strip().casefold()
-        shown = [
-            line
-            for line in self.lines
-            if not needle
-            or needle
-            in f"{line.subscriber_name}\n{self.details[line.event.id]}\n{line.event.detail}".casefold()
-        ]
+        shown = [line for line in self.lines if not needle or needle in self._searched(line)]
         self.table.setRowCount(len(shown))
         for r, line in enumerate(shown):
             e = line.event
@@ -169,6 +163,11 @@ class AuditView(QWidget):
                     "is listed here."
                 )
             )
+
+    def _searched(self, line: av.AuditLine) -> str:
+        """What the search box looks in: the name, the detail as shown and its English."""
+        e = line.event
+        return f"{line.subscriber_name}\n{self.details[e.id]}\n{e.detail}".casefold()
 
     def copy_rows(self) -> None:
         """The rows shown (or the selected ones), tab-separated, for a report or a message."""

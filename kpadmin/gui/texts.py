@@ -11,6 +11,8 @@ raise for a translation that does not fit its parameters.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QCoreApplication
 
 from kpadmin.billing.messages import (
@@ -59,21 +61,21 @@ def term_label(term: Term) -> str:
         return value
     if kind is TermKind.MODE:
         return fmt.mode_label(value)
-    table = {
+    tables: dict[TermKind, dict[str, Callable[[], str]]] = {
         TermKind.FIELD: _FIELDS,
         TermKind.SIGNUP_REASON: _SIGNUP_REASONS,
         TermKind.SETTING: _SETTINGS,
         TermKind.SETTING_VALUE: _SETTING_VALUES,
         TermKind.SECRET: _SECRETS,
         TermKind.EXPORT: _EXPORTS,
-    }.get(kind, {})
-    label = table.get(value)
+    }
+    label = tables.get(kind, {}).get(value)
     return label() if label is not None else value
 
 
 # The labels are functions: `tr` must run after the translator is installed (and again when the
 # language changes), not at import.
-_FIELDS = {
+_FIELDS: dict[str, Callable[[], str]] = {
     "name": lambda: tr("Name"),
     "phone": lambda: tr("Phone"),
     "email": lambda: tr("E-mail"),
@@ -86,14 +88,14 @@ _FIELDS = {
     "card_number": lambda: tr("Card number"),
     "channel": lambda: tr("Sign-up channel"),
 }
-_SIGNUP_REASONS = {
+_SIGNUP_REASONS: dict[str, Callable[[], str]] = {
     "cancelled": lambda: tr("window closed"),
     "declined": lambda: tr("declined"),
     "timed_out": lambda: tr("timed out"),
     "verification_failed": lambda: tr("not verified"),
     "unreachable": lambda: tr("i'mport unreachable"),
 }
-_SETTINGS = {
+_SETTINGS: dict[str, Callable[[], str]] = {
     "mode": lambda: tr("Mode"),
     "api_base_url": lambda: tr("API address"),
     "imp_code": lambda: tr("Merchant code"),
@@ -115,7 +117,7 @@ _SETTINGS = {
     "merchant_contact": lambda: tr("Contact for customers"),
     "database_url": lambda: tr("Shared database"),
 }
-_SETTING_VALUES = {
+_SETTING_VALUES: dict[str, Callable[[], str]] = {
     "true": lambda: tr("on"),
     "false": lambda: tr("off"),
     "off": lambda: tr("off"),
@@ -129,13 +131,13 @@ _SETTING_VALUES = {
     "test": lambda: fmt.mode_label("test"),
     "live": lambda: fmt.mode_label("live"),
 }
-_SECRETS = {
+_SECRETS: dict[str, Callable[[], str]] = {
     "imp_key": lambda: tr("REST API key"),
     "imp_secret": lambda: tr("REST API secret"),
     "smtp_password": lambda: tr("Mail password"),
     "database_password": lambda: tr("Database password"),
 }
-_EXPORTS = {
+_EXPORTS: dict[str, Callable[[], str]] = {
     "subscribers": lambda: tr("subscribers"),
     "charges": lambda: tr("charges"),
 }

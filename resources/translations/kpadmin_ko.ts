@@ -2051,6 +2051,10 @@ Start with an empty database?</source>
         <translation>금액 불일치: ₩{asked:,}을 요청했는데 아임포트가 ₩{paid:,}을 결제했습니다. 결제 완료로 기록했으니 아임포트에서 이 결제를 확인하세요</translation>
     </message>
     <message>
+        <source>DOUBLE PAYMENT: {period} is already paid by {clash}; refund {payment_id}</source>
+        <translation>이중 결제: {period}은(는) 이미 {clash}(으)로 결제됨. {payment_id}을(를) 환불하세요</translation>
+    </message>
+    <message>
         <source>customer_uid is empty</source>
         <translation>customer_uid가 비어 있습니다</translation>
     </message>

@@ -141,6 +141,26 @@ FAMILIES: dict[str, list[Message]] = {
     ],
     "charges": [
         journal.describe(_row(), ChargeState.PAID, None, ""),
+        journal.describe(
+            _row(),
+            ChargeState.UNKNOWN,
+            None,
+            (Message.of(M.OUTCOME_INTERRUPTED), Message.of(M.OUTCOME_STATUS, status="ready")),
+        ),
+        journal.describe(
+            _row(),
+            ChargeState.UNKNOWN,
+            None,
+            (
+                Message.of(M.OUTCOME_AMOUNT_MISMATCH, asked=9_900, paid=19_800),
+                Message.of(
+                    M.OUTCOME_DOUBLE_PAYMENT,
+                    period="2026-12",
+                    clash="kp-1-202612-1",
+                    payment_id="imp_2",
+                ),
+            ),
+        ),
         Message.of(
             M.AUDIT_CHARGE,
             state=Term(TermKind.CHARGE_STATE, "declined"),

@@ -53,7 +53,7 @@ def test_the_english_is_the_detail_of_before() -> None:
     assert FAMILIES["charges"][0].english() == (
         "paid ₩9,900 for 2026-12 (attempt 2, merchant_uid kp-1-202612-2)"
     )
-    assert FAMILIES["charges"][5].english() == "daily run 2026-12-07 by 김민지"
+    assert FAMILIES["charges"][7].english() == "daily run 2026-12-07 by 김민지"
     assert FAMILIES["settings"][1].english() == "setting monthly_limit: (unset) → 2"
 
 

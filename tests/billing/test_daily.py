@@ -34,7 +34,6 @@ def test_due_from_the_korean_time_on_that_day() -> None:
     assert daily.is_due(morning + timedelta(hours=14), time(9, 0))  # 23:00: made up that day
 
 
-
 def test_one_desk_claims_the_day_the_other_sees_who(tmp_path: Path) -> None:
     clock = FrozenClock()
     db = tmp_path / "kp.sqlite3"

@@ -70,7 +70,7 @@ def test_a_family_is_said_in_english(qapp: object, family: str) -> None:
 def test_codes_inside_a_detail_are_said_by_their_labels(korean: None) -> None:
     move = FAMILIES["keys and subscribers"][6]
     assert say(move) == "이용 중 → 일시 정지"
-    charge = FAMILIES["charges"][1]
+    charge = FAMILIES["charges"][3]
     assert say(charge).startswith("2026-12 ₩9,900 결제 거절 (1회차")
     settings = say(FAMILIES["settings"][0])
     assert "동시 결제 수: 4 → 8" in settings and "매일 자동 실행: 끔 → 09:30" in settings
