@@ -929,12 +929,19 @@ def audit_action(value: str) -> AuditAction | None:
         return None
 
 
+#: The values of settings that are words of kpadmin's (`settings.format_value`, the dialog's
+#: "-" for none): said in the UI language. Any other value (a number, a time, a name, an address)
+#: is data, shown as it is.
+SETTING_WORDS = frozenset(
+    {"true", "false", "off", "auto", "ko", "en", "email", "sandbox", "test", "live", "(unset)", "-"}
+)
+
+
 def setting_change(code: MessageCode, key: str, old: str, new: str) -> Message:
-    """A settings change (`AUDIT_SETTING_CHANGE`, `AUDIT_SETTING_SET`): the key and both values
-    as terms (a value that is a word, "off", "true", a mode, is said in the UI language)."""
-    return Message.of(
-        code,
-        key=Term(TermKind.SETTING, key),
-        old=Term(TermKind.SETTING_VALUE, old),
-        new=Term(TermKind.SETTING_VALUE, new),
-    )
+    """A settings change (`AUDIT_SETTING_CHANGE`, `AUDIT_SETTING_SET`): the key as a term, and
+    each value as a term when it is one of kpadmin's words (`SETTING_WORDS`), else as data."""
+
+    def value(text: str) -> Term | str:
+        return Term(TermKind.SETTING_VALUE, text) if text in SETTING_WORDS else text
+
+    return Message.of(code, key=Term(TermKind.SETTING, key), old=value(old), new=value(new))

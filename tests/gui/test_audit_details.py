@@ -172,3 +172,36 @@ def test_the_audit_view_and_the_detail_pane_say_details(seeded, qtbot, tmp_path,
         w.close()
     finally:
         i18n.install("en")
+
+
+def test_every_code_a_detail_can_hold_has_its_korean_label(korean: None) -> None:
+    """A setting, a field, a state, a channel, a sign-up failure reason, a setting's word: each
+    has a label with Hangul (a new setting without one would show its English key)."""
+    from kpadmin.billing import settings
+    from kpadmin.billing.messages import SETTING_WORDS
+    from kpadmin.billing.records import ChargeState, SignupChannel, SubscriberState
+    from kpadmin.billing.signup.verify import FailureReason
+    from kpadmin.gui.texts import term_label
+
+    cases = [
+        *((TermKind.SETTING, k) for k in settings.KEYS),
+        *((TermKind.SETTING_VALUE, v) for v in SETTING_WORDS - {"-", "en"}),
+        *((TermKind.SUBSCRIBER_STATE, s.value) for s in SubscriberState),
+        *((TermKind.CHARGE_STATE, s.value) for s in ChargeState),
+        *((TermKind.CHANNEL, c.value) for c in SignupChannel),
+        *((TermKind.SIGNUP_REASON, r.value) for r in FailureReason),
+        *((TermKind.SECRET, n) for n in ("imp_key", "imp_secret", "smtp_password")),
+        *((TermKind.EXPORT, w) for w in ("subscribers", "charges")),
+        *((TermKind.FIELD, f) for f in ("name", "phone", "email", "plan", "amount", "memo")),
+        *((TermKind.FIELD, f) for f in ("billing_day", "next_charge_date")),
+    ]
+    unlabelled = [(k, v) for k, v in cases if not HANGUL.search(term_label(Term(k, v)))]
+    assert unlabelled == []
+
+
+def test_a_setting_s_own_value_is_data(korean: None) -> None:
+    from kpadmin.billing.messages import setting_change
+
+    change = setting_change(MessageCode.AUDIT_SETTING_CHANGE, "merchant_name", "-", "Hello Shop")
+    assert say(change) == "상호: - → Hello Shop"
+    assert audit_leftovers([_event(change, "settings")]) == []
