@@ -205,3 +205,17 @@ def test_a_setting_s_own_value_is_data(korean: None) -> None:
     change = setting_change(MessageCode.AUDIT_SETTING_CHANGE, "merchant_name", "-", "Hello Shop")
     assert say(change) == "상호: - → Hello Shop"
     assert audit_leftovers([_event(change, "settings")]) == []
+
+
+def test_the_selftest_fails_on_an_english_detail(korean: None) -> None:
+    """The journey collects what `audit_leftovers` finds; its settings step fails on any (a run
+    with one Korean template turned back into English ended "✗ settings: … billing key present")."""
+    from kpadmin.gui.selftest import Journey
+
+    journey = Journey(Path("."), None, lambda _line: None, "ko")
+    old = AuditEvent(1, datetime(2026, 1, 1, tzinfo=UTC), "kim", "pause", None, "active → paused")
+    journey.check_details("audit", [old, _event(FAMILIES["refunds"][0], "refund")])
+    assert journey.english == ["audit: pause: active → paused (no message code)"]
+    english = Journey(Path("."), None, lambda _line: None, "en")
+    english.check_details("audit", [old])
+    assert english.english == []
