@@ -2,13 +2,13 @@
 settings changes).
 
 A detail is a message (`kpadmin.billing.messages.Message`: a code and its parameters), never a
-finished sentence: the row keeps its English in ``detail`` (the command line, logs, exports) and
-the code and parameters (JSON) in ``detail_code`` / ``detail_params``, from which the GUI says it
-in the UI language. `record` refuses a bare string (a test drives every path that audits). Callers
-pass values that are already safe: never a secret or a token, phone numbers masked
-(kpadmin.redact), card numbers only as i'mport masks them. `record` redacts the English and every
-text parameter once more (registered secrets and tokens, card and phone numbers): a server's words
-quoted in an audit line cannot carry them into the database.
+finished sentence: the row keeps its English in ``detail`` (the command line, logs, exports) and the
+code and parameters (JSON) in ``detail_code`` / ``detail_params``, from which the GUI says it in the
+UI language. `record` refuses a bare string (mypy, and tests/billing/test_audit_details.py scans
+every call). Callers pass values that are already safe: never a secret or a token, phone numbers
+masked (kpadmin.redact), card numbers only as i'mport masks them. `record` redacts the English and
+every text parameter once more (registered secrets and tokens, card and phone numbers): a server's
+words quoted in an audit line cannot carry them into the database.
 
 The store does not import billing: a detail is anything shaped like a `Message` (`AuditDetail`).
 """
