@@ -691,6 +691,7 @@ class TermKind(enum.StrEnum):
     SECRET = "secret"  # a secret's name (imp_key, …), never its value
     MODE = "mode"  # sandbox, test, live
     EXPORT = "export"  # what a CSV export held (subscribers, charges)
+    WON = "won"  # an amount as the English has always shown it (9900); the GUI shows ₩9,900
 
 
 @dataclass(frozen=True, slots=True)

@@ -371,11 +371,15 @@ def field_change(key: str, old: object, new: object) -> Message:
     return Message.of(
         MessageCode.AUDIT_FIELD_CHANGE,
         field=Term(TermKind.FIELD, key),
-        old=_shown(old),
-        new=_shown(new),
+        old=field_value(key, old),
+        new=field_value(key, new),
     )
 
 
-def _shown(value: object) -> str:
-    """A field's value in an audit line: "—" for none (no English "None")."""
-    return "—" if value is None or value == "" else str(value)
+def field_value(key: str, value: object) -> str | Term:
+    """A field's value in an audit line: "—" for none (no English "None"), an amount as won."""
+    if value is None or value == "":
+        return "—"
+    if key == "amount" and isinstance(value, int):
+        return Term(TermKind.WON, str(value))
+    return str(value)

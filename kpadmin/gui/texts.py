@@ -61,6 +61,8 @@ def term_label(term: Term) -> str:
         return value
     if kind is TermKind.MODE:
         return fmt.mode_label(value)
+    if kind is TermKind.WON:
+        return fmt.won(int(value)) if value.lstrip("-").isdecimal() else value
     tables: dict[TermKind, dict[str, Callable[[], str]]] = {
         TermKind.FIELD: _FIELDS,
         TermKind.SIGNUP_REASON: _SIGNUP_REASONS,

@@ -262,11 +262,20 @@ def _describe(existing: Subscriber, changes: dict[str, Any]) -> Message:
             Message.of(
                 MessageCode.AUDIT_FIELD_CHANGE,
                 field=Term(TermKind.FIELD, key),
-                old="—" if old is None or old == "" else str(old),
-                new="—" if new is None or new == "" else str(new),
+                old=_field_value(key, old),
+                new=_field_value(key, new),
             )
         )
     return Message.of(MessageCode.AUDIT_IMPORT_UPDATE, changes=tuple(parts))
+
+
+def _field_value(key: str, value: object) -> str | Term:
+    """As `kpadmin.billing.subscribers.field_value` (not imported: csvio stays below it)."""
+    if value is None or value == "":
+        return "—"
+    if key == "amount" and isinstance(value, int):
+        return Term(TermKind.WON, str(value))
+    return str(value)
 
 
 def _apply(
