@@ -163,3 +163,12 @@ def test_a_term_s_english_is_its_code() -> None:
         MessageCode.AUDIT_RETRY_REQUESTED, state=Term(TermKind.SUBSCRIBER_STATE, "past_due")
     )
     assert message.english() == "retry requested (was past_due)"
+
+
+def test_the_store_s_own_new_database_line_is_a_known_message() -> None:
+    """kpadmin/store/sqlite.py writes the `new_database` row itself (the store does not import
+    billing): its code and parameters must be those of `AUDIT_NEW_DATABASE`."""
+    source = (REPO / "kpadmin" / "store" / "sqlite.py").read_text(encoding="utf-8")
+    assert f'"detail_code": "{MessageCode.AUDIT_NEW_DATABASE.value}"' in source
+    stored = Message.stored(MessageCode.AUDIT_NEW_DATABASE.value, json.dumps({"facts": "3 rows"}))
+    assert stored is not None and stored.english().endswith("the missing database had 3 rows")
