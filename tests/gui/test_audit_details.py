@@ -219,3 +219,27 @@ def test_the_selftest_fails_on_an_english_detail(korean: None) -> None:
     english = Journey(Path("."), None, lambda _line: None, "en")
     english.check_details("audit", [old])
     assert english.english == []
+
+
+def test_every_outcome_note_a_charge_line_can_hold_is_korean(korean: None) -> None:
+    """The engine's notes ride in charge lines (`journal.Write.note`): none leaves an English
+    word on the Korean screen (their values, data, left out)."""
+    placeholder = re.compile(r"\{(\w+)")
+    found = []
+    for code in MessageCode:
+        if not code.value.startswith("outcome."):
+            continue
+        params = dict.fromkeys(placeholder.findall(ENGLISH[code]), 1)
+        note = Message.of(code, **params)
+        line = Message.of(
+            MessageCode.AUDIT_CHARGE,
+            state=Term(TermKind.CHARGE_STATE, "unknown"),
+            amount=9_900,
+            period="2026-12",
+            attempt=1,
+            order_id="kp-1",
+            payment="",
+            note=Message.of(MessageCode.AUDIT_CHARGE_NOTE, text=(note,)),
+        )
+        found += audit_leftovers([_event(line, "charge")])
+    assert found == []
