@@ -10,13 +10,13 @@
   re-sent: the payment is looked up and what it shows is the outcome (`UNKNOWN` only when the
   lookup fails too: check at i'mport before trying again). `NotSent` never left: nothing happened.
 
-`refund_charge` is the staff refund of a journal charge (the GUI's refund dialog, `kpadmin
-refund`): it checks the request against the journal, sends, and records only what the gateway
-shows — the charge's ``cancelled_amount`` becomes the payment's refunded amount (never our own
-sum), with a refund row per new cancellation i'mport lists (on its own time: the settlement
-report's day) — with its audit row, in one transaction. A refusal or a lost answer gets its audit row too.
-The sign-up's leftovers (`kpadmin.billing.signup.leftovers.refund_leftover`) send through
-`send_refund` and audit with their own actions.
+`refund_charge` is the staff refund of a journal charge (the GUI's refund dialog, `kpadmin refund`):
+it checks the request against the journal, sends, and records only what the gateway shows — the
+charge's ``cancelled_amount`` becomes the payment's refunded amount (never our own sum), with a
+refund row per new cancellation i'mport lists (on its own time: the settlement report's day) — with
+its audit row, in one transaction. A refusal or a lost answer gets its audit row too. The sign-up's
+leftovers (`kpadmin.billing.signup.leftovers.refund_leftover`) send through `send_refund` and audit
+with their own actions.
 """
 
 from __future__ import annotations
@@ -125,9 +125,7 @@ async def _look_up(gateway: Gateway, payment_id: str) -> GatewayPayment | None:
     return payment
 
 
-def refund_facts(
-    payment: GatewayPayment, source: RefundSource, reason: str = ""
-) -> RefundFacts:
+def refund_facts(payment: GatewayPayment, source: RefundSource, reason: str = "") -> RefundFacts:
     """What the journal records with a payment's new refunded total: each refund i'mport lists
     (``cancel_history``: its own time, so each lands on its own day), `source` for the ones new
     to the journal, `reason` for any part the list does not explain (`kpadmin.store.refunds`)."""

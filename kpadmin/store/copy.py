@@ -3,18 +3,18 @@
     report = copy_database(source, target)   # two open Stores: this PC's file, the shared one
 
 Everything is copied in **one** write transaction on the target — subscribers, the charge journal
-with its refund rows, the audit trail — or nothing is: a target that already holds any of the source's billing keys
-(``customer_uid``) or order ids (``merchant_uid``) is refused before anything is written
-(`CopyConflict`, naming how many and the first few), so two desks' data can be brought together
-only when they do not overlap, and the same desk copied twice is refused. Row ids are the
+with its refund rows, the audit trail — or nothing is: a target that already holds any of the
+source's billing keys (``customer_uid``) or order ids (``merchant_uid``) is refused before anything
+is written (`CopyConflict`, naming how many and the first few), so two desks' data can be brought
+together only when they do not overlap, and the same desk copied twice is refused. Row ids are the
 target's own (a shared database may hold another desk's rows); the journal and the audit follow
-their subscribers to the new ids, the refund rows their charges (found again by order id). Both databases' batch locks are held meanwhile, so nobody
-charges either while it runs.
+their subscribers to the new ids, the refund rows their charges (found again by order id). Both
+databases' batch locks are held meanwhile, so nobody charges either while it runs.
 
 Afterwards the copy is checked, inside the same transaction: the number of subscribers, charges,
-refund rows and audit lines, and the money (subscribers' amounts, what was paid, what was
-refunded: by the charges and by the refund rows) added to the target equal the source's; otherwise it rolls back (`CopyMismatch`). The source is left
-as it was.
+refund rows and audit lines, and the money (subscribers' amounts, what was paid, what was refunded:
+by the charges and by the refund rows) added to the target equal the source's; otherwise it rolls
+back (`CopyMismatch`). The source is left as it was.
 """
 
 from __future__ import annotations

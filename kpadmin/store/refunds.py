@@ -26,10 +26,10 @@ table existed: one row per charge at its last change).
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, insert, select
 
@@ -175,7 +175,7 @@ def _row(
 
 
 class RefundRepository:
-    """Reads of the refund rows of one `Store` (they are written by `ChargeRepository.set_state`)."""
+    """Reads of the refund rows of one `Store` (`ChargeRepository.set_state` writes them)."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -208,8 +208,7 @@ class RefundRepository:
             return [int(r[0]) for r in conn.execute(query)]
 
 
-def _refund(r: object) -> Refund:
-    row = tuple(r)  # type: ignore[call-overload]
+def _refund(row: Sequence[Any]) -> Refund:
     at, created = schema.as_instant(row[3]), schema.as_instant(row[8])
     assert at is not None and created is not None  # NOT NULL columns
     return Refund(

@@ -68,8 +68,8 @@ from kpadmin.store.errors import (
     is_constraint,
 )
 from kpadmin.store.notices import NoticeRepository
-from kpadmin.store.refunds import RefundRepository
 from kpadmin.store.prepared import Prepared
+from kpadmin.store.refunds import RefundRepository
 from kpadmin.store.remote import CHANNEL, RemoteListener
 from kpadmin.store.remote import Listener as DeskListener
 from kpadmin.store.remote import payload as notify_payload
