@@ -7,7 +7,9 @@ Every moment comes from the test's clock (shared by the store, the engine and th
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+import json
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +17,9 @@ import pytest
 from kpadmin.billing import reports
 from kpadmin.billing.engine import ChargeEngine
 from kpadmin.billing.periods import SEOUL
-from kpadmin.billing.refunds import refund_charge
+from kpadmin.billing.refunds import refund_charge, refund_facts
+from kpadmin.iamport.gateway import to_payment
+from kpadmin.iamport.models import Payment
 from kpadmin.store import NewCharge, NewSubscriber, Store
 from kpadmin.store.models import Charge, ChargeState
 from kpadmin.store.refunds import CancelEntry, RefundFacts, RefundSource
@@ -24,6 +28,7 @@ from tests.clock import FrozenClock
 from tests.fixtures.sandbox import RunningSandbox
 
 STAFF = "김직원"
+REAL = Path(__file__).parents[1] / "iamport" / "real_answers"
 
 
 def kst_day(moment: datetime) -> date:
@@ -238,3 +243,30 @@ def test_the_refund_rows_always_add_up_to_the_refunded_amount(
         raise RuntimeError("boom")
     assert sum(r.amount for r in store.refunds.for_charge(cid)) == 3_900
     assert store.refunds.unbalanced() == []
+
+
+# ------------------------------------------------------------------ i'mport's cancel_history
+
+
+def test_a_real_cancel_history_gives_each_refund_its_time_and_reference() -> None:
+    """The live answer of a cancelled Kakao Pay payment (tests/iamport/real_answers): its one
+    cancellation keeps i'mport's time and ``cancellation_id``; without that id, two partial
+    refunds that share the payment's TID (Kakao Pay's) still get two references."""
+    answer = json.loads((REAL / "kakaopay-test-payment-cancelled.json").read_text("utf-8"))
+    payment = to_payment(Payment.from_api(answer["response"]))
+    (refund,) = payment.refunds
+    assert refund.ref == "06JC8FVHJTW2WY16FEY0" and refund.amount == 10
+    assert refund.refunded_at == datetime.fromtimestamp(1695005582, UTC)
+    facts = refund_facts(payment, RefundSource.GATEWAY)
+    assert facts.history == (
+        CancelEntry(
+            10, refund.refunded_at, "06JC8FVHJTW2WY16FEY0", "취소요청api", refund.receipt_url
+        ),
+    )
+    first = answer["response"]["cancel_history"][0]
+    older = {**first, "cancellation_id": None, "amount": 4, "cancelled_at": 1695000000}
+    newer = {**first, "cancellation_id": None, "amount": 6}
+    two = to_payment(Payment.from_api({**answer["response"], "cancel_history": [older, newer]}))
+    refs = [r.ref for r in two.refunds]
+    assert None not in refs and len(set(refs)) == 2
+    assert all(ref.startswith(first["pg_tid"]) for ref in refs if ref)
