@@ -16,6 +16,8 @@ import pytest
 
 from kpadmin.billing import reports
 from kpadmin.billing.engine import ChargeEngine
+from kpadmin.billing.gateway import GatewayPayment, GatewayRefund, PaymentStatus
+from kpadmin.billing.journal import Journal, RowRef, Write
 from kpadmin.billing.periods import SEOUL
 from kpadmin.billing.refunds import refund_charge, refund_facts
 from kpadmin.iamport.gateway import to_payment
@@ -270,3 +272,41 @@ def test_a_real_cancel_history_gives_each_refund_its_time_and_reference() -> Non
     refs = [r.ref for r in two.refunds]
     assert None not in refs and len(set(refs)) == 2
     assert all(ref.startswith(first["pg_tid"]) for ref in refs if ref)
+
+
+def test_a_payment_found_paid_and_refunded_gets_its_refunds_on_their_days(
+    any_store: Store, clock: FrozenClock
+) -> None:
+    """The journal records a payment found late (a lookup, the ledger check) that i'mport shows
+    paid and refunded twice since: the row is paid with both refunds, each on its own time."""
+    store = any_store
+    paid_at = clock() - timedelta(days=6)
+    (sid,) = store.subscribers.add_many(
+        [NewSubscriber("cu-late", "이준호", 5_000, 1, paid_at.date())]
+    )
+    with store.transaction():
+        cid = store.charges.insert(
+            NewCharge(sid, "cu-late", "2026-01", 1, "kp-late-1", 5_000), batch_id="b", staff="t"
+        )
+    refunds = (
+        GatewayRefund(1_000, paid_at + timedelta(days=1), "a", "cx-1"),
+        GatewayRefund(1_500, paid_at + timedelta(days=4), "b", "cx-2"),
+    )
+    payment = GatewayPayment(
+        "imp_late", "kp-late-1", PaymentStatus.PAID, 5_000, 2_500, paid_at=paid_at, refunds=refunds
+    )
+    ref = RowRef(cid, sid, "cu-late", "2026-01", 1, "kp-late-1", 5_000)
+    write = Write(ref, ChargeState.PAID, frozenset({ChargeState.PLANNED}), STAFF, payment, "")
+    with store.transaction():
+        assert Journal(store, clock=clock).apply_now(write)
+    rows = store.refunds.for_charge(cid)
+    assert [(r.amount, r.refunded_at, r.source) for r in rows] == [
+        (1_000, paid_at + timedelta(days=1), RefundSource.GATEWAY),
+        (1_500, paid_at + timedelta(days=4), RefundSource.GATEWAY),
+    ]
+    assert store.refunds.unbalanced() == []
+    start, end = kst_day(paid_at), clock.today()
+    by_day = {d: f.refunded_amount for d, f in reports.settlement(store, start, end).days}
+    assert by_day[kst_day(paid_at + timedelta(days=1))] == 1_000
+    assert by_day[kst_day(paid_at + timedelta(days=4))] == 1_500
+    assert sum(by_day.values()) == 2_500
