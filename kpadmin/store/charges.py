@@ -279,8 +279,12 @@ class ChargeRepository:
         if fields.get("fail_reason"):
             fields["fail_reason"] = redact_text(fields["fail_reason"])
         statement = _set_state_statement(frozenset(fields))
-        stamp = now or self._store.clock()
-        values = {**fields, "id": charge_id, "state": state.value, "updated_at": stamp}
+        values = {
+            **fields,
+            "id": charge_id,
+            "state": state.value,
+            "updated_at": now or self._store.clock(),
+        }
         store = self._store
         with store._write() as conn:
             found = store._rows(conn, statement, values)
@@ -288,7 +292,8 @@ class ChargeRepository:
                 raise KeyError(charge_id)
             total = fields.get("cancelled_amount")
             if total is not None and (total != 0 or refunds is not None):
-                record_refunds(conn, charge_id, int(total), refunds or FOUND_AT_GATEWAY, stamp)
+                facts = refunds or FOUND_AT_GATEWAY
+                record_refunds(conn, charge_id, int(total), facts, values["updated_at"])
             store._note(ChangeKind.CHARGES, [found[0][0]])
 
     def mark_resent(self, charge_id: int, *, batch_id: str, now: datetime | None = None) -> None:
