@@ -2532,8 +2532,8 @@ Reason: {reason}</source>
         <translation>보기:</translation>
     </message>
     <message>
-        <source>Korean days (KST). Paid: the amount i&apos;mport took. Refunded: what was refunded of those payments so far, counted on the payment&apos;s day. Net = paid − refunded. Declined: charges the card company refused.</source>
-        <translation>한국 시간 기준 날짜입니다. 결제 금액: 아임포트가 결제한 금액. 환불 금액: 그 결제 중 지금까지 환불된 금액(결제한 날에 집계). 순매출 = 결제 금액 − 환불 금액. 결제 거절: 카드사가 거절한 결제.</translation>
+        <source>Korean days (KST). Paid: the amount i&apos;mport took. Refunded: the refunds made that day, whichever day their payment was. Net = paid − refunded. Declined: charges the card company refused.</source>
+        <translation>한국 시간 기준 날짜입니다. 결제 금액: 아임포트가 결제한 금액. 환불 금액: 그날 이루어진 환불(결제한 날과 관계없이 환불한 날에 집계). 순매출 = 결제 금액 − 환불 금액. 결제 거절: 카드사가 거절한 결제.</translation>
     </message>
     <message>
         <source>Choose a shorter period (at most ten years).</source>
