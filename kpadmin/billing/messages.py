@@ -668,7 +668,7 @@ ENGLISH: Mapping[MessageCode, str] = MappingProxyType(
         _M.AUDIT_PLAN_PRICE: QT_TRANSLATE_NOOP(
             "Message",
             "plan {plan}: ₩{old:,} → ₩{new:,} from {period}; {now} subscriber(s) now, {later} "
-            "when their next charge reaches {period}",
+            "when their next charge reaches {period}; {told} customer(s) notified",
         ),
         _M.AUDIT_PLAN_PRICE_SUBSCRIBER: QT_TRANSLATE_NOOP(
             "Message", "amount ₩{old:,} → ₩{new:,} (plan {plan} from {period})"

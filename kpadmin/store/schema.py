@@ -219,6 +219,31 @@ Index(
     postgresql_where=text("state = 'paid' AND paid_amount != amount"),
 )
 
+REFUND_SOURCES = ("staff", "gateway", "backfill")
+
+# Refund events (revision 0005; kpadmin/store/refunds.py): one row per refund of a charge, on the
+# moment it happened. The rows of a charge add up to its ``cancelled_amount`` (kept by the one
+# writer of that column, `ChargeRepository.set_state`). ``gateway_ref`` names i'mport's
+# cancellation (unique per charge: never recorded twice; NULL when unknown).
+refunds = Table(
+    "refunds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("charge_id", Integer, ForeignKey("charges.id"), nullable=False),
+    Column("amount", Integer, nullable=False),
+    Column("refunded_at", Instant, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("reason", Text, nullable=False, server_default=""),
+    Column("gateway_ref", Text),
+    Column("receipt_url", Text),
+    Column("created_at", Instant, nullable=False),
+    UniqueConstraint("charge_id", "gateway_ref", name="refunds_gateway_ref"),
+    # Negative only as a correction (i'mport's refunded total went down: never expected).
+    CheckConstraint("amount <> 0", name="refunds_amount"),
+    CheckConstraint(_in("source", REFUND_SOURCES), name="refunds_source"),
+)
+Index("refunds_by_time", refunds.c.refunded_at)
+
 audit = Table(
     "audit",
     metadata,
@@ -229,7 +254,7 @@ audit = Table(
     Column("subscriber_id", Integer, ForeignKey("subscribers.id", ondelete="SET NULL")),
     Column("detail", Text, nullable=False, server_default=""),
     # The detail as a message code and its parameters (JSON text), for the GUI to say it in the
-    # UI language (kpadmin.billing.messages); NULL on rows from before revision 0005, which the
+    # UI language (kpadmin.billing.messages); NULL on rows from before revision 0006, which the
     # GUI shows as their English `detail`. `detail` stays the English (CLI, logs, exports).
     Column("detail_code", Text),
     Column("detail_params", Text),

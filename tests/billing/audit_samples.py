@@ -278,6 +278,7 @@ FAMILIES: dict[str, list[Message]] = {
             period="2027-01",
             now=1,
             later=2,
+            told=3,
         ),
         Message.of(
             M.AUDIT_PLAN_PRICE_SUBSCRIBER, old=9_900, new=12_900, plan="프리미엄", period="2027-01"

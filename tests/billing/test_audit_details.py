@@ -2,7 +2,7 @@
 
 Every detail family's English formats; every audit code has a sample; a detail survives the JSON it
 is stored as; `record` refuses bare text and redacts what a parameter might carry; no call of
-`record` in kpadmin passes a finished sentence; rows from before revision 0005 keep their English.
+`record` in kpadmin passes a finished sentence; rows from before revision 0006 keep their English.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""Revision 0005 (audit detail codes): an existing audit trail keeps every row and its English;
+"""Revision 0006 (audit detail codes): an existing audit trail keeps every row and its English;
 old rows have no code (the GUI shows their English), new rows get one — on SQLite and on
-PostgreSQL, from a database at 0004 with rows in it."""
+PostgreSQL, from a database at 0005 (the one before) with rows in it."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from kpadmin.store import migrations, open_store
 from tests.store.legacy import old_database
 
 
-def _at_0004(conn: Connection) -> None:
-    command.upgrade(migrations._config(conn), "0004")
+def _before(conn: Connection) -> None:
+    command.upgrade(migrations._config(conn), "0005")
 
 
 def _old_row(conn: Connection) -> None:
@@ -31,18 +31,18 @@ def _old_row(conn: Connection) -> None:
 
 def _check(conn: Connection) -> None:
     migrations.upgrade(conn)
-    assert migrations.current_revision(conn) == "0005"
+    assert migrations.current_revision(conn) == "0006"
     rows = conn.execute(
         text("SELECT detail, detail_code, detail_params FROM audit ORDER BY id")
     ).all()
     assert [tuple(r) for r in rows] == [("active → paused", None, None)]
 
 
-def test_sqlite_at_0004_keeps_its_audit_trail(tmp_path: Path) -> None:
+def test_sqlite_before_0006_keeps_its_audit_trail(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite:///{tmp_path / 'kp.sqlite3'}")
     try:
         with engine.begin() as conn:
-            _at_0004(conn)
+            _before(conn)
             _old_row(conn)
         with engine.begin() as conn:
             _check(conn)
@@ -51,11 +51,11 @@ def test_sqlite_at_0004_keeps_its_audit_trail(tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
-def test_postgresql_at_0004_keeps_its_audit_trail(postgres) -> None:
+def test_postgresql_before_0006_keeps_its_audit_trail(postgres) -> None:
     engine = create_engine(postgres.url.replace("postgresql://", "postgresql+psycopg://"))
     try:
         with engine.begin() as conn:
-            _at_0004(conn)
+            _before(conn)
             conn.execute(
                 text(
                     "INSERT INTO audit (at, staff, action, subscriber_id, detail) "

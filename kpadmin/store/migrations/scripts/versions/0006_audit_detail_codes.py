@@ -1,7 +1,7 @@
 """Audit details as message codes (issue #13): ``audit.detail_code`` and ``audit.detail_params``.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-07
 
 An audit row keeps its English ``detail`` (the command line, logs and exports read it) and now
@@ -18,12 +18,12 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005"
-down_revision: str | Sequence[str] | None = "0004"
+revision: str = "0006"
+down_revision: str | Sequence[str] | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 #: PRAGMA user_version a SQLite file has once this revision is applied (see migrations/__init__).
-user_version = 6
+user_version = 7
 
 
 def upgrade() -> None:
