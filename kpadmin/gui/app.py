@@ -37,7 +37,13 @@ if TYPE_CHECKING:
     from kpadmin.runtime import Runtime
 
 _STARTED = time.perf_counter()
+#: Start-up phases for ``--startup-probe`` (name -> seconds since this module was imported).
+_MARKS: dict[str, float] = {}
 log = logging.getLogger(__name__)
+
+
+def _mark(name: str) -> None:
+    _MARKS[name] = round(time.perf_counter() - _STARTED, 4)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -72,13 +78,9 @@ def prepare_environment(
 
 def run(args: argparse.Namespace) -> int:
     prepare_environment()
-    from kpadmin.gui import crash
-
-    crash.install_excepthook()
-
-    from PySide6.QtCore import QCoreApplication, Qt
-    from PySide6.QtWidgets import QApplication, QMessageBox
-
+    # The Qt-free core (SQLAlchemy, the store, settings) is imported before PySide6: PySide6's
+    # import hook reads the source of every module imported after it, looking for the word
+    # "PySide6" (PYSIDE-2029), which costs ~0.1 s for these few hundred modules.
     from kpadmin import APP_NAME, APP_ORGANIZATION, __version__, paths
     from kpadmin.billing.settings import SettingsError
     from kpadmin.clock import ClockError
@@ -86,6 +88,15 @@ def run(args: argparse.Namespace) -> int:
     from kpadmin.logs import setup_logging
     from kpadmin.runtime import open_runtime
 
+    _mark("core_imports")
+    from kpadmin.gui import crash
+
+    crash.install_excepthook()
+
+    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    _mark("qt_imports")
     # QtWebEngine is imported late (sign-up); it needs shared GL contexts set before the app exists.
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     existing = QApplication.instance()
@@ -97,6 +108,7 @@ def run(args: argparse.Namespace) -> int:
     # The controller decides when to quit (after async clean-up), not the last closed window.
     app.setQuitOnLastWindowClosed(False)
     _set_window_icon(app)
+    _mark("qapplication")
 
     new_database = getattr(args, "new_database", False)
     try:
@@ -116,6 +128,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:  # the data dir cannot be made or read
         QMessageBox.critical(None, "kpadmin", f"{exc.strerror or exc}: {exc.filename or ''}")
         return ExitCode.DISK
+    _mark("runtime")
 
     import qasync
 
@@ -185,6 +198,7 @@ class AppController:
         from kpadmin.gui.main_window import MainWindow
         from kpadmin.runtime import exit_code
 
+        _mark("gui_imports")
         while True:
             wanted = self.language_override or self.runtime.settings.language
             i18n.install(i18n.resolve_language(wanted))
@@ -196,11 +210,13 @@ class AppController:
                     self.runtime = replace(self.runtime, new_database=True)
                     continue
                 return exit_code(exc, 1)
+            _mark("backend")
             # --new-database (or the confirmed choice) covers this one opening only.
             self.runtime = replace(self.runtime, new_database=False)
             backend.runtime = self.runtime
             window = MainWindow(backend)
             self.backend, self.window = backend, window
+            _mark("window")
             outcome: asyncio.Future[object] = asyncio.get_running_loop().create_future()
 
             def finish(value: object, fut: asyncio.Future[object] = outcome) -> None:
@@ -210,6 +226,7 @@ class AppController:
             window.closed.connect(lambda: finish("quit"))
             window.settings_saved.connect(lambda _old, new: finish(new))
             window.show()
+            _mark("show")
             if self.probe:
                 await self._probe(window)
             connecting = asyncio.ensure_future(backend.connect())
@@ -237,11 +254,13 @@ class AppController:
 
         QCoreApplication.processEvents()
         await asyncio.sleep(0)
+        _mark("shown")
         figures = {
             "window_visible": window.isVisible(),
             "since_run_s": round(time.perf_counter() - _STARTED, 4),
             "rows": window.model.rowCount(),
             "webengine_loaded": any(m.startswith("PySide6.QtWebEngine") for m in sys.modules),
+            "marks": dict(_MARKS),
         }
         print(json.dumps(figures), flush=True)
         window.close()
