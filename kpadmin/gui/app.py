@@ -42,6 +42,32 @@ _MARKS: dict[str, float] = {}
 log = logging.getLogger(__name__)
 
 
+#: What the first window does not need, so a start must not import it: a sign-up's QtWebEngine,
+#: Alembic (only when the database is not at head), PostgreSQL's dialect and driver, the
+#: gateway's HTTP client and the keyring (the connection opens after the window shows), the
+#: in-process sandbox's server, the notices' templates. The probe reports any that got loaded
+#: (bench/startup.py; tests/gui/test_csv_and_app.py and tests/test_startup_imports.py).
+NOT_BEFORE_THE_WINDOW = (
+    "PySide6.QtWebEngineCore",
+    "PySide6.QtWebEngineWidgets",
+    "alembic",
+    "sqlalchemy.dialects.postgresql",
+    "psycopg",
+    "httpx",
+    "keyring",
+    "kpadmin.iamport",
+    "kpadmin.sandbox.server",
+    "uvicorn",
+    "starlette",
+    "jinja2",
+)
+
+
+def loaded_too_early() -> list[str]:
+    """The `NOT_BEFORE_THE_WINDOW` packages this process has imported."""
+    return [name for name in NOT_BEFORE_THE_WINDOW if name in sys.modules]
+
+
 def _mark(name: str) -> None:
     _MARKS[name] = round(time.perf_counter() - _STARTED, 4)
 
@@ -260,6 +286,7 @@ class AppController:
             "since_run_s": round(time.perf_counter() - _STARTED, 4),
             "rows": window.model.rowCount(),
             "webengine_loaded": any(m.startswith("PySide6.QtWebEngine") for m in sys.modules),
+            "loaded_too_early": loaded_too_early(),
             "marks": dict(_MARKS),
         }
         print(json.dumps(figures), flush=True)
