@@ -115,6 +115,22 @@ def run(args: argparse.Namespace) -> int:
     from kpadmin.runtime import open_runtime
 
     _mark("core_imports")
+    # The settings before Qt: this mode's database file is then known, and its check
+    # (`Runtime.check_database_ahead`: quick_check reads every page, ~0.5 s for 100,000
+    # subscribers) runs in the background while Qt and the windows are imported. A problem is
+    # shown once the QApplication exists.
+    new_database = getattr(args, "new_database", False)
+    runtime: Runtime | None = None
+    problem: Exception | None = None
+    try:
+        setup_logging(paths.data_dir(args.data_dir))
+        runtime = open_runtime(args.data_dir, new_database=new_database)
+    except (ClockError, SettingsError, OSError) as exc:
+        problem = exc
+    else:
+        runtime.check_database_ahead()
+    _mark("runtime")
+
     from kpadmin.gui import crash
 
     crash.install_excepthook()
@@ -136,25 +152,23 @@ def run(args: argparse.Namespace) -> int:
     _set_window_icon(app)
     _mark("qapplication")
 
-    new_database = getattr(args, "new_database", False)
-    try:
-        setup_logging(paths.data_dir(args.data_dir))
-        runtime = open_runtime(args.data_dir, new_database=new_database)
-    except ClockError as exc:  # KPADMIN_NOW unreadable, or set in live mode
-        QMessageBox.critical(None, "kpadmin", str(exc))
+    if isinstance(problem, ClockError):  # KPADMIN_NOW unreadable, or set in live mode
+        QMessageBox.critical(None, "kpadmin", str(problem))
         return ExitCode.USAGE
-    except SettingsError as exc:
+    if isinstance(problem, SettingsError):
         # Unusable settings.json: offer the defaults (the old file kept aside) or quit.
         from kpadmin.gui.settings_problem import offer_defaults
 
-        data_root = offer_defaults(exc)
+        data_root = offer_defaults(problem)
         if data_root is None:
             return ExitCode.SETTINGS
         runtime = open_runtime(data_root, new_database=new_database)
-    except OSError as exc:  # the data dir cannot be made or read
-        QMessageBox.critical(None, "kpadmin", f"{exc.strerror or exc}: {exc.filename or ''}")
+    elif isinstance(problem, OSError):  # the data dir cannot be made or read
+        QMessageBox.critical(
+            None, "kpadmin", f"{problem.strerror or problem}: {problem.filename or ''}"
+        )
         return ExitCode.DISK
-    _mark("runtime")
+    assert runtime is not None  # opened, or the problem above returned
 
     import qasync
 
