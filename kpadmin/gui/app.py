@@ -4,12 +4,15 @@ Order matters here:
 
 1. Headless/root defaults go into the environment before Qt is imported: offscreen only when Linux
    has no display; ``QTWEBENGINE_DISABLE_SANDBOX=1`` as root (QtWebEngine refuses root otherwise).
-2. ``sys.excepthook`` is installed before the QApplication exists (Vorta does the same), so nothing
-   unexpected is ever lost.
-3. One qasync loop, run exactly once: ``with loop: loop.run_until_complete(main())``, with all async
+2. The Qt-free core is imported and the settings read before Qt (start-up time: PySide6's import
+   hook reads every later module's source; the database's quick_check starts in a thread).
+3. ``sys.excepthook`` is installed before the QApplication exists (Vorta does the same), so nothing
+   unexpected is ever lost (a problem met before it is re-raised or shown once it exists).
+4. One qasync loop, run exactly once: ``with loop: loop.run_until_complete(main())``, with all async
    clean-up inside ``main()`` (STYLE pitfall 3: ``qasync.run()`` crashed at exit with QtWebEngine).
-4. The window is shown first; the i'mport connection (and in sandbox mode the in-process sandbox)
-   opens after, in the background. QtWebEngine is not imported until a sign-up starts.
+5. The window is shown and painted first; the i'mport connection (and in sandbox mode the
+   in-process sandbox) opens after, in the background. Nothing of `NOT_BEFORE_THE_WINDOW`
+   (QtWebEngine, Alembic at head, httpx, …) is imported before the window shows.
 
 A first run needs no set-up: default settings are sandbox mode with the built-in simulator.
 """
@@ -125,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         setup_logging(paths.data_dir(args.data_dir))
         runtime = open_runtime(args.data_dir, new_database=new_database)
-    except (ClockError, SettingsError, OSError) as exc:
+    except Exception as exc:  # handled below; anything unexpected reaches the crash hook
         problem = exc
     else:
         runtime.check_database_ahead()
@@ -168,6 +171,8 @@ def run(args: argparse.Namespace) -> int:
             None, "kpadmin", f"{problem.strerror or problem}: {problem.filename or ''}"
         )
         return ExitCode.DISK
+    elif problem is not None:
+        raise problem  # unexpected: through `crash`'s hook (log and stderr, redacted)
     assert runtime is not None  # opened, or the problem above returned
 
     import qasync
