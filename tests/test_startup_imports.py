@@ -47,3 +47,16 @@ def test_opening_a_sqlite_database_at_head_imports_neither_alembic_nor_postgresq
     created = _open_in_child(db)  # a new file: the migrations run
     assert "alembic" in created  # the check below would see Alembic if it were imported
     assert _open_in_child(db) == []
+
+
+def test_the_partial_indexes_have_their_postgresql_condition_once_postgresql_is_used() -> None:
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.schema import CreateIndex
+
+    import kpadmin.store.postgres  # noqa: F401  (adds the options on import)
+    from kpadmin.store import schema
+
+    for name, condition in schema.PARTIAL_INDEXES.items():
+        index = next(i for i in schema.charges.indexes if i.name == name)
+        ddl = str(CreateIndex(index).compile(dialect=postgresql.dialect()))
+        assert ddl.endswith(f"WHERE {condition}"), ddl
