@@ -45,9 +45,11 @@ from kpadmin.billing.collections import Collections
 from kpadmin.billing.gateway import GatewayPayment
 from kpadmin.billing.messages import Message, MessageCode
 from kpadmin.billing.periods import next_charge_date, period_of, today_in_seoul
+from kpadmin.billing.refunds import refund_facts
 from kpadmin.redact import redact_text
 from kpadmin.store import ChangeKind, Job, Schedule, Store
 from kpadmin.store.models import ChargeState
+from kpadmin.store.refunds import RefundSource
 
 log = logging.getLogger(__name__)
 
@@ -307,7 +309,11 @@ class Journal:
             fields["fail_reason"] = redact_text(message) if message else None
         elif state is not ChargeState.SENT:
             fields["fail_reason"] = redact_text(message) if message else None
-        charges.set_state(row.charge_id, state, now=now, **fields)
+        refunds = None
+        if state is ChargeState.PAID and payment is not None and payment.refunded_amount:
+            # Paid and refunded already (found late): each refund on its own time.
+            refunds = refund_facts(payment, RefundSource.GATEWAY)
+        charges.set_state(row.charge_id, state, now=now, refunds=refunds, **fields)
         if state is ChargeState.PAID:
             assert payment is not None
             self._after_paid(row, payment, now)

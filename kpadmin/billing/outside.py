@@ -11,7 +11,10 @@ default listing window) and by multi-gets, never one request per row:
    chunks of 100 (`Gateway.get_payments`, ``GET /payments?imp_uid[]=…``); where i'mport's
    refunded amount (V1 ``cancel_amount``) differs from the row's ``cancelled_amount``, the row
    takes i'mport's (a full refund too: the row stays paid — the period was paid, then refunded —
-   with ``cancelled_amount`` = what was paid). The overview's net and the export follow.
+   with ``cancelled_amount`` = what was paid), and each refund of i'mport's ``cancel_history``
+   not recorded yet becomes a refund row on its own ``cancelled_at`` (`kpadmin.store.refunds`):
+   the settlement report puts it on the day it happened. The overview's net and the export
+   follow.
 2. **Keys deleted elsewhere**: every active subscriber's key, 50 a request (`Gateway.get_keys`);
    one i'mport says it does not have makes the subscriber ``key_missing`` (compare-and-set, so a
    subscriber re-signed-up or paused meanwhile is left alone; audited). A failed lookup changes
@@ -37,9 +40,11 @@ from kpadmin.billing.gateway import Gateway, GatewayError, GatewayPayment, Payme
 from kpadmin.billing.journal import Journal, RowRef, Write
 from kpadmin.billing.messages import AuditAction
 from kpadmin.billing.order_ids import key_hash, parse_order_id
+from kpadmin.billing.refunds import refund_facts
 from kpadmin.clock import Clock
 from kpadmin.store import ChangeKind, NewCharge, Store
 from kpadmin.store.models import ChargeState, SubscriberState
+from kpadmin.store.refunds import RefundSource
 
 log = logging.getLogger(__name__)
 
@@ -119,8 +124,13 @@ async def _refunds(
         if payment.refunded_amount == charge.cancelled_amount:
             continue
         with store.transaction():
+            # Each refund on its own time (i'mport's cancel_history), not on the day it was found.
             store.charges.set_state(
-                charge.id, ChargeState.PAID, now=now, cancelled_amount=payment.refunded_amount
+                charge.id,
+                ChargeState.PAID,
+                now=now,
+                cancelled_amount=payment.refunded_amount,
+                refunds=refund_facts(payment, RefundSource.GATEWAY),
             )
             store.audit.record(
                 staff,

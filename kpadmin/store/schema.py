@@ -240,6 +240,31 @@ def add_postgresql_options() -> None:
             options["where"] = text(PARTIAL_INDEXES[str(index.name)])
 
 
+REFUND_SOURCES = ("staff", "gateway", "backfill")
+
+# Refund events (revision 0005; kpadmin/store/refunds.py): one row per refund of a charge, on the
+# moment it happened. The rows of a charge add up to its ``cancelled_amount`` (kept by the one
+# writer of that column, `ChargeRepository.set_state`). ``gateway_ref`` names i'mport's
+# cancellation (unique per charge: never recorded twice; NULL when unknown).
+refunds = Table(
+    "refunds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("charge_id", Integer, ForeignKey("charges.id"), nullable=False),
+    Column("amount", Integer, nullable=False),
+    Column("refunded_at", Instant, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("reason", Text, nullable=False, server_default=""),
+    Column("gateway_ref", Text),
+    Column("receipt_url", Text),
+    Column("created_at", Instant, nullable=False),
+    UniqueConstraint("charge_id", "gateway_ref", name="refunds_gateway_ref"),
+    # Negative only as a correction (i'mport's refunded total went down: never expected).
+    CheckConstraint("amount <> 0", name="refunds_amount"),
+    CheckConstraint(_in("source", REFUND_SOURCES), name="refunds_source"),
+)
+Index("refunds_by_time", refunds.c.refunded_at)
+
 audit = Table(
     "audit",
     metadata,

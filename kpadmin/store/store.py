@@ -69,6 +69,7 @@ from kpadmin.store.errors import (
 )
 from kpadmin.store.notices import NoticeRepository
 from kpadmin.store.prepared import Prepared
+from kpadmin.store.refunds import RefundRepository
 from kpadmin.store.remote import CHANNEL, RemoteListener
 from kpadmin.store.remote import Listener as DeskListener
 from kpadmin.store.remote import payload as notify_payload
@@ -131,6 +132,7 @@ class Store:
         self.charges = ChargeRepository(self)
         self.audit = AuditRepository(self)
         self.notices = NoticeRepository(self)
+        self.refunds = RefundRepository(self)
 
     @property
     def dialect(self) -> str:

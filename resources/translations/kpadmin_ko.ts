@@ -644,6 +644,10 @@ Start with an empty database?</source>
         <translation>결제 예정 안내</translation>
     </message>
     <message>
+        <source>Price change notice</source>
+        <translation>요금 변경 안내</translation>
+    </message>
+    <message>
         <source>Unsent</source>
         <translation>미발송</translation>
     </message>
@@ -2290,6 +2294,13 @@ Start with an empty database?</source>
     </message>
 </context>
 <context>
+    <name>PlanCombo</name>
+    <message>
+        <source>Choose a plan of the catalogue (its price fills the amount) or type a name.</source>
+        <translation>상품 목록에서 고르면 그 가격이 금액에 들어갑니다. 목록에 없는 상품명을 입력해도 됩니다.</translation>
+    </message>
+</context>
+<context>
     <name>PlansDialog</name>
     <message>
         <source>Plans</source>
@@ -2385,8 +2396,24 @@ Start with an empty database?</source>
         <translation>다음 결제가 {period}에 이르면 변경({n}명): 그 전 결제는 이전 가격입니다</translation>
     </message>
     <message>
+        <source>Notices are off: no customer is told of the new price.</source>
+        <translation>고객 안내가 꺼져 있어 새 가격을 안내받는 고객이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Customers told of the new price by e-mail: {n} (a customer without an e-mail address is not told)</source>
+        <translation>새 가격을 이메일로 안내받는 고객: {n}명 (이메일 주소가 없는 고객은 안내받지 못합니다)</translation>
+    </message>
+    <message>
+        <source>Sooner than the {days}-day notice: {n} customer(s) pay the new price less than {days} days from today, the first on {date}. Choose a later month to give them the full notice.</source>
+        <translation>안내 기간({days}일)보다 이릅니다: 고객 {n}명이 오늘부터 {days}일 안에 새 가격으로 결제되며, 첫 결제일은 {date}입니다. 미리 충분히 안내하려면 더 늦은 달을 고르세요.</translation>
+    </message>
+    <message>
         <source>Price changed: {n} subscribers now, {later} later.</source>
         <translation>가격을 바꿨습니다: 지금 {n}명, 나중에 {later}명.</translation>
+    </message>
+    <message>
+        <source>{n} customer(s) will be told by e-mail when the notices are sent.</source>
+        <translation>고객 안내를 보낼 때 {n}명에게 이메일로 알립니다.</translation>
     </message>
 </context>
 <context>
@@ -2505,8 +2532,8 @@ Reason: {reason}</source>
         <translation>보기:</translation>
     </message>
     <message>
-        <source>Korean days (KST). Paid: the amount i&apos;mport took. Refunded: what was refunded of those payments so far, counted on the payment&apos;s day. Net = paid − refunded. Declined: charges the card company refused.</source>
-        <translation>한국 시간 기준 날짜입니다. 결제 금액: 아임포트가 결제한 금액. 환불 금액: 그 결제 중 지금까지 환불된 금액(결제한 날에 집계). 순매출 = 결제 금액 − 환불 금액. 결제 거절: 카드사가 거절한 결제.</translation>
+        <source>Korean days (KST). Paid: the amount i&apos;mport took. Refunded: the refunds made that day, whichever day their payment was. Net = paid − refunded. Declined: charges the card company refused.</source>
+        <translation>한국 시간 기준 날짜입니다. 결제 금액: 아임포트가 결제한 금액. 환불 금액: 그날 이루어진 환불(결제한 날과 관계없이 환불한 날에 집계). 순매출 = 결제 금액 − 환불 금액. 결제 거절: 카드사가 거절한 결제.</translation>
     </message>
     <message>
         <source>Choose a shorter period (at most ten years).</source>
@@ -3017,6 +3044,10 @@ Switch to LIVE?</source>
     <message>
         <source>e.g. 프리미엄 월 구독</source>
         <translation>예: 프리미엄 월 구독</translation>
+    </message>
+    <message>
+        <source>choose or type a plan</source>
+        <translation>상품을 고르거나 입력</translation>
     </message>
     <message>
         <source> of each month</source>

@@ -143,7 +143,31 @@ class Advance:
         return f"advance:{self.key_id}:{self.charge_date.isoformat()}"
 
 
-Facts = Receipt | Decline | PastDue | Advance
+@dataclass(frozen=True, slots=True)
+class NewPrice:
+    """A plan's price changes from a billing period on (`kpadmin.billing.plans`): written when
+    staff apply the change, so the customer learns it before ``charge_date``, the first charge at
+    the new ``amount`` (every charge before it stays at ``old_amount``)."""
+
+    recipient: Recipient
+    plan: str
+    old_amount: int
+    amount: int
+    from_period: str  # "YYYY-MM"
+    charge_date: date
+    change_id: int  # the price change (the store's plan_price_changes row)
+    key_id: str  # customer_uid
+    card: str | None = None
+
+    kind: ClassVar[NoticeKind] = NoticeKind.PRICE_CHANGE
+
+    @property
+    def key(self) -> str:
+        # One notice per (price change, subscriber): applying a change writes it once.
+        return f"price_change:{self.change_id}:{self.key_id}"
+
+
+Facts = Receipt | Decline | PastDue | Advance | NewPrice
 
 
 # --- formatting ------------------------------------------------------------------------------
@@ -218,6 +242,12 @@ def _fields(facts: Facts, merchant: Merchant, language: str) -> dict[str, str]:
             fields |= {
                 "charge_date": format_date(facts.charge_date, language),
                 "days_before": str(facts.days_before),
+            }
+        case NewPrice():
+            fields |= {
+                "old_amount": won(facts.old_amount),
+                "from_period": format_period(facts.from_period, language),
+                "charge_date": format_date(facts.charge_date, language),
             }
     return fields
 
