@@ -38,7 +38,7 @@ from datetime import datetime, timedelta
 
 from kpadmin.billing.gateway import Gateway, GatewayError, GatewayPayment, PaymentStatus
 from kpadmin.billing.journal import Journal, RowRef, Write
-from kpadmin.billing.messages import AuditAction
+from kpadmin.billing.messages import AuditAction, Message, MessageCode
 from kpadmin.billing.order_ids import key_hash, parse_order_id
 from kpadmin.billing.refunds import refund_facts
 from kpadmin.clock import Clock
@@ -135,9 +135,13 @@ async def _refunds(
             store.audit.record(
                 staff,
                 AuditAction.FOUND_AT_GATEWAY,
-                f"{charge.merchant_uid} (imp_uid {payment.payment_id}): i'mport shows "
-                f"₩{payment.refunded_amount:,} refunded (here ₩{charge.cancelled_amount:,}), "
-                "a refund or cancellation made outside kpadmin",
+                Message.of(
+                    MessageCode.AUDIT_OUTSIDE_REFUND,
+                    order_id=charge.merchant_uid,
+                    payment_id=payment.payment_id,
+                    refunded=payment.refunded_amount,
+                    here=charge.cancelled_amount,
+                ),
                 subscriber_id=charge.subscriber_id,
                 at=now,
                 kind=ChangeKind.CHARGES,
@@ -184,7 +188,7 @@ async def _deleted_keys(
                 store.audit.record(
                     staff,
                     AuditAction.KEY_MISSING,
-                    "billing key not found at i'mport (deleted outside kpadmin)",
+                    Message.of(MessageCode.AUDIT_KEY_GONE_OUTSIDE),
                     subscriber_id=sub.id,
                     at=now,
                     kind=ChangeKind.SUBSCRIBERS,

@@ -36,7 +36,7 @@ from kpadmin.billing.gateway import (
     PaymentStatus,
     Rejected,
 )
-from kpadmin.billing.messages import AuditAction
+from kpadmin.billing.messages import AuditAction, Message, MessageCode
 from kpadmin.clock import Clock
 from kpadmin.store import Store
 from kpadmin.store.models import Charge, ChargeState
@@ -241,8 +241,13 @@ async def refund_charge(
             staff,
             charge,
             AuditAction.REFUND_REFUSED,
-            f"refund of ₩{asked:,} refused by i'mport: {answer.gateway_message} (we believed "
-            f"₩{balance:,} refundable; reason: {reason})",
+            Message.of(
+                MessageCode.AUDIT_REFUND_REFUSED,
+                asked=asked,
+                error=answer.gateway_message,
+                balance=balance,
+                reason=reason,
+            ),
             now(),
         )
         return ChargeRefund(charge, balance, answer=answer)
@@ -252,7 +257,7 @@ async def refund_charge(
             staff,
             charge,
             AuditAction.REFUND_UNKNOWN,
-            f"refund of ₩{asked:,} sent, answer lost (reason: {reason})",
+            Message.of(MessageCode.AUDIT_REFUND_UNKNOWN, asked=asked, reason=reason),
             now(),
         )
         return ChargeRefund(charge, balance, answer=answer)
@@ -274,8 +279,9 @@ async def refund_charge(
                 staff,
                 charge,
                 AuditAction.REFUND_REFUSED,
-                f"refund of ₩{asked:,} not made: i'mport shows no new refund (₩{cancelled:,} "
-                f"refunded in total; reason: {reason})",
+                Message.of(
+                    MessageCode.AUDIT_REFUND_NOT_MADE, asked=asked, total=cancelled, reason=reason
+                ),
                 at,
             )
         return ChargeRefund(charge, balance, answer=answer, refunded_total=cancelled)
@@ -293,9 +299,16 @@ async def refund_charge(
             staff,
             charge,
             AuditAction.REFUND,
-            f"refunded ₩{answer.refunded_now:,} of ₩{charge.amount:,} ({charge.period}, "
-            f"merchant_uid {charge.merchant_uid}, imp_uid {charge.imp_uid}); ₩{cancelled:,} "
-            f"refunded in total; reason: {reason}",
+            Message.of(
+                MessageCode.AUDIT_REFUND,
+                amount=answer.refunded_now,
+                charged=charge.amount,
+                period=charge.period,
+                order_id=charge.merchant_uid,
+                payment_id=charge.imp_uid,
+                total=cancelled,
+                reason=reason,
+            ),
             at,
         )
     log.info("refund of charge %s: ₩%s (₩%s in total)", charge.id, answer.refunded_now, cancelled)
@@ -303,6 +316,6 @@ async def refund_charge(
 
 
 def _audit(
-    store: Store, staff: str, charge: Charge, action: AuditAction, detail: str, at: datetime
+    store: Store, staff: str, charge: Charge, action: AuditAction, detail: Message, at: datetime
 ) -> None:
     store.audit.record(staff, action, detail, subscriber_id=charge.subscriber_id, at=at)

@@ -178,7 +178,16 @@ def audit_events(
 ) -> list[AuditEvent]:
     """Audit rows of every subscriber and of none (imports, settings, exports), newest first,
     filtered by time, staff and actions."""
-    query = select(A.c.id, A.c.at, A.c.staff, A.c.action, A.c.subscriber_id, A.c.detail)
+    query = select(
+        A.c.id,
+        A.c.at,
+        A.c.staff,
+        A.c.action,
+        A.c.subscriber_id,
+        A.c.detail,
+        A.c.detail_code,
+        A.c.detail_params,
+    )
     if span is not None:
         query = query.where(A.c.at >= span.start, A.c.at < span.end)
     if staff is not None:
@@ -196,6 +205,8 @@ def audit_events(
             action=r[3],
             subscriber_id=r[4],
             detail=r[5],
+            detail_code=r[6],
+            detail_params=r[7],
         )
         for r in rows
     ]

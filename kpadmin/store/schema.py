@@ -274,6 +274,11 @@ audit = Table(
     Column("action", Text, nullable=False),
     Column("subscriber_id", Integer, ForeignKey("subscribers.id", ondelete="SET NULL")),
     Column("detail", Text, nullable=False, server_default=""),
+    # The detail as a message code and its parameters (JSON text), for the GUI to say it in the
+    # UI language (kpadmin.billing.messages); NULL on rows from before revision 0006, which the
+    # GUI shows as their English `detail`. `detail` stays the English (CLI, logs, exports).
+    Column("detail_code", Text),
+    Column("detail_params", Text),
 )
 Index("audit_by_subscriber", audit.c.subscriber_id, audit.c.at)
 

@@ -21,6 +21,7 @@ newer kpadmin wrote (``user_version`` above ours, or an Alembic revision we do n
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import os
 import sqlite3
@@ -368,6 +369,10 @@ def _record_new_database(store: Store, path: Path, replaced: DatabaseFacts) -> N
                 "subscriber_id": None,
                 "detail": "started empty on purpose (--new-database); the missing database had "
                 f"{replaced.describe()}",
+                # kpadmin.billing.messages.MessageCode.AUDIT_NEW_DATABASE (the store does not
+                # import billing; tests/billing/test_audit_details.py holds the two together).
+                "detail_code": "audit.new_database",
+                "detail_params": json.dumps({"facts": replaced.describe()}, ensure_ascii=False),
             },
         )
 

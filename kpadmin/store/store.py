@@ -3,7 +3,7 @@
     store = open_store(path, clock=runtime.clock)
     with store.transaction():                    # one write: all or nothing
         sub = store.subscribers.add(new)
-        store.audit.record(staff, "signup", "…", subscriber_id=sub.id)
+        store.audit.record(staff, "signup", Message.of(...), subscriber_id=sub.id)
     intents = await store.run(write_intents, plan)   # the same, on the store's own thread
     with store.batch_lock("김지원 on DESK-2"):   # one batch per database, across processes
         ...

@@ -15,6 +15,7 @@ from kpadmin.store import NewCharge, NewSubscriber, Store, open_store
 from kpadmin.store.copy import totals
 from kpadmin.store.models import ChargeState
 from kpadmin.store.refunds import CancelEntry, RefundFacts, RefundSource
+from tests.audit_text import text
 from tests.fixtures.postgres import PostgresDatabase
 
 
@@ -42,7 +43,7 @@ def _seed(store: Store) -> None:
             later = CancelEntry(2_000, datetime(2026, 11, 20, tzinfo=UTC), "cancel-2", "콘솔")
             facts = RefundFacts(RefundSource.GATEWAY, (later,))
             charges.set_state(cid, state, cancelled_amount=7_000, refunds=facts)
-    store.audit.record("김지원", "edit", "memo", subscriber_id=subs[2])
+    store.audit.record("김지원", "edit", text("memo"), subscriber_id=subs[2])
 
 
 def _local(data_dir: Path) -> Path:
