@@ -28,6 +28,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "import": ("kpadmin.commands.import_csv", "import subscribers from a CSV file"),
     "export": ("kpadmin.commands.export_csv", "export subscribers or charges to CSV"),
     "report": ("kpadmin.commands.report", "the settlement report per Korean day, month and plan"),
+    "plans": ("kpadmin.commands.plans", "the plans catalogue: list, add, change a price"),
     "charge-due": ("kpadmin.commands.charge_due", "charge every subscriber that is due"),
     "reconcile": ("kpadmin.commands.reconcile", "resolve unknown charge outcomes with i'mport"),
     "refund": ("kpadmin.commands.refund", "refund a paid charge (all that is left, or an amount)"),
@@ -38,7 +39,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     ),
     "notices": (
         "kpadmin.commands.notices",
-        "list or send the customer notices (receipts, declines, past due, advance)",
+        "list or send the customer notices (receipts, declines, past due, advance, price changes)",
     ),
     "selftest": ("kpadmin.gui.selftest", "run the whole journey offscreen against a sandbox"),
 }
@@ -51,6 +52,7 @@ OPENS_DATABASE = (
     "import",
     "export",
     "report",
+    "plans",
     "charge-due",
     "reconcile",
     "refund",

@@ -4,9 +4,11 @@ sending after the batch.
 In: `Collections.after_outcome` (billing/collections.py) calls `notices_for_outcome` inside the
 transaction that records a charge's outcome — a receipt for a paid charge, a decline notice
 naming the next retry date, a past-due notice when the last retry declined — and `enqueue_advance`
-writes the advance notices ``notice_days_before`` days ahead. Each is one row of the store's
-notices table with its idempotency key (``receipt:<order id>``, ``decline:<order id>``,
-``past_due:<key id>:<period>``, ``advance:<key id>:<date>``): a key is written once, so a
+writes the advance notices ``notice_days_before`` days ahead; `kpadmin.billing.plans` writes a
+price-change notice (`NewPrice`) per subscriber whose amount a plan's new price changes, in the
+transaction that applies it. Each is one row of the store's notices table with its idempotency key
+(``receipt:<order id>``, ``decline:<order id>``, ``past_due:<key id>:<period>``,
+``advance:<key id>:<date>``, ``price_change:<change id>:<key id>``): a key is written once, so a
 repeated reconciliation or a second desk never makes a second notice. A subscriber without an
 e-mail address gets none (nothing to send it to); with notices ``off`` nothing is written.
 
@@ -38,6 +40,7 @@ from kpadmin.billing.notices import (
     Facts,
     FailureKind,
     Merchant,
+    NewPrice,
     NoticeError,
     NoticeKind,
     Notifier,
@@ -63,7 +66,13 @@ _KINDS: dict[NoticeKind, type[Any]] = {
     NoticeKind.DECLINE: Decline,
     NoticeKind.PAST_DUE: PastDue,
     NoticeKind.ADVANCE: Advance,
+    NoticeKind.PRICE_CHANGE: NewPrice,
 }
+#: The notices table's check (revision 0004) names the kinds of its time. A kind added since is
+#: stored under the one it belongs with and its facts name it (``"kind"`` in the JSON, which wins
+#: over the column): a price-change notice is an advance notice as far as the table goes. So a new
+#: kind needs no schema change; `stored_kind` reads the real one back.
+_STORED_AS: dict[NoticeKind, NoticeKind] = {NoticeKind.PRICE_CHANGE: NoticeKind.ADVANCE}
 _INSTANTS = frozenset({"paid_at", "declined_at", "last_declined_at"})
 _DAYS = frozenset({"next_retry", "charge_date"})
 
@@ -72,7 +81,7 @@ _DAYS = frozenset({"next_retry", "charge_date"})
 
 
 def facts_to_json(facts: Facts) -> str:
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = {"kind": facts.kind.value}
     for f in fields(facts):
         value = getattr(facts, f.name)
         if isinstance(value, Recipient):
@@ -84,8 +93,8 @@ def facts_to_json(facts: Facts) -> str:
 
 
 def facts_from_json(kind: str, text: str) -> Facts:
-    cls = _KINDS[NoticeKind(kind)]
     raw = json.loads(text)
+    cls = _KINDS[NoticeKind(raw.get("kind", kind))]
     values: dict[str, Any] = {}
     for f in fields(cls):
         value = raw.get(f.name)
@@ -98,6 +107,16 @@ def facts_from_json(kind: str, text: str) -> Facts:
         values[f.name] = value
     facts: Facts = cls(**values)
     return facts
+
+
+def stored_kind(stored: StoredNotice) -> str:
+    """The notice's kind: its facts' own (a kind newer than the table's check is stored under
+    another, see `_STORED_AS`)."""
+    try:
+        kind = json.loads(stored.facts).get("kind")
+    except (ValueError, AttributeError):
+        kind = None
+    return kind if kind in _KINDS else stored.kind
 
 
 # --- in: written with the outcome ----------------------------------------------------------
@@ -139,7 +158,7 @@ def enqueue(
     return store.notices.add(
         NewNotice(
             key=facts.key,
-            kind=facts.kind.value,
+            kind=_STORED_AS.get(facts.kind, facts.kind).value,
             subscriber_id=subscriber_id,
             channel=policy.channel,
             language=policy.language,
@@ -187,6 +206,34 @@ def past_due_facts(sub: Subscriber, charge: Charge) -> PastDue:
         period=charge.period,
         key_id=sub.customer_uid,
         last_declined_at=charge.updated_at,
+        card=_card(sub),
+    )
+
+
+def addressed(policy: NoticePolicy, sub: Subscriber) -> bool:
+    """Would a notice to ``sub`` be written (notices on, and an address for the channel)?"""
+    return policy.on and bool(_recipient(sub).email)
+
+
+def new_price_facts(
+    sub: Subscriber,
+    *,
+    plan: str,
+    old_amount: int,
+    new_amount: int,
+    from_period: str,
+    charge_date: date,
+    change_id: int,
+) -> NewPrice:
+    return NewPrice(
+        recipient=_recipient(sub),
+        plan=plan,
+        old_amount=old_amount,
+        amount=new_amount,
+        from_period=from_period,
+        charge_date=charge_date,
+        change_id=change_id,
+        key_id=sub.customer_uid,
         card=_card(sub),
     )
 
@@ -306,7 +353,9 @@ def _failed(
     else:
         report.retry_later += 1
     report.errors.append(redact_text(error))
-    log.info("notice %s (%s) not sent, attempt %d: %s", stored.id, stored.kind, attempts, error)
+    log.info(
+        "notice %s (%s) not sent, attempt %d: %s", stored.id, stored_kind(stored), attempts, error
+    )
 
 
 def open_notifier(settings: Settings, mode: str, *, clock: Clock) -> Notifier:
@@ -329,7 +378,7 @@ def describe(stored: StoredNotice) -> dict[str, Any]:
         recipient = "?"
     return {
         "id": stored.id,
-        "kind": stored.kind,
+        "kind": stored_kind(stored),
         "state": stored.state,
         "to": recipient,
         "subscriber_id": stored.subscriber_id,

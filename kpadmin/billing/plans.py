@@ -13,6 +13,16 @@ applied (`apply_price_change`, after its `preview_price_change`):
 Cancelled subscribers are left as they are. A subscriber whose amount was set by hand to
 something else than the old price is changed too (the plan is what staff chose to reprice);
 the preview lists every one with its old and new amount. Every amount change is audited.
+
+**The customers are told** when notices are on (`kpadmin.billing.outbox.NoticePolicy`): applying
+the change writes, in its own transaction, one price-change notice (`NewPrice`: the plan, the old
+and the new amount, the period and the first charge date at the new amount) per subscriber whose
+amount it changes — now or later — and who has an address for the channel; the outbox's sender
+(the daily run, `kpadmin notices send`) sends them. Its key is (price change, subscriber), and a
+preview applies once only (`apply_price_change` refuses a preview the plan or its subscribers have
+moved away from — it was applied already, or another desk changed them), so each customer is told
+once. The preview counts the customers told and names those whose first charge at the new price
+comes sooner than the notice lead time (``notice_days_before``).
 """
 
 from __future__ import annotations
@@ -20,9 +30,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from kpadmin.billing import fields
-from kpadmin.billing.messages import AuditAction
-from kpadmin.billing.periods import period_of
+from kpadmin.billing import fields, outbox
+from kpadmin.billing.messages import AuditAction, Message, MessageCode
+from kpadmin.billing.outbox import NoticePolicy
+from kpadmin.billing.periods import SEOUL, next_charge_date, period_of
 from kpadmin.store import Store
 from kpadmin.store import plans as repo
 from kpadmin.store.models import Subscriber, SubscriberState
@@ -36,6 +47,7 @@ __all__ = [
     "add_plan",
     "apply_due_price_changes",
     "apply_price_change",
+    "first_charge_from",
     "list_plans",
     "pending_changes",
     "preview_price_change",
@@ -92,7 +104,10 @@ def add_plan(store: Store, name: str, price: str | int, *, staff: str, now: date
     with store.transaction():
         plan = repo.add_plan(store, plan_name, plan_price, now=now)
         store.audit.record(
-            staff, AuditAction.PLAN_ADDED, f"plan {plan_name}: ₩{plan_price:,}", at=now
+            staff,
+            AuditAction.PLAN_ADDED,
+            Message.of(MessageCode.AUDIT_PLAN_ADDED, plan=plan_name, price=plan_price),
+            at=now,
         )
     return plan
 
@@ -106,6 +121,14 @@ class PricePreview:
     now: list[tuple[Subscriber, int]] = field(default_factory=list)
     #: (subscriber, old amount) changed once their next charge date reaches the period.
     later: list[tuple[Subscriber, int]] = field(default_factory=list)
+    #: Notices on (the policy the preview was made with)?
+    notices_on: bool = False
+    #: The customers told of the change: subscriber id -> the first charge at the new price.
+    notified: dict[int, date] = field(default_factory=dict)
+    #: The notice lead time (``notice_days_before``; None: none set) and the customers told
+    #: whose first charge at the new price comes sooner than it (subscriber, that charge date).
+    lead_days: int | None = None
+    short_notice: list[tuple[Subscriber, date]] = field(default_factory=list)
 
 
 def _period(text: str) -> str:
@@ -116,58 +139,151 @@ def _period(text: str) -> str:
         raise PlanError(f"not a period (YYYY-MM): {text!r}") from None
 
 
+def first_charge_from(sub: Subscriber, period: str) -> date:
+    """The subscriber's first charge date in ``period`` or later (its charge dates follow its
+    billing day from its next charge date on)."""
+    day = sub.next_charge_date
+    while period_of(day) < period:
+        day = next_charge_date(day, sub.billing_day)
+    return day
+
+
+def _split(
+    store: Store, plan_name: str, price: int, period: str
+) -> tuple[list[tuple[Subscriber, int]], list[tuple[Subscriber, int]]]:
+    now: list[tuple[Subscriber, int]] = []
+    later: list[tuple[Subscriber, int]] = []
+    for sub in _on_plan(store, plan_name):
+        if sub.amount == price:
+            continue
+        target = now if period_of(sub.next_charge_date) >= period else later
+        target.append((sub, sub.amount))
+    return now, later
+
+
 def preview_price_change(
-    store: Store, plan: Plan, new_price: str | int, from_period: str, *, today: date
+    store: Store,
+    plan: Plan,
+    new_price: str | int,
+    from_period: str,
+    *,
+    today: date,
+    notices: NoticePolicy | None = None,
 ) -> PricePreview:
     """What `apply_price_change` would do, writing nothing. The period may not lie before
-    today's (charges already made keep their price)."""
+    today's (charges already made keep their price). ``notices``: the settings' notice policy
+    (None: off), for who would be told."""
     _, price = _checked(plan.name, new_price)
     period = _period(from_period)
     if period < period_of(today):
         raise PlanError(f"the period {period} is past; choose {period_of(today)} or later")
+    _refuse_waiting(store, plan)
+    now, later = _split(store, plan.name, price, period)
+    if price == plan.price and not now and not later:
+        raise PlanError(f"the plan already costs ₩{price:,} and so do its subscribers")
+    policy = notices or NoticePolicy()
+    notified = {
+        sub.id: first_charge_from(sub, period)
+        for sub, _old in now + later
+        if outbox.addressed(policy, sub)
+    }
+    lead = policy.days_before if policy.on else None
+    subs = {sub.id: sub for sub, _old in now + later}
+    short = sorted(
+        (
+            (subs[sid], day)
+            for sid, day in notified.items()
+            if lead is not None and (day - today).days < lead
+        ),
+        key=lambda pair: (pair[1], pair[0].id),
+    )
+    return PricePreview(plan, price, period, now, later, policy.on, notified, lead, short)
+
+
+def _refuse_waiting(store: Store, plan: Plan) -> None:
     waiting = [c for c in repo.changes_of(store, plan.id) if c.done_at is None]
     if waiting:
         raise PlanError(
             f"the change to ₩{waiting[0].new_price:,} from {waiting[0].from_period} still waits "
             "for some subscribers' next charge; change the price again after it is done"
         )
-    preview = PricePreview(plan, price, period)
-    for sub in _on_plan(store, plan.name):
-        if sub.amount == price:
-            continue
-        target = preview.now if period_of(sub.next_charge_date) >= period else preview.later
-        target.append((sub, sub.amount))
-    return preview
 
 
-def apply_price_change(store: Store, preview: PricePreview, *, staff: str, now: datetime) -> int:
-    """Apply a previewed change in one transaction; returns the subscribers changed now."""
+def _pairs(items: list[tuple[Subscriber, int]]) -> list[tuple[int, int]]:
+    return [(sub.id, old) for sub, old in items]
+
+
+def apply_price_change(
+    store: Store,
+    preview: PricePreview,
+    *,
+    staff: str,
+    now: datetime,
+    notices: NoticePolicy | None = None,
+) -> int:
+    """Apply a previewed change in one transaction with its notices (``notices``: the settings'
+    policy; None: off); returns the subscribers changed now. A preview the plan or its
+    subscribers have moved away from (applied already, changed by another desk) is refused and
+    nothing is written, so a change and its notices are never written twice."""
     with store.transaction():
         current = repo.get_plan(store, preview.plan.id)
         if current is None:
             raise PlanError("the plan is gone")
-        repo.set_price(store, preview.plan.id, preview.new_price, now=now)
-        for sub, old in preview.now:
+        today = now.astimezone(SEOUL).date()
+        if preview.from_period < period_of(today):
+            raise PlanError(f"the period {preview.from_period} is past; preview the change again")
+        stale = PlanError(
+            "the plan or its subscribers changed since the preview (was it applied already?); "
+            "nothing was changed: preview the change again"
+        )
+        if current.price != preview.plan.price or current.name != preview.plan.name:
+            raise stale
+        _refuse_waiting(store, current)
+        fresh_now, fresh_later = _split(store, current.name, preview.new_price, preview.from_period)
+        if _pairs(fresh_now) != _pairs(preview.now) or _pairs(fresh_later) != _pairs(preview.later):
+            raise stale
+        repo.set_price(store, current.id, preview.new_price, now=now)
+        for sub, old in fresh_now:
             _reprice(store, sub, old, preview, staff=staff, now=now)
-        repo.record_change(
+        change_id = repo.record_change(
             store,
-            preview.plan.id,
+            current.id,
             preview.from_period,
             current.price,
             preview.new_price,
             staff=staff,
             now=now,
-            done=not preview.later,
+            done=not fresh_later,
         )
+        told = 0
+        policy = notices or NoticePolicy()
+        for sub, old in fresh_now + fresh_later:
+            facts = outbox.new_price_facts(
+                sub,
+                plan=current.name,
+                old_amount=old,
+                new_amount=preview.new_price,
+                from_period=preview.from_period,
+                charge_date=first_charge_from(sub, preview.from_period),
+                change_id=change_id,
+            )
+            told += outbox.enqueue(store, policy, facts, sub.id, now)
         store.audit.record(
             staff,
             AuditAction.PLAN_PRICE,
-            f"plan {preview.plan.name}: ₩{current.price:,} → ₩{preview.new_price:,} from "
-            f"{preview.from_period}; {len(preview.now)} subscriber(s) now, "
-            f"{len(preview.later)} when their next charge reaches {preview.from_period}",
+            Message.of(
+                MessageCode.AUDIT_PLAN_PRICE,
+                plan=current.name,
+                old=current.price,
+                new=preview.new_price,
+                period=preview.from_period,
+                now=len(fresh_now),
+                later=len(fresh_later),
+                told=told,
+            ),
             at=now,
         )
-    return len(preview.now)
+    return len(fresh_now)
 
 
 def _reprice(
@@ -177,8 +293,13 @@ def _reprice(
     store.audit.record(
         staff,
         AuditAction.PLAN_PRICE,
-        f"amount ₩{old:,} → ₩{preview.new_price:,} (plan {preview.plan.name} from "
-        f"{preview.from_period})",
+        Message.of(
+            MessageCode.AUDIT_PLAN_PRICE_SUBSCRIBER,
+            old=old,
+            new=preview.new_price,
+            plan=preview.plan.name,
+            period=preview.from_period,
+        ),
         subscriber_id=sub.id,
         at=now,
     )

@@ -63,7 +63,7 @@ def _list(args: argparse.Namespace) -> int:
         return ExitCode.OK
     for row in rows:
         when = row["sent_at"] or row["next_attempt_at"] or row["created_at"]
-        line = f"{row['id']:>6}  {row['state']:8} {row['kind']:9} {row['to']:28} {when}"
+        line = f"{row['id']:>6}  {row['state']:8} {row['kind']:12} {row['to']:28} {when}"
         if row["attempts"]:
             line += f"  (tried {row['attempts']}x: {row['last_error']})"
         print(line)

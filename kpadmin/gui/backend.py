@@ -32,7 +32,7 @@ from PySide6.QtCore import QObject, Signal
 from kpadmin.billing import outbox, records, subscribers
 from kpadmin.billing.collections import Collections, outlook, request_retry
 from kpadmin.billing.gateway import Gateway
-from kpadmin.billing.messages import AuditAction
+from kpadmin.billing.messages import AuditAction, Message
 from kpadmin.billing.outbox import NoticePolicy
 from kpadmin.billing.records import (
     AuditEvent,
@@ -372,7 +372,9 @@ class Backend(QObject):
             self.store, subscriber_id, changes, staff=self.staff, now=self.now()
         )
 
-    def record(self, action: AuditAction, detail: str, subscriber_id: int | None = None) -> None:
+    def record(
+        self, action: AuditAction, detail: Message, subscriber_id: int | None = None
+    ) -> None:
         # The commit's change event refreshes that subscriber's rows and audit list.
         self.audit.record(self.staff, action, detail, subscriber_id=subscriber_id, at=self.now())
 

@@ -4,11 +4,13 @@ Only the fields staff may change (never the billing key's id, state or card). Th
 disabled while anything is invalid and a line under the form says what. Name, phone, e-mail,
 amount and plan follow the one rule set sign-up and the CSV import use
 (`kpadmin.billing.fields.check_changes`): only what staff changed is judged, and it is saved
-normalised (a phone as ``010-1234-5678``).
+normalised (a phone as ``010-1234-5678``). The plan is offered from the catalogue (`PlanCombo`:
+choosing a plan sets the amount to its price; any other name may be typed).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -28,8 +30,10 @@ from PySide6.QtWidgets import (
 
 from kpadmin.billing import fields
 from kpadmin.billing.fields import FieldError
+from kpadmin.billing.plans import Plan
 from kpadmin.billing.records import Subscriber
 from kpadmin.gui.formatting import format_phone, tr
+from kpadmin.gui.plan_combo import PlanCombo
 from kpadmin.gui.texts import say
 
 MAX_AMOUNT = fields.AMOUNT_MAX
@@ -58,7 +62,13 @@ def validate(subscriber: Subscriber, values: dict[str, Any]) -> str | None:
 
 
 class EditSubscriberDialog(QDialog):
-    def __init__(self, subscriber: Subscriber, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        subscriber: Subscriber,
+        parent: QWidget | None = None,
+        *,
+        catalogue: Sequence[Plan] = (),
+    ) -> None:
         super().__init__(parent)
         self.subscriber = subscriber
         self.setWindowTitle(self.tr("Edit {name}").format(name=subscriber.name))
@@ -69,7 +79,10 @@ class EditSubscriberDialog(QDialog):
         self.name = QLineEdit(subscriber.name)
         self.phone = QLineEdit(format_phone(subscriber.phone))
         self.email = QLineEdit(subscriber.email)
-        self.plan = QLineEdit(subscriber.plan)
+        # The catalogue's plans offered (choosing one sets the amount to its price); the
+        # subscriber's own plan name stays as it is, in the catalogue or not.
+        self.plan = PlanCombo(catalogue)
+        self.plan.setText(subscriber.plan)
         self.amount = QSpinBox()
         self.amount.setRange(0, MAX_AMOUNT)
         self.amount.setGroupSeparatorShown(True)
@@ -105,8 +118,10 @@ class EditSubscriberDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        for line in (self.name, self.phone, self.email, self.plan):
+        for line in (self.name, self.phone, self.email):
             line.textChanged.connect(self._revalidate)
+        self.plan.editTextChanged.connect(self._revalidate)
+        self.plan.price_chosen.connect(self.amount.setValue)
         self.amount.valueChanged.connect(self._revalidate)
         self.billing_day.valueChanged.connect(self._revalidate)
         self._revalidate()

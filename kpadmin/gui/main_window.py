@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpadmin import __version__
-from kpadmin.billing import subscribers
+from kpadmin.billing import plans, subscribers
 from kpadmin.billing.records import ChargeState, Subscriber, SubscriberState
 from kpadmin.gui import books_window as books
 from kpadmin.gui import formatting as fmt
@@ -604,7 +604,9 @@ class MainWindow(QMainWindow):
         subscriber = self.backend.subscribers.get(row.id)
         if subscriber is None:
             return
-        dialog = EditSubscriberDialog(subscriber, self)
+        dialog = EditSubscriberDialog(
+            subscriber, self, catalogue=plans.list_plans(self.backend.store)
+        )
         sid = row.id
 
         def save() -> None:

@@ -39,6 +39,7 @@ def kind_label(kind: str) -> str:
         "decline": tr("Decline notice"),
         "past_due": tr("Past-due notice"),
         "advance": tr("Advance notice"),
+        "price_change": tr("Price change notice"),
     }.get(kind, kind)
 
 

@@ -99,7 +99,7 @@ class PlansDialog(QDialog):
         self.preview_text = QPlainTextEdit()
         self.preview_text.setObjectName("price_preview")
         self.preview_text.setReadOnly(True)
-        self.preview_text.setMinimumHeight(120)
+        self.preview_text.setMinimumHeight(160)
         form.addRow(self.preview_text)
         layout.addWidget(change_box)
 
@@ -180,6 +180,7 @@ class PlansDialog(QDialog):
                 self.price.text(),
                 self.period.currentData(),
                 today=self.backend.today(),
+                notices=self.backend.collections.notices,
             )
         except plans.PlanError as exc:
             self.error.setText(self.tr("No change: {why}").format(why=exc))
@@ -192,6 +193,8 @@ class PlansDialog(QDialog):
                 new=fmt.won(preview.new_price),
                 period=preview.from_period,
             ),
+            # Who is told comes before the lists: staff read it without scrolling.
+            *self._notice_lines(preview),
             self.tr("Changed now ({n}): their next charge is in {period} or later").format(
                 n=len(preview.now), period=preview.from_period
             ),
@@ -214,18 +217,56 @@ class PlansDialog(QDialog):
         self.preview = preview
         self.apply_button.setEnabled(True)
 
+    def _notice_lines(self, preview: plans.PricePreview) -> list[str]:
+        """Who is told of the new price, and whether it comes sooner than the notice lead time."""
+        if not preview.notices_on:
+            return [self.tr("Notices are off: no customer is told of the new price.")]
+        lines = [
+            self.tr(
+                "Customers told of the new price by e-mail: {n} (a customer without an e-mail "
+                "address is not told)"
+            ).format(n=len(preview.notified))
+        ]
+        if preview.short_notice:
+            lines.append(
+                self.tr(
+                    "Sooner than the {days}-day notice: {n} customer(s) pay the new price less "
+                    "than {days} days from today, the first on {date}. Choose a later month to "
+                    "give them the full notice."
+                ).format(
+                    days=preview.lead_days,
+                    n=len(preview.short_notice),
+                    date=preview.short_notice[0][1].isoformat(),
+                )
+            )
+            lines += [f"  {sub.name} ({day})" for sub, day in preview.short_notice]
+        return lines
+
     def apply(self) -> None:
         if self.preview is None:
             return
-        count = plans.apply_price_change(
-            self.backend.store, self.preview, staff=self.backend.staff, now=self.backend.now()
-        )
-        self.backend.notify_changed(None)
-        messages.info(
-            self.tr("Price changed: {n} subscribers now, {later} later.").format(
-                n=count, later=len(self.preview.later)
+        try:
+            count = plans.apply_price_change(
+                self.backend.store,
+                self.preview,
+                staff=self.backend.staff,
+                now=self.backend.now(),
+                notices=self.backend.collections.notices,
             )
+        except plans.PlanError as exc:
+            self.error.setText(self.tr("No change: {why}").format(why=exc))
+            self._forget_preview()
+            self.refresh()
+            return
+        self.backend.notify_changed(None)
+        done = self.tr("Price changed: {n} subscribers now, {later} later.").format(
+            n=count, later=len(self.preview.later)
         )
+        if self.preview.notices_on:
+            done += " " + self.tr(
+                "{n} customer(s) will be told by e-mail when the notices are sent."
+            ).format(n=len(self.preview.notified))
+        messages.info(done)
         self._forget_preview()
         self.refresh()
 

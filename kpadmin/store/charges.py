@@ -21,6 +21,8 @@ from kpadmin.store import schema
 from kpadmin.store.changes import ChangeKind
 from kpadmin.store.models import BatchSummary, Charge, ChargeState, MonthTotal, Span
 from kpadmin.store.prepared import Prepared
+from kpadmin.store.refunds import FOUND_AT_GATEWAY, RefundFacts
+from kpadmin.store.refunds import record as record_refunds
 from kpadmin.store.subscribers import _instant, chunks
 
 if TYPE_CHECKING:
@@ -260,11 +262,17 @@ class ChargeRepository:
         state: ChargeState,
         *,
         now: datetime | None = None,
+        refunds: RefundFacts | None = None,
         **fields: Any,
     ) -> None:
         """Move a row to `state`, setting imp_uid / fail_reason / receipt_url / paid_at / batch_id /
         cancelled_amount / paid_amount when given. ``fail_reason`` is redacted on the way in.
-        Raises KeyError for an unknown id."""
+        Raises KeyError for an unknown id.
+
+        The one writer of ``cancelled_amount``: a new total gets its refund rows in the same
+        write (`kpadmin.store.refunds.record`, from `refunds`: who refunded, i'mport's history),
+        so the rows of a charge always add up to it. A total of 0 with no `refunds` is a payment
+        recorded for the first time (nothing refunded, nothing to look up)."""
         bad = set(fields) - SETTABLE
         if bad:
             raise ValueError(f"cannot set {sorted(bad)}")
@@ -282,6 +290,10 @@ class ChargeRepository:
             found = store._rows(conn, statement, values)
             if not found:
                 raise KeyError(charge_id)
+            total = fields.get("cancelled_amount")
+            if total is not None and (total != 0 or refunds is not None):
+                facts = refunds or FOUND_AT_GATEWAY
+                record_refunds(conn, charge_id, int(total), facts, values["updated_at"])
             store._note(ChangeKind.CHARGES, [found[0][0]])
 
     def mark_resent(self, charge_id: int, *, batch_id: str, now: datetime | None = None) -> None:

@@ -19,7 +19,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from kpadmin.redact import redact_text
 from kpadmin.store import schema
@@ -120,7 +119,12 @@ class NoticeRepository:
             "attempts": 0,
             "created_at": now or store.clock(),
         }
-        dialect = sqlite if store.dialect == "sqlite" else postgresql
+        # Imported here: the PostgreSQL dialect package loads all its drivers (~50 ms), which a
+        # SQLite start must not pay for (tests/test_startup_imports.py).
+        if store.dialect == "sqlite":
+            from sqlalchemy.dialects import sqlite as dialect
+        else:
+            from sqlalchemy.dialects import postgresql as dialect  # type: ignore[no-redef]
         statement = dialect.insert(N).values(values).on_conflict_do_nothing(index_elements=["key"])
         with store._write() as conn:
             written = conn.execute(statement).rowcount == 1

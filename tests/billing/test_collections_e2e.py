@@ -238,3 +238,52 @@ def test_the_monthly_cap_waits_for_the_first_and_is_no_card_failure(
     assert len(handler.received) == 2  # the decline notice (naming the 1st) and the receipt
     text = handler.received[0].message.get_body(("plain",)).get_content()
     assert f"{first.year}년 {first.month}월 {first.day}일" in text
+
+
+def test_a_price_change_is_told_by_e_mail_from_the_command_line(
+    smtp: tuple[Server, Handler], tmp_path: Path
+) -> None:
+    """`kpadmin plans price` (its preview, then applied with its notices) and `kpadmin notices
+    send` as child processes: the customer with an e-mail address gets one mail with the old and
+    the new price, once, however often the change and the sending are repeated."""
+    from kpadmin.billing.periods import next_charge_date, period_of
+
+    server, handler = smtp
+    data = tmp_path / "data"
+    save_settings(
+        data,
+        Settings(
+            staff_name="민지",
+            notices="email",
+            notice_days_before=3,
+            smtp_url=f"smtp://127.0.0.1:{server.url_port}",
+            notice_from="카페 온도 <billing@cafe.example>",
+            merchant_name="카페 온도",
+        ),
+    )
+    assert h.run_kpadmin(data, "plans", "add", "베이직", "9,900").returncode == 0
+    store = open_store(h.db_path(data))
+    for uid, email in (("cu-1", "m@example.com"), ("cu-2", "")):  # cu-2: nothing to send to
+        store.subscribers.add(
+            NewSubscriber(uid, "김민지", 9900, TODAY.day, TODAY, plan="베이직", email=email)
+        )
+    store.close()
+    first_new = next_charge_date(TODAY, TODAY.day)
+    price = ("plans", "price", "베이직", "12,900", "--from", period_of(first_new), "--json")
+    preview = h.run_kpadmin(data, *price, "--dry-run")
+    assert preview.returncode == 0, preview.stderr
+    assert json.loads(preview.stdout)["notified"] == 1
+    applied = h.run_kpadmin(data, *price)
+    assert applied.returncode == 0 and json.loads(applied.stdout)["applied"], applied.stderr
+    assert h.run_kpadmin(data, *price).returncode == 2  # the same change again: refused
+    for _ in range(2):
+        sent = h.run_kpadmin(data, "notices", "send", "--json")
+        assert sent.returncode == 0, sent.stderr
+    (mail,) = handler.received
+    assert mail.rcpt_tos == ["m@example.com"]
+    assert "요금 변경 안내" in mail.message["Subject"]
+    body = mail.message.get_body(("plain",)).get_content()
+    assert "₩9,900에서 ₩12,900으로" in body
+    assert f"{first_new.year}년 {first_new.month}월 {first_new.day}일" in body
+    listed = h.run_kpadmin(data, "notices", "list", "--all", "--json")
+    assert [n["kind"] for n in json.loads(listed.stdout)["notices"]] == ["price_change"]

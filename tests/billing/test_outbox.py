@@ -273,3 +273,39 @@ async def test_a_claimed_notice_is_sent_by_one_desk_only(
         clock.advance(minutes=11)
         assert (await send_due(store, channel, merchant=MERCHANT, clock=clock)).sent == 1
     assert len(handler.received) == 2
+
+
+async def test_a_price_change_notice_is_sent_by_the_outbox(
+    store: Store, clock: FrozenClock, server: Server, handler: Handler
+) -> None:
+    """Applying a plan's new price writes its notice; the sender after the batch mails it once,
+    in Korean, with the old and new amount and the first charge at the new one."""
+    from kpadmin.billing import plans
+    from kpadmin.billing.periods import next_charge_date, period_of
+
+    today = today_in_seoul(clock)
+    plan = plans.add_plan(store, "베이직", 9900, staff="t", now=clock())
+    store.subscribers.add(
+        NewSubscriber(
+            "cu-1", "김민지", 9900, today.day, today, plan="베이직", email="m@example.com"
+        )
+    )
+    store.subscribers.add(NewSubscriber("cu-2", "나", 9900, today.day, today, plan="베이직"))
+    first_new = next_charge_date(today, today.day)
+    policy = NoticePolicy("email", days_before=3)
+    preview = plans.preview_price_change(
+        store, plan, 12900, period_of(first_new), today=today, notices=policy
+    )
+    assert len(preview.notified) == 1  # cu-2 has no address
+    plans.apply_price_change(store, preview, staff="t", now=clock(), notices=policy)
+    async with notifier(server, clock) as channel:
+        report = await send_due(store, channel, merchant=MERCHANT, clock=clock)
+        again = await send_due(store, channel, merchant=MERCHANT, clock=clock)
+    assert (report.sent, again.sent) == (1, 0)
+    (mail,) = handler.received
+    assert mail.rcpt_tos == ["m@example.com"]
+    assert "베이직 요금 변경 안내" in mail.message["Subject"]
+    body = mail.message.get_body(("plain",)).get_content()
+    assert "₩9,900에서 ₩12,900으로" in body
+    assert f"{first_new.year}년 {first_new.month}월 {first_new.day}일" in body
+    assert {n.state for n in store.notices.entries()} == {"sent"}

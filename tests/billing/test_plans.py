@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from kpadmin.billing import plans
+from kpadmin.billing import outbox, plans
 from kpadmin.billing.engine import ChargeEngine
+from kpadmin.billing.notices import NewPrice
+from kpadmin.billing.outbox import NoticePolicy
 from kpadmin.billing.periods import next_charge_date, period_of
 from kpadmin.store import NewSubscriber, Store, open_store
+from kpadmin.store.errors import DiskError
 from kpadmin.store.models import SubscriberState
 from tests.billing.fakes import FakeGateway
 from tests.clock import FrozenClock
@@ -128,3 +131,133 @@ def test_the_charge_plan_takes_a_due_price_change_first(
     engine = ChargeEngine(store, FakeGateway(), clock=clock)
     items = {item.subscriber_id: item.amount for item in engine.plan(None, today, "t").items}
     assert items[ids["later"]] == 11000
+
+
+# --- the customers told: price-change notices written with the change --------------------------
+
+EMAIL_ON = NoticePolicy("email", days_before=3)
+
+
+def with_addresses(store: Store, ids: dict[str, int]) -> None:
+    """cu_now and cu_later have an e-mail address; cu_custom has none (nothing to send to)."""
+    store.subscribers.update(ids["now"], email="ga@example.com")
+    store.subscribers.update(ids["later"], email="na@example.com")
+
+
+def test_the_preview_counts_the_customers_told(
+    store: Store, setup, today: date, clock: FrozenClock
+) -> None:
+    plan, ids = setup
+    with_addresses(store, ids)
+    from_period = period_of(following(today))
+    preview = plans.preview_price_change(
+        store, plan, 12900, from_period, today=today, notices=EMAIL_ON
+    )
+    assert preview.notices_on and preview.lead_days == 3
+    # cu_later is charged today at the old price, then at the new one a month later.
+    assert preview.notified == {ids["now"]: following(today), ids["later"]: following(today)}
+    off = plans.preview_price_change(store, plan, 12900, from_period, today=today)
+    assert not off.notices_on and off.notified == {} and off.short_notice == []
+    assert store.notices.entries() == []  # a preview writes nothing
+
+
+def test_applying_writes_one_notice_per_customer_told_once(
+    store: Store, setup, today: date, clock: FrozenClock
+) -> None:
+    plan, ids = setup
+    with_addresses(store, ids)
+    from_period = period_of(following(today))
+    preview = plans.preview_price_change(
+        store, plan, 12900, from_period, today=today, notices=EMAIL_ON
+    )
+    assert plans.apply_price_change(store, preview, staff="t", now=clock(), notices=EMAIL_ON) == 2
+    written = store.notices.entries()
+    assert sorted(n.subscriber_id for n in written) == sorted([ids["now"], ids["later"]])
+    (change,) = plans.pending_changes(store)
+    assert {n.key for n in written} == {
+        f"price_change:{change.id}:cu_now",
+        f"price_change:{change.id}:cu_later",
+    }
+    # The table's check knows the kinds of revision 0004: stored as an advance notice, read back
+    # as what it is.
+    assert {n.kind for n in written} == {"advance"}
+    assert {outbox.describe(n)["kind"] for n in written} == {"price_change"}
+    facts = outbox.facts_from_json(written[0].kind, written[0].facts)
+    assert isinstance(facts, NewPrice)
+    assert (facts.plan, facts.old_amount, facts.amount, facts.from_period) == (
+        "베이직",
+        9900,
+        12900,
+        from_period,
+    )
+    assert facts.charge_date == following(today)
+    assert "2 customer(s) notified" in store.audit.list(action="plan_price")[0].detail
+    # Applied again (a second click, a second desk): refused, nothing more written.
+    with pytest.raises(plans.PlanError, match="changed since the preview"):
+        plans.apply_price_change(store, preview, staff="t", now=clock(), notices=EMAIL_ON)
+    # cu_later's next charge reaches the period: its amount changes, it is not told again.
+    store.subscribers.update(ids["later"], next_charge_date=following(today))
+    assert plans.apply_due_price_changes(store, staff="", now=clock()) == 1
+    assert len(store.notices.entries()) == 2
+    assert plans.list_plans(store)[0].price == 12900
+
+
+def test_no_notice_when_notices_are_off(
+    store: Store, setup, today: date, clock: FrozenClock
+) -> None:
+    plan, ids = setup
+    with_addresses(store, ids)
+    preview = plans.preview_price_change(store, plan, 12900, period_of(today), today=today)
+    assert plans.apply_price_change(store, preview, staff="t", now=clock()) == 3
+    assert store.notices.entries() == []
+
+
+def test_a_crash_before_the_commit_leaves_neither_the_change_nor_its_notices(
+    store: Store, setup, today: date, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan, ids = setup
+    with_addresses(store, ids)
+    before = amounts(store)
+    preview = plans.preview_price_change(
+        store, plan, 12900, period_of(today), today=today, notices=EMAIL_ON
+    )
+
+    def disk_full(*args: object, **kw: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(store.audit, "record", disk_full)  # the transaction's last write
+        with pytest.raises(DiskError):
+            plans.apply_price_change(store, preview, staff="t", now=clock(), notices=EMAIL_ON)
+    assert amounts(store) == before and plans.list_plans(store)[0].price == 9900
+    assert store.notices.entries() == [] and plans.pending_changes(store) == []
+    # Run again after the crash: the change and each notice once.
+    plans.apply_price_change(store, preview, staff="t", now=clock(), notices=EMAIL_ON)
+    assert sorted(n.subscriber_id for n in store.notices.entries()) == sorted(
+        [ids["now"], ids["later"]]
+    )
+
+
+def test_a_change_sooner_than_the_notice_lead_time_is_named(
+    store: Store, setup, today: date, clock: FrozenClock
+) -> None:
+    plan, ids = setup
+    with_addresses(store, ids)
+    # From this month: cu_later is charged today, sooner than any lead time.
+    soon = plans.preview_price_change(
+        store, plan, 12900, period_of(today), today=today, notices=EMAIL_ON
+    )
+    assert [(s.customer_uid, day) for s, day in soon.short_notice] == [("cu_later", today)]
+    # From the month after next: every first charge at the new price is a month or more away.
+    far = period_of(following(following(today)))
+    ahead = plans.preview_price_change(store, plan, 12900, far, today=today, notices=EMAIL_ON)
+    assert ahead.short_notice == [] and len(ahead.notified) == 2
+    assert all(day >= following(today) for day in ahead.notified.values())
+
+
+def test_the_first_charge_at_the_new_price_follows_the_billing_day(store: Store) -> None:
+    """Pure calendar arithmetic (no "today" in it): the 31st clamps to each month's end."""
+    sub = store.subscribers.add(NewSubscriber("cu", "가", 9900, 31, date(2027, 1, 31)))
+    assert plans.first_charge_from(sub, "2027-01") == date(2027, 1, 31)
+    assert plans.first_charge_from(sub, "2027-02") == date(2027, 2, 28)
+    assert plans.first_charge_from(sub, "2027-04") == date(2027, 4, 30)

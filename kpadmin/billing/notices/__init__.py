@@ -2,9 +2,9 @@
 out (`Notifier`: one module per channel; e-mail in `smtp`), and when a failed one is tried again
 (`notifier.retry_after`).
 
-Built so far: the notice, its rendering, the notifier seam and the SMTP channel. Not yet: the
-durable outbox (a notice written in the same transaction as the outcome that causes it, sent after
-the batch, marked sent) and its wiring into the charge engine — they come with the store interface.
+The kinds: a receipt, a decline, past due, an advance notice of a charge, and a plan's new price
+(`NewPrice`, written when staff apply a price change: `kpadmin.billing.plans`). The durable outbox
+that writes them with what causes them and sends them after the batch is `kpadmin.billing.outbox`.
 """
 
 from kpadmin.billing.notices.model import (
@@ -28,6 +28,7 @@ from kpadmin.billing.notices.rendering import (
     Advance,
     Decline,
     Facts,
+    NewPrice,
     PastDue,
     Receipt,
     TemplateProblem,
@@ -43,6 +44,7 @@ __all__ = [
     "Facts",
     "FailureKind",
     "Merchant",
+    "NewPrice",
     "Notice",
     "NoticeError",
     "NoticeKind",

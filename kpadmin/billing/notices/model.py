@@ -28,6 +28,7 @@ class NoticeKind(enum.StrEnum):
     DECLINE = "decline"  # a declined charge, naming the next retry date
     PAST_DUE = "past_due"  # the retries are used up
     ADVANCE = "advance"  # N days before a charge (notice_days_before)
+    PRICE_CHANGE = "price_change"  # a plan's new price, before its first charge (billing/plans.py)
 
 
 LANGUAGES = ("ko", "en")

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpadmin.billing import plans
 from kpadmin.billing.records import SignupChannel, Subscriber
 from kpadmin.billing.signup import (
     AttemptLeftovers,
@@ -136,7 +137,9 @@ class SignupDialog(QDialog):
         )
         intro.setWordWrap(True)
         intro.setStyleSheet("color: #57606a;")
-        self.form = SignupFormWidget(today=self.backend.today())
+        self.form = SignupFormWidget(
+            today=self.backend.today(), catalogue=plans.list_plans(self.backend.store)
+        )
         self.form.validity_changed.connect(lambda _v: self._update_start_button())
         self.connection_note = QLabel()
         self.connection_note.setStyleSheet("color: #9a6700;")

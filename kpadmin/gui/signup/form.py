@@ -8,6 +8,7 @@ does not open with a wall of red; `validity_changed(bool)` follows the whole for
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from PySide6.QtCore import Signal
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpadmin.billing.messages import Message
+from kpadmin.billing.plans import Plan
 from kpadmin.billing.records import SignupChannel
 from kpadmin.billing.signup import (
     RawSignupForm,
@@ -34,6 +36,7 @@ from kpadmin.billing.signup import (
     validate_form,
 )
 from kpadmin.gui.formatting import seoul_today, won
+from kpadmin.gui.plan_combo import PlanCombo
 from kpadmin.gui.texts import say
 
 ERROR_STYLE = "color: #b42318; font-size: 12px;"
@@ -53,7 +56,13 @@ class _Field:
 class SignupFormWidget(QWidget):
     validity_changed = Signal(bool)
 
-    def __init__(self, parent: QWidget | None = None, *, today: date | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        today: date | None = None,
+        catalogue: Sequence[Plan] = (),
+    ) -> None:
         super().__init__(parent)
         self.name = QLineEdit()
         self.name.setPlaceholderText(self.tr("e.g. 김하늘"))
@@ -62,8 +71,11 @@ class SignupFormWidget(QWidget):
         self.phone.setInputMethodHints(self.phone.inputMethodHints())
         self.email = QLineEdit()
         self.email.setPlaceholderText(self.tr("optional"))
-        self.plan = QLineEdit()
-        self.plan.setPlaceholderText(self.tr("e.g. 프리미엄 월 구독"))
+        # The catalogue's plans offered; choosing one fills the amount with its price.
+        self.plan = PlanCombo(catalogue)
+        self.plan.setPlaceholderText(
+            self.tr("choose or type a plan") if catalogue else self.tr("e.g. 프리미엄 월 구독")
+        )
         self.amount = QLineEdit()
         self.amount.setPlaceholderText("9,900")
         self.billing_day = QSpinBox()
@@ -125,10 +137,12 @@ class SignupFormWidget(QWidget):
             ("name", self.name),
             ("phone", self.phone),
             ("email", self.email),
-            ("plan", self.plan),
+            ("plan", self.plan.line()),
             ("amount", self.amount),
         ):
             edit.textEdited.connect(lambda _text, n=name: self._touch(n))
+        self.plan.activated.connect(lambda _i: self._touch("plan"))
+        self.plan.price_chosen.connect(self._fill_amount)
         self.amount.editingFinished.connect(self._format_amount)
         self.billing_day.valueChanged.connect(lambda _v: self._touch("billing_day"))
         self.first_payment.toggled.connect(lambda _on: self._revalidate())
@@ -188,6 +202,11 @@ class SignupFormWidget(QWidget):
     def _touch(self, name: str) -> None:
         self.fields[name].touched = True
         self._revalidate()
+
+    def _fill_amount(self, price: int) -> None:
+        """A catalogue plan was chosen: its price is the amount (staff may still change it)."""
+        self.amount.setText(f"{price:,}")
+        self._touch("amount")
 
     def _format_amount(self) -> None:
         amount = parse_amount(self.amount.text())

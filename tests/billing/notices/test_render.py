@@ -15,6 +15,7 @@ from kpadmin.billing.notices import (
     Decline,
     Facts,
     Merchant,
+    NewPrice,
     NoticeKind,
     PastDue,
     Receipt,
@@ -58,6 +59,9 @@ def every_kind(recipient: Recipient = CUSTOMER) -> list[Facts]:
         ),
         PastDue(recipient, "월간 구독", 12_300, "2026-03", "cu_1", AT, CARD),
         Advance(recipient, "월간 구독", 12_300, "cu_1", date(2026, 4, 5), 3, CARD),
+        NewPrice(
+            recipient, "월간 구독", 9_900, 12_300, "2026-05", date(2026, 5, 5), 7, "cu_1", CARD
+        ),
     ]
 
 
@@ -120,7 +124,24 @@ def test_keys_name_the_event() -> None:
         "decline:kp-1-2026-03-2",
         "past_due:cu_1:2026-03",
         "advance:cu_1:2026-04-05",
+        "price_change:7:cu_1",
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("ko", ["₩9,900에서 ₩12,300으로", "2026년 5월분부터", "2026년 5월 5일 (화) 결제부터"]),
+        ("en", ["from ₩9,900 to ₩12,300 from May 2026", "the payment on Tue 5 May 2026"]),
+    ],
+)
+def test_a_price_change_says_the_old_and_new_price_and_from_when(
+    language: str, said: list[str]
+) -> None:
+    notice = render(every_kind()[4], merchant=MERCHANT, language=language)
+    for text in said:
+        assert text in notice.text and text in notice.html
+    assert "₩12,300" in notice.subject and "월간 구독" in notice.subject
 
 
 def test_a_decline_says_what_happens_next() -> None:
