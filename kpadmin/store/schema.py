@@ -314,7 +314,8 @@ plan_price_changes = Table(
     CheckConstraint("new_price > 0", name="plan_price_changes_price"),
 )
 
-NOTICE_KINDS = ("receipt", "decline", "past_due", "advance")
+#: The notices' kinds (kpadmin.billing.notices.NoticeKind): revision 0004, price_change since 0007.
+NOTICE_KINDS = ("receipt", "decline", "past_due", "advance", "price_change")
 NOTICE_STATES = ("pending", "sending", "sent", "failed")
 
 # The customer notices' outbox (revision 0004; kpadmin/store/notices.py): each notice once per

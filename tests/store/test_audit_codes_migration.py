@@ -31,7 +31,7 @@ def _old_row(conn: Connection) -> None:
 
 def _check(conn: Connection) -> None:
     migrations.upgrade(conn)
-    assert migrations.current_revision(conn) == "0006"
+    assert migrations.current_revision(conn) == migrations.HEAD
     rows = conn.execute(
         text("SELECT detail, detail_code, detail_params FROM audit ORDER BY id")
     ).all()
