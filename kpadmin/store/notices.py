@@ -125,9 +125,16 @@ class NoticeRepository:
             from sqlalchemy.dialects import sqlite as dialect
         else:
             from sqlalchemy.dialects import postgresql as dialect  # type: ignore[no-redef]
-        statement = dialect.insert(N).values(values).on_conflict_do_nothing(index_elements=["key"])
+        # RETURNING, not rowcount: psycopg reports rowcount -1 for this insert, which made every
+        # notice look "not written" on PostgreSQL (no NOTICES change, "0 customers told").
+        statement = (
+            dialect.insert(N)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(N.c.id)
+        )
         with store._write() as conn:
-            written = conn.execute(statement).rowcount == 1
+            written = conn.execute(statement).first() is not None
             if written:
                 store._note(ChangeKind.NOTICES, [notice.subscriber_id])
         return written

@@ -173,7 +173,9 @@ def test_a_price_change_notice_is_stored_as_itself(any_store: Store, clock: Froz
     who = Recipient("김민지", "m@example.com", "")
     price = NewPrice(who, "베이직", 9900, 12900, "2027-01", date(2027, 1, 5), 7, "cu-1")
     policy = outbox.NoticePolicy("email")
-    outbox.enqueue(store, policy, price, sid, clock())
+    # True only when the row was written, on both databases (psycopg's rowcount was -1 here).
+    assert outbox.enqueue(store, policy, price, sid, clock()) is True
+    assert outbox.enqueue(store, policy, price, sid, clock()) is False
     (written,) = store.notices.entries()
     assert written.kind == "price_change"
     assert "kind" not in json.loads(written.facts)
