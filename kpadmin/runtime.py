@@ -155,6 +155,15 @@ class Runtime:
             return open_store(url, clock=self.clock, password=password, mode=mode, staff=self.staff)
         return open_store(self.db_path_for(mode), clock=self.clock, new_database=self.new_database)
 
+    def check_database_ahead(self) -> None:
+        """Start checking this mode's SQLite file in a background thread, so that `open_store`
+        finds the check done (`kpadmin.store.sqlite.check_ahead`): the app calls it before it
+        imports Qt. Nothing to do for a shared PostgreSQL database."""
+        if self.database_url is None:
+            from kpadmin.store.sqlite import check_ahead
+
+            check_ahead(self.db_path)
+
     @property
     def sandbox_state_path(self) -> Path:
         return paths.mode_dir(self.data_root, "sandbox") / SANDBOX_STATE_FILE

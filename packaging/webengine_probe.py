@@ -131,6 +131,7 @@ BY_NAME = {
         "psycopg",
         "psycopg_binary.pq",
         "psycopg_binary._psycopg",
+        "sniffio",  # httpcore's per-request import (build.spec)
     ),
     "linux": ("keyring.backends.SecretService", "secretstorage"),
     "win32": ("keyring.backends.Windows",),

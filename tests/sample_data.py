@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, time, timedelta
 
+from kpadmin.billing.messages import Message, MessageCode, Term, TermKind
 from kpadmin.billing.order_ids import order_id_for
 from kpadmin.billing.periods import clamp_day
 from kpadmin.store import Store
@@ -146,9 +147,7 @@ def seed(
                 "UPDATE subscribers SET created_at = ? WHERE id = ?",
                 (signed.isoformat(), sid),
             )
-            audit.record(
-                staff, "signup", f"{new.channel} · {new.plan}", subscriber_id=sid, at=signed
-            )
+            audit.record(staff, "signup", _signed_up(new), subscriber_id=sid, at=signed)
             for back in range(signup_months, 0, -1):
                 y, m = _months_back(today, back)
                 day = clamp_day(y, m, new.billing_day)
@@ -262,3 +261,27 @@ def seed_bulk(conn: Store, *, count: int, today: date, rng_seed: int = 1) -> Non
             )
         )
     subs.add_many(batch)
+
+
+def _signed_up(new: NewSubscriber) -> Message:
+    """The sign-up's audit line as the app writes it (masked phone, no first payment)."""
+    attempt = Message.of(
+        MessageCode.AUDIT_ATTEMPT,
+        key_id=new.customer_uid,
+        order_id=f"{new.customer_uid}-signup",
+        name=new.name,
+        phone=f"{new.phone[:3]}-****-{new.phone[-4:]}",
+        email="",
+        plan=new.plan,
+        amount=new.amount,
+        first_payment=0,
+        billing_day=new.billing_day,
+        channel=Term(TermKind.CHANNEL, new.channel.value),
+    )
+    return Message.of(
+        MessageCode.AUDIT_SIGNUP,
+        card=f"{new.card_name or '-'} {new.card_number or ''}".rstrip(),
+        next_date=new.next_charge_date.isoformat(),
+        first_payment="",
+        attempt=attempt,
+    )

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from kpadmin.billing import outbox, retry_policy
-from kpadmin.billing.messages import AuditAction, Message, MessageCode
+from kpadmin.billing.messages import AuditAction, Message, MessageCode, Term, TermKind
 from kpadmin.billing.periods import today_in_seoul
 from kpadmin.billing.retry_policy import Attempt, Decision, Outcome, Reason
 from kpadmin.clock import Clock
@@ -180,8 +180,12 @@ class Collections:
             store.audit.record(
                 staff,
                 AuditAction.PAST_DUE,
-                f"past due for {period}: {decision.card_failures} card decline(s), "
-                f"retry days {retry_policy.format_retry_days(self.retry_days)} used up",
+                Message.of(
+                    MessageCode.AUDIT_PAST_DUE,
+                    period=period,
+                    failures=decision.card_failures,
+                    days=retry_policy.format_retry_days(self.retry_days),
+                ),
                 subscriber_id=subscriber_id,
                 at=now,
                 kind=ChangeKind.CHARGES,
@@ -208,7 +212,10 @@ def request_retry(store: Store, ids: Iterable[int], *, staff: str, now: datetime
             store.audit.record(
                 staff,
                 AuditAction.RETRY_REQUESTED,
-                f"retry requested (was {sub.state.value})",
+                Message.of(
+                    MessageCode.AUDIT_RETRY_REQUESTED,
+                    state=Term(TermKind.SUBSCRIBER_STATE, sub.state.value),
+                ),
                 subscriber_id=sub.id,
                 at=now,
             )

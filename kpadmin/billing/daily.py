@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from kpadmin.billing.messages import AuditAction
+from kpadmin.billing.messages import AuditAction, Message, MessageCode
 from kpadmin.billing.periods import SEOUL
 from kpadmin.billing.settings import Settings
 from kpadmin.store import Store
@@ -61,13 +61,20 @@ def _marker(day: date) -> str:
     return f"daily run {day.isoformat()}"
 
 
-def claim(store: Store, day: date, *, desk: str, now: datetime) -> str | None:
-    """Take the day's run for this desk: None when taken now, else the existing line's detail
-    (which desk took it, when) — the run is someone else's."""
+def claim(store: Store, day: date, *, desk: str, now: datetime) -> Message | None:
+    """Take the day's run for this desk: None when taken now, else which desk took it and when
+    (`MessageCode.DAILY_RUN_HELD`) — the run is someone else's."""
     marker = _marker(day)
     with store.transaction():
         for event in store.audit.list(action=AuditAction.AUTO_CHARGE.value, limit=_LOOKBACK):
             if event.detail.startswith(marker):
-                return f"{event.detail} ({event.at.astimezone(SEOUL):%H:%M})"
-        store.audit.record(desk, AuditAction.AUTO_CHARGE, f"{marker} by {desk}", at=now)
+                return Message.of(
+                    MessageCode.DAILY_RUN_HELD,
+                    day=day.isoformat(),
+                    desk=event.staff,  # the line's staff is the desk that took the run
+                    time=f"{event.at.astimezone(SEOUL):%H:%M}",
+                )
+        # The English starts with the marker: the check above reads it.
+        line = Message.of(MessageCode.AUDIT_DAILY_RUN, day=day.isoformat(), desk=desk)
+        store.audit.record(desk, AuditAction.AUTO_CHARGE, line, at=now)
     return None

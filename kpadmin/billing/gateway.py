@@ -61,6 +61,30 @@ class PaymentStatus(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class GatewayRefund:
+    """One (partial) refund of a payment as the gateway lists it (V1 ``cancel_history[]``).
+
+    ``cancellation_id`` is the gateway's id of the cancellation; ``pg_tid`` the PG's number (for
+    Kakao Pay the payment's own TID, shared by its partial refunds: not unique alone)."""
+
+    amount: int
+    refunded_at: datetime | None = None
+    reason: str | None = None
+    cancellation_id: str | None = None
+    pg_tid: str | None = None
+    receipt_url: str | None = None
+
+    @property
+    def ref(self) -> str | None:
+        """What names this cancellation among the payment's (None: nothing does)."""
+        if self.cancellation_id:
+            return self.cancellation_id
+        if self.pg_tid and self.refunded_at is not None:
+            return f"{self.pg_tid}@{int(self.refunded_at.timestamp())}:{self.amount}"
+        return None
+
+
+@dataclass(frozen=True, slots=True)
 class GatewayPayment:
     """One payment (one attempt) as the gateway recorded it.
 
@@ -89,6 +113,8 @@ class GatewayPayment:
     failed_at: datetime | None = None
     cancelled_at: datetime | None = None
     fail_reason: str | None = None  # redacted
+    #: Each refund of it, as listed (the sum is ``refunded_amount`` when the gateway lists them).
+    refunds: tuple[GatewayRefund, ...] = ()
 
     @property
     def is_paid(self) -> bool:
@@ -274,6 +300,7 @@ __all__ = [
     "Gateway",
     "GatewayError",
     "GatewayPayment",
+    "GatewayRefund",
     "KeysResult",
     "NotFinal",
     "NotFound",

@@ -43,11 +43,14 @@ from datetime import date, datetime
 
 from kpadmin.billing.collections import Collections
 from kpadmin.billing.gateway import GatewayPayment
-from kpadmin.billing.messages import Message, MessageCode
+from kpadmin.billing.messages import Message, MessageCode, Term, TermKind
 from kpadmin.billing.periods import next_charge_date, period_of, today_in_seoul
+from kpadmin.billing.refunds import refund_facts
 from kpadmin.redact import redact_text
 from kpadmin.store import ChangeKind, Job, Schedule, Store
+from kpadmin.store.audit import AuditLine
 from kpadmin.store.models import ChargeState
+from kpadmin.store.refunds import RefundFacts, RefundSource
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +85,9 @@ class Write:
     payment: GatewayPayment | None = None
     message: str = ""
     audit_action: str | None = "charge"
+    #: `message` as the engine's `Message` (None: i'mport's own words, or no note): the audit
+    #: line says it in the UI language.
+    note: Message | None = None
 
 
 class Journal:
@@ -297,11 +303,13 @@ class Journal:
         schedules = store.subscribers.schedules([r.subscriber_id for r in paying])
         moved: dict[int, Schedule] = {}
         updates: list[tuple[int, int, ChargeState, dict[str, object]]] = []
-        events: list[tuple[str, str, str, int | None]] = []
+        events: list[AuditLine] = []
+        refunds: dict[int, RefundFacts] = {}
         for write in moving:
             row = write.row
             state = write.state
             message = write.message
+            said: Message | str = write.note if write.note is not None else message  # the audit's
             payment = write.payment
             if state is ChargeState.PAID:
                 clash = next(
@@ -316,10 +324,13 @@ class Journal:
                     # Money moved twice at i'mport (two merchant_uids paid for one period). The
                     # schema cannot hold that as paid; keep it in front of staff, loudly.
                     state = ChargeState.UNKNOWN
-                    message = (
-                        f"DOUBLE PAYMENT: {row.period} is already paid by {clash}; "
-                        f"refund {payment.payment_id if payment else row.order_id}"
+                    said = Message.of(
+                        MessageCode.OUTCOME_DOUBLE_PAYMENT,
+                        period=row.period,
+                        clash=clash,
+                        payment_id=payment.payment_id if payment else row.order_id,
                     )
+                    message = said.english()
                     log.error("journal: %s", message)
                 else:  # later writes of this group see it paid
                     paid_rows.setdefault((row.subscriber_id, row.period), []).append(
@@ -332,6 +343,12 @@ class Journal:
                 assert payment is not None
                 note = mismatch_note(row.amount, payment.amount)
                 message = f"{note}; {message}" if message else note
+                first = Message.of(
+                    MessageCode.OUTCOME_AMOUNT_MISMATCH, asked=row.amount, paid=payment.amount
+                )
+                notes: tuple[Message | str, ...] = (first, said) if said else (first,)
+            else:
+                notes = (said,) if said else ()
             fields: dict[str, object] = {}
             if payment is not None:
                 fields["imp_uid"] = payment.payment_id
@@ -345,6 +362,9 @@ class Journal:
             elif state is not ChargeState.SENT:
                 fields["fail_reason"] = redact_text(message) if message else None
             updates.append((row.charge_id, row.subscriber_id, state, fields))
+            if state is ChargeState.PAID and payment is not None and payment.refunded_amount:
+                # Paid and refunded already (found late): each refund on its own time.
+                refunds[row.charge_id] = refund_facts(payment, RefundSource.GATEWAY)
             if state is ChargeState.PAID:
                 assert payment is not None
                 schedule = moved.get(row.subscriber_id) or schedules.get(row.subscriber_id)
@@ -355,7 +375,7 @@ class Journal:
                     (
                         write.staff,
                         write.audit_action,
-                        describe(row, state, payment, message),
+                        describe(row, state, payment, notes),
                         row.subscriber_id,
                     )
                 )
@@ -366,8 +386,14 @@ class Journal:
                     (
                         write.staff,
                         AMOUNT_MISMATCH,
-                        f"{row.order_id} (imp_uid {payment.payment_id}) for {row.period}: "
-                        f"i'mport charged ₩{payment.amount:,}, ₩{row.amount:,} was asked",
+                        Message.of(
+                            MessageCode.AUDIT_AMOUNT_MISMATCH,
+                            order_id=row.order_id,
+                            payment_id=payment.payment_id,
+                            period=row.period,
+                            paid=payment.amount,
+                            asked=row.amount,
+                        ),
                         row.subscriber_id,
                     )
                 )
@@ -379,7 +405,7 @@ class Journal:
                 )
             write.state = state
             write.message = message
-        charges.set_states(updates, now=now)
+        charges.set_states(updates, now=now, refunds=refunds)
         store.subscribers.set_schedules(moved, now=now)
         # kind CHARGES: an outcome's audit lines are part of recording it.
         store.audit.record_many(events, at=now, kind=ChangeKind.CHARGES)
@@ -420,15 +446,26 @@ def after_paid(schedule: Schedule, row: RowRef, payment: GatewayPayment, now: da
     return Schedule(nxt, schedule.billing_day, card_name, card_number)
 
 
-def describe(row: RowRef, state: ChargeState, payment: GatewayPayment | None, message: str) -> str:
-    """The audit line for a charge outcome (no personal data: ids and amounts only)."""
-    text = (
-        f"{state.value} ₩{row.amount:,} for {row.period} (attempt {row.attempt}, "
-        f"merchant_uid {row.order_id}"
+def describe(
+    row: RowRef,
+    state: ChargeState,
+    payment: GatewayPayment | None,
+    notes: tuple[Message | str, ...] | str = (),
+) -> Message:
+    """The audit line for a charge outcome (no personal data: ids and amounts only). `notes`: the
+    outcome's notes, the engine's as messages (said in the UI language), i'mport's words as
+    they are."""
+    if isinstance(notes, str):
+        notes = (notes,) if notes else ()
+    return Message.of(
+        MessageCode.AUDIT_CHARGE,
+        state=Term(TermKind.CHARGE_STATE, state.value),
+        amount=row.amount,
+        period=row.period,
+        attempt=row.attempt,
+        order_id=row.order_id,
+        payment=Message.of(MessageCode.AUDIT_CHARGE_PAYMENT, payment_id=payment.payment_id)
+        if payment is not None
+        else "",
+        note=Message.of(MessageCode.AUDIT_CHARGE_NOTE, text=notes) if notes else "",
     )
-    if payment is not None:
-        text += f", imp_uid {payment.payment_id}"
-    text += ")"
-    if message:
-        text += f": {message}"
-    return text

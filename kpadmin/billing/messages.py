@@ -20,8 +20,9 @@ like the rest of the core, never imports Qt.
 from __future__ import annotations
 
 import enum
+import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -101,6 +102,7 @@ class MessageCode(enum.StrEnum):
     OUTCOME_INTERRUPTED = "outcome.interrupted"
     OUTCOME_INTERNAL_ERROR = "outcome.internal_error"
     OUTCOME_AMOUNT_MISMATCH = "outcome.amount_mismatch"
+    OUTCOME_DOUBLE_PAYMENT = "outcome.double_payment"
     # --- a CSV import row's problems (besides the field rules' FORM codes) ------------------
     CSV_UID_EMPTY = "csv.uid_empty"
     CSV_UID_LONG = "csv.uid_long"
@@ -135,6 +137,80 @@ class MessageCode(enum.StrEnum):
     CSV_FILE_MALFORMED = "csv_file.malformed"
     CSV_FILE_NO_HEADER = "csv_file.no_header"
     CSV_FILE_NO_ROWS = "csv_file.no_rows"
+    # --- the daily automatic run (kpadmin.billing.daily) -----------------------------------
+    DAILY_RUN_HELD = "daily.held"
+    # --- audit details (kpadmin.store.audit: what each audit row says) ----------------------
+    # sign-up
+    AUDIT_ATTEMPT = "audit.attempt"
+    AUDIT_ATTEMPT_EMAIL = "audit.attempt_email"
+    AUDIT_SIGNUP = "audit.signup"
+    AUDIT_SIGNUP_FIRST_PAYMENT = "audit.signup_first_payment"
+    AUDIT_SIGNUP_FAILED = "audit.signup_failed"
+    AUDIT_NOTE = "audit.note"
+    AUDIT_SIGNUP_PAID_UNSAVED = "audit.signup_paid_unsaved"
+    AUDIT_LEFTOVERS = "audit.leftovers"
+    AUDIT_LEFTOVERS_UNCHECKED = "audit.leftovers_unchecked"
+    AUDIT_LEFTOVER_KEY = "audit.leftover_key"
+    AUDIT_LEFTOVER_NO_KEY = "audit.leftover_no_key"
+    AUDIT_LEFTOVER_PAYMENT = "audit.leftover_payment"
+    AUDIT_LEFTOVERS_CHECKED_AGAIN = "audit.leftovers_checked_again"
+    AUDIT_LEFTOVERS_AFTER = "audit.leftovers_after"
+    AUDIT_LEFTOVERS_ABANDONED = "audit.leftovers_abandoned"
+    AUDIT_LEFTOVERS_AFTER_REFUND = "audit.leftovers_after_refund"
+    AUDIT_LEFTOVER_REFUNDED = "audit.leftover_refunded"
+    AUDIT_LEFTOVER_REFUND_FAILED = "audit.leftover_refund_failed"
+    AUDIT_ORPHAN_KEY_DELETED = "audit.orphan_key_deleted"
+    AUDIT_ORPHAN_KEY_KEPT = "audit.orphan_key_kept"
+    # subscribers and billing keys
+    AUDIT_KEY_MISSING_MARKED = "audit.key_missing_marked"
+    AUDIT_KEY_GONE_AFTER_REJECTION = "audit.key_gone_after_rejection"
+    AUDIT_KEY_GONE_OUTSIDE = "audit.key_gone_outside"
+    AUDIT_KEY_CHECK_MISSING = "audit.key_check_missing"
+    AUDIT_KEY_CHECK_PRESENT = "audit.key_check_present"
+    AUDIT_KEY_CHECK_FOUND_AGAIN = "audit.key_check_found_again"
+    AUDIT_STATE_MOVE = "audit.state_move"
+    AUDIT_CANCELLED = "audit.cancelled"
+    AUDIT_KEY_DELETED = "audit.key_deleted"
+    AUDIT_KEY_DELETED_NONE = "audit.key_deleted_none"
+    AUDIT_FIELD_CHANGE = "audit.field_change"
+    AUDIT_PARTS = "audit.parts"  # clauses joined by "; " (an edit's changes, …)
+    # charges, collections, refunds
+    AUDIT_CHARGE = "audit.charge"
+    AUDIT_CHARGE_PAYMENT = "audit.charge_payment"
+    AUDIT_CHARGE_NOTE = "audit.charge_note"
+    AUDIT_AMOUNT_MISMATCH = "audit.amount_mismatch"
+    AUDIT_BATCH = "audit.batch"
+    AUDIT_BATCH_MISMATCHES = "audit.batch_mismatches"
+    AUDIT_BATCH_CANCELLED = "audit.batch_cancelled"
+    AUDIT_BATCH_STOPPED = "audit.batch_stopped"
+    AUDIT_WITHDRAWN = "audit.withdrawn"
+    AUDIT_DAILY_RUN = "audit.daily_run"
+    AUDIT_PAST_DUE = "audit.past_due"
+    AUDIT_RETRY_REQUESTED = "audit.retry_requested"
+    AUDIT_REFUND = "audit.refund"
+    AUDIT_REFUND_NOT_MADE = "audit.refund_not_made"
+    AUDIT_REFUND_REFUSED = "audit.refund_refused"
+    AUDIT_REFUND_UNKNOWN = "audit.refund_unknown"
+    AUDIT_OUTSIDE_REFUND = "audit.outside_refund"
+    # files, settings, the database
+    AUDIT_IMPORTED = "audit.imported"
+    AUDIT_IMPORT_UPDATE = "audit.import_update"
+    AUDIT_IMPORT_FILE = "audit.import_file"
+    AUDIT_DB_COPY = "audit.db_copy"
+    AUDIT_EXPORT = "audit.export"
+    AUDIT_EXPORT_PAYMENTS = "audit.export_payments"
+    AUDIT_SETTING_CHANGE = "audit.setting_change"
+    AUDIT_SETTING_SET = "audit.setting_set"
+    AUDIT_SECRET_REPLACED = "audit.secret_replaced"
+    AUDIT_SECRET_STORED = "audit.secret_stored"
+    AUDIT_SECRET_REMOVED = "audit.secret_removed"
+    AUDIT_SETTINGS_RESET = "audit.settings_reset"
+    AUDIT_SETTINGS_RESET_KEPT = "audit.settings_reset_kept"
+    AUDIT_NEW_DATABASE = "audit.new_database"
+    # the plans catalogue
+    AUDIT_PLAN_ADDED = "audit.plan_added"
+    AUDIT_PLAN_PRICE = "audit.plan_price"
+    AUDIT_PLAN_PRICE_SUBSCRIBER = "audit.plan_price_subscriber"
 
 
 _M = MessageCode
@@ -298,6 +374,9 @@ ENGLISH: Mapping[MessageCode, str] = MappingProxyType(
             "AMOUNT MISMATCH: i'mport charged ₩{paid:,} for ₩{asked:,} asked; recorded as paid "
             "— check this payment at i'mport",
         ),
+        _M.OUTCOME_DOUBLE_PAYMENT: QT_TRANSLATE_NOOP(
+            "Message", "DOUBLE PAYMENT: {period} is already paid by {clash}; refund {payment_id}"
+        ),
         # No full stop: a row's problems are joined by "; " after "line N (uid): ".
         _M.CSV_UID_EMPTY: QT_TRANSLATE_NOOP("Message", "customer_uid is empty"),
         _M.CSV_UID_LONG: QT_TRANSLATE_NOOP("Message", "customer_uid is longer than 80 characters"),
@@ -418,8 +497,218 @@ ENGLISH: Mapping[MessageCode, str] = MappingProxyType(
             "Message",
             "the file has a header but no rows",
         ),
+        _M.DAILY_RUN_HELD: QT_TRANSLATE_NOOP("Message", "daily run {day} by {desk} ({time})"),
+        # --- audit details: the English is what the `detail` column keeps (CLI, logs) -------
+        _M.AUDIT_ATTEMPT: QT_TRANSLATE_NOOP(
+            "Message",
+            "customer_uid={key_id} merchant_uid={order_id} name={name} phone={phone}{email} "
+            "plan={plan} amount={amount:,} first_payment={first_payment:,} "
+            "billing_day={billing_day} channel={channel}",
+        ),
+        _M.AUDIT_ATTEMPT_EMAIL: QT_TRANSLATE_NOOP("Message", " email={email}"),
+        _M.AUDIT_SIGNUP: QT_TRANSLATE_NOOP(
+            "Message", "verified: card={card}; next charge {next_date}{first_payment}; {attempt}"
+        ),
+        _M.AUDIT_SIGNUP_FIRST_PAYMENT: QT_TRANSLATE_NOOP(
+            "Message", "; first payment ₩{amount:,} imp_uid={payment_id}"
+        ),
+        _M.AUDIT_SIGNUP_FAILED: QT_TRANSLATE_NOOP(
+            "Message", "{reason}: {why}{note}; {attempt}{paid}"
+        ),
+        _M.AUDIT_NOTE: QT_TRANSLATE_NOOP("Message", " ({text})"),
+        _M.AUDIT_SIGNUP_PAID_UNSAVED: QT_TRANSLATE_NOOP(
+            "Message", "; PAID PAYMENT WITHOUT SIGN-UP imp_uid={payment_id}"
+        ),
+        _M.AUDIT_LEFTOVERS: QT_TRANSLATE_NOOP(
+            "Message", "{when}: {found}; merchant_uid={order_id} customer_uid={key_id}"
+        ),
+        _M.AUDIT_LEFTOVERS_UNCHECKED: QT_TRANSLATE_NOOP(
+            "Message", "could not check i'mport ({error})"
+        ),
+        _M.AUDIT_LEFTOVER_KEY: QT_TRANSLATE_NOOP("Message", "billing key EXISTS"),
+        _M.AUDIT_LEFTOVER_NO_KEY: QT_TRANSLATE_NOOP("Message", "billing key none"),
+        _M.AUDIT_LEFTOVER_PAYMENT: QT_TRANSLATE_NOOP(
+            "Message", "PAID imp_uid={payment_id} amount={amount:,} refundable={refundable:,}"
+        ),
+        _M.AUDIT_LEFTOVERS_CHECKED_AGAIN: QT_TRANSLATE_NOOP("Message", "checked again"),
+        _M.AUDIT_LEFTOVERS_AFTER: QT_TRANSLATE_NOOP("Message", "after {reason}"),
+        _M.AUDIT_LEFTOVERS_ABANDONED: QT_TRANSLATE_NOOP("Message", "attempt abandoned"),
+        _M.AUDIT_LEFTOVERS_AFTER_REFUND: QT_TRANSLATE_NOOP("Message", "after refund"),
+        _M.AUDIT_LEFTOVER_REFUNDED: QT_TRANSLATE_NOOP(
+            "Message",
+            "refunded imp_uid={payment_id} ₩{amount:,} of a sign-up that was not completed; "
+            "merchant_uid={order_id}",
+        ),
+        _M.AUDIT_LEFTOVER_REFUND_FAILED: QT_TRANSLATE_NOOP(
+            "Message",
+            "refund of imp_uid={payment_id} ₩{amount:,} not confirmed ({error}); "
+            "merchant_uid={order_id}: check it at i'mport",
+        ),
+        _M.AUDIT_ORPHAN_KEY_DELETED: QT_TRANSLATE_NOOP(
+            "Message",
+            "deleted the unused billing key customer_uid={key_id} of a sign-up that was not "
+            "completed (merchant_uid={order_id})",
+        ),
+        _M.AUDIT_ORPHAN_KEY_KEPT: QT_TRANSLATE_NOOP(
+            "Message",
+            "ORPHAN BILLING KEY customer_uid={key_id} could not be deleted ({error}); delete it "
+            "at i'mport",
+        ),
+        _M.AUDIT_KEY_MISSING_MARKED: QT_TRANSLATE_NOOP(
+            "Message", "billing key missing at i'mport: marked key missing"
+        ),
+        _M.AUDIT_KEY_GONE_AFTER_REJECTION: QT_TRANSLATE_NOOP(
+            "Message", "billing key not found at i'mport after a rejected charge"
+        ),
+        _M.AUDIT_KEY_GONE_OUTSIDE: QT_TRANSLATE_NOOP(
+            "Message", "billing key not found at i'mport (deleted outside kpadmin)"
+        ),
+        _M.AUDIT_KEY_CHECK_MISSING: QT_TRANSLATE_NOOP("Message", "billing key missing at i'mport"),
+        _M.AUDIT_KEY_CHECK_PRESENT: QT_TRANSLATE_NOOP("Message", "billing key present"),
+        _M.AUDIT_KEY_CHECK_FOUND_AGAIN: QT_TRANSLATE_NOOP(
+            "Message", "billing key present: {was} → {now}"
+        ),
+        _M.AUDIT_STATE_MOVE: QT_TRANSLATE_NOOP("Message", "{was} → {now}"),
+        _M.AUDIT_CANCELLED: QT_TRANSLATE_NOOP("Message", "cancelled: {reason}"),
+        _M.AUDIT_KEY_DELETED: QT_TRANSLATE_NOOP("Message", "reason: {reason}"),
+        _M.AUDIT_KEY_DELETED_NONE: QT_TRANSLATE_NOOP(
+            "Message", "reason: {reason} (i'mport had no such key)"
+        ),
+        _M.AUDIT_FIELD_CHANGE: QT_TRANSLATE_NOOP("Message", "{field}: {old} → {new}"),
+        _M.AUDIT_PARTS: QT_TRANSLATE_NOOP("Message", "{parts}"),
+        _M.AUDIT_CHARGE: QT_TRANSLATE_NOOP(
+            "Message",
+            "{state} ₩{amount:,} for {period} (attempt {attempt}, merchant_uid {order_id}"
+            "{payment}){note}",
+        ),
+        _M.AUDIT_CHARGE_PAYMENT: QT_TRANSLATE_NOOP("Message", ", imp_uid {payment_id}"),
+        _M.AUDIT_CHARGE_NOTE: QT_TRANSLATE_NOOP("Message", ": {text}"),
+        _M.AUDIT_AMOUNT_MISMATCH: QT_TRANSLATE_NOOP(
+            "Message",
+            "{order_id} (imp_uid {payment_id}) for {period}: i'mport charged ₩{paid:,}, "
+            "₩{asked:,} was asked",
+        ),
+        _M.AUDIT_BATCH: QT_TRANSLATE_NOOP(
+            "Message",
+            "batch {batch_id}: {paid} paid (₩{paid_amount:,}), {declined} declined, {rejected} "
+            "rejected, {unknown} unknown, {unsent} not sent, {withdrawn} withdrawn{mismatches}"
+            "{cancelled}{stopped}",
+        ),
+        _M.AUDIT_BATCH_MISMATCHES: QT_TRANSLATE_NOOP("Message", ", {count} AMOUNT MISMATCH(ES)"),
+        _M.AUDIT_BATCH_CANCELLED: QT_TRANSLATE_NOOP("Message", " — cancelled"),
+        _M.AUDIT_BATCH_STOPPED: QT_TRANSLATE_NOOP("Message", " — stopped: {error}"),
+        _M.AUDIT_WITHDRAWN: QT_TRANSLATE_NOOP(
+            "Message", "batch {batch_id}: {count} planned charge(s) withdrawn before sending"
+        ),
+        _M.AUDIT_DAILY_RUN: QT_TRANSLATE_NOOP("Message", "daily run {day} by {desk}"),
+        _M.AUDIT_PAST_DUE: QT_TRANSLATE_NOOP(
+            "Message",
+            "past due for {period}: {failures} card decline(s), retry days {days} used up",
+        ),
+        _M.AUDIT_RETRY_REQUESTED: QT_TRANSLATE_NOOP("Message", "retry requested (was {state})"),
+        _M.AUDIT_REFUND: QT_TRANSLATE_NOOP(
+            "Message",
+            "refunded ₩{amount:,} of ₩{charged:,} ({period}, merchant_uid {order_id}, imp_uid "
+            "{payment_id}); ₩{total:,} refunded in total; reason: {reason}",
+        ),
+        _M.AUDIT_REFUND_NOT_MADE: QT_TRANSLATE_NOOP(
+            "Message",
+            "refund of ₩{asked:,} not made: i'mport shows no new refund (₩{total:,} refunded "
+            "in total; reason: {reason})",
+        ),
+        _M.AUDIT_REFUND_REFUSED: QT_TRANSLATE_NOOP(
+            "Message",
+            "refund of ₩{asked:,} refused by i'mport: {error} (we believed ₩{balance:,} "
+            "refundable; reason: {reason})",
+        ),
+        _M.AUDIT_REFUND_UNKNOWN: QT_TRANSLATE_NOOP(
+            "Message", "refund of ₩{asked:,} sent, answer lost (reason: {reason})"
+        ),
+        _M.AUDIT_OUTSIDE_REFUND: QT_TRANSLATE_NOOP(
+            "Message",
+            "{order_id} (imp_uid {payment_id}): i'mport shows ₩{refunded:,} refunded (here "
+            "₩{here:,}), a refund or cancellation made outside kpadmin",
+        ),
+        _M.AUDIT_IMPORTED: QT_TRANSLATE_NOOP("Message", "imported from CSV line {line}"),
+        _M.AUDIT_IMPORT_UPDATE: QT_TRANSLATE_NOOP("Message", "CSV import changed {changes}"),
+        _M.AUDIT_IMPORT_FILE: QT_TRANSLATE_NOOP(
+            "Message",
+            "CSV import: {added} added, {updated} updated, {unchanged} unchanged, {bad} bad "
+            "rows skipped",
+        ),
+        _M.AUDIT_DB_COPY: QT_TRANSLATE_NOOP(
+            "Message",
+            "copied from {file} on another computer: {subscribers} subscribers, {charges} charges",
+        ),
+        _M.AUDIT_EXPORT: QT_TRANSLATE_NOOP("Message", "{what}: {count} rows to {file}"),
+        _M.AUDIT_EXPORT_PAYMENTS: QT_TRANSLATE_NOOP(
+            "Message", "payments {start}..{end} ({kind}): {count} rows to {file}"
+        ),
+        _M.AUDIT_SETTING_CHANGE: QT_TRANSLATE_NOOP("Message", "{key}: {old} → {new}"),
+        _M.AUDIT_SETTING_SET: QT_TRANSLATE_NOOP("Message", "setting {key}: {old} → {new}"),
+        _M.AUDIT_SECRET_REPLACED: QT_TRANSLATE_NOOP("Message", "{name} replaced (keyring, {mode})"),
+        _M.AUDIT_SECRET_STORED: QT_TRANSLATE_NOOP(
+            "Message", "{name} stored in the OS keyring for {mode} mode"
+        ),
+        _M.AUDIT_SECRET_REMOVED: QT_TRANSLATE_NOOP(
+            "Message", "{name} removed from the OS keyring for {mode} mode"
+        ),
+        _M.AUDIT_SETTINGS_RESET: QT_TRANSLATE_NOOP(
+            "Message", "settings reset to the defaults (sandbox mode)"
+        ),
+        _M.AUDIT_SETTINGS_RESET_KEPT: QT_TRANSLATE_NOOP(
+            "Message",
+            "settings reset to the defaults (sandbox mode); the old file is kept as "
+            "{file}{problem}",
+        ),
+        _M.AUDIT_NEW_DATABASE: QT_TRANSLATE_NOOP(
+            "Message", "started empty on purpose (--new-database); the missing database had {facts}"
+        ),
+        _M.AUDIT_PLAN_ADDED: QT_TRANSLATE_NOOP("Message", "plan {plan}: ₩{price:,}"),
+        _M.AUDIT_PLAN_PRICE: QT_TRANSLATE_NOOP(
+            "Message",
+            "plan {plan}: ₩{old:,} → ₩{new:,} from {period}; {now} subscriber(s) now, {later} "
+            "when their next charge reaches {period}; {told} customer(s) notified",
+        ),
+        _M.AUDIT_PLAN_PRICE_SUBSCRIBER: QT_TRANSLATE_NOOP(
+            "Message", "amount ₩{old:,} → ₩{new:,} (plan {plan} from {period})"
+        ),
     }
 )
+
+
+class TermKind(enum.StrEnum):
+    """The kinds of code a message may carry as a value (a state, a reason, a field name): the
+    English shows the code itself, the GUI the word staff read for it (`kpadmin.gui.texts`)."""
+
+    SUBSCRIBER_STATE = "subscriber_state"
+    CHARGE_STATE = "charge_state"
+    CHANNEL = "channel"
+    FIELD = "field"  # a subscriber field (name, phone, amount, …)
+    SIGNUP_REASON = "signup_reason"  # kpadmin.billing.signup.verify.FailureReason
+    SETTING = "setting"  # a settings key (kpadmin.billing.settings.KEYS)
+    SETTING_VALUE = "setting_value"  # a setting's value (a word like "off" or "true" is a code)
+    SECRET = "secret"  # a secret's name (imp_key, …), never its value
+    MODE = "mode"  # sandbox, test, live
+    EXPORT = "export"  # what a CSV export held (subscribers, charges)
+    WON = "won"  # an amount as the English has always shown it (9900); the GUI shows ₩9,900
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A code inside a message (`TermKind`): the English is the code as it is stored."""
+
+    kind: TermKind
+    value: str
+
+    def __str__(self) -> str:
+        return self.value
+
+
+#: What a message's parameter may be: a plain value (data: a name, an id, an amount, a date's
+#: text), a `Term`, a nested `Message` (a clause that is there or not), or a tuple of those
+#: (clauses joined by "; ").
+Param = Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -427,11 +716,11 @@ class Message:
     """A code and the values that go into its sentence. ``str()`` is the English."""
 
     code: MessageCode
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Param] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, code: MessageCode, **params: Any) -> Message:
-        return cls(code, MappingProxyType(dict(params)))
+    def of(cls, code: MessageCode, **params: Param) -> Message:
+        return cls(code, MappingProxyType({k: _frozen(v) for k, v in params.items()}))
 
     def english(self) -> str:
         return render(ENGLISH[self.code], self.params)
@@ -447,15 +736,103 @@ class Message:
     def __hash__(self) -> int:
         return hash((self.code, tuple(sorted(self.params.items(), key=lambda kv: kv[0]))))
 
+    def map_text(self, change: Callable[[str], str]) -> Message:
+        """The same message with `change` applied to every plain text value (nested ones too;
+        codes and numbers stay): how the audit redacts what a server's words might carry."""
+        return Message(
+            self.code,
+            MappingProxyType({k: _map_text(v, change) for k, v in self.params.items()}),
+        )
 
-def render(template: str, params: Mapping[str, Any]) -> str:
-    """``template`` with ``params`` filled in; a template that does not fit its parameters (a
-    translation that lost a placeholder) is returned as it is rather than raising."""
+    def params_json(self) -> str:
+        """The parameters as JSON text (what the audit stores next to the code)."""
+        return json.dumps(
+            {k: _encode(v) for k, v in self.params.items()}, ensure_ascii=False, sort_keys=True
+        )
+
+    @classmethod
+    def stored(cls, code: str | None, params_json: str | None) -> Message | None:
+        """The message an audit row stored, or None: no code (a row from before codes), or a code
+        or a value this version does not know (a newer kpadmin wrote it): show the English."""
+        if not code:
+            return None
+        try:
+            raw = json.loads(params_json or "{}")
+            if not isinstance(raw, dict):
+                return None
+            return cls(MessageCode(code), MappingProxyType({k: _decode(v) for k, v in raw.items()}))
+        except (ValueError, TypeError, KeyError):
+            return None
+
+
+def _frozen(value: Param) -> Param:
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+def _map_text(value: Param, change: Callable[[str], str]) -> Param:
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, Message):
+        return value.map_text(change)
+    if isinstance(value, tuple):
+        return tuple(_map_text(v, change) for v in value)
+    return value
+
+
+def _encode(value: Param) -> Any:
+    if isinstance(value, Message):
+        return {"$m": value.code.value, "p": {k: _encode(v) for k, v in value.params.items()}}
+    if isinstance(value, Term):
+        return {"$t": value.kind.value, "v": value.value}
+    if isinstance(value, tuple):
+        return [_encode(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)  # a date, a path: its text, as the English shows it
+
+
+def _decode(value: Any) -> Param:
+    if isinstance(value, dict):
+        if "$m" in value:
+            params = value.get("p") or {}
+            return Message(
+                MessageCode(value["$m"]),
+                MappingProxyType({k: _decode(v) for k, v in params.items()}),
+            )
+        return Term(TermKind(value["$t"]), str(value["v"]))
+    if isinstance(value, list):
+        return tuple(_decode(v) for v in value)
+    return value
+
+
+def english_word(value: Message | Term) -> str:
+    """A nested value's English: a message's sentence, a term's code."""
+    return value.english() if isinstance(value, Message) else value.value
+
+
+def render(
+    template: str,
+    params: Mapping[str, Param],
+    word: Callable[[Message | Term], str] = english_word,
+) -> str:
+    """``template`` with ``params`` filled in (nested messages and terms through `word`; a
+    tuple's items joined by "; "); a template that does not fit its parameters (a translation
+    that lost a placeholder) is returned as it is rather than raising."""
     try:
-        return template.format_map(params)
+        return template.format_map({k: _said(v, word) for k, v in params.items()})
     except (KeyError, IndexError, ValueError, TypeError):
         log.warning("message template does not fit its parameters: %r", template)
         return template
+
+
+def _said(value: Param, word: Callable[[Message | Term], str]) -> Param:
+    if isinstance(value, Message | Term):
+        return word(value)
+    if isinstance(value, tuple):
+        return "; ".join(str(_said(v, word)) for v in value)
+    return value
 
 
 class AuditAction(enum.StrEnum):
@@ -551,3 +928,21 @@ def audit_action(value: str) -> AuditAction | None:
         return AuditAction(value)
     except ValueError:
         return None
+
+
+#: The values of settings that are words of kpadmin's (`settings.format_value`, the dialog's
+#: "-" for none): said in the UI language. Any other value (a number, a time, a name, an address)
+#: is data, shown as it is.
+SETTING_WORDS = frozenset(
+    {"true", "false", "off", "auto", "ko", "en", "email", "sandbox", "test", "live", "(unset)", "-"}
+)
+
+
+def setting_change(code: MessageCode, key: str, old: str, new: str) -> Message:
+    """A settings change (`AUDIT_SETTING_CHANGE`, `AUDIT_SETTING_SET`): the key as a term, and
+    each value as a term when it is one of kpadmin's words (`SETTING_WORDS`), else as data."""
+
+    def value(text: str) -> Term | str:
+        return Term(TermKind.SETTING_VALUE, text) if text in SETTING_WORDS else text
+
+    return Message.of(code, key=Term(TermKind.SETTING, key), old=value(old), new=value(new))

@@ -68,11 +68,6 @@ _KINDS: dict[NoticeKind, type[Any]] = {
     NoticeKind.ADVANCE: Advance,
     NoticeKind.PRICE_CHANGE: NewPrice,
 }
-#: The notices table's check (revision 0004) names the kinds of its time. A kind added since is
-#: stored under the one it belongs with and its facts name it (``"kind"`` in the JSON, which wins
-#: over the column): a price-change notice is an advance notice as far as the table goes. So a new
-#: kind needs no schema change; `stored_kind` reads the real one back.
-_STORED_AS: dict[NoticeKind, NoticeKind] = {NoticeKind.PRICE_CHANGE: NoticeKind.ADVANCE}
 _INSTANTS = frozenset({"paid_at", "declined_at", "last_declined_at"})
 _DAYS = frozenset({"next_retry", "charge_date"})
 
@@ -81,7 +76,7 @@ _DAYS = frozenset({"next_retry", "charge_date"})
 
 
 def facts_to_json(facts: Facts) -> str:
-    values: dict[str, Any] = {"kind": facts.kind.value}
+    values: dict[str, Any] = {}
     for f in fields(facts):
         value = getattr(facts, f.name)
         if isinstance(value, Recipient):
@@ -93,8 +88,8 @@ def facts_to_json(facts: Facts) -> str:
 
 
 def facts_from_json(kind: str, text: str) -> Facts:
+    cls = _KINDS[NoticeKind(kind)]
     raw = json.loads(text)
-    cls = _KINDS[NoticeKind(raw.get("kind", kind))]
     values: dict[str, Any] = {}
     for f in fields(cls):
         value = raw.get(f.name)
@@ -107,16 +102,6 @@ def facts_from_json(kind: str, text: str) -> Facts:
         values[f.name] = value
     facts: Facts = cls(**values)
     return facts
-
-
-def stored_kind(stored: StoredNotice) -> str:
-    """The notice's kind: its facts' own (a kind newer than the table's check is stored under
-    another, see `_STORED_AS`)."""
-    try:
-        kind = json.loads(stored.facts).get("kind")
-    except (ValueError, AttributeError):
-        kind = None
-    return kind if kind in _KINDS else stored.kind
 
 
 # --- in: written with the outcome ----------------------------------------------------------
@@ -158,7 +143,7 @@ def enqueue(
     return store.notices.add(
         NewNotice(
             key=facts.key,
-            kind=_STORED_AS.get(facts.kind, facts.kind).value,
+            kind=facts.kind.value,
             subscriber_id=subscriber_id,
             channel=policy.channel,
             language=policy.language,
@@ -354,7 +339,7 @@ def _failed(
         report.retry_later += 1
     report.errors.append(redact_text(error))
     log.info(
-        "notice %s (%s) not sent, attempt %d: %s", stored.id, stored_kind(stored), attempts, error
+        "notice %s (%s) not sent, attempt %d: %s", stored.id, stored.kind, attempts, error
     )
 
 
@@ -378,7 +363,7 @@ def describe(stored: StoredNotice) -> dict[str, Any]:
         recipient = "?"
     return {
         "id": stored.id,
-        "kind": stored_kind(stored),
+        "kind": stored.kind,
         "state": stored.state,
         "to": recipient,
         "subscriber_id": stored.subscriber_id,

@@ -11,7 +11,10 @@ default listing window) and by multi-gets, never one request per row:
    chunks of 100 (`Gateway.get_payments`, ``GET /payments?imp_uid[]=…``); where i'mport's
    refunded amount (V1 ``cancel_amount``) differs from the row's ``cancelled_amount``, the row
    takes i'mport's (a full refund too: the row stays paid — the period was paid, then refunded —
-   with ``cancelled_amount`` = what was paid). The overview's net and the export follow.
+   with ``cancelled_amount`` = what was paid), and each refund of i'mport's ``cancel_history``
+   not recorded yet becomes a refund row on its own ``cancelled_at`` (`kpadmin.store.refunds`):
+   the settlement report puts it on the day it happened. The overview's net and the export
+   follow.
 2. **Keys deleted elsewhere**: every active subscriber's key, 50 a request (`Gateway.get_keys`);
    one i'mport says it does not have makes the subscriber ``key_missing`` (compare-and-set, so a
    subscriber re-signed-up or paused meanwhile is left alone; audited). A failed lookup changes
@@ -35,11 +38,13 @@ from datetime import datetime, timedelta
 
 from kpadmin.billing.gateway import Gateway, GatewayError, GatewayPayment, PaymentStatus
 from kpadmin.billing.journal import Journal, RowRef, Write
-from kpadmin.billing.messages import AuditAction
+from kpadmin.billing.messages import AuditAction, Message, MessageCode
 from kpadmin.billing.order_ids import key_hash, parse_order_id
+from kpadmin.billing.refunds import refund_facts
 from kpadmin.clock import Clock
 from kpadmin.store import ChangeKind, NewCharge, Store
 from kpadmin.store.models import ChargeState, SubscriberState
+from kpadmin.store.refunds import RefundSource
 
 log = logging.getLogger(__name__)
 
@@ -119,15 +124,24 @@ async def _refunds(
         if payment.refunded_amount == charge.cancelled_amount:
             continue
         with store.transaction():
+            # Each refund on its own time (i'mport's cancel_history), not on the day it was found.
             store.charges.set_state(
-                charge.id, ChargeState.PAID, now=now, cancelled_amount=payment.refunded_amount
+                charge.id,
+                ChargeState.PAID,
+                now=now,
+                cancelled_amount=payment.refunded_amount,
+                refunds=refund_facts(payment, RefundSource.GATEWAY),
             )
             store.audit.record(
                 staff,
                 AuditAction.FOUND_AT_GATEWAY,
-                f"{charge.merchant_uid} (imp_uid {payment.payment_id}): i'mport shows "
-                f"₩{payment.refunded_amount:,} refunded (here ₩{charge.cancelled_amount:,}), "
-                "a refund or cancellation made outside kpadmin",
+                Message.of(
+                    MessageCode.AUDIT_OUTSIDE_REFUND,
+                    order_id=charge.merchant_uid,
+                    payment_id=payment.payment_id,
+                    refunded=payment.refunded_amount,
+                    here=charge.cancelled_amount,
+                ),
                 subscriber_id=charge.subscriber_id,
                 at=now,
                 kind=ChangeKind.CHARGES,
@@ -174,7 +188,7 @@ async def _deleted_keys(
                 store.audit.record(
                     staff,
                     AuditAction.KEY_MISSING,
-                    "billing key not found at i'mport (deleted outside kpadmin)",
+                    Message.of(MessageCode.AUDIT_KEY_GONE_OUTSIDE),
                     subscriber_id=sub.id,
                     at=now,
                     kind=ChangeKind.SUBSCRIBERS,

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from kpadmin.billing import fields, outbox
-from kpadmin.billing.messages import AuditAction
+from kpadmin.billing.messages import AuditAction, Message, MessageCode
 from kpadmin.billing.outbox import NoticePolicy
 from kpadmin.billing.periods import SEOUL, next_charge_date, period_of
 from kpadmin.store import Store
@@ -104,7 +104,10 @@ def add_plan(store: Store, name: str, price: str | int, *, staff: str, now: date
     with store.transaction():
         plan = repo.add_plan(store, plan_name, plan_price, now=now)
         store.audit.record(
-            staff, AuditAction.PLAN_ADDED, f"plan {plan_name}: ₩{plan_price:,}", at=now
+            staff,
+            AuditAction.PLAN_ADDED,
+            Message.of(MessageCode.AUDIT_PLAN_ADDED, plan=plan_name, price=plan_price),
+            at=now,
         )
     return plan
 
@@ -268,10 +271,16 @@ def apply_price_change(
         store.audit.record(
             staff,
             AuditAction.PLAN_PRICE,
-            f"plan {current.name}: ₩{current.price:,} → ₩{preview.new_price:,} from "
-            f"{preview.from_period}; {len(fresh_now)} subscriber(s) now, "
-            f"{len(fresh_later)} when their next charge reaches {preview.from_period}; "
-            f"{told} customer(s) notified",
+            Message.of(
+                MessageCode.AUDIT_PLAN_PRICE,
+                plan=current.name,
+                old=current.price,
+                new=preview.new_price,
+                period=preview.from_period,
+                now=len(fresh_now),
+                later=len(fresh_later),
+                told=told,
+            ),
             at=now,
         )
     return len(fresh_now)
@@ -284,8 +293,13 @@ def _reprice(
     store.audit.record(
         staff,
         AuditAction.PLAN_PRICE,
-        f"amount ₩{old:,} → ₩{preview.new_price:,} (plan {preview.plan.name} from "
-        f"{preview.from_period})",
+        Message.of(
+            MessageCode.AUDIT_PLAN_PRICE_SUBSCRIBER,
+            old=old,
+            new=preview.new_price,
+            plan=preview.plan.name,
+            period=preview.from_period,
+        ),
         subscriber_id=sub.id,
         at=now,
     )

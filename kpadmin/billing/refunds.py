@@ -10,12 +10,13 @@
   re-sent: the payment is looked up and what it shows is the outcome (`UNKNOWN` only when the
   lookup fails too: check at i'mport before trying again). `NotSent` never left: nothing happened.
 
-`refund_charge` is the staff refund of a journal charge (the GUI's refund dialog, `kpadmin
-refund`): it checks the request against the journal, sends, and records only what the gateway
-shows — the charge's ``cancelled_amount`` becomes the payment's refunded amount (never our own
-sum) — with its audit row, in one transaction. A refusal or a lost answer gets its audit row too.
-The sign-up's leftovers (`kpadmin.billing.signup.leftovers.refund_leftover`) send through
-`send_refund` and audit with their own actions.
+`refund_charge` is the staff refund of a journal charge (the GUI's refund dialog, `kpadmin refund`):
+it checks the request against the journal, sends, and records only what the gateway shows — the
+charge's ``cancelled_amount`` becomes the payment's refunded amount (never our own sum), with a
+refund row per new cancellation i'mport lists (on its own time: the settlement report's day) — with
+its audit row, in one transaction. A refusal or a lost answer gets its audit row too. The sign-up's
+leftovers (`kpadmin.billing.signup.leftovers.refund_leftover`) send through `send_refund` and audit
+with their own actions.
 """
 
 from __future__ import annotations
@@ -35,10 +36,11 @@ from kpadmin.billing.gateway import (
     PaymentStatus,
     Rejected,
 )
-from kpadmin.billing.messages import AuditAction
+from kpadmin.billing.messages import AuditAction, Message, MessageCode
 from kpadmin.clock import Clock
 from kpadmin.store import Store
 from kpadmin.store.models import Charge, ChargeState
+from kpadmin.store.refunds import CancelEntry, RefundFacts, RefundSource
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +123,20 @@ async def _look_up(gateway: Gateway, payment_id: str) -> GatewayPayment | None:
     if payment.status not in (PaymentStatus.PAID, PaymentStatus.CANCELLED):
         return None  # not a payment whose refunds we can read
     return payment
+
+
+def refund_facts(payment: GatewayPayment, source: RefundSource, reason: str = "") -> RefundFacts:
+    """What the journal records with a payment's new refunded total: each refund i'mport lists
+    (``cancel_history``: its own time, so each lands on its own day), `source` for the ones new
+    to the journal, `reason` for any part the list does not explain (`kpadmin.store.refunds`)."""
+    return RefundFacts(
+        source,
+        tuple(
+            CancelEntry(r.amount, r.refunded_at, r.ref, r.reason or "", r.receipt_url)
+            for r in payment.refunds
+        ),
+        reason,
+    )
 
 
 # ----------------------------------------------------------------------- a journal charge
@@ -225,8 +241,13 @@ async def refund_charge(
             staff,
             charge,
             AuditAction.REFUND_REFUSED,
-            f"refund of ₩{asked:,} refused by i'mport: {answer.gateway_message} (we believed "
-            f"₩{balance:,} refundable; reason: {reason})",
+            Message.of(
+                MessageCode.AUDIT_REFUND_REFUSED,
+                asked=asked,
+                error=answer.gateway_message,
+                balance=balance,
+                reason=reason,
+            ),
             now(),
         )
         return ChargeRefund(charge, balance, answer=answer)
@@ -236,7 +257,7 @@ async def refund_charge(
             staff,
             charge,
             AuditAction.REFUND_UNKNOWN,
-            f"refund of ₩{asked:,} sent, answer lost (reason: {reason})",
+            Message.of(MessageCode.AUDIT_REFUND_UNKNOWN, asked=asked, reason=reason),
             now(),
         )
         return ChargeRefund(charge, balance, answer=answer)
@@ -247,28 +268,47 @@ async def refund_charge(
         with store.transaction():
             if cancelled != charge.cancelled_amount:
                 store.charges.set_state(
-                    charge.id, ChargeState.PAID, now=at, cancelled_amount=cancelled
+                    charge.id,
+                    ChargeState.PAID,
+                    now=at,
+                    cancelled_amount=cancelled,
+                    refunds=refund_facts(answer.payment, RefundSource.GATEWAY),
                 )
             _audit(
                 store,
                 staff,
                 charge,
                 AuditAction.REFUND_REFUSED,
-                f"refund of ₩{asked:,} not made: i'mport shows no new refund (₩{cancelled:,} "
-                f"refunded in total; reason: {reason})",
+                Message.of(
+                    MessageCode.AUDIT_REFUND_NOT_MADE, asked=asked, total=cancelled, reason=reason
+                ),
                 at,
             )
         return ChargeRefund(charge, balance, answer=answer, refunded_total=cancelled)
     with store.transaction():
-        store.charges.set_state(charge.id, ChargeState.PAID, now=at, cancelled_amount=cancelled)
+        # This request's refund is the newest of i'mport's list: on its own time, as staff's.
+        store.charges.set_state(
+            charge.id,
+            ChargeState.PAID,
+            now=at,
+            cancelled_amount=cancelled,
+            refunds=refund_facts(answer.payment, RefundSource.STAFF, reason),
+        )
         _audit(
             store,
             staff,
             charge,
             AuditAction.REFUND,
-            f"refunded ₩{answer.refunded_now:,} of ₩{charge.amount:,} ({charge.period}, "
-            f"merchant_uid {charge.merchant_uid}, imp_uid {charge.imp_uid}); ₩{cancelled:,} "
-            f"refunded in total; reason: {reason}",
+            Message.of(
+                MessageCode.AUDIT_REFUND,
+                amount=answer.refunded_now,
+                charged=charge.amount,
+                period=charge.period,
+                order_id=charge.merchant_uid,
+                payment_id=charge.imp_uid,
+                total=cancelled,
+                reason=reason,
+            ),
             at,
         )
     log.info("refund of charge %s: ₩%s (₩%s in total)", charge.id, answer.refunded_now, cancelled)
@@ -276,6 +316,6 @@ async def refund_charge(
 
 
 def _audit(
-    store: Store, staff: str, charge: Charge, action: AuditAction, detail: str, at: datetime
+    store: Store, staff: str, charge: Charge, action: AuditAction, detail: Message, at: datetime
 ) -> None:
     store.audit.record(staff, action, detail, subscriber_id=charge.subscriber_id, at=at)

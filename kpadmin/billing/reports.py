@@ -1,14 +1,19 @@
 """The settlement report (정산): per Korean day, per Korean month and per plan — payments taken
 (count and amount), refunded amount, net, and declined count.
 
-Built on the store's ledger (`kpadmin.store.ledger`): the store returns the journal rows whose
-moment falls in the range's instants, and the Korean calendar is applied here, so the same report
-comes out of SQLite and PostgreSQL. What counts:
+Built on the store's ledger (`kpadmin.store.ledger`): the store returns the journal rows and the
+refund rows whose moment falls in the range's instants, and the Korean calendar is applied here,
+so the same report comes out of SQLite and PostgreSQL. What counts:
 
 * paid: rows in state paid, by ``paid_at``; the amount is what i'mport reported as paid;
-* refunded: the amount refunded so far of those payments — on the payment's day (the journal
-  keeps no date per refund yet), so a day's figures can change when a payment is refunded later;
-* net = paid − refunded;
+* refunded: each refund on its own Korean day (the refund rows' ``refunded_at``:
+  `kpadmin.store.refunds`; i'mport's ``cancelled_at`` when it listed one, else when kpadmin learned
+  of it), whatever day its payment was — a payment of 12-01 refunded on 12-05 is paid on 12-01
+  and refunded on 12-05, so the figures of a closed day never change when a later refund happens
+  (except a refund made outside kpadmin that reconcile finds later: it lands on the day i'mport
+  says it happened). Per plan: the plan of the refunded payment's subscriber. Refunds recorded
+  before the refund rows existed count on their charge's last change (revision 0005's back-fill);
+* net = paid − refunded (it can be negative on a day with refunds and few payments);
 * declined (``failed_count``): rows declined or rejected, by the time their answer was recorded.
   Outcomes not known yet (planned / sent / unknown) are in no figure: reconcile settles them.
 """
@@ -22,7 +27,7 @@ from typing import Any
 
 from kpadmin.billing.periods import SEOUL, period_of
 from kpadmin.store import Store
-from kpadmin.store.ledger import LedgerLine, ledger
+from kpadmin.store.ledger import LedgerLine, RefundLine, settlement_lines
 from kpadmin.store.models import ChargeState, Span
 
 #: The longest range one report covers (about ten years of days).
@@ -51,7 +56,6 @@ class Figures:
         if line.state is ChargeState.PAID:
             self.paid_count += 1
             self.paid_amount += line.paid
-            self.refunded_amount += line.refunded_amount
         elif line.state in _FAILED:
             self.failed_count += 1
 
@@ -110,8 +114,14 @@ def kst_day(moment: datetime) -> date:
     return moment.astimezone(SEOUL).date()
 
 
-def summarise(lines: Iterable[LedgerLine], start: date, end: date) -> Settlement:
-    """The report of `lines` (the ledger of that range) — pure, for tests and the GUI."""
+def summarise(
+    lines: Iterable[LedgerLine],
+    start: date,
+    end: date,
+    refunds: Iterable[RefundLine] = (),
+) -> Settlement:
+    """The report of `lines` and `refunds` (the ledger and the refunds of that range) — pure, for
+    tests and the GUI."""
     check_range(start, end)
     by_day: dict[date, Figures] = {}
     day = start
@@ -134,6 +144,17 @@ def summarise(lines: Iterable[LedgerLine], start: date, end: date) -> Settlement
             total,
         ):
             bucket.add(line)
+    for refund in refunds:
+        d = kst_day(refund.at)
+        if d not in by_day:
+            continue
+        for bucket in (
+            by_day[d],
+            by_month[period_of(d)],
+            by_plan.setdefault(refund.plan, Figures()),
+            total,
+        ):
+            bucket.refunded_amount += refund.amount
     plans = sorted(by_plan.items(), key=lambda item: (-item[1].net_amount, item[0]))
     return Settlement(start, end, list(by_day.items()), list(by_month.items()), plans, total)
 
@@ -141,7 +162,8 @@ def summarise(lines: Iterable[LedgerLine], start: date, end: date) -> Settlement
 def settlement(store: Store, start: date, end: date) -> Settlement:
     """The settlement report of the Korean days `start`..`end` from the store."""
     check_range(start, end)
-    return summarise(ledger(store, day_span(start, end)), start, end)
+    lines, refunds = settlement_lines(store, day_span(start, end))
+    return summarise(lines, start, end, refunds)
 
 
 def default_range(today: date) -> tuple[date, date]:

@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kpadmin.billing.gateway import Gateway, GatewayError
-from kpadmin.billing.messages import Message, MessageCode
+from kpadmin.billing.messages import Message, MessageCode, Term, TermKind
 from kpadmin.billing.outbox import NoticePolicy
 from kpadmin.billing.signup import (
     MSG_CANCELLED,
@@ -344,7 +344,7 @@ class SignupSession:
         if self.phase not in (Phase.FAILED, Phase.LEFTOVERS) or self.attempt is None:
             return
         if self.leftovers is not None and not self.leftovers.checked:
-            self._inspect("checked again")
+            self._inspect(Message.of(MessageCode.AUDIT_LEFTOVERS_CHECKED_AGAIN))
         elif self._callback is not None:
             self._verify()
 
@@ -359,14 +359,19 @@ class SignupSession:
         self._move(Phase.FAILED)
         self.on_event(AttemptFailed(failure, can_check_again and self._callback is not None))
         if failure.reason is not FailureReason.UNREACHABLE or failure.paid_payment_id:
-            self._inspect(f"after {failure.reason.value}")
+            self._inspect(
+                Message.of(
+                    MessageCode.AUDIT_LEFTOVERS_AFTER,
+                    reason=Term(TermKind.SIGNUP_REASON, failure.reason.value),
+                )
+            )
 
-    def _inspect(self, when: str) -> None:
+    def _inspect(self, when: Message) -> None:
         assert self.attempt is not None
         self._inspecting = self._spawn(self._inspect_async(self.attempt, when))
         self.on_event(InspectionStarted())
 
-    async def _inspect_async(self, attempt: SignupAttempt, when: str) -> None:
+    async def _inspect_async(self, attempt: SignupAttempt, when: Message) -> None:
         assert self._gateway is not None
         try:
             left = await inspect_attempt(self._gateway, attempt)
@@ -413,7 +418,9 @@ class SignupSession:
             except GatewayError as exc:
                 problem = exc.gateway_message or type(exc).__name__
         # Look again rather than assume: what i'mport now shows is what staff read.
-        await self._inspect_async(left.attempt, "after refund")
+        await self._inspect_async(
+            left.attempt, Message.of(MessageCode.AUDIT_LEFTOVERS_AFTER_REFUND)
+        )
         self.on_event(RefundFinished(left.taken, problem))
 
     # --- moving on --------------------------------------------------------------------------
@@ -456,7 +463,12 @@ class SignupSession:
                 await asyncio.shield(inspecting)  # its audit entry first, then ours
             left = await inspect_attempt(self._gateway, attempt)
             if not left.checked or left.payments:
-                record_leftovers(self.store, left, staff=self.staff, when="attempt abandoned")
+                record_leftovers(
+                    self.store,
+                    left,
+                    staff=self.staff,
+                    when=Message.of(MessageCode.AUDIT_LEFTOVERS_ABANDONED),
+                )
             if left.key:
                 await delete_orphan_key(self._gateway, self.store, attempt, staff=self.staff)
             if left.payments and self._left:

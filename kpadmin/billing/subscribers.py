@@ -21,7 +21,7 @@ from typing import Any
 from kpadmin.billing import fields
 from kpadmin.billing.fields import FieldError
 from kpadmin.billing.gateway import BillingKey, Gateway, GatewayError, NotFound
-from kpadmin.billing.messages import AuditAction
+from kpadmin.billing.messages import AuditAction, Message, MessageCode, Term, TermKind
 from kpadmin.clock import Clock
 from kpadmin.redact import mask_phone
 from kpadmin.store import ChangeKind, Store
@@ -30,7 +30,7 @@ from kpadmin.store.models import Subscriber, SubscriberState
 log = logging.getLogger(__name__)
 
 #: The note of the engine's key_missing transition (after a rejected charge).
-KEY_GONE_AFTER_REJECTION = "billing key not found at i'mport after a rejected charge"
+KEY_GONE_AFTER_REJECTION = Message.of(MessageCode.AUDIT_KEY_GONE_AFTER_REJECTION)
 
 
 class NoSuchSubscriber(KeyError):
@@ -53,7 +53,7 @@ def mark_key_missing(
     key_id: str,
     *,
     staff: str,
-    detail: str,
+    detail: Message,
     now: datetime,
     kind: ChangeKind = ChangeKind.SUBSCRIBERS,
 ) -> bool:
@@ -114,13 +114,13 @@ def record_key_check(
                 subscriber_id,
                 sub.customer_uid,
                 staff=staff,
-                detail="billing key missing at i'mport: marked key missing",
+                detail=Message.of(MessageCode.AUDIT_KEY_MISSING_MARKED),
                 now=now,
             )
             store.audit.record(
                 staff,
                 AuditAction.KEY_CHECK,
-                "billing key missing at i'mport",
+                Message.of(MessageCode.AUDIT_KEY_CHECK_MISSING),
                 subscriber_id=subscriber_id,
                 at=now,
             )
@@ -137,7 +137,13 @@ def record_key_check(
         store.audit.record(
             staff,
             AuditAction.KEY_CHECK,
-            "billing key present" + (": key_missing → active" if found_again else ""),
+            Message.of(
+                MessageCode.AUDIT_KEY_CHECK_FOUND_AGAIN,
+                was=_state(SubscriberState.KEY_MISSING),
+                now=_state(SubscriberState.ACTIVE),
+            )
+            if found_again
+            else Message.of(MessageCode.AUDIT_KEY_CHECK_PRESENT),
             subscriber_id=subscriber_id,
             at=now,
         )
@@ -206,7 +212,7 @@ def _move(
     action: AuditAction,
     staff: str,
     now: datetime,
-    detail: str = "",
+    detail: Message | None = None,
 ) -> bool:
     sub = _get(store, subscriber_id)
     with store.transaction():
@@ -215,7 +221,11 @@ def _move(
         )
         if moved:
             store.audit.record(
-                staff, action, detail or f"{was} → {to}", subscriber_id=subscriber_id, at=now
+                staff,
+                action,
+                detail or Message.of(MessageCode.AUDIT_STATE_MOVE, was=_state(was), now=_state(to)),
+                subscriber_id=subscriber_id,
+                at=now,
             )
     return moved
 
@@ -238,7 +248,11 @@ def cancel(store: Store, subscriber_id: int, *, staff: str, reason: str, now: da
     with store.transaction():
         store.subscribers.update(subscriber_id, now=now, state=SubscriberState.CANCELLED)
         store.audit.record(
-            staff, AuditAction.CANCEL, f"cancelled: {reason}", subscriber_id=subscriber_id, at=now
+            staff,
+            AuditAction.CANCEL,
+            Message.of(MessageCode.AUDIT_CANCELLED, reason=reason),
+            subscriber_id=subscriber_id,
+            at=now,
         )
     return True
 
@@ -258,9 +272,9 @@ async def delete_key(
     sub = _get(store, subscriber_id)
     try:
         await gateway.delete_key(sub.customer_uid, reason)
-        detail = f"reason: {reason}"
+        detail = Message.of(MessageCode.AUDIT_KEY_DELETED, reason=reason)
     except NotFound:
-        detail = f"reason: {reason} (i'mport had no such key)"
+        detail = Message.of(MessageCode.AUDIT_KEY_DELETED_NONE, reason=reason)
     except GatewayError as exc:
         log.info("billing key deletion failed: %s", type(exc).__name__)
         return Cancelled(sub.state is SubscriberState.CANCELLED, False, exc)
@@ -335,10 +349,37 @@ def edit(
         old = getattr(sub, key)
         if key == "phone":
             old, value = mask_phone(old), mask_phone(value)
-        parts.append(f"{key}: {old} → {value}")
+        parts.append(field_change(key, old, value))
     with store.transaction():
         store.subscribers.update(subscriber_id, now=now, **changed)
         store.audit.record(
-            staff, AuditAction.EDIT, "; ".join(parts), subscriber_id=subscriber_id, at=now
+            staff,
+            AuditAction.EDIT,
+            Message.of(MessageCode.AUDIT_PARTS, parts=tuple(parts)),
+            subscriber_id=subscriber_id,
+            at=now,
         )
     return changed
+
+
+def _state(state: SubscriberState) -> Term:
+    return Term(TermKind.SUBSCRIBER_STATE, state.value)
+
+
+def field_change(key: str, old: object, new: object) -> Message:
+    """``key: old → new`` of one subscriber field (values as they are shown: masked already)."""
+    return Message.of(
+        MessageCode.AUDIT_FIELD_CHANGE,
+        field=Term(TermKind.FIELD, key),
+        old=field_value(key, old),
+        new=field_value(key, new),
+    )
+
+
+def field_value(key: str, value: object) -> str | Term:
+    """A field's value in an audit line: "—" for none (no English "None"), an amount as won."""
+    if value is None or value == "":
+        return "—"
+    if key == "amount" and isinstance(value, int):
+        return Term(TermKind.WON, str(value))
+    return str(value)

@@ -30,6 +30,7 @@ from kpadmin import paths, stopping
 from kpadmin import runtime as rt
 from kpadmin.billing import secrets
 from kpadmin.billing import settings as st
+from kpadmin.billing.messages import Message, MessageCode, Term, TermKind, setting_change
 from kpadmin.clock import ClockError
 from kpadmin.exitcodes import ExitCode
 from kpadmin.paths import MODES
@@ -226,7 +227,11 @@ def _open_audit(runtime: rt.Runtime, modes: list[str]) -> list[Store]:
     return stores
 
 
-def _audit(stores: list[Store], staff: str, detail: str) -> None:
+def _secret_line(code: MessageCode, name: str, mode: str) -> Message:
+    return Message.of(code, name=Term(TermKind.SECRET, name), mode=Term(TermKind.MODE, mode))
+
+
+def _audit(stores: list[Store], staff: str, detail: Message) -> None:
     """Record a settings change in the audit table of each affected mode's database."""
     try:
         for store in stores:
@@ -305,7 +310,11 @@ def _save(
         return _refuse(exc)
     try:
         updated = runtime.save_settings(changed)
-        _audit(stores, updated.staff, f"setting {key}: {before} → {after}")
+        _audit(
+            stores,
+            updated.staff,
+            setting_change(MessageCode.AUDIT_SETTING_SET, key, before, after),
+        )
     except (StoreError, OSError) as exc:
         return _fail(rt.explain(exc), rt.exit_code(exc, ExitCode.DISK))
     log.info("setting %s changed (%s mode)", key, changed.mode)
@@ -356,8 +365,10 @@ def _reset(data_dir: str | None, *, new_database: bool) -> int:
         return _refuse(exc)
     try:
         moved = st.reset_settings(root)
-        detail = "settings reset to the defaults (sandbox mode)" + (
-            f"; the old file is kept as {moved.name}{problem}" if moved else ""
+        detail = (
+            Message.of(MessageCode.AUDIT_SETTINGS_RESET_KEPT, file=moved.name, problem=problem)
+            if moved
+            else Message.of(MessageCode.AUDIT_SETTINGS_RESET)
         )
         _audit(stores, updated.staff, detail)
     except (StoreError, OSError) as exc:
@@ -395,11 +406,11 @@ def _set_secret(runtime: rt.Runtime, name: str, raw: str, *, mode: str) -> int:
     try:
         if value.strip():
             secrets.store_secret(mode, name, value)
-            detail, told = f"{name} stored in the OS keyring for {mode} mode", "stored"
+            detail, told = _secret_line(MessageCode.AUDIT_SECRET_STORED, name, mode), "stored"
         else:
             removed = secrets.delete_secret(mode, name)
             detail, told = (
-                f"{name} removed from the OS keyring for {mode} mode",
+                _secret_line(MessageCode.AUDIT_SECRET_REMOVED, name, mode),
                 ("removed" if removed else "was not set"),
             )
     except (secrets.InvalidSecret, secrets.SecretsUnavailable) as exc:

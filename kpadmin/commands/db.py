@@ -20,6 +20,7 @@ import sys
 from kpadmin import runtime as rt
 from kpadmin.billing import secrets
 from kpadmin.billing import settings as st
+from kpadmin.billing.messages import Message, MessageCode
 from kpadmin.logs import setup_logging
 from kpadmin.store import BatchBusy, StoreError, open_store
 from kpadmin.store.copy import CopyConflict, CopyMismatch, copy_database
@@ -75,8 +76,12 @@ def run(args: argparse.Namespace) -> int:
                 target.audit.record(
                     runtime.staff,
                     "import",
-                    f"copied from {runtime.db_path.name} on another computer: "
-                    f"{report.added.subscribers} subscribers, {report.added.charges} charges",
+                    Message.of(
+                        MessageCode.AUDIT_DB_COPY,
+                        file=runtime.db_path.name,
+                        subscribers=report.added.subscribers,
+                        charges=report.added.charges,
+                    ),
                 )
             finally:
                 target.close()

@@ -1,5 +1,6 @@
 """The audit view: every action (money, keys, subscribers, files, settings), filtered by Korean
-date range, staff and kind of action; action names in the UI language, times in KST."""
+date range, staff and kind of action; action names and details in the UI language (a row from
+before audit codes shows the English it stored), times in KST."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from kpadmin.billing import audit_view as av
 from kpadmin.gui import formatting as fmt
 from kpadmin.gui.backend import Backend
 from kpadmin.gui.date_range import DateRange
-from kpadmin.gui.texts import audit_label
+from kpadmin.gui.texts import audit_detail, audit_label
 
 
 class AuditView(QWidget):
@@ -32,6 +33,7 @@ class AuditView(QWidget):
         self.setObjectName("audit_view")
         self.backend = backend
         self.lines: list[av.AuditLine] = []
+        self.details: dict[int, str] = {}  # event id -> its detail in the UI language
         layout = QVBoxLayout(self)
         self.range = DateRange(backend.today())
         top = QHBoxLayout()
@@ -130,15 +132,12 @@ class AuditView(QWidget):
             )
         except ValueError:
             self.lines = []
+        self.details = {line.event.id: audit_detail(line.event) for line in self.lines}
         self._fill()
 
     def _fill(self) -> None:
         needle = self.search.text().strip().casefold()
-        shown = [
-            line
-            for line in self.lines
-            if not needle or needle in f"{line.subscriber_name}\n{line.event.detail}".casefold()
-        ]
+        shown = [line for line in self.lines if not needle or needle in self._searched(line)]
         self.table.setRowCount(len(shown))
         for r, line in enumerate(shown):
             e = line.event
@@ -147,7 +146,7 @@ class AuditView(QWidget):
                 e.staff,
                 audit_label(e.action),
                 line.subscriber_name or "—",
-                e.detail,
+                self.details[e.id],
             )
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -164,6 +163,11 @@ class AuditView(QWidget):
                     "is listed here."
                 )
             )
+
+    def _searched(self, line: av.AuditLine) -> str:
+        """What the search box looks in: the name, the detail as shown and its English."""
+        e = line.event
+        return f"{line.subscriber_name}\n{self.details[e.id]}\n{e.detail}".casefold()
 
     def copy_rows(self) -> None:
         """The rows shown (or the selected ones), tab-separated, for a report or a message."""

@@ -32,7 +32,7 @@ from PySide6.QtCore import QObject, Signal
 from kpadmin.billing import outbox, records, subscribers
 from kpadmin.billing.collections import Collections, outlook, request_retry
 from kpadmin.billing.gateway import Gateway
-from kpadmin.billing.messages import AuditAction
+from kpadmin.billing.messages import AuditAction, Message
 from kpadmin.billing.outbox import NoticePolicy
 from kpadmin.billing.records import (
     AuditEvent,
@@ -67,6 +67,9 @@ class DataChange:
     #: Charges changed: figures aggregated over the whole journal (last batch, monthly totals)
     #: are stale too.
     journal: bool = False
+    #: The changed subscribers' rows, read already (the charging UI reads them off the loop
+    #: thread); None: each view reads what it needs. A subscriber without a row is gone.
+    rows: tuple[SubscriberRow, ...] | None = None
 
     def touches(self, subscriber_id: int) -> bool:
         return self.subscriber_ids is None or subscriber_id in self.subscriber_ids
@@ -141,9 +144,20 @@ class Backend(QObject):
 
     # --- change notification ----------------------------------------------------------------
 
-    def notify_changed(self, ids: Iterable[int] | None = None, *, journal: bool = False) -> None:
-        """Tell the views what changed (``ids`` None: possibly every subscriber)."""
-        change = DataChange(None if ids is None else frozenset(ids), journal)
+    def notify_changed(
+        self,
+        ids: Iterable[int] | None = None,
+        *,
+        journal: bool = False,
+        rows: Sequence[SubscriberRow] | None = None,
+    ) -> None:
+        """Tell the views what changed (``ids`` None: possibly every subscriber); ``rows``: the
+        fresh rows of those ids, when the caller has read them already."""
+        change = DataChange(
+            None if ids is None else frozenset(ids),
+            journal,
+            None if rows is None else tuple(rows),
+        )
         if change.subscriber_ids is not None and not change.subscriber_ids and not journal:
             return
         self.data_changed.emit(change)
@@ -358,7 +372,9 @@ class Backend(QObject):
             self.store, subscriber_id, changes, staff=self.staff, now=self.now()
         )
 
-    def record(self, action: AuditAction, detail: str, subscriber_id: int | None = None) -> None:
+    def record(
+        self, action: AuditAction, detail: Message, subscriber_id: int | None = None
+    ) -> None:
         # The commit's change event refreshes that subscriber's rows and audit list.
         self.audit.record(self.staff, action, detail, subscriber_id=subscriber_id, at=self.now())
 
@@ -366,10 +382,16 @@ class Backend(QObject):
 def _search_keys(names: Sequence[str], phones: Sequence[str], uids: Sequence[str]) -> list[str]:
     """`rows.search_key` of many rows, in C-level passes (the phone's digits: most phones are
     digits already, or digits and dashes; ``phone_digits`` for the rest)."""
-    digits = [
-        p if p.isdecimal() else (d if (d := p.replace("-", "")).isdecimal() else phone_digits(p))
-        for p in phones
-    ]
+    digits = (
+        phones  # the usual case, checked in one C-level pass
+        if all(map(str.isdecimal, phones))
+        else [
+            p
+            if p.isdecimal()
+            else (d if (d := p.replace("-", "")).isdecimal() else phone_digits(p))
+            for p in phones
+        ]
+    )
     return list(
         map("\x1f".join, zip(map(str.lower, names), digits, map(str.lower, uids), strict=True))
     )

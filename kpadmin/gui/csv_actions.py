@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpadmin.billing import csvio, import_preview
-from kpadmin.billing.messages import AuditAction
+from kpadmin.billing.messages import AuditAction, Message, MessageCode, Term, TermKind
 from kpadmin.gui import aio, messages
 from kpadmin.gui.backend import Backend
 from kpadmin.gui.formatting import tr
@@ -384,7 +384,13 @@ class CsvActions(QObject):
             )
             return None
         self.backend.record(
-            AuditAction.EXPORT, f"{what or 'subscribers'}: {count} rows to {target.name}"
+            AuditAction.EXPORT,
+            Message.of(
+                MessageCode.AUDIT_EXPORT,
+                what=Term(TermKind.EXPORT, what or "subscribers"),
+                count=count,
+                file=target.name,
+            ),
         )
         messages.info(tr("Exported {n} rows to {path}.").format(n=count, path=target))
         return count

@@ -17,6 +17,7 @@ from kpadmin.gui import messages
 from kpadmin.gui.backend import Backend
 from kpadmin.gui.charging import ChargingController
 from kpadmin.gui.formatting import tr
+from kpadmin.gui.texts import say
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ class DailyRun(QObject):
         if holder is not None:
             self.last = "other desk"
             messages.info(
-                tr("Today's automatic charge run was done elsewhere: {who}").format(who=holder)
+                tr("Today's automatic charge run was done elsewhere: {who}").format(who=say(holder))
             )
             return self.last
         log.info("daily automatic run (%s Korean time) started", settings.auto_charge_time)

@@ -40,7 +40,7 @@ from kpadmin.gui import formatting as fmt
 from kpadmin.gui.backend import Backend, DataChange
 from kpadmin.gui.formatting import tr
 from kpadmin.gui.rows import SubscriberRow
-from kpadmin.gui.texts import audit_label
+from kpadmin.gui.texts import audit_detail, audit_label
 
 log = logging.getLogger(__name__)
 
@@ -389,14 +389,15 @@ class DetailPane(QWidget):
 
     def _load_audit(self, subscriber_id: int) -> None:
         self.audit.clear()
-        self.audit.addTopLevelItems(
-            [
-                QTreeWidgetItem(
-                    [fmt.format_instant(e.at), e.staff, audit_label(e.action), e.detail]
-                )
-                for e in self.backend.audit_entries(subscriber_id)
-            ]
-        )
+        items = []
+        for e in self.backend.audit_entries(subscriber_id):
+            detail = audit_detail(e)  # in the UI language (a row from before codes: its English)
+            item = QTreeWidgetItem(
+                [fmt.format_instant(e.at), e.staff, audit_label(e.action), detail]
+            )
+            item.setToolTip(3, detail)  # a long detail is cut at the pane's edge
+            items.append(item)
+        self.audit.addTopLevelItems(items)
 
     def _update_buttons(self) -> None:
         row = self.row

@@ -416,6 +416,9 @@ class MainWindow(QMainWindow):
         """The table's part of a change: every row again, or those few in place."""
         if change.subscriber_ids is None:
             self.reload()
+        elif change.rows is not None:  # read already, off the loop (a batch's rows)
+            self.model.update_rows(change.rows)
+            self._update_count()
         elif change.subscriber_ids:
             self.refresh_rows(sorted(change.subscriber_ids))
 

@@ -17,6 +17,8 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from itertools import compress, repeat
+from operator import and_, attrgetter, eq, le, not_
 
 import shiboken6
 from PySide6.QtCore import QLocale, QRectF, QSize, Qt, QTimer
@@ -32,6 +34,11 @@ from kpadmin.gui.subscriber_model import SubscriberTableModel
 
 #: Data changes in quick succession refresh the strip at most this often.
 REFRESH_EVERY_S = 1.0
+_STATE = attrgetter("state")
+_NEXT_CHARGE = attrgetter("next_charge_date")
+_NEXT_RETRY = attrgetter("next_retry")
+_IN_DOUBT = attrgetter("in_doubt")
+_AMOUNT = attrgetter("amount")
 
 log = logging.getLogger(__name__)
 
@@ -296,13 +303,24 @@ class OverviewStrip(QWidget):
     ) -> None:
         """``batch_running``: rows in doubt are mostly charges on the wire right now, not
         outcomes that need a reconcile, so say that instead of raising an alarm."""
-        active = [r for r in rows if r.state == SubscriberState.ACTIVE]
-        due = [r for r in active if r.is_due(today)]
-        doubt = sum(1 for r in rows if r.in_doubt)
+        # C-level passes over the rows (100,000 at start-up: a Python loop per figure cost
+        # ~60 ms of the table's first showing). The rules are `SubscriberRow.is_due`'s.
+        states = list(map(_STATE, rows))
+        active = list(compress(rows, map(eq, states, repeat(SubscriberState.ACTIVE))))
+        dated = compress(
+            active,
+            map(
+                and_,
+                map(le, map(_NEXT_CHARGE, active), repeat(today)),
+                map(not_, map(_IN_DOUBT, active)),
+            ),
+        )
+        due = [r for r in dated if r.next_retry is None or r.next_retry <= today]
+        doubt = sum(map(_IN_DOUBT, rows))
         self.active.set(f"{len(active):,}", self.tr("of {n} in total").format(n=f"{len(rows):,}"))
         self.due.set(
             f"{len(due):,}",
-            self.tr("{amount} to collect").format(amount=fmt.won(sum(r.amount for r in due)))
+            self.tr("{amount} to collect").format(amount=fmt.won(sum(map(_AMOUNT, due))))
             if due
             else "",
         )
@@ -310,11 +328,11 @@ class OverviewStrip(QWidget):
             self.due.detail.setText(self.tr("{n} being charged now").format(n=doubt))
         elif doubt:
             self.due.detail.setText(self.tr("{n} with unknown outcome (reconcile)").format(n=doubt))
-        self.mrr.set(fmt.won(sum(r.amount for r in active)))
-        past_due = [r for r in rows if r.state == SubscriberState.PAST_DUE]
-        retrying = sum(1 for r in active if r.next_retry is not None)
+        self.mrr.set(fmt.won(sum(map(_AMOUNT, active))))
+        past_due = states.count(SubscriberState.PAST_DUE)
+        retrying = len(active) - list(map(_NEXT_RETRY, active)).count(None)
         self.past_due.set(
-            f"{len(past_due):,}",
+            f"{past_due:,}",
             self.tr("{n} waiting for a retry").format(n=f"{retrying:,}") if retrying else "",
         )
         if batch is None:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpadmin.billing import payments_view as pv
-from kpadmin.billing.messages import AuditAction
+from kpadmin.billing.messages import AuditAction, Message, MessageCode
 from kpadmin.billing.payments_view import LedgerLine, PaymentFilter, PaymentState
 from kpadmin.gui import formatting as fmt
 from kpadmin.gui import messages
@@ -283,7 +283,14 @@ class PaymentsView(QWidget):
             return None
         self.backend.record(
             AuditAction.EXPORT,
-            f"payments {start}..{end} ({kind}): {count} rows to {path.name}",
+            Message.of(
+                MessageCode.AUDIT_EXPORT_PAYMENTS,
+                start=start.isoformat(),
+                end=end.isoformat(),
+                kind=kind,
+                count=count,
+                file=path.name,
+            ),
         )
         messages.info(self.tr("{count} payments written to {path}").format(count=count, path=path))
         return count

@@ -157,8 +157,8 @@ class ReportView(QWidget):
         layout.addWidget(self.total_label)
         note = QLabel(
             self.tr(
-                "Korean days (KST). Paid: the amount i'mport took. Refunded: what was refunded of "
-                "those payments so far, counted on the payment's day. Net = paid − refunded. "
+                "Korean days (KST). Paid: the amount i'mport took. Refunded: the refunds made "
+                "that day, whichever day their payment was. Net = paid − refunded. "
                 "Declined: charges the card company refused."
             )
         )

@@ -4,10 +4,12 @@ against a built-in sandbox.
 Start the main window on a temporary data dir (never the user's) in sandbox mode, sign a customer
 up through the simulated Kakao Pay window (clicked with ``runJavaScript`` inside its iframe),
 charge them through the charging UI (the confirmation accepted programmatically), check the payment
-in the journal *and* at the sandbox over REST, refund part of it and check both again, open the
-payments, settlement and audit views, preview an import, open the settings, quit. The UI speaks
-``--language`` (default: the OS locale, as the app does); in Korean every screen shot is also
-checked for English UI words (`kpadmin.gui.ui_language`), and a step with any fails.
+in the journal *and* at the sandbox over REST, refund part of it and check both again, do the other
+audited things staff do (check the billing key, pause and resume, edit, import a change, export,
+save a setting), open the payments, settlement and audit views (the audit with a detail of every
+kind), preview an import, open the settings, quit. The UI speaks ``--language`` (default: the OS
+locale, as the app does); in Korean every screen shot is also checked for English UI words, and
+every audit detail for English words (`kpadmin.gui.ui_language`), and a step with any fails.
 
 One line per step (``✓`` or ``✗`` and what was checked); exit 0 only when every step was verified.
 It is also the packaged build's smoke test, so it must never hang: every wait has a deadline, the
@@ -35,6 +37,24 @@ EXIT_TIMEOUT = 3
 
 PARTIAL_REFUND = 1_000
 AMOUNT = 9_900
+#: The audit actions the journey makes: the audit view must list (and, in Korean, say) each.
+AUDITED = frozenset(
+    {
+        "signup_started",
+        "signup",
+        "charge",
+        "charge_batch",
+        "refund",
+        "key_check",
+        "pause",
+        "resume",
+        "edit",
+        "import_update",
+        "import_file",
+        "export",
+        "settings",
+    }
+)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -132,6 +152,7 @@ class Journey:
             ("charge", self.charge),
             ("paid at the sandbox", self.check_sandbox_paid),
             ("refund", self.refund),
+            ("audited actions", self.audited_actions),
             ("books", self.books),
             ("import preview", self.import_preview),
             ("settings", self.settings),
@@ -316,6 +337,46 @@ class Journey:
             f"i'mport's payment {self.payment_id} agree"
         )
 
+    async def audited_actions(self) -> str:
+        """The other things staff do that the audit records, through the app's own paths, so
+        the audit view holds a detail of every kind (`AUDITED`)."""
+        from kpadmin.billing import csvio
+
+        backend, sid = self.backend, self.subscriber_id
+        check = await backend.check_key(sid)
+        if not check.present:
+            raise StepFailed("i'mport does not have the subscriber's billing key")
+        if not (backend.pause(sid) and backend.resume(sid)):
+            raise StepFailed("pause and resume did not both apply")
+        backend.edit(sid, {"memo": "셀프 테스트 메모"})
+        sub = backend.subscribers.get(sid)
+        data = f"customer_uid,name,phone,amount,plan\n{sub.customer_uid},{sub.name},{sub.phone},"
+        data += f"{sub.amount},셀프 테스트 요금제\n"
+        report = await csvio.import_subscribers(
+            backend.store,
+            backend.gateway(),
+            data.encode(),
+            today=backend.today(),
+            now=backend.now(),
+            staff=backend.staff,
+        )
+        if not report.applied or sub.customer_uid not in report.updated:
+            raise StepFailed(f"the import did not update the subscriber: {report.problems}")
+        if self.window.csv.start_export(str(self.data_dir / "구독자.csv"), "subscribers") is None:
+            raise StepFailed("the export wrote nothing")
+        self.window.open_settings()
+        dialog = await self.until(lambda: self.window.settings_dialog, "the settings dialog")
+        dialog.concurrency.setValue(dialog.concurrency.value() % 8 + 1)
+        dialog.auto_charge_time.setText("09:30")
+        dialog.save()
+        if dialog.isVisible():
+            raise StepFailed(f"the settings were not saved: {dialog.problem.text()}")
+        self.window.settings_dialog = None
+        missing = AUDITED - {e.action for e in backend.audit.list()}
+        if missing:
+            raise StepFailed(f"no audit line of {', '.join(sorted(missing))}")
+        return "key checked, paused and resumed, edited, imported, exported, a setting saved"
+
     async def books(self) -> str:
         from kpadmin.gui import books_window as books
 
@@ -332,14 +393,25 @@ class Journey:
             raise StepFailed("the settlement shows no payment")
         self.shoot("settlement", window)
         window.show_tab(books.AUDIT)
-        if not any(line.event.action == "refund" for line in window.audit.lines):
-            raise StepFailed("the audit view does not list the refund")
+        events = [line.event for line in window.audit.lines]
+        missing = AUDITED - {e.action for e in events}
+        if missing:
+            raise StepFailed(f"the audit view does not list {', '.join(sorted(missing))}")
         self.shoot("audit", window)
+        self.check_details("audit", events)
         window.close()
+        self.check_details("detail pane", self.backend.audit_entries(self.subscriber_id))
         return (
             f"payments list {len(lines)} row(s); settlement net ₩{report.total.net_amount:,}; "
-            "the audit lists the refund"
+            f"the audit lists {len(events)} action(s), a detail of every kind"
         )
+
+    def check_details(self, name: str, events: Any) -> None:
+        """In Korean: every audit detail said without an English word."""
+        if self.language == "ko":
+            from kpadmin.gui.ui_language import audit_leftovers
+
+            self.english += [f"{name}: {text}" for text in audit_leftovers(events)]
 
     async def import_preview(self) -> str:
         subscriber = self.backend.subscribers.get(self.subscriber_id)

@@ -39,7 +39,14 @@ from PySide6.QtWidgets import (
 from kpadmin import runtime as rt
 from kpadmin.billing import secrets
 from kpadmin.billing import settings as settings_mod
-from kpadmin.billing.messages import AuditAction
+from kpadmin.billing.messages import (
+    AuditAction,
+    Message,
+    MessageCode,
+    Term,
+    TermKind,
+    setting_change,
+)
 from kpadmin.clock import ClockError
 from kpadmin.gui import aio, messages
 from kpadmin.gui.backend import Backend
@@ -432,9 +439,22 @@ class SettingsDialog(QDialog):
         for _name, line in self._secret_lines():
             line.clear()
         if changed or stored:
-            detail = ", ".join(
-                [f"{k}: {_shown(old, k)} → {_shown(new, k)}" for k in changed]
-                + [f"{n} replaced (keyring, {mode})" for n in stored]
+            detail = Message.of(
+                MessageCode.AUDIT_PARTS,
+                parts=[
+                    setting_change(
+                        MessageCode.AUDIT_SETTING_CHANGE, k, _shown(old, k), _shown(new, k)
+                    )
+                    for k in changed
+                ]
+                + [
+                    Message.of(
+                        MessageCode.AUDIT_SECRET_REPLACED,
+                        name=Term(TermKind.SECRET, n),
+                        mode=Term(TermKind.MODE, mode),
+                    )
+                    for n in stored
+                ],
             )
             self.backend.record(AuditAction.SETTINGS, detail)
         self.backend.runtime = runtime

@@ -63,6 +63,17 @@ def to_payment(payment: Payment) -> gw.GatewayPayment:
         failed_at=payment.failed_at,
         cancelled_at=payment.cancelled_at,
         fail_reason=payment.fail_reason,
+        refunds=tuple(
+            gw.GatewayRefund(
+                amount=c.amount,
+                refunded_at=c.cancelled_at,
+                reason=c.reason,
+                cancellation_id=c.cancellation_id,
+                pg_tid=c.pg_tid,
+                receipt_url=c.receipt_url,
+            )
+            for c in payment.cancel_history
+        ),
     )
 
 

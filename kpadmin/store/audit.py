@@ -1,17 +1,23 @@
 """The audit table: who did what and when (charges, refunds, sign-ups, key deletions,
 settings changes).
 
-Details are written for a human reader. Callers pass text that is already safe: never a secret or a
-token, phone numbers masked (kpadmin.redact), card numbers only as i'mport masks them. `record`
-redacts the detail once more (registered secrets and tokens, card and phone numbers): a server's
+A detail is a message (`kpadmin.billing.messages.Message`: a code and its parameters), never a
+finished sentence: the row keeps its English in ``detail`` (the command line, logs, exports) and the
+code and parameters (JSON) in ``detail_code`` / ``detail_params``, from which the GUI says it in the
+UI language. `record` refuses a bare string (mypy, and tests/billing/test_audit_details.py scans
+every call). Callers pass values that are already safe: never a secret or a token, phone numbers
+masked (kpadmin.redact), card numbers only as i'mport masks them. `record` redacts the English and
+every text parameter once more (registered secrets and tokens, card and phone numbers): a server's
 words quoted in an audit line cannot carry them into the database.
+
+The store does not import billing: a detail is anything shaped like a `Message` (`AuditDetail`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from sqlalchemy import bindparam, insert, select
 
@@ -29,7 +35,18 @@ _RECORD = Prepared(
     lambda _dialect: (
         insert(A)
         .values(
-            {name: bindparam(name) for name in ("at", "staff", "action", "subscriber_id", "detail")}
+            {
+                name: bindparam(name)
+                for name in (
+                    "at",
+                    "staff",
+                    "action",
+                    "subscriber_id",
+                    "detail",
+                    "detail_code",
+                    "detail_params",
+                )
+            }
         )
         .returning(A.c.id)
     )
@@ -38,9 +55,42 @@ _RECORD = Prepared(
 #: The same without RETURNING (an executemany: sqlite3 refuses rows there).
 _RECORD_MANY = Prepared(
     lambda _dialect: insert(A).values(
-        {name: bindparam(name) for name in ("at", "staff", "action", "subscriber_id", "detail")}
+        {
+            name: bindparam(name)
+            for name in (
+                "at",
+                "staff",
+                "action",
+                "subscriber_id",
+                "detail",
+                "detail_code",
+                "detail_params",
+            )
+        }
     )
 )
+
+
+class AuditDetail(Protocol):
+    """What `record` needs of a detail (`kpadmin.billing.messages.Message` is one)."""
+
+    @property
+    def code(self) -> Any: ...  # an enum member: its ``value`` is stored
+
+    def english(self) -> str: ...
+
+    def params_json(self) -> str: ...
+
+    def map_text(self, change: Callable[[str], str]) -> Self: ...
+
+
+#: One line for `AuditRepository.record_many`: (staff, action, detail, subscriber_id).
+AuditLine = tuple[str, str, AuditDetail, int | None]
+
+
+def _refuse_text(detail: object) -> None:
+    if isinstance(detail, str) or not hasattr(detail, "params_json"):
+        raise TypeError("an audit detail is a Message (code and parameters), not text")
 
 
 class AuditRepository:
@@ -51,7 +101,7 @@ class AuditRepository:
         self,
         staff: str,
         action: str,
-        detail: str = "",
+        detail: AuditDetail,
         *,
         subscriber_id: int | None = None,
         at: datetime | None = None,
@@ -60,7 +110,10 @@ class AuditRepository:
         """Add one event. Inside a caller's transaction it commits with that transaction.
 
         `kind`: the change it is reported as (an outcome's own audit line is part of recording
-        the charge: the journal passes `ChangeKind.CHARGES`)."""
+        the charge: the journal passes `ChangeKind.CHARGES`). A ``str`` detail is refused
+        (`TypeError`): it would be English on the Korean screen."""
+        _refuse_text(detail)
+        safe = detail.map_text(redact_text)
         store = self._store
         with store._write() as conn:
             ((event_id,),) = store._rows(
@@ -71,7 +124,9 @@ class AuditRepository:
                     "staff": staff,
                     "action": action,
                     "subscriber_id": subscriber_id,
-                    "detail": redact_text(detail),
+                    "detail": redact_text(safe.english()),
+                    "detail_code": str(safe.code.value),
+                    "detail_params": safe.params_json(),
                 },
             )
             store._note(kind, [subscriber_id])
@@ -79,39 +134,50 @@ class AuditRepository:
 
     def record_many(
         self,
-        events: Sequence[tuple[str, str, str, int | None]],
+        events: Sequence[AuditLine],
         *,
         at: datetime | None = None,
         kind: ChangeKind = ChangeKind.AUDIT,
     ) -> None:
-        """`record` for many events at once, ``(staff, action, detail, subscriber_id)`` each, in
-        order (one executemany: a group of charge outcomes)."""
+        """`record` for many events at once, in order (one executemany: a group of charge
+        outcomes). A ``str`` detail is refused, as in `record`."""
         if not events:
             return
+        rows: list[dict[str, object]] = []
         store = self._store
         stamp = at or store.clock()
-        with store._write() as conn:
-            store._many(
-                conn,
-                _RECORD_MANY,
-                [
-                    {
-                        "at": stamp,
-                        "staff": staff,
-                        "action": action,
-                        "subscriber_id": subscriber_id,
-                        "detail": redact_text(detail),
-                    }
-                    for staff, action, detail, subscriber_id in events
-                ],
+        for staff, action, detail, subscriber_id in events:
+            _refuse_text(detail)
+            safe = detail.map_text(redact_text)
+            rows.append(
+                {
+                    "at": stamp,
+                    "staff": staff,
+                    "action": action,
+                    "subscriber_id": subscriber_id,
+                    "detail": redact_text(safe.english()),
+                    "detail_code": str(safe.code.value),
+                    "detail_params": safe.params_json(),
+                }
             )
+        with store._write() as conn:
+            store._many(conn, _RECORD_MANY, rows)
             store._note(kind, [event[3] for event in events])
 
     def list(
         self, *, subscriber_id: int | None = None, action: str | None = None, limit: int = 1000
     ) -> list[AuditEvent]:
         """Newest first."""
-        query = select(A.c.id, A.c.at, A.c.staff, A.c.action, A.c.subscriber_id, A.c.detail)
+        query = select(
+            A.c.id,
+            A.c.at,
+            A.c.staff,
+            A.c.action,
+            A.c.subscriber_id,
+            A.c.detail,
+            A.c.detail_code,
+            A.c.detail_params,
+        )
         if subscriber_id is not None:
             query = query.where(A.c.subscriber_id == subscriber_id)
         if action is not None:

@@ -9,7 +9,7 @@ with `InvariantViolated` instead of moving money twice.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -21,6 +21,8 @@ from kpadmin.store import schema
 from kpadmin.store.changes import ChangeKind
 from kpadmin.store.models import BatchSummary, Charge, ChargeState, MonthTotal, Span
 from kpadmin.store.prepared import Prepared
+from kpadmin.store.refunds import FOUND_AT_GATEWAY, RefundFacts
+from kpadmin.store.refunds import record as record_refunds
 from kpadmin.store.subscribers import _instant, chunks
 
 if TYPE_CHECKING:
@@ -314,10 +316,13 @@ class ChargeRepository:
         changes: Sequence[tuple[int, int, ChargeState, dict[str, Any]]],
         *,
         now: datetime | None = None,
+        refunds: Mapping[int, RefundFacts] | None = None,
     ) -> None:
         """`set_state` for many rows at once: ``(charge_id, subscriber_id, state, fields)`` each,
         for rows the caller has just read inside its write transaction (their ids exist). One
-        executemany per set of fields (a group of outcomes has two or three)."""
+        executemany per set of fields (a group of outcomes has two or three). Refund rows are
+        written as `set_state` writes them (`refunds`: a charge's facts, by id)."""
+        refunds = refunds or {}
         stamp = now or self._store.clock()
         by_fields: dict[frozenset[str], list[dict[str, Any]]] = {}
         for charge_id, _subscriber_id, state, fields in changes:
@@ -333,6 +338,11 @@ class ChargeRepository:
         with store._write() as conn:
             for names, rows in by_fields.items():
                 store._many(conn, _set_state_statement(names, returning=False), rows)
+            for charge_id, _subscriber_id, _state, fields in changes:
+                total = fields.get("cancelled_amount")
+                facts = refunds.get(charge_id)
+                if total is not None and (total != 0 or facts is not None):
+                    record_refunds(conn, charge_id, int(total), facts or FOUND_AT_GATEWAY, stamp)
             store._note(ChangeKind.CHARGES, [change[1] for change in changes])
 
     def set_state(
@@ -341,11 +351,17 @@ class ChargeRepository:
         state: ChargeState,
         *,
         now: datetime | None = None,
+        refunds: RefundFacts | None = None,
         **fields: Any,
     ) -> None:
         """Move a row to `state`, setting imp_uid / fail_reason / receipt_url / paid_at / batch_id /
         cancelled_amount / paid_amount when given. ``fail_reason`` is redacted on the way in.
-        Raises KeyError for an unknown id."""
+        Raises KeyError for an unknown id.
+
+        The one writer of ``cancelled_amount``: a new total gets its refund rows in the same
+        write (`kpadmin.store.refunds.record`, from `refunds`: who refunded, i'mport's history),
+        so the rows of a charge always add up to it. A total of 0 with no `refunds` is a payment
+        recorded for the first time (nothing refunded, nothing to look up)."""
         bad = set(fields) - SETTABLE
         if bad:
             raise ValueError(f"cannot set {sorted(bad)}")
@@ -363,6 +379,10 @@ class ChargeRepository:
             found = store._rows(conn, statement, values)
             if not found:
                 raise KeyError(charge_id)
+            total = fields.get("cancelled_amount")
+            if total is not None and (total != 0 or refunds is not None):
+                facts = refunds or FOUND_AT_GATEWAY
+                record_refunds(conn, charge_id, int(total), facts, values["updated_at"])
             store._note(ChangeKind.CHARGES, [found[0][0]])
 
     def mark_resent(self, charge_id: int, *, batch_id: str, now: datetime | None = None) -> None:

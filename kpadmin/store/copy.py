@@ -2,19 +2,19 @@
 
     report = copy_database(source, target)   # two open Stores: this PC's file, the shared one
 
-Everything is copied in **one** write transaction on the target — subscribers, the charge journal,
-the audit trail — or nothing is: a target that already holds any of the source's billing keys
-(``customer_uid``) or order ids (``merchant_uid``) is refused before anything is written
-(`CopyConflict`, naming how many and the first few), so two desks' data can be brought together
-only when they do not overlap, and the same desk copied twice is refused. Row ids are the
+Everything is copied in **one** write transaction on the target — subscribers, the charge journal
+with its refund rows, the audit trail — or nothing is: a target that already holds any of the
+source's billing keys (``customer_uid``) or order ids (``merchant_uid``) is refused before anything
+is written (`CopyConflict`, naming how many and the first few), so two desks' data can be brought
+together only when they do not overlap, and the same desk copied twice is refused. Row ids are the
 target's own (a shared database may hold another desk's rows); the journal and the audit follow
-their subscribers to the new ids. Both databases' batch locks are held meanwhile, so nobody
-charges either while it runs.
+their subscribers to the new ids, the refund rows their charges (found again by order id). Both
+databases' batch locks are held meanwhile, so nobody charges either while it runs.
 
-Afterwards the copy is checked, inside the same transaction: the number of subscribers, charges
-and audit lines, and the money (subscribers' amounts, what was paid, what was refunded) added
-to the target equal the source's; otherwise it rolls back (`CopyMismatch`). The source is left
-as it was.
+Afterwards the copy is checked, inside the same transaction: the number of subscribers, charges,
+refund rows and audit lines, and the money (subscribers' amounts, what was paid, what was refunded:
+by the charges and by the refund rows) added to the target equal the source's; otherwise it rolls
+back (`CopyMismatch`). The source is left as it was.
 """
 
 from __future__ import annotations
@@ -73,6 +73,8 @@ class Totals:
     subscribed_amount: int  # the subscribers' amounts
     paid_amount: int  # what i'mport charged, over paid rows
     refunded_amount: int  # cancelled_amount over all rows
+    refunds: int = 0  # refund rows
+    refunds_amount: int = 0  # their amounts (equal to refunded_amount on a sound database)
 
     def minus(self, other: Totals) -> Totals:
         return Totals(*(a - b for a, b in zip(_fields(self), _fields(other), strict=True)))
@@ -86,6 +88,8 @@ def _fields(totals: Totals) -> tuple[int, ...]:
         totals.subscribed_amount,
         totals.paid_amount,
         totals.refunded_amount,
+        totals.refunds,
+        totals.refunds_amount,
     )
 
 
@@ -96,7 +100,7 @@ class CopyReport:
 
 
 def totals(conn: Connection) -> Totals:
-    s, c, a = schema.subscribers, schema.charges, schema.audit
+    s, c, a, r = schema.subscribers, schema.charges, schema.audit, schema.refunds
     subscribers, amount = conn.execute(
         select(func.count(), func.coalesce(func.sum(s.c.amount), 0))
     ).one()
@@ -111,7 +115,19 @@ def totals(conn: Connection) -> Totals:
     audit = conn.execute(
         select(func.count()).select_from(a).where(a.c.action != _MODE_ACTION)
     ).scalar_one()
-    return Totals(int(subscribers), int(charges), int(audit), int(amount), int(paid), int(refunded))
+    refunds, refunds_amount = conn.execute(
+        select(func.count(), func.coalesce(func.sum(r.c.amount), 0))
+    ).one()
+    return Totals(
+        int(subscribers),
+        int(charges),
+        int(audit),
+        int(amount),
+        int(paid),
+        int(refunded),
+        int(refunds),
+        int(refunds_amount),
+    )
 
 
 def copy_database(source: Store, target: Store, *, holder: str = "kpadmin db copy") -> CopyReport:
@@ -121,6 +137,7 @@ def copy_database(source: Store, target: Store, *, holder: str = "kpadmin db cop
         with source._read() as conn:
             subscribers = _all(conn, schema.subscribers)
             charges = _all(conn, schema.charges)
+            refunds = _all(conn, schema.refunds)
             audit = [r for r in _all(conn, schema.audit) if r["action"] != _MODE_ACTION]
             before = totals(conn)
         with target._write() as conn:
@@ -133,6 +150,12 @@ def copy_database(source: Store, target: Store, *, holder: str = "kpadmin db cop
                 conn,
                 schema.charges,
                 [{**r, "subscriber_id": ids[r["subscriber_id"]]} for r in charges],
+            )
+            charge_ids = _new_charge_ids(conn, charges)
+            _insert_rows(
+                conn,
+                schema.refunds,
+                [{**r, "charge_id": charge_ids[r["charge_id"]]} for r in refunds],
             )
             _insert_rows(
                 conn,
@@ -157,6 +180,19 @@ def copy_database(source: Store, target: Store, *, holder: str = "kpadmin db cop
 
 def _all(conn: Connection, table: Table) -> list[dict[str, Any]]:
     return [dict(row._mapping) for row in conn.execute(select(table).order_by(table.c.id))]
+
+
+def _new_charge_ids(conn: Connection, charges: list[dict[str, Any]]) -> dict[int, int]:
+    """The source's charge id → the target's, by order id (unique in both)."""
+    by_order = {r["merchant_uid"]: r["id"] for r in charges}
+    c = schema.charges
+    mapping: dict[int, int] = {}
+    for chunk in _chunks(list(by_order)):
+        for new_id, order in conn.execute(
+            select(c.c.id, c.c.merchant_uid).where(c.c.merchant_uid.in_(chunk))
+        ):
+            mapping[by_order[order]] = int(new_id)
+    return mapping
 
 
 def _refuse_conflicts(conn: Connection, keys: Iterable[str], orders: Iterable[str]) -> None:

@@ -7,8 +7,10 @@ works out, and the store only compares instants; grouping by Korean day happens 
 database's date functions are needed.
 
 A row's moment is ``paid_at`` for a paid row, else the last time the row changed (a decline is
-recorded when its answer came back). Refunds have no date of their own in the journal (only the
-amount refunded so far, ``cancelled_amount``): they count on the payment's moment.
+recorded when its answer came back). A line's ``refunded_amount`` is what was refunded of it so far
+(``cancelled_amount``: the payments view's "refunded / partly refunded"). The settlement report
+counts refunds on their own moment instead: `refund_lines` reads the refund rows
+(`kpadmin.store.refunds`) whose ``refunded_at`` falls in the span, whatever day their payment was.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 C = schema.charges
 S = schema.subscribers
 A = schema.audit
+R = schema.refunds
 _STATES = {s.value: s for s in ChargeState}
 
 #: When a journal row counts: paid_at for a paid row, else its last change.
@@ -94,6 +97,45 @@ class LedgerLine:
         return self.amount if self.paid_amount is None else self.paid_amount
 
 
+_REFUNDS = (
+    select(R.c.charge_id, S.c.plan, R.c.amount, R.c.refunded_at)
+    .select_from(R.join(C, C.c.id == R.c.charge_id).join(S, S.c.id == C.c.subscriber_id))
+    .where(
+        R.c.refunded_at >= bindparam("start", type_=schema.Instant()),
+        R.c.refunded_at < bindparam("end", type_=schema.Instant()),
+    )
+    .order_by(R.c.refunded_at, R.c.id)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RefundLine:
+    """One refund event, on its own moment, with its subscriber's plan (the report's refunds)."""
+
+    charge_id: int
+    plan: str
+    amount: int
+    at: datetime  # refunded_at (aware)
+
+
+def refund_lines(store: Store, span: Span) -> list[RefundLine]:
+    """Every refund whose moment falls in `span`, oldest first (its payment may be older)."""
+    with store._read() as conn:
+        rows = conn.execute(_REFUNDS, {"start": span.start, "end": span.end}).all()
+    lines = []
+    for r in rows:
+        at = schema.as_instant(r[3])
+        assert at is not None  # NOT NULL
+        lines.append(RefundLine(int(r[0]), r[1], int(r[2]), at))
+    return lines
+
+
+def settlement_lines(store: Store, span: Span) -> tuple[list[LedgerLine], list[RefundLine]]:
+    """`ledger` and `refund_lines` of `span` from one snapshot (the report's two reads agree)."""
+    with store._read():
+        return ledger(store, span), refund_lines(store, span)
+
+
 def ledger(store: Store, span: Span) -> list[LedgerLine]:
     """Every charge attempt whose moment falls in `span`, oldest first."""
     with store._read() as conn:
@@ -136,7 +178,16 @@ def audit_events(
 ) -> list[AuditEvent]:
     """Audit rows of every subscriber and of none (imports, settings, exports), newest first,
     filtered by time, staff and actions."""
-    query = select(A.c.id, A.c.at, A.c.staff, A.c.action, A.c.subscriber_id, A.c.detail)
+    query = select(
+        A.c.id,
+        A.c.at,
+        A.c.staff,
+        A.c.action,
+        A.c.subscriber_id,
+        A.c.detail,
+        A.c.detail_code,
+        A.c.detail_params,
+    )
     if span is not None:
         query = query.where(A.c.at >= span.start, A.c.at < span.end)
     if staff is not None:
@@ -154,6 +205,8 @@ def audit_events(
             action=r[3],
             subscriber_id=r[4],
             detail=r[5],
+            detail_code=r[6],
+            detail_params=r[7],
         )
         for r in rows
     ]

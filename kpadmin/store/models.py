@@ -117,6 +117,10 @@ class AuditEvent:
     action: str  # e.g. "charge", "refund", "signup", "signup_failed", "key_deleted", "settings"
     subscriber_id: int | None
     detail: str  # human-readable, never a secret, phone numbers masked
+    #: The detail's message code and parameters (JSON), None on rows older than revision 0006
+    #: (kpadmin.billing.messages.Message.stored reads them back).
+    detail_code: str | None = None
+    detail_params: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

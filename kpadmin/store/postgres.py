@@ -56,6 +56,8 @@ from kpadmin.store.errors import (
 from kpadmin.store.store import BEGIN_KEY, WRITE, Store
 
 log = logging.getLogger(__name__)
+# The schema's partial indexes describe their PostgreSQL condition too once PostgreSQL is in use.
+schema.add_postgresql_options()
 
 #: Advisory lock keys (two int4: kpadmin's namespace, then which lock). Per database.
 NAMESPACE = 0x6B70  # "kp"

@@ -34,6 +34,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    DATE,
+    TIMESTAMP,
     CheckConstraint,
     Column,
     Dialect,
@@ -46,7 +48,6 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 metadata = MetaData()
@@ -69,7 +70,7 @@ class Instant(TypeDecorator[datetime]):
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "postgresql":
-            return dialect.type_descriptor(postgresql.TIMESTAMP(timezone=True))
+            return dialect.type_descriptor(TIMESTAMP(timezone=True))
         return dialect.type_descriptor(Text())
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
@@ -95,7 +96,7 @@ class Day(TypeDecorator[date]):
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "postgresql":
-            return dialect.type_descriptor(postgresql.DATE())
+            return dialect.type_descriptor(DATE())
         return dialect.type_descriptor(Text())
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
@@ -195,29 +196,74 @@ charges = Table(
     CheckConstraint("cancelled_amount >= 0", name="charges_cancelled_amount"),
     CheckConstraint("paid_amount >= 0", name="charges_paid_amount"),
 )
-Index(
-    "charges_one_paid",
-    charges.c.subscriber_id,
-    charges.c.period,
-    unique=True,
-    sqlite_where=text("state = 'paid'"),
-    postgresql_where=text("state = 'paid'"),
-)
-Index(
-    "charges_one_open",
-    charges.c.subscriber_id,
-    unique=True,
-    sqlite_where=text(_in("state", OPEN_STATES)),
-    postgresql_where=text(_in("state", OPEN_STATES)),
-)
+#: The partial indexes' conditions (the same SQL on both dialects).
+PARTIAL_INDEXES: dict[str, str] = {
+    "charges_one_paid": "state = 'paid'",
+    "charges_one_open": _in("state", OPEN_STATES),
+    "charges_amount_mismatch": "state = 'paid' AND paid_amount != amount",
+}
+_partial = [
+    Index(
+        "charges_one_paid",
+        charges.c.subscriber_id,
+        charges.c.period,
+        unique=True,
+        sqlite_where=text(PARTIAL_INDEXES["charges_one_paid"]),
+    ),
+    Index(
+        "charges_one_open",
+        charges.c.subscriber_id,
+        unique=True,
+        sqlite_where=text(PARTIAL_INDEXES["charges_one_open"]),
+    ),
+    Index(
+        "charges_amount_mismatch",
+        charges.c.subscriber_id,
+        sqlite_where=text(PARTIAL_INDEXES["charges_amount_mismatch"]),
+    ),
+]
 Index("charges_by_state", charges.c.state)
 Index("charges_by_subscriber", charges.c.subscriber_id, charges.c.created_at)
-Index(
-    "charges_amount_mismatch",
-    charges.c.subscriber_id,
-    sqlite_where=text("state = 'paid' AND paid_amount != amount"),
-    postgresql_where=text("state = 'paid' AND paid_amount != amount"),
+
+
+def add_postgresql_options() -> None:
+    """Give the partial indexes their ``postgresql_where`` too (idempotent), for a process that
+    opens PostgreSQL (`kpadmin.store.postgres` calls it on import).
+
+    Not at import: naming any ``postgresql_*`` option makes SQLAlchemy import its whole
+    PostgreSQL dialect and drivers to check the name (~50 ms), which every SQLite start would
+    pay for nothing (issue #10's start-up target; tests/test_startup_imports.py). The indexes
+    themselves are made by the migrations, which name both dialects' conditions."""
+    for index in _partial:
+        options = index.dialect_options["postgresql"]
+        if options["where"] is None:
+            options["where"] = text(PARTIAL_INDEXES[str(index.name)])
+
+
+REFUND_SOURCES = ("staff", "gateway", "backfill")
+
+# Refund events (revision 0005; kpadmin/store/refunds.py): one row per refund of a charge, on the
+# moment it happened. The rows of a charge add up to its ``cancelled_amount`` (kept by the one
+# writer of that column, `ChargeRepository.set_state`). ``gateway_ref`` names i'mport's
+# cancellation (unique per charge: never recorded twice; NULL when unknown).
+refunds = Table(
+    "refunds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("charge_id", Integer, ForeignKey("charges.id"), nullable=False),
+    Column("amount", Integer, nullable=False),
+    Column("refunded_at", Instant, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("reason", Text, nullable=False, server_default=""),
+    Column("gateway_ref", Text),
+    Column("receipt_url", Text),
+    Column("created_at", Instant, nullable=False),
+    UniqueConstraint("charge_id", "gateway_ref", name="refunds_gateway_ref"),
+    # Negative only as a correction (i'mport's refunded total went down: never expected).
+    CheckConstraint("amount <> 0", name="refunds_amount"),
+    CheckConstraint(_in("source", REFUND_SOURCES), name="refunds_source"),
 )
+Index("refunds_by_time", refunds.c.refunded_at)
 
 audit = Table(
     "audit",
@@ -228,6 +274,11 @@ audit = Table(
     Column("action", Text, nullable=False),
     Column("subscriber_id", Integer, ForeignKey("subscribers.id", ondelete="SET NULL")),
     Column("detail", Text, nullable=False, server_default=""),
+    # The detail as a message code and its parameters (JSON text), for the GUI to say it in the
+    # UI language (kpadmin.billing.messages); NULL on rows from before revision 0006, which the
+    # GUI shows as their English `detail`. `detail` stays the English (CLI, logs, exports).
+    Column("detail_code", Text),
+    Column("detail_params", Text),
 )
 Index("audit_by_subscriber", audit.c.subscriber_id, audit.c.at)
 
@@ -263,7 +314,8 @@ plan_price_changes = Table(
     CheckConstraint("new_price > 0", name="plan_price_changes_price"),
 )
 
-NOTICE_KINDS = ("receipt", "decline", "past_due", "advance")
+#: The notices' kinds (kpadmin.billing.notices.NoticeKind): revision 0004, price_change since 0007.
+NOTICE_KINDS = ("receipt", "decline", "past_due", "advance", "price_change")
 NOTICE_STATES = ("pending", "sending", "sent", "failed")
 
 # The customer notices' outbox (revision 0004; kpadmin/store/notices.py): each notice once per

@@ -3,7 +3,7 @@
     store = open_store(path, clock=runtime.clock)
     with store.transaction():                    # one write: all or nothing
         sub = store.subscribers.add(new)
-        store.audit.record(staff, "signup", "…", subscriber_id=sub.id)
+        store.audit.record(staff, "signup", Message.of(...), subscriber_id=sub.id)
     intents = await store.run(write_intents, plan)   # the same, on the store's own thread
     with store.batch_lock("김지원 on DESK-2"):   # one batch per database, across processes
         ...
@@ -69,6 +69,7 @@ from kpadmin.store.errors import (
 )
 from kpadmin.store.notices import NoticeRepository
 from kpadmin.store.prepared import Prepared
+from kpadmin.store.refunds import RefundRepository
 from kpadmin.store.remote import CHANNEL, RemoteListener
 from kpadmin.store.remote import Listener as DeskListener
 from kpadmin.store.remote import payload as notify_payload
@@ -131,6 +132,7 @@ class Store:
         self.charges = ChargeRepository(self)
         self.audit = AuditRepository(self)
         self.notices = NoticeRepository(self)
+        self.refunds = RefundRepository(self)
 
     @property
     def dialect(self) -> str:

@@ -668,12 +668,168 @@ Start with an empty database?</source>
         <source>Automatic daily charge run ({time}) started.</source>
         <translation>매일 자동 결제 실행({time})을 시작했습니다.</translation>
     </message>
+    <message>
+        <source>Memo</source>
+        <translation>메모</translation>
+    </message>
+    <message>
+        <source>Card number</source>
+        <translation>카드 번호</translation>
+    </message>
+    <message>
+        <source>Sign-up channel</source>
+        <translation>가입 경로</translation>
+    </message>
+    <message>
+        <source>window closed</source>
+        <translation>창 닫힘</translation>
+    </message>
+    <message>
+        <source>declined</source>
+        <translation>결제 거절</translation>
+    </message>
+    <message>
+        <source>timed out</source>
+        <translation>시간 초과</translation>
+    </message>
+    <message>
+        <source>not verified</source>
+        <translation>확인 안 됨</translation>
+    </message>
+    <message>
+        <source>i&apos;mport unreachable</source>
+        <translation>아임포트 연결 안 됨</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>모드</translation>
+    </message>
+    <message>
+        <source>API address</source>
+        <translation>API 주소</translation>
+    </message>
+    <message>
+        <source>Merchant code</source>
+        <translation>가맹점 식별코드</translation>
+    </message>
+    <message>
+        <source>PG / channel</source>
+        <translation>PG / 채널</translation>
+    </message>
+    <message>
+        <source>Charges at once</source>
+        <translation>동시 결제 수</translation>
+    </message>
+    <message>
+        <source>Charges per second</source>
+        <translation>초당 결제 요청 수</translation>
+    </message>
+    <message>
+        <source>Charges per key per month</source>
+        <translation>빌링키당 월 결제 한도</translation>
+    </message>
+    <message>
+        <source>Staff name</source>
+        <translation>담당자 이름</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>언어</translation>
+    </message>
+    <message>
+        <source>Retry days after a decline</source>
+        <translation>결제 거절 후 재시도일</translation>
+    </message>
+    <message>
+        <source>Daily automatic run</source>
+        <translation>매일 자동 실행</translation>
+    </message>
+    <message>
+        <source>Automatic run in LIVE mode</source>
+        <translation>LIVE 모드 자동 실행</translation>
+    </message>
+    <message>
+        <source>Customer notices</source>
+        <translation>고객 안내</translation>
+    </message>
+    <message>
+        <source>Mail server</source>
+        <translation>메일 서버</translation>
+    </message>
+    <message>
+        <source>Mail login</source>
+        <translation>메일 로그인</translation>
+    </message>
+    <message>
+        <source>Sender</source>
+        <translation>보내는 사람</translation>
+    </message>
+    <message>
+        <source>Advance notice (days before)</source>
+        <translation>결제 예정 안내 (며칠 전)</translation>
+    </message>
+    <message>
+        <source>Business name</source>
+        <translation>상호</translation>
+    </message>
+    <message>
+        <source>Contact for customers</source>
+        <translation>고객 문의처</translation>
+    </message>
+    <message>
+        <source>Shared database</source>
+        <translation>공유 데이터베이스</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>켬</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>끔</translation>
+    </message>
+    <message>
+        <source>(not set)</source>
+        <translation>(설정 안 함)</translation>
+    </message>
+    <message>
+        <source>follow the system</source>
+        <translation>시스템 설정 따름</translation>
+    </message>
+    <message>
+        <source>e-mail</source>
+        <translation>이메일</translation>
+    </message>
+    <message>
+        <source>REST API key</source>
+        <translation>REST API 키</translation>
+    </message>
+    <message>
+        <source>REST API secret</source>
+        <translation>REST API 시크릿</translation>
+    </message>
+    <message>
+        <source>Mail password</source>
+        <translation>메일 비밀번호</translation>
+    </message>
+    <message>
+        <source>Database password</source>
+        <translation>데이터베이스 비밀번호</translation>
+    </message>
+    <message>
+        <source>subscribers</source>
+        <translation>구독자</translation>
+    </message>
+    <message>
+        <source>charges</source>
+        <translation>결제</translation>
+    </message>
 </context>
 <context>
     <name>AuditAction</name>
     <message>
         <source>Paused</source>
-        <extracomment>What staff read for each action (English; the GUI translates it in context &quot;AuditAction&quot;).</extracomment>
+        <extracomment>What a message&apos;s parameter may be: a plain value (data: a name, an id, an amount, a date&apos;s text), a `Term`, a nested `Message` (a clause that is there or not), or a tuple of those (clauses joined by &quot;; &quot;). What staff read for each action (English; the GUI translates it in context &quot;AuditAction&quot;).</extracomment>
         <translation>일시 정지</translation>
     </message>
     <message>
@@ -1556,7 +1712,7 @@ Start with an empty database?</source>
     </message>
     <message>
         <source>Last charge failed</source>
-        <translation>최근 결제 실패</translation>
+        <translation>최근 결제 거절</translation>
     </message>
     <message>
         <source>Unknown outcome</source>
@@ -1872,7 +2028,7 @@ Start with an empty database?</source>
     </message>
     <message>
         <source>rejected ({reason}) but {detail}</source>
-        <translation>거부됨 ({reason}), 그러나 {detail}</translation>
+        <translation>요청 거부 ({reason}), 그러나 {detail}</translation>
     </message>
     <message>
         <source>not processed by i&apos;mport ({error}); will be sent again with the same merchant_uid</source>
@@ -1897,6 +2053,10 @@ Start with an empty database?</source>
     <message>
         <source>AMOUNT MISMATCH: i&apos;mport charged ₩{paid:,} for ₩{asked:,} asked; recorded as paid — check this payment at i&apos;mport</source>
         <translation>금액 불일치: ₩{asked:,}을 요청했는데 아임포트가 ₩{paid:,}을 결제했습니다. 결제 완료로 기록했으니 아임포트에서 이 결제를 확인하세요</translation>
+    </message>
+    <message>
+        <source>DOUBLE PAYMENT: {period} is already paid by {clash}; refund {payment_id}</source>
+        <translation>이중 결제: {period}은(는) 이미 {clash}(으)로 결제됨. {payment_id}을(를) 환불하세요</translation>
     </message>
     <message>
         <source>customer_uid is empty</source>
@@ -2026,6 +2186,274 @@ Start with an empty database?</source>
         <source>the file has a header but no rows</source>
         <translation>머리글만 있고 데이터 행이 없습니다</translation>
     </message>
+    <message>
+        <source>daily run {day} by {desk} ({time})</source>
+        <translation>{day} 매일 자동 실행: {desk} ({time})</translation>
+    </message>
+    <message>
+        <source>customer_uid={key_id} merchant_uid={order_id} name={name} phone={phone}{email} plan={plan} amount={amount:,} first_payment={first_payment:,} billing_day={billing_day} channel={channel}</source>
+        <translation>이름 {name}, 휴대폰 번호 {phone}{email}, 상품 {plan}, 금액 ₩{amount:,}, 첫 결제 ₩{first_payment:,}, 결제일 {billing_day}일, 가입 경로 {channel} (customer_uid {key_id}, merchant_uid {order_id})</translation>
+    </message>
+    <message>
+        <source> email={email}</source>
+        <translation>, 이메일 {email}</translation>
+    </message>
+    <message>
+        <source>verified: card={card}; next charge {next_date}{first_payment}; {attempt}</source>
+        <translation>가입 확인됨: 카드 {card}; 다음 결제일 {next_date}{first_payment}; {attempt}</translation>
+    </message>
+    <message>
+        <source>; first payment ₩{amount:,} imp_uid={payment_id}</source>
+        <translation>; 첫 결제 ₩{amount:,} imp_uid {payment_id}</translation>
+    </message>
+    <message>
+        <source>{reason}: {why}{note}; {attempt}{paid}</source>
+        <translation>{reason}: {why}{note}; {attempt}{paid}</translation>
+    </message>
+    <message>
+        <source> ({text})</source>
+        <translation> ({text})</translation>
+    </message>
+    <message>
+        <source>; PAID PAYMENT WITHOUT SIGN-UP imp_uid={payment_id}</source>
+        <translation>; 가입 없이 결제된 건 있음 imp_uid {payment_id}</translation>
+    </message>
+    <message>
+        <source>{when}: {found}; merchant_uid={order_id} customer_uid={key_id}</source>
+        <translation>{when}: {found}; merchant_uid {order_id}, customer_uid {key_id}</translation>
+    </message>
+    <message>
+        <source>could not check i&apos;mport ({error})</source>
+        <translation>아임포트에 확인하지 못함 ({error})</translation>
+    </message>
+    <message>
+        <source>billing key EXISTS</source>
+        <translation>빌링키 있음</translation>
+    </message>
+    <message>
+        <source>billing key none</source>
+        <translation>빌링키 없음</translation>
+    </message>
+    <message>
+        <source>PAID imp_uid={payment_id} amount={amount:,} refundable={refundable:,}</source>
+        <translation>결제 완료 imp_uid {payment_id}, 금액 ₩{amount:,}, 환불 가능 ₩{refundable:,}</translation>
+    </message>
+    <message>
+        <source>checked again</source>
+        <translation>다시 확인</translation>
+    </message>
+    <message>
+        <source>after {reason}</source>
+        <translation>{reason} 후</translation>
+    </message>
+    <message>
+        <source>attempt abandoned</source>
+        <translation>가입 시도 중단</translation>
+    </message>
+    <message>
+        <source>after refund</source>
+        <translation>환불 후</translation>
+    </message>
+    <message>
+        <source>refunded imp_uid={payment_id} ₩{amount:,} of a sign-up that was not completed; merchant_uid={order_id}</source>
+        <translation>완료되지 않은 가입의 결제 ₩{amount:,} 환불 완료 (imp_uid {payment_id}, merchant_uid {order_id})</translation>
+    </message>
+    <message>
+        <source>refund of imp_uid={payment_id} ₩{amount:,} not confirmed ({error}); merchant_uid={order_id}: check it at i&apos;mport</source>
+        <translation>₩{amount:,} 환불이 확인되지 않음 ({error}; imp_uid {payment_id}, merchant_uid {order_id}): 아임포트에서 확인하세요</translation>
+    </message>
+    <message>
+        <source>deleted the unused billing key customer_uid={key_id} of a sign-up that was not completed (merchant_uid={order_id})</source>
+        <translation>완료되지 않은 가입의 쓰지 않는 빌링키 삭제 (customer_uid {key_id}, merchant_uid {order_id})</translation>
+    </message>
+    <message>
+        <source>ORPHAN BILLING KEY customer_uid={key_id} could not be deleted ({error}); delete it at i&apos;mport</source>
+        <translation>남은 빌링키를 삭제하지 못함 (customer_uid {key_id}, {error}): 아임포트에서 삭제하세요</translation>
+    </message>
+    <message>
+        <source>billing key missing at i&apos;mport: marked key missing</source>
+        <translation>아임포트에 빌링키 없음: 빌링키 없음 상태로 표시</translation>
+    </message>
+    <message>
+        <source>billing key not found at i&apos;mport after a rejected charge</source>
+        <translation>요청 거부된 결제 후 아임포트에서 빌링키를 찾지 못함</translation>
+    </message>
+    <message>
+        <source>billing key not found at i&apos;mport (deleted outside kpadmin)</source>
+        <translation>아임포트에서 빌링키를 찾지 못함 (kpadmin 밖에서 삭제됨)</translation>
+    </message>
+    <message>
+        <source>billing key missing at i&apos;mport</source>
+        <translation>아임포트에 빌링키 없음</translation>
+    </message>
+    <message>
+        <source>billing key present</source>
+        <translation>빌링키 있음</translation>
+    </message>
+    <message>
+        <source>billing key present: {was} → {now}</source>
+        <translation>빌링키 있음: {was} → {now}</translation>
+    </message>
+    <message>
+        <source>{was} → {now}</source>
+        <translation>{was} → {now}</translation>
+    </message>
+    <message>
+        <source>cancelled: {reason}</source>
+        <translation>해지: {reason}</translation>
+    </message>
+    <message>
+        <source>reason: {reason}</source>
+        <translation>사유: {reason}</translation>
+    </message>
+    <message>
+        <source>reason: {reason} (i&apos;mport had no such key)</source>
+        <translation>사유: {reason} (아임포트에 해당 빌링키 없음)</translation>
+    </message>
+    <message>
+        <source>{field}: {old} → {new}</source>
+        <translation>{field}: {old} → {new}</translation>
+    </message>
+    <message>
+        <source>{parts}</source>
+        <translation>{parts}</translation>
+    </message>
+    <message>
+        <source>{state} ₩{amount:,} for {period} (attempt {attempt}, merchant_uid {order_id}{payment}){note}</source>
+        <translation>{period} ₩{amount:,} {state} ({attempt}회차, merchant_uid {order_id}{payment}){note}</translation>
+    </message>
+    <message>
+        <source>, imp_uid {payment_id}</source>
+        <translation>, imp_uid {payment_id}</translation>
+    </message>
+    <message>
+        <source>: {text}</source>
+        <translation>: {text}</translation>
+    </message>
+    <message>
+        <source>{order_id} (imp_uid {payment_id}) for {period}: i&apos;mport charged ₩{paid:,}, ₩{asked:,} was asked</source>
+        <translation>{period} {order_id} (imp_uid {payment_id}): ₩{asked:,} 요청에 아임포트가 ₩{paid:,} 결제</translation>
+    </message>
+    <message>
+        <source>batch {batch_id}: {paid} paid (₩{paid_amount:,}), {declined} declined, {rejected} rejected, {unknown} unknown, {unsent} not sent, {withdrawn} withdrawn{mismatches}{cancelled}{stopped}</source>
+        <translation>일괄 결제 {batch_id}: 결제 완료 {paid}건 (₩{paid_amount:,}), 결제 거절 {declined}건, 요청 거부 {rejected}건, 결과 미확인 {unknown}건, 미전송 {unsent}건, 취소된 예정 {withdrawn}건{mismatches}{cancelled}{stopped}</translation>
+    </message>
+    <message>
+        <source>, {count} AMOUNT MISMATCH(ES)</source>
+        <translation>, 금액 불일치 {count}건</translation>
+    </message>
+    <message>
+        <source> — cancelled</source>
+        <translation> — 중단됨</translation>
+    </message>
+    <message>
+        <source> — stopped: {error}</source>
+        <translation> — 멈춤: {error}</translation>
+    </message>
+    <message>
+        <source>batch {batch_id}: {count} planned charge(s) withdrawn before sending</source>
+        <translation>일괄 결제 {batch_id}: 전송 전 예정 결제 {count}건 취소</translation>
+    </message>
+    <message>
+        <source>daily run {day} by {desk}</source>
+        <translation>{day} 매일 자동 실행 ({desk})</translation>
+    </message>
+    <message>
+        <source>past due for {period}: {failures} card decline(s), retry days {days} used up</source>
+        <translation>{period} 연체: 카드 결제 거절 {failures}회, 재시도일 {days} 모두 지남</translation>
+    </message>
+    <message>
+        <source>retry requested (was {state})</source>
+        <translation>재시도 요청 (이전 상태: {state})</translation>
+    </message>
+    <message>
+        <source>refunded ₩{amount:,} of ₩{charged:,} ({period}, merchant_uid {order_id}, imp_uid {payment_id}); ₩{total:,} refunded in total; reason: {reason}</source>
+        <translation>₩{charged:,} 중 ₩{amount:,} 환불 완료 ({period}, merchant_uid {order_id}, imp_uid {payment_id}); 누적 환불 ₩{total:,}; 사유: {reason}</translation>
+    </message>
+    <message>
+        <source>refund of ₩{asked:,} not made: i&apos;mport shows no new refund (₩{total:,} refunded in total; reason: {reason})</source>
+        <translation>₩{asked:,} 환불 안 됨: 아임포트에 새 환불 없음 (누적 환불 ₩{total:,}; 사유: {reason})</translation>
+    </message>
+    <message>
+        <source>refund of ₩{asked:,} refused by i&apos;mport: {error} (we believed ₩{balance:,} refundable; reason: {reason})</source>
+        <translation>아임포트가 ₩{asked:,} 환불을 거부함: {error} (환불 가능 금액으로 본 ₩{balance:,}; 사유: {reason})</translation>
+    </message>
+    <message>
+        <source>refund of ₩{asked:,} sent, answer lost (reason: {reason})</source>
+        <translation>₩{asked:,} 환불 요청 전송, 응답 없음 — 결과 미확인 (사유: {reason})</translation>
+    </message>
+    <message>
+        <source>{order_id} (imp_uid {payment_id}): i&apos;mport shows ₩{refunded:,} refunded (here ₩{here:,}), a refund or cancellation made outside kpadmin</source>
+        <translation>{order_id} (imp_uid {payment_id}): 아임포트에 ₩{refunded:,} 환불됨 (여기에는 ₩{here:,}) — kpadmin 밖에서 한 환불 또는 취소</translation>
+    </message>
+    <message>
+        <source>imported from CSV line {line}</source>
+        <translation>CSV {line}번째 줄에서 가져옴</translation>
+    </message>
+    <message>
+        <source>CSV import changed {changes}</source>
+        <translation>CSV 가져오기로 변경: {changes}</translation>
+    </message>
+    <message>
+        <source>CSV import: {added} added, {updated} updated, {unchanged} unchanged, {bad} bad rows skipped</source>
+        <translation>CSV 가져오기: 추가 {added}명, 변경 {updated}명, 변경 없음 {unchanged}명, 문제 있는 줄 {bad}개 건너뜀</translation>
+    </message>
+    <message>
+        <source>copied from {file} on another computer: {subscribers} subscribers, {charges} charges</source>
+        <translation>다른 컴퓨터의 {file}에서 복사: 구독자 {subscribers}명, 결제 {charges}건</translation>
+    </message>
+    <message>
+        <source>{what}: {count} rows to {file}</source>
+        <translation>{what} {count}줄을 {file}(으)로 내보냄</translation>
+    </message>
+    <message>
+        <source>payments {start}..{end} ({kind}): {count} rows to {file}</source>
+        <translation>결제 내역 {start}~{end} ({kind}) {count}줄을 {file}(으)로 내보냄</translation>
+    </message>
+    <message>
+        <source>{key}: {old} → {new}</source>
+        <translation>{key}: {old} → {new}</translation>
+    </message>
+    <message>
+        <source>setting {key}: {old} → {new}</source>
+        <translation>설정 {key}: {old} → {new}</translation>
+    </message>
+    <message>
+        <source>{name} replaced (keyring, {mode})</source>
+        <translation>{name} 바꿈 (키체인, {mode})</translation>
+    </message>
+    <message>
+        <source>{name} stored in the OS keyring for {mode} mode</source>
+        <translation>{name}을(를) {mode} 모드용으로 운영체제 키체인에 저장</translation>
+    </message>
+    <message>
+        <source>{name} removed from the OS keyring for {mode} mode</source>
+        <translation>{name}을(를) {mode} 모드용 운영체제 키체인에서 삭제</translation>
+    </message>
+    <message>
+        <source>settings reset to the defaults (sandbox mode)</source>
+        <translation>설정을 기본값으로 되돌림 (SANDBOX 모드)</translation>
+    </message>
+    <message>
+        <source>settings reset to the defaults (sandbox mode); the old file is kept as {file}{problem}</source>
+        <translation>설정을 기본값으로 되돌림 (SANDBOX 모드); 이전 파일은 {file}(으)로 보관{problem}</translation>
+    </message>
+    <message>
+        <source>started empty on purpose (--new-database); the missing database had {facts}</source>
+        <translation>빈 데이터베이스로 새로 시작함 (의도한 것); 없어진 데이터베이스 내용: {facts}</translation>
+    </message>
+    <message>
+        <source>plan {plan}: ₩{price:,}</source>
+        <translation>상품 {plan}: ₩{price:,}</translation>
+    </message>
+    <message>
+        <source>plan {plan}: ₩{old:,} → ₩{new:,} from {period}; {now} subscriber(s) now, {later} when their next charge reaches {period}; {told} customer(s) notified</source>
+        <translation>상품 {plan}: {period}부터 ₩{old:,} → ₩{new:,}; 구독자 {now}명은 지금, {later}명은 다음 결제가 {period}에 이를 때; 고객 {told}명에게 안내</translation>
+    </message>
+    <message>
+        <source>amount ₩{old:,} → ₩{new:,} (plan {plan} from {period})</source>
+        <translation>금액 ₩{old:,} → ₩{new:,} (상품 {plan}, {period}부터)</translation>
+    </message>
 </context>
 <context>
     <name>ModeBanner</name>
@@ -2063,7 +2491,7 @@ Start with an empty database?</source>
     <message>
         <source>{month}: collected {collected}, failed {failed}</source>
         <extracomment>Data changes in quick succession refresh the strip at most this often. One plain Python thread for the overview&apos;s journal reads during a batch (not the qasync loop&apos;s default executor: its QThreads must not outlive the application at exit).</extracomment>
-        <translation>{month}: 수납 {collected}, 실패 {failed}</translation>
+        <translation>{month}: 수납 {collected}, 결제 거절 {failed}</translation>
     </message>
     <message>
         <source>Collected</source>
@@ -2071,7 +2499,7 @@ Start with an empty database?</source>
     </message>
     <message>
         <source>Failed</source>
-        <translation>실패</translation>
+        <translation>결제 거절</translation>
     </message>
 </context>
 <context>
@@ -2192,7 +2620,7 @@ Start with an empty database?</source>
     </message>
     <message>
         <source>{paid} paid · {failed} failed</source>
-        <translation>성공 {paid} · 실패 {failed}</translation>
+        <translation>결제 완료 {paid} · 결제 거절 {failed}</translation>
     </message>
     <message>
         <source>{n} unknown · </source>
@@ -2532,8 +2960,8 @@ Reason: {reason}</source>
         <translation>보기:</translation>
     </message>
     <message>
-        <source>Korean days (KST). Paid: the amount i&apos;mport took. Refunded: what was refunded of those payments so far, counted on the payment&apos;s day. Net = paid − refunded. Declined: charges the card company refused.</source>
-        <translation>한국 시간 기준 날짜입니다. 결제 금액: 아임포트가 결제한 금액. 환불 금액: 그 결제 중 지금까지 환불된 금액(결제한 날에 집계). 순매출 = 결제 금액 − 환불 금액. 결제 거절: 카드사가 거절한 결제.</translation>
+        <source>Korean days (KST). Paid: the amount i&apos;mport took. Refunded: the refunds made that day, whichever day their payment was. Net = paid − refunded. Declined: charges the card company refused.</source>
+        <translation>한국 시간 기준 날짜입니다. 결제 금액: 아임포트가 결제한 금액. 환불 금액: 그날 이루어진 환불(결제한 날과 관계없이 환불한 날에 집계). 순매출 = 결제 금액 − 환불 금액. 결제 거절: 카드사가 거절한 결제.</translation>
     </message>
     <message>
         <source>Choose a shorter period (at most ten years).</source>

@@ -12,6 +12,7 @@ from kpadmin.billing import audit_view
 from kpadmin.billing.messages import AuditAction
 from kpadmin.billing.reports import ReportRangeError
 from kpadmin.store import NewSubscriber, Store
+from tests.audit_text import text
 from tests.billing.test_reports import kst
 
 
@@ -26,12 +27,14 @@ def filled(any_store: Store, day: date) -> Store:
     (sid,) = store.subscribers.add_many([NewSubscriber("cu_a", "김민지", 9900, 1, day)])
     audit = store.audit
     # 00:00 KST is 15:00 UTC the day before, 23:59 KST is 14:59 UTC the same day: both this day.
-    audit.record("민지", AuditAction.IMPORT, "first", at=kst(day, 0, 0))
-    audit.record("준호", AuditAction.PAUSE, "second", subscriber_id=sid, at=kst(day, 12))
-    audit.record("민지", AuditAction.REFUND, "third", subscriber_id=sid, at=kst(day, 23, 59))
+    audit.record("민지", AuditAction.IMPORT, text("first"), at=kst(day, 0, 0))
+    audit.record("준호", AuditAction.PAUSE, text("second"), subscriber_id=sid, at=kst(day, 12))
+    audit.record("민지", AuditAction.REFUND, text("third"), subscriber_id=sid, at=kst(day, 23, 59))
     # Just outside the day on either side.
-    audit.record("민지", AuditAction.EXPORT, "before", at=kst(day, 0, 0) - timedelta(seconds=1))
-    audit.record("민지", AuditAction.SETTINGS, "after", at=kst(day + timedelta(days=1), 0, 0))
+    audit.record(
+        "민지", AuditAction.EXPORT, text("before"), at=kst(day, 0, 0) - timedelta(seconds=1)
+    )
+    audit.record("민지", AuditAction.SETTINGS, text("after"), at=kst(day + timedelta(days=1), 0, 0))
     return store
 
 

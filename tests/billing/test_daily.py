@@ -34,7 +34,6 @@ def test_due_from_the_korean_time_on_that_day() -> None:
     assert daily.is_due(morning + timedelta(hours=14), time(9, 0))  # 23:00: made up that day
 
 
-
 def test_one_desk_claims_the_day_the_other_sees_who(tmp_path: Path) -> None:
     clock = FrozenClock()
     db = tmp_path / "kp.sqlite3"
@@ -43,7 +42,7 @@ def test_one_desk_claims_the_day_the_other_sees_who(tmp_path: Path) -> None:
     try:
         assert daily.claim(desk_a, today, desk="김지원@카운터1", now=clock()) is None
         holder = daily.claim(desk_b, today, desk="박서준@카운터2", now=clock())
-        assert holder is not None and "김지원@카운터1" in holder
+        assert holder is not None and "김지원@카운터1" in holder.english()
         assert daily.claim(desk_a, today, desk="김지원@카운터1", now=clock()) is not None
         tomorrow = today + timedelta(days=1)
         assert daily.claim(desk_b, tomorrow, desk="박서준@카운터2", now=clock()) is None

@@ -8,6 +8,7 @@ or disk is full" at COMMIT, everywhere) and a real tmpfs filled to the last bloc
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -63,7 +64,11 @@ class Disk:
 
 class CountingApi:
     """The real gateway (i'mport over HTTP), counting charge requests; fills the disk after the
-    `fill_after`-th answer (mid-batch, with other requests in flight)."""
+    `fill_after`-th answer (mid-batch, with other requests in flight). Each answer takes at least
+    `PACE_S`, as i'mport's do: the local sandbox answers in about a millisecond, and a fast client
+    could then send the whole batch before the journal's next group write (every 50 ms) fails."""
+
+    PACE_S = 0.02
 
     def __init__(self, gateway: Gateway, fill_after: int, on_fill: Any) -> None:
         self.gateway = gateway
@@ -75,6 +80,7 @@ class CountingApi:
     async def charge_key(self, *args: Any, **kwargs: Any) -> Any:
         self.started += 1
         try:
+            await asyncio.sleep(self.PACE_S)
             return await self.gateway.charge_key(*args, **kwargs)
         finally:
             self.answered += 1

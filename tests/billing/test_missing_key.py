@@ -146,9 +146,7 @@ async def test_sandbox_deleted_key_is_rejected_once_then_skipped(
         assert [n[:2] for n in key_notes(db)] == [("김직원", "key_missing")]
         second = engine.plan(None, TODAY, "김직원")
         assert second.count == 0
-        assert [s.reason for s in second.skipped if s.key_id == gone] == [
-            SkipReason.KEY_MISSING
-        ]
+        assert [s.reason for s in second.skipped if s.key_id == gone] == [SkipReason.KEY_MISSING]
         result = await engine.run(second)
     assert result.outcomes == ()
     charges = ChargeRepository(db).list_all()

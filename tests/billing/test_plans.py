@@ -178,9 +178,8 @@ def test_applying_writes_one_notice_per_customer_told_once(
         f"price_change:{change.id}:cu_now",
         f"price_change:{change.id}:cu_later",
     }
-    # The table's check knows the kinds of revision 0004: stored as an advance notice, read back
-    # as what it is.
-    assert {n.kind for n in written} == {"advance"}
+    # Stored as what it is (the table's check knows price_change since revision 0007).
+    assert {n.kind for n in written} == {"price_change"}
     assert {outbox.describe(n)["kind"] for n in written} == {"price_change"}
     facts = outbox.facts_from_json(written[0].kind, written[0].facts)
     assert isinstance(facts, NewPrice)

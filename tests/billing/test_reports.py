@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,6 +15,7 @@ from kpadmin.billing.periods import SEOUL
 from kpadmin.billing.settings import Settings, save_settings
 from kpadmin.store import NewCharge, NewSubscriber, Store, open_store
 from kpadmin.store.models import ChargeState
+from kpadmin.store.refunds import CancelEntry, RefundFacts, RefundSource
 from tests.clock import FrozenClock
 
 _attempts = iter(range(1, 10_000))
@@ -180,3 +182,56 @@ def test_the_ledger_query_is_dialect_neutral() -> None:
         assert "coalesce(charges.paid_at, charges.updated_at)" in sql
         for sqlite_only in ("strftime", "julianday", "datetime(", "date(", "glob"):
             assert sqlite_only not in sql
+        refunds = str(ledger._REFUNDS.compile(dialect=dialect)).lower()
+        assert "refunds.refunded_at >=" in refunds
+        for sqlite_only in ("strftime", "julianday", "datetime(", "date(", "glob"):
+            assert sqlite_only not in refunds
+
+
+def test_report_json_puts_a_later_refund_on_its_own_day(
+    data_dir: Path, clock: FrozenClock, day: date, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Paid on `day`, refunded three days later (i'mport's cancelled_at): `report --json` shows
+    the payment on its day and the refund on the refund's, and the payment's day did not move."""
+    save_settings(data_dir, Settings())
+    store = open_store(data_dir / "sandbox" / "kpadmin.sqlite3", clock=clock, new_database=True)
+    later = day + timedelta(days=3)
+
+    def report(start: date, end: date) -> dict[str, Any]:
+        args = ["--data-dir", str(data_dir), "report", "--from", str(start), "--to", str(end)]
+        assert cli.main([*args, "--json"]) == 0
+        out: dict[str, Any] = json.loads(capsys.readouterr().out)
+        return out
+
+    try:
+        (a,) = store.subscribers.add_many([NewSubscriber("cu_a", "김민지", 9900, 1, day)])
+        charge(store, a, "cu_a", ChargeState.PAID, kst(day, 8, 37), 9900)
+        closed = report(day, day)["days"]
+        (row,) = store.charges.list_all()
+        # 00:30 KST on `later` is the day before in UTC: the refund is `later`'s in Korea.
+        entry = CancelEntry(2000, kst(later, 0, 30), "cancel-1", "고객 요청")
+        store.charges.set_state(
+            row.id,
+            ChargeState.PAID,
+            now=kst(later, 9),
+            cancelled_amount=2000,
+            refunds=RefundFacts(RefundSource.GATEWAY, (entry,)),
+        )
+    finally:
+        store.close()
+    assert report(day, day)["days"] == closed  # the closed day did not change
+    out = report(day, later)
+    days = {d["date"]: d for d in out["days"]}
+    assert days[day.isoformat()]["refunded_amount"] == 0
+    assert days[day.isoformat()]["net_amount"] == 9900
+    assert days[later.isoformat()] == {
+        "date": later.isoformat(),
+        "paid_count": 0,
+        "paid_amount": 0,
+        "refunded_amount": 2000,
+        "net_amount": -2000,
+        "failed_count": 0,
+    }
+    assert out["total"]["refunded_amount"] == 2000 and out["total"]["net_amount"] == 7900
+    assert sum(m["refunded_amount"] for m in out["months"]) == 2000
+    assert sum(p["refunded_amount"] for p in out["plans"]) == 2000

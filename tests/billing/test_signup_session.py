@@ -215,9 +215,7 @@ def test_staff_cancel_with_nothing_taken(sandbox: RunningSandbox, conn: Store) -
     session_test(body)(sandbox, conn)
 
 
-def test_approved_unseen_is_offered_and_can_be_saved(
-    sandbox: RunningSandbox, conn: Store
-) -> None:
+def test_approved_unseen_is_offered_and_can_be_saved(sandbox: RunningSandbox, conn: Store) -> None:
     async def body(desk: Desk) -> None:
         attempt = desk.start()
         # The customer approves; the callback never reaches the page; staff cancel.
@@ -241,9 +239,7 @@ def test_approved_unseen_is_offered_and_can_be_saved(
     assert SubscriberRepository(conn).count() == 1
 
 
-def test_refund_then_leave_deletes_the_key(
-    sandbox: RunningSandbox, conn: Store
-) -> None:
+def test_refund_then_leave_deletes_the_key(sandbox: RunningSandbox, conn: Store) -> None:
     async def body(desk: Desk) -> None:
         attempt = desk.start()
         issue_key(desk.box, attempt.key_id)
@@ -289,9 +285,7 @@ def test_leaving_while_verifying_still_finds_the_money(
     session_test(body)(sandbox, conn)
 
 
-def test_unreachable_can_be_checked_again(
-    sandbox: RunningSandbox, conn: Store
-) -> None:
+def test_unreachable_can_be_checked_again(sandbox: RunningSandbox, conn: Store) -> None:
     async def body(desk: Desk) -> None:
         attempt = desk.start(first_payment_now=False)
         issue_key(desk.box, attempt.key_id)

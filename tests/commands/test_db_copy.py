@@ -3,7 +3,7 @@ conflicts, checked (counts and money totals equal), the source left as it was.""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,8 @@ from kpadmin.runtime import DB_FILE
 from kpadmin.store import NewCharge, NewSubscriber, Store, open_store
 from kpadmin.store.copy import totals
 from kpadmin.store.models import ChargeState
+from kpadmin.store.refunds import CancelEntry, RefundFacts, RefundSource
+from tests.audit_text import text
 from tests.fixtures.postgres import PostgresDatabase
 
 
@@ -37,7 +39,11 @@ def _seed(store: Store) -> None:
         if n == 1:
             fields["cancelled_amount"] = 5_000  # a part refunded
         charges.set_state(cid, state, **fields)
-    store.audit.record("김지원", "edit", "memo", subscriber_id=subs[2])
+        if n == 1:  # refunded again on a later day, from i'mport's list: a second refund row
+            later = CancelEntry(2_000, datetime(2026, 11, 20, tzinfo=UTC), "cancel-2", "콘솔")
+            facts = RefundFacts(RefundSource.GATEWAY, (later,))
+            charges.set_state(cid, state, cancelled_amount=7_000, refunds=facts)
+    store.audit.record("김지원", "edit", text("memo"), subscriber_id=subs[2])
 
 
 def _local(data_dir: Path) -> Path:
@@ -66,6 +72,14 @@ def test_copy_into_an_empty_shared_database(
         before.refunded_amount,
     )
     assert after.audit == before.audit + 1  # plus the line that says it was copied
+    # The refund rows follow their charge, each on its own moment.
+    assert (after.refunds, after.refunds_amount) == (before.refunds, before.refunds_amount)
+    assert (after.refunds, after.refunds_amount) == (2, 7_000)
+    assert shared.refunds.unbalanced() == []
+    (refunded,) = [c for c in shared.charges.list_all() if c.merchant_uid == "kp-1-1"]
+    rows = {r.amount: r for r in shared.refunds.for_charge(refunded.id)}
+    assert {a: r.gateway_ref for a, r in rows.items()} == {5_000: None, 2_000: "cancel-2"}
+    assert rows[2_000].refunded_at == datetime(2026, 11, 20, tzinfo=UTC)
     # The journal follows its subscribers to their new ids; the charge in doubt stays in doubt.
     by_id = {s.id: s.customer_uid for s in shared.subscribers.list_all()}
     assert {(by_id[c.subscriber_id], c.merchant_uid) for c in shared.charges.list_all()} == {

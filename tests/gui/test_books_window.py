@@ -14,6 +14,7 @@ from kpadmin.billing import reports
 from kpadmin.billing.messages import AuditAction
 from kpadmin.gui import books_window as books
 from kpadmin.gui.payments_view import PaymentState
+from tests.audit_text import text
 
 
 def test_payments_view_lists_every_customer_with_totals_and_filters(window, qtbot) -> None:
@@ -87,8 +88,8 @@ def test_report_view_matches_the_command_and_draws_its_chart(window, qtbot) -> N
 
 def test_audit_view_shows_actions_of_no_subscriber_and_filters(window, qtbot) -> None:
     backend = window.backend
-    backend.record(AuditAction.SETTINGS, "language: ko")
-    backend.record(AuditAction.IMPORT_FILE, "CSV import: 1 added")
+    backend.record(AuditAction.SETTINGS, text("language: ko"))
+    backend.record(AuditAction.IMPORT_FILE, text("CSV import: 1 added"))
     w = window.open_books(books.AUDIT)
     view = w.audit
     view.refresh()

@@ -271,3 +271,41 @@ def test_the_overview_calls_rows_on_the_wire_in_flight_not_unknown(qtbot, desk_f
     wait_batch(qtbot, controller)
     window.overview.refresh()
     assert "being charged now" not in window.overview.due.detail.text()
+
+
+class _LateAnswers:
+    """An executor that runs each read at once but hands its answer over only when told:
+    a chunk of rows read before another write, delivered after it."""
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[Any, Any]] = []
+
+    def submit(self, fn, *args):
+        from concurrent.futures import Future
+
+        future: Future = Future()
+        self.pending.append((future, fn(*args)))
+        return future
+
+    def deliver(self) -> None:
+        for future, result in self.pending:
+            future.set_result(result)
+        self.pending.clear()
+
+
+def test_a_chunk_read_before_another_write_does_not_undo_it(qtbot, desk_factory, monkeypatch):
+    from kpadmin.gui.charging import controller as controller_module
+
+    desk = desk_factory(count=3)
+    window, controller = desk.window, desk.controller
+    late = _LateAnswers()
+    monkeypatch.setattr(controller_module, "_ROW_READER", late)
+    first, second = desk.ids[0], desk.ids[1]
+    controller._refresh_rows([first, second])  # a tick's chunk, read off the loop
+    qtbot.waitUntil(lambda: bool(late.pending), timeout=5000)
+    desk.backend.edit(first, {"name": "새 이름"})  # meanwhile: an edit, shown at once
+    assert window.model.row_for_id(first).name == "새 이름"
+    late.deliver()  # the chunk's older row of `first` arrives after the edit
+    qtbot.waitUntil(lambda: not controller._reading, timeout=5000)
+    assert window.model.row_for_id(first).name == "새 이름"
+    assert window.model.row_for_id(second) is not None

@@ -24,6 +24,7 @@ STEPS = [
     "charge",
     "paid at the sandbox",
     "refund",
+    "audited actions",
     "books",
     "import preview",
     "settings",

@@ -155,6 +155,34 @@ def test_live_update_emits_column_scoped_data_changed(qtbot, model, proxy):
     assert set(names(proxy)) == {"김민준", "이서연"}
 
 
+def test_adjacent_changed_rows_share_one_data_changed(model, proxy):
+    """A batch tick's chunk is one signal per run of adjacent rows (over the columns that
+    changed in any of them), and the filter follows every row of it."""
+    proxy.set_failed_only(True)
+    seen: list[tuple[int, int, int, int]] = []
+    model.dataChanged.connect(
+        lambda top, bottom, _roles=(): seen.append(
+            (top.row(), bottom.row(), top.column(), bottom.column())
+        )
+    )
+    rows = model.rows
+    declined = {"last_charge_state": ChargeState.DECLINED, "last_charge_on": date(2026, 11, 27)}
+    model.update_rows(
+        [
+            rows[4]._replace(**declined),  # given out of order: runs follow the rows
+            rows[0]._replace(**declined),
+            rows[1]._replace(amount=1_000),  # row 1: another column
+            rows[2],  # unchanged: no signal, and it does not join a run
+            rows[3]._replace(**declined),
+        ]
+    )
+    assert seen == [
+        (0, 1, Column.AMOUNT, Column.LAST_CHARGE),
+        (3, 4, Column.LAST_CHARGE, Column.LAST_CHARGE),
+    ]
+    assert set(names(proxy)) == {"김민준", "이서연", "Choi Yuna", "정하은"}
+
+
 def test_update_with_a_new_id_appends(model, proxy):
     model.update_rows([row(7, name="윤서준")])
     assert model.rowCount() == 7

@@ -20,6 +20,7 @@ from kpadmin.store import (
 )
 from kpadmin.store.migrations import SCHEMA_VERSION
 from kpadmin.store.models import ChargeState
+from tests.audit_text import text
 
 
 def _db(tmp_path: Path) -> Store:
@@ -157,8 +158,8 @@ def test_audit_roundtrip(any_store: Store) -> None:
     store = any_store
     sid = _subscriber(store)
     audit = store.audit
-    audit.record("kim", "charge", "paid ₩9,900", subscriber_id=sid)
-    audit.record("lee", "settings", "concurrency 8")
+    audit.record("kim", "charge", text("paid ₩9,900"), subscriber_id=sid)
+    audit.record("lee", "settings", text("concurrency 8"))
     events = audit.list()
     assert [(e.staff, e.action) for e in events] == [("lee", "settings"), ("kim", "charge")]
     assert audit.list(subscriber_id=sid)[0].detail == "paid ₩9,900"

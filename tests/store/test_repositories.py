@@ -105,6 +105,11 @@ def test_summaries_in_one_query(conn: Store) -> None:
         None,
     )
     assert lines[a].last_charge_on == sa.last_at.astimezone(SEOUL).date()  # type: ignore[union-attr]
+    # A refresh of a few ids (the charging UI's ticks) reads the same lines, in id order.
+    some = subs.table_columns(month_span("2026-11"), [c, a, c])
+    assert [TableRow(*line) for line in zip(*some, strict=True)] == [lines[a], lines[c]]
+    only_b = subs.table_columns(month_span("2026-11"), [b])
+    assert [TableRow(*line) for line in zip(*only_b, strict=True)] == [lines[b]]
 
 
 def test_bulk_load_of_many_subscribers(conn: Store) -> None:

@@ -30,6 +30,7 @@ from kpadmin.store import (
     open_store,
 )
 from kpadmin.store.models import ChargeState
+from tests.audit_text import text
 from tests.billing.helpers import REPO_ROOT, child_env
 from tests.sql import sql
 
@@ -123,8 +124,8 @@ def test_changes_arrive_after_the_commit_once_per_kind_and_never_for_a_rollback(
         cid = store.charges.insert(
             NewCharge(sid, "c1", "2026-11", 1, "m-1", 9900), batch_id=None, staff="k"
         )
-        store.audit.record("k", "charge", "planned", subscriber_id=sid)
-        store.audit.record("k", "settings", "a line about no one")
+        store.audit.record("k", "charge", text("planned"), subscriber_id=sid)
+        store.audit.record("k", "settings", text("a line about no one"))
         assert heard == []  # nothing before the COMMIT
     assert heard == [Change(ChangeKind.AUDIT, (sid,)), Change(ChangeKind.CHARGES, (sid,))]
     heard.clear()

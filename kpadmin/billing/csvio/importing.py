@@ -16,7 +16,7 @@ from kpadmin.billing.csvio.parse import (
     parse_import_csv,
 )
 from kpadmin.billing.gateway import BillingKey, Gateway
-from kpadmin.billing.messages import Message, MessageCode
+from kpadmin.billing.messages import Message, MessageCode, Term, TermKind
 from kpadmin.billing.periods import first_charge_date, period_of
 from kpadmin.redact import mask_email, mask_phone
 from kpadmin.store import NewSubscriber, Store
@@ -250,7 +250,7 @@ def _plan(
     return new, updates
 
 
-def _describe(existing: Subscriber, changes: dict[str, Any]) -> str:
+def _describe(existing: Subscriber, changes: dict[str, Any]) -> Message:
     parts = []
     for key in sorted(changes):
         old, new = getattr(existing, key), changes[key]
@@ -258,8 +258,24 @@ def _describe(existing: Subscriber, changes: dict[str, Any]) -> str:
             old, new = mask_phone(old), mask_phone(new)
         elif key == "email":
             old, new = mask_email(old), mask_email(new)
-        parts.append(f"{key}: {old} → {new}")
-    return "CSV import changed " + "; ".join(parts)
+        parts.append(
+            Message.of(
+                MessageCode.AUDIT_FIELD_CHANGE,
+                field=Term(TermKind.FIELD, key),
+                old=_field_value(key, old),
+                new=_field_value(key, new),
+            )
+        )
+    return Message.of(MessageCode.AUDIT_IMPORT_UPDATE, changes=tuple(parts))
+
+
+def _field_value(key: str, value: object) -> str | Term:
+    """As `kpadmin.billing.subscribers.field_value` (not imported: csvio stays below it)."""
+    if value is None or value == "":
+        return "—"
+    if key == "amount" and isinstance(value, int):
+        return Term(TermKind.WON, str(value))
+    return str(value)
 
 
 def _apply(
@@ -287,12 +303,21 @@ def _apply(
     ids = subscribers.add_many([n for _, n in new], now=now) if new else []
     for (row, _n), sub_id in zip(new, ids, strict=True):
         audit.record(
-            staff, "import", f"imported from CSV line {row.line}", subscriber_id=sub_id, at=now
+            staff,
+            "import",
+            Message.of(MessageCode.AUDIT_IMPORTED, line=row.line),
+            subscriber_id=sub_id,
+            at=now,
         )
     audit.record(
         staff,
         "import_file",
-        f"CSV import: {len(new)} added, {len(updates)} updated, "
-        f"{len(report.unchanged)} unchanged, {len(report.problems)} bad rows skipped",
+        Message.of(
+            MessageCode.AUDIT_IMPORT_FILE,
+            added=len(new),
+            updated=len(updates),
+            unchanged=len(report.unchanged),
+            bad=len(report.problems),
+        ),
         at=now,
     )

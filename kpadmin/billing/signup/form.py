@@ -14,7 +14,7 @@ from typing import Any
 
 from kpadmin import clock
 from kpadmin.billing import fields
-from kpadmin.billing.messages import Message, MessageCode
+from kpadmin.billing.messages import Message, MessageCode, Term, TermKind
 from kpadmin.redact import mask_email, mask_phone
 from kpadmin.store.models import SignupChannel
 
@@ -218,6 +218,25 @@ class SignupAttempt:
             + f" plan={self.form.plan} amount={self.form.amount} "
             f"first_payment={self.amount} billing_day={self.form.billing_day} "
             f"channel={self.form.channel.value}"
+        )
+
+    def describe_message(self) -> Message:
+        """`describe` as a message (the audit's, said in the UI language)."""
+        email = self.form.email
+        return Message.of(
+            MessageCode.AUDIT_ATTEMPT,
+            key_id=self.key_id,
+            order_id=self.order_id,
+            name=self.form.name,
+            phone=mask_phone(self.form.phone),
+            email=Message.of(MessageCode.AUDIT_ATTEMPT_EMAIL, email=mask_email(email))
+            if email
+            else "",
+            plan=self.form.plan,
+            amount=self.form.amount,
+            first_payment=self.amount,
+            billing_day=self.form.billing_day,
+            channel=Term(TermKind.CHANNEL, self.form.channel.value),
         )
 
 

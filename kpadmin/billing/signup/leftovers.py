@@ -11,6 +11,7 @@ from kpadmin.billing.gateway import (
     NotFound,
     PaymentStatus,
 )
+from kpadmin.billing.messages import Message, MessageCode
 from kpadmin.billing.refunds import RefundState, send_refund
 from kpadmin.billing.signup.callback import CheckoutCallback
 from kpadmin.billing.signup.form import SignupAttempt
@@ -74,6 +75,27 @@ class AttemptLeftovers:
             for p in self.payments
         ]
         return "; ".join(parts)
+
+    def describe_message(self) -> Message:
+        """`describe` as a message (the audit's)."""
+        if self.error:
+            return Message.of(MessageCode.AUDIT_LEFTOVERS_UNCHECKED, error=self.error)
+        key = MessageCode.AUDIT_LEFTOVER_KEY if self.key else MessageCode.AUDIT_LEFTOVER_NO_KEY
+        return Message.of(
+            MessageCode.AUDIT_PARTS,
+            parts=(
+                Message.of(key),
+                *(
+                    Message.of(
+                        MessageCode.AUDIT_LEFTOVER_PAYMENT,
+                        payment_id=p.payment_id,
+                        amount=p.amount,
+                        refundable=p.refundable,
+                    )
+                    for p in self.payments
+                ),
+            ),
+        )
 
 
 async def inspect_attempt(gateway: Gateway, attempt: SignupAttempt) -> AttemptLeftovers:
@@ -155,15 +177,24 @@ async def refund_leftover(
         store.audit.record(
             staff,
             AUDIT_LEFTOVER_REFUND_FAILED,
-            f"refund of imp_uid={payment.payment_id} ₩{payment.refundable:,} not confirmed "
-            f"({type(error).__name__}); merchant_uid={attempt.order_id}: check it at i'mport",
+            Message.of(
+                MessageCode.AUDIT_LEFTOVER_REFUND_FAILED,
+                payment_id=payment.payment_id,
+                amount=payment.refundable,
+                error=type(error).__name__,
+                order_id=attempt.order_id,
+            ),
         )
         raise error
     store.audit.record(
         staff,
         AUDIT_LEFTOVER_REFUNDED,
-        f"refunded imp_uid={payment.payment_id} ₩{answer.refunded_now:,} of a sign-up that was "
-        f"not completed; merchant_uid={attempt.order_id}",
+        Message.of(
+            MessageCode.AUDIT_LEFTOVER_REFUNDED,
+            payment_id=payment.payment_id,
+            amount=answer.refunded_now,
+            order_id=attempt.order_id,
+        ),
     )
     log.info("sign-up leftover refunded: %s ₩%s", payment.payment_id, answer.refunded_now)
 
@@ -185,20 +216,22 @@ async def delete_orphan_key(
         store.audit.record(
             staff,
             AUDIT_ORPHAN_KEY,
-            f"ORPHAN BILLING KEY customer_uid={attempt.key_id} could not be deleted "
-            f"({type(exc).__name__}); delete it at i'mport",
+            Message.of(
+                MessageCode.AUDIT_ORPHAN_KEY_KEPT, key_id=attempt.key_id, error=type(exc).__name__
+            ),
         )
         return False
     store.audit.record(
         staff,
         AUDIT_KEY_DELETED,
-        f"deleted the unused billing key customer_uid={attempt.key_id} of a sign-up that "
-        f"was not completed (merchant_uid={attempt.order_id})",
+        Message.of(
+            MessageCode.AUDIT_ORPHAN_KEY_DELETED, key_id=attempt.key_id, order_id=attempt.order_id
+        ),
     )
     return True
 
 
-def record_leftovers(store: Store, left: AttemptLeftovers, *, staff: str, when: str) -> None:
+def record_leftovers(store: Store, left: AttemptLeftovers, *, staff: str, when: Message) -> None:
     """Audit what i'mport holds for an unfinished attempt (only when it holds something or could
     not be asked: an empty lookup adds nothing to the failure entry)."""
     if left.empty:
@@ -206,8 +239,13 @@ def record_leftovers(store: Store, left: AttemptLeftovers, *, staff: str, when: 
     store.audit.record(
         staff,
         AUDIT_LEFTOVERS,
-        f"{when}: {left.describe()}; merchant_uid={left.attempt.order_id} "
-        f"customer_uid={left.attempt.key_id}",
+        Message.of(
+            MessageCode.AUDIT_LEFTOVERS,
+            when=when,
+            found=left.describe_message(),
+            order_id=left.attempt.order_id,
+            key_id=left.attempt.key_id,
+        ),
     )
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from kpadmin import clock
 from kpadmin.billing import outbox, periods
-from kpadmin.billing.messages import AuditAction
+from kpadmin.billing.messages import AuditAction, Message, MessageCode, Term, TermKind
 from kpadmin.billing.signup.form import SignupAttempt
 from kpadmin.billing.signup.verify import SignupFailed, VerifiedSignup
 from kpadmin.store import NewCharge, NewSubscriber, Store
@@ -40,18 +40,23 @@ AUDIT_ORPHAN_KEY = AuditAction.SIGNUP_ORPHAN_KEY
 
 def record_attempt_started(store: Store, attempt: SignupAttempt, *, staff: str) -> None:
     """Audit: a window is about to open for this attempt."""
-    store.audit.record(staff, AUDIT_STARTED, attempt.describe())
+    store.audit.record(staff, AUDIT_STARTED, attempt.describe_message())
 
 
 def record_failed_attempt(
     store: Store, attempt: SignupAttempt, failure: SignupFailed, *, staff: str
 ) -> None:
     """Audit: the attempt ended without a verified sign-up. Nothing else is written."""
-    detail = (
-        f"{failure.reason.value}: {failure.detail or failure.user_message}; {attempt.describe()}"
+    paid = failure.paid_payment_id
+    detail = Message.of(
+        MessageCode.AUDIT_SIGNUP_FAILED,
+        reason=Term(TermKind.SIGNUP_REASON, failure.reason.value),
+        why=failure.user_message,
+        # The technical detail (the window's error code, what did not match): data, as it is.
+        note=Message.of(MessageCode.AUDIT_NOTE, text=failure.detail) if failure.detail else "",
+        attempt=attempt.describe_message(),
+        paid=Message.of(MessageCode.AUDIT_SIGNUP_PAID_UNSAVED, payment_id=paid) if paid else "",
     )
-    if failure.paid_payment_id:
-        detail += f"; PAID PAYMENT WITHOUT SIGN-UP imp_uid={failure.paid_payment_id}"
     store.audit.record(staff, AUDIT_FAILED, detail)
 
 
@@ -122,13 +127,26 @@ def save_verified_signup(
             )
             if notices is not None and notices.on:
                 _enqueue_receipt(store, notices, subscriber_id, charge_id, moment)
-        paid = f"; first payment ₩{first.amount:,} imp_uid={first.payment_id}" if first else ""
+        paid = (
+            Message.of(
+                MessageCode.AUDIT_SIGNUP_FIRST_PAYMENT,
+                amount=first.amount,
+                payment_id=first.payment_id,
+            )
+            if first
+            else ""
+        )
         card = f"{verified.card_name or '-'} {verified.card_number or ''}".rstrip()
         store.audit.record(
             staff,
             AUDIT_SIGNUP,
-            f"verified: card={card}; next charge {next_date.isoformat()}{paid}; "
-            + attempt.describe(),
+            Message.of(
+                MessageCode.AUDIT_SIGNUP,
+                card=card,
+                next_date=next_date.isoformat(),
+                first_payment=paid,
+                attempt=attempt.describe_message(),
+            ),
             subscriber_id=subscriber_id,
             at=moment,
         )

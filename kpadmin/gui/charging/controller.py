@@ -10,9 +10,12 @@ running batch has in hand. It knows no window: it reports through its signals (`
 Why the announcements are coalesced: the engine reports every charge through ``on_event`` on the
 loop. Reloading a table row (a SQL read + a model update + the overview) per event would be a
 thousand small freezes in a big batch. Events only note *which* subscribers changed; a 100 ms timer
-then announces those rows (at most `ROWS_PER_TICK` per tick, so even the 1,000 rows of a big batch
-never block the loop for long). The ids wait one tick before they are announced, because the
-engine's journal commits results in groups (every 50 ms): by then the row on disk is the new one.
+then reads those rows (at most `ROWS_PER_TICK` per tick) on a worker thread — the SQL and the retry
+outlook cost ~10 ms per chunk, which the loop must not spend — and announces them with the rows
+read (`DataChange.rows`), so the views only apply them. One read at a time, in order; a row some
+other write refreshed meanwhile is read again on a later tick, so an older read never wins. The ids
+wait one tick before they are read, because the engine's journal commits results in groups (every
+50 ms): by then the row on disk is the new one.
 The overview aggregates the whole journal and throttles itself (`overview.REFRESH_EVERY_S`). The
 batch counts as finished (`batch_finished`) once every row shows its outcome.
 
@@ -29,7 +32,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
+from concurrent.futures import ThreadPoolExecutor
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
@@ -49,7 +55,7 @@ from kpadmin.billing.records import ChargeState
 from kpadmin.billing.refunds import refundable
 from kpadmin.gui import aio, messages
 from kpadmin.gui import formatting as fmt
-from kpadmin.gui.backend import Backend
+from kpadmin.gui.backend import Backend, DataChange
 from kpadmin.gui.charging.confirm import ConfirmChargeDialog
 from kpadmin.gui.charging.progress import BatchDialog
 from kpadmin.gui.charging.refund import (
@@ -69,6 +75,12 @@ REFRESH_MS = 100
 #: Rows announced per tick (each re-read by the views: ~0.3 ms, SQL + model), so no tick blocks
 #: the loop for long.
 ROWS_PER_TICK = 40
+#: Where a tick's rows are read (the store gives each thread its own connection).
+_ROW_READER = ThreadPoolExecutor(1, thread_name_prefix="kpadmin-rows")
+#: The GIL switch interval while a batch runs. The journal's writes and the row reads run Python
+#: on worker threads; the loop thread waits up to this long for the GIL each time it wakes (the
+#: default 5 ms, several times per heartbeat, made the window's ticks late).
+BATCH_SWITCH_INTERVAL_S = 0.001
 
 
 class ChargingController(QObject):
@@ -105,10 +117,15 @@ class ChargingController(QObject):
         self._settling: set[int] = set()
         self._new_outcomes: list[ChargeOutcome] = []
         self._queue: dict[int, None] = {}  # ids whose new state is on disk, oldest first
+        self._reading = False  # a chunk of rows is being read off the loop
+        #: Ids another write announced while a chunk was read (None: every id); read again.
+        self._touched: set[int] | None = set()
+        self._switch_interval: float | None = None  # the GIL's, to restore after a batch
         self._result: BatchResult | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self._tick)
+        backend.data_changed.connect(self._on_data_changed)
 
     # --- state ------------------------------------------------------------------------------
 
@@ -273,6 +290,7 @@ class ChargingController(QObject):
         self.batch_dialog = dialog
         dialog.show()
         self._timer.start()
+        self._loop_first(True)
         self.batch_started.emit()
         self.task = aio.run_op(
             BatchSession(engine, staff=self.backend.staff).run(
@@ -307,7 +325,7 @@ class ChargingController(QObject):
         for sid in self._settling:
             self._queue[sid] = None
         self._settling, self._changed = self._changed, set()
-        if self._queue:
+        if self._queue and not self._reading:
             chunk = list(self._queue)[:ROWS_PER_TICK]
             for sid in chunk:
                 del self._queue[sid]
@@ -318,12 +336,59 @@ class ChargingController(QObject):
         if dialog is not None and self._new_outcomes:
             dialog.add_outcomes(self._new_outcomes)
         self._new_outcomes = []
-        if self._result is not None and not self._queue and not self._settling:
+        if (
+            self._result is not None
+            and not self._queue
+            and not self._settling
+            and not self._reading
+        ):
             self._complete()
 
     def _refresh_rows(self, ids: list[int]) -> None:
-        """Announce a chunk of rows whose new state is on disk: the views re-read them."""
-        self.backend.notify_changed(ids, journal=True)
+        """Read a chunk of rows whose new state is on disk, off the loop; then announce them."""
+        backend = self.backend
+        self._reading = True
+        self._touched = set()
+
+        async def read() -> list:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(_ROW_READER, backend.rows_for, ids)
+
+        def done(rows: list) -> None:
+            if not shiboken6.isValid(self):  # the window closed while the thread read
+                return
+            self._reading = False
+            touched, self._touched = self._touched, set()
+            stale = set(ids) if touched is None else touched.intersection(ids)
+            if stale and self._timer.isActive():
+                for sid in stale:  # refreshed by another write meanwhile: read again
+                    self._queue[sid] = None
+            elif stale:
+                backend.notify_changed(stale, journal=True)
+            fresh = [sid for sid in ids if sid not in stale]
+            if fresh:
+                backend.notify_changed(
+                    fresh, journal=True, rows=[r for r in rows if r.id not in stale]
+                )
+
+        def failed(exc: BaseException) -> None:
+            if not shiboken6.isValid(self):
+                return
+            self._reading = False
+            # The store closed under the read (the window closing): the views read themselves.
+            log.info("charging: rows could not be read off the loop: %s", type(exc).__name__)
+            backend.notify_changed(ids, journal=True)
+
+        aio.run_op(read(), on_success=done, on_failure=failed)
+
+    def _on_data_changed(self, change: DataChange) -> None:
+        """Another write's rows (not ones read here): a chunk being read may be older."""
+        if not self._reading or change.rows is not None:
+            return
+        if change.subscriber_ids is None or self._touched is None:
+            self._touched = None
+        else:
+            self._touched |= change.subscriber_ids
 
     def _on_batch_done(self, result: BatchResult) -> None:
         """The engine is done: show the result now; the last rows follow within a few ticks."""
@@ -341,9 +406,19 @@ class ChargingController(QObject):
         if not self._timer.isActive():
             self._timer.start()
 
+    def _loop_first(self, on: bool) -> None:
+        """While a batch runs, the loop thread gets the GIL back within a millisecond."""
+        if on and self._switch_interval is None:
+            self._switch_interval = sys.getswitchinterval()
+            sys.setswitchinterval(min(self._switch_interval, BATCH_SWITCH_INTERVAL_S))
+        elif not on and self._switch_interval is not None:
+            sys.setswitchinterval(self._switch_interval)
+            self._switch_interval = None
+
     def _complete(self) -> None:
         """Every row shows its outcome: re-enable charging and tell the staff."""
         self._timer.stop()
+        self._loop_first(False)
         result, self._result = self._result, None
         self._running = False
         self._cancel = None
@@ -366,6 +441,7 @@ class ChargingController(QObject):
 
     def _on_batch_failed(self, exc: BaseException) -> None:
         self._timer.stop()
+        self._loop_first(False)
         self._running = False
         self._cancel = None
         ids = sorted(self.batch_ids | self._settling | self._changed | set(self._queue))

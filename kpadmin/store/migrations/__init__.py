@@ -31,11 +31,12 @@ log = logging.getLogger(__name__)
 DIRECTORY = Path(__file__).resolve().parent / "scripts"
 VERSION_TABLE = "alembic_version"
 #: The newest revision this kpadmin knows, and the first one (the schema when Alembic came in).
-HEAD = "0004"
+HEAD = "0007"
 BASELINE = "0001"
 #: The head's ``PRAGMA user_version`` on SQLite (first kpadmin: 2; the plans catalogue: 3;
-#: past due: 4; the notices outbox: 5).
-SCHEMA_VERSION = 5
+#: past due: 4; the notices outbox: 5; refund events: 6; audit detail codes: 7; the notice kind
+#: price_change: 8).
+SCHEMA_VERSION = 8
 
 
 def current_revision(conn: Connection) -> str | None:
