@@ -48,8 +48,9 @@ from kpadmin.billing.periods import next_charge_date, period_of, today_in_seoul
 from kpadmin.billing.refunds import refund_facts
 from kpadmin.redact import redact_text
 from kpadmin.store import ChangeKind, Job, Schedule, Store
+from kpadmin.store.audit import AuditLine
 from kpadmin.store.models import ChargeState
-from kpadmin.store.refunds import RefundSource
+from kpadmin.store.refunds import RefundFacts, RefundSource
 
 log = logging.getLogger(__name__)
 
@@ -235,9 +236,7 @@ class Journal:
         applied: list[Write] = []
         try:
             with self.store.transaction():
-                for write in writes:
-                    if self._apply(write, now):
-                        applied.append(write)
+                applied = self._apply_all(writes, now)
         except Exception as exc:
             if background:
                 self._halted = exc
@@ -261,148 +260,190 @@ class Journal:
         return self._apply(write, now or self.clock())
 
     def _apply(self, write: Write, now: datetime) -> bool:
-        row = write.row
-        charges = self.store.charges
-        current = charges.state_of(row.charge_id)
-        if current is None:
-            log.warning(
-                "journal: charge %s vanished; write to %s dropped", row.charge_id, write.state
-            )
-            return False
-        if current is ChargeState.PAID or current not in write.expect:
-            if current is not write.state:
-                log.info(
-                    "journal: %s is %s, not %s; leaving it (wanted %s)",
-                    row.order_id,
-                    current.value,
-                    "/".join(s.value for s in write.expect),
-                    write.state.value,
-                )
-            return False
-        state = write.state
-        message = write.message
-        said: Message | str = write.note if write.note is not None else message  # for the audit
-        payment = write.payment
-        if state is ChargeState.PAID:
-            clash = charges.paid_other(row.subscriber_id, row.period, row.charge_id)
-            if clash is not None:
-                # Money moved twice at i'mport (two merchant_uids paid for one period). The
-                # schema cannot hold that as paid; keep it in front of staff, loudly.
-                state = ChargeState.UNKNOWN
-                said = Message.of(
-                    MessageCode.OUTCOME_DOUBLE_PAYMENT,
-                    period=row.period,
-                    clash=clash,
-                    payment_id=payment.payment_id if payment else row.order_id,
-                )
-                message = said.english()
-                log.error("journal: %s", message)
-        mismatch = (
-            state is ChargeState.PAID and payment is not None and payment.amount != row.amount
-        )
-        if mismatch:
-            assert payment is not None
-            note = mismatch_note(row.amount, payment.amount)
-            message = f"{note}; {message}" if message else note
-            first = Message.of(
-                MessageCode.OUTCOME_AMOUNT_MISMATCH, asked=row.amount, paid=payment.amount
-            )
-            notes: tuple[Message | str, ...] = (first, said) if said else (first,)
-        else:
-            notes = (said,) if said else ()
-        fields: dict[str, object] = {}
-        if payment is not None:
-            fields["imp_uid"] = payment.payment_id
-            fields["receipt_url"] = payment.receipt_url
-        if state is ChargeState.PAID:
-            assert payment is not None
-            fields["paid_at"] = payment.paid_at or now
-            fields["cancelled_amount"] = payment.refunded_amount
-            fields["paid_amount"] = payment.amount
-            fields["fail_reason"] = redact_text(message) if message else None
-        elif state is not ChargeState.SENT:
-            fields["fail_reason"] = redact_text(message) if message else None
-        refunds = None
-        if state is ChargeState.PAID and payment is not None and payment.refunded_amount:
-            # Paid and refunded already (found late): each refund on its own time.
-            refunds = refund_facts(payment, RefundSource.GATEWAY)
-        charges.set_state(row.charge_id, state, now=now, refunds=refunds, **fields)
-        if state is ChargeState.PAID:
-            assert payment is not None
-            self._after_paid(row, payment, now)
-        audit = self.store.audit
-        if write.audit_action and state is not ChargeState.SENT:
-            audit.record(
-                write.staff,
-                write.audit_action,
-                describe(row, state, payment, notes),
-                subscriber_id=row.subscriber_id,
-                at=now,
-                kind=ChangeKind.CHARGES,  # part of recording the outcome
-            )
-        if mismatch:
-            assert payment is not None
-            # Its own audit row (whatever path found the payment), so staff can list them.
-            audit.record(
-                write.staff,
-                AMOUNT_MISMATCH,
-                Message.of(
-                    MessageCode.AUDIT_AMOUNT_MISMATCH,
-                    order_id=row.order_id,
-                    payment_id=payment.payment_id,
-                    period=row.period,
-                    paid=payment.amount,
-                    asked=row.amount,
-                ),
-                subscriber_id=row.subscriber_id,
-                at=now,
-                kind=ChangeKind.CHARGES,
-            )
-            log.warning(
-                "journal: %s paid ₩%s, not ₩%s (amount mismatch)",
-                row.order_id,
-                f"{payment.amount:,}",
-                f"{row.amount:,}",
-            )
-        if self.collections is not None and state.final:
-            self.collections.after_outcome(
-                self.store,
-                charge_id=row.charge_id,
-                subscriber_id=row.subscriber_id,
-                period=row.period,
-                state=state,
-                staff=write.staff,
-                now=now,
-            )
-        write.state = state
-        write.message = message
-        return True
+        return bool(self._apply_all([write], now))
 
-    def _after_paid(self, row: RowRef, payment: GatewayPayment, now: datetime) -> None:
-        """Move the next charge date one month past the paid period (only if it still points into
-        that period or earlier, so a repeated write is harmless) and keep the card details
-        i'mport reported."""
-        sub = self.store.subscribers.schedule(row.subscriber_id)
-        if sub is None:
-            return
-        current = sub.next_charge_date
-        nxt = current
-        if period_of(current) <= row.period:  # "YYYY-MM" strings order like the months
-            # One month past the period paid. A date months behind was charged once, for the
-            # latest billing date (`due.catch_up`): it moves past that period, not past its own.
-            year, month = map(int, row.period.split("-"))
-            nxt = next_charge_date(date(year, month, 1), sub.billing_day)
-            # A payment for a period long past (an intent resent months after a crash, an answer
-            # found late) is the one charge for the time it covers: the date moves past today,
-            # never into a row of back-charges.
-            today = today_in_seoul(lambda: now)
-            while nxt <= today:
-                nxt = next_charge_date(nxt, sub.billing_day)
-        card_name = payment.card_label or sub.card_name
-        card_number = payment.card_number or sub.card_number
-        self.store.subscribers.set_schedule(
-            row.subscriber_id, Schedule(nxt, sub.billing_day, card_name, card_number), now=now
+    def _apply_all(self, writes: list[Write], now: datetime) -> list[Write]:
+        """Apply a group of writes inside the caller's transaction; the ones applied.
+
+        Set-wise, because on a database server every statement is a round trip: the group's
+        states, its periods' paid rows and its paid subscribers' schedules are read in one query
+        each, the rules are applied here in order (a write sees the group's earlier ones), and
+        the rows, schedules and audit lines are written with one executemany each. The write
+        lock is held (`Store.transaction`), so what was read cannot change before the writes."""
+        store = self.store
+        charges = store.charges
+        states = charges.states_of([w.row.charge_id for w in writes])
+        moving: list[Write] = []
+        for write in writes:
+            row = write.row
+            current = states.get(row.charge_id)
+            if current is None:
+                log.warning(
+                    "journal: charge %s vanished; write to %s dropped", row.charge_id, write.state
+                )
+                continue
+            if current is ChargeState.PAID or current not in write.expect:
+                if current is not write.state:
+                    log.info(
+                        "journal: %s is %s, not %s; leaving it (wanted %s)",
+                        row.order_id,
+                        current.value,
+                        "/".join(s.value for s in write.expect),
+                        write.state.value,
+                    )
+                continue
+            states[row.charge_id] = write.state
+            moving.append(write)
+        if not moving:
+            return []
+        paying = [w.row for w in moving if w.state is ChargeState.PAID]
+        paid_rows = charges.paid_among(
+            [r.subscriber_id for r in paying], [r.period for r in paying]
         )
+        schedules = store.subscribers.schedules([r.subscriber_id for r in paying])
+        moved: dict[int, Schedule] = {}
+        updates: list[tuple[int, int, ChargeState, dict[str, object]]] = []
+        events: list[AuditLine] = []
+        refunds: dict[int, RefundFacts] = {}
+        for write in moving:
+            row = write.row
+            state = write.state
+            message = write.message
+            said: Message | str = write.note if write.note is not None else message  # the audit's
+            payment = write.payment
+            if state is ChargeState.PAID:
+                clash = next(
+                    (
+                        uid
+                        for charge_id, uid in paid_rows.get((row.subscriber_id, row.period), [])
+                        if charge_id != row.charge_id
+                    ),
+                    None,
+                )
+                if clash is not None:
+                    # Money moved twice at i'mport (two merchant_uids paid for one period). The
+                    # schema cannot hold that as paid; keep it in front of staff, loudly.
+                    state = ChargeState.UNKNOWN
+                    said = Message.of(
+                        MessageCode.OUTCOME_DOUBLE_PAYMENT,
+                        period=row.period,
+                        clash=clash,
+                        payment_id=payment.payment_id if payment else row.order_id,
+                    )
+                    message = said.english()
+                    log.error("journal: %s", message)
+                else:  # later writes of this group see it paid
+                    paid_rows.setdefault((row.subscriber_id, row.period), []).append(
+                        (row.charge_id, row.order_id)
+                    )
+            mismatch = (
+                state is ChargeState.PAID and payment is not None and payment.amount != row.amount
+            )
+            if mismatch:
+                assert payment is not None
+                note = mismatch_note(row.amount, payment.amount)
+                message = f"{note}; {message}" if message else note
+                first = Message.of(
+                    MessageCode.OUTCOME_AMOUNT_MISMATCH, asked=row.amount, paid=payment.amount
+                )
+                notes: tuple[Message | str, ...] = (first, said) if said else (first,)
+            else:
+                notes = (said,) if said else ()
+            fields: dict[str, object] = {}
+            if payment is not None:
+                fields["imp_uid"] = payment.payment_id
+                fields["receipt_url"] = payment.receipt_url
+            if state is ChargeState.PAID:
+                assert payment is not None
+                fields["paid_at"] = payment.paid_at or now
+                fields["cancelled_amount"] = payment.refunded_amount
+                fields["paid_amount"] = payment.amount
+                fields["fail_reason"] = redact_text(message) if message else None
+            elif state is not ChargeState.SENT:
+                fields["fail_reason"] = redact_text(message) if message else None
+            updates.append((row.charge_id, row.subscriber_id, state, fields))
+            if state is ChargeState.PAID and payment is not None and payment.refunded_amount:
+                # Paid and refunded already (found late): each refund on its own time.
+                refunds[row.charge_id] = refund_facts(payment, RefundSource.GATEWAY)
+            if state is ChargeState.PAID:
+                assert payment is not None
+                schedule = moved.get(row.subscriber_id) or schedules.get(row.subscriber_id)
+                if schedule is not None:
+                    moved[row.subscriber_id] = after_paid(schedule, row, payment, now)
+            if write.audit_action and state is not ChargeState.SENT:
+                events.append(
+                    (
+                        write.staff,
+                        write.audit_action,
+                        describe(row, state, payment, notes),
+                        row.subscriber_id,
+                    )
+                )
+            if mismatch:
+                assert payment is not None
+                # Its own audit row (whatever path found the payment), so staff can list them.
+                events.append(
+                    (
+                        write.staff,
+                        AMOUNT_MISMATCH,
+                        Message.of(
+                            MessageCode.AUDIT_AMOUNT_MISMATCH,
+                            order_id=row.order_id,
+                            payment_id=payment.payment_id,
+                            period=row.period,
+                            paid=payment.amount,
+                            asked=row.amount,
+                        ),
+                        row.subscriber_id,
+                    )
+                )
+                log.warning(
+                    "journal: %s paid ₩%s, not ₩%s (amount mismatch)",
+                    row.order_id,
+                    f"{payment.amount:,}",
+                    f"{row.amount:,}",
+                )
+            write.state = state
+            write.message = message
+        charges.set_states(updates, now=now, refunds=refunds)
+        store.subscribers.set_schedules(moved, now=now)
+        # kind CHARGES: an outcome's audit lines are part of recording it.
+        store.audit.record_many(events, at=now, kind=ChangeKind.CHARGES)
+        if self.collections is not None:
+            for write in moving:
+                if write.state.final:
+                    self.collections.after_outcome(
+                        store,
+                        charge_id=write.row.charge_id,
+                        subscriber_id=write.row.subscriber_id,
+                        period=write.row.period,
+                        state=write.state,
+                        staff=write.staff,
+                        now=now,
+                    )
+        return moving
+
+
+def after_paid(schedule: Schedule, row: RowRef, payment: GatewayPayment, now: datetime) -> Schedule:
+    """The schedule after ``row`` was paid: the next charge date one month past the paid period
+    (only if it still points into that period or earlier, so a repeated write is harmless), and
+    the card details i'mport reported."""
+    current = schedule.next_charge_date
+    nxt = current
+    if period_of(current) <= row.period:  # "YYYY-MM" strings order like the months
+        # One month past the period paid. A date months behind was charged once, for the
+        # latest billing date (`due.catch_up`): it moves past that period, not past its own.
+        year, month = map(int, row.period.split("-"))
+        nxt = next_charge_date(date(year, month, 1), schedule.billing_day)
+        # A payment for a period long past (an intent resent months after a crash, an answer
+        # found late) is the one charge for the time it covers: the date moves past today,
+        # never into a row of back-charges.
+        today = today_in_seoul(lambda: now)
+        while nxt <= today:
+            nxt = next_charge_date(nxt, schedule.billing_day)
+    card_name = payment.card_label or schedule.card_name
+    card_number = payment.card_number or schedule.card_number
+    return Schedule(nxt, schedule.billing_day, card_name, card_number)
 
 
 def describe(

@@ -25,7 +25,9 @@ i'mport now shows paid (another desk paid that order id after it failed here): i
 A read that fails (after a few tries) skips the subscriber for this batch: never charge blind.
 
 Cost: one GET per new attempt (20 payments a page; a key's older periods are not read). The
-sequence is: reconcile → look up earlier attempts → this check → write the intents → send.
+sequence is: reconcile → look up earlier attempts → then, for each new attempt, this check → its
+intent written → its charge sent (`check_item`; the engine runs C of these pipelines at once, so
+a batch's reads overlap its sends instead of all coming first).
 What it cannot close: two desks on *separate* databases charging one subscriber in the same
 seconds (each reads before the other's payment exists). Both then mint the same next order id in
 most cases, which i'mport pays once; a shared database (one batch lock) closes it.
@@ -39,7 +41,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from kpadmin.billing.due import Plan, PlanItem, Skip, SkipReason
+from kpadmin.billing.due import PlanItem, Skip, SkipReason
 from kpadmin.billing.gateway import AuthFailed, Gateway, GatewayError, GatewayPayment, NotFound
 from kpadmin.billing.journal import Journal, RowRef, Write
 from kpadmin.billing.messages import AuditAction, Message, MessageCode
@@ -69,16 +71,6 @@ class KeyRecord:
     attempts: dict[str, tuple[int, tuple[GatewayPayment, ...]]] = field(default_factory=dict)
     error: str | None = None
     read: int = 0  # payments read (the cost)
-
-
-@dataclass(frozen=True, slots=True)
-class LedgerCheck:
-    """The plan items after the check (new attempt numbers) and the subscribers to skip."""
-
-    items: tuple[PlanItem, ...]
-    skips: dict[int, Skip]
-    recorded: int = 0  # journal rows written or corrected from i'mport's record
-    reads: int = 0  # key records read (GET requests: at least one each)
 
 
 def period_cutoff(period: str) -> datetime:
@@ -121,7 +113,7 @@ async def read_key(
         except NotFound:  # no such key at i'mport: nothing was ever charged with it
             return KeyRecord(key_id, period)
         except AuthFailed:
-            raise  # the credentials: no read and no charge can go out (`check_plan`)
+            raise  # the credentials: no read and no charge can go out (`check_item`)
         except GatewayError as exc:
             last = f"{type(exc).__name__}: {exc}"
             if attempt + 1 < tries:
@@ -136,61 +128,33 @@ async def read_key(
     return KeyRecord(key_id, period, error=last or "no answer")
 
 
-async def check_plan(
+async def check_item(
     store: Store,
     gateway: Gateway,
-    plan: Plan,
+    item: PlanItem,
     *,
     clock: Clock,
     staff: str,
-    concurrency: int = 8,
-    skip_ids: Sequence[int] = (),
     tries: int = 3,
     delays: Sequence[float] = (0.2, 0.5, 1.0),
-) -> LedgerCheck:
-    """Read i'mport's record for every new attempt of ``plan`` (not the re-sends of a planned
-    row, not the subscribers in ``skip_ids``), record what it holds, and renumber or skip."""
-    skip = set(skip_ids)
-    todo = [i for i in plan.items if i.resend_charge_id is None and i.subscriber_id not in skip]
-    if not todo:
-        return LedgerCheck(plan.items, {})
-    limit = asyncio.Semaphore(max(1, concurrency))
+) -> PlanItem | Skip:
+    """Read i'mport's record of one new attempt's key and period, record what it holds, and
+    return the item to charge (renumbered past every attempt i'mport knows) or the skip.
 
-    async def one(item: PlanItem) -> KeyRecord:
-        async with limit:
-            return await read_key(gateway, item.key_id, item.period, tries=tries, delays=delays)
-
-    try:
-        records = await asyncio.gather(*(one(item) for item in todo))
-    except AuthFailed:
-        # i'mport refused the credentials (no access token): no charge can leave either, so the
-        # plan goes on unchanged and its first charge stops the batch with the usual message
-        # ("authentication failed"); nothing is charged blind.
-        return LedgerCheck(plan.items, {})
-    outcome: dict[int, PlanItem | Skip] = {}
-    recorded = 0
-    needs_writing: list[tuple[PlanItem, KeyRecord]] = []
-    for item, record in zip(todo, records, strict=True):
-        if record.error is not None:
-            outcome[item.subscriber_id] = _skip(
-                item,
-                SkipReason.IN_DOUBT,
-                Message.of(MessageCode.SKIP_LEDGER_UNREADABLE, detail=record.error),
-            )
-        elif record.attempts:
-            needs_writing.append((item, record))
-    if needs_writing:
-        written, recorded = await store.run(_record_all, store, clock, staff, needs_writing)
-        outcome.update(written)
-    items = []
-    skips: dict[int, Skip] = {}
-    for item in plan.items:
-        result = outcome.get(item.subscriber_id, item)
-        if isinstance(result, Skip):
-            skips[item.subscriber_id] = result
-        else:
-            items.append(result)
-    return LedgerCheck(tuple(items), skips, recorded, len(todo))
+    The engine calls it for each new attempt just before that attempt's intent is written and
+    sent (`ChargeEngine.run`), so the reads of a batch overlap its sends. `AuthFailed` is
+    raised: no read and no charge can go out (the caller lets the charge say so)."""
+    record = await read_key(gateway, item.key_id, item.period, tries=tries, delays=delays)
+    if record.error is not None:
+        return _skip(
+            item,
+            SkipReason.IN_DOUBT,
+            Message.of(MessageCode.SKIP_LEDGER_UNREADABLE, detail=record.error),
+        )
+    if not record.attempts:
+        return item
+    written, _count = await store.run(_record_all, store, clock, staff, [(item, record)])
+    return written[item.subscriber_id]
 
 
 def _record_all(
@@ -363,4 +327,4 @@ def _skip(item: PlanItem, reason: SkipReason, note: Message) -> Skip:
     return Skip(item.subscriber_id, item.key_id, item.name, reason, note)
 
 
-__all__ = ["AHEAD", "KeyRecord", "LedgerCheck", "check_plan", "period_cutoff", "read_key"]
+__all__ = ["AHEAD", "KeyRecord", "check_item", "period_cutoff", "read_key"]

@@ -15,7 +15,7 @@ The store does not import billing: a detail is anything shaped like a `Message` 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
@@ -52,6 +52,24 @@ _RECORD = Prepared(
     )
 )
 
+#: The same without RETURNING (an executemany: sqlite3 refuses rows there).
+_RECORD_MANY = Prepared(
+    lambda _dialect: insert(A).values(
+        {
+            name: bindparam(name)
+            for name in (
+                "at",
+                "staff",
+                "action",
+                "subscriber_id",
+                "detail",
+                "detail_code",
+                "detail_params",
+            )
+        }
+    )
+)
+
 
 class AuditDetail(Protocol):
     """What `record` needs of a detail (`kpadmin.billing.messages.Message` is one)."""
@@ -64,6 +82,15 @@ class AuditDetail(Protocol):
     def params_json(self) -> str: ...
 
     def map_text(self, change: Callable[[str], str]) -> Self: ...
+
+
+#: One line for `AuditRepository.record_many`: (staff, action, detail, subscriber_id).
+AuditLine = tuple[str, str, AuditDetail, int | None]
+
+
+def _refuse_text(detail: object) -> None:
+    if isinstance(detail, str) or not hasattr(detail, "params_json"):
+        raise TypeError("an audit detail is a Message (code and parameters), not text")
 
 
 class AuditRepository:
@@ -85,8 +112,7 @@ class AuditRepository:
         `kind`: the change it is reported as (an outcome's own audit line is part of recording
         the charge: the journal passes `ChangeKind.CHARGES`). A ``str`` detail is refused
         (`TypeError`): it would be English on the Korean screen."""
-        if isinstance(detail, str) or not hasattr(detail, "params_json"):
-            raise TypeError("an audit detail is a Message (code and parameters), not text")
+        _refuse_text(detail)
         safe = detail.map_text(redact_text)
         store = self._store
         with store._write() as conn:
@@ -105,6 +131,38 @@ class AuditRepository:
             )
             store._note(kind, [subscriber_id])
         return int(event_id)
+
+    def record_many(
+        self,
+        events: Sequence[AuditLine],
+        *,
+        at: datetime | None = None,
+        kind: ChangeKind = ChangeKind.AUDIT,
+    ) -> None:
+        """`record` for many events at once, in order (one executemany: a group of charge
+        outcomes). A ``str`` detail is refused, as in `record`."""
+        if not events:
+            return
+        rows: list[dict[str, object]] = []
+        store = self._store
+        stamp = at or store.clock()
+        for staff, action, detail, subscriber_id in events:
+            _refuse_text(detail)
+            safe = detail.map_text(redact_text)
+            rows.append(
+                {
+                    "at": stamp,
+                    "staff": staff,
+                    "action": action,
+                    "subscriber_id": subscriber_id,
+                    "detail": redact_text(safe.english()),
+                    "detail_code": str(safe.code.value),
+                    "detail_params": safe.params_json(),
+                }
+            )
+        with store._write() as conn:
+            store._many(conn, _RECORD_MANY, rows)
+            store._note(kind, [event[3] for event in events])
 
     def list(
         self, *, subscriber_id: int | None = None, action: str | None = None, limit: int = 1000

@@ -9,7 +9,7 @@ with `InvariantViolated` instead of moving money twice.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -163,22 +163,36 @@ _PAID_OTHER = Prepared(
         .limit(1)
     )
 )
+_STATES_OF = Prepared(
+    lambda _dialect: select(C.c.id, C.c.state).where(C.c.id.in_(bindparam("ids", expanding=True)))
+)
+_PAID_AMONG = Prepared(
+    lambda _dialect: select(C.c.id, C.c.subscriber_id, C.c.period, C.c.merchant_uid).where(
+        C.c.state == ChargeState.PAID.value,
+        C.c.subscriber_id.in_(bindparam("ids", expanding=True)),
+        C.c.period.in_(bindparam("periods", expanding=True)),
+    )
+)
 #: `set_state` statements, one per set of fields (the journal uses a handful).
-_SET_STATE: dict[frozenset[str], Prepared] = {}
+_SET_STATE: dict[tuple[frozenset[str], bool], Prepared] = {}
 
 
-def _set_state_statement(fields: frozenset[str]) -> Prepared:
-    found = _SET_STATE.get(fields)
+def _set_state_statement(fields: frozenset[str], *, returning: bool = True) -> Prepared:
+    """``UPDATE … SET state, updated_at, <fields>`` by id (``returning``: RETURNING the row's
+    subscriber; an executemany has none, sqlite3 refuses rows there)."""
+    found = _SET_STATE.get((fields, returning))
     if found is None:
         names = ("state", "updated_at", *sorted(fields))
-        found = _SET_STATE[fields] = Prepared(
-            lambda _dialect: (
+
+        def build(_dialect: str) -> Any:
+            statement = (
                 update(C)
                 .where(C.c.id == bindparam("id"))
                 .values({name: bindparam(name) for name in names})
-                .returning(C.c.subscriber_id)
             )
-        )
+            return statement.returning(C.c.subscriber_id) if returning else statement
+
+        found = _SET_STATE[fields, returning] = Prepared(build)
     return found
 
 
@@ -255,6 +269,81 @@ class ChargeRepository:
             )
             store._note(ChangeKind.CHARGES, [new.subscriber_id])
         return int(charge_id)
+
+    def insert_many(
+        self,
+        news: Sequence[NewCharge],
+        *,
+        batch_id: str | None,
+        staff: str,
+        now: datetime | None = None,
+    ) -> list[int]:
+        """Journal many intents in state planned (one executemany: on PostgreSQL one round trip,
+        not one per row); their ids in the order given (call inside a transaction)."""
+        if not news:
+            return []
+        stamp = now or self._store.clock()
+        store = self._store
+        with store._write() as conn:
+            rows = store._many(
+                conn,
+                _INSERT,
+                [
+                    {
+                        "subscriber_id": new.subscriber_id,
+                        "customer_uid": new.customer_uid,
+                        "period": new.period,
+                        "attempt": new.attempt,
+                        "merchant_uid": new.merchant_uid,
+                        "amount": new.amount,
+                        "state": ChargeState.PLANNED.value,
+                        "batch_id": batch_id,
+                        "staff": staff,
+                        "created_at": stamp,
+                        "updated_at": stamp,
+                    }
+                    for new in news
+                ],
+                returning=True,
+            )
+            if len(rows) != len(news):  # never: one RETURNING row per INSERT
+                raise RuntimeError(f"{len(news)} intents inserted, {len(rows)} ids returned")
+            store._note(ChangeKind.CHARGES, [new.subscriber_id for new in news])
+        return [int(row[0]) for row in rows]
+
+    def set_states(
+        self,
+        changes: Sequence[tuple[int, int, ChargeState, dict[str, Any]]],
+        *,
+        now: datetime | None = None,
+        refunds: Mapping[int, RefundFacts] | None = None,
+    ) -> None:
+        """`set_state` for many rows at once: ``(charge_id, subscriber_id, state, fields)`` each,
+        for rows the caller has just read inside its write transaction (their ids exist). One
+        executemany per set of fields (a group of outcomes has two or three). Refund rows are
+        written as `set_state` writes them (`refunds`: a charge's facts, by id)."""
+        refunds = refunds or {}
+        stamp = now or self._store.clock()
+        by_fields: dict[frozenset[str], list[dict[str, Any]]] = {}
+        for charge_id, _subscriber_id, state, fields in changes:
+            bad = set(fields) - SETTABLE
+            if bad:
+                raise ValueError(f"cannot set {sorted(bad)}")
+            values = dict(fields)
+            if values.get("fail_reason"):
+                values["fail_reason"] = redact_text(values["fail_reason"])
+            values.update(id=charge_id, state=state.value, updated_at=stamp)
+            by_fields.setdefault(frozenset(fields), []).append(values)
+        store = self._store
+        with store._write() as conn:
+            for names, rows in by_fields.items():
+                store._many(conn, _set_state_statement(names, returning=False), rows)
+            for charge_id, _subscriber_id, _state, fields in changes:
+                total = fields.get("cancelled_amount")
+                facts = refunds.get(charge_id)
+                if total is not None and (total != 0 or facts is not None):
+                    record_refunds(conn, charge_id, int(total), facts or FOUND_AT_GATEWAY, stamp)
+            store._note(ChangeKind.CHARGES, [change[1] for change in changes])
 
     def set_state(
         self,
@@ -337,6 +426,35 @@ class ChargeRepository:
         with store._read() as conn:
             found = store._rows(conn, _STATE_OF, {"id": charge_id})
         return _STATES[found[0][0]] if found else None
+
+    def states_of(self, charge_ids: Iterable[int]) -> dict[int, ChargeState]:
+        """The states of these rows (unknown ids left out), in one query per chunk."""
+        wanted = list(dict.fromkeys(charge_ids))
+        found: dict[int, ChargeState] = {}
+        store = self._store
+        with store._read() as conn:
+            for chunk in chunks(wanted):
+                for charge_id, state in store._rows(conn, _STATES_OF, {"ids": list(chunk)}):
+                    found[charge_id] = _STATES[state]
+        return found
+
+    def paid_among(
+        self, subscriber_ids: Iterable[int], periods: Iterable[str]
+    ) -> dict[tuple[int, str], list[tuple[int, str]]]:
+        """The paid rows of these subscribers in these periods: (subscriber, period) → [(id,
+        merchant_uid)] (the journal's double-payment guard for a whole group)."""
+        wanted = list(dict.fromkeys(subscriber_ids))
+        months = list(dict.fromkeys(periods))
+        found: dict[tuple[int, str], list[tuple[int, str]]] = {}
+        if not wanted or not months:
+            return found
+        store = self._store
+        with store._read() as conn:
+            for chunk in chunks(wanted):
+                values = {"ids": list(chunk), "periods": months}
+                for charge_id, sid, period, uid in store._rows(conn, _PAID_AMONG, values):
+                    found.setdefault((sid, period), []).append((charge_id, uid))
+        return found
 
     def paid_other(self, subscriber_id: int, period: str, charge_id: int) -> str | None:
         """The merchant_uid of another row already paid for this subscriber and period."""

@@ -2,8 +2,11 @@
 run on the driver's own cursor.
 
 Building a Core statement, finding it in SQLAlchemy's compiled cache and wrapping its rows costs
-tens of microseconds per call; the journal writes six statements per charge result, the intents
-one per charge. A `Prepared` statement is still dialect-neutral Core (the same `Table` objects,
+tens of microseconds per call, on every one of the journal's group reads and writes.
+`Store._many` runs one with the driver's executemany (a group of outcomes, a batch's intents: on
+PostgreSQL one pipelined round trip instead of one per row).
+
+A `Prepared` statement is still dialect-neutral Core (the same `Table` objects,
 named bind parameters), but it is compiled once for the store's dialect and then executed with the
 values passed through the columns' own bind processors (`schema.Instant`, `schema.Day`): the SQL
 and the stored formats are exactly those of the plain Core path, without its per-call cost.

@@ -38,7 +38,7 @@ import contextlib
 import logging
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -236,6 +236,41 @@ class Store:
         try:
             cursor.execute(sql, arguments)
             return list(cursor.fetchall()) if cursor.description else []
+        finally:
+            cursor.close()
+
+    def _many(
+        self,
+        conn: Connection,
+        statement: Prepared,
+        values: Sequence[Mapping[str, Any]],
+        *,
+        returning: bool = False,
+    ) -> list[Any]:
+        """Run a `Prepared` statement once per mapping in `values` with the driver's executemany
+        (psycopg sends them in one pipeline: one round trip, not one per row). With
+        ``returning``, the rows each execution returned, in order (one RETURNING row each)."""
+        if not values:
+            return []
+        compiled = statement.compiled(self._engine.dialect)
+        arguments = [compiled.arguments(v) for v in values]
+        cursor: Any = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            if not returning:
+                cursor.executemany(compiled.sql, arguments)
+                return []
+            found: list[Any] = []
+            if self.dialect == "postgresql":
+                cursor.executemany(compiled.sql, arguments, returning=True)
+                while True:
+                    found += cursor.fetchall()
+                    if not cursor.nextset():
+                        return found
+            # sqlite3's executemany gives no RETURNING rows; a local file needs no pipeline.
+            for argument in arguments:
+                cursor.execute(compiled.sql, argument)
+                found += cursor.fetchall()
+            return found
         finally:
             cursor.close()
 

@@ -7,7 +7,7 @@ a second. The other reads return `Subscriber` dataclasses.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from itertools import compress, repeat
@@ -136,6 +136,11 @@ _SCHEDULE = Prepared(
     lambda _dialect: select(
         S.c.next_charge_date, S.c.billing_day, S.c.card_name, S.c.card_number
     ).where(S.c.id == bindparam("id"))
+)
+_SCHEDULES = Prepared(
+    lambda _dialect: select(
+        S.c.id, S.c.next_charge_date, S.c.billing_day, S.c.card_name, S.c.card_number
+    ).where(S.c.id.in_(bindparam("ids", expanding=True)))
 )
 _SET_SCHEDULE = Prepared(
     lambda _dialect: (
@@ -296,6 +301,45 @@ class SubscriberRepository:
         # The driver's value: ``YYYY-MM-DD`` text on SQLite, a date on PostgreSQL.
         next_date = day if isinstance(day, date) else date.fromisoformat(day)
         return Schedule(next_date, billing_day, card_name, card_number)
+
+    def schedules(self, subscriber_ids: Iterable[int]) -> dict[int, Schedule]:
+        """`schedule` of many subscribers at once (the journal's group of paid outcomes)."""
+        wanted = list(dict.fromkeys(subscriber_ids))
+        found: dict[int, Schedule] = {}
+        store = self._store
+        with store._read() as conn:
+            for chunk in chunks(wanted):
+                for sid, day, billing_day, card_name, card_number in store._rows(
+                    conn, _SCHEDULES, {"ids": list(chunk)}
+                ):
+                    next_date = day if isinstance(day, date) else date.fromisoformat(day)
+                    found[sid] = Schedule(next_date, billing_day, card_name, card_number)
+        return found
+
+    def set_schedules(
+        self, schedules: Mapping[int, Schedule], *, now: datetime | None = None
+    ) -> None:
+        """`set_schedule` for many subscribers (one executemany)."""
+        if not schedules:
+            return
+        store = self._store
+        stamp = now or store.clock()
+        with store._write() as conn:
+            store._many(
+                conn,
+                _SET_SCHEDULE,
+                [
+                    {
+                        "id": sid,
+                        "next_charge_date": schedule.next_charge_date,
+                        "card_name": schedule.card_name,
+                        "card_number": schedule.card_number,
+                        "updated_at": stamp,
+                    }
+                    for sid, schedule in schedules.items()
+                ],
+            )
+            store._note(ChangeKind.CHARGES, list(schedules))
 
     def set_schedule(
         self,

@@ -96,16 +96,13 @@ class Api:  # the real gateway (i'mport over HTTP) with a crash point
         return getattr(self.gateway, name)
 
 if point == "mid_flush":
-    original = journal_mod.Journal._apply
-    calls = []
-    def _apply(self, write, now):
-        done = original(self, write, now)
-        if write.state.value == "paid":
-            calls.append(1)
-            if len(calls) == 2:
-                die()  # inside the group's transaction, one paid row applied
+    original = journal_mod.Journal._apply_all
+    def _apply_all(self, writes, now):
+        done = original(self, writes, now)
+        if sum(w.state.value == "paid" for w in done) >= 2:
+            die()  # inside the group's transaction: its paid rows written, not committed
         return done
-    journal_mod.Journal._apply = _apply
+    journal_mod.Journal._apply_all = _apply_all
 
 async def main():
     conn = open_store(db_path)

@@ -13,6 +13,7 @@ import pytest
 
 from kpadmin.billing.due import SkipReason
 from kpadmin.billing.engine import ChargeEngine, ChargeEvent, EngineBusy, EventKind
+from kpadmin.billing.engine.results import MIN_RPS
 from kpadmin.billing.order_ids import order_id_for
 from kpadmin.billing.periods import SEOUL
 from kpadmin.store import (
@@ -87,7 +88,7 @@ async def test_happy_batch_pays_advances_and_audits(conn: Store) -> None:
     events: list[ChargeEvent] = []
     result = await eng.run(plan, concurrency=2, on_event=events.append)
     assert result.ok and result.progress.paid == 3 and result.progress.paid_amount == 30_003
-    assert [e.kind for e in events] == [
+    assert [e.kind for e in events if e.kind is not EventKind.WRITTEN] == [
         EventKind.RECONCILING,
         EventKind.STARTED,
         EventKind.CHARGE,
@@ -95,6 +96,13 @@ async def test_happy_batch_pays_advances_and_audits(conn: Store) -> None:
         EventKind.CHARGE,
         EventKind.FINISHED,
     ]
+    # Each subscriber's intent is announced written once, before its outcome.
+    written = [sid for e in events if e.kind is EventKind.WRITTEN for sid in e.ids]
+    assert sorted(written) == sorted(ids)
+    for n, event in enumerate(events):
+        if event.outcome is not None:
+            before = events[:n]
+            assert any(event.outcome.subscriber_id in e.ids for e in before)
     assert events[-1].progress.done == 3 and events[-1].progress.in_flight == 0
     assert set(states(conn).values()) == {ChargeState.PAID}
     for sub in SubscriberRepository(conn).get_many(ids):
@@ -113,19 +121,22 @@ async def test_happy_batch_pays_advances_and_audits(conn: Store) -> None:
 async def test_intents_are_durable_before_any_request_leaves(conn: Store, db_path: Path) -> None:
     add_subscribers(conn, 5)
     api = FakeGateway()
-    seen: list[set[str]] = []
+    seen: list[tuple[str, set[str]]] = []
 
     def check(merchant_uid: str) -> None:
-        # Another connection (another process, after a crash) must already see every intent.
+        # Another connection (another process, after a crash) must already see this intent.
         other = sqlite3.connect(db_path)
         try:
-            seen.append({r[0] for r in other.execute("SELECT merchant_uid FROM charges")})
+            seen.append(
+                (merchant_uid, {r[0] for r in other.execute("SELECT merchant_uid FROM charges")})
+            )
         finally:
             other.close()
 
     api.before_send = check
     await engine(conn, api).run(engine(conn, api).plan(None, TODAY, "k"), concurrency=1)
-    assert seen and all(s == {muid(i) for i in range(5)} for s in seen)
+    assert sorted(uid for uid, _ in seen) == sorted(muid(i) for i in range(5))
+    assert all(uid in on_disk for uid, on_disk in seen)
 
 
 async def test_lost_answer_after_payment_is_looked_up_not_resent(conn: Store) -> None:
@@ -262,9 +273,31 @@ async def test_cancel_stops_new_sends_and_withdraws_the_rest(conn: Store) -> Non
         eng.plan(None, TODAY, "k"), concurrency=1, on_event=on_event, cancel=cancel
     )
     assert result.cancelled and result.progress.paid == 2
+    # The other four were never written: each intent is written just before its own request.
     assert states(conn) == {muid(0): ChargeState.PAID, muid(1): ChargeState.PAID}
-    assert AuditRepository(conn).list(action="charge_withdrawn")
     assert eng.plan(None, TODAY, "k").count == 4
+
+
+async def test_cancel_withdraws_an_intent_written_but_not_sent(conn: Store) -> None:
+    """Two intents are written in one group; the second waits its turn (rps) when Stop comes:
+    it never left, so it is deleted (audited), not left planned for a lookup."""
+    add_subscribers(conn, 2)
+    api = FakeGateway()
+    cancel = asyncio.Event()
+
+    def on_event(event: ChargeEvent) -> None:
+        if event.kind is EventKind.CHARGE:
+            cancel.set()
+
+    eng = engine(conn, api)
+    result = await eng.run(
+        eng.plan(None, TODAY, "k"), concurrency=2, rps=MIN_RPS, on_event=on_event, cancel=cancel
+    )
+    assert result.cancelled and result.progress.paid == 1
+    assert len(api.pay_calls) == 1
+    assert list(states(conn).values()) == [ChargeState.PAID]
+    assert AuditRepository(conn).list(action="charge_withdrawn")
+    assert eng.plan(None, TODAY, "k").count == 1
 
 
 async def test_concurrency_bound_and_one_request_per_subscriber(conn: Store) -> None:

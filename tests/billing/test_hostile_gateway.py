@@ -185,7 +185,8 @@ def test_charge_due_exits_1_and_warns_with_both_amounts(
     assert "구독자1 (cu_1), " in out and "₩1,000 was asked, i'mport charged ₩100,000" in out
     # The JSON form says the same; a second run has nothing due and nothing new to flag.
     conn = open_store(h.db_path(data))
-    assert [c.paid_amount for c in ChargeRepository(conn).list_all()] == [100_000, 2000]
+    paid = {c.customer_uid: c.paid_amount for c in ChargeRepository(conn).list_all()}
+    assert paid == {"cu_1": 100_000, "cu_2": 2000}
     conn.close()
 
 

@@ -178,10 +178,16 @@ def test_no_second_charge_while_in_flight_or_unknown(qtbot, desk_factory, arun):
     window.act_charge_selected.trigger()
     accept_confirmation(qtbot, controller).accept()
     qtbot.waitUntil(lambda: controller.running, timeout=5000)
-    qtbot.waitUntil(
-        lambda: window.model.row_for_id(desk.ids[4]).in_doubt, timeout=5000
-    )  # planned rows show as in flight
-    assert not window.model.row_for_id(desk.ids[4]).chargeable()
+    # A row shows as in flight from the moment its intent is committed (each intent is written
+    # after its ledger check, just before its own request).
+    in_flight: list[int] = []
+
+    def one_in_flight() -> bool:
+        in_flight[:] = [i for i in desk.ids[:5] if window.model.row_for_id(i).in_doubt]
+        return bool(in_flight)
+
+    qtbot.waitUntil(one_in_flight, timeout=5000)
+    assert not window.model.row_for_id(in_flight[0]).chargeable()
     for trigger in (
         lambda: controller.charge_now(desk.ids[4]),
         lambda: controller.charge_selected(desk.ids[:5]),

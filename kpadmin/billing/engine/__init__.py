@@ -15,11 +15,14 @@ The rules a batch follows (docs/architecture.md, "A charge, from the button to t
    and i'mport's record of the key is read (`billing/ledger.py`: i'mport is the ledger): a
    period paid there is recorded and not charged; a new attempt is numbered past every attempt
    i'mport knows.
-3. All intents are written in **one transaction** (``synchronous=FULL``) before any request leaves,
-   on the store's worker thread (`Store.run`): a thousand intents never freeze the GUI's loop.
-4. Up to `concurrency` requests at once (one per subscriber, one per order id), optionally
-   paced to `rps`. Outcomes are written in short grouped transactions (`journal.py` explains why
-   that is safe).
+3. Every intent is durable before **its** request leaves: `concurrency` pipelines each take the
+   next item, read i'mport's record of its key (rule 2), hand it to the `IntentWriter`, which
+   writes the items arriving meanwhile in **one transaction** (re-checked against the store,
+   ``synchronous=FULL``) on the store's worker thread (`Store.run`: the GUI's loop never waits),
+   and send it once that COMMIT has returned. So the ledger's reads overlap the sends.
+4. Up to `concurrency` requests at once, reads and charges together (one per subscriber, one per
+   order id), the charges optionally paced to `rps`. Outcomes are written in short grouped
+   transactions (`journal.py` explains why that is safe).
 5. A lost answer (`OutcomeUnknown`, `BadAnswer`, a non-final status: the gateway port's errors,
    `kpadmin.billing.gateway`) is never re-sent blindly: it is looked up; paid → paid; only failed
    → declined; nothing → sent again with the *same* order id (a few times); otherwise unknown,
@@ -39,12 +42,14 @@ The rules a batch follows (docs/architecture.md, "A charge, from the button to t
    retry or a re-send end as soon as `cancel` is set (and that retry is then not sent).
 8. The first outcome write that fails (disk full, a damaged page: `Journal.failure`) stops the
    batch like a cancel: no new send, no resend, no retry; requests in flight finish. (Outcome
-   groups are written on the store's worker thread; no request leaves while one is being
-   written, so its failure is known first.) Their outcomes
+   and intent groups are written on the store's worker thread; no request leaves while one begun
+   before it is being written, so its failure is known first.) An intent group that fails stops
+   the batch the same way (nothing of it was written or sent). Their outcomes
    (and the withdrawal of unsent intents) are written if the disk allows at the end; what cannot
    be written stays planned / sent on disk, in doubt, and the next run's reconciliation looks it
    up before anything else. `BatchResult.error` says so and `journal_error` holds the error
-   (`store.errors.DiskError` → exit DISK). Failing to write the intents raises: nothing was se
+   (`store.errors.DiskError` → exit DISK). When not one intent could be written, `run` raises:
+   nothing was sent.
 
 The package's rooms: `core` (`ChargeEngine`: the batch and its lock), `plan` (reconcile-then-plan,
 the intents), `send` (one charge and the outcome rules as one table, `send.OUTCOMES`), `reconcile`

@@ -16,9 +16,10 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from kpadmin.billing.collections import Collections
-from kpadmin.billing.due import Plan, Skip, build_plan
+from kpadmin.billing.due import Plan, PlanItem, Skip, build_plan
 from kpadmin.billing.engine.plan import (
     Intent,
+    IntentWriter,
     declined_this_run,
     journal_intents,
     verify_earlier,
@@ -39,9 +40,9 @@ from kpadmin.billing.engine.results import (
     desk,
 )
 from kpadmin.billing.engine.send import Pacer, charge_one, mark_missing_keys
-from kpadmin.billing.gateway import Gateway
+from kpadmin.billing.gateway import AuthFailed, Gateway
 from kpadmin.billing.journal import Journal
-from kpadmin.billing.ledger import check_plan
+from kpadmin.billing.ledger import check_item
 from kpadmin.billing.messages import Message, MessageCode
 from kpadmin.billing.outside import bring_in
 from kpadmin.billing.periods import SEOUL, month_of, month_span, today_in_seoul
@@ -204,27 +205,13 @@ class ChargeEngine:
         earlier_paid: set[int] = set()
         earlier = await verify_earlier(self, plan, concurrency, plan.staff, earlier_paid)
         declined_this_run(plan, report, earlier)
-        if self.read_ledger:
-            # i'mport is the ledger: what it already holds for each new attempt (ledger.py).
-            check = await check_plan(
-                self.store,
-                self.gateway,
-                plan,
-                clock=self.clock,
-                staff=plan.staff,
-                concurrency=concurrency,
-                skip_ids=list(earlier),
-                tries=self.lookup_tries,
-                delays=self.retry_delays,
-            )
-            for subscriber_id, skip in check.skips.items():
-                earlier.setdefault(subscriber_id, skip)
-            plan = replace(plan, items=check.items)
-        # On the store's worker thread: the loop (the GUI) stays responsive meanwhile.
-        intents, late_skips = await self.store.run(self._journal_intents, plan, batch_id, earlier)
-        skipped = (*plan.skipped, *late_skips)
-        total = len(intents)
-        progress = Progress(total=total)
+        # Who is charged: every item not skipped above. For each, in C pipelines at once: the
+        # ledger check (a new attempt: i'mport's record of its key, ledger.py), then its intent
+        # written (grouped with the others that arrive meanwhile, `IntentWriter`) and, once that
+        # COMMIT has returned, its charge sent. The reads overlap the sends.
+        items = collections.deque(i for i in plan.items if i.subscriber_id not in earlier)
+        skipped: list[Skip] = [*plan.skipped, *earlier.values()]
+        progress = Progress(total=len(items))
         outcomes: list[ChargeOutcome] = []
         emit(ChargeEvent(EventKind.STARTED, progress, message=f"batch {batch_id}"))
         abort: list[str] = []
@@ -242,35 +229,88 @@ class ChargeEngine:
             on_failure=journal_failed,
             collections=self.collections,
         )
-        queue = collections.deque(intents)
+        ready: collections.deque[Intent] = collections.deque()  # durable, not yet sent
+
+        def written(intents: list[Intent], skips: list[Skip]) -> None:
+            ready.extend(intents)
+            for skip in skips:
+                drop(skip)
+            if intents:
+                ids = tuple(i.row.subscriber_id for i in intents)
+                emit(ChargeEvent(EventKind.WRITTEN, progress, ids=ids))
+
+        writer = IntentWriter(self, plan, batch_id, written, journal_failed)
+        taken: set[int] = set()  # charge ids whose request a worker took in hand
         pacer = Pacer(rps)
 
-        def record(intent: Intent, outcome: ChargeOutcome) -> None:
+        async def quiet() -> None:
+            # Nothing leaves while a write begun before it is under way (rule 8).
+            await writer.settled()
+            await journal.settled()
+
+        def record(outcome: ChargeOutcome) -> None:
             nonlocal progress
             outcomes.append(outcome)
             progress = count(progress, outcome)
             emit(ChargeEvent(EventKind.CHARGE, progress, outcome))
 
-        async def worker() -> None:
+        def drop(skip: Skip) -> None:
             nonlocal progress
-            while queue and not cancel.is_set() and not abort:
-                intent = queue.popleft()
-                try:
-                    await pacer.wait(cancel)
-                except asyncio.CancelledError:
-                    queue.appendleft(intent)  # never sent: withdrawn with the rest
-                    raise
-                if cancel.is_set() or abort:
-                    queue.appendleft(intent)
-                    return
-                progress = replace(progress, in_flight=progress.in_flight + 1)
-                try:
-                    outcome = await charge_one(self, intent, journal, plan.staff, cancel, abort)
-                finally:
-                    progress = replace(progress, in_flight=progress.in_flight - 1)
-                record(intent, outcome)
+            skipped.append(skip)
+            progress = replace(progress, total=progress.total - 1)
 
-        tasks = [asyncio.create_task(worker()) for _ in range(min(concurrency, total))]
+        async def check(item: PlanItem) -> PlanItem | Skip:
+            if not self.read_ledger or item.resend_charge_id is not None:
+                return item
+            try:
+                return await check_item(
+                    self.store,
+                    self.gateway,
+                    item,
+                    clock=self.clock,
+                    staff=plan.staff,
+                    tries=self.lookup_tries,
+                    delays=self.retry_delays,
+                )
+            except AuthFailed:
+                # i'mport refused the credentials: the charge goes on to its intent and its
+                # request, which stops the batch with the usual message; nothing is charged.
+                return item
+
+        async def send(intent: Intent) -> None:
+            nonlocal progress
+            # Cancelled in these waits: never sent (not `taken`), so it is withdrawn.
+            await pacer.wait(cancel)
+            await quiet()
+            if cancel.is_set() or abort:
+                return
+            taken.add(intent.row.charge_id)
+            progress = replace(progress, in_flight=progress.in_flight + 1)
+            try:
+                outcome = await charge_one(self, intent, journal, plan.staff, cancel, abort, quiet)
+            finally:
+                progress = replace(progress, in_flight=progress.in_flight - 1)
+            record(outcome)
+
+        async def worker() -> None:
+            # One request at a time per worker, so at most C at once, reads and charges
+            # together. A durable intent is sent first; else the next item is checked and
+            # handed to the writer (the worker does not wait for that COMMIT: it goes on).
+            while not cancel.is_set() and not abort:
+                if ready:
+                    await send(ready.popleft())
+                elif items:
+                    checked = await check(items.popleft())
+                    if isinstance(checked, Skip):
+                        drop(checked)
+                    elif not cancel.is_set() and not abort:
+                        writer.submit(checked)
+                elif writer.busy:
+                    await writer.wait()
+                else:
+                    return
+
+        tasks = [asyncio.create_task(worker()) for _ in range(min(concurrency, len(items)))]
         try:
             await asyncio.gather(*tasks)
         finally:
@@ -280,18 +320,26 @@ class ChargeEngine:
                 # Let cancelled workers record their in-flight charge (unknown) before the last
                 # flush, so nothing in flight is left looking like it never left.
                 await asyncio.wait(tasks)
+            await writer.close()
             first_failure = journal.failure
             with contextlib.suppress(Exception):  # rule 7: what cannot be written stays in doubt
                 journal.flush()
-            withdrawn = self._withdraw([i for i in queue if i.fresh], plan.staff, batch_id)
+            unsent = [i for i in writer.written if i.row.charge_id not in taken]
+            withdrawn = self._withdraw([i for i in unsent if i.fresh], plan.staff, batch_id)
+        intents = writer.written
+        if writer.failure is not None and not writer.written:
+            # Not one intent could be written, so nothing was sent: the batch did not start.
+            raise writer.failure
         if not abort and not cancel.is_set():
             # Every outcome is on disk; only now look the rejected ones' keys up (read-only).
             await mark_missing_keys(self, outcomes, plan.staff, concurrency)
-        cancelled = cancel.is_set() and bool(withdrawn or queue)
+        cancelled = cancel.is_set() and bool(withdrawn or items or unsent)
         error = abort[0] if abort else None
         journal_error = first_failure or journal.failure
+        if journal_error is None:
+            journal_error = writer.failure
         if journal_error is not None:
-            error = journal_stop_message(journal_error, journal.pending, len(queue))
+            error = journal_stop_message(journal_error, journal.pending, len(items) + len(unsent))
         touched = {i.row.charge_id for i in intents} | {r.charge_id for r in report.rows}
         try:
             mismatches = self.amount_mismatches(touched | earlier_paid)

@@ -12,6 +12,7 @@ re-checks every item against the store and writes the intents.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -127,6 +128,8 @@ def journal_intents(
     skips: list[Skip] = list(earlier.values())
     ids = [item.subscriber_id for item in plan.items if item.subscriber_id not in earlier]
     month = month_span(month_of(engine.clock()))
+    new: list[NewCharge] = []
+    chosen: list[tuple[PlanItem, str]] = []
     with engine.store.transaction():
         subs = {s.id: s for s in engine.subscribers.get_many(ids)}
         history = engine.charges.for_subscribers(ids)
@@ -200,13 +203,13 @@ def journal_intents(
                 )
                 continue
             if decision.resend_charge_id is not None:
-                charge_id = decision.resend_charge_id
                 # updated_at = this send: reconcile's quiet period (withdrawing a paused
                 # subscriber's never-seen intent) must count from the last time it left.
-                engine.charges.mark_resent(charge_id, batch_id=batch_id, now=engine.clock())
-                fresh = False
+                engine.charges.mark_resent(
+                    decision.resend_charge_id, batch_id=batch_id, now=engine.clock()
+                )
             else:
-                charge_id = engine.charges.insert(
+                new.append(
                     NewCharge(
                         sub.id,
                         sub.customer_uid,
@@ -214,16 +217,21 @@ def journal_intents(
                         decision.attempt,
                         decision.order_id,
                         decision.amount,
-                    ),
-                    batch_id=batch_id,
-                    staff=plan.staff,
-                    now=engine.clock(),
+                    )
                 )
-                fresh = True
+            chosen.append((decision, sub.customer_uid))
+        # The new rows in one executemany (on a server: one round trip, not one per intent).
+        new_ids = iter(
+            engine.charges.insert_many(new, batch_id=batch_id, staff=plan.staff, now=engine.clock())
+        )
+        for decision, key_id in chosen:
+            fresh = decision.resend_charge_id is None
+            charge_id = next(new_ids) if fresh else decision.resend_charge_id
+            assert charge_id is not None
             row = RowRef(
                 charge_id,
-                sub.id,
-                sub.customer_uid,
+                decision.subscriber_id,
+                key_id,
                 decision.period,
                 decision.attempt,
                 decision.order_id,
@@ -233,6 +241,105 @@ def journal_intents(
             engine.batch_rows.add(charge_id)
     # The COMMIT above returned: every intent is on disk. Only now may requests leave.
     return intents, skips
+
+
+class IntentWriter:
+    """Writes the batch's intents as they come (each after its ledger check), in groups.
+
+    `submit` hands over a checked item and returns at once: the items submitted while a group is
+    being written form the next group, written by `journal_intents` (re-check and insert in ONE
+    transaction, on the store's worker thread). When a group's COMMIT has returned, its intents
+    (durable: their requests may leave) and the re-check's skips go to ``on_written``; a group
+    that cannot be written goes to ``on_failure`` (nothing of it is on disk; the writer takes no
+    more). `wait()` returns when a group has ended (or at once when none is under way).
+
+    `settled()` waits for the groups under way when it is called: a request that leaves after it
+    knows whether any write begun before it failed (like `Journal.settled`, rule 8)."""
+
+    def __init__(
+        self,
+        engine: ChargeEngine,
+        plan: Plan,
+        batch_id: str,
+        on_written: Callable[[list[Intent], list[Skip]], None],
+        on_failure: Callable[[Exception], None],
+    ) -> None:
+        self.engine = engine
+        self.plan = plan
+        self.batch_id = batch_id
+        self.on_written = on_written
+        self.on_failure = on_failure
+        #: Every intent written so far (in the order written).
+        self.written: list[Intent] = []
+        #: The first write failure (None while every group went through).
+        self.failure: Exception | None = None
+        self._waiting: list[PlanItem] = []
+        self._groups: list[asyncio.Future[None]] = []
+        self._task: asyncio.Task[None] | None = None
+        self._closed = False
+
+    @property
+    def busy(self) -> bool:
+        """Items are waiting or a group is being written."""
+        return self._task is not None
+
+    def submit(self, item: PlanItem) -> None:
+        if self._closed or self.failure is not None:
+            return
+        self._waiting.append(item)
+        if self._task is None:
+            self._task = asyncio.create_task(self._drain())
+
+    async def wait(self) -> None:
+        groups = [g for g in self._groups if not g.done()]
+        if groups:
+            await asyncio.wait(groups, return_when=asyncio.FIRST_COMPLETED)
+        elif self._task is not None:
+            await asyncio.sleep(0)  # the drain task starts its first group
+
+    async def settled(self) -> None:
+        groups = [g for g in self._groups if not g.done()]
+        if groups:
+            await asyncio.wait(groups)
+
+    async def _drain(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while self._waiting and not self._closed and self.failure is None:
+                group, self._waiting = self._waiting, []
+                done: asyncio.Future[None] = loop.create_future()
+                self._groups.append(done)
+                try:
+                    await self._write_group(group)
+                finally:
+                    done.set_result(None)
+                    self._groups = [g for g in self._groups if not g.done()]
+        finally:
+            self._waiting = []
+            self._task = None
+
+    async def _write_group(self, items: list[PlanItem]) -> None:
+        try:
+            intents, skips = await self.engine.store.run(
+                self.engine._journal_intents,
+                replace(self.plan, items=tuple(items)),
+                self.batch_id,
+                {},
+            )
+        except Exception as exc:
+            if self.failure is None:
+                self.failure = exc
+                self.on_failure(exc)
+            return
+        self.written += intents
+        self.on_written(intents, skips)
+
+    async def close(self) -> None:
+        """No more groups: the items still waiting are not written; the group under way ends."""
+        self._closed = True
+        self._waiting = []
+        if self._task is not None:
+            await asyncio.wait([self._task])
 
 
 def turned_out(order_id: str, state: ChargeState, detail: str) -> Message:

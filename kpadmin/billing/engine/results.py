@@ -34,7 +34,8 @@ def desk(staff: str) -> str:
 
 class EventKind(enum.StrEnum):
     RECONCILING = "reconciling"  # looking up rows in doubt before the batch
-    STARTED = "started"  # intents are durable; sending begins
+    STARTED = "started"  # the checks and sends begin (each intent durable before its request)
+    WRITTEN = "written"  # a group of intents is durable: those subscribers are in flight (ids)
     CHARGE = "charge"  # one charge reached its outcome for this batch
     FINISHED = "finished"
 
@@ -111,6 +112,8 @@ class ChargeEvent:
     progress: Progress
     outcome: ChargeOutcome | None = None
     message: str = ""
+    #: WRITTEN: the subscribers whose intents were just committed.
+    ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

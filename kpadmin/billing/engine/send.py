@@ -20,7 +20,7 @@ import asyncio
 import enum
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -220,8 +220,13 @@ async def charge_one(
     staff: str,
     cancel: asyncio.Event,
     abort: list[str],
+    quiet: Callable[[], Awaitable[None]] | None = None,
 ) -> ChargeOutcome:
-    """Send one intent and settle it by the table (rule 5 of the engine's docstring)."""
+    """Send one intent and settle it by the table (rule 5 of the engine's docstring).
+
+    ``quiet`` is awaited before every request (default: `Journal.settled`): the batch's writes
+    begun before it have ended, so a failed one is known in ``abort`` first."""
+    quiet = quiet or journal.settled
     row = intent.row
     journal.put(Write(row, ChargeState.SENT, _OPEN, staff, audit_action=None))
     tries = {Again.SEND: 0, Again.RESEND: 0}
@@ -231,7 +236,7 @@ async def charge_one(
             # known (rule 8) before this request goes. (The write just above may have found the
             # journal failing already: then nothing is sent either.)
             if not abort:
-                await journal.settled()
+                await quiet()
             if abort:
                 return _apply(journal, intent, staff, Answer.STOPPED, None, _Context(why=abort[0]))
             answer, context = await _send(engine, intent)

@@ -317,9 +317,9 @@ class ChargingController(QObject):
         if event.outcome is not None:
             self._changed.add(event.outcome.subscriber_id)
             self._new_outcomes.append(event.outcome)
-        elif event.kind is EventKind.STARTED:
-            # The intents are committed: these rows are now "in flight" in the table.
-            self._settling |= self.batch_ids
+        elif event.kind is EventKind.WRITTEN:
+            # Their intents are committed: these rows are now "in flight" in the table.
+            self._settling.update(event.ids)
 
     def _tick(self) -> None:
         for sid in self._settling:
