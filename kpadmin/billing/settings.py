@@ -226,8 +226,8 @@ DESCRIPTIONS: Final[dict[str, str]] = {
     "(default); `kpadmin schedule install` puts it in the OS scheduler",
     "auto_charge_live": "true lets the automatic run charge in LIVE mode (default false: "
     "automatic runs skip LIVE)",
-    "notices": "customer notices (receipt, decline, past due, advance notice): off (default) "
-    "or email (needs smtp_url, notice_from and merchant_name)",
+    "notices": "customer notices (receipt, decline, past due, advance notice, price change): "
+    "off (default) or email (needs smtp_url, notice_from and merchant_name)",
     "smtp_url": "the mail server: smtp://host:port (STARTTLS when offered; default port 587) "
     "or smtps://host:port (TLS; default 465); the password is a secret: "
     "`config set smtp_password -` or env KPADMIN_SMTP_PASSWORD",
