@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from kpadmin.store.store import Store
 
 C = schema.charges
+R = schema.refunds
 _COLUMNS = (
     C.c.id,
     C.c.subscriber_id,
@@ -643,8 +644,10 @@ class ChargeRepository:
         return BatchSummary(batch_id, latest, paid, failed, doubt, collected)
 
     def month_totals(self, months: Sequence[tuple[str, Span]]) -> list[MonthTotal]:
-        """Collected (paid, net of refunds) and failed (declined + rejected) per month, one
-        query: a row belongs to the month its ``paid_at`` (else ``updated_at``) falls in."""
+        """Collected (paid, net of refunds) and failed (declined + rejected) per month, two
+        queries: a charge belongs to the month its ``paid_at`` (else ``updated_at``) falls in, a
+        refund to the month it was made in (``refunds.refunded_at``), as in the settlement
+        report: a month already closed does not change when a later refund happens."""
         if not months:
             return []
         values: dict[str, Any] = {"from": min(span.start for _, span in months)}
@@ -653,14 +656,19 @@ class ChargeRepository:
         with self._store._read() as conn:
             rows = conn.execute(_month_totals(len(months)), values)
             found = {r[0]: (int(r[1] or 0), int(r[2] or 0)) for r in rows}
-        return [MonthTotal(name, *found.get(name, (0, 0))) for name, _ in months]
+            refunded = {
+                r[0]: int(r[1] or 0) for r in conn.execute(_month_refunds(len(months)), values)
+            }
+        totals = []
+        for name, _ in months:
+            paid, failed = found.get(name, (0, 0))
+            totals.append(MonthTotal(name, paid - refunded.get(name, 0), failed))
+        return totals
 
 
-@functools.cache
-def _month_totals(count: int) -> Any:
-    """The month totals query for `count` months (bound names and spans: built once)."""
-    moment = func.coalesce(C.c.paid_at, C.c.updated_at)
-    label = case(
+def _month_label(moment: Any, count: int) -> Any:
+    """The name of the month (of `count` bound spans) that `moment` falls in; NULL outside."""
+    return case(
         *(
             (
                 and_(
@@ -673,12 +681,17 @@ def _month_totals(count: int) -> Any:
         ),
         else_=None,
     ).label("month")
+
+
+@functools.cache
+def _month_totals(count: int) -> Any:
+    """The month totals query for `count` months (bound names and spans: built once): paid
+    amounts before refunds (`_month_refunds` has those) and failed amounts."""
+    moment = func.coalesce(C.c.paid_at, C.c.updated_at)
+    label = _month_label(moment, count)
     collected = func.sum(
         case(
-            (
-                C.c.state == ChargeState.PAID.value,
-                func.coalesce(C.c.paid_amount, C.c.amount) - C.c.cancelled_amount,
-            ),
+            (C.c.state == ChargeState.PAID.value, func.coalesce(C.c.paid_amount, C.c.amount)),
             else_=0,
         )
     )
@@ -686,5 +699,17 @@ def _month_totals(count: int) -> Any:
     return (
         select(label, collected, failed)
         .where(moment >= bindparam("from", type_=schema.Instant()))
+        .group_by(label)
+    )
+
+
+@functools.cache
+def _month_refunds(count: int) -> Any:
+    """The refunds made in each of `count` months (`kpadmin.store.refunds`: their rows add up to
+    every charge's ``cancelled_amount``)."""
+    label = _month_label(R.c.refunded_at, count)
+    return (
+        select(label, func.sum(R.c.amount))
+        .where(R.c.refunded_at >= bindparam("from", type_=schema.Instant()))
         .group_by(label)
     )

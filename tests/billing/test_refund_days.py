@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from kpadmin.billing import reports
+from kpadmin.billing import records, reports
 from kpadmin.billing.engine import ChargeEngine
 from kpadmin.billing.gateway import GatewayPayment, GatewayRefund, PaymentStatus
 from kpadmin.billing.journal import Journal, RowRef, Write
-from kpadmin.billing.periods import SEOUL
+from kpadmin.billing.periods import SEOUL, period_of
 from kpadmin.billing.refunds import refund_charge, refund_facts
 from kpadmin.iamport.gateway import to_payment
 from kpadmin.iamport.models import Payment
@@ -100,6 +100,34 @@ async def test_a_refund_on_a_later_day_lands_on_that_day(
     assert row.gateway_ref == history[0]["cancellation_id"]
     assert kst_day(row.refunded_at) == refund_day
     assert store.refunds.unbalanced() == []
+
+
+@pytest.mark.anyio
+async def test_the_overview_nets_a_refund_in_the_month_it_was_made(
+    sandbox: RunningSandbox, any_store: Store, clock: FrozenClock
+) -> None:
+    """The main window's monthly figures agree with the settlement report: a refund made the next
+    month lowers that month's collected amount; the payment's month, closed, stays as it was."""
+    store = any_store
+    charge = await pay_one(sandbox, store, clock)
+    paid = charge.paid_amount or charge.amount
+    paid_month = period_of(clock.today())
+    before = {m.month: m.collected for m in records.monthly_totals(store, clock.today(), 3)}
+    assert before[paid_month] == paid
+    clock.advance(days=35)
+    refund_month = period_of(clock.today())
+    assert refund_month != paid_month
+    async with gateway_for(sandbox) as gateway:
+        done = await refund_charge(
+            store, gateway, charge.id, amount=300, reason="고객 요청", staff=STAFF, clock=clock
+        )
+    assert done.ok
+    after = {m.month: m.collected for m in records.monthly_totals(store, clock.today(), 3)}
+    assert after[paid_month] == paid
+    assert after[refund_month] == -300
+    report = reports.settlement(store, clock.today() - timedelta(days=60), clock.today())
+    net = {month: f.net_amount for month, f in report.months}
+    assert (net[paid_month], net[refund_month]) == (paid, -300)
 
 
 @pytest.mark.anyio
