@@ -341,11 +341,11 @@ class Journal:
             )
             if mismatch:
                 assert payment is not None
-                note = mismatch_note(row.amount, payment.amount)
-                message = f"{note}; {message}" if message else note
                 first = Message.of(
                     MessageCode.OUTCOME_AMOUNT_MISMATCH, asked=row.amount, paid=payment.amount
                 )
+                note = first.english()  # `mismatch_note`
+                message = f"{note}; {message}" if message else note
                 notes: tuple[Message | str, ...] = (first, said) if said else (first,)
             else:
                 notes = (said,) if said else ()

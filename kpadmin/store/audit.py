@@ -31,44 +31,12 @@ if TYPE_CHECKING:
     from kpadmin.store.store import Store
 
 A = schema.audit
+_COLUMNS = ("at", "staff", "action", "subscriber_id", "detail", "detail_code", "detail_params")
 _RECORD = Prepared(
-    lambda _dialect: (
-        insert(A)
-        .values(
-            {
-                name: bindparam(name)
-                for name in (
-                    "at",
-                    "staff",
-                    "action",
-                    "subscriber_id",
-                    "detail",
-                    "detail_code",
-                    "detail_params",
-                )
-            }
-        )
-        .returning(A.c.id)
-    )
+    lambda _dialect: insert(A).values({c: bindparam(c) for c in _COLUMNS}).returning(A.c.id)
 )
-
 #: The same without RETURNING (an executemany: sqlite3 refuses rows there).
-_RECORD_MANY = Prepared(
-    lambda _dialect: insert(A).values(
-        {
-            name: bindparam(name)
-            for name in (
-                "at",
-                "staff",
-                "action",
-                "subscriber_id",
-                "detail",
-                "detail_code",
-                "detail_params",
-            )
-        }
-    )
-)
+_RECORD_MANY = Prepared(lambda _dialect: insert(A).values({c: bindparam(c) for c in _COLUMNS}))
 
 
 class AuditDetail(Protocol):
@@ -88,9 +56,23 @@ class AuditDetail(Protocol):
 AuditLine = tuple[str, str, AuditDetail, int | None]
 
 
-def _refuse_text(detail: object) -> None:
+def _values(
+    staff: str, action: str, detail: AuditDetail, subscriber_id: int | None, at: datetime
+) -> dict[str, object]:
+    """One row's bound values: a ``str`` detail refused (`TypeError`: it would be English on the
+    Korean screen); the English and every text parameter redacted."""
     if isinstance(detail, str) or not hasattr(detail, "params_json"):
         raise TypeError("an audit detail is a Message (code and parameters), not text")
+    safe = detail.map_text(redact_text)
+    return {
+        "at": at,
+        "staff": staff,
+        "action": action,
+        "subscriber_id": subscriber_id,
+        "detail": redact_text(safe.english()),
+        "detail_code": str(safe.code.value),
+        "detail_params": safe.params_json(),
+    }
 
 
 class AuditRepository:
@@ -112,23 +94,10 @@ class AuditRepository:
         `kind`: the change it is reported as (an outcome's own audit line is part of recording
         the charge: the journal passes `ChangeKind.CHARGES`). A ``str`` detail is refused
         (`TypeError`): it would be English on the Korean screen."""
-        _refuse_text(detail)
-        safe = detail.map_text(redact_text)
         store = self._store
+        values = _values(staff, action, detail, subscriber_id, at or store.clock())
         with store._write() as conn:
-            ((event_id,),) = store._rows(
-                conn,
-                _RECORD,
-                {
-                    "at": at or store.clock(),
-                    "staff": staff,
-                    "action": action,
-                    "subscriber_id": subscriber_id,
-                    "detail": redact_text(safe.english()),
-                    "detail_code": str(safe.code.value),
-                    "detail_params": safe.params_json(),
-                },
-            )
+            ((event_id,),) = store._rows(conn, _RECORD, values)
             store._note(kind, [subscriber_id])
         return int(event_id)
 
@@ -143,23 +112,9 @@ class AuditRepository:
         outcomes). A ``str`` detail is refused, as in `record`."""
         if not events:
             return
-        rows: list[dict[str, object]] = []
         store = self._store
         stamp = at or store.clock()
-        for staff, action, detail, subscriber_id in events:
-            _refuse_text(detail)
-            safe = detail.map_text(redact_text)
-            rows.append(
-                {
-                    "at": stamp,
-                    "staff": staff,
-                    "action": action,
-                    "subscriber_id": subscriber_id,
-                    "detail": redact_text(safe.english()),
-                    "detail_code": str(safe.code.value),
-                    "detail_params": safe.params_json(),
-                }
-            )
+        rows = [_values(*event, stamp) for event in events]
         with store._write() as conn:
             store._many(conn, _RECORD_MANY, rows)
             store._note(kind, [event[3] for event in events])

@@ -14,7 +14,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Text, and_, bindparam, case, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Text,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from kpadmin.redact import redact_text
 from kpadmin.store import schema
@@ -254,19 +265,7 @@ class ChargeRepository:
             ((charge_id,),) = store._rows(
                 conn,
                 _INSERT,
-                {
-                    "subscriber_id": new.subscriber_id,
-                    "customer_uid": new.customer_uid,
-                    "period": new.period,
-                    "attempt": new.attempt,
-                    "merchant_uid": new.merchant_uid,
-                    "amount": new.amount,
-                    "state": ChargeState.PLANNED.value,
-                    "batch_id": batch_id,
-                    "staff": staff,
-                    "created_at": stamp,
-                    "updated_at": stamp,
-                },
+                _intent_values(new, batch_id, staff, stamp),
             )
             store._note(ChangeKind.CHARGES, [new.subscriber_id])
         return int(charge_id)
@@ -289,22 +288,7 @@ class ChargeRepository:
             rows = store._many(
                 conn,
                 _INSERT,
-                [
-                    {
-                        "subscriber_id": new.subscriber_id,
-                        "customer_uid": new.customer_uid,
-                        "period": new.period,
-                        "attempt": new.attempt,
-                        "merchant_uid": new.merchant_uid,
-                        "amount": new.amount,
-                        "state": ChargeState.PLANNED.value,
-                        "batch_id": batch_id,
-                        "staff": staff,
-                        "created_at": stamp,
-                        "updated_at": stamp,
-                    }
-                    for new in news
-                ],
+                [_intent_values(new, batch_id, staff, stamp) for new in news],
                 returning=True,
             )
             if len(rows) != len(news):  # never: one RETURNING row per INSERT
@@ -327,23 +311,14 @@ class ChargeRepository:
         stamp = now or self._store.clock()
         by_fields: dict[frozenset[str], list[dict[str, Any]]] = {}
         for charge_id, _subscriber_id, state, fields in changes:
-            bad = set(fields) - SETTABLE
-            if bad:
-                raise ValueError(f"cannot set {sorted(bad)}")
-            values = dict(fields)
-            if values.get("fail_reason"):
-                values["fail_reason"] = redact_text(values["fail_reason"])
-            values.update(id=charge_id, state=state.value, updated_at=stamp)
+            values = _state_values(charge_id, state, fields, stamp)
             by_fields.setdefault(frozenset(fields), []).append(values)
         store = self._store
         with store._write() as conn:
             for names, rows in by_fields.items():
                 store._many(conn, _set_state_statement(names, returning=False), rows)
             for charge_id, _subscriber_id, _state, fields in changes:
-                total = fields.get("cancelled_amount")
-                facts = refunds.get(charge_id)
-                if total is not None and (total != 0 or facts is not None):
-                    record_refunds(conn, charge_id, int(total), facts or FOUND_AT_GATEWAY, stamp)
+                _record_refunds(conn, charge_id, fields, refunds.get(charge_id), stamp)
             store._note(ChangeKind.CHARGES, [change[1] for change in changes])
 
     def set_state(
@@ -363,27 +338,14 @@ class ChargeRepository:
         write (`kpadmin.store.refunds.record`, from `refunds`: who refunded, i'mport's history),
         so the rows of a charge always add up to it. A total of 0 with no `refunds` is a payment
         recorded for the first time (nothing refunded, nothing to look up)."""
-        bad = set(fields) - SETTABLE
-        if bad:
-            raise ValueError(f"cannot set {sorted(bad)}")
-        if fields.get("fail_reason"):
-            fields["fail_reason"] = redact_text(fields["fail_reason"])
-        statement = _set_state_statement(frozenset(fields))
-        values = {
-            **fields,
-            "id": charge_id,
-            "state": state.value,
-            "updated_at": now or self._store.clock(),
-        }
+        stamp = now or self._store.clock()
+        values = _state_values(charge_id, state, fields, stamp)
         store = self._store
         with store._write() as conn:
-            found = store._rows(conn, statement, values)
+            found = store._rows(conn, _set_state_statement(frozenset(fields)), values)
             if not found:
                 raise KeyError(charge_id)
-            total = fields.get("cancelled_amount")
-            if total is not None and (total != 0 or refunds is not None):
-                facts = refunds or FOUND_AT_GATEWAY
-                record_refunds(conn, charge_id, int(total), facts, values["updated_at"])
+            _record_refunds(conn, charge_id, fields, refunds, stamp)
             store._note(ChangeKind.CHARGES, [found[0][0]])
 
     def mark_resent(self, charge_id: int, *, batch_id: str, now: datetime | None = None) -> None:
@@ -664,6 +626,53 @@ class ChargeRepository:
             paid, failed = found.get(name, (0, 0))
             totals.append(MonthTotal(name, paid - refunded.get(name, 0), failed))
         return totals
+
+
+def _intent_values(
+    new: NewCharge, batch_id: str | None, staff: str, stamp: datetime
+) -> dict[str, Any]:
+    """The bound values of `_INSERT` for one planned intent."""
+    return {
+        "subscriber_id": new.subscriber_id,
+        "customer_uid": new.customer_uid,
+        "period": new.period,
+        "attempt": new.attempt,
+        "merchant_uid": new.merchant_uid,
+        "amount": new.amount,
+        "state": ChargeState.PLANNED.value,
+        "batch_id": batch_id,
+        "staff": staff,
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+
+
+def _state_values(
+    charge_id: int, state: ChargeState, fields: Mapping[str, Any], stamp: datetime
+) -> dict[str, Any]:
+    """The bound values of a state change: only settable fields, ``fail_reason`` redacted."""
+    bad = set(fields) - SETTABLE
+    if bad:
+        raise ValueError(f"cannot set {sorted(bad)}")
+    values = dict(fields)
+    if values.get("fail_reason"):
+        values["fail_reason"] = redact_text(values["fail_reason"])
+    values.update(id=charge_id, state=state.value, updated_at=stamp)
+    return values
+
+
+def _record_refunds(
+    conn: Connection,
+    charge_id: int,
+    fields: Mapping[str, Any],
+    facts: RefundFacts | None,
+    stamp: datetime,
+) -> None:
+    """A new ``cancelled_amount`` gets its refund rows in the same write. A total of 0 with no
+    `facts` is a payment recorded for the first time (nothing refunded, nothing to look up)."""
+    total = fields.get("cancelled_amount")
+    if total is not None and (total != 0 or facts is not None):
+        record_refunds(conn, charge_id, int(total), facts or FOUND_AT_GATEWAY, stamp)
 
 
 def _month_label(moment: Any, count: int) -> Any:
